@@ -1,0 +1,206 @@
+import Foundation
+
+/// The IQL engine: datasets (the bundled ones by default, plus any you register), the names a
+/// session has bound with `let`, and the entry points that check and run queries.
+///
+/// ```swift
+/// let engine = Engine()
+/// let table = try engine.query(#"from children_in_care | where authority == "Oxfordshire" | select year, children"#)
+/// ```
+public struct Engine: Sendable {
+    private var registered: [String: Table] = [:]
+    private var bundled: [String: BundledDataset]
+    private var bindings: [String: Binding] = [:]
+
+    /// Set to stop a running query from another thread; the query ends with a "query cancelled" error.
+    public var cancellation: CancellationFlag?
+
+    /// Makes an engine. With `bundledData` (the default) the datasets that ship with IQL are
+    /// available by name; they are parsed on first use.
+    public init(bundledData: Bool = true) {
+        bundled = bundledData ? Dictionary(uniqueKeysWithValues: BundledDataset.all.map { ($0.name, $0) }) : [:]
+    }
+
+    // MARK: - Datasets
+
+    /// Names of every dataset a query can read with `from`, sorted.
+    public var datasetNames: [String] { Set(bundled.keys).union(registered.keys).sorted() }
+
+    /// The schema of a dataset or of a table bound with `let`, without loading any data.
+    public func schema(of name: String) -> Schema? {
+        if case .table(let t)? = bindings[name] { return t.schema }
+        if let t = registered[name] { return t.schema }
+        return bundled[name]?.schema
+    }
+
+    /// The bundled dataset behind a name, for its description and source.
+    public func bundledDataset(named name: String) -> BundledDataset? {
+        registered[name] == nil ? bundled[name] : nil
+    }
+
+    /// A dataset's rows, loading a bundled one if it is not loaded yet.
+    public func table(named name: String) throws(IQLError) -> Table {
+        if let t = registered[name] { return t }
+        if let d = bundled[name] { return try BundledStore.shared.table(d) }
+        throw IQLError([.error(.name, "no dataset named '\(name)'", at: nil,
+                               suggestion: Suggest.closest(to: name, among: datasetNames))], source: nil)
+    }
+
+    /// Registers a table under a name, replacing any dataset of that name.
+    public mutating func register(_ table: Table, as name: String) throws(IQLError) {
+        try Engine.validateName(name)
+        registered[name] = table
+    }
+
+    /// Loads a CSV file and registers it. Column types are inferred: numbers, ISO dates,
+    /// Ofsted ratings, true/false, otherwise text. Dates in d/m/y form are refused, not guessed.
+    public mutating func registerCSV(atPath path: String, as name: String, timeColumn: String? = nil) throws(IQLError) {
+        try Engine.validateName(name)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IQLError([.error(.data, "cannot read '\(path)'", at: nil)], source: nil)
+        }
+        try registerCSV(bytes: [UInt8](data), file: path, as: name, timeColumn: timeColumn)
+    }
+
+    /// Parses CSV text and registers it, as `registerCSV(atPath:as:)` does for a file.
+    public mutating func registerCSV(text: String, as name: String, timeColumn: String? = nil) throws(IQLError) {
+        try Engine.validateName(name)
+        try registerCSV(bytes: Array(text.utf8), file: name, as: name, timeColumn: timeColumn)
+    }
+
+    private mutating func registerCSV(bytes: [UInt8], file: String, as name: String, timeColumn: String?) throws(IQLError) {
+        let table = try CSVLoader.load(bytes, file: file, timeColumn: timeColumn)
+        if let t = timeColumn, table.schema.index(of: t) == nil {
+            throw IQLError([.error(.data, "\(file): no column '\(t)' to use as the time column", at: nil,
+                                   suggestion: Suggest.closest(to: t, among: table.schema.names))], source: nil)
+        }
+        registered[name] = table
+    }
+
+    private static func validateName(_ name: String) throws(IQLError) {
+        let ok = name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+            && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            && Keyword(rawValue: name) == nil
+        guard ok else {
+            throw IQLError([.error(.name, "'\(name)' cannot name a dataset: use letters, digits and _, starting with a letter",
+                                   at: nil)], source: nil)
+        }
+    }
+
+    // MARK: - Bindings
+
+    /// Names bound by `let` in earlier `run` calls, with what each holds.
+    public var boundNames: [(name: String, description: String)] {
+        bindings.keys.sorted().map { name in
+            switch bindings[name] {
+            case .table(let t)?: return (name, "table, \(t.rowCount) rows: " + t.schema.names.joined(separator: ", "))
+            case .value(let v)?: return (name, "\(v.type) = \(v.literalText)")
+            case nil: return (name, "")
+            }
+        }
+    }
+
+    // MARK: - Checking and running
+
+    /// Parses and checks a script without running it; returns every error and warning.
+    public func check(_ text: String, sourceName: String = "query", parameters: [String: Value] = [:]) -> [Diagnostic] {
+        let source = SourceFile(name: sourceName, text: text)
+        let (script, syntax) = Parser.parse(source)
+        if syntax.contains(where: { $0.severity == .error }) { return syntax }
+        var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: parameters)
+        _ = checker.check(script)
+        return syntax + checker.diagnostics
+    }
+
+    /// Runs a query or script and returns the result of its last pipeline. `let` names it binds
+    /// do not outlive the call; use `run` for that.
+    public func query(_ text: String, parameters: [String: Value] = [:]) throws(IQLError) -> Table {
+        var copy = self
+        let result = try copy.run(text, parameters: parameters)
+        guard let last = result.tables.last else {
+            throw IQLError([.error(.name, "the query produced no table: it needs a pipeline (from …)", at: nil)],
+                           source: result.source)
+        }
+        return last
+    }
+
+    /// Runs a script: checks all of it first, then runs each statement in order. Returns every
+    /// pipeline's result and the warnings; `let` names stay bound for later calls.
+    @discardableResult
+    public mutating func run(_ text: String, sourceName: String = "query",
+                             parameters: [String: Value] = [:]) throws(IQLError) -> ScriptResult {
+        let source = SourceFile(name: sourceName, text: text)
+        let (script, syntax) = Parser.parse(source)
+        if syntax.contains(where: { $0.severity == .error }) {
+            throw IQLError(syntax.filter { $0.severity == .error } + syntax.filter { $0.severity != .error }, source: source)
+        }
+        var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: parameters)
+        let checked = checker.check(script)
+        if checker.hasErrors {
+            let errors = checker.diagnostics.filter { $0.severity == .error }
+            throw IQLError(errors + checked.warnings, source: source)
+        }
+        var runner = ScriptRunner(environment: environment)
+        let tables: [Table]
+        do {
+            tables = try runner.run(checked)
+        } catch let d as Diagnostic {
+            throw IQLError([d] + checked.warnings, source: source)
+        } catch let e as IQLError {
+            throw e
+        } catch {
+            throw IQLError([.error(.runtime, "\(error)", at: nil)], source: source)
+        }
+        for (name, table) in runner.environment.tables { bindings[name] = .table(table) }
+        for (name, value) in runner.environment.values { bindings[name] = .value(value) }
+        return ScriptResult(tables: tables, warnings: checked.warnings, source: source)
+    }
+
+    // MARK: - Wiring
+
+    private var catalog: Catalog {
+        var schemas: [String: Schema] = [:]
+        for (name, d) in bundled { schemas[name] = d.schema }
+        for (name, t) in registered { schemas[name] = t.schema }
+        let registered = self.registered
+        let bundled = self.bundled
+        return Catalog(schemas: schemas) { dataset, column in
+            if let t = registered[dataset] {
+                guard let c = t.column(named: column) else { return nil }
+                var set = Set<String>()
+                for v in c.values { if case .text(let s) = v { set.insert(s) } }
+                return set
+            }
+            return bundled[dataset].flatMap { BundledStore.shared.textValues($0, column: column) }
+        }
+    }
+
+    private var environment: RuntimeEnvironment {
+        var env = RuntimeEnvironment()
+        for (name, b) in bindings {
+            switch b {
+            case .table(let t): env.tables[name] = t
+            case .value(let v): env.values[name] = v
+            }
+        }
+        env.cancellation = cancellation
+        let registered = self.registered
+        let bundled = self.bundled
+        env.loadDataset = { name in
+            if let t = registered[name] { return t }
+            guard let d = bundled[name] else { throw Diagnostic.error(.runtime, "no dataset named '\(name)'", at: nil) }
+            return try BundledStore.shared.table(d)
+        }
+        return env
+    }
+}
+
+/// What `Engine.run` returns: each pipeline's result in order, and any warnings.
+public struct ScriptResult: Sendable {
+    /// One table per pipeline statement, in script order.
+    public var tables: [Table]
+    /// Warnings (for example a text literal that matches no row); the script still ran.
+    public var warnings: [Diagnostic]
+    /// The script text, for rendering the warnings.
+    public var source: SourceFile
+}

@@ -1,0 +1,5 @@
+/// The version of the IQL language and engine.
+public enum IQLVersion {
+    /// Semantic version string.
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,31 @@
+/// A dataset that ships inside IQL: its schema, a description, and its CSV text.
+public struct BundledDataset: Sendable {
+    /// The name queries use after `from`.
+    public var name: String
+    /// One line saying what the rows are.
+    public var summary: String
+    /// Where the data comes from.
+    public var source: String
+    /// Column names, types and descriptions; `timeColumn` says which column orders rows in time.
+    public var schema: Schema
+    let csv: String
+
+    /// The bundled datasets, in the order `.datasets` lists them.
+    public static let all: [BundledDataset] = [
+        authorities, inspections, visits, childrenInCare, childrenInNeed, childProtectionPlans, referrals,
+        childPopulation, neighbours, providers,
+    ]
+
+    /// Looks a bundled dataset up by name.
+    public static func named(_ name: String) -> BundledDataset? { all.first { $0.name == name } }
+}
+
+/// Namespace for the generated CSV literals (Sources/IQL/Data/Bundled/Generated).
+enum BundledCSV {}
+
+extension Schema.Column {
+    static func number(_ name: String, _ summary: String) -> Self { .init(name: name, type: .number, summary: summary) }
+    static func text(_ name: String, _ summary: String) -> Self { .init(name: name, type: .text, summary: summary) }
+    static func date(_ name: String, _ summary: String) -> Self { .init(name: name, type: .date, summary: summary) }
+    static func rating(_ name: String, _ summary: String) -> Self { .init(name: name, type: .rating, summary: summary) }
+}

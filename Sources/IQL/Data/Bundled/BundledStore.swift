@@ -1,0 +1,27 @@
+import Synchronization
+
+/// Parses each bundled dataset once, on first use, and shares the result across engines.
+final class BundledStore: Sendable {
+    static let shared = BundledStore()
+
+    private let tables = Mutex<[String: Table]>([:])
+    private let textValueCache = Mutex<[String: Set<String>]>([:])
+
+    func table(_ dataset: BundledDataset) throws(IQLError) -> Table {
+        if let t = tables.withLock({ $0[dataset.name] }) { return t }
+        let t = try CSVLoader.load(Array(dataset.csv.utf8), file: dataset.name, schema: dataset.schema)
+        tables.withLock { $0[dataset.name] = t }
+        return t
+    }
+
+    /// Distinct values of a text column, for "no row has …" warnings.
+    func textValues(_ dataset: BundledDataset, column: String) -> Set<String>? {
+        let key = dataset.name + "\u{0}" + column
+        if let v = textValueCache.withLock({ $0[key] }) { return v }
+        guard let t = try? table(dataset), let c = t.column(named: column) else { return nil }
+        var set = Set<String>()
+        for v in c.values { if case .text(let s) = v { set.insert(s) } }
+        textValueCache.withLock { $0[key] = set }
+        return set
+    }
+}

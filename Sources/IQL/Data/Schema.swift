@@ -1,0 +1,47 @@
+/// The shape of a table: its columns in order, their types, and which column (if any) is its
+/// time column, the one `latest` and `previous`/`next` order by when none is named.
+public struct Schema: Sendable, Hashable {
+    /// One column's name and type.
+    public struct Column: Sendable, Hashable {
+        /// The column's name as queries write it.
+        public var name: String
+        /// The column's type.
+        public var type: ValueType
+        /// A one-line description, for bundled datasets.
+        public var summary: String?
+        /// The dataset column this one comes from unchanged, so literal checks can read its values.
+        var origin: Origin?
+
+        /// Makes a column description.
+        public init(name: String, type: ValueType, summary: String? = nil) {
+            self.name = name
+            self.type = type
+            self.summary = summary
+        }
+    }
+
+    /// Where a column's values come from, for the check that a text literal matches real values.
+    struct Origin: Sendable, Hashable {
+        var dataset: String
+        var column: String
+    }
+
+    /// The columns, in order.
+    public var columns: [Column]
+    /// The name of the time column, if the table has one.
+    public var timeColumn: String?
+
+    /// Makes a schema.
+    public init(columns: [Column], timeColumn: String? = nil) {
+        self.columns = columns
+        self.timeColumn = timeColumn
+    }
+
+    /// The index of the column with this name.
+    public func index(of name: String) -> Int? {
+        columns.firstIndex { $0.name == name }
+    }
+
+    /// Column names in order.
+    public var names: [String] { columns.map(\.name) }
+}

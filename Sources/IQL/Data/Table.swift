@@ -1,0 +1,42 @@
+/// A result or a dataset: typed columns of equal length, with a schema.
+public struct Table: Sendable {
+    /// Column names, types and the time column.
+    public var schema: Schema
+    /// The columns, in schema order.
+    public private(set) var columns: [Column]
+    /// Number of rows.
+    public private(set) var rowCount: Int
+
+    /// Makes a table; every column must have `rowCount` values.
+    init(schema: Schema, columns: [Column], rowCount: Int) {
+        self.schema = schema
+        self.columns = columns
+        self.rowCount = rowCount
+    }
+
+    /// Builds a table from rows of values, inferring nothing: `schema` gives the types.
+    /// Returns nil when a row's width does not match the schema.
+    public init?(schema: Schema, rows: [[Value]]) {
+        var cols = Array(repeating: [Value](), count: schema.columns.count)
+        for row in rows {
+            guard row.count == schema.columns.count else { return nil }
+            for (i, v) in row.enumerated() { cols[i].append(v) }
+        }
+        self.init(schema: schema, columns: cols.map(Column.init), rowCount: rows.count)
+    }
+
+    /// The rows, each as values in column order.
+    public var rows: [[Value]] {
+        (0..<rowCount).map { r in columns.map { $0[r] } }
+    }
+
+    /// The column with this name.
+    public func column(named name: String) -> Column? {
+        schema.index(of: name).map { columns[$0] }
+    }
+
+    /// The table restricted to the given rows, in that order.
+    func gathering(_ rows: [Int]) -> Table {
+        Table(schema: schema, columns: columns.map { $0.gathering(rows) }, rowCount: rows.count)
+    }
+}

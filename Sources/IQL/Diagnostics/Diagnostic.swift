@@ -1,0 +1,59 @@
+/// A problem found in a query or script: an error that stops it, or a warning that does not.
+///
+/// Diagnostics are data: the message, where it applies, and what might fix it. `render` turns
+/// them into text only when they are shown.
+public struct Diagnostic: Sendable, Hashable, Error {
+    /// How serious a diagnostic is.
+    public enum Severity: String, Sendable, Hashable {
+        case error, warning, note
+    }
+
+    /// What kind of problem it is. `incompleteInput` means more text could make the input valid
+    /// (an unclosed string or bracket, a trailing `|`), which a REPL answers with a continuation line.
+    public enum Kind: String, Sendable, Hashable {
+        case incompleteInput = "incomplete-input"
+        case syntax
+        case name
+        case type
+        case value
+        case runtime
+        case data
+    }
+
+    /// Error, warning or note.
+    public var severity: Severity
+    /// The kind, for tools that react to one (the REPL to `incompleteInput`).
+    public var kind: Kind
+    /// The message, one sentence without a final full stop.
+    public var message: String
+    /// Where in the source it applies, if anywhere.
+    public var range: SourceRange?
+    /// Text printed after the caret, e.g. `did you mean 'authority'?`.
+    public var label: String?
+    /// The text that would fix it, when there is one (the closest name).
+    public var suggestion: String?
+    /// Further lines printed under the snippet.
+    public var notes: [String]
+
+    /// Makes a diagnostic.
+    public init(_ severity: Severity, _ kind: Kind, _ message: String, at range: SourceRange? = nil,
+                label: String? = nil, suggestion: String? = nil, notes: [String] = []) {
+        self.severity = severity
+        self.kind = kind
+        self.message = message
+        self.range = range
+        self.label = label
+        self.suggestion = suggestion
+        self.notes = notes
+    }
+
+    static func error(_ kind: Kind, _ message: String, at range: SourceRange?, label: String? = nil,
+                      suggestion: String? = nil, notes: [String] = []) -> Diagnostic {
+        Diagnostic(.error, kind, message, at: range, label: label, suggestion: suggestion, notes: notes)
+    }
+
+    static func warning(_ kind: Kind, _ message: String, at range: SourceRange?, label: String? = nil,
+                        suggestion: String? = nil, notes: [String] = []) -> Diagnostic {
+        Diagnostic(.warning, kind, message, at: range, label: label, suggestion: suggestion, notes: notes)
+    }
+}

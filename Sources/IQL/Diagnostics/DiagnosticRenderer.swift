@@ -1,0 +1,60 @@
+/// Renders diagnostics rustc-style: the message, `--> name:line:column`, the source line and a
+/// caret under the range, with the label or suggestion beside it.
+public struct DiagnosticRenderer: Sendable {
+    /// Whether to use ANSI colour.
+    public var color: Bool
+
+    /// Makes a renderer.
+    public init(color: Bool) { self.color = color }
+
+    /// Renders several diagnostics, separated by blank lines.
+    public func render(_ diagnostics: [Diagnostic], in source: SourceFile?) -> String {
+        diagnostics.map { render($0, in: source) }.joined(separator: "\n")
+    }
+
+    /// Renders one diagnostic, ending with a newline.
+    public func render(_ d: Diagnostic, in source: SourceFile?) -> String {
+        let head: String
+        switch d.severity {
+        case .error: head = paint("error", "1;31")
+        case .warning: head = paint("warning", "1;33")
+        case .note: head = paint("note", "1;36")
+        }
+        var out = head + paint(": " + d.message, "1") + "\n"
+        let label = d.label ?? d.suggestion.map { "did you mean '\($0)'?" }
+        if let range = d.range, let source {
+            let (line, column) = source.location(of: range.start)
+            let (endLine, endColumn) = source.location(of: range.end)
+            let gutter = String(line).count
+            let pad = String(repeating: " ", count: gutter)
+            out += pad + paint("--> ", "1;34") + "\(source.name):\(line):\(column)\n"
+            out += pad + paint(" |", "1;34") + "\n"
+            let text = source.line(line).replacingTabs()
+            out += paint(String(line) + " |", "1;34") + " " + text + "\n"
+            let lineLength = text.count
+            let width = endLine == line ? max(1, endColumn - column) : max(1, lineLength - column + 1)
+            let caret = String(repeating: " ", count: column - 1) + String(repeating: "^", count: width)
+            let colorCode = d.severity == .error ? "1;31" : "1;33"
+            out += pad + paint(" |", "1;34") + " " + paint(caret, colorCode)
+                + (label.map { " " + paint($0, colorCode) } ?? "") + "\n"
+        } else if let label {
+            out += "  = " + label + "\n"
+        }
+        for note in d.notes {
+            out += String(repeating: " ", count: d.range == nil || source == nil ? 2 : 2)
+                + paint("= note:", "1") + " " + note + "\n"
+        }
+        return out
+    }
+
+    private func paint(_ s: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+    }
+}
+
+extension String {
+    /// Tabs become single spaces so carets line up with the text above them.
+    fileprivate func replacingTabs() -> String {
+        String(map { $0 == "\t" ? " " : $0 })
+    }
+}

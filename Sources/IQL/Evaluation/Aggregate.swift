@@ -1,0 +1,100 @@
+/// A built-in aggregate function, usable only inside `summarize`. Every aggregate skips nulls.
+enum Aggregate: String, Sendable, CaseIterable {
+    case count, count_distinct, sum, avg, min, max, median, first, last
+
+    struct Problem: Error {
+        var message: String
+    }
+
+    var signature: String {
+        switch self {
+        case .count: return "count() or count(condition)"
+        case .count_distinct: return "count_distinct(value)"
+        case .sum, .avg, .median: return "\(rawValue)(number)"
+        case .min, .max, .first, .last: return "\(rawValue)(value)"
+        }
+    }
+
+    /// The result type for an argument type, or a message saying what was expected.
+    func resultType(argument: ValueType?) -> Result<ValueType, Problem> {
+        switch self {
+        case .count:
+            guard let a = argument else { return .success(.number) }
+            return a == .bool || a == .null ? .success(.number) : .failure(Problem(message: "count takes a condition (bool), found \(a)"))
+        case .count_distinct:
+            guard let a = argument else { return .failure(Problem(message: "count_distinct needs a value")) }
+            if case .list = a { return .failure(Problem(message: "count_distinct cannot count lists")) }
+            return .success(.number)
+        case .sum, .avg, .median:
+            guard let a = argument else { return .failure(Problem(message: "\(rawValue) needs a number")) }
+            return a == .number || a == .null ? .success(.number) : .failure(Problem(message: "\(rawValue) takes a number, found \(a)"))
+        case .min, .max, .first, .last:
+            guard let a = argument else { return .failure(Problem(message: "\(rawValue) needs a value")) }
+            if case .list = a { return .failure(Problem(message: "\(rawValue) cannot take a list")) }
+            return .success(a)
+        }
+    }
+
+    /// Folds one group's argument values (in row order), or its row count for `count()`.
+    /// `values` is nil for `count()`, which counts rows.
+    func compute(_ argument: [Value]?, rowCount: Int, at range: SourceRange) throws -> Value {
+        guard let values = argument else { return .int(Int64(rowCount)) }
+        switch self {
+        case .count:
+            return .int(Int64(values.reduce(0) { $0 + ($1 == .bool(true) ? 1 : 0) }))
+        case .count_distinct:
+            return .int(Int64(Set(values.filter { !$0.isNull }).count))
+        case .sum:
+            return try sum(values, at: range) ?? .null
+        case .avg:
+            let nums = values.compactMap { v -> Number? in if case .number(let n) = v { return n } else { return nil } }
+            guard !nums.isEmpty else { return .null }
+            if case .number(let total)? = try sum(values, at: range), case .int(let t) = total {
+                return .number(try Operations.numeric(.divide, .int(t), .int(Int64(nums.count)), at: range))
+            }
+            return .double(nums.reduce(0.0) { $0 + $1.doubleValue } / Double(nums.count))
+        case .median:
+            let nums = values.compactMap { v -> Number? in if case .number(let n) = v { return n } else { return nil } }
+                .sorted()
+            guard !nums.isEmpty else { return .null }
+            if nums.count % 2 == 1 { return .number(nums[nums.count / 2]) }
+            let a = nums[nums.count / 2 - 1], b = nums[nums.count / 2]
+            if case .int(let x) = a, case .int(let y) = b {
+                // Halve each first so two large integers cannot overflow when added.
+                let (s, o) = x.addingReportingOverflow(y)
+                if !o, s % 2 == 0 { return .int(s / 2) }
+            }
+            return .double(a.doubleValue / 2 + b.doubleValue / 2)
+        case .min:
+            return values.filter { !$0.isNull }.min(by: Value.orderedBefore) ?? .null
+        case .max:
+            return values.filter { !$0.isNull }.max(by: Value.orderedBefore) ?? .null
+        case .first:
+            return values.first { !$0.isNull } ?? .null
+        case .last:
+            return values.last { !$0.isNull } ?? .null
+        }
+    }
+
+    private func sum(_ values: [Value], at range: SourceRange) throws -> Value? {
+        var intTotal: Int64 = 0
+        var doubleTotal = 0.0
+        var allInts = true
+        var any = false
+        for v in values {
+            guard case .number(let n) = v else { continue }
+            any = true
+            switch n {
+            case .int(let i) where allInts:
+                let (s, o) = intTotal.addingReportingOverflow(i)
+                if o { throw Diagnostic.error(.runtime, "integer overflow in \(rawValue)", at: range) }
+                intTotal = s
+            default:
+                if allInts { doubleTotal = Double(intTotal); allInts = false }
+                doubleTotal += n.doubleValue
+            }
+        }
+        guard any else { return nil }
+        return allInts ? .int(intTotal) : .number(try Operations.finite(doubleTotal, at: range))
+    }
+}

@@ -1,0 +1,39 @@
+/// Helpers the operators share for evaluating compiled expressions over a table.
+enum Evaluating {
+    /// Evaluates an expression at every row, checking for cancellation every few thousand rows.
+    static func column(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment,
+                       window: WindowLinks? = nil) throws -> [Value] {
+        if let c = e.constant { return Array(repeating: c, count: table.rowCount) }
+        var ctx = RowContext(table: table, environment: env, window: window)
+        var out: [Value] = []
+        out.reserveCapacity(table.rowCount)
+        for r in 0..<table.rowCount {
+            if r & 4095 == 0 { try env.checkCancelled() }
+            ctx.row = r
+            out.append(try e.evaluate(ctx))
+        }
+        return out
+    }
+
+    /// Groups rows by their key values: each group's rows in input order, groups in key order
+    /// (nulls last) so grouped output reads naturally and never depends on hashing.
+    static func groups(_ keys: [CompiledExpression], over table: Table, _ env: RuntimeEnvironment) throws -> [(key: [Value], rows: [Int])] {
+        let keyColumns = try keys.map { try column($0, over: table, env) }
+        var index: [[Value]: Int] = [:]
+        var groups: [(key: [Value], rows: [Int])] = []
+        for r in 0..<table.rowCount {
+            let key = keyColumns.map { $0[r] }
+            if let g = index[key] {
+                groups[g].rows.append(r)
+            } else {
+                index[key] = groups.count
+                groups.append((key, [r]))
+            }
+        }
+        groups.sort { a, b in
+            for (x, y) in zip(a.key, b.key) where x != y { return Value.orderedBefore(x, y) }
+            return false
+        }
+        return groups
+    }
+}

@@ -1,0 +1,10 @@
+/// `select`: a new table of the given expressions.
+struct SelectOperator: TableOperator {
+    var items: [CompiledExpression]
+    var schema: Schema
+
+    func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
+        let columns = try items.map { Column(try Evaluating.column($0, over: input, env)) }
+        return Table(schema: schema, columns: columns, rowCount: input.rowCount)
+    }
+}

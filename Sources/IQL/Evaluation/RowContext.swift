@@ -1,0 +1,72 @@
+/// What a compiled expression reads while it runs: the table, the row, and the values that
+/// surround it (script bindings, parameters, a group's aggregates, a window's neighbours).
+struct RowContext {
+    let table: Table
+    let environment: RuntimeEnvironment
+    var row: Int = 0
+    /// Aggregate results of the current group, read by `summarize` items.
+    var aggregates: [Value] = []
+    /// For `previous`/`next`: the row before and after each row within its group, if any.
+    var window: WindowLinks?
+}
+
+/// The previous and next row of every row, within its `by` group in time order.
+struct WindowLinks {
+    var previous: [Int?]
+    var next: [Int?]
+}
+
+/// Values a script binds as it runs: `let` values and parameters.
+struct RuntimeEnvironment: Sendable {
+    var values: [String: Value] = [:]
+    var parameters: [String: Value] = [:]
+    /// Tables bound with `let`, for `from` and `join`.
+    var tables: [String: Table] = [:]
+    /// Loads a dataset by name (bundled ones lazily, on first use).
+    var loadDataset: @Sendable (String) throws -> Table = { name in
+        throw Diagnostic.error(.runtime, "no dataset named '\(name)'", at: nil)
+    }
+    /// Set by an embedder or the REPL to stop a long query; checked between batches of rows.
+    var cancellation: CancellationFlag?
+
+    func table(_ source: PipelinePlan.Source) throws -> Table {
+        switch source {
+        case .dataset(let name): return try loadDataset(name)
+        case .binding(let name):
+            guard let t = tables[name] else {
+                throw Diagnostic.error(.runtime, "no table named '\(name)'", at: nil)
+            }
+            return t
+        }
+    }
+
+    func checkCancelled() throws {
+        if cancellation?.isCancelled == true {
+            throw Diagnostic.error(.runtime, "query cancelled", at: nil)
+        }
+    }
+}
+
+/// A compiled expression: its static type and a closure that evaluates it at a row.
+struct CompiledExpression: Sendable {
+    typealias Evaluate = @Sendable (RowContext) throws -> Value
+
+    var type: ValueType
+    var evaluate: Evaluate
+    /// Set when the value does not depend on the row, so operators can hoist it.
+    var constant: Value?
+    /// The source range, for runtime errors.
+    var range: SourceRange
+
+    init(type: ValueType, range: SourceRange, evaluate: @escaping Evaluate) {
+        self.type = type
+        self.range = range
+        self.evaluate = evaluate
+    }
+
+    static func constant(_ value: Value, type: ValueType? = nil, range: SourceRange) -> CompiledExpression {
+        var c = CompiledExpression(type: type ?? value.type, range: range) { _ in value }
+        c.constant = value
+        return c
+    }
+}

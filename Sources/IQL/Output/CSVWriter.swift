@@ -1,0 +1,19 @@
+/// Writes a table as RFC 4180 CSV: a header row, fields quoted when they hold a comma, quote or
+/// line break (or start or end with a space), nulls as empty fields, ratings in Ofsted's wording.
+public enum CSVWriter {
+    /// The CSV text, ending with a newline.
+    public static func render(_ table: Table) -> String {
+        var out = table.schema.names.map(field).joined(separator: ",") + "\n"
+        for r in 0..<table.rowCount {
+            out += table.columns.map { field($0[r].displayText) }.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    static func field(_ s: String) -> String {
+        let needsQuotes = s.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+            || s.first == " " || s.last == " "
+        guard needsQuotes else { return s }
+        return "\"" + s.replacingOccurrencesOf("\"", "\"\"") + "\""
+    }
+}

@@ -1,0 +1,44 @@
+/// What the checker may know about the datasets: names, schemas, and (for warnings about text
+/// literals) the distinct values of a text column, loaded only when asked.
+struct Catalog: Sendable {
+    var schemas: [String: Schema]
+    var textValues: @Sendable (_ dataset: String, _ column: String) -> Set<String>?
+
+    var names: [String] { schemas.keys.sorted() }
+}
+
+/// A name bound by an earlier statement or REPL entry.
+enum Binding: Sendable {
+    case table(Table)
+    case value(Value)
+}
+
+/// A script after checking: every name resolved, every expression typed and compiled.
+struct CheckedScript: Sendable {
+    var statements: [CheckedStatement]
+    var warnings: [Diagnostic]
+}
+
+enum CheckedStatement: Sendable {
+    case pipeline(PipelinePlan)
+    case letTable(String, PipelinePlan)
+    case letValue(String, CompiledExpression)
+    case param(String, Value)
+}
+
+/// A compiled pipeline: where its rows come from and the operators they pass through.
+struct PipelinePlan: Sendable {
+    enum Source: Sendable {
+        case dataset(String)
+        case binding(String)
+    }
+
+    var source: Source
+    var operators: [any TableOperator]
+    var schema: Schema
+}
+
+/// One compiled stage.
+protocol TableOperator: Sendable {
+    func run(_ input: Table, _ environment: RuntimeEnvironment) throws -> Table
+}

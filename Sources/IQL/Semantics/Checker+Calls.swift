@@ -1,0 +1,148 @@
+extension Checker {
+    mutating func compileCall(_ name: Name, _ args: [Expr], range: SourceRange, in scope: ExpressionScope,
+                              aggregates: inout [AggregateCall], usesWindow: inout Bool) -> CompiledExpression {
+        if let aggregate = Aggregate(rawValue: name.text) {
+            return compileAggregate(aggregate, name, args, range: range, in: scope, aggregates: &aggregates)
+        }
+        if name.text == "previous" || name.text == "next" {
+            return compileWindow(name, args, range: range, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+        }
+        guard let function = ScalarFunction.catalog[name.text] else {
+            error(.name, "unknown function '\(name.text)'", at: name.range,
+                  suggestion: Suggest.closest(to: name.text, among: Checker.functionNames),
+                  notes: ["functions: " + Checker.functionNames.sorted().joined(separator: ", ")])
+            for a in args { _ = compile(a, in: scope, aggregates: &aggregates, usesWindow: &usesWindow) }
+            return poison(range)
+        }
+        let compiled = args.map { compile($0, in: scope, aggregates: &aggregates, usesWindow: &usesWindow) }
+        guard function.arity.contains(args.count) else {
+            let expected = function.arity.count == 1 ? "\(function.arity.lowerBound)"
+                : "\(function.arity.lowerBound) to \(function.arity.upperBound)"
+            error(.type, "\(name.text) takes \(expected) argument\(function.arity.upperBound == 1 ? "" : "s"), found \(args.count)",
+                  at: range, label: function.signature)
+            return poison(range)
+        }
+        let resultType: ValueType
+        switch function.resultType(compiled.map(\.type)) {
+        case .success(let t): resultType = t
+        case .failure(let problem):
+            error(.type, "\(name.text): argument \(problem.index + 1) \(problem.message)",
+                  at: args[problem.index].range, label: function.signature)
+            return poison(range)
+        }
+        let fs = compiled.map(\.evaluate)
+        let call: CompiledExpression
+        switch name.text {
+        case "if":
+            call = CompiledExpression(type: resultType, range: range) { ctx in
+                try fs[0](ctx) == .bool(true) ? try fs[1](ctx) : try fs[2](ctx)
+            }
+        case "coalesce":
+            call = CompiledExpression(type: resultType, range: range) { ctx in
+                for f in fs {
+                    let v = try f(ctx)
+                    if !v.isNull { return v }
+                }
+                return .null
+            }
+        default:
+            let evaluate = function.evaluate
+            let propagate = function.nullPropagating
+            call = CompiledExpression(type: resultType, range: range) { ctx in
+                var values: [Value] = []
+                values.reserveCapacity(fs.count)
+                for f in fs {
+                    let v = try f(ctx)
+                    if propagate, v.isNull { return .null }
+                    values.append(v)
+                }
+                return try evaluate(values, range)
+            }
+        }
+        return folded(call, from: compiled)
+    }
+
+    private mutating func compileAggregate(_ aggregate: Aggregate, _ name: Name, _ args: [Expr], range: SourceRange,
+                                           in scope: ExpressionScope, aggregates: inout [AggregateCall]) -> CompiledExpression {
+        guard case .summarize = scope.mode else {
+            if case .constant = scope.mode {
+                error(.name, "aggregate '\(name.text)' needs rows: use it in summarize", at: name.range)
+            } else {
+                error(.name, "aggregate '\(name.text)' can only be used in summarize", at: name.range,
+                      label: "for example: summarize n = \(name.text)(…) by …")
+            }
+            return poison(range)
+        }
+        let maxArgs = 1
+        let minArgs = aggregate == .count ? 0 : 1
+        guard (minArgs...maxArgs).contains(args.count) else {
+            error(.type, "\(name.text) takes \(minArgs == 0 ? "0 or 1 arguments" : "1 argument"), found \(args.count)",
+                  at: range, label: aggregate.signature)
+            return poison(range)
+        }
+        var argument: CompiledExpression?
+        if let arg = args.first {
+            // The argument is per row; an aggregate inside it would be an aggregate of aggregates.
+            let rowScope = ExpressionScope(schema: scope.schema, table: scope.table, mode: .row)
+            var inner: [AggregateCall] = []
+            var window = false
+            if containsAggregate(arg) {
+                error(.name, "aggregates cannot be nested", at: arg.range)
+                return poison(range)
+            }
+            argument = compile(arg, in: rowScope, aggregates: &inner, usesWindow: &window)
+        }
+        let type: ValueType
+        switch aggregate.resultType(argument: argument?.type) {
+        case .success(let t): type = t
+        case .failure(let problem):
+            error(.type, problem.message, at: args.first?.range ?? range, label: aggregate.signature)
+            return poison(range)
+        }
+        let index = aggregates.count
+        aggregates.append(AggregateCall(function: aggregate, argument: argument, range: range))
+        return CompiledExpression(type: type, range: range) { ctx in
+            index < ctx.aggregates.count ? ctx.aggregates[index] : .null
+        }
+    }
+
+    private func containsAggregate(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .call(let n, let args):
+            return Aggregate(rawValue: n.text) != nil || args.contains(where: containsAggregate)
+        case .unary(_, let x), .isNull(let x, _): return containsAggregate(x)
+        case .binary(_, let a, let b), .inList(let a, let b, _): return containsAggregate(a) || containsAggregate(b)
+        case .list(let items): return items.contains(where: containsAggregate)
+        default: return false
+        }
+    }
+
+    private mutating func compileWindow(_ name: Name, _ args: [Expr], range: SourceRange, in scope: ExpressionScope,
+                                        aggregates: inout [AggregateCall], usesWindow: inout Bool) -> CompiledExpression {
+        guard case .window = scope.mode else {
+            error(.name, "\(name.text)() can only be used in derive", at: name.range,
+                  label: "for example: derive before = \(name.text)(overall) by authority")
+            return poison(range)
+        }
+        guard args.count == 1 else {
+            error(.type, "\(name.text) takes 1 argument, found \(args.count)", at: range, label: "\(name.text)(value)")
+            return poison(range)
+        }
+        guard scope.schema?.timeColumn != nil else {
+            error(.name, "\(name.text)() orders rows by the time column, and this table has none", at: name.range,
+                  notes: ["the time column is lost when select drops it or count/summarize groups without it"])
+            return poison(range)
+        }
+        usesWindow = true
+        let inner = compile(args[0], in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+        let f = inner.evaluate
+        let isPrevious = name.text == "previous"
+        return CompiledExpression(type: inner.type, range: range) { ctx in
+            guard let links = ctx.window,
+                  let other = isPrevious ? links.previous[ctx.row] : links.next[ctx.row] else { return .null }
+            var moved = ctx
+            moved.row = other
+            return try f(moved)
+        }
+    }
+}

@@ -1,0 +1,316 @@
+extension Checker {
+    /// The function names users may call, for "did you mean".
+    static var functionNames: [String] {
+        Array(ScalarFunction.catalog.keys) + Aggregate.allCases.map(\.rawValue) + ["previous", "next"]
+    }
+
+    func poison(_ range: SourceRange) -> CompiledExpression {
+        .constant(.null, type: .null, range: range)
+    }
+
+    /// Compiles an expression, recording diagnostics; on error it returns a null placeholder so
+    /// checking can go on and report further mistakes without cascades.
+    mutating func compile(_ e: Expr, in scope: ExpressionScope) -> CompiledExpression {
+        var aggregates: [AggregateCall] = []
+        var usesWindow = false
+        return compile(e, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+    }
+
+    mutating func compile(_ e: Expr, in scope: ExpressionScope, aggregates: inout [AggregateCall],
+                          usesWindow: inout Bool) -> CompiledExpression {
+        let range = e.range
+        switch e.kind {
+        case .literal(let v):
+            return .constant(v, range: range)
+
+        case .parameter(let n):
+            if let v = parameters[n.text] { return .constant(v, range: range) }
+            if let v = provided[n.text] {
+                usedParameters.insert(n.text)
+                return .constant(v, range: range)
+            }
+            let known = Array(parameters.keys) + Array(provided.keys)
+            error(.name, "unknown parameter '$\(n.text)'", at: range,
+                  label: Suggest.closest(to: n.text, among: known).map { "did you mean '$\($0)'?" }
+                      ?? "declare it with 'param \(n.text) = VALUE' or pass --param \(n.text)=VALUE")
+            return poison(range)
+
+        case .name(let n, let qualifier):
+            return compileName(n, qualifier: qualifier, range: range, in: scope)
+
+        case .list(let items):
+            var compiled: [CompiledExpression] = []
+            var type = ValueType.null
+            for item in items {
+                let c = compile(item, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+                if let u = type.unified(with: c.type) {
+                    type = u
+                } else {
+                    error(.type, "a list holds values of one type: this is \(c.type), earlier items are \(type)",
+                          at: item.range)
+                }
+                compiled.append(c)
+            }
+            if compiled.allSatisfy({ $0.constant != nil }) {
+                return .constant(.list(compiled.compactMap(\.constant)), type: .list(type), range: range)
+            }
+            let parts = compiled.map(\.evaluate)
+            return CompiledExpression(type: .list(type), range: range) { ctx in
+                .list(try parts.map { try $0(ctx) })
+            }
+
+        case .unary(let op, let operand):
+            let c = compile(operand, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+            switch op {
+            case .negate:
+                guard c.type == .number || c.type == .null else {
+                    error(.type, "cannot negate \(c.type)", at: range)
+                    return poison(range)
+                }
+                let f = c.evaluate
+                return folded(CompiledExpression(type: .number, range: range) { ctx in
+                    try Operations.negate(try f(ctx), at: range)
+                }, from: [c])
+            case .not:
+                guard c.type == .bool || c.type == .null else {
+                    error(.type, "'not' needs a condition (bool), found \(c.type)", at: operand.range)
+                    return poison(range)
+                }
+                let f = c.evaluate
+                return folded(CompiledExpression(type: .bool, range: range) { ctx in Operations.not(try f(ctx)) }, from: [c])
+            }
+
+        case .binary(let op, let lhs, let rhs):
+            let l = compile(lhs, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+            let r = compile(rhs, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+            return compileBinary(op, l, r, lhs: lhs, rhs: rhs, range: range, schema: scope.schema)
+
+        case .inList(let lhs, let rhs, let negated):
+            let l = compile(lhs, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+            var r = compile(rhs, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+            guard case .list(var element) = r.type else {
+                if r.type != .null {
+                    error(.type, "'in' needs a list, found \(r.type)", at: rhs.range, label: "write a list like [a, b]")
+                }
+                return poison(range)
+            }
+            if l.type == .rating, element == .text || element == .null, case .list(let items)? = r.constant {
+                // Ratings written in Ofsted's wording inside the list.
+                var converted: [Value] = []
+                for (i, item) in items.enumerated() {
+                    let itemRange = listItemRange(rhs, i) ?? rhs.range
+                    converted.append(ratingFromText(item, at: itemRange) ?? .null)
+                }
+                r = .constant(.list(converted), type: .list(.rating), range: rhs.range)
+                element = .rating
+            }
+            if l.type.unified(with: element) == nil {
+                error(.type, "cannot look for \(l.type) in a list of \(element)", at: range)
+                return poison(range)
+            }
+            if case .list(let items)? = r.constant {
+                for (i, item) in items.enumerated() {
+                    warnIfAbsent(l, item, at: listItemRange(rhs, i) ?? rhs.range, lhs: lhs, schema: scope.schema)
+                }
+            }
+            let lf = l.evaluate, rf = r.evaluate
+            return folded(CompiledExpression(type: .bool, range: range) { ctx in
+                guard case .list(let items) = try rf(ctx) else { return .null }
+                return Operations.member(try lf(ctx), of: items, negated: negated)
+            }, from: [l, r])
+
+        case .isNull(let operand, let negated):
+            let c = compile(operand, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+            let f = c.evaluate
+            return folded(CompiledExpression(type: .bool, range: range) { ctx in
+                .bool(try f(ctx).isNull != negated)
+            }, from: [c])
+
+        case .call(let name, let args):
+            return compileCall(name, args, range: range, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+        }
+    }
+
+    private func listItemRange(_ list: Expr, _ i: Int) -> SourceRange? {
+        if case .list(let items) = list.kind, i < items.count { return items[i].range }
+        return nil
+    }
+
+    /// Evaluates once now when every input is constant, so `1 + 2` costs nothing per row.
+    /// Errors (overflow, division by zero) are left to surface at run time with their range.
+    func folded(_ c: CompiledExpression, from inputs: [CompiledExpression]) -> CompiledExpression {
+        guard inputs.allSatisfy({ $0.constant != nil }),
+              let v = try? c.evaluate(RowContext(table: .singleEmptyRow, environment: RuntimeEnvironment())) else { return c }
+        return .constant(v, type: c.type, range: c.range)
+    }
+
+    // MARK: - Names
+
+    private mutating func compileName(_ n: Name, qualifier: Name?, range: SourceRange,
+                                      in scope: ExpressionScope) -> CompiledExpression {
+        let full = qualifier.map { "\($0.text).\(n.text)" } ?? n.text
+        if let schema = scope.schema {
+            var index = schema.index(of: full)
+            if index == nil, let q = qualifier, q.text == scope.table { index = schema.index(of: n.text) }
+            if let i = index {
+                let column = schema.columns[i]
+                if case .summarize(let keys) = scope.mode, !keys.contains(column.name) {
+                    error(.name, "column '\(column.name)' must be inside an aggregate or be a 'by' key", at: range,
+                          label: "for example first(\(column.name)) or max(\(column.name))")
+                    return poison(range)
+                }
+                return CompiledExpression(type: column.type, range: range) { ctx in ctx.table.columns[i][ctx.row] }
+            }
+        }
+        if qualifier == nil, case .value(let type)? = self.scope[n.text] {
+            let name = n.text
+            return CompiledExpression(type: type, range: range) { ctx in ctx.environment.values[name] ?? .null }
+        }
+        var values: [String] = []
+        for (k, v) in self.scope { if case .value = v { values.append(k) } }
+        let columns = scope.schema?.names ?? []
+        let suggestion = Suggest.closest(to: full, among: columns + values)
+        if Checker.functionNames.contains(n.text), suggestion == nil {
+            error(.name, "'\(n.text)' is a function; call it with parentheses", at: range, suggestion: "\(n.text)()")
+        } else if scope.schema == nil {
+            error(.name, "unknown name '\(full)'", at: range, suggestion: suggestion,
+                  notes: values.isEmpty ? [] : ["values bound with let: " + values.sorted().joined(separator: ", ")])
+        } else {
+            error(.name, "no column '\(full)' in \(scope.table)", at: range, suggestion: suggestion,
+                  notes: suggestion == nil ? ["columns: " + columns.joined(separator: ", ")] : [])
+        }
+        return poison(range)
+    }
+
+    // MARK: - Operators
+
+    private mutating func compileBinary(_ op: BinaryOperator, _ l: CompiledExpression, _ r: CompiledExpression,
+                                        lhs: Expr, rhs: Expr, range: SourceRange, schema: Schema?) -> CompiledExpression {
+        switch op {
+        case .and, .or:
+            for (c, e) in [(l, lhs), (r, rhs)] where c.type != .bool && c.type != .null {
+                error(.type, "'\(op.rawValue)' needs conditions (bool) on both sides, found \(c.type)", at: e.range)
+                return poison(range)
+            }
+            let lf = l.evaluate, rf = r.evaluate
+            let isAnd = op == .and
+            return folded(CompiledExpression(type: .bool, range: range) { ctx in
+                isAnd ? try Operations.and(try lf(ctx)) { try rf(ctx) } : try Operations.or(try lf(ctx)) { try rf(ctx) }
+            }, from: [l, r])
+
+        case .add, .subtract, .multiply, .divide, .remainder:
+            let type: ValueType
+            let lt = l.type, rt = r.type
+            let numberish: (ValueType) -> Bool = { $0 == .number || $0 == .null }
+            if numberish(lt) && numberish(rt) {
+                type = .number
+            } else if lt == .date, numberish(rt), op == .add || op == .subtract {
+                type = .date
+            } else if numberish(lt), rt == .date, op == .add {
+                type = .date
+            } else if lt == .date, rt == .date, op == .subtract {
+                type = .number
+            } else {
+                var label: String?
+                if op == .add, l.type == .text || r.type == .text { label = "IQL does not join text with '+'" }
+                if l.type == .date || r.type == .date, op != .add, op != .subtract {
+                    label = "dates support '+ days', '- days' and date - date; see days_between"
+                }
+                error(.type, "cannot apply '\(op.rawValue)' to \(l.type) and \(r.type)", at: range, label: label)
+                return poison(range)
+            }
+            let lf = l.evaluate, rf = r.evaluate
+            return folded(CompiledExpression(type: type, range: range) { ctx in
+                try Operations.arithmetic(op, try lf(ctx), try rf(ctx), at: range)
+            }, from: [l, r])
+
+        case .eq, .ne, .lt, .le, .gt, .ge:
+            return compileComparison(op, l, r, lhs: lhs, rhs: rhs, range: range, schema: schema)
+        }
+    }
+
+    private mutating func compileComparison(_ op: BinaryOperator, _ l0: CompiledExpression, _ r0: CompiledExpression,
+                                            lhs: Expr, rhs: Expr, range: SourceRange, schema: Schema?) -> CompiledExpression {
+        var l = l0, r = r0
+        for (c, e) in [(l, lhs), (r, rhs)] {
+            if case .literal(.null) = e.kind {
+                let other = c.range == l.range ? rhs : lhs
+                let otherText = source.text(in: other.range)
+                error(.type, "comparing with null never matches: the result is always null", at: range,
+                      label: "write '\(otherText) is \(op == .ne ? "not " : "")null'",
+                      suggestion: "\(otherText) is \(op == .ne ? "not " : "")null")
+                return poison(range)
+            }
+        }
+        // A rating compared with text written in Ofsted's wording.
+        if l.type == .rating, r.type == .text, let v = r.constant {
+            guard let rating = ratingFromText(v, at: rhs.range) else { return poison(range) }
+            r = .constant(rating, range: rhs.range)
+        } else if r.type == .rating, l.type == .text, let v = l.constant {
+            guard let rating = ratingFromText(v, at: lhs.range) else { return poison(range) }
+            l = .constant(rating, range: lhs.range)
+        }
+        guard let type = l.type.unified(with: r.type) else {
+            var label: String?
+            var suggestion: String?
+            if (l.type == .date && r.type == .text) || (l.type == .text && r.type == .date) {
+                let text = l.type == .text ? l.constant : r.constant
+                if case .text(let s)? = text, Day(iso: Substring(s)) != nil {
+                    label = "write the date without quotes: \(s)"
+                    suggestion = s
+                }
+            } else if l.type == .number && r.type == .text || l.type == .text && r.type == .number {
+                label = "numbers and text never compare equal; quote the number or compare a number column"
+            }
+            error(.type, "cannot compare \(l.type) with \(r.type)", at: range, label: label, suggestion: suggestion)
+            return poison(range)
+        }
+        if op != .eq && op != .ne, case .list = type {
+            error(.type, "lists cannot be ordered with '\(op.rawValue)'", at: range)
+            return poison(range)
+        }
+        if op == .eq || op == .ne {
+            if let v = r.constant { warnIfAbsent(l, v, at: rhs.range, lhs: lhs, schema: schema) }
+            if let v = l.constant { warnIfAbsent(r, v, at: lhs.range, lhs: rhs, schema: schema) }
+        }
+        let lf = l.evaluate, rf = r.evaluate
+        return folded(CompiledExpression(type: .bool, range: range) { ctx in
+            Operations.compare(op, try lf(ctx), try rf(ctx))
+        }, from: [l, r])
+    }
+
+    /// Text in Ofsted's wording (any case) as a rating, or an error with the closest wording.
+    mutating func ratingFromText(_ v: Value, at range: SourceRange) -> Value? {
+        if case .rating = v { return v }
+        if v.isNull { return v }
+        guard case .text(let s) = v else { return nil }
+        if let r = Rating(wording: s) { return .rating(r) }
+        let wordings = Rating.allCases.map(\.wording)
+        let close = Suggest.closest(to: s, among: wordings)
+        error(.type, "\"\(s)\" is not an Ofsted rating", at: range,
+              label: close.map { "did you mean \"\($0)\"?" },
+              suggestion: close.map { "\"\($0)\"" },
+              notes: ["ratings: Outstanding, Good, Requires improvement to be good, Inadequate (or the literals outstanding, good, ri, inadequate)"])
+        return nil
+    }
+
+    /// Warns when a text literal compared with a dataset column matches no row.
+    private mutating func warnIfAbsent(_ column: CompiledExpression, _ literal: Value, at range: SourceRange, lhs: Expr,
+                                       schema: Schema?) {
+        guard case .text(let text) = literal, column.type == .text, column.constant == nil,
+              case .name(let n, _) = lhs.kind else { return }
+        guard let origin = originOf(lhs, schema), let values = catalog.textValues(origin.dataset, origin.column),
+              !values.contains(text) else { return }
+        let close = Suggest.ranked(text, among: Array(values), limit: 3)
+        let shown = close.map { "\"\($0)\"" }
+        diagnostics.append(.warning(.value, "no row of \(origin.dataset) has \(n.text) \"\(text)\"", at: range,
+                                    label: shown.isEmpty ? "this value matches nothing" : "did you mean \(shown.joined(separator: " or "))?",
+                                    suggestion: close.first.map { "\"\($0)\"" }))
+    }
+
+    private func originOf(_ e: Expr, _ schema: Schema?) -> Schema.Origin? {
+        guard case .name(let n, let q) = e.kind, let schema else { return nil }
+        let full = q.map { "\($0.text).\(n.text)" } ?? n.text
+        return schema.index(of: full).flatMap { schema.columns[$0].origin }
+    }
+}

@@ -1,0 +1,244 @@
+extension Checker {
+    /// A compiled key or select item with the column it becomes.
+    struct OutputItem {
+        var expression: CompiledExpression
+        var column: Schema.Column
+        /// The input column it copies unchanged, if it is a bare column reference.
+        var sourceColumn: String?
+    }
+
+    mutating func check(_ stage: Stage, input: Schema, table: String) -> (any TableOperator, Schema)? {
+        let errorsBefore = diagnostics.filter { $0.severity == .error }.count
+        let result = checkStage(stage, input: input, table: table)
+        let failed = diagnostics.filter { $0.severity == .error }.count > errorsBefore
+        return failed ? nil : result
+    }
+
+    private mutating func checkStage(_ stage: Stage, input: Schema, table: String) -> (any TableOperator, Schema)? {
+        let rowScope = ExpressionScope.row(input, table)
+        switch stage.kind {
+        case .where(let e):
+            let c = compile(e, in: rowScope)
+            if c.type != .bool && c.type != .null {
+                error(.type, "where needs a condition (bool), found \(c.type)", at: e.range,
+                      label: c.type == .text ? "compare it, e.g. \(source.text(in: e.range)) == \"…\"" : nil)
+            }
+            return (FilterOperator(condition: c), input)
+
+        case .select(let items):
+            let outputs = items.map { outputItem($0, in: rowScope) }
+            guard let schema = schemaOf(outputs, input: input, stage: stage) else { return nil }
+            return (SelectOperator(items: outputs.map(\.expression), schema: schema), schema)
+
+        case .derive(let items, let by):
+            var schema = input
+            var derived: [DeriveOperator.Item] = []
+            var usesWindow = false
+            for item in items {
+                guard let name = item.name else { continue }
+                var aggregates: [AggregateCall] = []
+                let scope = ExpressionScope(schema: schema, table: table, mode: .window)
+                let c = compile(item.expr, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+                let column = Schema.Column(name: name.text, type: c.type)
+                let replacing = schema.index(of: name.text)
+                if let i = replacing { schema.columns[i] = column } else { schema.columns.append(column) }
+                derived.append(.init(expression: c, replacing: replacing, schemaAfter: schema))
+            }
+            let keys = by.map { compile($0.expr, in: rowScope) }
+            if !by.isEmpty && !usesWindow {
+                diagnostics.append(.warning(.name, "'by' only matters to previous() and next(), which this derive does not use",
+                                            at: by.first.map { $0.expr.range.union(by.last?.expr.range ?? $0.expr.range) }))
+            }
+            let time = usesWindow ? input.timeColumn.flatMap(input.index(of:)) : nil
+            return (DeriveOperator(items: derived, keys: keys, timeColumn: time), schema)
+
+        case .sort(let keys):
+            let compiled = keys.map { (expression: compile($0.expr, in: rowScope), descending: $0.descending) }
+            for (k, key) in zip(compiled, keys) {
+                if case .list = k.expression.type { error(.type, "cannot sort by a list", at: key.expr.range) }
+            }
+            return (SortOperator(keys: compiled), input)
+
+        case .take(let e):
+            let c = compile(e, in: .constant)
+            if c.type != .number && c.type != .null {
+                error(.type, "take needs a number of rows, found \(c.type)", at: e.range)
+            } else if case .number(let n)? = c.constant, n.exactInteger.map({ $0 < 0 }) ?? true {
+                error(.value, "take needs a whole number of rows, 0 or more", at: e.range)
+            }
+            return (TakeOperator(count: c), input)
+
+        case .count(let by):
+            let keys = by.map { outputItem($0, in: rowScope) }
+            let n = CompiledExpression(type: .number, range: stage.keyword.range) { ctx in ctx.aggregates.first ?? .int(0) }
+            let outputs = keys + [OutputItem(expression: n, column: .init(name: "n", type: .number), sourceColumn: nil)]
+            guard let schema = schemaOf(outputs, input: input, stage: stage) else { return nil }
+            let call = AggregateCall(function: .count, argument: nil, range: stage.keyword.range)
+            return (AggregateOperator(keys: keys.map(\.expression), aggregates: [call], items: [n], schema: schema), schema)
+
+        case .summarize(let items, let by):
+            let keys = by.map { outputItem($0, in: rowScope) }
+            let keyNames = Set(keys.compactMap(\.sourceColumn))
+            let scope = ExpressionScope(schema: input, table: table, mode: .summarize(keys: keyNames))
+            var aggregates: [AggregateCall] = []
+            var outputs: [OutputItem] = []
+            for item in items {
+                var window = false
+                let c = compile(item.expr, in: scope, aggregates: &aggregates, usesWindow: &window)
+                let name = item.name?.text ?? derivedName(item.expr)
+                outputs.append(OutputItem(expression: c, column: .init(name: name, type: c.type), sourceColumn: nil))
+            }
+            guard let schema = schemaOf(keys + outputs, input: input, stage: stage) else { return nil }
+            return (AggregateOperator(keys: keys.map(\.expression), aggregates: aggregates,
+                                      items: outputs.map(\.expression), schema: schema), schema)
+
+        case .distinct(let by):
+            if by.isEmpty { return (DistinctOperator(keys: [], schema: input), input) }
+            let keys = by.map { outputItem($0, in: rowScope) }
+            guard let schema = schemaOf(keys, input: input, stage: stage) else { return nil }
+            return (DistinctOperator(keys: keys.map(\.expression), schema: schema), schema)
+
+        case .join(let isLeft, let tableName, let leftKey, let rightKey):
+            return checkJoin(isLeft: isLeft, tableName, leftKey, rightKey, input: input, table: table)
+
+        case .latest(let columnName, let by, let asOf):
+            return checkLatest(columnName, by, asOf, input: input, table: table, stage: stage)
+        }
+    }
+
+    // MARK: - Output columns
+
+    func derivedName(_ e: Expr) -> String {
+        if case .name(let n, let q) = e.kind { return q.map { "\($0.text).\(n.text)" } ?? n.text }
+        return source.text(in: e.range).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+            .joined(separator: " ")
+    }
+
+    mutating func outputItem(_ item: NamedExpr, in scope: ExpressionScope) -> OutputItem {
+        let c = compile(item.expr, in: scope)
+        var sourceColumn: String?
+        var origin: Schema.Origin?
+        if case .name(let n, let q) = item.expr.kind, let schema = scope.schema {
+            let full = q.map { "\($0.text).\(n.text)" } ?? n.text
+            let i = schema.index(of: full) ?? (q?.text == scope.table ? schema.index(of: n.text) : nil)
+            if let i {
+                sourceColumn = schema.columns[i].name
+                origin = schema.columns[i].origin
+            }
+        }
+        var column = Schema.Column(name: item.name?.text ?? derivedName(item.expr), type: c.type)
+        column.origin = origin
+        return OutputItem(expression: c, column: column, sourceColumn: sourceColumn)
+    }
+
+    /// The schema of a stage's output columns; the time column survives if a bare reference
+    /// to it does. Duplicate names are an error.
+    mutating func schemaOf(_ items: [OutputItem], input: Schema, stage: Stage) -> Schema? {
+        var seen = Set<String>()
+        var ok = true
+        for item in items where !seen.insert(item.column.name).inserted {
+            error(.name, "\(stage.keyword.text) would make two columns named '\(item.column.name)'",
+                  at: item.expression.range, label: "give one a new name: NAME = …")
+            ok = false
+        }
+        let time = items.first { $0.sourceColumn != nil && $0.sourceColumn == input.timeColumn }?.column.name
+        return ok ? Schema(columns: items.map(\.column), timeColumn: time) : nil
+    }
+
+    // MARK: - join and latest
+
+    private mutating func checkJoin(isLeft: Bool, _ tableName: Name, _ leftKey: Name, _ rightKey: Name?,
+                                    input: Schema, table: String) -> (any TableOperator, Schema)? {
+        let source: PipelinePlan.Source
+        var right: Schema
+        if case .table(let s)? = scope[tableName.text] {
+            right = s
+            source = .binding(tableName.text)
+        } else if let s = catalog.schemas[tableName.text] {
+            right = s
+            for i in right.columns.indices {
+                right.columns[i].origin = .init(dataset: tableName.text, column: right.columns[i].name)
+            }
+            source = .dataset(tableName.text)
+        } else {
+            var candidates = catalog.names
+            for (k, v) in scope { if case .table = v { candidates.append(k) } }
+            error(.name, "no dataset or table named '\(tableName.text)'", at: tableName.range,
+                  suggestion: Suggest.closest(to: tableName.text, among: candidates))
+            return nil
+        }
+        guard let li = input.index(of: leftKey.text) else {
+            error(.name, "no column '\(leftKey.text)' in \(table)", at: leftKey.range,
+                  suggestion: Suggest.closest(to: leftKey.text, among: input.names))
+            return nil
+        }
+        let rightName = rightKey ?? leftKey
+        guard let ri = right.index(of: rightName.text) else {
+            error(.name, "no column '\(rightName.text)' in \(tableName.text)", at: rightName.range,
+                  suggestion: Suggest.closest(to: rightName.text, among: right.names),
+                  notes: rightKey == nil ? ["name the other key: join \(tableName.text) on \(leftKey.text) == COLUMN"] : [])
+            return nil
+        }
+        let lt = input.columns[li].type, rt = right.columns[ri].type
+        guard lt.unified(with: rt) != nil else {
+            error(.type, "cannot join \(lt) key '\(leftKey.text)' with \(rt) key '\(rightName.text)'",
+                  at: leftKey.range.union(rightName.range))
+            return nil
+        }
+        var schema = input
+        var carried: [Int] = []
+        for (i, c) in right.columns.enumerated() where i != ri {
+            var column = c
+            if schema.index(of: c.name) != nil { column.name = "\(tableName.text).\(c.name)" }
+            if schema.index(of: column.name) != nil {
+                error(.name, "join would make two columns named '\(column.name)'", at: tableName.range,
+                      label: "rename one with select or derive first")
+                return nil
+            }
+            schema.columns.append(column)
+            carried.append(i)
+        }
+        return (JoinOperator(right: source, leftKey: li, rightKey: ri, isLeft: isLeft, rightColumns: carried,
+                             schema: schema), schema)
+    }
+
+    private mutating func checkLatest(_ columnName: Name?, _ by: [NamedExpr], _ asOf: Expr?, input: Schema,
+                                      table: String, stage: Stage) -> (any TableOperator, Schema)? {
+        let name: String
+        if let columnName {
+            guard input.index(of: columnName.text) != nil else {
+                error(.name, "no column '\(columnName.text)' in \(table)", at: columnName.range,
+                      suggestion: Suggest.closest(to: columnName.text, among: input.names))
+                return nil
+            }
+            name = columnName.text
+        } else {
+            guard let t = input.timeColumn else {
+                error(.name, "latest needs a column to order by: this table has no time column", at: stage.keyword.range,
+                      label: "name one: latest COLUMN by …")
+                return nil
+            }
+            name = t
+        }
+        guard let index = input.index(of: name) else { return nil }
+        let type = input.columns[index].type
+        if case .list = type {
+            error(.type, "latest cannot order by a list", at: columnName?.range ?? stage.keyword.range)
+            return nil
+        }
+        let keys = by.map { compile($0.expr, in: .row(input, table)) }
+        var limit: CompiledExpression?
+        if let asOf {
+            var c = compile(asOf, in: .constant)
+            if c.type == .text, type == .date, case .text(let s)? = c.constant, let d = Day(iso: Substring(s)) {
+                error(.type, "'as of' takes a date, found text", at: asOf.range, label: "write the date without quotes: \(s)",
+                      suggestion: s)
+                c = .constant(.date(d), range: asOf.range)
+            } else if c.type != .null, c.type != type {
+                error(.type, "'as of' must be a \(type) like '\(name)', found \(c.type)", at: asOf.range)
+            }
+            limit = c
+        }
+        return (LatestOperator(column: index, keys: keys, asOf: limit), input)
+    }
+}

@@ -1,0 +1,190 @@
+/// Resolves every name in a script and type-checks every expression against the schemas,
+/// before anything runs, collecting all the problems it finds. It compiles as it checks: the
+/// result is a plan of operators with compiled expressions, ready to run many times.
+struct Checker {
+    enum ScopeEntry {
+        case table(Schema)
+        case value(ValueType)
+    }
+
+    let catalog: Catalog
+    let source: SourceFile
+    var scope: [String: ScopeEntry]
+    let provided: [String: Value]
+    /// Parameters declared so far, with the value each will have.
+    var parameters: [String: Value] = [:]
+    var usedParameters: Set<String> = []
+    var diagnostics: [Diagnostic] = []
+
+    init(catalog: Catalog, source: SourceFile, bindings: [String: Binding], parameters: [String: Value]) {
+        self.catalog = catalog
+        self.source = source
+        self.provided = parameters
+        var scope: [String: ScopeEntry] = [:]
+        for (name, b) in bindings {
+            switch b {
+            case .table(let t): scope[name] = .table(t.schema)
+            case .value(let v): scope[name] = .value(v.type)
+            }
+        }
+        self.scope = scope
+    }
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    mutating func error(_ kind: Diagnostic.Kind, _ message: String, at range: SourceRange?,
+                        label: String? = nil, suggestion: String? = nil, notes: [String] = []) {
+        diagnostics.append(.error(kind, message, at: range, label: label, suggestion: suggestion, notes: notes))
+    }
+
+    // MARK: - Statements
+
+    mutating func check(_ script: Script) -> CheckedScript {
+        var out: [CheckedStatement] = []
+        for statement in script.statements {
+            switch statement.kind {
+            case .pipeline(let p):
+                if let plan = check(p) { out.append(.pipeline(plan)) }
+            case .letTable(let name, let p):
+                if let plan = check(p) {
+                    out.append(.letTable(name.text, plan))
+                    scope[name.text] = .table(plan.schema)
+                }
+            case .letValue(let name, let e):
+                if catalog.schemas[name.text] != nil {
+                    error(.name, "'\(name.text)' is a dataset; a value cannot take its name", at: name.range)
+                }
+                let c = compile(e, in: ExpressionScope.constant)
+                out.append(.letValue(name.text, c))
+                scope[name.text] = .value(c.type)
+            case .param(let name, let def):
+                if let v = checkParameter(name, default: def) {
+                    parameters[name.text] = v
+                    out.append(.param(name.text, v))
+                }
+            }
+        }
+        for name in provided.keys.sorted() where parameters[name] == nil && !usedParameters.contains(name) {
+            let close = Suggest.closest(to: name, among: Array(parameters.keys) + Array(usedParameters))
+            error(.name, "unknown parameter '\(name)': the script declares no 'param \(name)'",
+                  at: nil, label: close.map { "did you mean '\($0)'?" })
+        }
+        return CheckedScript(statements: out, warnings: diagnostics.filter { $0.severity != .error })
+    }
+
+    private mutating func checkParameter(_ name: Name, default def: Expr?) -> Value? {
+        var defaultValue: Value?
+        if let def {
+            let c = compile(def, in: .constant)
+            if let v = c.constant {
+                defaultValue = v
+            } else if !hasErrors {
+                do {
+                    defaultValue = try c.evaluate(RowContext(table: .singleEmptyRow, environment: RuntimeEnvironment(parameters: parameters)))
+                } catch let d as Diagnostic {
+                    diagnostics.append(d)
+                } catch {}
+            }
+        }
+        guard let given = provided[name.text] else {
+            if defaultValue == nil && def == nil {
+                error(.name, "missing parameter '\(name.text)'", at: name.range,
+                      label: "give it a value with --param \(name.text)=VALUE, or a default with 'param \(name.text) = VALUE'")
+            }
+            return defaultValue
+        }
+        guard let defaultValue, !defaultValue.isNull else { return given }
+        if let v = Checker.coerce(given, to: defaultValue.type) { return v }
+        error(.type, "parameter '\(name.text)' takes a \(defaultValue.type) like its default, but was given \(given.literalText)",
+              at: name.range)
+        return nil
+    }
+
+    /// Converts a parameter given as text on the command line to the type its default has.
+    static func coerce(_ v: Value, to type: ValueType) -> Value? {
+        if v.type == type || v.isNull { return v }
+        switch type {
+        case .text: return .text(v.displayText)
+        case .number:
+            if case .text(let s) = v { return Value.parseLiteral(s).flatMap { $0.type == .number ? $0 : nil } }
+        case .date:
+            if case .text(let s) = v { return Day(iso: Substring(s)).map(Value.date) }
+        case .rating:
+            if case .text(let s) = v { return (Rating(wording: s) ?? Rating.fromLiteral(s)).map(Value.rating) }
+        case .bool:
+            if case .text(let s) = v { return s == "true" ? .bool(true) : s == "false" ? .bool(false) : nil }
+        default: break
+        }
+        return nil
+    }
+
+    // MARK: - Pipelines
+
+    mutating func check(_ pipeline: Pipeline) -> PipelinePlan? {
+        let name = pipeline.source.text
+        var schema: Schema
+        let planSource: PipelinePlan.Source
+        if case .table(let s)? = scope[name] {
+            schema = s
+            planSource = .binding(name)
+        } else if let s = catalog.schemas[name] {
+            schema = s
+            for i in schema.columns.indices { schema.columns[i].origin = .init(dataset: name, column: schema.columns[i].name) }
+            planSource = .dataset(name)
+        } else {
+            var candidates = catalog.names
+            for (k, v) in scope { if case .table = v { candidates.append(k) } }
+            if case .value? = scope[name] {
+                error(.name, "'\(name)' is a value, not a table", at: pipeline.source.range)
+            } else {
+                error(.name, "no dataset or table named '\(name)'", at: pipeline.source.range,
+                      suggestion: Suggest.closest(to: name, among: candidates),
+                      notes: ["datasets: " + candidates.sorted().joined(separator: ", ")])
+            }
+            return nil
+        }
+        var operators: [any TableOperator] = []
+        var ok = true
+        for stage in pipeline.stages {
+            guard let (op, next) = check(stage, input: schema, table: name) else {
+                ok = false
+                continue
+            }
+            operators.append(op)
+            schema = next
+        }
+        return ok ? PipelinePlan(source: planSource, operators: operators, schema: schema) : nil
+    }
+}
+
+extension Table {
+    static let singleEmptyRow = Table(schema: Schema(columns: []), columns: [], rowCount: 1)
+}
+
+extension Rating {
+    /// The rating an IQL literal names (`good`, `ri`, …), for parameters given on the command line.
+    static func fromLiteral(_ s: String) -> Rating? {
+        switch s.lowercased() {
+        case "outstanding": return .outstanding
+        case "good": return .good
+        case "requires_improvement", "ri": return .requiresImprovement
+        case "inadequate": return .inadequate
+        default: return nil
+        }
+    }
+}
+
+extension Value {
+    /// Reads a command-line value the way IQL source would: a number, date, `true`/`false`,
+    /// a rating literal; anything else is text.
+    public static func parseLiteral(_ text: String) -> Value? {
+        if let i = Int64(text) { return .int(i) }
+        if text.first.map({ $0.isNumber || $0 == "-" }) == true, let d = Double(text), d.isFinite,
+           !text.contains(where: { $0.isLetter }) { return .double(d) }
+        if let d = Day(iso: Substring(text)) { return .date(d) }
+        if text == "true" { return .bool(true) }
+        if text == "false" { return .bool(false) }
+        if let r = Rating.fromLiteral(text) { return .rating(r) }
+        return nil
+    }
+}

@@ -1,0 +1,161 @@
+/// A built-in scalar function: how to check a call's argument types and how to evaluate it.
+struct ScalarFunction: Sendable {
+    /// Signature as shown in messages and docs, e.g. `round(number[, digits])`.
+    var signature: String
+    var arity: ClosedRange<Int>
+    /// Given argument types (null allowed anywhere), the result type or a complaint about argument i.
+    var resultType: @Sendable ([ValueType]) -> Result<ValueType, ArgumentProblem>
+    /// Evaluates with argument values; null arguments are handled by `nullPropagating`.
+    var evaluate: @Sendable ([Value], SourceRange) throws -> Value
+    /// When true, any null argument gives null without calling `evaluate`.
+    var nullPropagating = true
+
+    struct ArgumentProblem: Error {
+        var index: Int
+        var message: String
+    }
+}
+
+extension ScalarFunction {
+    /// Every argument must have the given type (or be null); returns `result`.
+    static func typed(_ signature: String, _ params: [ValueType], optional: Int = 0, returns result: ValueType,
+                      _ evaluate: @escaping @Sendable ([Value], SourceRange) throws -> Value) -> ScalarFunction {
+        ScalarFunction(signature: signature, arity: (params.count - optional)...params.count,
+                       resultType: { types in
+                           for (i, t) in types.enumerated() where i < params.count {
+                               if t != .null && t != params[i] {
+                                   return .failure(ArgumentProblem(index: i, message: "expected \(params[i]), found \(t)"))
+                               }
+                           }
+                           return .success(result)
+                       }, evaluate: evaluate)
+    }
+
+    static let catalog: [String: ScalarFunction] = {
+        var f: [String: ScalarFunction] = [:]
+        f["year"] = .typed("year(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.year)) }
+        f["month"] = .typed("month(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.month)) }
+        f["day"] = .typed("day(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.day)) }
+        f["date"] = .typed("date(year, month, day)", [.number, .number, .number], returns: .date) { a, range in
+            guard let y = a[0].number.exactInteger, let m = a[1].number.exactInteger, let d = a[2].number.exactInteger,
+                  let yi = Int(exactly: y), let mi = Int(exactly: m), let di = Int(exactly: d),
+                  let day = Day(year: yi, month: mi, day: di) else {
+                throw Diagnostic.error(.runtime, "date(\(a[0].displayText), \(a[1].displayText), \(a[2].displayText)) is not a date in the calendar",
+                                       at: range)
+            }
+            return .date(day)
+        }
+        f["days_between"] = .typed("days_between(from, to)", [.date, .date], returns: .number) { a, _ in
+            .int(Int64(a[1].day.ordinal) - Int64(a[0].day.ordinal))
+        }
+        f["round"] = .typed("round(number[, digits])", [.number, .number], optional: 1, returns: .number) { a, range in
+            var digits: Int64 = 0
+            if a.count > 1 {
+                guard let d = a[1].number.exactInteger, (-15...15).contains(d) else {
+                    throw Diagnostic.error(.runtime, "round's digits must be a whole number from -15 to 15", at: range)
+                }
+                digits = d
+            }
+            return .number(round(a[0].number, digits: Int(digits)))
+        }
+        f["abs"] = .typed("abs(number)", [.number], returns: .number) { a, range in
+            if case .int(let i) = a[0].number {
+                guard i != .min else { throw Diagnostic.error(.runtime, "integer overflow in abs", at: range) }
+                return .int(Swift.abs(i))
+            }
+            return .double(Swift.abs(a[0].number.doubleValue))
+        }
+        f["floor"] = .typed("floor(number)", [.number], returns: .number) { a, _ in
+            integral(a[0].number.doubleValue.rounded(.down), a[0].number)
+        }
+        f["ceil"] = .typed("ceil(number)", [.number], returns: .number) { a, _ in
+            integral(a[0].number.doubleValue.rounded(.up), a[0].number)
+        }
+        f["lower"] = .typed("lower(text)", [.text], returns: .text) { a, _ in .text(a[0].string.lowercased()) }
+        f["upper"] = .typed("upper(text)", [.text], returns: .text) { a, _ in .text(a[0].string.uppercased()) }
+        f["length"] = .typed("length(text)", [.text], returns: .number) { a, _ in .int(Int64(a[0].string.count)) }
+        f["contains"] = .typed("contains(text, part)", [.text, .text], returns: .bool) { a, _ in
+            .bool(a[1].string.isEmpty || a[0].string.contains(a[1].string))
+        }
+        f["starts_with"] = .typed("starts_with(text, prefix)", [.text, .text], returns: .bool) { a, _ in
+            .bool(a[0].string.hasPrefix(a[1].string))
+        }
+        f["ends_with"] = .typed("ends_with(text, suffix)", [.text, .text], returns: .bool) { a, _ in
+            .bool(a[0].string.hasSuffix(a[1].string))
+        }
+        f["pct_change"] = .typed("pct_change(old, new)", [.number, .number], returns: .number) { a, range in
+            let old = a[0].number, new = a[1].number
+            if old.doubleValue == 0 { return .null }
+            return .number(try Operations.finite((new.doubleValue - old.doubleValue) / Swift.abs(old.doubleValue) * 100, at: range))
+        }
+        f["coalesce"] = ScalarFunction(signature: "coalesce(value, value, ...)", arity: 1...64, resultType: { types in
+            var t = ValueType.null
+            for (i, u) in types.enumerated() {
+                guard let n = t.unified(with: u) else {
+                    return .failure(ArgumentProblem(index: i, message: "expected \(t), found \(u)"))
+                }
+                t = n
+            }
+            return .success(t)
+        }, evaluate: { a, _ in a.first { !$0.isNull } ?? .null }, nullPropagating: false)
+        f["if"] = ScalarFunction(signature: "if(condition, then, else)", arity: 3...3, resultType: { types in
+            if types[0] != .bool && types[0] != .null {
+                return .failure(ArgumentProblem(index: 0, message: "expected bool, found \(types[0])"))
+            }
+            guard let t = types[1].unified(with: types[2]) else {
+                return .failure(ArgumentProblem(index: 2, message: "both branches must have one type: \(types[1]) and \(types[2])"))
+            }
+            return .success(t)
+        }, evaluate: { a, _ in a[0] == .bool(true) ? a[1] : a[2] }, nullPropagating: false)
+        return f
+    }()
+
+    private static func integral(_ d: Double, _ original: Number) -> Value {
+        if case .int = original { return .number(original) }
+        if Swift.abs(d) < 9e18 { return .int(Int64(d)) }
+        return .double(d)
+    }
+
+    /// Rounds half away from zero, as people round by hand.
+    static func round(_ n: Number, digits: Int) -> Number {
+        switch n {
+        case .int(let i):
+            guard digits < 0 else { return n }
+            var p: Int64 = 1
+            for _ in 0..<(-digits) { p = p.multipliedReportingOverflow(by: 10).partialValue }
+            guard p > 0, p <= 1_000_000_000_000_000 else { return .int(0) }
+            let q = i / p, r = i % p
+            var rounded = q
+            if Swift.abs(r) * 2 >= p { rounded += i < 0 ? -1 : 1 }
+            let (v, o) = rounded.multipliedReportingOverflow(by: p)
+            return o ? n : .int(v)
+        case .double(let d):
+            let scale = pow10(digits)
+            // Dividing the rounded integer by the scale gives the double nearest the decimal,
+            // which prints as the short decimal a person expects.
+            return .double((d * scale).rounded(.toNearestOrAwayFromZero) / scale)
+        }
+    }
+
+    private static func pow10(_ n: Int) -> Double {
+        var r = 1.0
+        for _ in 0..<Swift.abs(n) { r *= 10 }
+        return n < 0 ? 1 / r : r
+    }
+}
+
+extension Value {
+    /// Accessors for evaluating functions whose argument types the checker has already enforced.
+    var number: Number {
+        if case .number(let n) = self { return n }
+        return .int(0)
+    }
+    var string: String {
+        if case .text(let s) = self { return s }
+        return displayText
+    }
+    var day: Day {
+        if case .date(let d) = self { return d }
+        return Day(ordinal: 0)
+    }
+}

@@ -1,0 +1,99 @@
+/// A name as written in source, with where it was written.
+struct Name: Sendable, Hashable {
+    var text: String
+    var range: SourceRange
+}
+
+/// An expression node.
+struct Expr: Sendable, Hashable {
+    indirect enum Kind: Sendable, Hashable {
+        /// A column or a `let` value; `qualifier` is set for `table.column`.
+        case name(Name, qualifier: Name?)
+        case literal(Value)
+        case parameter(Name)
+        case list([Expr])
+        case unary(UnaryOperator, Expr)
+        case binary(BinaryOperator, Expr, Expr)
+        case inList(Expr, Expr, negated: Bool)
+        case isNull(Expr, negated: Bool)
+        case call(Name, [Expr])
+    }
+
+    var kind: Kind
+    var range: SourceRange
+}
+
+enum UnaryOperator: String, Sendable, Hashable {
+    case negate = "-"
+    case not
+}
+
+enum BinaryOperator: String, Sendable, Hashable {
+    case or, and
+    case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+
+    var isComparison: Bool {
+        switch self {
+        case .eq, .ne, .lt, .le, .gt, .ge: return true
+        default: return false
+        }
+    }
+}
+
+/// `NAME = EXPR`, or a bare `EXPR` whose name is derived from it.
+struct NamedExpr: Sendable, Hashable {
+    var name: Name?
+    var expr: Expr
+}
+
+struct SortKey: Sendable, Hashable {
+    var expr: Expr
+    var descending: Bool
+}
+
+/// One `| stage` of a pipeline.
+struct Stage: Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
+        case `where`(Expr)
+        case select([NamedExpr])
+        case derive([NamedExpr], by: [NamedExpr])
+        case sort([SortKey])
+        case take(Expr)
+        case count(by: [NamedExpr])
+        case summarize([NamedExpr], by: [NamedExpr])
+        case distinct([NamedExpr])
+        case join(left: Bool, table: Name, leftKey: Name, rightKey: Name?)
+        case latest(column: Name?, by: [NamedExpr], asOf: Expr?)
+    }
+
+    var kind: Kind
+    /// The stage keyword, for messages about the stage as a whole.
+    var keyword: Name
+    var range: SourceRange
+}
+
+/// `from NAME | stage | ...`.
+struct Pipeline: Sendable, Hashable {
+    var source: Name
+    var stages: [Stage]
+    var range: SourceRange
+}
+
+/// One statement of a script.
+struct Statement: Sendable, Hashable {
+    enum Kind: Sendable, Hashable {
+        case pipeline(Pipeline)
+        case letTable(Name, Pipeline)
+        case letValue(Name, Expr)
+        case param(Name, default: Expr?)
+    }
+
+    var kind: Kind
+    var range: SourceRange
+}
+
+/// A parsed script.
+struct Script: Sendable, Hashable {
+    var statements: [Statement]
+}

@@ -1,0 +1,205 @@
+/// Turns source text into tokens. It never stops early: a bad character becomes an `invalid`
+/// token with a diagnostic, so the parser can go on and report every mistake at once.
+struct Lexer {
+    private let bytes: [UInt8]
+    private var pos = 0
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(_ source: SourceFile) { bytes = source.utf8 }
+
+    /// All tokens, ending with `eof`.
+    static func tokenize(_ source: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+        var lexer = Lexer(source)
+        var tokens: [Token] = []
+        while true {
+            let t = lexer.next()
+            tokens.append(t)
+            if t.kind == .eof { break }
+        }
+        return (tokens, lexer.diagnostics)
+    }
+
+    private func peek(_ ahead: Int = 0) -> UInt8? {
+        let i = pos + ahead
+        return i < bytes.count ? bytes[i] : nil
+    }
+
+    private static func isDigit(_ c: UInt8?) -> Bool { c.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
+    private static func isIdentStart(_ c: UInt8?) -> Bool {
+        guard let c else { return false }
+        return (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
+    }
+    private static func isIdentPart(_ c: UInt8?) -> Bool { isIdentStart(c) || isDigit(c) }
+
+    /// Skips spaces and comments; reports whether a line break was crossed.
+    private mutating func skipTrivia() -> Bool {
+        var newline = false
+        while let c = peek() {
+            switch c {
+            case 0x20, 0x09, 0x0D: pos += 1
+            case 0x0A: newline = true; pos += 1
+            case 0x23:  // '#'
+                while let d = peek(), d != 0x0A { pos += 1 }
+            default: return newline
+            }
+        }
+        return newline
+    }
+
+    mutating func next() -> Token {
+        let newline = skipTrivia()
+        let start = pos
+        func make(_ kind: Token.Kind, _ text: String = "") -> Token {
+            Token(kind: kind, text: text, range: SourceRange(start: start, end: pos), newlineBefore: newline)
+        }
+        guard let c = peek() else { return make(.eof) }
+
+        if Lexer.isIdentStart(c) {
+            while Lexer.isIdentPart(peek()) { pos += 1 }
+            let word = String(decoding: bytes[start..<pos], as: UTF8.self)
+            if let k = Keyword(rawValue: word) { return make(.keyword(k), word) }
+            return make(.identifier, word)
+        }
+        if Lexer.isDigit(c) { return number(start: start, newline: newline) }
+
+        pos += 1
+        switch c {
+        case 0x22: return string(start: start, newline: newline)
+        case 0x60: return quotedIdentifier(start: start, newline: newline)
+        case 0x24:  // '$'
+            guard Lexer.isIdentStart(peek()) else {
+                diagnostics.append(.error(.syntax, "expected a parameter name after '$'",
+                                          at: SourceRange(start: start, end: pos)))
+                return make(.invalid, "$")
+            }
+            let nameStart = pos
+            while Lexer.isIdentPart(peek()) { pos += 1 }
+            return make(.parameter, String(decoding: bytes[nameStart..<pos], as: UTF8.self))
+        case 0x7C: return make(.pipe)
+        case 0x2C: return make(.comma)
+        case 0x3B: return make(.semicolon)
+        case 0x2E: return make(.dot)
+        case 0x28: return make(.lparen)
+        case 0x29: return make(.rparen)
+        case 0x5B: return make(.lbracket)
+        case 0x5D: return make(.rbracket)
+        case 0x2B: return make(.plus)
+        case 0x2D: return make(.minus)
+        case 0x2A: return make(.star)
+        case 0x2F: return make(.slash)
+        case 0x25: return make(.percent)
+        case 0x3D:
+            if peek() == 0x3D { pos += 1; return make(.eq) }
+            return make(.assign)
+        case 0x21:
+            if peek() == 0x3D { pos += 1; return make(.ne) }
+            diagnostics.append(.error(.syntax, "unexpected '!'", at: SourceRange(start: start, end: pos),
+                                      label: "write 'not' or '!='"))
+            return make(.invalid, "!")
+        case 0x3C:
+            if peek() == 0x3D { pos += 1; return make(.le) }
+            if peek() == 0x3E {
+                pos += 1
+                diagnostics.append(.error(.syntax, "'<>' is not an IQL operator",
+                                          at: SourceRange(start: start, end: pos), suggestion: "!="))
+                return make(.ne)
+            }
+            return make(.lt)
+        case 0x3E:
+            if peek() == 0x3D { pos += 1; return make(.ge) }
+            return make(.gt)
+        default:
+            // Step over a whole UTF-8 sequence so the caret covers one character.
+            while let d = peek(), d & 0xC0 == 0x80 { pos += 1 }
+            let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+            let shown = c == 0 ? "NUL" : (c < 0x20 || c == 0x7F ? "control character" : "'\(text)'")
+            diagnostics.append(.error(.syntax, "unexpected character \(shown)",
+                                      at: SourceRange(start: start, end: pos)))
+            return make(.invalid, text)
+        }
+    }
+
+    private mutating func number(start: Int, newline: Bool) -> Token {
+        while Lexer.isDigit(peek()) { pos += 1 }
+        // YYYY-MM-DD with nothing glued on is a date literal, not a subtraction.
+        if pos - start == 4, peek() == 0x2D, Lexer.isDigit(peek(1)), Lexer.isDigit(peek(2)), peek(3) == 0x2D,
+           Lexer.isDigit(peek(4)), Lexer.isDigit(peek(5)), !Lexer.isIdentPart(peek(6)) {
+            pos += 6
+            let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+            let range = SourceRange(start: start, end: pos)
+            if Day(iso: Substring(text)) == nil {
+                diagnostics.append(.error(.value, "\(text) is not a date in the calendar", at: range))
+            }
+            return Token(kind: .date, text: text, range: range, newlineBefore: newline)
+        }
+        var kind = Token.Kind.integer
+        if peek() == 0x2E, Lexer.isDigit(peek(1)) {
+            kind = .decimal
+            pos += 1
+            while Lexer.isDigit(peek()) { pos += 1 }
+        }
+        if peek() == 0x65 || peek() == 0x45, Lexer.isDigit(peek(1)) || ((peek(1) == 0x2B || peek(1) == 0x2D) && Lexer.isDigit(peek(2))) {
+            kind = .decimal
+            pos += 2
+            while Lexer.isDigit(peek()) { pos += 1 }
+        }
+        if Lexer.isIdentStart(peek()) {
+            let badStart = pos
+            while Lexer.isIdentPart(peek()) { pos += 1 }
+            diagnostics.append(.error(.syntax, "a number cannot run straight into a name",
+                                      at: SourceRange(start: badStart, end: pos),
+                                      label: "put a space or an operator before this"))
+        }
+        let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+        return Token(kind: kind, text: text, range: SourceRange(start: start, end: pos), newlineBefore: newline)
+    }
+
+    private mutating func string(start: Int, newline: Bool) -> Token {
+        var value: [UInt8] = []
+        while true {
+            guard let c = peek() else {
+                diagnostics.append(.error(.incompleteInput, "unterminated text literal",
+                                          at: SourceRange(start: start, end: pos),
+                                          label: "this '\"' is never closed"))
+                return Token(kind: .string, text: String(decoding: value, as: UTF8.self),
+                             range: SourceRange(start: start, end: pos), newlineBefore: newline)
+            }
+            pos += 1
+            if c == 0x22 { break }
+            if c == 0x5C {
+                let escStart = pos - 1
+                switch peek() {
+                case 0x22: value.append(0x22); pos += 1
+                case 0x5C: value.append(0x5C); pos += 1
+                case 0x6E: value.append(0x0A); pos += 1
+                case nil: continue
+                default:
+                    while let d = peek(), pos == escStart + 1 || d & 0xC0 == 0x80 { pos += 1 }
+                    diagnostics.append(.error(.syntax, "unknown escape in text literal",
+                                              at: SourceRange(start: escStart, end: pos),
+                                              label: "IQL knows \\\", \\\\ and \\n"))
+                }
+                continue
+            }
+            value.append(c)
+        }
+        return Token(kind: .string, text: String(decoding: value, as: UTF8.self),
+                     range: SourceRange(start: start, end: pos), newlineBefore: newline)
+    }
+
+    private mutating func quotedIdentifier(start: Int, newline: Bool) -> Token {
+        let nameStart = pos
+        while let c = peek(), c != 0x60, c != 0x0A { pos += 1 }
+        let name = String(decoding: bytes[nameStart..<pos], as: UTF8.self)
+        if peek() == 0x60 {
+            pos += 1
+        } else {
+            diagnostics.append(.error(peek() == nil ? .incompleteInput : .syntax, "unterminated quoted name",
+                                      at: SourceRange(start: start, end: pos), label: "this '`' is never closed"))
+        }
+        if name.isEmpty {
+            diagnostics.append(.error(.syntax, "empty quoted name", at: SourceRange(start: start, end: pos)))
+        }
+        return Token(kind: .identifier, text: name, range: SourceRange(start: start, end: pos), newlineBefore: newline)
+    }
+}

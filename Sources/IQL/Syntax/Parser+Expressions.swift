@@ -1,0 +1,224 @@
+extension Parser {
+    /// Nesting deeper than this is refused rather than risking the stack.
+    static let maxDepth = 200
+
+    mutating func parseExpression() throws(SyntaxError) -> Expr {
+        var depth = 0
+        return try parseOr(&depth)
+    }
+
+    private mutating func enter(_ depth: inout Int) throws(SyntaxError) {
+        depth += 1
+        if depth > Parser.maxDepth {
+            diagnostics.append(.error(.syntax, "expression nested more than \(Parser.maxDepth) levels deep",
+                                      at: current.range))
+            throw SyntaxError()
+        }
+    }
+
+    private mutating func parseOr(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        var lhs = try parseAnd(&depth)
+        while consume(.keyword(.or)) != nil {
+            let rhs = try parseAnd(&depth)
+            lhs = Expr(kind: .binary(.or, lhs, rhs), range: lhs.range.union(rhs.range))
+        }
+        return lhs
+    }
+
+    private mutating func parseAnd(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        var lhs = try parseNot(&depth)
+        while consume(.keyword(.and)) != nil {
+            let rhs = try parseNot(&depth)
+            lhs = Expr(kind: .binary(.and, lhs, rhs), range: lhs.range.union(rhs.range))
+        }
+        return lhs
+    }
+
+    private mutating func parseNot(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        if let t = consume(.keyword(.not)) {
+            try enter(&depth)
+            defer { depth -= 1 }
+            let operand = try parseNot(&depth)
+            return Expr(kind: .unary(.not, operand), range: t.range.union(operand.range))
+        }
+        return try parseComparison(&depth)
+    }
+
+    private mutating func parseComparison(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        let lhs = try parseAdditive(&depth)
+        let op: BinaryOperator?
+        switch current.kind {
+        case .eq: op = .eq
+        case .ne: op = .ne
+        case .lt: op = .lt
+        case .le: op = .le
+        case .gt: op = .gt
+        case .ge: op = .ge
+        case .assign:
+            diagnostics.append(.error(.syntax, "'=' names a column; to compare, write '=='",
+                                      at: current.range, suggestion: "=="))
+            op = .eq
+        default: op = nil
+        }
+        if let op {
+            advance()
+            let rhs = try parseAdditive(&depth)
+            let e = Expr(kind: .binary(op, lhs, rhs), range: lhs.range.union(rhs.range))
+            if current.kind == .eq || current.kind == .ne || current.kind == .lt || current.kind == .le
+                || current.kind == .gt || current.kind == .ge {
+                diagnostics.append(.error(.syntax, "comparisons cannot be chained", at: current.range,
+                                          label: "join two comparisons with 'and'"))
+                throw SyntaxError()
+            }
+            return e
+        }
+        if check(.keyword(.in)) || (check(.keyword(.not)) && peek().kind == .keyword(.in)) {
+            let negated = consume(.keyword(.not)) != nil
+            advance()
+            let rhs = try parseAdditive(&depth)
+            return Expr(kind: .inList(lhs, rhs, negated: negated), range: lhs.range.union(rhs.range))
+        }
+        if check(.keyword(.is)) {
+            advance()
+            let negated = consume(.keyword(.not)) != nil
+            let nullToken = try expect(.keyword(.null), "'null' after 'is'")
+            return Expr(kind: .isNull(lhs, negated: negated), range: lhs.range.union(nullToken.range))
+        }
+        return lhs
+    }
+
+    private mutating func parseAdditive(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        var lhs = try parseMultiplicative(&depth)
+        while true {
+            let op: BinaryOperator
+            switch current.kind {
+            case .plus: op = .add
+            case .minus: op = .subtract
+            default: return lhs
+            }
+            advance()
+            let rhs = try parseMultiplicative(&depth)
+            lhs = Expr(kind: .binary(op, lhs, rhs), range: lhs.range.union(rhs.range))
+        }
+    }
+
+    private mutating func parseMultiplicative(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        var lhs = try parseUnary(&depth)
+        while true {
+            let op: BinaryOperator
+            switch current.kind {
+            case .star: op = .multiply
+            case .slash: op = .divide
+            case .percent: op = .remainder
+            default: return lhs
+            }
+            advance()
+            let rhs = try parseUnary(&depth)
+            lhs = Expr(kind: .binary(op, lhs, rhs), range: lhs.range.union(rhs.range))
+        }
+    }
+
+    private mutating func parseUnary(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        if let t = consume(.minus) {
+            try enter(&depth)
+            defer { depth -= 1 }
+            let operand = try parseUnary(&depth)
+            // Fold `-3` into a literal so the most negative integer can be written.
+            if case .literal(.number(.int)) = operand.kind, operand.range.start == t.range.end,
+               let v = Int64("-" + source.text(in: operand.range)) {
+                return Expr(kind: .literal(.int(v)), range: t.range.union(operand.range))
+            }
+            return Expr(kind: .unary(.negate, operand), range: t.range.union(operand.range))
+        }
+        return try parsePrimary(&depth)
+    }
+
+    private mutating func parsePrimary(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        let t = current
+        switch t.kind {
+        case .integer:
+            advance()
+            guard let v = Int64(t.text) else {
+                diagnostics.append(.error(.value, "integer \(t.text) is too large (the limit is 9223372036854775807)",
+                                          at: t.range))
+                return Expr(kind: .literal(.null), range: t.range)
+            }
+            return Expr(kind: .literal(.int(v)), range: t.range)
+        case .decimal:
+            advance()
+            guard let v = Double(t.text), v.isFinite else {
+                diagnostics.append(.error(.value, "number \(t.text) is out of range", at: t.range))
+                return Expr(kind: .literal(.null), range: t.range)
+            }
+            return Expr(kind: .literal(.double(v)), range: t.range)
+        case .string:
+            advance()
+            return Expr(kind: .literal(.text(t.text)), range: t.range)
+        case .date:
+            advance()
+            guard let d = Day(iso: Substring(t.text)) else { return Expr(kind: .literal(.null), range: t.range) }
+            return Expr(kind: .literal(.date(d)), range: t.range)
+        case .parameter:
+            advance()
+            return Expr(kind: .parameter(Name(text: t.text, range: t.range)), range: t.range)
+        case .keyword(let k):
+            let value: Value
+            switch k {
+            case .true: value = .bool(true)
+            case .false: value = .bool(false)
+            case .null: value = .null
+            case .outstanding: value = .rating(.outstanding)
+            case .good: value = .rating(.good)
+            case .requires_improvement, .ri: value = .rating(.requiresImprovement)
+            case .inadequate: value = .rating(.inadequate)
+            default: throw expected("an expression")
+            }
+            advance()
+            return Expr(kind: .literal(value), range: t.range)
+        case .lparen:
+            advance()
+            try enter(&depth)
+            defer { depth -= 1 }
+            let inner = try parseOr(&depth)
+            let close = try expect(.rparen, "')'")
+            return Expr(kind: inner.kind, range: t.range.union(close.range))
+        case .lbracket:
+            advance()
+            try enter(&depth)
+            defer { depth -= 1 }
+            var items: [Expr] = []
+            if !check(.rbracket) {
+                repeat {
+                    if check(.rbracket) { break }
+                    items.append(try parseOr(&depth))
+                } while consume(.comma) != nil
+            }
+            let close = try expect(.rbracket, "']' or ','")
+            return Expr(kind: .list(items), range: t.range.union(close.range))
+        case .identifier:
+            advance()
+            let name = Name(text: t.text, range: t.range)
+            if check(.lparen) {
+                advance()
+                try enter(&depth)
+                defer { depth -= 1 }
+                var args: [Expr] = []
+                if !check(.rparen) {
+                    repeat { args.append(try parseOr(&depth)) } while consume(.comma) != nil
+                }
+                let close = try expect(.rparen, "')' or ','")
+                return Expr(kind: .call(name, args), range: t.range.union(close.range))
+            }
+            if check(.dot), peek().kind == .identifier, peek().range.start == current.range.end,
+               current.range.start == t.range.end {
+                advance()
+                let column = advance()
+                return Expr(kind: .name(Name(text: column.text, range: column.range), qualifier: name),
+                            range: t.range.union(column.range))
+            }
+            return Expr(kind: .name(name, qualifier: nil), range: t.range)
+        default:
+            throw expected("an expression")
+        }
+    }
+}

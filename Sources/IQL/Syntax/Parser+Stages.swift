@@ -1,0 +1,107 @@
+extension Parser {
+    static let stageNames = ["where", "select", "derive", "sort", "take", "count", "summarize",
+                             "distinct", "join", "latest"]
+
+    mutating func parseStage() throws(SyntaxError) -> Stage {
+        guard current.kind == .identifier else {
+            if atEnd {
+                diagnostics.append(.error(.incompleteInput, "incomplete input: expected a stage after '|'",
+                                          at: gapRange))
+                throw SyntaxError()
+            }
+            throw expected("a stage (\(Parser.stageNames.joined(separator: ", ")))")
+        }
+        let keywordToken = advance()
+        let keyword = Name(text: keywordToken.text, range: keywordToken.range)
+        let kind: Stage.Kind
+        switch keyword.text {
+        case "where":
+            kind = .where(try parseExpression())
+        case "select":
+            kind = .select(try parseNamedList(what: "a column or expression to select"))
+        case "derive":
+            let items = try parseNamedList(what: "NAME = EXPR")
+            for item in items where item.name == nil {
+                diagnostics.append(.error(.syntax, "derive needs a name for each new column",
+                                          at: item.expr.range, label: "write NAME = EXPR"))
+            }
+            kind = .derive(items, by: try parseOptionalBy())
+        case "sort":
+            var keys: [SortKey] = []
+            repeat {
+                let e = try parseExpression()
+                var desc = false
+                if consumeWord("desc") != nil { desc = true } else { _ = consumeWord("asc") }
+                keys.append(SortKey(expr: e, descending: desc))
+            } while consume(.comma) != nil
+            kind = .sort(keys)
+        case "take":
+            kind = .take(try parseExpression())
+        case "count":
+            kind = .count(by: try parseOptionalBy())
+        case "summarize":
+            let items = try parseNamedList(what: "NAME = AGGREGATE")
+            kind = .summarize(items, by: try parseOptionalBy())
+        case "distinct":
+            kind = .distinct(startsExpression ? try parseNamedList(what: "a column") : [])
+        case "join":
+            let left = consumeWord("left") != nil
+            let table = try expectName("a dataset name to join")
+            guard consumeWord("on") != nil else { throw expected("'on' and the key column") }
+            let leftKey = try expectName("a key column")
+            var rightKey: Name?
+            if consume(.eq) != nil { rightKey = try expectName("the other table's key column") }
+            kind = .join(left: left, table: table, leftKey: leftKey, rightKey: rightKey)
+        case "latest":
+            var column: Name?
+            if !isWord("by") { column = try expectName("a column or 'by'") }
+            guard consumeWord("by") != nil else { throw expected("'by' and the group keys") }
+            let keys = try parseNamedList(what: "a key column")
+            var asOf: Expr?
+            if consumeWord("as") != nil {
+                guard consumeWord("of") != nil else { throw expected("'of' after 'as'") }
+                asOf = try parseExpression()
+            }
+            kind = .latest(column: column, by: keys, asOf: asOf)
+        default:
+            let close = Suggest.closest(to: keyword.text, among: Parser.stageNames)
+            diagnostics.append(.error(.name, "unknown stage '\(keyword.text)'", at: keyword.range,
+                                      suggestion: close,
+                                      notes: close == nil ? ["stages: " + Parser.stageNames.joined(separator: ", ")] : []))
+            throw SyntaxError()
+        }
+        return Stage(kind: kind, keyword: keyword, range: keyword.range.union(gapRange))
+    }
+
+    /// True if the current token can begin an expression, so an optional list is present.
+    var startsExpression: Bool {
+        if current.newlineBefore && atStatementStart { return false }
+        switch current.kind {
+        case .identifier: return !isWord("by")
+        case .integer, .decimal, .string, .date, .parameter, .lparen, .lbracket, .minus: return true
+        case .keyword(let k): return k != .let && k != .param && k != .from && k != .and && k != .or && k != .in && k != .is
+        default: return false
+        }
+    }
+
+    mutating func parseOptionalBy() throws(SyntaxError) -> [NamedExpr] {
+        guard consumeWord("by") != nil else { return [] }
+        return try parseNamedList(what: "a key column")
+    }
+
+    /// `ITEM, ITEM, ...` where ITEM is `NAME = EXPR` or `EXPR`.
+    mutating func parseNamedList(what: String) throws(SyntaxError) -> [NamedExpr] {
+        var items: [NamedExpr] = []
+        repeat {
+            if current.kind == .identifier, peek().kind == .assign {
+                let t = advance()
+                advance()
+                items.append(NamedExpr(name: Name(text: t.text, range: t.range), expr: try parseExpression()))
+            } else {
+                guard startsExpression else { throw expected(what) }
+                items.append(NamedExpr(name: nil, expr: try parseExpression()))
+            }
+        } while consume(.comma) != nil
+        return items
+    }
+}

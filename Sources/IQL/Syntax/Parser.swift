@@ -1,0 +1,121 @@
+/// Parses IQL source into a `Script`, reporting every syntax error it can find rather than the
+/// first. Grammar areas live in `extension Parser` files: statements, stages, expressions.
+struct Parser {
+    let source: SourceFile
+    var tokens: [Token]
+    var index = 0
+    var diagnostics: [Diagnostic] = []
+
+    /// Parses a whole script.
+    static func parse(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
+        let (tokens, lexDiagnostics) = Lexer.tokenize(source)
+        var parser = Parser(source: source, tokens: tokens)
+        parser.diagnostics = lexDiagnostics
+        let script = parser.parseScript()
+        let sorted = parser.diagnostics.sorted { ($0.range?.start ?? 0) < ($1.range?.start ?? 0) }
+        return (script, sorted)
+    }
+
+    init(source: SourceFile, tokens: [Token]) {
+        self.source = source
+        self.tokens = tokens
+    }
+
+    // MARK: - Token access
+
+    var current: Token { tokens[min(index, tokens.count - 1)] }
+
+    func peek(_ ahead: Int = 1) -> Token { tokens[min(index + ahead, tokens.count - 1)] }
+
+    var atEnd: Bool { current.kind == .eof }
+
+    @discardableResult
+    mutating func advance() -> Token {
+        let t = current
+        if index < tokens.count - 1 { index += 1 }
+        return t
+    }
+
+    func check(_ kind: Token.Kind) -> Bool { current.kind == kind }
+
+    func isWord(_ word: String) -> Bool { current.kind == .identifier && current.text == word }
+
+    mutating func consume(_ kind: Token.Kind) -> Token? {
+        check(kind) ? advance() : nil
+    }
+
+    mutating func consumeWord(_ word: String) -> Token? {
+        isWord(word) ? advance() : nil
+    }
+
+    /// The range just after the previous token, where something missing belongs.
+    var gapRange: SourceRange {
+        let end = index > 0 ? tokens[index - 1].range.end : 0
+        return SourceRange(start: end, end: end)
+    }
+
+    /// True where a new statement begins: `from`, `let` or `param` at the start of a line.
+    var atStatementStart: Bool {
+        guard current.newlineBefore else { return false }
+        switch current.kind {
+        case .keyword(.from), .keyword(.let), .keyword(.param): return true
+        default: return false
+        }
+    }
+
+    // MARK: - Errors
+
+    struct SyntaxError: Error {}
+
+    /// Records "expected X" at the current token. At the end of the input it is incomplete input,
+    /// not invalid input, so a REPL can ask for another line.
+    mutating func expected(_ what: String, label: String? = nil) -> SyntaxError {
+        if atEnd {
+            diagnostics.append(.error(.incompleteInput, "incomplete input: expected \(what)",
+                                      at: gapRange, label: label))
+        } else if current.kind == .invalid {
+            // The lexer already reported this character.
+        } else {
+            let found = describe(current)
+            diagnostics.append(.error(.syntax, "expected \(what), found \(found)",
+                                      at: current.range, label: label))
+        }
+        return SyntaxError()
+    }
+
+    func describe(_ t: Token) -> String {
+        switch t.kind {
+        case .identifier: return "'\(t.text)'"
+        case .integer, .decimal, .date: return "'\(t.text)'"
+        case .string: return "a text literal"
+        case .parameter: return "'$\(t.text)'"
+        default: return t.kind.spelling
+        }
+    }
+
+    mutating func expect(_ kind: Token.Kind, _ what: String? = nil) throws(SyntaxError) -> Token {
+        if let t = consume(kind) { return t }
+        throw expected(what ?? kind.spelling)
+    }
+
+    mutating func expectName(_ what: String) throws(SyntaxError) -> Name {
+        guard current.kind == .identifier else {
+            if case .keyword(let k) = current.kind, !atEnd {
+                diagnostics.append(.error(.syntax, "'\(k.rawValue)' is a reserved word, not \(what)",
+                                          at: current.range, label: "write `\(k.rawValue)` in backticks to use it as a name"))
+                throw SyntaxError()
+            }
+            throw expected(what)
+        }
+        let t = advance()
+        return Name(text: t.text, range: t.range)
+    }
+
+    /// Skips to where the next statement can start, after an error.
+    mutating func recover() {
+        while !atEnd {
+            if check(.semicolon) || atStatementStart { return }
+            advance()
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import IQL
+
+/// The command line, parsed. Anything malformed is a usage error (exit 2).
+struct Arguments {
+    var query: String?
+    var file: String?
+    var format: OutputFormat = .table
+    var data: [(name: String, path: String)] = []
+    var parameters: [String: Value] = [:]
+    var schema: String??
+    var help = false
+    var version = false
+    var color: Bool?
+
+    struct UsageError: Error {
+        var message: String
+    }
+
+    static let usage = """
+    usage: iql [options] [FILE.iql]
+           iql [options] -c QUERY
+
+    Answers questions about English councils' children's services from Ofsted and DfE data.
+
+      -c QUERY             run a query (or several statements) given as text
+      FILE.iql             run a script file
+                           with neither, read a script from standard input, or start the
+                           interactive shell when standard input is a terminal
+    options:
+      --format FORMAT      table (default), csv, json or markdown
+      --data NAME=PATH     add a CSV file as the dataset NAME (repeatable)
+      --param NAME=VALUE   give a script parameter a value (repeatable)
+      --schema [NAME]      list the datasets, or the columns of one
+      --color, --no-color  force colour on or off (default: on for a terminal, off if NO_COLOR is set)
+      -h, --help           show this help
+      --version            show the version
+
+    examples:
+      iql -c 'from inspections | where framework == "ILACS" | latest by authority | count by overall'
+      iql -c 'from children_in_care | where authority == $la | select year, children' --param la=Oxfordshire
+      iql --schema inspections
+    """
+
+    static func parse(_ args: [String]) throws(UsageError) -> Arguments {
+        var a = Arguments()
+        var i = 0
+        func value(_ flag: String) throws(UsageError) -> String {
+            i += 1
+            guard i < args.count else { throw UsageError(message: "\(flag) needs a value") }
+            return args[i]
+        }
+        while i < args.count {
+            let arg = args[i]
+            var flag = arg
+            var inline: String?
+            if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
+                flag = String(arg[..<eq])
+                inline = String(arg[arg.index(after: eq)...])
+            }
+            func take() throws(UsageError) -> String {
+                if let inline { return inline }
+                return try value(flag)
+            }
+            switch flag {
+            case "-c", "--command":
+                guard a.query == nil else { throw UsageError(message: "give -c only once") }
+                a.query = try take()
+            case "--format", "-f":
+                let f = try take()
+                guard let format = OutputFormat(rawValue: f) else {
+                    throw UsageError(message: "unknown format '\(f)': use table, csv, json or markdown")
+                }
+                a.format = format
+            case "--data":
+                let spec = try take()
+                guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex, spec.index(after: eq) != spec.endIndex else {
+                    throw UsageError(message: "--data takes NAME=PATH.csv, found '\(spec)'")
+                }
+                a.data.append((String(spec[..<eq]), String(spec[spec.index(after: eq)...])))
+            case "--param", "-p":
+                let spec = try take()
+                guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else {
+                    throw UsageError(message: "--param takes NAME=VALUE, found '\(spec)'")
+                }
+                var name = String(spec[..<eq])
+                if name.hasPrefix("$") { name.removeFirst() }
+                let text = String(spec[spec.index(after: eq)...])
+                guard a.parameters[name] == nil else { throw UsageError(message: "--param \(name) is given twice") }
+                a.parameters[name] = Value.parseLiteral(text) ?? .text(text)
+            case "--schema":
+                if let inline {
+                    a.schema = .some(inline)
+                } else if i + 1 < args.count, !args[i + 1].hasPrefix("-"), !args[i + 1].hasSuffix(".iql") {
+                    i += 1
+                    a.schema = .some(args[i])
+                } else {
+                    a.schema = .some(nil)
+                }
+            case "--color": a.color = true
+            case "--no-color": a.color = false
+            case "-h", "--help": a.help = true
+            case "--version": a.version = true
+            default:
+                if arg.hasPrefix("-") && arg != "-" {
+                    throw UsageError(message: "unknown option '\(arg)'")
+                }
+                guard a.file == nil else { throw UsageError(message: "give one script file, found '\(a.file ?? "")' and '\(arg)'") }
+                a.file = arg
+            }
+            i += 1
+        }
+        if a.query != nil && a.file != nil {
+            throw UsageError(message: "give either -c QUERY or a script file, not both")
+        }
+        return a
+    }
+}

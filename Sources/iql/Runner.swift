@@ -1,0 +1,92 @@
+import Foundation
+import IQL
+
+/// Runs what the command line asked for and returns the exit code: 0 success, 1 a query or
+/// data error, 2 a usage error.
+struct Runner {
+    var arguments: Arguments
+    var engine = Engine()
+    let outColor: Bool
+    let errColor: Bool
+
+    init(_ arguments: Arguments) {
+        self.arguments = arguments
+        outColor = arguments.color ?? Terminal.wantsColor(1)
+        errColor = arguments.color ?? Terminal.wantsColor(2)
+    }
+
+    mutating func main() -> Int32 {
+        if arguments.help {
+            Terminal.out(Arguments.usage + "\n")
+            return 0
+        }
+        if arguments.version {
+            Terminal.out("iql \(IQLVersion.current)\n")
+            return 0
+        }
+        for (name, path) in arguments.data {
+            do {
+                try engine.registerCSV(atPath: path, as: name)
+            } catch {
+                report(error)
+                return 1
+            }
+        }
+        if let schema = arguments.schema {
+            return showSchema(schema)
+        }
+        if let query = arguments.query {
+            return run(query, sourceName: "query")
+        }
+        if let file = arguments.file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                Terminal.err(paint("error", "1;31") + ": cannot read script '\(file)'\n")
+                return 1
+            }
+            return run(String(decoding: data, as: UTF8.self), sourceName: file)
+        }
+        if Terminal.isTerminal(0) {
+            var shell = PlainShell(engine: engine, format: arguments.format, parameters: arguments.parameters,
+                                   outColor: outColor, errColor: errColor)
+            return shell.loop()
+        }
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        return run(String(decoding: input, as: UTF8.self), sourceName: "stdin")
+    }
+
+    mutating func run(_ text: String, sourceName: String) -> Int32 {
+        do {
+            let result = try engine.run(text, sourceName: sourceName, parameters: arguments.parameters)
+            if !result.warnings.isEmpty {
+                Terminal.err(DiagnosticRenderer(color: errColor).render(result.warnings, in: result.source))
+            }
+            for (i, table) in result.tables.enumerated() {
+                if i > 0 && arguments.format != .json { Terminal.out("\n") }
+                Terminal.out(arguments.format.render(table, color: outColor))
+            }
+            return 0
+        } catch {
+            report(error)
+            return 1
+        }
+    }
+
+    func report(_ error: IQLError) {
+        Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
+    }
+
+    func showSchema(_ name: String?) -> Int32 {
+        Terminal.out(SchemaDescription(engine: engine).describe(name, format: arguments.format, color: outColor) ?? "")
+        if let name, engine.schema(of: name) == nil {
+            let close = engine.datasetNames.min { a, b in a.count < b.count && a.hasPrefix(name) }
+            Terminal.err(paint("error", "1;31") + ": no dataset named '\(name)'"
+                + (close.map { "; did you mean '\($0)'?" } ?? "") + "\n")
+            return 1
+        }
+        return 0
+    }
+
+    func paint(_ s: String, _ code: String) -> String {
+        errColor ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+    }
+}
