@@ -106,10 +106,31 @@ public struct Engine: Sendable {
     public func check(_ text: String, sourceName: String = "query", parameters: [String: Value] = [:]) -> [Diagnostic] {
         let source = SourceFile(name: sourceName, text: text)
         let (script, syntax) = Parser.parse(source)
-        if syntax.contains(where: { $0.severity == .error }) { return syntax }
+        return diagnose(script, syntax: syntax, source: source, parameters: parameters).diagnostics
+    }
+
+    /// Checks a parsed script. With syntax errors, it still checks the statements before the
+    /// first one, so a single run reports misspelt names as well as the syntax mistake.
+    private func diagnose(_ script: Script, syntax: [Diagnostic], source: SourceFile,
+                          parameters: [String: Value]) -> (checked: CheckedScript?, diagnostics: [Diagnostic]) {
         var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: parameters)
-        _ = checker.check(script)
-        return syntax + checker.diagnostics
+        let syntaxErrors = syntax.filter { $0.severity == .error }
+        guard let firstError = syntaxErrors.map({ $0.range?.start ?? 0 }).min() else {
+            let checked = checker.check(script)
+            return (checked, ordered(syntax + checker.diagnostics))
+        }
+        let prefix = script.statements.filter { $0.range.start <= firstError }
+        _ = checker.check(Script(statements: prefix), partial: true)
+        return (nil, ordered(syntax + checker.diagnostics))
+    }
+
+    /// Errors first, each group in source order.
+    private func ordered(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        let position = { (d: Diagnostic) in d.range?.start ?? Int.max }
+        let errors = diagnostics.filter { $0.severity == .error }.enumerated()
+            .sorted { (position($0.element), $0.offset) < (position($1.element), $1.offset) }.map(\.element)
+        let others = diagnostics.filter { $0.severity != .error }
+        return errors + others
     }
 
     /// Runs a query or script and returns the result of its last pipeline. `let` names it binds
@@ -131,14 +152,9 @@ public struct Engine: Sendable {
                              parameters: [String: Value] = [:]) throws(IQLError) -> ScriptResult {
         let source = SourceFile(name: sourceName, text: text)
         let (script, syntax) = Parser.parse(source)
-        if syntax.contains(where: { $0.severity == .error }) {
-            throw IQLError(syntax.filter { $0.severity == .error } + syntax.filter { $0.severity != .error }, source: source)
-        }
-        var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: parameters)
-        let checked = checker.check(script)
-        if checker.hasErrors {
-            let errors = checker.diagnostics.filter { $0.severity == .error }
-            throw IQLError(errors + checked.warnings, source: source)
+        let (checkedScript, diagnostics) = diagnose(script, syntax: syntax, source: source, parameters: parameters)
+        guard let checked = checkedScript, !diagnostics.contains(where: { $0.severity == .error }) else {
+            throw IQLError(diagnostics, source: source)
         }
         var runner = ScriptRunner(environment: environment)
         let tables: [Table]

@@ -28,7 +28,7 @@ public struct TableRenderer: Sendable {
             var out = "│"
             for (i, v) in values.enumerated() {
                 let pad = String(repeating: " ", count: widths[i] - v.count)
-                var text = rightAligned[i] && !dimmed ? pad + v : v + pad
+                var text = rightAligned[i] ? pad + v : v + pad
                 if color, dimmed || nullMask?[i] == true { text = "\u{1B}[2m" + text + "\u{1B}[0m" }
                 out += " " + text + " │"
             }

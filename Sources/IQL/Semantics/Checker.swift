@@ -39,7 +39,9 @@ struct Checker {
 
     // MARK: - Statements
 
-    mutating func check(_ script: Script) -> CheckedScript {
+    /// Checks every statement. `partial` is for a script cut short by a syntax error: names it
+    /// might declare later are not reported as unknown.
+    mutating func check(_ script: Script, partial: Bool = false) -> CheckedScript {
         var out: [CheckedStatement] = []
         for statement in script.statements {
             switch statement.kind {
@@ -64,7 +66,7 @@ struct Checker {
                 }
             }
         }
-        for name in provided.keys.sorted() where parameters[name] == nil && !usedParameters.contains(name) {
+        for name in provided.keys.sorted() where !partial && parameters[name] == nil && !usedParameters.contains(name) {
             let close = Suggest.closest(to: name, among: Array(parameters.keys) + Array(usedParameters))
             error(.name, "unknown parameter '\(name)': the script declares no 'param \(name)'",
                   at: nil, label: close.map { "did you mean '\($0)'?" })

@@ -78,6 +78,8 @@ struct Pipeline: Sendable, Hashable {
     var source: Name
     var stages: [Stage]
     var range: SourceRange
+    /// A stage failed to parse: `stages` holds those before it, so they can still be checked.
+    var truncated = false
 }
 
 /// One statement of a script.

@@ -67,16 +67,18 @@ extension Parser {
             advance()
             do {
                 let stage = try parseStage()
-                stages.append(stage)
-                end = stage.range
+                if !failed {
+                    stages.append(stage)
+                    end = stage.range
+                }
             } catch {
-                // Go on at the next stage so one query reports all its mistakes.
+                // Go on at the next stage so one query reports all its syntax mistakes; the
+                // stages before this one are kept so their names and types can be checked too.
                 failed = true
                 skipToNextStage()
             }
         }
-        if failed { throw SyntaxError() }
-        return Pipeline(source: source, stages: stages, range: from.range.union(end))
+        return Pipeline(source: source, stages: stages, range: from.range.union(end), truncated: failed)
     }
 
     mutating func skipToNextStage() {
