@@ -12,9 +12,10 @@ let package = Package(
         .executableTarget(name: "iql", dependencies: ["IQL"], path: "Sources/iql"),
         .testTarget(
             name: "IQLTests",
-            dependencies: ["IQL"],
+            // iql is listed so `swift test` builds the binary the end-to-end tests drive.
+            dependencies: ["IQL", "iql"],
             path: "Tests/IQLTests",
-            resources: [.copy("Golden")]
+            exclude: ["Golden", "Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

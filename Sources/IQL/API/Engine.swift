@@ -56,9 +56,14 @@ public struct Engine: Sendable {
     /// Ofsted ratings, true/false, otherwise text. Dates in d/m/y form are refused, not guessed.
     public mutating func registerCSV(atPath path: String, as name: String, timeColumn: String? = nil) throws(IQLError) {
         try Engine.validateName(name)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw IQLError([.error(.data, "cannot read '\(path)'", at: nil)], source: nil)
+        // FileHandle rather than FileManager so pipes (`--data x=<(…)`) read too.
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else {
+            throw IQLError([.error(.data, "cannot read '\(path)': no such file", at: nil)], source: nil)
         }
+        defer { try? handle.close() }
+        let data = handle.readDataToEndOfFile()
         try registerCSV(bytes: [UInt8](data), file: path, as: name, timeColumn: timeColumn)
     }
 

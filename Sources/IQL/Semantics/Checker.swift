@@ -150,7 +150,12 @@ struct Checker {
         for stage in pipeline.stages {
             guard let (op, next) = check(stage, input: schema, table: name) else {
                 ok = false
-                continue
+                // Later stages can still be checked when this one keeps the columns as they were;
+                // after one that reshapes the table, checking on would only report echoes.
+                switch stage.kind {
+                case .where, .sort, .take, .latest: continue
+                default: return nil
+                }
             }
             operators.append(op)
             schema = next

@@ -120,14 +120,14 @@ extension Parser {
 
     private mutating func parseUnary(_ depth: inout Int) throws(SyntaxError) -> Expr {
         if let t = consume(.minus) {
+            // `-3` is one literal, so the most negative integer can be written.
+            if current.kind == .integer, current.range.start == t.range.end, let v = Int64("-" + current.text) {
+                let digits = advance()
+                return Expr(kind: .literal(.int(v)), range: t.range.union(digits.range))
+            }
             try enter(&depth)
             defer { depth -= 1 }
             let operand = try parseUnary(&depth)
-            // Fold `-3` into a literal so the most negative integer can be written.
-            if case .literal(.number(.int)) = operand.kind, operand.range.start == t.range.end,
-               let v = Int64("-" + source.text(in: operand.range)) {
-                return Expr(kind: .literal(.int(v)), range: t.range.union(operand.range))
-            }
             return Expr(kind: .unary(.negate, operand), range: t.range.union(operand.range))
         }
         return try parsePrimary(&depth)

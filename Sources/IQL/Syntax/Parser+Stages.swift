@@ -93,6 +93,11 @@ extension Parser {
     mutating func parseNamedList(what: String) throws(SyntaxError) -> [NamedExpr] {
         var items: [NamedExpr] = []
         repeat {
+            if case .keyword(let k) = current.kind, peek().kind == .assign {
+                diagnostics.append(.error(.syntax, "'\(k.rawValue)' is a reserved word, so it cannot name a column",
+                                          at: current.range, label: "choose another name, or write `\(k.rawValue)` in backticks"))
+                throw SyntaxError()
+            }
             if current.kind == .identifier, peek().kind == .assign {
                 let t = advance()
                 advance()

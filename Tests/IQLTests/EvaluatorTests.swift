@@ -1,0 +1,144 @@
+import Testing
+@testable import IQL
+
+/// Each query runs over `Sample` (five rows with nulls) and is compared as CSV.
+struct EvaluatorTests {
+    static let cases: [(String, String)] = [
+        ("from sample | where score > 15 | select name",
+         "name\nb\nd\ne\n"),
+        ("from sample | where not (score > 15) | select name",
+         "name\na\n"),
+        ("from sample | where score is null | select name",
+         "name\nc\n"),
+        ("from sample | where rating >= good | select name",
+         "name\na\nb\n"),
+        (#"from sample | where rating == "requires improvement to be good" | select name"#,
+         "name\ne\n"),
+        ("from sample | where region in [\"North\", \"East\"] | select name",
+         "name\na\nb\ne\n"),
+        ("from sample | where region not in [\"North\"] | select name",
+         "name\nc\nd\ne\n"),
+        ("from sample | where flag | select name",
+         "name\na\nc\n"),
+        ("from sample | where seen >= 2021-01-01 | select name, seen",
+         "name,seen\nb,2021-03-01\nd,2022-11-11\n"),
+        ("from sample | sort score desc | select name, score",
+         "name,score\ne,50\nd,40\nb,20\na,10\nc,\n"),
+        ("from sample | sort score | select name",
+         "name\na\nb\nd\ne\nc\n"),
+        ("from sample | sort region, score desc | select name",
+         "name\ne\nb\na\nd\nc\n"),
+        ("from sample | sort rating desc | select name, rating",
+         "name,rating\nb,Outstanding\na,Good\ne,Requires improvement to be good\nc,Inadequate\nd,\n"),
+        ("from sample | take 2 | select name",
+         "name\na\nb\n"),
+        ("from sample | take 0 | select name",
+         "name\n"),
+        ("from sample | count",
+         "n\n5\n"),
+        ("from sample | where score > 1000 | count",
+         "n\n0\n"),
+        ("from sample | count by region",
+         "region,n\nEast,1\nNorth,2\nSouth,2\n"),
+        ("from sample | summarize total = sum(score), mean = avg(score), mid = median(score), lo = min(score), hi = max(score), rows = count(), goods = count(rating >= good), kinds = count_distinct(region)",
+         "total,mean,mid,lo,hi,rows,goods,kinds\n120,30,30,10,50,5,2,3\n"),
+        ("from sample | summarize firsts = first(score), lasts = last(score), best = max(rating), earliest = min(seen) by region",
+         "region,firsts,lasts,best,earliest\nEast,50,50,Requires improvement to be good,\nNorth,10,20,Outstanding,2020-01-05\nSouth,40,40,Inadequate,2019-07-30\n"),
+        ("from sample | summarize share = round(count(score > 15) * 100 / count(), 1) by region",
+         "region,share\nEast,100\nNorth,50\nSouth,50\n"),
+        ("from sample | where score > 1000 | summarize total = sum(score), n = count()",
+         "total,n\n,0\n"),
+        ("from sample | distinct region",
+         "region\nNorth\nSouth\nEast\n"),
+        ("from sample | select region | distinct",
+         "region\nNorth\nSouth\nEast\n"),
+        ("from sample | derive double = score * 2, plus = double + 1 | select name, plus",
+         "name,plus\na,21\nb,41\nc,\nd,81\ne,101\n"),
+        ("from sample | derive score = coalesce(score, 0) | select name, score",
+         "name,score\na,10\nb,20\nc,0\nd,40\ne,50\n"),
+        ("from sample | derive before = previous(name), after = next(name) by region | select name, before, after",
+         "name,before,after\na,,b\nb,a,\nc,,d\nd,c,\ne,,\n"),
+        ("from sample | derive before = previous(name) | select name, before",
+         "name,before\na,c\nb,a\nc,\nd,b\ne,d\n"),
+        ("from sample | latest by region | select region, name",
+         "region,name\nNorth,b\nSouth,d\n"),
+        ("from sample | latest seen by region as of 2021-01-01 | select region, name",
+         "region,name\nNorth,a\nSouth,c\n"),
+        ("from sample | latest score by region | select region, name",
+         "region,name\nEast,e\nNorth,b\nSouth,d\n"),
+        ("from sample | select name, x = if(score > 15, \"big\", \"small\")",
+         "name,x\na,small\nb,big\nc,small\nd,big\ne,big\n"),
+        ("from sample | select name, y = year(seen), m = month(seen), d = day(seen) | take 1",
+         "name,y,m,d\na,2020,1,5\n"),
+        ("from sample | select days = days_between(2020-01-01, seen), later = seen + 30 | take 1",
+         "days,later\n4,2020-02-04\n"),
+        ("from sample | select a = 7 / 2, b = 8 / 2, c = 7 % 3, d = -7 % 3, e = round(2.345, 2), f = round(-2.5), g = abs(-3), h = 0.1 + 0.2 | take 1",
+         "a,b,c,d,e,f,g,h\n3.5,4,1,-1,2.35,-3,3,0.30000000000000004\n"),
+        ("from sample | select p = pct_change(score, 2 * score), q = pct_change(0, 5) | take 1",
+         "p,q\n100,\n"),
+        ("from sample | select u = upper(name), l = lower(\"AbC\"), n = length(region), c = contains(region, \"ort\"), s = starts_with(region, \"So\") | take 3",
+         "u,l,n,c,s\nA,abc,5,true,false\nB,abc,5,true,false\nC,abc,5,false,true\n"),
+        ("from sample | select d = date(2024, 2, 29) | take 1",
+         "d\n2024-02-29\n"),
+        ("from sample | where score > 15 and rating is null | select name",
+         "name\nd\n"),
+        ("from sample | where score > 15 or rating == good | select name",
+         "name\na\nb\nd\ne\n"),
+        ("let big = from sample | where score >= 40\nfrom big | select name",
+         "name\nd\ne\n"),
+        ("let threshold = 20\nfrom sample | where score > threshold | select name",
+         "name\nd\ne\n"),
+        ("from sample | select name, region | join sample on name | select name, region, sample.region, score",
+         "name,region,sample.region,score\na,North,North,10\nb,North,North,20\nc,South,South,\nd,South,South,40\ne,East,East,50\n"),
+    ]
+
+    @Test(arguments: cases)
+    func evaluates(query: String, expected: String) throws {
+        #expect(try Sample.engine().csv(query) == expected)
+    }
+
+    /// Runtime errors are diagnostics with the range of the expression that failed.
+    static let runtimeErrors: [(String, String, String)] = [
+        ("from sample | select x = score / 0", "division by zero", "score / 0"),
+        ("from sample | select x = 9223372036854775807 + score", "integer overflow in '+': 9223372036854775807 + 10 does not fit in 64 bits", "9223372036854775807 + score"),
+        ("from sample | select x = date(2019, 2, score)", "date(2019, 2, 40) is not a date in the calendar", "date(2019, 2, score)"),
+        ("let n = 0 - 3\nfrom sample | take n", "take needs a whole number of rows, 0 or more; found -3", "n"),
+    ]
+
+    @Test(arguments: runtimeErrors)
+    func reportsRuntimeErrors(query: String, message: String, underlined: String) throws {
+        var engine = try Sample.engine()
+        do {
+            try engine.run(query)
+            Issue.record("expected an error")
+        } catch {
+            let d = try #require(error.diagnostics.first)
+            #expect(d.message == message)
+            #expect(d.range.map { SourceFile(name: "q", text: query).text(in: $0) } == underlined)
+        }
+    }
+
+    @Test func whereNotAndIsNullPartitionTheRows() throws {
+        let engine = try Sample.engine()
+        for p in ["score > 15", "rating >= good", "flag", "seen < 2021-01-01", "region == \"North\" and score > 15"] {
+            let all = try engine.query("from sample | count").rows
+            let yes = try engine.query("from sample | where \(p) | count").rows[0][0]
+            let no = try engine.query("from sample | where not (\(p)) | count").rows[0][0]
+            let unknown = try engine.query("from sample | where (\(p)) is null | count").rows[0][0]
+            guard case .number(.int(let a)) = yes, case .number(.int(let b)) = no, case .number(.int(let c)) = unknown,
+                  case .number(.int(let total)) = all[0][0] else {
+                Issue.record("counts are not integers")
+                continue
+            }
+            #expect(a + b + c == total, "\(p)")
+        }
+    }
+
+    @Test func letBindingsPersistAcrossRunsOfOneEngine() throws {
+        var engine = try Sample.engine()
+        try engine.run("let north = from sample | where region == \"North\"")
+        let result = try engine.run("from north | count")
+        #expect(CSVWriter.render(result.tables[0]) == "n\n2\n")
+        #expect(engine.boundNames.map(\.name) == ["north"])
+    }
+}
