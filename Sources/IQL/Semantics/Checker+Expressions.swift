@@ -23,6 +23,9 @@ extension Checker {
         case .literal(let v):
             return .constant(v, range: range)
 
+        case .invalid:
+            return poison(range)
+
         case .parameter(let n):
             if let v = parameters[n.text] { return .constant(v, range: range) }
             if let v = provided[n.text] {

@@ -17,6 +17,8 @@ struct Expr: Sendable, Hashable {
         case inList(Expr, Expr, negated: Bool)
         case isNull(Expr, negated: Bool)
         case call(Name, [Expr])
+        /// A literal the lexer or parser already reported as bad; checking it adds nothing.
+        case invalid
     }
 
     var kind: Kind

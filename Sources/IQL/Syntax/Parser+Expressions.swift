@@ -141,14 +141,14 @@ extension Parser {
             guard let v = Int64(t.text) else {
                 diagnostics.append(.error(.value, "integer \(t.text) is too large (the limit is 9223372036854775807)",
                                           at: t.range))
-                return Expr(kind: .literal(.null), range: t.range)
+                return Expr(kind: .invalid, range: t.range)
             }
             return Expr(kind: .literal(.int(v)), range: t.range)
         case .decimal:
             advance()
             guard let v = Double(t.text), v.isFinite else {
                 diagnostics.append(.error(.value, "number \(t.text) is out of range", at: t.range))
-                return Expr(kind: .literal(.null), range: t.range)
+                return Expr(kind: .invalid, range: t.range)
             }
             return Expr(kind: .literal(.double(v)), range: t.range)
         case .string:
@@ -156,7 +156,7 @@ extension Parser {
             return Expr(kind: .literal(.text(t.text)), range: t.range)
         case .date:
             advance()
-            guard let d = Day(iso: Substring(t.text)) else { return Expr(kind: .literal(.null), range: t.range) }
+            guard let d = Day(iso: Substring(t.text)) else { return Expr(kind: .invalid, range: t.range) }
             return Expr(kind: .literal(.date(d)), range: t.range)
         case .parameter:
             advance()
