@@ -16,19 +16,20 @@ enum CSVLoader {
         } catch {
             throw fail("\(file):\(error.line): \(error.message)")
         }
-        guard let header = records.first else { throw fail("\(file): the file is empty; a CSV needs a header row") }
+        guard let header = records.first(where: { !$0.isBlank }) else { throw fail("\(file): the file is empty; a CSV needs a header row") }
         let names = header.fields.map { $0.trimmingSpaces }
         var seen = Set<String>()
         for (i, name) in names.enumerated() {
             if name.isEmpty { throw fail("\(file):1: column \(i + 1) has no name in the header") }
             if !seen.insert(name).inserted { throw fail("\(file):1: two columns are named '\(name)'") }
         }
-        let body = records.dropFirst()
+        let body = records.drop { $0.line <= header.line }.filter { !$0.isBlank || header.fields.count == 1 }
         var raw = Array(repeating: [String](), count: names.count)
         for r in raw.indices { raw[r].reserveCapacity(body.count) }
         for record in body {
             guard record.fields.count == names.count else {
-                throw fail("\(file):\(record.line): \(record.fields.count) fields where the header has \(names.count)")
+                let n = record.fields.count
+                throw fail("\(file):\(record.line): \(n) field\(n == 1 ? "" : "s") where the header has \(names.count)")
             }
             for (i, f) in record.fields.enumerated() { raw[i].append(f) }
         }

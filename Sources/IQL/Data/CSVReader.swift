@@ -4,6 +4,8 @@ struct CSVReader {
     struct Record {
         var fields: [String]
         var line: Int
+        /// An empty line: a null in a one-column file, nothing in a wider one.
+        var isBlank = false
     }
 
     /// A problem in the file's structure, with the 1-based line it is on.
@@ -65,10 +67,9 @@ struct CSVReader {
                 endField()
                 i += 1
             case 0x0A, 0x0D:
+                let blank = fields.isEmpty && field.isEmpty && !fieldWasQuoted
                 endField()
-                if !(fields.count == 1 && fields[0].isEmpty && !fieldWasQuoted) {
-                    records.append(Record(fields: fields, line: recordLine))
-                }
+                records.append(Record(fields: fields, line: recordLine, isBlank: blank))
                 fields.removeAll(keepingCapacity: true)
                 i += (c == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A) ? 2 : 1
                 line += 1
@@ -83,6 +84,7 @@ struct CSVReader {
             endField()
             records.append(Record(fields: fields, line: recordLine))
         }
+        while records.last?.isBlank == true { records.removeLast() }
         return records
     }
 }

@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+
+/// Runs the real `iql` binary the way a user does.
+struct CLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: URL {
+        // The test bundle sits beside the products of the same build.
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("iql")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return Repo.root.appendingPathComponent(".build/debug/iql")
+    }
+
+    static func iql(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                   stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func oneQueryAsCSV() throws {
+        let r = try Self.iql(["-c", #"from children_in_care | where authority == "Oxfordshire" and year in [2011, 2019] | select year, children"#,
+                              "--format", "csv"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "year,children\n2011,428\n2019,779\n")
+        #expect(r.stderr == "")
+    }
+
+    @Test func tableFormatShowsRowCount() throws {
+        let r = try Self.iql(["-c", "from inspections | where framework == \"ILACS\" | latest inspected by authority as of 2025-03-31 | count by overall"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasSuffix("4 rows\n"))
+        #expect(r.stdout.contains("│ Requires improvement to be good │"))
+    }
+
+    @Test func queryErrorExitsOneWithDiagnosticOnStderr() throws {
+        let r = try Self.iql(["-c", #"from inspections | where athority == "Oldham""#])
+        #expect(r.status == 1)
+        #expect(r.stdout == "")
+        #expect(r.stderr == """
+            error: no column 'athority' in inspections
+             --> query:1:26
+              |
+            1 | from inspections | where athority == "Oldham"
+              |                          ^^^^^^^^ did you mean 'authority'?
+
+            """)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        for args in [["--format", "xml", "-c", "from authorities"], ["--bogus"], ["-c"], ["-c", "x", "file.iql"],
+                     ["--data", "nopath"]] {
+            let r = try Self.iql(args)
+            #expect(r.status == 2, "\(args)")
+            #expect(r.stderr.hasPrefix("iql: "), "\(args)")
+        }
+    }
+
+    @Test func scriptFromStdinWhenNotATerminal() throws {
+        let r = try Self.iql(["--format", "csv"], stdin: """
+            # two statements, one result each
+            let oxon = from children_in_care | where authority == "Oxfordshire"
+            from oxon | where year == 2011 | select children
+            from oxon | where year == 2019 | select children
+            """)
+        #expect(r.status == 0)
+        #expect(r.stdout == "children\n428\n\nchildren\n779\n")
+    }
+
+    @Test func scriptFileWithParameters() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("cla.iql")
+        try """
+            param council = "Oxfordshire"
+            param year = 2019
+            from children_in_care | where authority == $council and year == $year | select children
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let plain = try Self.iql([script.path, "--format", "csv"])
+        #expect(plain.stdout == "children\n779\n")
+        let given = try Self.iql([script.path, "--format", "csv", "--param", "council=Oldham", "--param", "year=2011"])
+        #expect(given.status == 0)
+        #expect(given.stdout == "children\n337\n")
+        let wrong = try Self.iql([script.path, "--param", "year=soon"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("parameter 'year' takes a number like its default"))
+        let unknown = try Self.iql([script.path, "--param", "yaer=2019"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("unknown parameter 'yaer'"))
+        #expect(unknown.stderr.contains("did you mean 'year'?"))
+    }
+
+    @Test func dataFlagAddsACSVDataset() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("targets.csv")
+        try "authority,target\nOxfordshire,700\nOldham,600\n".write(to: csv, atomically: true, encoding: .utf8)
+        let r = try Self.iql(["--data", "targets=\(csv.path)", "--format", "csv", "-c", """
+            from children_in_care | where year == 2019 | join targets on authority
+            | select authority, children, over = children - target | sort authority
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "authority,children,over\nOldham,512,-88\nOxfordshire,779,79\n")
+
+        let slash = dir.appendingPathComponent("dates.csv")
+        try "when\n01/02/2020\n03/04/2021\n".write(to: slash, atomically: true, encoding: .utf8)
+        let refused = try Self.iql(["--data", "d=\(slash.path)", "-c", "from d"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("column 'when' holds dates written as d/m/y or m/d/y"))
+    }
+
+    @Test func schemaListsDatasetsAndColumns() throws {
+        let all = try Self.iql(["--schema", "--format", "csv"])
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("inspections,published,"))
+        let one = try Self.iql(["--schema", "inspections", "--format", "csv"])
+        #expect(one.stdout.contains("overall,rating,overall effectiveness"))
+        #expect(one.stdout.contains("published,date,time column;"))
+        let bad = try Self.iql(["--schema", "inspection"])
+        #expect(bad.status == 1)
+    }
+
+    @Test func jsonOutputIsValidJSON() throws {
+        let r = try Self.iql(["--format", "json", "-c", "from children_in_care | where authority == \"Oxfordshire\" | take 2"])
+        let parsed = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
+        #expect(parsed?.count == 2)
+        #expect(parsed?.first?["children"] as? Int == 449)
+    }
+
+    @Test func warningsGoToStderrAndTheQueryStillRuns() throws {
+        let r = try Self.iql(["--format", "csv", "-c", #"from inspections | where authority == "Oxfordshre" | count"#])
+        #expect(r.status == 0)
+        #expect(r.stdout == "n\n0\n")
+        #expect(r.stderr.contains("warning: no row of inspections has authority \"Oxfordshre\""))
+    }
+}

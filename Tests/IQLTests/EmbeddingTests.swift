@@ -1,0 +1,78 @@
+import IQL
+import Testing
+
+/// Uses only the public API, as another Swift tool would after `import IQL`.
+struct EmbeddingTests {
+    @Test func anotherToolRunsAQuery() throws {
+        let engine = Engine()
+        let table = try engine.query(#"from children_in_care | where authority == "Oxfordshire" and year == 2019 | select children"#)
+        #expect(table.schema.columns.map(\.name) == ["children"])
+        #expect(table.schema.columns.first?.type == .number)
+        #expect(table.rows == [[.int(779)]])
+    }
+
+    @Test func registersItsOwnTableAndJoinsBundledData() throws {
+        var engine = Engine()
+        let schema = Schema(columns: [Schema.Column(name: "authority", type: .text), Schema.Column(name: "team", type: .text)])
+        let mine = try #require(Table(schema: schema, rows: [[.text("Oxfordshire"), .text("South")], [.text("Oldham"), .text("North")]]))
+        try engine.register(mine, as: "teams")
+        let t = try engine.query("from teams | join authorities on authority | sort authority | select authority, team, dfe_code")
+        #expect(t.rows == [[.text("Oldham"), .text("North"), .text("353")], [.text("Oxfordshire"), .text("South"), .text("931")]])
+    }
+
+    @Test func errorsCarryDiagnosticsWithRangesAndRenderThemselves() {
+        let engine = Engine()
+        do {
+            _ = try engine.query("from inspections | where athority == \"Oldham\"")
+            Issue.record("expected an error")
+        } catch {
+            let d = error.diagnostics.first
+            #expect(d?.severity == .error)
+            #expect(d?.suggestion == "authority")
+            #expect(d?.range == SourceRange(start: 25, end: 33))
+            #expect(error.description.contains("^^^^^^^^ did you mean 'authority'?"))
+        }
+    }
+
+    @Test func checkReportsWithoutRunning() {
+        let diagnostics = Engine().check("from inspections | where overall >= \"Good\" | count by regoin")
+        #expect(diagnostics.map(\.message) == ["no column 'regoin' in inspections"])
+    }
+
+    @Test func parametersAndScriptsReturnEveryResult() throws {
+        var engine = Engine()
+        let result = try engine.run("""
+            param council
+            from children_in_care | where authority == $council | count
+            from inspections | where authority == $council | count
+            """, parameters: ["council": .text("Oxfordshire")])
+        #expect(result.tables.count == 2)
+        #expect(result.tables[0].rows == [[.int(16)]])
+    }
+
+    @Test func cancellationStopsAQueryAndTheEngineStaysUsable() throws {
+        var engine = Engine()
+        let flag = CancellationFlag()
+        engine.cancellation = flag
+        flag.cancel()
+        #expect(throws: IQLError.self) { try engine.query("from providers | count") }
+        flag.reset()
+        #expect(try engine.query("from providers | count").rows == [[.int(3546)]])
+    }
+
+    @Test func schemaIntrospection() throws {
+        let engine = Engine()
+        #expect(engine.datasetNames.contains("inspections"))
+        let s = try #require(engine.schema(of: "inspections"))
+        #expect(s.timeColumn == "published")
+        #expect(s.columns.first { $0.name == "overall" }?.type == .rating)
+    }
+
+    @Test func renderersForEveryFormat() throws {
+        let t = try Engine().query("from authorities | where authority == \"Oxfordshire\" | select authority, dfe_code")
+        #expect(OutputFormat.csv.render(t) == "authority,dfe_code\nOxfordshire,931\n")
+        #expect(OutputFormat.json.render(t) == "[\n  {\"authority\": \"Oxfordshire\", \"dfe_code\": \"931\"}\n]\n")
+        #expect(OutputFormat.markdown.render(t) == "| authority | dfe_code |\n| --- | --- |\n| Oxfordshire | 931 |\n")
+        #expect(OutputFormat.table.render(t).hasSuffix("1 row\n"))
+    }
+}
