@@ -78,7 +78,7 @@ struct Runner {
     func showSchema(_ name: String?) -> Int32 {
         Terminal.out(SchemaDescription(engine: engine).describe(name, format: arguments.format, color: outColor) ?? "")
         if let name, engine.schema(of: name) == nil {
-            let close = engine.datasetNames.min { a, b in a.count < b.count && a.hasPrefix(name) }
+            let close = engine.closestDatasetName(to: name)
             Terminal.err(paint("error", "1;31") + ": no dataset named '\(name)'"
                 + (close.map { "; did you mean '\($0)'?" } ?? "") + "\n")
             return 1

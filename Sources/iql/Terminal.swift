@@ -17,12 +17,14 @@ enum Terminal {
     }
 
     static func write(_ s: String, to fd: Int32) {
-        var bytes = Array(s.utf8)
+        let bytes = Array(s.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buf in
-                Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+            let n = bytes.withUnsafeBytes { buf -> Int in
+                guard let base = buf.baseAddress else { return -1 }
+                return Glibc.write(fd, base + offset, buf.count - offset)
             }
+            // A closed pipe (`iql … | head`) ends output quietly rather than looping.
             if n <= 0 { return }
             offset += n
         }

@@ -91,7 +91,10 @@ struct ParserTests {
         ("from a | where x\nwhere y", .syntax, "expected '|' or a new statement, found 'where'"),
         ("from a | select good = 1", .syntax, "'good' is a reserved word, so it cannot name a column"),
         ("from a | latest by", .incompleteInput, "incomplete input: expected a key column"),
-        ("from a | where " + String(repeating: "(", count: 100_000) + "1", .syntax, "expression nested more than 200 levels deep"),
+        ("from a | where " + String(repeating: "(", count: 100_000) + "1", .syntax, "expression nested more than 256 levels deep"),
+        ("from a | where x == " + String(repeating: "1 + ", count: 100_000) + "1", .syntax, "expression nested more than 256 levels deep"),
+        ("let v = " + String(repeating: "[", count: 100_000), .syntax, "expression nested more than 256 levels deep"),
+        ("let v = " + String(repeating: "-", count: 100_000) + "1", .syntax, "expression nested more than 256 levels deep"),
     ]
 
     @Test(arguments: invalid)

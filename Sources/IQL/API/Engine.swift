@@ -46,6 +46,11 @@ public struct Engine: Sendable {
                                suggestion: Suggest.closest(to: name, among: datasetNames))], source: nil)
     }
 
+    /// The dataset name closest to a misspelt one, for "did you mean".
+    public func closestDatasetName(to name: String) -> String? {
+        Suggest.closest(to: name, among: datasetNames)
+    }
+
     /// Registers a table under a name, replacing any dataset of that name.
     public mutating func register(_ table: Table, as name: String) throws(IQLError) {
         try Engine.validateName(name)
@@ -120,6 +125,10 @@ public struct Engine: Sendable {
                           parameters: [String: Value]) -> (checked: CheckedScript?, diagnostics: [Diagnostic]) {
         var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: parameters)
         let syntaxErrors = syntax.filter { $0.severity == .error }
+        // Input that is merely unfinished is not checked: the rest is still to be typed.
+        if !syntaxErrors.isEmpty && syntaxErrors.allSatisfy({ $0.kind == .incompleteInput }) {
+            return (nil, ordered(syntax))
+        }
         guard let firstError = syntaxErrors.map({ $0.range?.start ?? 0 }).min() else {
             let checked = checker.check(script)
             return (checked, ordered(syntax + checker.diagnostics))

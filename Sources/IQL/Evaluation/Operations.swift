@@ -18,7 +18,7 @@ enum Operations {
     }
 
     private static func shift(_ d: Day, by n: Number, negate: Bool, at range: SourceRange) throws -> Day {
-        guard let days = n.exactInteger, abs(days) < 3_000_000 else {
+        guard let days = n.exactInteger, (-3_000_000...3_000_000).contains(days) else {
             throw Diagnostic.error(.runtime, "can only add a whole number of days to a date", at: range)
         }
         let result = Int64(d.ordinal) + (negate ? -days : days)

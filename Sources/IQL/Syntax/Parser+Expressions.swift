@@ -1,6 +1,7 @@
 extension Parser {
-    /// Nesting deeper than this is refused rather than risking the stack.
-    static let maxDepth = 200
+    /// Nesting deeper than this is refused rather than risking the stack. Chained operators
+    /// (`a + b + c …`) count too: they build trees as deep as brackets do.
+    static let maxDepth = 256
 
     mutating func parseExpression() throws(SyntaxError) -> Expr {
         var depth = 0
@@ -17,8 +18,11 @@ extension Parser {
     }
 
     private mutating func parseOr(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var lhs = try parseAnd(&depth)
         while consume(.keyword(.or)) != nil {
+            try enter(&depth)
             let rhs = try parseAnd(&depth)
             lhs = Expr(kind: .binary(.or, lhs, rhs), range: lhs.range.union(rhs.range))
         }
@@ -26,8 +30,11 @@ extension Parser {
     }
 
     private mutating func parseAnd(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var lhs = try parseNot(&depth)
         while consume(.keyword(.and)) != nil {
+            try enter(&depth)
             let rhs = try parseNot(&depth)
             lhs = Expr(kind: .binary(.and, lhs, rhs), range: lhs.range.union(rhs.range))
         }
@@ -88,6 +95,8 @@ extension Parser {
     }
 
     private mutating func parseAdditive(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var lhs = try parseMultiplicative(&depth)
         while true {
             let op: BinaryOperator
@@ -97,12 +106,15 @@ extension Parser {
             default: return lhs
             }
             advance()
+            try enter(&depth)
             let rhs = try parseMultiplicative(&depth)
             lhs = Expr(kind: .binary(op, lhs, rhs), range: lhs.range.union(rhs.range))
         }
     }
 
     private mutating func parseMultiplicative(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        let outer = depth
+        defer { depth = outer }
         var lhs = try parseUnary(&depth)
         while true {
             let op: BinaryOperator
@@ -113,6 +125,7 @@ extension Parser {
             default: return lhs
             }
             advance()
+            try enter(&depth)
             let rhs = try parseUnary(&depth)
             lhs = Expr(kind: .binary(op, lhs, rhs), range: lhs.range.union(rhs.range))
         }
