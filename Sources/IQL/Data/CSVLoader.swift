@@ -163,6 +163,8 @@ enum CSVLoader {
         let text = String(decoding: u, as: UTF8.self)
         // An integer too large for 64 bits is not a number IQL can hold exactly: leave it text.
         if !isDecimal { return Int64(text).map(Number.int) }
+        if let d = Decimal64.parse(text) { return Number.exact(d.mantissa, scale: d.scale) }
+        // More digits than 18 places or 64 bits hold: the nearest double is the best there is.
         guard let d = Double(text), d.isFinite else { return nil }
         return .double(d)
     }

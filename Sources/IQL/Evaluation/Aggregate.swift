@@ -45,26 +45,22 @@ enum Aggregate: String, Sendable, CaseIterable {
         case .count_distinct:
             return .int(Int64(Set(values.filter { !$0.isNull }).count))
         case .sum:
-            return try sum(values, at: range) ?? .null
+            return try sum(values, at: range).map(Value.number) ?? .null
         case .avg:
-            let nums = values.compactMap { v -> Number? in if case .number(let n) = v { return n } else { return nil } }
-            guard !nums.isEmpty else { return .null }
-            if case .number(let total)? = try sum(values, at: range), case .int(let t) = total {
-                return .number(try Operations.numeric(.divide, .int(t), .int(Int64(nums.count)), at: range))
-            }
-            return .double(nums.reduce(0.0) { $0 + $1.doubleValue } / Double(nums.count))
+            guard let total = try sum(values, at: range) else { return .null }
+            let n = values.reduce(Int64(0)) { $0 + ($1.isNull ? 0 : 1) }
+            return .number(try Operations.numeric(.divide, total, .int(n), at: range))
         case .median:
             let nums = values.compactMap { v -> Number? in if case .number(let n) = v { return n } else { return nil } }
                 .sorted()
             guard !nums.isEmpty else { return .null }
             if nums.count % 2 == 1 { return .number(nums[nums.count / 2]) }
             let a = nums[nums.count / 2 - 1], b = nums[nums.count / 2]
-            if case .int(let x) = a, case .int(let y) = b {
-                // Halve each first so two large integers cannot overflow when added.
-                let (s, o) = x.addingReportingOverflow(y)
-                if !o, s % 2 == 0 { return .int(s / 2) }
+            guard let total = try? Operations.numeric(.add, a, b, at: range) else {
+                // Two values so large their sum overflows: halve each first.
+                return .double(a.doubleValue / 2 + b.doubleValue / 2)
             }
-            return .double(a.doubleValue / 2 + b.doubleValue / 2)
+            return .number(try Operations.numeric(.divide, total, .int(2), at: range))
         case .min:
             return values.filter { !$0.isNull }.min(by: Value.orderedBefore) ?? .null
         case .max:
@@ -76,25 +72,13 @@ enum Aggregate: String, Sendable, CaseIterable {
         }
     }
 
-    private func sum(_ values: [Value], at range: SourceRange) throws -> Value? {
-        var intTotal: Int64 = 0
-        var doubleTotal = 0.0
-        var allInts = true
-        var any = false
+    /// The exact sum where the values are exact; nil when there are no numbers.
+    private func sum(_ values: [Value], at range: SourceRange) throws -> Number? {
+        var total: Number?
         for v in values {
             guard case .number(let n) = v else { continue }
-            any = true
-            switch n {
-            case .int(let i) where allInts:
-                let (s, o) = intTotal.addingReportingOverflow(i)
-                if o { throw Diagnostic.error(.runtime, "integer overflow in \(rawValue)", at: range) }
-                intTotal = s
-            default:
-                if allInts { doubleTotal = Double(intTotal); allInts = false }
-                doubleTotal += n.doubleValue
-            }
+            total = try total.map { try Operations.numeric(.add, $0, n, at: range) } ?? n
         }
-        guard any else { return nil }
-        return allInts ? .int(intTotal) : .number(try Operations.finite(doubleTotal, at: range))
+        return total
     }
 }

@@ -30,27 +30,8 @@ enum Operations {
     }
 
     static func numeric(_ op: BinaryOperator, _ x: Number, _ y: Number, at range: SourceRange) throws -> Number {
-        if case .int(let a) = x, case .int(let b) = y {
-            let (r, overflow): (Int64, Bool)
-            switch op {
-            case .add: (r, overflow) = a.addingReportingOverflow(b)
-            case .subtract: (r, overflow) = a.subtractingReportingOverflow(b)
-            case .multiply: (r, overflow) = a.multipliedReportingOverflow(by: b)
-            case .divide:
-                guard b != 0 else { throw Diagnostic.error(.runtime, "division by zero", at: range) }
-                let (q, o) = a.dividedReportingOverflow(by: b)
-                if !o, q.multipliedReportingOverflow(by: b).partialValue == a { return .int(q) }
-                return try finite(Double(a) / Double(b), at: range)
-            case .remainder:
-                guard b != 0 else { throw Diagnostic.error(.runtime, "division by zero in '%'", at: range) }
-                (r, overflow) = a.remainderReportingOverflow(dividingBy: b)
-            default: throw Diagnostic.error(.runtime, "'\(op.rawValue)' is not arithmetic", at: range)
-            }
-            guard !overflow else {
-                throw Diagnostic.error(.runtime, "integer overflow in '\(op.rawValue)': \(a) \(op.rawValue) \(b) does not fit in 64 bits",
-                                       at: range)
-            }
-            return .int(r)
+        if let a = x.asDecimal, let b = y.asDecimal {
+            return try exact(op, a, b, at: range)
         }
         let a = x.doubleValue, b = y.doubleValue
         switch op {
@@ -67,6 +48,67 @@ enum Operations {
         }
     }
 
+    /// Arithmetic on integers and exact decimals: exact, or an overflow error. Only a quotient
+    /// with no terminating decimal (`1 / 3`) becomes a double.
+    private static func exact(_ op: BinaryOperator, _ a: Decimal64, _ b: Decimal64, at range: SourceRange) throws -> Number {
+        func overflow() -> Diagnostic {
+            let kind = a.scale == 0 && b.scale == 0 ? "integer" : "number"
+            return .error(.runtime, "\(kind) overflow in '\(op.rawValue)': \(a.text) \(op.rawValue) \(b.text) does not fit in 64 bits",
+                          at: range)
+        }
+        switch op {
+        case .add, .subtract:
+            guard let (x, y, s) = Decimal64.aligned(a, b) else { throw overflow() }
+            let (r, o) = op == .add ? x.addingReportingOverflow(y) : x.subtractingReportingOverflow(y)
+            guard !o, let n = Number.exact(r, scale: s) else { throw overflow() }
+            return n
+        case .multiply:
+            let (r, o) = a.mantissa.multipliedReportingOverflow(by: b.mantissa)
+            guard !o else { throw overflow() }
+            if let n = Number.exact(r, scale: a.scale + b.scale) { return n }
+            // More than 18 decimal places cannot be held exactly.
+            return try finite(a.doubleValue * b.doubleValue, at: range)
+        case .divide:
+            guard b.mantissa != 0 else { throw Diagnostic.error(.runtime, "division by zero", at: range) }
+            if let q = exactQuotient(a, b) { return q }
+            return try finite(a.doubleValue / b.doubleValue, at: range)
+        case .remainder:
+            guard b.mantissa != 0 else { throw Diagnostic.error(.runtime, "division by zero in '%'", at: range) }
+            guard let (x, y, s) = Decimal64.aligned(a, b) else { throw overflow() }
+            let (r, o) = x.remainderReportingOverflow(dividingBy: y)
+            guard !o, let n = Number.exact(r, scale: s) else { throw overflow() }
+            return n
+        default:
+            throw Diagnostic.error(.runtime, "'\(op.rawValue)' is not arithmetic", at: range)
+        }
+    }
+
+    /// a / b as an exact decimal of at most 18 places, if the quotient terminates by then.
+    static func exactQuotient(_ a: Decimal64, _ b: Decimal64) -> Number? {
+        var numerator = a.mantissa
+        for k in 0...Decimal64.maxScale {
+            if k > 0 {
+                let (m, o) = numerator.multipliedReportingOverflow(by: 10)
+                if o { return nil }
+                numerator = m
+            }
+            let (q, o) = numerator.dividedReportingOverflow(by: b.mantissa)
+            if o { return nil }
+            if numerator % b.mantissa == 0 {
+                var scale = k + a.scale - b.scale
+                var mantissa = q
+                while scale < 0 {
+                    let (m, o2) = mantissa.multipliedReportingOverflow(by: 10)
+                    if o2 { return nil }
+                    mantissa = m
+                    scale += 1
+                }
+                return Number.exact(mantissa, scale: scale)
+            }
+        }
+        return nil
+    }
+
     static func finite(_ d: Double, at range: SourceRange) throws -> Number {
         guard d.isFinite else { throw Diagnostic.error(.runtime, "number out of range", at: range) }
         return .double(d)
@@ -78,6 +120,12 @@ enum Operations {
         case .number(.int(let i)):
             guard i != .min else { throw Diagnostic.error(.runtime, "integer overflow in '-'", at: range) }
             return .int(-i)
+        case .number(.decimal(let d)):
+            let (m, o) = Int64(0).subtractingReportingOverflow(d.mantissa)
+            guard !o, let n = Number.exact(m, scale: d.scale) else {
+                throw Diagnostic.error(.runtime, "number overflow in '-'", at: range)
+            }
+            return .number(n)
         case .number(.double(let d)): return .double(-d)
         default: throw Diagnostic.error(.runtime, "cannot negate \(v.type)", at: range)
         }

@@ -21,6 +21,7 @@ public enum JSONWriter {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .number(.int(let i)): return String(i)
+        case .number(.decimal(let d)): return d.text
         case .number(.double(let d)):
             guard d.isFinite else { return "null" }
             // Swift's shortest round-trip form; whole numbers keep a fraction so readers see a decimal.

@@ -185,9 +185,7 @@ extension Value {
     /// Reads a command-line value the way IQL source would: a number, date, `true`/`false`,
     /// a rating literal; anything else is text.
     public static func parseLiteral(_ text: String) -> Value? {
-        if let i = Int64(text) { return .int(i) }
-        if text.first.map({ $0.isNumber || $0 == "-" }) == true, let d = Double(text), d.isFinite,
-           !text.contains(where: { $0.isLetter }) { return .double(d) }
+        if let n = CSVLoader.parseNumber(text) { return .number(n) }
         if let d = Day(iso: Substring(text)) { return .date(d) }
         if text == "true" { return .bool(true) }
         if text == "false" { return .bool(false) }

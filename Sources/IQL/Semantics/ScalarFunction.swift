@@ -59,17 +59,15 @@ extension ScalarFunction {
             return .number(round(a[0].number, digits: Int(digits)))
         }
         f["abs"] = .typed("abs(number)", [.number], returns: .number) { a, range in
-            if case .int(let i) = a[0].number {
-                guard i != .min else { throw Diagnostic.error(.runtime, "integer overflow in abs", at: range) }
-                return .int(Swift.abs(i))
-            }
-            return .double(Swift.abs(a[0].number.doubleValue))
+            let n = a[0].number
+            if case .double(let d) = n { return .double(Swift.abs(d)) }
+            return n < .int(0) ? try Operations.negate(a[0], at: range) : a[0]
         }
         f["floor"] = .typed("floor(number)", [.number], returns: .number) { a, _ in
-            integral(a[0].number.doubleValue.rounded(.down), a[0].number)
+            .number(wholePart(a[0].number, up: false))
         }
         f["ceil"] = .typed("ceil(number)", [.number], returns: .number) { a, _ in
-            integral(a[0].number.doubleValue.rounded(.up), a[0].number)
+            .number(wholePart(a[0].number, up: true))
         }
         f["lower"] = .typed("lower(text)", [.text], returns: .text) { a, _ in .text(a[0].string.lowercased()) }
         f["upper"] = .typed("upper(text)", [.text], returns: .text) { a, _ in .text(a[0].string.uppercased()) }
@@ -85,8 +83,11 @@ extension ScalarFunction {
         }
         f["pct_change"] = .typed("pct_change(old, new)", [.number, .number], returns: .number) { a, range in
             let old = a[0].number, new = a[1].number
-            if old.doubleValue == 0 { return .null }
-            return .number(try Operations.finite((new.doubleValue - old.doubleValue) / Swift.abs(old.doubleValue) * 100, at: range))
+            if old == .int(0) { return .null }
+            let change = try Operations.numeric(.subtract, new, old, at: range)
+            let scaled = try Operations.numeric(.multiply, change, .int(100), at: range)
+            let base = old < .int(0) ? try Operations.negate(.number(old), at: range).number : old
+            return .number(try Operations.numeric(.divide, scaled, base, at: range))
         }
         f["coalesce"] = ScalarFunction(signature: "coalesce(value, value, ...)", arity: 1...64, resultType: { types in
             var t = ValueType.null
@@ -110,31 +111,41 @@ extension ScalarFunction {
         return f
     }()
 
-    private static func integral(_ d: Double, _ original: Number) -> Value {
-        if case .int = original { return .number(original) }
-        if Swift.abs(d) < 9e18 { return .int(Int64(d)) }
-        return .double(d)
+    /// floor or ceil: exact numbers stay exact.
+    static func wholePart(_ n: Number, up: Bool) -> Number {
+        switch n {
+        case .int: return n
+        case .decimal(let d):
+            let p = Decimal64.power(d.scale)
+            var q = d.mantissa / p
+            let r = d.mantissa % p
+            if r != 0 && (r > 0) == up { q += up ? 1 : -1 }
+            return .int(q)
+        case .double(let d):
+            let w = up ? d.rounded(.up) : d.rounded(.down)
+            return Swift.abs(w) < 9e18 ? .int(Int64(w)) : .double(w)
+        }
     }
 
-    /// Rounds half away from zero, as people round by hand.
+    /// Rounds half away from zero, as people round by hand; exact numbers stay exact.
     static func round(_ n: Number, digits: Int) -> Number {
-        switch n {
-        case .int(let i):
-            guard digits < 0 else { return n }
-            var p: Int64 = 1
-            for _ in 0..<(-digits) { p = p.multipliedReportingOverflow(by: 10).partialValue }
-            guard p > 0, p <= 1_000_000_000_000_000 else { return .int(0) }
-            let q = i / p, r = i % p
-            var rounded = q
-            if Swift.abs(r) * 2 >= p { rounded += i < 0 ? -1 : 1 }
-            let (v, o) = rounded.multipliedReportingOverflow(by: p)
-            return o ? n : .int(v)
-        case .double(let d):
+        guard let d = n.asDecimal else {
+            let x = n.doubleValue
             let scale = pow10(digits)
-            // Dividing the rounded integer by the scale gives the double nearest the decimal,
-            // which prints as the short decimal a person expects.
-            return .double((d * scale).rounded(.toNearestOrAwayFromZero) / scale)
+            let r = (x * scale).rounded(.toNearestOrAwayFromZero) / scale
+            // The shortest text of the rounded double is the decimal a person expects.
+            return Decimal64.parse(String(r)).map { Number.exact($0.mantissa, scale: $0.scale) ?? .double(r) } ?? .double(r)
         }
+        if digits >= d.scale { return n }
+        let drop = d.scale - digits
+        guard drop <= 18 else { return .int(0) }
+        let p = Decimal64.power(drop)
+        var q = d.mantissa / p
+        let r = d.mantissa % p
+        if r.magnitude * 2 >= p.magnitude { q += d.mantissa < 0 ? -1 : 1 }
+        if digits >= 0 { return Number.exact(q, scale: digits) ?? n }
+        let (m, o) = q.multipliedReportingOverflow(by: Decimal64.power(-digits))
+        return o ? n : .int(m)
     }
 
     private static func pow10(_ n: Int) -> Double {

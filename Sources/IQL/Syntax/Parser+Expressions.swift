@@ -159,11 +159,12 @@ extension Parser {
             return Expr(kind: .literal(.int(v)), range: t.range)
         case .decimal:
             advance()
-            guard let v = Double(t.text), v.isFinite else {
-                diagnostics.append(.error(.value, "number \(t.text) is out of range", at: t.range))
+            guard let d = Decimal64.parse(t.text), let v = Number.exact(d.mantissa, scale: d.scale) else {
+                diagnostics.append(.error(.value, "number \(t.text) cannot be held exactly (at most 18 decimal places and 19 digits)",
+                                          at: t.range))
                 return Expr(kind: .invalid, range: t.range)
             }
-            return Expr(kind: .literal(.double(v)), range: t.range)
+            return Expr(kind: .literal(.number(v)), range: t.range)
         case .string:
             advance()
             return Expr(kind: .literal(.text(t.text)), range: t.range)

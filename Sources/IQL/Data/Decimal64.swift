@@ -1,0 +1,114 @@
+/// An exact decimal: `mantissa × 10^-scale`, with up to 18 decimal places.
+///
+/// Decimal literals and CSV figures such as `58.3` are held exactly, and `+`, `-`, `*` on them
+/// stay exact, so `0.1 + 0.2` is `0.3`. Kept normalised (no trailing zeros in the mantissa),
+/// so equal values have equal representations.
+public struct Decimal64: Sendable, Hashable {
+    /// The digits, as an integer.
+    public let mantissa: Int64
+    /// How many of the digits are after the decimal point (1 to 18 once normalised).
+    public let scale: Int
+
+    static let maxScale = 18
+
+    /// Wraps a mantissa and scale; nil when the scale is outside 0...18. Trailing zeros are dropped.
+    public init?(mantissa: Int64, scale: Int) {
+        guard (0...Decimal64.maxScale).contains(scale) else { return nil }
+        var m = mantissa, s = scale
+        while s > 0, m % 10 == 0 {
+            m /= 10
+            s -= 1
+        }
+        self.mantissa = m
+        self.scale = s
+    }
+
+    /// 10^n for n in 0...18.
+    static func power(_ n: Int) -> Int64 {
+        var p: Int64 = 1
+        for _ in 0..<max(0, min(n, 18)) { p *= 10 }
+        return p
+    }
+
+    /// Reads `-12.50`, `3`, `1e-3`, `2.5E2` exactly; nil if it needs more than 18 places or 64 bits.
+    static func parse(_ text: some StringProtocol) -> Decimal64? {
+        var digits: Int64 = 0
+        var scale = 0
+        var negative = false
+        var seenDigit = false
+        var seenPoint = false
+        var exponent = 0
+        var iterator = text.utf8.makeIterator()
+        var pending = iterator.next()
+        if pending == 0x2D || pending == 0x2B {
+            negative = pending == 0x2D
+            pending = iterator.next()
+        }
+        while let c = pending {
+            if c >= 0x30 && c <= 0x39 {
+                let (m1, o1) = digits.multipliedReportingOverflow(by: 10)
+                let (m2, o2) = m1.addingReportingOverflow(Int64(c - 0x30))
+                if o1 || o2 { return nil }
+                digits = m2
+                seenDigit = true
+                if seenPoint { scale += 1 }
+            } else if c == 0x2E, !seenPoint {
+                seenPoint = true
+            } else if c == 0x65 || c == 0x45 {
+                var e = 0, sign = 1, any = false
+                var next = iterator.next()
+                if next == 0x2D || next == 0x2B {
+                    sign = next == 0x2D ? -1 : 1
+                    next = iterator.next()
+                }
+                while let d = next, d >= 0x30, d <= 0x39 {
+                    e = e * 10 + Int(d - 0x30)
+                    if e > 400 { return nil }
+                    any = true
+                    next = iterator.next()
+                }
+                guard any, next == nil else { return nil }
+                exponent = sign * e
+                break
+            } else {
+                return nil
+            }
+            pending = iterator.next()
+        }
+        guard seenDigit else { return nil }
+        scale -= exponent
+        while scale < 0 {
+            let (m, o) = digits.multipliedReportingOverflow(by: 10)
+            if o { return nil }
+            digits = m
+            scale += 1
+        }
+        while scale > maxScale, digits % 10 == 0 {
+            digits /= 10
+            scale -= 1
+        }
+        return Decimal64(mantissa: negative ? -digits : digits, scale: scale)
+    }
+
+    /// The value as a double (rounded).
+    public var doubleValue: Double { Double(mantissa) / Double(Decimal64.power(scale)) }
+
+    /// Mantissas of two decimals brought to one scale, or nil if that overflows.
+    static func aligned(_ a: Decimal64, _ b: Decimal64) -> (Int64, Int64, Int)? {
+        let s = max(a.scale, b.scale)
+        let (x, o1) = a.mantissa.multipliedReportingOverflow(by: power(s - a.scale))
+        let (y, o2) = b.mantissa.multipliedReportingOverflow(by: power(s - b.scale))
+        return o1 || o2 ? nil : (x, y, s)
+    }
+
+    /// The plain decimal text, e.g. `-0.05`.
+    public var text: String {
+        let negative = mantissa < 0
+        var digits = String(mantissa.magnitude)
+        if scale > 0 {
+            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return (negative ? "-" : "") + digits
+    }
+}
