@@ -18,27 +18,11 @@ extension Parser {
     }
 
     private mutating func parseOr(_ depth: inout Int) throws(SyntaxError) -> Expr {
-        let outer = depth
-        defer { depth = outer }
-        var lhs = try parseAnd(&depth)
-        while consume(.keyword(.or)) != nil {
-            try enter(&depth)
-            let rhs = try parseAnd(&depth)
-            lhs = Expr(kind: .binary(.or, lhs, rhs), range: lhs.range.union(rhs.range))
-        }
-        return lhs
+        try parseLeftAssociative(&depth, [.keyword(.or): .or]) { p, d throws(SyntaxError) in try p.parseAnd(&d) }
     }
 
     private mutating func parseAnd(_ depth: inout Int) throws(SyntaxError) -> Expr {
-        let outer = depth
-        defer { depth = outer }
-        var lhs = try parseNot(&depth)
-        while consume(.keyword(.and)) != nil {
-            try enter(&depth)
-            let rhs = try parseNot(&depth)
-            lhs = Expr(kind: .binary(.and, lhs, rhs), range: lhs.range.union(rhs.range))
-        }
-        return lhs
+        try parseLeftAssociative(&depth, [.keyword(.and): .and]) { p, d throws(SyntaxError) in try p.parseNot(&d) }
     }
 
     private mutating func parseNot(_ depth: inout Int) throws(SyntaxError) -> Expr {
@@ -95,40 +79,32 @@ extension Parser {
     }
 
     private mutating func parseAdditive(_ depth: inout Int) throws(SyntaxError) -> Expr {
-        let outer = depth
-        defer { depth = outer }
-        var lhs = try parseMultiplicative(&depth)
-        while true {
-            let op: BinaryOperator
-            switch current.kind {
-            case .plus: op = .add
-            case .minus: op = .subtract
-            default: return lhs
-            }
-            advance()
-            try enter(&depth)
-            let rhs = try parseMultiplicative(&depth)
-            lhs = Expr(kind: .binary(op, lhs, rhs), range: lhs.range.union(rhs.range))
+        try parseLeftAssociative(&depth, [.plus: .add, .minus: .subtract]) { p, d throws(SyntaxError) in
+            try p.parseMultiplicative(&d)
         }
     }
 
     private mutating func parseMultiplicative(_ depth: inout Int) throws(SyntaxError) -> Expr {
+        try parseLeftAssociative(&depth, [.star: .multiply, .slash: .divide, .percent: .remainder]) { p, d throws(SyntaxError) in
+            try p.parseUnary(&d)
+        }
+    }
+
+    /// `operand (op operand)*` for one precedence level, building a left-deep tree.
+    private mutating func parseLeftAssociative(
+        _ depth: inout Int, _ operators: [Token.Kind: BinaryOperator],
+        operand: (inout Parser, inout Int) throws(SyntaxError) -> Expr
+    ) throws(SyntaxError) -> Expr {
         let outer = depth
         defer { depth = outer }
-        var lhs = try parseUnary(&depth)
-        while true {
-            let op: BinaryOperator
-            switch current.kind {
-            case .star: op = .multiply
-            case .slash: op = .divide
-            case .percent: op = .remainder
-            default: return lhs
-            }
+        var lhs = try operand(&self, &depth)
+        while let op = operators[current.kind] {
             advance()
             try enter(&depth)
-            let rhs = try parseUnary(&depth)
+            let rhs = try operand(&self, &depth)
             lhs = Expr(kind: .binary(op, lhs, rhs), range: lhs.range.union(rhs.range))
         }
+        return lhs
     }
 
     private mutating func parseUnary(_ depth: inout Int) throws(SyntaxError) -> Expr {
