@@ -9,11 +9,21 @@ let package = Package(
     ],
     targets: [
         .target(name: "IQL", path: "Sources/IQL"),
-        .executableTarget(name: "iql", dependencies: ["IQL"], path: "Sources/iql"),
+        .systemLibrary(
+            name: "CLibEdit",
+            path: "Sources/CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
+        ),
+        .target(name: "CEditShim", dependencies: ["CLibEdit"], path: "Sources/CEditShim"),
+        .target(name: "LineEditing", dependencies: ["CEditShim", "CLibEdit"], path: "Sources/LineEditing"),
+        .executableTarget(name: "iql", dependencies: ["IQL", "LineEditing"], path: "Sources/iql"),
+        // Test support only: starts a program on a pseudo-terminal.
+        .target(name: "PTYSpawn", path: "Tests/PTYSpawn"),
         .testTarget(
             name: "IQLTests",
             // iql is listed so `swift test` builds the binary the end-to-end tests drive.
-            dependencies: ["IQL", "iql"],
+            dependencies: ["IQL", "iql", "PTYSpawn"],
             path: "Tests/IQLTests",
             exclude: ["Golden", "Fixtures"]
         ),

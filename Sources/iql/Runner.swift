@@ -1,5 +1,6 @@
 import Foundation
 import IQL
+import LineEditing
 
 /// Runs what the command line asked for and returns the exit code: 0 success, 1 a query or
 /// data error, 2 a usage error.
@@ -45,10 +46,11 @@ struct Runner {
             }
             return run(String(decoding: data, as: UTF8.self), sourceName: file)
         }
-        if Terminal.isTerminal(0) {
-            var shell = PlainShell(engine: engine, format: arguments.format, parameters: arguments.parameters,
-                                   outColor: outColor, errColor: errColor)
-            return shell.loop()
+        if Terminal.isTerminal(0), let editor = LineEditor(program: "iql", historyPath: REPL.historyPath) {
+            let session = Session(engine: engine, parameters: arguments.parameters, outColor: outColor, errColor: errColor)
+            session.mode = arguments.format
+            session.loaded = arguments.data
+            return REPL(session: session, editor: editor).loop()
         }
         let input = FileHandle.standardInput.readDataToEndOfFile()
         return run(String(decoding: input, as: UTF8.self), sourceName: "stdin")

@@ -10,7 +10,7 @@ import Foundation
 public struct Engine: Sendable {
     private var registered: [String: Table] = [:]
     private var bundled: [String: BundledDataset]
-    private var bindings: [String: Binding] = [:]
+    var bindings: [String: Binding] = [:]
 
     /// Set to stop a running query from another thread; the query ends with a "query cancelled" error.
     public var cancellation: CancellationFlag?
@@ -112,6 +112,13 @@ public struct Engine: Sendable {
 
     // MARK: - Checking and running
 
+    /// True when the text is unfinished (an open bracket or text literal, a trailing `|`), so an
+    /// interactive shell should ask for another line rather than report an error.
+    public static func needsMoreInput(_ text: String) -> Bool {
+        let (_, diagnostics) = Parser.parse(SourceFile(name: "input", text: text))
+        return IQLError(diagnostics, source: nil).isIncompleteInput
+    }
+
     /// Parses and checks a script without running it; returns every error and warning.
     public func check(_ text: String, sourceName: String = "query", parameters: [String: Value] = [:]) -> [Diagnostic] {
         let source = SourceFile(name: sourceName, text: text)
@@ -164,12 +171,16 @@ public struct Engine: Sendable {
     @discardableResult
     public mutating func run(_ text: String, sourceName: String = "query",
                              parameters: [String: Value] = [:]) throws(IQLError) -> ScriptResult {
+        let clock = ContinuousClock()
+        let started = clock.now
         let source = SourceFile(name: sourceName, text: text)
         let (script, syntax) = Parser.parse(source)
+        let parsed = clock.now
         let (checkedScript, diagnostics) = diagnose(script, syntax: syntax, source: source, parameters: parameters)
         guard let checked = checkedScript, !diagnostics.contains(where: { $0.severity == .error }) else {
             throw IQLError(diagnostics, source: source)
         }
+        let checkedAt = clock.now
         var runner = ScriptRunner(environment: environment)
         let tables: [Table]
         do {
@@ -183,12 +194,14 @@ public struct Engine: Sendable {
         }
         for (name, table) in runner.environment.tables { bindings[name] = .table(table) }
         for (name, value) in runner.environment.values { bindings[name] = .value(value) }
-        return ScriptResult(tables: tables, warnings: checked.warnings, source: source)
+        let timings = ScriptResult.Timings(parse: parsed - started, check: checkedAt - parsed, run: clock.now - checkedAt)
+        return ScriptResult(tables: tables, warnings: checked.warnings, source: source,
+                            datasetsUsed: checked.datasetsUsed.sorted(), timings: timings)
     }
 
     // MARK: - Wiring
 
-    private var catalog: Catalog {
+    var catalog: Catalog {
         var schemas: [String: Schema] = [:]
         for (name, d) in bundled { schemas[name] = d.schema }
         for (name, t) in registered { schemas[name] = t.schema }
@@ -233,4 +246,20 @@ public struct ScriptResult: Sendable {
     public var warnings: [Diagnostic]
     /// The script text, for rendering the warnings.
     public var source: SourceFile
+    /// The datasets the script read (with `from` or `join`), sorted.
+    public var datasetsUsed: [String]
+    /// How long each phase took.
+    public var timings: Timings
+
+    /// Wall time of each phase of a run.
+    public struct Timings: Sendable {
+        /// Lexing and parsing.
+        public var parse: Duration
+        /// Name resolution, type checking and compiling.
+        public var check: Duration
+        /// Running the compiled statements.
+        public var run: Duration
+        /// All three.
+        public var total: Duration { parse + check + run }
+    }
 }

@@ -1,49 +1,98 @@
 /// Draws a table for a terminal: a box of aligned columns (numbers to the right), the column
-/// types under the names, and the row count. Every row and column is shown.
+/// types under the names, and the row count.
+///
+/// By default every row and column is shown. Given a width and a row limit (the REPL gives the
+/// terminal's), it shortens long cells with `…`, leaves out columns that still do not fit and
+/// rows past the limit, and says exactly what it left out.
 public struct TableRenderer: Sendable {
     /// Whether to dim nulls and types with ANSI colour.
     public var color: Bool
+    /// The widest the table may be, in characters; nil for no limit.
+    public var maxWidth: Int?
+    /// The most rows to show; nil for all.
+    public var maxRows: Int?
+    /// Added to the footer when anything was left out, e.g. how to see everything.
+    public var hint: String?
+
+    /// Narrowest a column is squeezed to before columns are left out instead.
+    static let minColumnWidth = 12
 
     /// Makes a renderer.
-    public init(color: Bool = false) { self.color = color }
+    public init(color: Bool = false, maxWidth: Int? = nil, maxRows: Int? = nil, hint: String? = nil) {
+        self.color = color
+        self.maxWidth = maxWidth
+        self.maxRows = maxRows
+        self.hint = hint
+    }
 
     /// The rendered table, ending with a newline.
     public func render(_ table: Table) -> String {
-        let names = table.schema.names
-        let types = table.schema.columns.map { $0.type.description }
-        if names.isEmpty { return "(no columns)\n" }
+        if table.schema.columns.isEmpty { return "(no columns)\n" }
+        let shownRows = min(table.rowCount, maxRows.map { max(1, $0) } ?? table.rowCount)
         var cells: [[String]] = []
-        cells.reserveCapacity(table.rowCount)
-        for r in 0..<table.rowCount {
+        cells.reserveCapacity(shownRows)
+        for r in 0..<shownRows {
             cells.append(table.columns.map { cell($0[r]) })
         }
-        let rightAligned = table.schema.columns.map { $0.type == .number }
-        var widths = zip(names, types).map { max($0.count, $1.count) }
-        for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
+        var columns = Array(table.schema.columns.indices)
+        var widths = columns.map { i in
+            cells.reduce(max(table.schema.columns[i].name.count, table.schema.columns[i].type.description.count)) {
+                max($0, $1[i].count)
+            }
+        }
+        var hidden: [String] = []
+        if let maxWidth {
+            func total() -> Int { widths.reduce(1) { $0 + $1 + 3 } }
+            // Squeeze the widest column a character at a time, then leave out columns from the right.
+            while total() > maxWidth, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
+                  widths[widest] > Self.minColumnWidth {
+                widths[widest] -= 1
+            }
+            while total() > maxWidth, columns.count > 1 {
+                hidden.insert(table.schema.columns[columns.removeLast()].name, at: 0)
+                widths.removeLast()
+            }
+        }
+        let rightAligned = columns.map { table.schema.columns[$0].type == .number }
 
+        func fit(_ s: String, _ width: Int) -> String {
+            s.count <= width ? s : String(s.prefix(max(0, width - 1))) + "…"
+        }
         func line(_ l: String, _ m: String, _ r: String) -> String {
             l + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: m) + r + "\n"
         }
-        func row(_ values: [String], dimmed: Bool = false, nullMask: [Bool]? = nil) -> String {
+        func row(_ values: [String], dimmed: [Bool]) -> String {
             var out = "│"
-            for (i, v) in values.enumerated() {
-                let pad = String(repeating: " ", count: widths[i] - v.count)
-                var text = rightAligned[i] ? pad + v : v + pad
-                if color, dimmed || nullMask?[i] == true { text = "\u{1B}[2m" + text + "\u{1B}[0m" }
-                out += " " + text + " │"
+            for (k, v) in values.enumerated() {
+                let text = fit(v, widths[k])
+                let pad = String(repeating: " ", count: widths[k] - text.count)
+                var padded = rightAligned[k] ? pad + text : text + pad
+                if color, dimmed[k] { padded = "\u{1B}[2m" + padded + "\u{1B}[0m" }
+                out += " " + padded + " │"
             }
             return out + "\n"
         }
+        let noDim = Array(repeating: false, count: columns.count)
         var out = line("┌", "┬", "┐")
-        out += row(names)
-        out += row(types, dimmed: true)
+        out += row(columns.map { table.schema.columns[$0].name }, dimmed: noDim)
+        out += row(columns.map { table.schema.columns[$0].type.description }, dimmed: Array(repeating: true, count: columns.count))
         out += line("├", "┼", "┤")
         for r in 0..<cells.count {
-            out += row(cells[r], nullMask: table.columns.map { $0[r].isNull })
+            out += row(columns.map { cells[r][$0] }, dimmed: columns.map { table.columns[$0][r].isNull })
         }
         out += line("└", "┴", "┘")
-        out += table.rowCount == 1 ? "1 row\n" : "\(table.rowCount) rows\n"
-        return out
+
+        var footer = table.rowCount == 1 ? "1 row" : "\(table.rowCount) rows"
+        var omissions: [String] = []
+        if shownRows < table.rowCount { omissions.append("first \(shownRows) shown") }
+        if !hidden.isEmpty {
+            omissions.append("\(hidden.count) column\(hidden.count == 1 ? "" : "s") not shown: " + hidden.joined(separator: ", "))
+        }
+        if !omissions.isEmpty {
+            footer += " (" + omissions.joined(separator: "; ") + ")"
+            if let hint { footer += "\n" + hint }
+        }
+        return out + footer + "\n"
     }
 
     private func cell(_ v: Value) -> String {

@@ -17,6 +17,7 @@ enum Binding: Sendable {
 struct CheckedScript: Sendable {
     var statements: [CheckedStatement]
     var warnings: [Diagnostic]
+    var datasetsUsed: Set<String> = []
 }
 
 enum CheckedStatement: Sendable {

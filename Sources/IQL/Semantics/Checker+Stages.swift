@@ -160,6 +160,7 @@ extension Checker {
                 right.columns[i].origin = .init(dataset: tableName.text, column: right.columns[i].name)
             }
             source = .dataset(tableName.text)
+            datasetsUsed.insert(tableName.text)
         } else {
             var candidates = catalog.names
             for (k, v) in scope { if case .table = v { candidates.append(k) } }

@@ -14,6 +14,8 @@ struct Checker {
     /// Parameters declared so far, with the value each will have.
     var parameters: [String: Value] = [:]
     var usedParameters: Set<String> = []
+    /// Datasets the script reads, with `from` or `join`.
+    var datasetsUsed: Set<String> = []
     var diagnostics: [Diagnostic] = []
 
     init(catalog: Catalog, source: SourceFile, bindings: [String: Binding], parameters: [String: Value]) {
@@ -71,7 +73,8 @@ struct Checker {
             error(.name, "unknown parameter '\(name)': the script declares no 'param \(name)'",
                   at: nil, label: close.map { "did you mean '\($0)'?" })
         }
-        return CheckedScript(statements: out, warnings: diagnostics.filter { $0.severity != .error })
+        return CheckedScript(statements: out, warnings: diagnostics.filter { $0.severity != .error },
+                             datasetsUsed: datasetsUsed)
     }
 
     private mutating func checkParameter(_ name: Name, default def: Expr?) -> Value? {
@@ -133,6 +136,7 @@ struct Checker {
             schema = s
             for i in schema.columns.indices { schema.columns[i].origin = .init(dataset: name, column: schema.columns[i].name) }
             planSource = .dataset(name)
+            datasetsUsed.insert(name)
         } else {
             var candidates = catalog.names
             for (k, v) in scope { if case .table = v { candidates.append(k) } }

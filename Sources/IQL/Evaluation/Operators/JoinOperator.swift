@@ -22,6 +22,8 @@ struct JoinOperator: TableOperator {
             let k = leftKeys[r]
             if !k.isNull, let matches = index[k] {
                 for m in matches {
+                    // A many-to-many join can grow fast: check per output rows too.
+                    if leftRows.count & 0xFFFF == 0xFFFF { try env.checkCancelled() }
                     leftRows.append(r)
                     rightRows.append(m)
                 }

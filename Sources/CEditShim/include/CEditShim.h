@@ -1,0 +1,44 @@
+// Fixed-arity wrappers for libedit's variadic calls (Swift cannot call C variadics), plus the
+// few things that must be done from C: passing stdio's globals, a SIGINT flag, terminal size.
+#ifndef CEDITSHIM_H
+#define CEDITSHIM_H
+
+#include <histedit.h>
+
+typedef char *(*iql_prompt_fn)(EditLine *);
+typedef unsigned char (*iql_key_fn)(EditLine *, int);
+
+EditLine *iql_el_init(const char *program);
+void iql_el_set_prompt(EditLine *el, iql_prompt_fn fn);
+void iql_el_set_editor(EditLine *el, const char *mode);
+void iql_el_set_history(EditLine *el, History *h);
+void iql_el_set_clientdata(EditLine *el, void *data);
+void *iql_el_get_clientdata(EditLine *el);
+void iql_el_add_function(EditLine *el, const char *name, const char *help, iql_key_fn fn);
+void iql_el_bind(EditLine *el, const char *key, const char *name);
+/// Turns off the tty's signal keys while editing, so Ctrl-C reaches a key binding instead.
+void iql_el_disable_tty_signals(EditLine *el);
+/// Reads the user's ~/.editrc (or $EDITRC); returns 0 on success.
+int iql_el_source_user(EditLine *el);
+
+History *iql_history_init(int size);
+int iql_history_load(History *h, const char *path);
+int iql_history_save(History *h, const char *path);
+int iql_history_enter(History *h, const char *line);
+int iql_history_count(History *h);
+/// Entry i, oldest first; NULL past the end. Walks from the oldest each time (history is small).
+const char *iql_history_entry(History *h, int index);
+
+/// Installs a SIGINT handler that only records the signal; the REPL polls it to cancel a query.
+void iql_sigint_install(void);
+/// Returns 1 and clears the flag if SIGINT arrived since the last call.
+int iql_sigint_take(void);
+
+/// Writes text to stdout and flushes it (Swift 6 cannot touch stdio's globals).
+void iql_stdout_write(const char *text);
+
+/// Terminal width and height of fd, or 0 when fd is not a terminal.
+int iql_terminal_columns(int fd);
+int iql_terminal_rows(int fd);
+
+#endif

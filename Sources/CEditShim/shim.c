@@ -1,0 +1,111 @@
+#include "CEditShim.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+EditLine *iql_el_init(const char *program) { return el_init(program, stdin, stdout, stderr); }
+
+void iql_el_set_prompt(EditLine *el, iql_prompt_fn fn) { el_set(el, EL_PROMPT, fn); }
+
+void iql_el_set_editor(EditLine *el, const char *mode) { el_set(el, EL_EDITOR, mode); }
+
+void iql_el_set_history(EditLine *el, History *h) { el_set(el, EL_HIST, history, h); }
+
+void iql_el_set_clientdata(EditLine *el, void *data) { el_set(el, EL_CLIENTDATA, data); }
+
+void *iql_el_get_clientdata(EditLine *el) {
+    void *data = NULL;
+    el_get(el, EL_CLIENTDATA, &data);
+    return data;
+}
+
+void iql_el_add_function(EditLine *el, const char *name, const char *help, iql_key_fn fn) {
+    el_set(el, EL_ADDFN, name, help, fn);
+}
+
+void iql_el_bind(EditLine *el, const char *key, const char *name) { el_set(el, EL_BIND, key, name, NULL); }
+
+void iql_el_disable_tty_signals(EditLine *el) { el_set(el, EL_SETTY, "-d", "-isig", NULL); }
+
+int iql_el_source_user(EditLine *el) { return el_source(el, NULL); }
+
+History *iql_history_init(int size) {
+    History *h = history_init();
+    if (h == NULL) return NULL;
+    HistEvent ev;
+    history(h, &ev, H_SETSIZE, size);
+    history(h, &ev, H_SETUNIQUE, 1);
+    return h;
+}
+
+int iql_history_load(History *h, const char *path) {
+    HistEvent ev;
+    return history(h, &ev, H_LOAD, path);
+}
+
+int iql_history_save(History *h, const char *path) {
+    HistEvent ev;
+    return history(h, &ev, H_SAVE, path);
+}
+
+int iql_history_enter(History *h, const char *line) {
+    HistEvent ev;
+    return history(h, &ev, H_ENTER, line);
+}
+
+int iql_history_count(History *h) {
+    HistEvent ev;
+    if (history(h, &ev, H_GETSIZE) < 0) return 0;
+    return ev.num;
+}
+
+const char *iql_history_entry(History *h, int index) {
+    HistEvent ev;
+    // H_LAST is the oldest entry; H_PREV walks towards newer ones.
+    if (history(h, &ev, H_LAST) < 0) return NULL;
+    for (int i = 0; i < index; i++) {
+        if (history(h, &ev, H_PREV) < 0) return NULL;
+    }
+    return ev.str;
+}
+
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_sigint(int signo) {
+    (void)signo;
+    interrupted = 1;
+}
+
+void iql_sigint_install(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+int iql_sigint_take(void) {
+    if (!interrupted) return 0;
+    interrupted = 0;
+    return 1;
+}
+
+void iql_stdout_write(const char *text) {
+    fputs(text, stdout);
+    fflush(stdout);
+}
+
+int iql_terminal_columns(int fd) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return 0;
+    return ws.ws_col;
+}
+
+int iql_terminal_rows(int fd) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return 0;
+    return ws.ws_row;
+}

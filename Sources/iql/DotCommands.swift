@@ -1,0 +1,236 @@
+import Foundation
+import IQL
+
+/// The REPL's dot commands, in the manner of the sqlite3 and DuckDB shells.
+extension Session {
+    struct DotCommand {
+        var name: String
+        var usage: String
+        var summary: String
+    }
+
+    static let dotCommands: [DotCommand] = [
+        .init(name: ".help", usage: ".help [TOPIC]", summary: "this help; TOPIC is a stage, function, dataset or command"),
+        .init(name: ".datasets", usage: ".datasets", summary: "list the datasets"),
+        .init(name: ".schema", usage: ".schema [NAME]", summary: "the columns of a dataset or let table (all datasets without NAME)"),
+        .init(name: ".mode", usage: ".mode table|csv|json|markdown", summary: "how results are shown"),
+        .init(name: ".timer", usage: ".timer on|off", summary: "show how long each query takes"),
+        .init(name: ".read", usage: ".read FILE", summary: "run a script file"),
+        .init(name: ".output", usage: ".output [FILE]", summary: "send results to FILE, or back to the terminal"),
+        .init(name: ".load", usage: ".load PATH AS NAME", summary: "add a CSV file as dataset NAME"),
+        .init(name: ".let", usage: ".let", summary: "list the names bound with let"),
+        .init(name: ".history", usage: ".history", summary: "list the history"),
+        .init(name: ".save", usage: ".save FILE", summary: "write this session's successful statements as a script"),
+        .init(name: ".quit", usage: ".quit", summary: "leave (also .exit or Ctrl-D)"),
+    ]
+
+    enum Outcome {
+        case keepGoing
+        case quit
+    }
+
+    /// Runs one dot command line.
+    func dot(_ line: String) -> Outcome {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let name = String(trimmed.prefix { !$0.isWhitespace })
+        let argument = trimmed.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        switch name {
+        case ".quit", ".exit": return .quit
+        case ".help": help(argument)
+        case ".datasets": show(SchemaDescription(engine: engine).datasets())
+        case ".schema":
+            if argument.isEmpty {
+                show(SchemaDescription(engine: engine).datasets())
+            } else if let t = SchemaDescription(engine: engine).columns(of: argument) {
+                if let d = engine.bundledDataset(named: argument) { Terminal.out("\(argument): \(d.summary)\n") }
+                show(t)
+            } else {
+                error("no dataset or table named '\(argument)'", suggestion: engine.closestDatasetName(to: argument))
+            }
+        case ".mode":
+            if argument.isEmpty {
+                Terminal.out("mode: \(mode.rawValue)\n")
+            } else if let m = OutputFormat(rawValue: argument) {
+                mode = m
+            } else {
+                error("unknown mode '\(argument)': use table, csv, json or markdown",
+                      suggestion: closest(argument, OutputFormat.allCases.map(\.rawValue)))
+            }
+        case ".timer":
+            switch argument {
+            case "on": timer = true
+            case "off": timer = false
+            default: error(".timer takes on or off")
+            }
+        case ".read":
+            guard !argument.isEmpty else { error(".read needs a file: .read FILE"); break }
+            guard let data = FileManager.default.contents(atPath: argument) else {
+                error("cannot read '\(argument)'")
+                break
+            }
+            run(String(decoding: data, as: UTF8.self), sourceName: argument)
+        case ".output":
+            setOutput(argument)
+        case ".load":
+            load(argument)
+        case ".let":
+            let names = engine.boundNames
+            if names.isEmpty { Terminal.out("no names are bound; bind one with let NAME = …\n") }
+            for (n, d) in names { Terminal.out("\(n): \(d)\n") }
+        case ".history":
+            for (i, entry) in history().enumerated() {
+                Terminal.out(String(format: "%5d  ", i + 1) + entry.replacingOccurrences(of: "\n", with: "\n       ") + "\n")
+            }
+        case ".save":
+            save(argument)
+        default:
+            error("unknown command '\(name)'", suggestion: closest(name, Session.dotCommands.map(\.name) + [".exit"]))
+        }
+        return .keepGoing
+    }
+
+    private func closest(_ word: String, _ candidates: [String]) -> String? {
+        // The library's suggestion ranking, reached through a query check on a fake name.
+        candidates.min { distance(word, $0) < distance(word, $1) }.flatMap { distance(word, $0) <= max(2, word.count / 3) ? $0 : nil }
+    }
+
+    private func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.lowercased()), y = Array(b.lowercased())
+        var row = Array(0...y.count)
+        for i in 1...max(1, x.count) where !x.isEmpty {
+            var prev = row[0]
+            row[0] = i
+            for j in 1...max(1, y.count) where !y.isEmpty {
+                let old = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (x[i - 1] == y[j - 1] ? 0 : 1))
+                prev = old
+            }
+        }
+        return x.isEmpty ? y.count : row[y.count]
+    }
+
+    private func setOutput(_ path: String) {
+        if let output { try? output.handle.close() }
+        output = nil
+        guard !path.isEmpty else { return }
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            error("cannot write '\(path)'")
+            return
+        }
+        output = (path, handle)
+    }
+
+    private func load(_ argument: String) {
+        // PATH may hold spaces; the name follows the last " as ".
+        guard let r = argument.range(of: " as ", options: [.caseInsensitive, .backwards]) else {
+            error(".load takes PATH AS NAME, e.g. .load targets.csv AS targets")
+            return
+        }
+        let path = argument[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
+        let name = argument[r.upperBound...].trimmingCharacters(in: .whitespaces)
+        do {
+            try engine.registerCSV(atPath: path, as: name)
+            loaded.append((name, path))
+            if let s = engine.schema(of: name) {
+                let rows = (try? engine.table(named: name).rowCount) ?? 0
+                Terminal.out("\(name): \(rows) rows; columns " + s.columns.map { "\($0.name) (\($0.type))" }.joined(separator: ", ") + "\n")
+            }
+        } catch {
+            Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
+        }
+    }
+
+    private func save(_ path: String) {
+        guard !path.isEmpty else {
+            error(".save needs a file: .save FILE")
+            return
+        }
+        let date = ISO8601DateFormatter().string(from: Date())
+        var text = "# IQL session saved \(date) by iql \(IQLVersion.current)\n"
+        text += "# Datasets used: " + (datasetsUsed.isEmpty ? "none" : datasetsUsed.sorted().joined(separator: ", ")) + "\n"
+        for (name, file) in loaded where datasetsUsed.contains(name) {
+            text += "# Needs: --data \(name)=\(file)\n"
+        }
+        text += "\n" + succeeded.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }.joined(separator: "\n\n") + "\n"
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            Terminal.out("saved \(succeeded.count) statement\(succeeded.count == 1 ? "" : "s") to \(path)\n")
+        } catch {
+            self.error("cannot write '\(path)'")
+        }
+    }
+
+    // MARK: - Help
+
+    private func help(_ topic: String) {
+        if topic.isEmpty {
+            var out = """
+            IQL pipelines: from DATASET | STAGE | STAGE …   e.g.
+              from inspections | where overall >= good | count by region
+            End a statement with Enter when it is complete; an unfinished one (open bracket or
+            quote, trailing |) continues on the next line; a blank line or ; ends it.
+            Stages: where, select, derive, sort, take, count, summarize, distinct, join, latest.
+            Tab completes datasets, stages, columns, functions and, inside quotes, real values.
+            Ctrl-C clears the line or stops a running query; Ctrl-D or .quit leaves.
+
+            Commands:
+
+            """
+            for c in Session.dotCommands { out += "  " + c.usage.padding(toLength: 32, withPad: " ", startingAt: 0) + c.summary + "\n" }
+            out += "\n.help TOPIC explains a stage, function, dataset or command. The language: docs/language.md\n"
+            Terminal.out(out)
+            return
+        }
+        if let c = Session.dotCommands.first(where: { $0.name == topic || $0.name == "." + topic }) {
+            Terminal.out("\(c.usage)\n  \(c.summary)\n")
+        } else if let s = Session.stageHelp[topic] {
+            Terminal.out(s + "\n")
+        } else if let f = Session.functionHelp[topic] {
+            Terminal.out(f + "\n")
+        } else if engine.schema(of: topic) != nil {
+            _ = dot(".schema \(topic)")
+        } else {
+            let topics = Array(Session.stageHelp.keys) + Array(Session.functionHelp.keys) + engine.datasetNames
+                + Session.dotCommands.map(\.name)
+            error("no help on '\(topic)'", suggestion: closest(topic, topics))
+        }
+    }
+
+    static let stageHelp: [String: String] = [
+        "where": "where CONDITION — keep rows where it is true\n  from inspections | where overall >= good and region == \"London\"",
+        "select": "select ITEM, … — a new table of columns or NAME = EXPR\n  from children_in_care | select authority, year, children",
+        "derive": "derive NAME = EXPR, … [by KEYS] — add columns; previous()/next() read the row before/after in time order\n  from children_in_care | derive change = children - previous(children) by authority",
+        "sort": "sort KEY [asc|desc], … — order rows (nulls last, stable)\n  from children_in_care | where year == 2025 | sort rate_per_10k desc",
+        "take": "take N — the first N rows\n  from authorities | take 5",
+        "count": "count [by KEYS] — rows per group, as n\n  from inspections | count by framework",
+        "summarize": "summarize NAME = AGGREGATE, … [by KEYS] — aggregates per group\n  from children_in_care | summarize total = sum(children) by year",
+        "distinct": "distinct [KEYS] — distinct rows, or distinct key combinations\n  from inspections | distinct framework",
+        "join": "join [left] NAME on COLUMN [== COLUMN] — add the matching rows of another table\n  from children_in_care | join authorities on authority_code",
+        "latest": "latest [COLUMN] by KEYS [as of DATE] — per group, the row with the latest COLUMN not after DATE\n  from inspections | latest inspected by authority as of 2025-03-31",
+    ]
+
+    static let functionHelp: [String: String] = [
+        "year": "year(date), month(date), day(date) — parts of a date",
+        "month": "month(date) — the month of a date, 1 to 12",
+        "day": "day(date) — the day of the month",
+        "date": "date(year, month, day) — makes a date",
+        "days_between": "days_between(from, to) — days from one date to another",
+        "round": "round(number[, digits]) — rounds half away from zero",
+        "abs": "abs(number)", "floor": "floor(number)", "ceil": "ceil(number)",
+        "lower": "lower(text)", "upper": "upper(text)", "length": "length(text) — characters",
+        "contains": "contains(text, part) — true if part occurs in text",
+        "starts_with": "starts_with(text, prefix)", "ends_with": "ends_with(text, suffix)",
+        "coalesce": "coalesce(a, b, …) — the first value that is not null",
+        "if": "if(condition, then, else)",
+        "pct_change": "pct_change(old, new) — (new - old) / |old| × 100; null when old is 0",
+        "previous": "previous(expr) — in derive: the value at the row before, within the by group, in time order",
+        "next": "next(expr) — in derive: the value at the row after",
+        "count": "count() or count(condition) — in summarize; or the stage count [by KEYS]",
+        "count_distinct": "count_distinct(value) — distinct non-null values",
+        "sum": "sum(number)", "avg": "avg(number)", "median": "median(number)",
+        "min": "min(value)", "max": "max(value)",
+        "first": "first(value) — the first non-null value in row order", "last": "last(value)",
+    ]
+}

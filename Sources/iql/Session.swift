@@ -1,0 +1,124 @@
+import Foundation
+import IQL
+import LineEditing
+import Synchronization
+
+/// The state of one interactive session: the engine and its `let` names, the output mode, the
+/// timer, where results go, and the statements that succeeded (for `.save`). A class because
+/// the REPL loop and the completion callback share one session.
+final class Session {
+    var engine: Engine
+    var mode: OutputFormat = .table
+    var timer = false
+    let parameters: [String: Value]
+    let outColor: Bool
+    let errColor: Bool
+    /// Where results go instead of the terminal, after `.output FILE`.
+    var output: (path: String, handle: FileHandle)?
+    /// Statements that ran without error, in order.
+    var succeeded: [String] = []
+    var datasetsUsed: Set<String> = []
+    /// CSV files registered with `.load` or `--data`, which a saved script needs again.
+    var loaded: [(name: String, path: String)] = []
+    /// Lines typed so far of a statement that is not finished.
+    var pending: [String] = []
+    /// The line editor's history, for `.history`.
+    var history: () -> [String] = { [] }
+
+    init(engine: Engine, parameters: [String: Value], outColor: Bool, errColor: Bool) {
+        self.engine = engine
+        self.parameters = parameters
+        self.outColor = outColor
+        self.errColor = errColor
+    }
+
+    // MARK: - Running statements
+
+    /// Runs a statement (or a whole script for `.read`), printing its results; returns whether it succeeded.
+    @discardableResult
+    func run(_ text: String, sourceName: String = "input") -> Bool {
+        switch execute(text, sourceName: sourceName) {
+        case .success(let result):
+            if !result.warnings.isEmpty {
+                Terminal.err(DiagnosticRenderer(color: errColor).render(result.warnings, in: result.source))
+            }
+            for table in result.tables { show(table) }
+            if timer { Terminal.out(Session.describe(result.timings) + "\n") }
+            succeeded.append(text)
+            datasetsUsed.formUnion(result.datasetsUsed)
+            return true
+        case .failure(let error):
+            Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
+            return false
+        }
+    }
+
+    /// Runs on another thread so Ctrl-C (a SIGINT outside line editing) can cancel the query
+    /// through the engine's cancellation flag; the session itself never exits on it.
+    private func execute(_ text: String, sourceName: String) -> Result<ScriptResult, IQLError> {
+        final class Outcome: Sendable {
+            let value = Mutex<(Engine, Result<ScriptResult, IQLError>)?>(nil)
+        }
+        let flag = CancellationFlag()
+        var prepared = engine
+        prepared.cancellation = flag
+        let copy = prepared
+        let outcome = Outcome()
+        let parameters = self.parameters
+        _ = InterruptMonitor.takeInterrupt()
+        let worker = Thread {
+            var e = copy
+            let result: Result<ScriptResult, IQLError>
+            do throws(IQLError) {
+                result = .success(try e.run(text, sourceName: sourceName, parameters: parameters))
+            } catch {
+                result = .failure(error)
+            }
+            outcome.value.withLock { $0 = (e, result) }
+        }
+        // Deeply nested expressions are bounded by the parser, but give the checker room anyway.
+        worker.stackSize = 64 << 20
+        worker.start()
+        while true {
+            if let (e, result) = outcome.value.withLock({ $0 }) {
+                // The terminal echoed ^C; start the message on a line of its own.
+                if flag.isCancelled { Terminal.err("\n") }
+                var finished = e
+                finished.cancellation = nil
+                engine = finished
+                return result
+            }
+            if InterruptMonitor.takeInterrupt() { flag.cancel() }
+            usleep(2_000)
+        }
+    }
+
+    /// Prints a table in the current mode: to the terminal fitted to its size, to a file whole.
+    func show(_ table: Table) {
+        if let output {
+            output.handle.write(Data(mode.render(table).utf8))
+            return
+        }
+        if mode == .table {
+            let renderer = TableRenderer(color: outColor, maxWidth: LineEditor.terminalColumns, maxRows: 40,
+                                         hint: "(.mode csv or .output FILE gives every row and column)")
+            Terminal.out(renderer.render(table))
+        } else {
+            Terminal.out(mode.render(table))
+        }
+    }
+
+    static func describe(_ t: ScriptResult.Timings) -> String {
+        func ms(_ d: Duration) -> String {
+            let (s, atto) = d.components
+            let value = Double(s) * 1000 + Double(atto) / 1e15
+            return value < 10 ? String(format: "%.2f ms", value) : String(format: "%.1f ms", value)
+        }
+        return "Time: \(ms(t.total)) (parse \(ms(t.parse)), check \(ms(t.check)), run \(ms(t.run)))"
+    }
+
+    func error(_ message: String, suggestion: String? = nil) {
+        let head = errColor ? "\u{1B}[1;31merror\u{1B}[0m" : "error"
+        Terminal.err(head + ": " + message + (suggestion.map { "; did you mean '\($0)'?" } ?? "") + "\n")
+    }
+}
