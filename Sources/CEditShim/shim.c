@@ -85,6 +85,11 @@ void iql_sigint_install(void) {
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    // A parent may have blocked SIGINT (and the mask survives exec): unblock it.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int iql_sigint_take(void) {

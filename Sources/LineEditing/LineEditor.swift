@@ -80,14 +80,16 @@ public final class LineEditor {
         promptBuffer = strdup(prompt) ?? UnsafeMutablePointer<CChar>.allocate(capacity: 1)
         interrupted = false
         var count: Int32 = 0
-        guard let raw = el_gets(editLine, &count) else {
-            // Start the shell's next prompt on a clean line.
-            iql_stdout_write("\n")
-            return .endOfFile
-        }
+        let raw = el_gets(editLine, &count)
+        // Checked first: Ctrl-C on an empty line makes el_gets return NULL, as end of input does.
         if interrupted {
             interrupted = false
             return .interrupted
+        }
+        guard let raw else {
+            // Start the shell's next prompt on a clean line.
+            iql_stdout_write("\n")
+            return .endOfFile
         }
         var line = String(cString: raw)
         if line.hasSuffix("\n") { line.removeLast() }

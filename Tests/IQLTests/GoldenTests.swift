@@ -42,3 +42,17 @@ struct GoldenTests {
         Golden.check(format.render(table), "output/ilacs.\(format.rawValue)")
     }
 }
+
+/// The REPL's fitted table: long cells cut with …, columns that do not fit and rows past the
+/// limit left out, and the footer saying so.
+struct FittedTableTests {
+    @Test func narrowTerminal() throws {
+        let table = try Engine().query("from inspections | where authority == \"Oxfordshire\"")
+        let renderer = TableRenderer(maxWidth: 80, maxRows: 3, hint: "(.mode csv or .output FILE gives every row and column)")
+        let text = renderer.render(table)
+        Golden.check(text, "output/fitted.table")
+        for line in text.split(separator: "\n") where line.hasPrefix("│") || line.hasPrefix("┌") {
+            #expect(line.count <= 80)
+        }
+    }
+}

@@ -12,6 +12,11 @@ pid_t pty_spawn(const char *path, char *const argv[], char *const envp[], int *m
     ws.ws_col = (unsigned short)cols;
     pid_t pid = forkpty(master, NULL, NULL, &ws);
     if (pid == 0) {
+        // Start the program as a shell would: no signals blocked, default handlers.
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGINT, SIG_DFL);
         execve(path, argv, envp);
         _exit(127);
     }

@@ -1,0 +1,253 @@
+import Foundation
+import PTYSpawn
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `iql` binary on a pseudo-terminal, typed at as a person would.
+@Suite(.serialized)
+struct REPLTests {
+    /// One `iql` session on a pty.
+    final class Terminal {
+        let pid: pid_t
+        let master: Int32
+        private(set) var screen = ""
+        let historyPath: String
+        private let ownsHistory: Bool
+
+        init(historyPath: String? = nil, columns: Int = 200) throws {
+            let history = historyPath ?? FileManager.default.temporaryDirectory
+                .appendingPathComponent("iql-history-\(UUID().uuidString)").path
+            self.historyPath = history
+            ownsHistory = historyPath == nil
+            let path = CLITests.binary.path
+            var env = ProcessInfo.processInfo.environment
+            env["IQL_HISTORY"] = history
+            env["NO_COLOR"] = "1"
+            env["TERM"] = "xterm"
+            env["HOME"] = FileManager.default.temporaryDirectory.path
+            let argv = [path]
+            let envp = env.map { "\($0.key)=\($0.value)" }
+            var master: Int32 = -1
+            let pid = Terminal.withCStrings(argv) { a in
+                Terminal.withCStrings(envp) { e in pty_spawn(path, a, e, &master, 50, Int32(columns)) }
+            }
+            guard pid > 0 else { throw POSIXError(.ECHILD) }
+            self.pid = pid
+            self.master = master
+        }
+
+        deinit {
+            _ = pty_kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            close(master)
+            if ownsHistory { try? FileManager.default.removeItem(atPath: historyPath) }
+        }
+
+        static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+            var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+            pointers.append(nil)
+            defer { for p in pointers { free(p) } }
+            return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+        }
+
+        func send(_ text: String) {
+            var bytes = Array(text.utf8)
+            _ = bytes.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
+        }
+
+        /// Reads until the screen (since `mark`) contains `text`; false on timeout.
+        @discardableResult
+        func waitFor(_ text: String, after mark: String.Index? = nil, timeout: Double = 10) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                let start = mark ?? screen.startIndex
+                if screen[start...].contains(text) { return true }
+                var fds = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+                if poll(&fds, 1, 50) > 0 {
+                    var buffer = [UInt8](repeating: 0, count: 65536)
+                    let n = read(master, &buffer, buffer.count)
+                    if n <= 0 { return screen[start...].contains(text) }
+                    screen += String(decoding: buffer[0..<n], as: UTF8.self)
+                }
+            }
+            return false
+        }
+
+        var mark: String.Index { screen.endIndex }
+
+        /// Waits for the process to end and returns its exit status.
+        func exitStatus(timeout: Double = 10) -> Int32? {
+            let deadline = Date().addingTimeInterval(timeout)
+            var status: Int32 = 0
+            while Date() < deadline {
+                _ = waitFor("\u{0}", timeout: 0.05)
+                if waitpid(pid, &status, WNOHANG) == pid { return (status >> 8) & 0xFF }
+            }
+            return nil
+        }
+    }
+
+    @Test func runsAQueryAndShowsTheBanner() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("Type .help for help"))
+        #expect(t.waitFor("iql> "))
+        let m = t.mark
+        t.send("from children_in_care | where authority == \"Oxfordshire\" and year == 2019 | select children\r")
+        #expect(t.waitFor("779", after: m))
+        #expect(t.waitFor("1 row", after: m))
+    }
+
+    @Test func tabCompletesDatasetColumnAndValue() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        var m = t.mark
+        t.send("from inspec\t")
+        #expect(t.waitFor("tions", after: m))
+        m = t.mark
+        t.send(" | where autho\t")
+        // Two candidates share "authority": the line grows to it and a second Tab lists both.
+        #expect(t.waitFor("rity", after: m))
+        Thread.sleep(forTimeInterval: 0.1)
+        m = t.mark
+        t.send("\t")
+        #expect(t.waitFor("authority_code", after: m))
+        m = t.mark
+        t.send(" == \"Oxf\t")
+        #expect(t.waitFor("ordshire\"", after: m))
+        m = t.mark
+        t.send(" | count\r")
+        #expect(t.waitFor("1 row", after: m))
+        #expect(t.screen[m...].contains("4 │"))
+    }
+
+    @Test func upArrowRecallsThePreviousEntry() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        t.send("from authorities | count\r")
+        #expect(t.waitFor("153"))
+        let m = t.mark
+        t.send("\u{1B}[A")
+        #expect(t.waitFor("from authorities | count", after: m))
+    }
+
+    @Test func multiLineQueryUsesTheContinuationPrompt() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        var m = t.mark
+        t.send("from authorities\r| count\r")
+        // A complete first line runs at once: the second is then an error, not a continuation.
+        #expect(t.waitFor("expected a statement", after: m))
+        m = t.mark
+        t.send("from authorities |\r")
+        #expect(t.waitFor("   ...> ", after: m))
+        m = t.mark
+        t.send("where region == \"London\" |\r")
+        #expect(t.waitFor("   ...> ", after: m))
+        m = t.mark
+        t.send("count\r")
+        #expect(t.waitFor("33", after: m))
+    }
+
+    @Test func ctrlCClearsALineAndCancelsALongQuery() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        var m = t.mark
+        t.send("from authorities | where (\r")
+        #expect(t.waitFor("   ...> ", after: m))
+        m = t.mark
+        t.send("\u{03}")
+        #expect(t.waitFor("iql> ", after: m))
+        m = t.mark
+        t.send("let s = from providers | select sector\r")
+        #expect(t.waitFor("iql> ", after: m))
+        m = t.mark
+        t.send("from s | join s on sector | join s on sector | count\r")
+        Thread.sleep(forTimeInterval: 0.3)
+        t.send("\u{03}")
+        #expect(t.waitFor("query cancelled", after: m, timeout: 20))
+        m = t.mark
+        t.send("from authorities | count\r")
+        #expect(t.waitFor("153", after: m))
+    }
+
+    @Test func modeCSV() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        t.send(".mode csv\r")
+        let m = t.mark
+        t.send("from authorities | where authority == \"Oxfordshire\" | select authority, dfe_code\r")
+        #expect(t.waitFor("authority,dfe_code\r\nOxfordshire,931", after: m))
+    }
+
+    @Test func historyIsPrivateAndReloadedByTheNextSession() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("iql-history-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let first = try Terminal(historyPath: path)
+            #expect(first.waitFor("iql> "))
+            first.send("from visits | count\r")
+            #expect(first.waitFor("120"))
+            first.send("\u{04}")
+            #expect(first.exitStatus() == 0)
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        }
+        let second = try Terminal(historyPath: path)
+        #expect(second.waitFor("iql> "))
+        let m = second.mark
+        second.send("\u{1B}[A")
+        #expect(second.waitFor("from visits | count", after: m))
+    }
+
+    @Test func ctrlDExitsZero() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        t.send("\u{04}")
+        #expect(t.exitStatus() == 0)
+    }
+
+    @Test func dotCommands() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        var m = t.mark
+        t.send(".modee csv\r")
+        #expect(t.waitFor("did you mean '.mode'?", after: m))
+        m = t.mark
+        t.send(".schema visits\r")
+        #expect(t.waitFor("time column", after: m))
+        m = t.mark
+        t.send("let n = 3\r.let\r")
+        #expect(t.waitFor("n: number = 3", after: m))
+        m = t.mark
+        t.send(".timer on\rfrom authorities | count\r")
+        #expect(t.waitFor("Time: ", after: m))
+        m = t.mark
+        t.send(".help latest\r")
+        #expect(t.waitFor("as of DATE", after: m))
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("iql-saved-\(UUID().uuidString).iql").path
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        m = t.mark
+        t.send(".save \(script)\r")
+        #expect(t.waitFor("saved 2 statements", after: m))
+        let saved = try String(contentsOfFile: script, encoding: .utf8)
+        #expect(saved.contains("# Datasets used: authorities"))
+        #expect(saved.hasSuffix("let n = 3\n\nfrom authorities | count\n"))
+        let replay = try CLITests.iql([script, "--format", "csv"])
+        #expect(replay.stdout == "n\n153\n")
+        m = t.mark
+        t.send(".quit\r")
+        #expect(t.exitStatus() == 0)
+    }
+
+    @Test func pipedInputHasNoPromptOrEscapes() throws {
+        let r = try CLITests.iql([], stdin: "from authorities | count\n", environment: ["NO_COLOR": "", "TERM": "xterm"])
+        #expect(r.status == 0)
+        #expect(!r.stdout.contains("iql>"))
+        #expect(!r.stdout.contains("\u{1B}"))
+        #expect(r.stdout.contains("│    153 │"))
+    }
+}
