@@ -129,9 +129,36 @@ struct REPLTests {
         #expect(t.waitFor("iql> "))
         t.send("from authorities | count\r")
         #expect(t.waitFor("153"))
-        let m = t.mark
+        var m = t.mark
         t.send("\u{1B}[A")
         #expect(t.waitFor("from authorities | count", after: m))
+        // Running the recalled entry again does not add a second copy.
+        t.send("\r")
+        #expect(t.waitFor("153", after: m))
+        m = t.mark
+        t.send(".history\r")
+        #expect(t.waitFor("iql> ", after: m))
+        #expect(t.screen[m...].components(separatedBy: "from authorities | count").count == 2)
+    }
+
+    @Test func outputAndReadCommands() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("q.iql").path
+        try "let london = from authorities | where region == \"London\"\nfrom london | count\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out.csv").path
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        t.send(".mode csv\r.output \(out)\r.read \(script)\r.output\r")
+        var m = t.mark
+        t.send("from london | take 1 | select region\r")
+        #expect(t.waitFor("region\r\nLondon", after: m))
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "n\n33\n")
+        m = t.mark
+        t.send(".load \(out) AS counted\rfrom counted | select n\r")
+        #expect(t.waitFor("n\r\n33", after: m))
     }
 
     @Test func multiLineQueryUsesTheContinuationPrompt() throws {
