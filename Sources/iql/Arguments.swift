@@ -2,6 +2,14 @@ import IQL
 
 /// The command line, parsed. Anything malformed is a usage error (exit 2).
 struct Arguments {
+    enum Command {
+        /// Run a query, a script, standard input, or the REPL.
+        case run
+        /// Parse and check a script without running it.
+        case check
+    }
+
+    var command: Command = .run
     var query: String?
     var file: String?
     var format: OutputFormat = .table
@@ -11,6 +19,7 @@ struct Arguments {
     var help = false
     var version = false
     var color: Bool?
+    var timer = false
 
     struct UsageError: Error {
         var message: String
@@ -19,30 +28,44 @@ struct Arguments {
     static let usage = """
     usage: iql [options] [FILE.iql]
            iql [options] -c QUERY
+           iql run FILE.iql [--param NAME=VALUE …] [options]
+           iql check FILE.iql [--param NAME=VALUE …]
 
     Answers questions about English councils' children's services from Ofsted and DfE data.
 
       -c QUERY             run a query (or several statements) given as text
-      FILE.iql             run a script file
-                           with neither, read a script from standard input, or start the
-                           interactive shell when standard input is a terminal
+      FILE.iql, run FILE   run a script file; each result is printed under the comment above it
+      check FILE           parse and type-check a script without running it (exit 0 or 1)
+                           with no query or file, read a script from standard input, or start
+                           the interactive shell when standard input is a terminal
     options:
       --format FORMAT      table (default), csv, json or markdown
       --data NAME=PATH     add a CSV file as the dataset NAME (repeatable)
       --param NAME=VALUE   give a script parameter a value (repeatable)
       --schema [NAME]      list the datasets, or the columns of one
+      --timer              print how long parsing, checking and running took (to stderr)
       --color, --no-color  force colour on or off (default: on for a terminal, off if NO_COLOR is set)
       -h, --help           show this help
       --version            show the version
 
+    exit status: 0 success, 1 a query, data or assertion error, 2 a usage error
+
     examples:
       iql -c 'from inspections | where framework == "ILACS" | latest by authority | count by overall'
-      iql -c 'from children_in_care | where authority == $la | select year, children' --param la=Oxfordshire
+      iql run queries/children_in_care_change.iql --param council=Oldham
       iql --schema inspections
     """
 
     static func parse(_ args: [String]) throws(UsageError) -> Arguments {
         var a = Arguments()
+        var args = args
+        if let first = args.first, first == "run" || first == "check" {
+            a.command = first == "check" ? .check : .run
+            args.removeFirst()
+            guard args.contains(where: { !$0.hasPrefix("-") }) else {
+                throw UsageError(message: "\(first) needs a script file: iql \(first) FILE.iql")
+            }
+        }
         var i = 0
         func value(_ flag: String) throws(UsageError) -> String {
             i += 1
@@ -96,6 +119,7 @@ struct Arguments {
                 } else {
                     a.schema = .some(nil)
                 }
+            case "--timer": a.timer = true
             case "--color": a.color = true
             case "--no-color": a.color = false
             case "-h", "--help": a.help = true
@@ -111,6 +135,9 @@ struct Arguments {
         }
         if a.query != nil && a.file != nil {
             throw UsageError(message: "give either -c QUERY or a script file, not both")
+        }
+        if a.command == .check && a.query != nil {
+            throw UsageError(message: "check takes a script file, not -c")
         }
         return a
     }

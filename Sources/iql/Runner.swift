@@ -44,7 +44,9 @@ struct Runner {
                 Terminal.err(paint("error", "1;31") + ": cannot read script '\(file)'\n")
                 return 1
             }
-            return run(String(decoding: data, as: UTF8.self), sourceName: file)
+            let text = String(decoding: data, as: UTF8.self)
+            if arguments.command == .check { return check(text, sourceName: file) }
+            return run(text, sourceName: file)
         }
         if Terminal.isTerminal(0), let editor = LineEditor(program: "iql", historyPath: REPL.historyPath) {
             let session = Session(engine: engine, parameters: arguments.parameters, outColor: outColor, errColor: errColor)
@@ -62,15 +64,30 @@ struct Runner {
             if !result.warnings.isEmpty {
                 Terminal.err(DiagnosticRenderer(color: errColor).render(result.warnings, in: result.source))
             }
-            for (i, table) in result.tables.enumerated() {
-                if i > 0 && arguments.format != .json { Terminal.out("\n") }
-                Terminal.out(arguments.format.render(table, color: outColor))
-            }
+            Terminal.out(arguments.format.render(result.items, color: outColor))
+            if arguments.timer { Terminal.err(Session.describe(result.timings) + "\n") }
             return 0
         } catch {
+            // Results from before the failure (say, a failed assert) are printed first.
+            if !error.completedResults.isEmpty {
+                Terminal.out(arguments.format.render(error.completedResults, color: outColor))
+            }
             report(error)
             return 1
         }
+    }
+
+    /// `iql check`: every problem, without running anything. Parameters without a value are
+    /// fine here, as an editor checks a script before anyone gives it one.
+    func check(_ text: String, sourceName: String) -> Int32 {
+        let diagnostics = engine.check(text, sourceName: sourceName, parameters: arguments.parameters,
+                                       requireParameters: false)
+        if !diagnostics.isEmpty {
+            Terminal.err(DiagnosticRenderer(color: errColor).render(diagnostics, in: SourceFile(name: sourceName, text: text)))
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { return 1 }
+        Terminal.out("\(sourceName): ok\n")
+        return 0
     }
 
     func report(_ error: IQLError) {

@@ -119,18 +119,23 @@ public struct Engine: Sendable {
         return IQLError(diagnostics, source: nil).isIncompleteInput
     }
 
-    /// Parses and checks a script without running it; returns every error and warning.
-    public func check(_ text: String, sourceName: String = "query", parameters: [String: Value] = [:]) -> [Diagnostic] {
+    /// Parses and checks a script without running it; returns every error and warning. With
+    /// `requireParameters` false, a `param` with no default and no value given is not an error
+    /// (it is checked as a value of any type), as when an editor checks a script.
+    public func check(_ text: String, sourceName: String = "query", parameters: [String: Value] = [:],
+                      requireParameters: Bool = true) -> [Diagnostic] {
         let source = SourceFile(name: sourceName, text: text)
         let (script, syntax) = Parser.parse(source)
-        return diagnose(script, syntax: syntax, source: source, parameters: parameters).diagnostics
+        return diagnose(script, syntax: syntax, source: source, parameters: parameters,
+                        requireParameters: requireParameters).diagnostics
     }
 
     /// Checks a parsed script. With syntax errors, it still checks the statements before the
     /// first one, so a single run reports misspelt names as well as the syntax mistake.
-    private func diagnose(_ script: Script, syntax: [Diagnostic], source: SourceFile,
-                          parameters: [String: Value]) -> (checked: CheckedScript?, diagnostics: [Diagnostic]) {
+    private func diagnose(_ script: Script, syntax: [Diagnostic], source: SourceFile, parameters: [String: Value],
+                          requireParameters: Bool = true) -> (checked: CheckedScript?, diagnostics: [Diagnostic]) {
         var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: parameters)
+        checker.requireParameters = requireParameters
         let syntaxErrors = syntax.filter { $0.severity == .error }
         // Input that is merely unfinished is not checked: the rest is still to be typed.
         if !syntaxErrors.isEmpty && syntaxErrors.allSatisfy({ $0.kind == .incompleteInput }) {
@@ -182,21 +187,25 @@ public struct Engine: Sendable {
         }
         let checkedAt = clock.now
         var runner = ScriptRunner(environment: environment)
-        let tables: [Table]
         do {
-            tables = try runner.run(checked)
-        } catch let d as Diagnostic {
-            throw IQLError([d] + checked.warnings, source: source)
-        } catch let e as IQLError {
-            throw e
+            try runner.run(checked)
         } catch {
-            throw IQLError([.error(.runtime, "\(error)", at: nil)], source: source)
+            var failure: IQLError
+            switch error {
+            case let d as Diagnostic: failure = IQLError([d] + checked.warnings, source: source)
+            case let e as IQLError: failure = e
+            default: failure = IQLError([.error(.runtime, "\(error)", at: nil)], source: source)
+            }
+            // What ran before the failure is still worth showing (a script's earlier results).
+            failure.completedResults = runner.results.map { ScriptResult.Item(title: $0.title, table: $0.table) }
+            throw failure
         }
+        let tables = runner.results.map(\.table)
         for (name, table) in runner.environment.tables { bindings[name] = .table(table) }
         for (name, value) in runner.environment.values { bindings[name] = .value(value) }
         let timings = ScriptResult.Timings(parse: parsed - started, check: checkedAt - parsed, run: clock.now - checkedAt)
-        return ScriptResult(tables: tables, warnings: checked.warnings, source: source,
-                            datasetsUsed: checked.datasetsUsed.sorted(), timings: timings)
+        return ScriptResult(tables: tables, titles: runner.results.map(\.title), warnings: checked.warnings,
+                            source: source, datasetsUsed: checked.datasetsUsed.sorted(), timings: timings)
     }
 
     // MARK: - Wiring
@@ -242,6 +251,8 @@ public struct Engine: Sendable {
 public struct ScriptResult: Sendable {
     /// One table per pipeline statement, in script order.
     public var tables: [Table]
+    /// For each table, the comment on the line above its statement (a script's heading for it).
+    public var titles: [String?]
     /// Warnings (for example a text literal that matches no row); the script still ran.
     public var warnings: [Diagnostic]
     /// The script text, for rendering the warnings.
@@ -250,6 +261,19 @@ public struct ScriptResult: Sendable {
     public var datasetsUsed: [String]
     /// How long each phase took.
     public var timings: Timings
+
+    /// Each table with its title.
+    public var items: [Item] {
+        zip(titles, tables).map { Item(title: $0, table: $1) }
+    }
+
+    /// One result with its title, for results kept from a script that failed part-way.
+    public struct Item: Sendable {
+        /// The comment above the statement, if any.
+        public var title: String?
+        /// The result.
+        public var table: Table
+    }
 
     /// Wall time of each phase of a run.
     public struct Timings: Sendable {

@@ -5,6 +5,8 @@ public struct IQLError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
     /// The source the diagnostics' ranges refer to.
     public var source: SourceFile?
+    /// Results of the statements that ran before a script failed, in order.
+    public var completedResults: [ScriptResult.Item] = []
 
     /// Wraps diagnostics.
     public init(_ diagnostics: [Diagnostic], source: SourceFile?) {

@@ -10,21 +10,30 @@ enum Suggest {
         let w = Array(word.lowercased())
         guard !w.isEmpty else { return [] }
         let budget = max(1, min(4, w.count / 3 + 1))
-        var scored: [(Int, String)] = []
+        // Score: edit distance first; among equals, a candidate that holds the typed letters in
+        // order (cnt → count) and starts with the same letter is the likelier meaning.
+        var scored: [(Int, Int, String)] = []
         for c in candidates {
             let lc = Array(c.lowercased())
-            if lc == w { scored.append((0, c)); continue }
+            if lc == w { scored.append((0, 0, c)); continue }
             if abs(lc.count - w.count) > budget, !lc.starts(with: w) { continue }
             let d = distance(w, lc, cap: budget + 1)
+            let affinity = (isSubsequence(w, of: lc) ? 0 : 2) + (lc.first == w.first ? 0 : 1)
             if d <= budget {
-                scored.append((d + 1, c))
+                scored.append((d + 1, affinity, c))
             } else if w.count >= 3, lc.starts(with: w) || (w.count >= 4 && lc.contains(w)) {
-                scored.append((budget + 2, c))
+                scored.append((budget + 2, affinity, c))
             }
         }
-        scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        scored.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
         var seen = Set<String>()
-        return scored.compactMap { seen.insert($0.1).inserted ? $0.1 : nil }.prefix(limit).map { $0 }
+        return scored.compactMap { seen.insert($0.2).inserted ? $0.2 : nil }.prefix(limit).map { $0 }
+    }
+
+    private static func isSubsequence(_ a: [Character], of b: [Character]) -> Bool {
+        var i = 0
+        for ch in b where i < a.count && ch == a[i] { i += 1 }
+        return i == a.count
     }
 
     /// Damerau-Levenshtein (optimal string alignment) distance, giving up above `cap`.

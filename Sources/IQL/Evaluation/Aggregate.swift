@@ -1,6 +1,12 @@
 /// A built-in aggregate function, usable only inside `summarize`. Every aggregate skips nulls.
 enum Aggregate: String, Sendable, CaseIterable {
     case count, count_distinct, sum, avg, min, max, median, first, last
+    /// True when no non-null value occurs twice; for `assert unique(authority)`.
+    case unique
+    /// True when the condition holds on every row where it is not null.
+    case all
+    /// True when the condition holds on some row.
+    case any
 
     struct Problem: Error {
         var message: String
@@ -11,7 +17,8 @@ enum Aggregate: String, Sendable, CaseIterable {
         case .count: return "count() or count(condition)"
         case .count_distinct: return "count_distinct(value)"
         case .sum, .avg, .median: return "\(rawValue)(number)"
-        case .min, .max, .first, .last: return "\(rawValue)(value)"
+        case .min, .max, .first, .last, .unique: return "\(rawValue)(value)"
+        case .all, .any: return "\(rawValue)(condition)"
         }
     }
 
@@ -32,6 +39,12 @@ enum Aggregate: String, Sendable, CaseIterable {
             guard let a = argument else { return .failure(Problem(message: "\(rawValue) needs a value")) }
             if case .list = a { return .failure(Problem(message: "\(rawValue) cannot take a list")) }
             return .success(a)
+        case .unique:
+            guard argument != nil else { return .failure(Problem(message: "unique needs a value")) }
+            return .success(.bool)
+        case .all, .any:
+            guard let a = argument else { return .failure(Problem(message: "\(rawValue) needs a condition")) }
+            return a == .bool || a == .null ? .success(.bool) : .failure(Problem(message: "\(rawValue) takes a condition (bool), found \(a)"))
         }
     }
 
@@ -65,6 +78,14 @@ enum Aggregate: String, Sendable, CaseIterable {
             return values.filter { !$0.isNull }.min(by: Value.orderedBefore) ?? .null
         case .max:
             return values.filter { !$0.isNull }.max(by: Value.orderedBefore) ?? .null
+        case .unique:
+            var seen = Set<Value>()
+            for v in values where !v.isNull { if !seen.insert(v).inserted { return .bool(false) } }
+            return .bool(true)
+        case .all:
+            return .bool(!values.contains(.bool(false)))
+        case .any:
+            return .bool(values.contains(.bool(true)))
         case .first:
             return values.first { !$0.isNull } ?? .null
         case .last:

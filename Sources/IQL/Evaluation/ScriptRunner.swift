@@ -1,15 +1,19 @@
 /// Runs a checked script statement by statement, binding `let` names as it goes.
 struct ScriptRunner {
     var environment: RuntimeEnvironment
+    /// Each pipeline's result so far, with its title; kept when a later statement fails.
+    private(set) var results: [(title: String?, table: Table)] = []
 
-    /// Runs every statement; returns each pipeline's result in order (with its title) and the
-    /// bindings the script made.
-    mutating func run(_ script: CheckedScript) throws -> [Table] {
-        var results: [Table] = []
+    init(environment: RuntimeEnvironment) {
+        self.environment = environment
+    }
+
+    /// Runs every statement, collecting each pipeline's result in order.
+    mutating func run(_ script: CheckedScript) throws {
         for statement in script.statements {
             switch statement {
-            case .pipeline(let plan):
-                results.append(try run(plan))
+            case .pipeline(let plan, let title):
+                results.append((title, try run(plan)))
             case .letTable(let name, let plan):
                 environment.tables[name] = try run(plan)
                 environment.values[name] = nil
@@ -18,9 +22,10 @@ struct ScriptRunner {
                 environment.tables[name] = nil
             case .param(let name, let value):
                 environment.parameters[name] = value
+            case .assert(let plan):
+                try check(plan, over: results.last?.table)
             }
         }
-        return results
     }
 
     func run(_ plan: PipelinePlan) throws -> Table {
@@ -30,5 +35,26 @@ struct ScriptRunner {
             table = try op.run(table, environment)
         }
         return table
+    }
+
+    /// Evaluates an assertion over the whole table; a failure names the values it saw.
+    private func check(_ plan: AssertPlan, over table: Table?) throws {
+        guard let table else { return }
+        var values: [Value] = []
+        for call in plan.aggregates {
+            let argument = try call.argument.map { try Evaluating.column($0, over: table, environment) }
+            values.append(try call.function.compute(argument, rowCount: table.rowCount, at: call.range))
+        }
+        let context = table.rowCount > 0
+            ? RowContext(table: table, environment: environment, row: 0, aggregates: values)
+            : RowContext(table: .singleEmptyRow, environment: environment, aggregates: values)
+        let outcome = try plan.condition.evaluate(context)
+        guard outcome != .bool(true) else { return }
+        var notes: [String] = []
+        for (call, value) in zip(plan.aggregates, values) {
+            notes.append("\(call.text) is \(value.literalText)")
+        }
+        if outcome.isNull { notes.append("the condition is null, which is not true") }
+        throw Diagnostic.error(.runtime, "assertion failed: \(plan.text)", at: plan.range, notes: notes)
     }
 }

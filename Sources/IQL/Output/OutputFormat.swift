@@ -9,6 +9,26 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     /// A GitHub-flavoured Markdown table.
     case markdown
 
+    /// Renders a script's results in order, each under its title (the comment above its
+    /// statement): a heading line for tables, `# title` in CSV, `### title` in Markdown. JSON
+    /// gives one array per result, one after another, without titles.
+    public func render(_ results: [ScriptResult.Item], color: Bool = false) -> String {
+        var parts: [String] = []
+        for item in results {
+            var text = ""
+            if let title = item.title {
+                switch self {
+                case .table: text = (color ? "\u{1B}[1m\(title)\u{1B}[0m" : title) + "\n"
+                case .csv: text = "# " + title + "\n"
+                case .markdown: text = "### " + title + "\n\n"
+                case .json: break
+                }
+            }
+            parts.append(text + render(item.table, color: color))
+        }
+        return parts.joined(separator: self == .json ? "" : "\n")
+    }
+
     /// Renders a table in this format; the text ends with a newline.
     public func render(_ table: Table, color: Bool = false) -> String {
         switch self {

@@ -21,10 +21,20 @@ struct CheckedScript: Sendable {
 }
 
 enum CheckedStatement: Sendable {
-    case pipeline(PipelinePlan)
+    case pipeline(PipelinePlan, title: String?)
     case letTable(String, PipelinePlan)
     case letValue(String, CompiledExpression)
     case param(String, Value)
+    case assert(AssertPlan)
+}
+
+/// A compiled `assert`: a condition over the whole of the last result, aggregates allowed.
+struct AssertPlan: Sendable {
+    var aggregates: [AggregateCall]
+    var condition: CompiledExpression
+    /// The condition as written, for the failure message.
+    var text: String
+    var range: SourceRange
 }
 
 /// A compiled pipeline: where its rows come from and the operators they pass through.

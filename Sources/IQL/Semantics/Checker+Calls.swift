@@ -64,7 +64,9 @@ extension Checker {
 
     private mutating func compileAggregate(_ aggregate: Aggregate, _ name: Name, _ args: [Expr], range: SourceRange,
                                            in scope: ExpressionScope, aggregates: inout [AggregateCall]) -> CompiledExpression {
-        guard case .summarize = scope.mode else {
+        switch scope.mode {
+        case .summarize, .assertion: break
+        default:
             if case .constant = scope.mode {
                 error(.name, "aggregate '\(name.text)' needs rows: use it in summarize", at: name.range)
             } else {
@@ -100,7 +102,7 @@ extension Checker {
             return poison(range)
         }
         let index = aggregates.count
-        aggregates.append(AggregateCall(function: aggregate, argument: argument, range: range))
+        aggregates.append(AggregateCall(function: aggregate, argument: argument, range: range, text: source.text(in: range)))
         return CompiledExpression(type: type, range: range) { ctx in
             index < ctx.aggregates.count ? ctx.aggregates[index] : .null
         }

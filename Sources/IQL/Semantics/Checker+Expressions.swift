@@ -157,10 +157,16 @@ extension Checker {
             if index == nil, let q = qualifier, q.text == scope.table { index = schema.index(of: n.text) }
             if let i = index {
                 let column = schema.columns[i]
-                if case .summarize(let keys) = scope.mode, !keys.contains(column.name) {
+                switch scope.mode {
+                case .summarize(let keys) where !keys.contains(column.name):
                     error(.name, "column '\(column.name)' must be inside an aggregate or be a 'by' key", at: range,
                           label: "for example first(\(column.name)) or max(\(column.name))")
                     return poison(range)
+                case .assertion:
+                    error(.name, "column '\(column.name)' must be inside an aggregate: assert checks the whole result",
+                          at: range, label: "for example unique(\(column.name)) or all(\(column.name) > 0)")
+                    return poison(range)
+                default: break
                 }
                 return CompiledExpression(type: column.type, range: range) { ctx in ctx.table.columns[i][ctx.row] }
             }

@@ -14,6 +14,8 @@ struct Checker {
     /// Parameters declared so far, with the value each will have.
     var parameters: [String: Value] = [:]
     var usedParameters: Set<String> = []
+    /// When false, a parameter with no default and no value checks as null instead of failing.
+    var requireParameters = true
     /// Datasets the script reads, with `from` or `join`.
     var datasetsUsed: Set<String> = []
     var diagnostics: [Diagnostic] = []
@@ -45,10 +47,23 @@ struct Checker {
     /// might declare later are not reported as unknown.
     mutating func check(_ script: Script, partial: Bool = false) -> CheckedScript {
         var out: [CheckedStatement] = []
+        // The schema of the most recent pipeline's result, which `assert` checks.
+        var lastResult: Schema?
+        var lastResultFailed = false
         for statement in script.statements {
             switch statement.kind {
             case .pipeline(let p):
-                if let plan = check(p) { out.append(.pipeline(plan)) }
+                let plan = check(p)
+                if let plan { out.append(.pipeline(plan, title: statement.title)) }
+                lastResult = plan?.schema
+                lastResultFailed = plan == nil
+            case .assert(let e):
+                if let schema = lastResult {
+                    if let plan = checkAssert(e, over: schema) { out.append(.assert(plan)) }
+                } else if !lastResultFailed {
+                    error(.name, "assert checks the result of a pipeline, and none comes before it", at: statement.range,
+                          label: "put it after a 'from …' statement")
+                }
             case .letTable(let name, let p):
                 if let plan = check(p) {
                     out.append(.letTable(name.text, plan))
@@ -77,6 +92,21 @@ struct Checker {
                              datasetsUsed: datasetsUsed)
     }
 
+    private mutating func checkAssert(_ e: Expr, over schema: Schema) -> AssertPlan? {
+        let scope = ExpressionScope(schema: schema, table: "the result above", mode: .assertion)
+        var aggregates: [AggregateCall] = []
+        var window = false
+        let before = diagnostics.count
+        let c = compile(e, in: scope, aggregates: &aggregates, usesWindow: &window)
+        guard diagnostics.count == before || !hasErrors else { return nil }
+        if c.type != .bool && c.type != .null {
+            error(.type, "assert needs a condition (bool), found \(c.type)", at: e.range,
+                  label: "for example: assert count() == 153")
+            return nil
+        }
+        return AssertPlan(aggregates: aggregates, condition: c, text: source.text(in: e.range), range: e.range)
+    }
+
     private mutating func checkParameter(_ name: Name, default def: Expr?) -> Value? {
         var defaultValue: Value?
         if let def {
@@ -92,6 +122,7 @@ struct Checker {
             }
         }
         guard let given = provided[name.text] else {
+            if defaultValue == nil && def == nil && !requireParameters { return .null }
             if defaultValue == nil && def == nil {
                 error(.name, "missing parameter '\(name.text)'", at: name.range,
                       label: "give it a value with --param \(name.text)=VALUE, or a default with 'param \(name.text) = VALUE'")

@@ -7,6 +7,8 @@ struct ExpressionScope {
         case window
         /// `summarize` items: aggregates, and columns only when they are `by` keys.
         case summarize(keys: Set<String>)
+        /// `assert`: aggregates over the whole result above; columns only inside them.
+        case assertion
         /// No table at all: `let` values, parameter defaults, `take`, `as of`.
         case constant
     }
@@ -28,4 +30,6 @@ struct AggregateCall: Sendable {
     var function: Aggregate
     var argument: CompiledExpression?
     var range: SourceRange
+    /// The call as written, for messages such as a failed assertion's.
+    var text = ""
 }

@@ -91,10 +91,14 @@ struct Statement: Sendable, Hashable {
         case letTable(Name, Pipeline)
         case letValue(Name, Expr)
         case param(Name, default: Expr?)
+        /// `assert CONDITION`: checked over the result of the pipeline above it.
+        case assert(Expr)
     }
 
     var kind: Kind
     var range: SourceRange
+    /// The comment on the line just above the statement, if any: a script's title for its result.
+    var title: String?
 }
 
 /// A parsed script.

@@ -6,7 +6,8 @@ extension Parser {
             if atEnd { break }
             let before = index
             do {
-                let statement = try parseStatement()
+                var statement = try parseStatement()
+                statement.title = title(above: statement.range.start)
                 statements.append(statement)
                 if !atEnd, !check(.semicolon), !current.newlineBefore {
                     throw expected("'|', ';' or a new line", label: "a statement ends here")
@@ -20,6 +21,16 @@ extension Parser {
             if index == before { advance() }
         }
         return Script(statements: statements)
+    }
+
+    /// The text of a `#` comment on the line directly above a statement that starts its line.
+    func title(above offset: Int) -> String? {
+        let (line, column) = source.location(of: offset)
+        guard line > 1, source.line(line).prefix(column - 1).allSatisfy({ $0 == " " || $0 == "\t" }) else { return nil }
+        let above = source.line(line - 1).trimmingSpaces
+        guard above.hasPrefix("#") else { return nil }
+        let text = String(above.drop { $0 == "#" }).trimmingSpaces
+        return text.isEmpty ? nil : text
     }
 
     mutating func parseStatement() throws(SyntaxError) -> Statement {
@@ -50,10 +61,14 @@ extension Parser {
             var def: Expr?
             if consume(.assign) != nil { def = try parseExpression() }
             return Statement(kind: .param(name, default: def), range: start.union(def?.range ?? name.range))
+        case .identifier where current.text == "assert":
+            advance()
+            let e = try parseExpression()
+            return Statement(kind: .assert(e), range: start.union(e.range))
         case .identifier where Parser.stageNames.contains(current.text):
             throw expected("'from' before the first stage", label: "a pipeline starts with 'from NAME'")
         default:
-            throw expected("a statement ('from', 'let' or 'param')")
+            throw expected("a statement ('from', 'let', 'param' or 'assert')")
         }
     }
 

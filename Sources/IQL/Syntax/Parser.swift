@@ -59,6 +59,7 @@ struct Parser {
         guard current.newlineBefore else { return false }
         switch current.kind {
         case .keyword(.from), .keyword(.let), .keyword(.param): return true
+        case .identifier: return current.text == "assert"
         default: return false
         }
     }
