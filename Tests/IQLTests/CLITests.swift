@@ -158,4 +158,44 @@ struct CLITests {
         #expect(r.stdout == "n\n0\n")
         #expect(r.stderr.contains("warning: no row of inspections has authority \"Oxfordshre\""))
     }
+
+    @Test func runAndCheckSubcommands() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = dir.appendingPathComponent("good.iql")
+        try """
+            param region
+            # Councils in the region
+            from authorities | where region == $region | count
+            assert first(n) > 0
+            """.write(to: good, atomically: true, encoding: .utf8)
+        let run = try Self.iql(["run", good.path, "--param", "region=London", "--format", "csv"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "# Councils in the region\nn\n33\n")
+        let check = try Self.iql(["check", good.path])
+        #expect(check.status == 0)
+        #expect(check.stdout == "\(good.path): ok\n")
+        let missing = try Self.iql(["run", good.path])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("missing parameter 'region'"))
+
+        let bad = dir.appendingPathComponent("bad.iql")
+        try "from authorities | where regoin == \"London\"\nfrom nowhere\n".write(to: bad, atomically: true, encoding: .utf8)
+        let checked = try Self.iql(["check", bad.path])
+        #expect(checked.status == 1)
+        #expect(checked.stderr.contains("no column 'regoin' in authorities"))
+        #expect(checked.stderr.contains("no dataset or table named 'nowhere'"))
+
+        let failing = dir.appendingPathComponent("failing.iql")
+        try "# All councils\nfrom authorities | count\nassert first(n) == 152\n".write(to: failing, atomically: true, encoding: .utf8)
+        let failed = try Self.iql(["run", failing.path, "--format", "csv"])
+        #expect(failed.status == 1)
+        #expect(failed.stdout == "# All councils\nn\n153\n")
+        #expect(failed.stderr.contains("assertion failed: first(n) == 152"))
+        #expect(failed.stderr.contains("failing.iql:3:8"))
+        #expect(failed.stderr.contains("= note: first(n) is 153"))
+
+        #expect(try Self.iql(["check"]).status == 2)
+    }
 }

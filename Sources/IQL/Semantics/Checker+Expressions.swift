@@ -309,7 +309,8 @@ extension Checker {
         guard case .text(let text) = literal, column.type == .text, column.constant == nil,
               case .name(let n, _) = lhs.kind else { return }
         guard let origin = originOf(lhs, schema), let values = catalog.textValues(origin.dataset, origin.column),
-              !values.contains(text) else { return }
+              !values.contains(text),
+              warnedLiterals.insert(origin.dataset + "\u{0}" + origin.column + "\u{0}" + text).inserted else { return }
         let close = Suggest.ranked(text, among: Array(values), limit: 3)
         let shown = close.map { "\"\($0)\"" }
         diagnostics.append(.warning(.value, "no row of \(origin.dataset) has \(n.text) \"\(text)\"", at: range,

@@ -16,6 +16,8 @@ struct Checker {
     var usedParameters: Set<String> = []
     /// When false, a parameter with no default and no value checks as null instead of failing.
     var requireParameters = true
+    /// Text literals already warned about, so one misspelt parameter used thrice warns once.
+    var warnedLiterals: Set<String> = []
     /// Datasets the script reads, with `from` or `join`.
     var datasetsUsed: Set<String> = []
     var diagnostics: [Diagnostic] = []
@@ -80,6 +82,9 @@ struct Checker {
                 if let v = checkParameter(name, default: def) {
                     parameters[name.text] = v
                     out.append(.param(name.text, v))
+                } else {
+                    // Already reported; a null stand-in keeps uses of it from echoing the error.
+                    parameters[name.text] = .null
                 }
             }
         }
