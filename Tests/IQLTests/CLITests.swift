@@ -41,6 +41,12 @@ struct CLITests {
                    stderr: String(decoding: e, as: UTF8.self))
     }
 
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     @Test func oneQueryAsCSV() throws {
         let r = try Self.iql(["-c", #"from children_in_care | where authority == "Oxfordshire" and year in [2011, 2019] | select year, children"#,
                               "--format", "csv"])
@@ -91,8 +97,7 @@ struct CLITests {
     }
 
     @Test func scriptFileWithParameters() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("cla.iql")
         try """
@@ -115,8 +120,7 @@ struct CLITests {
     }
 
     @Test func dataFlagAddsACSVDataset() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("targets.csv")
         try "authority,target\nOxfordshire,700\nOldham,600\n".write(to: csv, atomically: true, encoding: .utf8)
@@ -160,8 +164,7 @@ struct CLITests {
     }
 
     @Test func runAndCheckSubcommands() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let good = dir.appendingPathComponent("good.iql")
         try """

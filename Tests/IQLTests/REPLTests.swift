@@ -142,8 +142,7 @@ struct REPLTests {
     }
 
     @Test func outputAndReadCommands() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-repl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try CLITests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("q.iql").path
         try "let london = from authorities | where region == \"London\"\nfrom london | count\n"
