@@ -18,6 +18,8 @@ let package = Package(
         .target(name: "CEditShim", dependencies: ["CLibEdit"], path: "Sources/CEditShim"),
         .target(name: "LineEditing", dependencies: ["CEditShim", "CLibEdit"], path: "Sources/LineEditing"),
         .executableTarget(name: "iql", dependencies: ["IQL", "LineEditing"], path: "Sources/iql"),
+        // In-process timings for Benchmarks/bench.py; not a product.
+        .executableTarget(name: "IQLBench", dependencies: ["IQL"], path: "Benchmarks/IQLBench"),
         // Test support only: starts a program on a pseudo-terminal.
         .target(name: "PTYSpawn", path: "Tests/PTYSpawn"),
         .testTarget(

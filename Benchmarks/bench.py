@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+"""IQL against DuckDB and SQLite on the same data, in the same run, as ratios.
+
+Usage: Benchmarks/bench.py [--rows N] [--scale-rows N] [--runs N] [--check-only] [--no-lait]
+                           [--iql PATH] [--iql-bench PATH] [--data-dir DIR]
+
+Run it through scripts/bench, which builds iql in release mode first. It generates the
+inspection table with ../shared/bench/gen_inspections.py, checks that the three engines give
+the same answers, then times every workload several times and prints medians, the ratio
+iql/peer for each, and peak memory. --check-only stops after the answer check (the test suite
+runs that on a small file so the harness cannot rot).
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+GENERATOR = os.path.join(SHARED, "bench", "gen_inspections.py")
+LAIT = os.path.join(SHARED, "data", "lait_all_measures_long.csv")
+
+# Each workload: the IQL query and the SQL for DuckDB and SQLite, over tables insp and auth.
+WORKLOADS = {
+    "a_filter_count": {
+        "iql": 'from insp | where region == "London" and overall == good | count',
+        "sql": "select count(*) as n from insp where region = 'London' and overall = 'Good'",
+    },
+    "b_group_by_region": {
+        "iql": "from insp | summarize n = count(), avg_pupils = avg(pupils), good_or_better = count(overall >= good) by region",
+        "duckdb": "select region, count(*) as n, avg(pupils) as avg_pupils, "
+                  "count(*) filter (where overall in ('Good', 'Outstanding')) as good_or_better from insp group by region order by region",
+        "sqlite": "select region, count(*) as n, avg(pupils) as avg_pupils, "
+                  "sum(overall in ('Good', 'Outstanding')) as good_or_better from insp group by region order by region",
+    },
+    "c_latest_per_urn": {
+        "iql": "from insp | latest inspected by urn | count by overall",
+        "sql": "select overall, count(*) as n from (select overall, row_number() over "
+               "(partition by urn order by inspected desc, id desc) as rn from insp) where rn = 1 group by overall order by overall",
+    },
+    "d_top_10_pupils": {
+        "iql": "from insp | sort pupils desc | take 10 | select id, pupils",
+        "sql": "select id, pupils from insp where pupils is not null order by pupils desc, id limit 10",
+    },
+    "e_join_authorities": {
+        "iql": "from insp | join auth on authority | count by la_type",
+        "sql": "select la_type, count(*) as n from insp join auth on insp.authority = auth.authority group by la_type order by la_type",
+    },
+}
+
+LAIT_WORKLOADS = {
+    "lait_filter_average": {
+        "iql": 'from lait | where measure_short == "LAC" and period == "2023" | summarize avg_value = avg(value) by region',
+        "duckdb": "select region, avg(try_cast(value as double)) as avg_value from lait "
+                  "where measure_short = 'LAC' and period = '2023' group by region order by region",
+        "sqlite": "select region, avg(case when value glob '*[0-9]*' then cast(value as real) end) as avg_value from lait "
+                  "where measure_short = 'LAC' and period = '2023' group by region order by region",
+    },
+    "lait_time_series": {
+        "iql": 'from lait | where measure_short == "LAC" and area_name == "Oxfordshire" | select period, value',
+        "duckdb": "select period, try_cast(value as double) as value from lait where measure_short = 'LAC' and area_name = 'Oxfordshire'",
+        "sqlite": "select period, case when value glob '*[0-9]*' then cast(value as real) end as value from lait "
+                  "where measure_short = 'LAC' and area_name = 'Oxfordshire'",
+    },
+}
+
+
+def sql_for(workload, engine):
+    return workload.get(engine) or workload["sql"]
+
+
+def find_duckdb():
+    try:
+        import duckdb_cli  # the pip package ships the real binary beside its Python entry point
+        path = os.path.join(os.path.dirname(duckdb_cli.__file__), "duckdb")
+        if os.path.exists(path):
+            return path
+    except ImportError:
+        pass
+    sys.exit("bench: the DuckDB CLI is missing: pip install duckdb-cli")
+
+
+def ensure_data(rows, data_dir):
+    os.makedirs(data_dir, exist_ok=True)
+    path = os.path.join(data_dir, f"inspections_{rows}.csv")
+    if not os.path.exists(path):
+        subprocess.run([sys.executable, GENERATOR, str(rows), path + ".tmp"], check=True)
+        os.replace(path + ".tmp", path)
+    auth = os.path.join(data_dir, "authorities.csv")
+    if not os.path.exists(auth):
+        sys.path.insert(0, os.path.dirname(GENERATOR))
+        import gen_inspections
+        types = ["County", "Metropolitan", "Unitary", "London borough"]
+        with open(auth, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["authority", "la_code", "la_type"])
+            names = sorted(la for las in gen_inspections.REGIONS.values() for la in las)
+            for i, name in enumerate(names):
+                w.writerow([name, f"A{i:03d}", types[i % len(types)]])
+    return path, auth
+
+
+# MARK: - Running each engine
+
+def run(cmd, stdin=None):
+    """Runs a process; returns (stdout, seconds, peak RSS in KiB)."""
+    timed = ["/usr/bin/time", "-f", "%M"] + cmd if os.path.exists("/usr/bin/time") else cmd
+    start = time.perf_counter()
+    p = subprocess.run(timed, input=stdin, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if p.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)[:200]} failed:\n{p.stderr[-2000:]}")
+    rss = 0
+    if timed is not cmd:
+        last = p.stderr.strip().splitlines()[-1:] or ["0"]
+        rss = int(last[0]) if last[0].isdigit() else 0
+    return p.stdout, elapsed, rss
+
+
+def duckdb_script(tables, queries, timer=False):
+    lines = [".timer on" if timer else "", ".mode csv"]
+    for name, path in tables.items():
+        lines.append(f"create table {name} as select * from read_csv('{path}');")
+    lines += [q.rstrip(";") + ";" for q in queries]
+    return "\n".join(lines) + "\n"
+
+
+# SQLite is given the column types a user would declare; .import then stores numbers as numbers.
+SQLITE_SCHEMAS = {
+    "insp": "create table insp(id integer, urn integer, provider text, authority text, region text, phase text, "
+            "inspected text, published text, overall text, leadership text, pupils integer, fsm_percent real);",
+    "auth": "create table auth(authority text, la_code text, la_type text);",
+}
+
+
+def sqlite_script(tables, queries, timer=False):
+    lines = [".mode csv"]
+    for name, path in tables.items():
+        if name in SQLITE_SCHEMAS:
+            lines.append(SQLITE_SCHEMAS[name])
+            lines.append(f".import --skip 1 '{path}' {name}")
+        else:
+            lines.append(f".import '{path}' {name}")
+    lines.append(".headers on")
+    if timer:
+        lines.append(".timer on")
+    lines += [q.rstrip(";") + ";" for q in queries]
+    return "\n".join(lines) + "\n"
+
+
+def sqlite_empty_to_null(tables):
+    # sqlite3's .import stores empty fields as '' text; the other engines read them as null.
+    out = []
+    for name, path in tables.items():
+        with open(path, newline="") as f:
+            header = next(csv.reader(f))
+        for col in header:
+            out.append(f"update {name} set \"{col}\" = null where \"{col}\" = '';")
+    return out
+
+
+def iql_data_args(tables):
+    args = []
+    for name, path in tables.items():
+        args += ["--data", f"{name}={path}"]
+    return args
+
+
+# MARK: - Answers
+
+def normalise(text):
+    rows = list(csv.reader(io.StringIO(text)))
+    out = []
+    for row in rows[1:]:
+        norm = []
+        for cell in row:
+            cell = cell.strip()
+            if cell == "Requires improvement to be good":
+                cell = "Requires improvement"
+            try:
+                value = float(cell)
+                cell = f"{value:.6g}"
+            except ValueError:
+                pass
+            norm.append(cell)
+        out.append(tuple(norm))
+    return sorted(out)
+
+
+def answers(engine, binaries, tables, workloads):
+    results = {}
+    for name, w in workloads.items():
+        if engine == "iql":
+            out, _, _ = run([binaries["iql"], "--format", "csv"] + iql_data_args(tables) + ["-c", w["iql"]])
+        elif engine == "duckdb":
+            out, _, _ = run([binaries["duckdb"], "-csv"], stdin=duckdb_script(tables, [sql_for(w, "duckdb")]))
+        else:
+            script = sqlite_script(tables, sqlite_empty_to_null(tables) + [sql_for(w, "sqlite")])
+            out, _, _ = run([binaries["sqlite3"], ":memory:"], stdin=script)
+        results[name] = normalise(out)
+    return results
+
+
+def check_answers(binaries, tables, workloads):
+    iql = answers("iql", binaries, tables, workloads)
+    ok = True
+    for peer in ("duckdb", "sqlite3"):
+        theirs = answers(peer, binaries, tables, workloads)
+        for name in workloads:
+            if iql[name] != theirs[name]:
+                ok = False
+                print(f"MISMATCH {name}: iql {iql[name][:5]} vs {peer} {theirs[name][:5]}", file=sys.stderr)
+    return ok
+
+
+# MARK: - Timings
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def warm_iql(binaries, tables, workloads, runs):
+    args = [binaries["iql_bench"], "--runs", str(runs)]
+    for name, path in tables.items():
+        args += ["--csv", f"{name}={path}"]
+    for name, w in workloads.items():
+        args += ["--query", f"{name}={w['iql']}"]
+    out, _, rss = run(args)
+    data = json.loads(out)
+    return {name: median(q["times"]) for name, q in data["queries"].items()}, sum(data["load"].values()), rss
+
+
+def parse_timer(text, marker):
+    times = []
+    for line in text.splitlines():
+        if line.startswith(marker):
+            times.append(float(line.split("real")[1].split()[0]))
+    return times
+
+
+def warm_duckdb(binaries, tables, workloads, runs):
+    queries = []
+    for w in workloads.values():
+        queries += [sql_for(w, "duckdb")] * runs
+    out, _, rss = run([binaries["duckdb"]], stdin=duckdb_script(tables, queries, timer=True))
+    times = parse_timer(out, "Run Time (s):")
+    load = sum(times[:len(tables)])
+    times = times[len(tables):]
+    result = {}
+    for i, name in enumerate(workloads):
+        result[name] = median(times[i * runs:(i + 1) * runs])
+    return result, load, rss
+
+
+def warm_sqlite(binaries, tables, workloads, runs):
+    queries = []
+    for w in workloads.values():
+        queries += [sql_for(w, "sqlite")] * runs
+    script = sqlite_script(tables, sqlite_empty_to_null(tables), timer=False) + ".timer on\n" + \
+        "\n".join(q.rstrip(";") + ";" for q in queries) + "\n"
+    out, _, rss = run([binaries["sqlite3"], ":memory:"], stdin=script)
+    times = parse_timer(out, "Run Time:")
+    result = {}
+    for i, name in enumerate(workloads):
+        result[name] = median(times[i * runs:(i + 1) * runs])
+    return result, rss
+
+
+def load_times(binaries, path, runs):
+    """Loading the CSV into a table, as each engine does it, in-process where it can say."""
+    iql, duck, lite = [], [], []
+    for _ in range(runs):
+        out, _, _ = run([binaries["iql_bench"], "--csv", f"insp={path}", "--runs", "1"])
+        iql.append(json.loads(out)["load"]["insp"])
+        out, _, _ = run([binaries["duckdb"]], stdin=duckdb_script({"insp": path}, [], timer=True))
+        duck.append(parse_timer(out, "Run Time (s):")[0])
+        # sqlite3's .import is not covered by .timer: time the process, less its start-up.
+        _, t, _ = run([binaries["sqlite3"], ":memory:"], stdin=f".mode csv\n.import '{path}' insp\n")
+        _, t0, _ = run([binaries["sqlite3"], ":memory:"], stdin=".mode csv\n")
+        lite.append(t - t0)
+    return median(iql), median(duck), median(lite)
+
+
+def one_shot(binaries, tables, workload, runs):
+    iql, duck, lite = [], [], []
+    rss = {"iql": 0, "duckdb": 0, "sqlite3": 0}
+    for _ in range(runs):
+        _, t, m = run([binaries["iql"], "--format", "csv"] + iql_data_args(tables) + ["-c", workload["iql"]])
+        iql.append(t)
+        rss["iql"] = max(rss["iql"], m)
+        _, t, m = run([binaries["duckdb"], "-csv"], stdin=duckdb_script(tables, [sql_for(workload, "duckdb")]))
+        duck.append(t)
+        rss["duckdb"] = max(rss["duckdb"], m)
+        _, t, m = run([binaries["sqlite3"], ":memory:"], stdin=sqlite_script(tables, [sql_for(workload, "sqlite")]))
+        lite.append(t)
+        rss["sqlite3"] = max(rss["sqlite3"], m)
+    return median(iql), median(duck), median(lite), rss
+
+
+def startup(binaries, runs):
+    cases = {
+        "iql": [binaries["iql"], "-c", "from authorities | count"],
+        "duckdb": [binaries["duckdb"], "-c", "select 1"],
+        "sqlite3": [binaries["sqlite3"], ":memory:", "select 1"],
+    }
+    return {name: median([run(cmd)[1] for _ in range(runs)]) for name, cmd in cases.items()}
+
+
+# MARK: - Report
+
+def ms(x):
+    return f"{x * 1000:.1f} ms" if x == x else "n/a"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}x" if b and a == a and b == b else "n/a"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--scale-rows", type=int, default=4_000_000, help="0 to skip the growth check")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--check-only", action="store_true")
+    ap.add_argument("--no-lait", action="store_true")
+    ap.add_argument("--iql", default=os.path.join(ROOT, ".build", "release", "iql"))
+    ap.add_argument("--iql-bench", default=os.path.join(ROOT, ".build", "release", "IQLBench"))
+    ap.add_argument("--data-dir", default=os.path.join(ROOT, ".bench-data"))
+    args = ap.parse_args()
+
+    binaries = {"iql": args.iql, "iql_bench": args.iql_bench, "duckdb": find_duckdb(),
+                "sqlite3": shutil.which("sqlite3") or sys.exit("bench: sqlite3 is missing: apt-get install sqlite3")}
+    path, auth = ensure_data(args.rows, args.data_dir)
+    tables = {"insp": path, "auth": auth}
+    workloads = dict(WORKLOADS)
+    lait = {"lait": LAIT} if not args.no_lait and os.path.exists(LAIT) else {}
+
+    if not check_answers(binaries, tables, WORKLOADS) or (lait and not check_answers(binaries, lait, LAIT_WORKLOADS)):
+        sys.exit("bench: the engines disagree; nothing timed")
+    print(f"answers agree: {len(WORKLOADS) + (len(LAIT_WORKLOADS) if lait else 0)} workloads, iql = duckdb = sqlite3")
+    if args.check_only:
+        return
+
+    size_mb = os.path.getsize(path) / 1e6
+    print(f"\n{args.rows:,} rows ({size_mb:.0f} MB CSV), median of {args.runs} runs, {os.cpu_count()} cores\n")
+    print(f"| measure | iql | duckdb | sqlite3 | iql/duckdb | iql/sqlite3 |")
+    print(f"| --- | ---: | ---: | ---: | ---: | ---: |")
+    li, ld, ls = load_times(binaries, path, min(args.runs, 3))
+    print(f"| CSV load (into a table) | {ms(li)} | {ms(ld)} | {ms(ls)} | {ratio(li, ld)} | {ratio(li, ls)} |")
+    warm_small, _, _ = warm_iql(binaries, tables, workloads, args.runs)
+    wd, _, _ = warm_duckdb(binaries, tables, workloads, args.runs)
+    ws, _ = warm_sqlite(binaries, tables, workloads, args.runs)
+    for name in workloads:
+        wi = warm_small[name]
+        print(f"| warm {name} | {ms(wi)} | {ms(wd[name])} | {ms(ws[name])} | {ratio(wi, wd[name])} | {ratio(wi, ws[name])} |")
+    oi, od, os_, rss = one_shot(binaries, tables, WORKLOADS["a_filter_count"], min(args.runs, 3))
+    print(f"| one-shot load + (a) | {ms(oi)} | {ms(od)} | {ms(os_)} | {ratio(oi, od)} | {ratio(oi, os_)} |")
+    st = startup(binaries, 20)
+    print(f"| start-up (bundled data / select 1) | {ms(st['iql'])} | {ms(st['duckdb'])} | {ms(st['sqlite3'])} | "
+          f"{ratio(st['iql'], st['duckdb'])} | {ratio(st['iql'], st['sqlite3'])} |")
+    print(f"| peak memory, data loaded (one-shot) | {rss['iql'] / 1024:.0f} MiB | {rss['duckdb'] / 1024:.0f} MiB | "
+          f"{rss['sqlite3'] / 1024:.0f} MiB | {ratio(rss['iql'], rss['duckdb'])} | {ratio(rss['iql'], rss['sqlite3'])} |")
+    print(f"| peak memory / CSV size | {rss['iql'] * 1024 / os.path.getsize(path):.2f} | "
+          f"{rss['duckdb'] * 1024 / os.path.getsize(path):.2f} | {rss['sqlite3'] * 1024 / os.path.getsize(path):.2f} | | |")
+
+    if lait:
+        wi, li2, _ = warm_iql(binaries, lait, LAIT_WORKLOADS, args.runs)
+        wd, ld2, _ = warm_duckdb(binaries, lait, LAIT_WORKLOADS, args.runs)
+        ws, _ = warm_sqlite(binaries, lait, LAIT_WORKLOADS, args.runs)
+        print(f"| LAIT load (641,070 rows) | {ms(li2)} | {ms(ld2)} | | {ratio(li2, ld2)} | |")
+        for name in LAIT_WORKLOADS:
+            print(f"| warm {name} | {ms(wi[name])} | {ms(wd[name])} | {ms(ws[name])} | {ratio(wi[name], wd[name])} | {ratio(wi[name], ws[name])} |")
+
+    if args.scale_rows:
+        big, _ = ensure_data(args.scale_rows, args.data_dir)
+        runs = max(1, min(args.runs, 3))
+        small_load = li
+        big_load = median([json.loads(run([binaries["iql_bench"], "--csv", f"insp={big}", "--runs", "1"])[0])["load"]["insp"]
+                           for _ in range(runs)])
+        wb, _, _ = warm_iql(binaries, {"insp": big, "auth": auth}, workloads, runs)
+        print(f"\ngrowth, {args.scale_rows:,} rows against {args.rows:,} (iql; target at most 4.4x):\n")
+        print(f"| measure | {args.rows:,} | {args.scale_rows:,} | growth |")
+        print("| --- | ---: | ---: | ---: |")
+        print(f"| CSV load | {ms(small_load)} | {ms(big_load)} | {ratio(big_load, small_load)} |")
+        for name in workloads:
+            print(f"| {name} | {ms(warm_small[name])} | {ms(wb[name])} | {ratio(wb[name], warm_small[name])} |")
+
+
+if __name__ == "__main__":
+    main()
