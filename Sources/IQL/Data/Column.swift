@@ -1,25 +1,191 @@
 /// One column of values, all of the column's type or null.
 ///
-/// Storage is private so the engine can change how it holds values without touching callers.
+/// Values are stored by type: integers, exact decimals, doubles, dates and ratings in flat
+/// arrays, text as codes into a dictionary of its distinct strings, so a million-row column of
+/// regions is four bytes a row. Anything else (lists, mixed kinds of number) is kept as values.
 public struct Column: Sendable {
-    private var storage: [Value]
-
-    /// Makes a column from values.
-    public init(_ values: [Value]) { storage = values }
-
-    /// Number of rows.
-    public var count: Int { storage.count }
-
-    /// The value at a row.
-    public subscript(row: Int) -> Value { storage[row] }
-
-    /// All values, in row order.
-    public var values: [Value] { storage }
-
-    /// The values at the given rows, in that order.
-    func gathering(_ rows: [Int]) -> Column {
-        Column(rows.map { storage[$0] })
+    enum Storage: Sendable {
+        case boxed([Value])
+        case int64([Int64], nulls: NullMask?)
+        /// Mantissas at one scale: the value is `m / 10^scale`.
+        case decimal([Int64], scale: Int, nulls: NullMask?)
+        case double([Double], nulls: NullMask?)
+        /// Code 0 is null.
+        case text([UInt32], TextDictionary)
+        case date([Int32], nulls: NullMask?)
+        /// 0 is null, otherwise `Rating.rawValue`.
+        case rating([Int8])
+        /// 0 null, 1 false, 2 true.
+        case bool([UInt8])
     }
 
-    mutating func append(_ value: Value) { storage.append(value) }
+    private(set) var storage: Storage
+    /// Number of rows.
+    public let count: Int
+
+    init(storage: Storage, count: Int) {
+        self.storage = storage
+        self.count = count
+    }
+
+    /// Makes a column from values, choosing the most compact storage that holds them exactly.
+    public init(_ values: [Value]) {
+        count = values.count
+        storage = Column.compact(values)
+    }
+
+    /// The value at a row.
+    public subscript(row: Int) -> Value {
+        switch storage {
+        case .boxed(let v): return v[row]
+        case .int64(let v, let nulls):
+            if let nulls, nulls.contains(row) { return .null }
+            return .int(v[row])
+        case .decimal(let v, let scale, let nulls):
+            if let nulls, nulls.contains(row) { return .null }
+            return .number(Number.exact(v[row], scale: scale) ?? .double(Double(v[row]) / Double(Decimal64.power(scale))))
+        case .double(let v, let nulls):
+            if let nulls, nulls.contains(row) { return .null }
+            return .double(v[row])
+        case .text(let codes, let dictionary):
+            let c = codes[row]
+            return c == 0 ? .null : .text(dictionary.strings[Int(c)])
+        case .date(let v, let nulls):
+            if let nulls, nulls.contains(row) { return .null }
+            return .date(Day(ordinal: v[row]))
+        case .rating(let v):
+            return Rating(rawValue: v[row]).map(Value.rating) ?? .null
+        case .bool(let v):
+            switch v[row] {
+            case 1: return .bool(false)
+            case 2: return .bool(true)
+            default: return .null
+            }
+        }
+    }
+
+    /// All values, in row order.
+    public var values: [Value] {
+        if case .boxed(let v) = storage { return v }
+        return (0..<count).map { self[$0] }
+    }
+
+    /// Whether the row holds null.
+    func isNull(_ row: Int) -> Bool {
+        switch storage {
+        case .boxed(let v): return v[row].isNull
+        case .int64(_, let n), .decimal(_, _, let n), .double(_, let n), .date(_, let n): return n?.contains(row) ?? false
+        case .text(let c, _): return c[row] == 0
+        case .rating(let v): return v[row] == 0
+        case .bool(let v): return v[row] == 0
+        }
+    }
+
+    /// The values at the given rows, in that order, keeping the storage.
+    func gathering(_ rows: [Int]) -> Column {
+        let n = rows.count
+        switch storage {
+        case .boxed(let v): return Column(storage: .boxed(rows.map { v[$0] }), count: n)
+        case .int64(let v, let nulls):
+            return Column(storage: .int64(rows.map { v[$0] }, nulls: nulls?.gathering(rows)), count: n)
+        case .decimal(let v, let s, let nulls):
+            return Column(storage: .decimal(rows.map { v[$0] }, scale: s, nulls: nulls?.gathering(rows)), count: n)
+        case .double(let v, let nulls):
+            return Column(storage: .double(rows.map { v[$0] }, nulls: nulls?.gathering(rows)), count: n)
+        case .text(let codes, let d): return Column(storage: .text(rows.map { codes[$0] }, d), count: n)
+        case .date(let v, let nulls):
+            return Column(storage: .date(rows.map { v[$0] }, nulls: nulls?.gathering(rows)), count: n)
+        case .rating(let v): return Column(storage: .rating(rows.map { v[$0] }), count: n)
+        case .bool(let v): return Column(storage: .bool(rows.map { v[$0] }), count: n)
+        }
+    }
+
+    // MARK: - Compacting values
+
+    private static func compact(_ values: [Value]) -> Storage {
+        var type: ValueType?
+        var allInts = true, allExact = true
+        var maxScale = 0
+        for v in values {
+            if v.isNull { continue }
+            let t = v.type
+            if case .list = t { return .boxed(values) }
+            if type == nil { type = t } else if type != t { return .boxed(values) }
+            if case .number(let n) = v {
+                switch n {
+                case .int: break
+                case .decimal(let d):
+                    allInts = false
+                    maxScale = max(maxScale, d.scale)
+                case .double:
+                    allInts = false
+                    allExact = false
+                }
+            }
+        }
+        var nulls: NullMask?
+        func markNull(_ i: Int) {
+            if nulls == nil { nulls = NullMask(count: values.count) }
+            nulls?.insert(i)
+        }
+        switch type {
+        case nil:
+            return .boxed(values)
+        case .number?:
+            if allInts {
+                var out = [Int64](repeating: 0, count: values.count)
+                for (i, v) in values.enumerated() {
+                    if case .number(.int(let x)) = v { out[i] = x } else { markNull(i) }
+                }
+                return .int64(out, nulls: nulls)
+            }
+            if allExact {
+                var out = [Int64](repeating: 0, count: values.count)
+                for (i, v) in values.enumerated() {
+                    guard case .number(let n) = v, let d = n.asDecimal else { markNull(i); continue }
+                    let (m, o) = d.mantissa.multipliedReportingOverflow(by: Decimal64.power(maxScale - d.scale))
+                    if o { return .boxed(values) }
+                    out[i] = m
+                }
+                return .decimal(out, scale: maxScale, nulls: nulls)
+            }
+            // Doubles mixed with exact decimals would lose the decimals' exactness: keep values.
+            if values.allSatisfy({ if case .number(.double) = $0 { return true } else { return $0.isNull } }) {
+                var out = [Double](repeating: 0, count: values.count)
+                for (i, v) in values.enumerated() {
+                    if case .number(.double(let d)) = v { out[i] = d } else { markNull(i) }
+                }
+                return .double(out, nulls: nulls)
+            }
+            return .boxed(values)
+        case .text?:
+            var index: [String: UInt32] = [:]
+            var strings: [String] = []
+            var codes = [UInt32](repeating: 0, count: values.count)
+            for (i, v) in values.enumerated() {
+                guard case .text(let s) = v else { continue }
+                if let c = index[s] {
+                    codes[i] = c
+                } else {
+                    strings.append(s)
+                    let c = UInt32(strings.count)
+                    index[s] = c
+                    codes[i] = c
+                }
+            }
+            return .text(codes, TextDictionary(strings: strings))
+        case .date?:
+            var out = [Int32](repeating: 0, count: values.count)
+            for (i, v) in values.enumerated() {
+                if case .date(let d) = v { out[i] = d.ordinal } else { markNull(i) }
+            }
+            return .date(out, nulls: nulls)
+        case .rating?:
+            return .rating(values.map { if case .rating(let r) = $0 { return r.rawValue } else { return 0 } })
+        case .bool?:
+            return .bool(values.map { if case .bool(let b) = $0 { return b ? 2 : 1 } else { return 0 } })
+        default:
+            return .boxed(values)
+        }
+    }
 }

@@ -1,0 +1,31 @@
+/// One bit per row, set where the row holds null.
+struct NullMask: Sendable, Equatable {
+    private(set) var words: [UInt64]
+
+    init(count: Int) {
+        words = Array(repeating: 0, count: (count + 63) >> 6)
+    }
+
+    func contains(_ row: Int) -> Bool {
+        words[row >> 6] & (1 << UInt64(row & 63)) != 0
+    }
+
+    mutating func insert(_ row: Int) {
+        let w = row >> 6
+        if w >= words.count { words.append(contentsOf: repeatElement(0, count: w - words.count + 1)) }
+        words[w] |= 1 << UInt64(row & 63)
+    }
+
+    var isEmpty: Bool { !words.contains { $0 != 0 } }
+
+    /// The mask for the given rows, in that order; nil when none of them is null.
+    func gathering(_ rows: [Int]) -> NullMask? {
+        var out = NullMask(count: rows.count)
+        var any = false
+        for (i, r) in rows.enumerated() where contains(r) {
+            out.insert(i)
+            any = true
+        }
+        return any ? out : nil
+    }
+}
