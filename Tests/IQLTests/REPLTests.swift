@@ -137,7 +137,7 @@ struct REPLTests {
         #expect(t.waitFor("153", after: m))
         m = t.mark
         t.send(".history\r")
-        #expect(t.waitFor("iql> ", after: m))
+        #expect(t.waitFor("2  .history", after: m))
         #expect(t.screen[m...].components(separatedBy: "from authorities | count").count == 2)
     }
 

@@ -7,61 +7,129 @@ enum CSVLoader {
 
     static func load(_ bytes: [UInt8], file: String, schema declared: Schema? = nil,
                      timeColumn: String? = nil) throws(IQLError) -> Table {
-        func fail(_ message: String) -> IQLError {
-            IQLError([.error(.data, message, at: nil)], source: nil)
+        // withUnsafeBytes rethrows untyped errors, so the result travels in a Result.
+        let result = bytes.withUnsafeBytes { buffer -> Result<Table, IQLError> in
+            do throws(IQLError) {
+                return .success(try load(buffer, file: file, declared: declared, timeColumn: timeColumn))
+            } catch {
+                return .failure(error)
+            }
         }
-        let records: [CSVReader.Record]
+        return try result.get()
+    }
+
+    static func fail(_ message: String) -> IQLError {
+        IQLError([.error(.data, message, at: nil)], source: nil)
+    }
+
+    /// Rows read to choose each column's type before the full pass.
+    static let sampleRows = 20_000
+
+    private static func load(_ buffer: UnsafeRawBufferPointer, file: String, declared: Schema?,
+                             timeColumn: String?) throws(IQLError) -> Table {
+        // 1. The header and a sample of rows, as text.
+        var sample = SampleSink(limit: declared == nil ? sampleRows : 0)
         do {
-            records = try CSVReader.records(bytes)
+            try CSVScanner.scan(buffer, into: &sample)
         } catch {
             throw fail("\(file):\(error.line): \(error.message)")
         }
-        guard let header = records.first(where: { !$0.isBlank }) else { throw fail("\(file): the file is empty; a CSV needs a header row") }
-        let names = header.fields.map { $0.trimmingSpaces }
+        guard let header = sample.header else { throw fail("\(file): the file is empty; a CSV needs a header row") }
+        let names = header.map { $0.trimmingSpaces }
         var seen = Set<String>()
         for (i, name) in names.enumerated() {
             if name.isEmpty { throw fail("\(file):1: column \(i + 1) has no name in the header") }
             if !seen.insert(name).inserted { throw fail("\(file):1: two columns are named '\(name)'") }
         }
-        let body = records.drop { $0.line <= header.line }.filter { !$0.isBlank || header.fields.count == 1 }
-        var raw = Array(repeating: [String](), count: names.count)
-        for r in raw.indices { raw[r].reserveCapacity(body.count) }
-        for record in body {
-            guard record.fields.count == names.count else {
-                let n = record.fields.count
-                throw fail("\(file):\(record.line): \(n) field\(n == 1 ? "" : "s") where the header has \(names.count)")
-            }
-            for (i, f) in record.fields.enumerated() { raw[i].append(f) }
-        }
-        let lines = body.map(\.line)
 
-        var columns: [Column] = []
-        var schemaColumns: [Schema.Column] = []
+        // 2. A builder per column, of the declared type or the type the sample shows.
+        var kinds: [ColumnBuilder.Kind] = []
         for (i, name) in names.enumerated() {
-            let type: ValueType
-            var summary: String?
             if let declared {
                 guard declared.columns.count == names.count, declared.columns[i].name == name else {
                     throw fail("\(file): column \(i + 1) is '\(name)', but the dataset declares '\(i < declared.columns.count ? declared.columns[i].name : "nothing")'")
                 }
-                type = declared.columns[i].type
-                summary = declared.columns[i].summary
+                kinds.append(builderKind(for: declared.columns[i].type))
             } else {
-                type = try inferType(raw[i], column: name, file: file)
+                kinds.append(sampleKind(sample.rows.map { i < $0.count ? $0[i] : "" }))
             }
-            var values: [Value] = []
-            values.reserveCapacity(raw[i].count)
-            for (r, text) in raw[i].enumerated() {
-                guard let v = convert(text, to: type) else {
-                    throw fail("\(file):\(lines[r]): column '\(name)': \"\(text)\" is not a \(type)")
-                }
-                values.append(v)
+        }
+        let estimate = max(16, buffer.count / max(1, sample.bytesPerRow))
+        var build = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: estimate) }, width: names.count,
+                              strict: declared != nil)
+        do {
+            try CSVScanner.scan(buffer, into: &build)
+        } catch {
+            if let c = build.failure {
+                throw fail("\(file):\(error.line): column '\(names[c.column])': \"\(c.text)\" is not a \(declared?.columns[c.column].type.description ?? "value")")
             }
-            columns.append(Column(values))
-            schemaColumns.append(Schema.Column(name: name, type: type, summary: summary))
+            throw fail("\(file):\(error.line): \(error.message)")
+        }
+
+        // 3. Columns the sample misjudged: read their text again and infer from all of it.
+        var columns = build.builders.map { $0.finish() }
+        for c in build.failed.sorted() {
+            var text = TextSink(column: c)
+            do {
+                try CSVScanner.scan(buffer, into: &text)
+            } catch {
+                throw fail("\(file):\(error.line): \(error.message)")
+            }
+            columns[c] = try column(fromText: text.values, name: names[c], file: file)
+        }
+        for (c, kind) in kinds.enumerated() where kind == .raw {
+            columns[c] = try column(fromText: build.builders[c].raw, name: names[c], file: file)
+        }
+
+        var schemaColumns: [Schema.Column] = []
+        for (i, name) in names.enumerated() {
+            let type = declared?.columns[i].type ?? columnType(columns[i])
+            schemaColumns.append(Schema.Column(name: name, type: type, summary: declared?.columns[i].summary))
         }
         let time = declared?.timeColumn ?? timeColumn
-        return Table(schema: Schema(columns: schemaColumns, timeColumn: time), columns: columns, rowCount: body.count)
+        return Table(schema: Schema(columns: schemaColumns, timeColumn: time), columns: columns, rowCount: build.rows)
+    }
+
+    private static func builderKind(for type: ValueType) -> ColumnBuilder.Kind {
+        switch type {
+        case .number: return .number
+        case .date: return .date
+        case .rating: return .rating
+        case .bool: return .bool
+        default: return .text
+        }
+    }
+
+    /// The builder the sample suggests. A sample with no values, or one that only looks like
+    /// d/m/y dates, decides nothing: the column's whole text decides at the end.
+    private static func sampleKind(_ values: [String]) -> ColumnBuilder.Kind {
+        guard values.contains(where: { !$0.trimmingSpaces.isEmpty }) else { return .raw }
+        guard let type = try? inferType(values, column: "", file: "") else { return .raw }
+        return builderKind(for: type)
+    }
+
+    private static func column(fromText values: [String], name: String, file: String) throws(IQLError) -> Column {
+        let type = try inferType(values, column: name, file: file)
+        var out: [Value] = []
+        out.reserveCapacity(values.count)
+        for text in values {
+            out.append(convert(text, to: type) ?? .text(text))
+        }
+        return Column(out)
+    }
+
+    private static func columnType(_ c: Column) -> ValueType {
+        switch c.storage {
+        case .int64, .decimal, .double: return .number
+        case .text: return .text
+        case .date: return .date
+        case .rating: return .rating
+        case .bool: return .bool
+        case .boxed(let values):
+            var t = ValueType.null
+            for v in values { if let u = t.unified(with: v.type) { t = u } }
+            return t == .null ? .text : t
+        }
     }
 
     // MARK: - Types
@@ -176,5 +244,113 @@ extension String {
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
         return String(s)
+    }
+}
+
+// MARK: - Scan sinks
+
+/// Takes the header and the first rows as text.
+private struct SampleSink: CSVScanner.Sink {
+    let limit: Int
+    var header: [String]?
+    var rows: [[String]] = []
+    private var current: [String] = []
+    private var bytes = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Average bytes a row, to size the builders' arrays.
+    var bytesPerRow: Int { rows.isEmpty ? 64 : max(8, bytes / rows.count) }
+
+    mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
+        current.append(String(decoding: field, as: UTF8.self))
+        bytes += field.count + 1
+    }
+
+    mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {
+        defer { current.removeAll(keepingCapacity: true) }
+        if header == nil {
+            if blank { return true }
+            header = current
+            bytes = 0
+            return limit > 0
+        }
+        if blank { return true }
+        rows.append(current)
+        return rows.count < limit
+    }
+}
+
+/// Feeds every field to its column's builder and checks each row's width.
+private struct BuildSink: CSVScanner.Sink {
+    var builders: [ColumnBuilder]
+    let width: Int
+    /// Declared types: a field that does not fit is an error, not a fallback.
+    let strict: Bool
+    var failed: Set<Int> = []
+    var failure: (column: Int, text: String)?
+    var rows = 0
+    private var headerDone = false
+
+    init(builders: [ColumnBuilder], width: Int, strict: Bool) {
+        self.builders = builders
+        self.width = width
+        self.strict = strict
+    }
+
+    mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
+        guard headerDone, column < width else { return }
+        if failed.contains(column) { return }
+        if !builders[column].append(field) {
+            if strict {
+                failure = (column, String(decoding: field, as: UTF8.self))
+                throw CSVScanner.Problem(message: "", line: 0)
+            }
+            failed.insert(column)
+        }
+    }
+
+    mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {
+        if !headerDone {
+            if !blank { headerDone = true }
+            return true
+        }
+        if blank {
+            guard width == 1 else { return true }
+            if !failed.contains(0), !builders[0].append(UnsafeRawBufferPointer(start: nil, count: 0)) { failed.insert(0) }
+            rows += 1
+            return true
+        }
+        guard fields == width else {
+            throw CSVScanner.Problem(message: "\(fields) field\(fields == 1 ? "" : "s") where the header has \(width)", line: line)
+        }
+        rows += 1
+        return true
+    }
+}
+
+/// Collects one column's fields as text, for the fallback that infers from all of them.
+private struct TextSink: CSVScanner.Sink {
+    let column: Int
+    var values: [String] = []
+    private var headerDone = false
+    private var width = 0
+
+    init(column: Int) { self.column = column }
+
+    mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
+        if headerDone, column == self.column { values.append(String(decoding: field, as: UTF8.self)) }
+    }
+
+    mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {
+        if !headerDone {
+            if !blank {
+                headerDone = true
+                width = fields
+            }
+        } else if blank && width == 1 {
+            values.append("")
+        }
+        return true
     }
 }

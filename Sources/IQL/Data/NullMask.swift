@@ -7,7 +7,8 @@ struct NullMask: Sendable, Equatable {
     }
 
     func contains(_ row: Int) -> Bool {
-        words[row >> 6] & (1 << UInt64(row & 63)) != 0
+        let w = row >> 6
+        return w < words.count && words[w] & (1 << UInt64(row & 63)) != 0
     }
 
     mutating func insert(_ row: Int) {

@@ -1,0 +1,96 @@
+/// Walks CSV bytes (RFC 4180: quoted fields, doubled quotes, CRLF, LF or lone CR line ends)
+/// field by field, handing each field's bytes to a sink without copying unquoted ones.
+struct CSVScanner {
+    /// A problem in the file's structure, with the 1-based line it is on.
+    struct Problem: Error {
+        var message: String
+        var line: Int
+    }
+
+    /// Receives fields and the end of each record.
+    protocol Sink {
+        /// A field's bytes (unescaped), its 0-based column, and whether it was quoted.
+        mutating func field(_ column: Int, _ bytes: UnsafeRawBufferPointer, quoted: Bool) throws(Problem)
+        /// The end of a record of `fields` fields that started on `line`; `blank` for an empty line.
+        /// Returns false to stop scanning.
+        mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(Problem) -> Bool
+    }
+
+    static func scan<S: Sink>(_ buffer: UnsafeRawBufferPointer, into sink: inout S) throws(Problem) {
+        var i = 0
+        let n = buffer.count
+        if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { i = 3 }
+        var line = 1
+        var scratch: [UInt8] = []
+        while i < n {
+            let recordLine = line
+            var column = 0
+            // An empty line: a null in a one-column file, nothing in a wider one.
+            if buffer[i] == 0x0A || buffer[i] == 0x0D {
+                i += (buffer[i] == 0x0D && i + 1 < n && buffer[i + 1] == 0x0A) ? 2 : 1
+                line += 1
+                if !(try sink.endRecord(fields: 0, line: recordLine, blank: true)) { return }
+                continue
+            }
+            while true {
+                if i < n, buffer[i] == 0x22 {
+                    // Quoted field: copy it out, turning "" into ".
+                    scratch.removeAll(keepingCapacity: true)
+                    let openLine = line
+                    i += 1
+                    var closed = false
+                    while i < n {
+                        let c = buffer[i]
+                        if c == 0x22 {
+                            if i + 1 < n, buffer[i + 1] == 0x22 {
+                                scratch.append(0x22)
+                                i += 2
+                                continue
+                            }
+                            i += 1
+                            closed = true
+                            break
+                        }
+                        if c == 0x0A || (c == 0x0D && !(i + 1 < n && buffer[i + 1] == 0x0A)) { line += 1 }
+                        scratch.append(c)
+                        i += 1
+                    }
+                    guard closed else { throw Problem(message: "a quoted field is never closed", line: openLine) }
+                    if i < n, buffer[i] != 0x2C, buffer[i] != 0x0A, buffer[i] != 0x0D {
+                        throw Problem(message: "text after a closing quote", line: line)
+                    }
+                    let outcome = scratch.withUnsafeBytes { b -> Problem? in
+                        do throws(Problem) {
+                            try sink.field(column, b, quoted: true)
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
+                    if let outcome { throw outcome }
+                } else {
+                    let start = i
+                    while i < n {
+                        let c = buffer[i]
+                        if c == 0x2C || c == 0x0A || c == 0x0D { break }
+                        if c == 0x22 { throw Problem(message: "a quote inside an unquoted field", line: line) }
+                        i += 1
+                    }
+                    try sink.field(column, UnsafeRawBufferPointer(rebasing: buffer[start..<i]), quoted: false)
+                }
+                column += 1
+                if i < n, buffer[i] == 0x2C {
+                    i += 1
+                    continue
+                }
+                // End of record: a line end or the end of the buffer.
+                if i < n {
+                    i += (buffer[i] == 0x0D && i + 1 < n && buffer[i + 1] == 0x0A) ? 2 : 1
+                    line += 1
+                }
+                if !(try sink.endRecord(fields: column, line: recordLine, blank: false)) { return }
+                break
+            }
+        }
+    }
+}

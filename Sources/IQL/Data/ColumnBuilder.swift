@@ -1,0 +1,197 @@
+/// Turns one CSV column's fields, as bytes, into a typed column as they arrive. `append`
+/// returns false when a field does not fit the builder's type; the loader then falls back to
+/// reading that column's text and inferring its type from all of it.
+struct ColumnBuilder {
+    enum Kind {
+        case number, date, rating, bool, text
+        /// Keeps the text of every field, to decide the type at the end.
+        case raw
+    }
+
+    let kind: Kind
+    private(set) var rows = 0
+    private var nulls: NullMask?
+    // number
+    private var mantissas: [Int64] = []
+    private var scale = 0
+    // date
+    private var days: [Int32] = []
+    // rating, bool
+    private var small: [Int8] = []
+    private var flags: [UInt8] = []
+    // text
+    private var codes: [UInt32] = []
+    private var dictionary = TextDictionaryBuilder()
+    // raw
+    private(set) var raw: [String] = []
+
+    init(kind: Kind, capacity: Int) {
+        self.kind = kind
+        switch kind {
+        case .number: mantissas.reserveCapacity(capacity)
+        case .date: days.reserveCapacity(capacity)
+        case .rating: small.reserveCapacity(capacity)
+        case .bool: flags.reserveCapacity(capacity)
+        case .text: codes.reserveCapacity(capacity)
+        case .raw: raw.reserveCapacity(capacity)
+        }
+    }
+
+    private mutating func markNull() {
+        if nulls == nil { nulls = NullMask(count: max(rows + 1, 64)) }
+        nulls?.insert(rows)
+    }
+
+    /// Adds a field; false if it does not fit the type.
+    mutating func append(_ field: UnsafeRawBufferPointer) -> Bool {
+        switch kind {
+        case .text:
+            codes.append(field.isEmpty ? 0 : dictionary.code(for: field))
+        case .raw:
+            raw.append(String(decoding: field, as: UTF8.self))
+        case .number:
+            let f = ColumnBuilder.trimmed(field)
+            if f.isEmpty {
+                markNull()
+                mantissas.append(0)
+            } else if let (m, s) = ColumnBuilder.exactNumber(f) {
+                guard appendNumber(m, s) else { return false }
+            } else if ColumnBuilder.isMarker(f) {
+                markNull()
+                mantissas.append(0)
+            } else {
+                return false
+            }
+        case .date:
+            let f = ColumnBuilder.trimmed(field)
+            if f.isEmpty {
+                markNull()
+                days.append(0)
+            } else if let d = ColumnBuilder.isoDate(f) {
+                days.append(d)
+            } else {
+                return false
+            }
+        case .rating:
+            let f = ColumnBuilder.trimmed(field)
+            if f.isEmpty {
+                small.append(0)
+            } else if let r = Rating(wording: String(decoding: f, as: UTF8.self)) {
+                small.append(r.rawValue)
+            } else {
+                return false
+            }
+        case .bool:
+            let f = ColumnBuilder.trimmed(field)
+            switch String(decoding: f, as: UTF8.self).lowercased() {
+            case "": flags.append(0)
+            case "false": flags.append(1)
+            case "true": flags.append(2)
+            default: return false
+            }
+        }
+        rows += 1
+        return true
+    }
+
+    /// Brings the column to a common scale; false on overflow (the loader then falls back).
+    private mutating func appendNumber(_ m: Int64, _ s: Int) -> Bool {
+        if s > scale {
+            let p = Decimal64.power(s - scale)
+            for i in mantissas.indices {
+                let (v, o) = mantissas[i].multipliedReportingOverflow(by: p)
+                if o { return false }
+                mantissas[i] = v
+            }
+            scale = s
+        }
+        let (v, o) = m.multipliedReportingOverflow(by: Decimal64.power(scale - s))
+        if o { return false }
+        mantissas.append(v)
+        return true
+    }
+
+    func finish() -> Column {
+        let activeNulls = nulls.flatMap { $0.isEmpty ? nil : $0 }
+        switch kind {
+        case .number:
+            return Column(storage: scale == 0 ? .int64(mantissas, nulls: activeNulls)
+                                              : .decimal(mantissas, scale: scale, nulls: activeNulls), count: rows)
+        case .date: return Column(storage: .date(days, nulls: activeNulls), count: rows)
+        case .rating: return Column(storage: .rating(small), count: rows)
+        case .bool: return Column(storage: .bool(flags), count: rows)
+        case .text: return Column(storage: .text(codes, dictionary.build()), count: rows)
+        case .raw: return Column(raw.map { $0.isEmpty ? Value.null : .text($0) })
+        }
+    }
+
+    // MARK: - Parsing bytes
+
+    static func trimmed(_ f: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var lo = 0, hi = f.count
+        while lo < hi, f[lo] == 0x20 || f[lo] == 0x09 { lo += 1 }
+        while hi > lo, f[hi - 1] == 0x20 || f[hi - 1] == 0x09 { hi -= 1 }
+        return lo == 0 && hi == f.count ? f : UnsafeRawBufferPointer(rebasing: f[lo..<hi])
+    }
+
+    static func isMarker(_ f: UnsafeRawBufferPointer) -> Bool {
+        f.count <= 3 && CSVLoader.suppressionMarkers.contains(String(decoding: f, as: UTF8.self).lowercased())
+    }
+
+    /// An integer or plain decimal as mantissa and scale, read straight from the bytes; other
+    /// forms (thousands separators, exponents) through the general parser. nil if it is not a
+    /// number IQL holds exactly, or an integer written with a leading zero (a code, so text).
+    static func exactNumber(_ f: UnsafeRawBufferPointer) -> (Int64, Int)? {
+        var i = 0
+        let n = f.count
+        var negative = false
+        if f[0] == 0x2D { negative = true; i = 1 } else if f[0] == 0x2B { i = 1 }
+        let digitsStart = i
+        var m: Int64 = 0
+        var digits = 0
+        var scale = 0
+        var point = false
+        while i < n {
+            let c = f[i]
+            if c >= 0x30 && c <= 0x39 {
+                digits += 1
+                if digits > 18 { return slowNumber(f) }
+                m = m * 10 + Int64(c - 0x30)
+                if point { scale += 1 }
+            } else if c == 0x2E && !point {
+                point = true
+            } else {
+                return slowNumber(f)
+            }
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        // A whole number with a leading zero is a code such as 007: the column is text.
+        if !point, i - digitsStart > 1, f[digitsStart] == 0x30 { return nil }
+        return (negative ? -m : m, scale)
+    }
+
+    private static func slowNumber(_ f: UnsafeRawBufferPointer) -> (Int64, Int)? {
+        switch CSVLoader.parseNumber(String(decoding: f, as: UTF8.self)) {
+        case .int(let i)?: return (i, 0)
+        case .decimal(let d)?: return (d.mantissa, d.scale)
+        default: return nil
+        }
+    }
+
+    static func isoDate(_ f: UnsafeRawBufferPointer) -> Int32? {
+        guard f.count == 10, f[4] == 0x2D, f[7] == 0x2D else { return nil }
+        func digits(_ a: Int, _ b: Int) -> Int? {
+            var v = 0
+            for k in a..<b {
+                let c = f[k]
+                guard c >= 0x30, c <= 0x39 else { return nil }
+                v = v * 10 + Int(c - 0x30)
+            }
+            return v
+        }
+        guard let y = digits(0, 4), let m = digits(5, 7), let d = digits(8, 10),
+              let day = Day(year: y, month: m, day: d) else { return nil }
+        return day.ordinal
+    }
+}
