@@ -61,15 +61,20 @@ public struct Engine: Sendable {
     /// Ofsted ratings, true/false, otherwise text. Dates in d/m/y form are refused, not guessed.
     public mutating func registerCSV(atPath path: String, as name: String, timeColumn: String? = nil) throws(IQLError) {
         try Engine.validateName(name)
-        // FileHandle rather than FileManager so pipes (`--data x=<(…)`) read too.
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let handle = FileHandle(forReadingAtPath: path) else {
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw IQLError([.error(.data, "cannot read '\(path)': no such file", at: nil)], source: nil)
         }
+        // A regular file is mapped rather than copied; a pipe (`--data x=<(…)`) is read.
+        if let mapped = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) {
+            try registerCSV(bytes: mapped, file: path, as: name, timeColumn: timeColumn)
+            return
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw IQLError([.error(.data, "cannot read '\(path)'", at: nil)], source: nil)
+        }
         defer { try? handle.close() }
-        let data = handle.readDataToEndOfFile()
-        try registerCSV(bytes: [UInt8](data), file: path, as: name, timeColumn: timeColumn)
+        try registerCSV(bytes: handle.readDataToEndOfFile(), file: path, as: name, timeColumn: timeColumn)
     }
 
     /// Parses CSV text and registers it, as `registerCSV(atPath:as:)` does for a file.
@@ -78,7 +83,8 @@ public struct Engine: Sendable {
         try registerCSV(bytes: Array(text.utf8), file: name, as: name, timeColumn: timeColumn)
     }
 
-    private mutating func registerCSV(bytes: [UInt8], file: String, as name: String, timeColumn: String?) throws(IQLError) {
+    private mutating func registerCSV(bytes: some ContiguousBytes, file: String, as name: String,
+                                      timeColumn: String?) throws(IQLError) {
         let table = try CSVLoader.load(bytes, file: file, timeColumn: timeColumn)
         if let t = timeColumn, table.schema.index(of: t) == nil {
             throw IQLError([.error(.data, "\(file): no column '\(t)' to use as the time column", at: nil,

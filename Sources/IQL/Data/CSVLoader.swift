@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds a `Table` from CSV: with a declared schema (bundled datasets) or by inferring each
 /// column's type from its values. Nothing is dropped or altered silently: a row of the wrong
 /// width or a value that does not fit its column is an error naming the file, line and column.
@@ -5,7 +7,7 @@ enum CSVLoader {
     /// Markers DfE and ONS publish in place of a number (suppressed, not applicable, …).
     static let suppressionMarkers: Set<String> = ["c", "x", "z", "low", "u", ":", "-", ".."]
 
-    static func load(_ bytes: [UInt8], file: String, schema declared: Schema? = nil,
+    static func load(_ bytes: some ContiguousBytes, file: String, schema declared: Schema? = nil,
                      timeColumn: String? = nil) throws(IQLError) -> Table {
         // withUnsafeBytes rethrows untyped errors, so the result travels in a Result.
         let result = bytes.withUnsafeBytes { buffer -> Result<Table, IQLError> in

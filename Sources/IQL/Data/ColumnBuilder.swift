@@ -76,7 +76,7 @@ struct ColumnBuilder {
             let f = ColumnBuilder.trimmed(field)
             if f.isEmpty {
                 small.append(0)
-            } else if let r = Rating(wording: String(decoding: f, as: UTF8.self)) {
+            } else if let r = ColumnBuilder.rating(f) {
                 small.append(r.rawValue)
             } else {
                 return false
@@ -177,6 +177,25 @@ struct ColumnBuilder {
         case .decimal(let d)?: return (d.mantissa, d.scale)
         default: return nil
         }
+    }
+
+    private static let ratingWordings: [(bytes: [UInt8], rating: Rating)] = [
+        ("outstanding", Rating.outstanding), ("good", .good), ("requires improvement to be good", .requiresImprovement),
+        ("requires improvement", .requiresImprovement), ("inadequate", .inadequate),
+    ].map { (Array($0.0.utf8), $0.1) }
+
+    /// Ofsted's wording in any case, matched on the bytes (this runs once a field).
+    static func rating(_ f: UnsafeRawBufferPointer) -> Rating? {
+        outer: for (bytes, rating) in ratingWordings where bytes.count == f.count {
+            for i in 0..<f.count {
+                let expected = bytes[i]
+                // Letters match in either case; anything else exactly.
+                let same = expected >= 0x61 && expected <= 0x7A ? f[i] | 0x20 == expected : f[i] == expected
+                if !same { continue outer }
+            }
+            return rating
+        }
+        return nil
     }
 
     static func isoDate(_ f: UnsafeRawBufferPointer) -> Int32? {
