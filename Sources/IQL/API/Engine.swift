@@ -66,8 +66,9 @@ public struct Engine: Sendable {
             throw IQLError([.error(.data, "cannot read '\(path)': no such file", at: nil)], source: nil)
         }
         // A regular file is mapped rather than copied; a pipe (`--data x=<(…)`) is read.
-        if let mapped = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) {
-            try registerCSV(bytes: mapped, file: path, as: name, timeColumn: timeColumn)
+        if let mapped = MappedFile(path: path) {
+            let table = try CSVLoader.load(buffer: mapped.bytes, file: path, timeColumn: timeColumn)
+            try register(table, file: path, as: name, timeColumn: timeColumn)
             return
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -85,7 +86,11 @@ public struct Engine: Sendable {
 
     private mutating func registerCSV(bytes: some ContiguousBytes, file: String, as name: String,
                                       timeColumn: String?) throws(IQLError) {
-        let table = try CSVLoader.load(bytes, file: file, timeColumn: timeColumn)
+        try register(try CSVLoader.load(bytes, file: file, timeColumn: timeColumn), file: file, as: name,
+                     timeColumn: timeColumn)
+    }
+
+    private mutating func register(_ table: Table, file: String, as name: String, timeColumn: String?) throws(IQLError) {
         if let t = timeColumn, table.schema.index(of: t) == nil {
             throw IQLError([.error(.data, "\(file): no column '\(t)' to use as the time column", at: nil,
                                    suggestion: Suggest.closest(to: t, among: table.schema.names))], source: nil)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Builds a `Table` from CSV: with a declared schema (bundled datasets) or by inferring each
 /// column's type from its values. Nothing is dropped or altered silently: a row of the wrong
@@ -12,7 +13,7 @@ enum CSVLoader {
         // withUnsafeBytes rethrows untyped errors, so the result travels in a Result.
         let result = bytes.withUnsafeBytes { buffer -> Result<Table, IQLError> in
             do throws(IQLError) {
-                return .success(try load(buffer, file: file, declared: declared, timeColumn: timeColumn))
+                return .success(try load(buffer: buffer, file: file, schema: declared, timeColumn: timeColumn))
             } catch {
                 return .failure(error)
             }
@@ -27,8 +28,8 @@ enum CSVLoader {
     /// Rows read to choose each column's type before the full pass.
     static let sampleRows = 20_000
 
-    private static func load(_ buffer: UnsafeRawBufferPointer, file: String, declared: Schema?,
-                             timeColumn: String?) throws(IQLError) -> Table {
+    static func load(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
+                     timeColumn: String? = nil) throws(IQLError) -> Table {
         // 1. The header and a sample of rows, as text.
         var sample = SampleSink(limit: declared == nil ? sampleRows : 0)
         do {
@@ -57,15 +58,22 @@ enum CSVLoader {
             }
         }
         let estimate = max(16, buffer.count / max(1, sample.bytesPerRow))
-        var build = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: estimate) }, width: names.count,
+        var build: BuildSink
+        if let parallel = buildInParallel(buffer, kinds: kinds, width: names.count, strict: declared != nil,
+                                          rowEstimate: estimate) {
+            build = parallel
+        } else {
+            // One pass over the whole file; also the way to exact line numbers when a part failed.
+            build = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: estimate) }, width: names.count,
                               strict: declared != nil)
-        do {
-            try CSVScanner.scan(buffer, into: &build)
-        } catch {
-            if let c = build.failure {
-                throw fail("\(file):\(error.line): column '\(names[c.column])': \"\(c.text)\" is not a \(declared?.columns[c.column].type.description ?? "value")")
+            do {
+                try CSVScanner.scan(buffer, into: &build)
+            } catch {
+                if let c = build.failure {
+                    throw fail("\(file):\(error.line): column '\(names[c.column])': \"\(c.text)\" is not a \(declared?.columns[c.column].type.description ?? "value")")
+                }
+                throw fail("\(file):\(error.line): \(error.message)")
             }
-            throw fail("\(file):\(error.line): \(error.message)")
         }
 
         // 3. Columns the sample misjudged: read their text again and infer from all of it.
@@ -90,6 +98,81 @@ enum CSVLoader {
         }
         let time = declared?.timeColumn ?? timeColumn
         return Table(schema: Schema(columns: schemaColumns, timeColumn: time), columns: columns, rowCount: build.rows)
+    }
+
+    /// Files smaller than this are read on one thread: splitting would cost more than it saves.
+    static let parallelThreshold = 8 << 20
+
+    /// Reads the body in two halves on two threads and joins the results. Returns nil (so the
+    /// caller reads it in one pass) for a small file, a single core, or any error, which the
+    /// single pass then reports with its exact line.
+    private static func buildInParallel(_ buffer: UnsafeRawBufferPointer, kinds: [ColumnBuilder.Kind], width: Int,
+                                        strict: Bool, rowEstimate: Int) -> BuildSink? {
+        guard buffer.count >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1,
+              let bodyStart = endOfFirstRecord(buffer), let split = recordBoundary(buffer, from: bodyStart) else { return nil }
+        let parts = [bodyStart..<split, split..<buffer.count]
+        let base = UnsafeSendable(buffer)
+        let results = Mutex<[BuildSink?]>([nil, nil])
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let part = UnsafeRawBufferPointer(rebasing: base.value[parts[i]])
+            var sink = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: rowEstimate / 2 + 16) },
+                                 width: width, strict: strict, headerDone: true)
+            let ok: Bool
+            do throws(CSVScanner.Problem) {
+                try CSVScanner.scan(part, into: &sink)
+                ok = true
+            } catch {
+                ok = false
+            }
+            if ok { results.withLock { $0[i] = sink } }
+        }
+        // Take the parts out of the lock so the merge owns their arrays and appends in place
+        // rather than copying them.
+        var sinks = results.withLock { parts in
+            let taken = parts
+            parts = [nil, nil]
+            return taken
+        }
+        guard var merged = sinks[0], let second = sinks[1] else { return nil }
+        sinks = []
+        for c in 0..<width {
+            merged.failedColumns[c] = merged.failedColumns[c] || second.failedColumns[c]
+            if !merged.failedColumns[c], !merged.builders[c].append(contentsOf: second.builders[c]) {
+                merged.failedColumns[c] = true
+            }
+        }
+        merged.rows += second.rows
+        return merged
+    }
+
+    /// Where the header record ends (after its line break), honouring quotes.
+    private static func endOfFirstRecord(_ b: UnsafeRawBufferPointer) -> Int? {
+        var i = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
+        var quoted = false
+        while i < b.count {
+            let c = b[i]
+            if c == 0x22 { quoted.toggle() } else if !quoted && (c == 0x0A || c == 0x0D) {
+                return i + ((c == 0x0D && i + 1 < b.count && b[i + 1] == 0x0A) ? 2 : 1)
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A record boundary near the middle of the body: the first line break after the middle
+    /// that is outside quotes, judged by the parity of the quotes before it.
+    private static func recordBoundary(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        let middle = start + (b.count - start) / 2
+        var quotes = 0
+        for i in start..<middle where b[i] == 0x22 { quotes += 1 }
+        var quoted = quotes % 2 == 1
+        var i = middle
+        while i < b.count {
+            let c = b[i]
+            if c == 0x22 { quoted.toggle() } else if !quoted && c == 0x0A { return i + 1 }
+            i += 1
+        }
+        return nil
     }
 
     private static func builderKind(for type: ValueType) -> ColumnBuilder.Kind {
@@ -289,26 +372,29 @@ private struct BuildSink: CSVScanner.Sink {
     let width: Int
     /// Declared types: a field that does not fit is an error, not a fallback.
     let strict: Bool
-    var failed: Set<Int> = []
+    /// Columns whose builder refused a field; checked once a field, so an array, not a set.
+    var failedColumns: [Bool]
+    var failed: Set<Int> { Set(failedColumns.indices.filter { failedColumns[$0] }) }
     var failure: (column: Int, text: String)?
     var rows = 0
     private var headerDone = false
 
-    init(builders: [ColumnBuilder], width: Int, strict: Bool) {
+    init(builders: [ColumnBuilder], width: Int, strict: Bool, headerDone: Bool = false) {
         self.builders = builders
         self.width = width
         self.strict = strict
+        self.headerDone = headerDone
+        failedColumns = Array(repeating: false, count: width)
     }
 
     mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
-        guard headerDone, column < width else { return }
-        if failed.contains(column) { return }
+        guard headerDone, column < width, !failedColumns[column] else { return }
         if !builders[column].append(field) {
             if strict {
                 failure = (column, String(decoding: field, as: UTF8.self))
                 throw CSVScanner.Problem(message: "", line: 0)
             }
-            failed.insert(column)
+            failedColumns[column] = true
         }
     }
 
@@ -319,7 +405,7 @@ private struct BuildSink: CSVScanner.Sink {
         }
         if blank {
             guard width == 1 else { return true }
-            if !failed.contains(0), !builders[0].append(UnsafeRawBufferPointer(start: nil, count: 0)) { failed.insert(0) }
+            if !failedColumns[0], !builders[0].append(UnsafeRawBufferPointer(start: nil, count: 0)) { failedColumns[0] = true }
             rows += 1
             return true
         }
@@ -355,4 +441,10 @@ private struct TextSink: CSVScanner.Sink {
         }
         return true
     }
+}
+
+/// Hands a pointer to worker threads that only read through it while the owner waits.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -111,6 +111,49 @@ struct ColumnBuilder {
         return true
     }
 
+    /// Appends the rows another builder of the same kind read (the next part of the file).
+    /// False if the two cannot be joined exactly (decimal scales that overflow together).
+    mutating func append(contentsOf other: ColumnBuilder) -> Bool {
+        guard kind == other.kind else { return false }
+        if let otherNulls = other.nulls {
+            for r in 0..<other.rows where otherNulls.contains(r) {
+                if nulls == nil { nulls = NullMask(count: rows + other.rows) }
+                nulls?.insert(rows + r)
+            }
+        }
+        switch kind {
+        case .number:
+            var theirs = other.mantissas
+            if other.scale > scale {
+                let p = Decimal64.power(other.scale - scale)
+                for i in mantissas.indices {
+                    let (v, o) = mantissas[i].multipliedReportingOverflow(by: p)
+                    if o { return false }
+                    mantissas[i] = v
+                }
+                scale = other.scale
+            } else if other.scale < scale {
+                let p = Decimal64.power(scale - other.scale)
+                for i in theirs.indices {
+                    let (v, o) = theirs[i].multipliedReportingOverflow(by: p)
+                    if o { return false }
+                    theirs[i] = v
+                }
+            }
+            mantissas.append(contentsOf: theirs)
+        case .date: days.append(contentsOf: other.days)
+        case .rating: small.append(contentsOf: other.small)
+        case .bool: flags.append(contentsOf: other.flags)
+        case .raw: raw.append(contentsOf: other.raw)
+        case .text:
+            let remap = dictionary.merge(other.dictionary)
+            codes.reserveCapacity(codes.count + other.codes.count)
+            for c in other.codes { codes.append(c == 0 ? 0 : remap[Int(c)]) }
+        }
+        rows += other.rows
+        return true
+    }
+
     func finish() -> Column {
         let activeNulls = nulls.flatMap { $0.isEmpty ? nil : $0 }
         switch kind {

@@ -50,6 +50,18 @@ struct TextDictionaryBuilder {
         return UInt32(index + 1)
     }
 
+    /// Adds another builder's strings; returns, for each of its codes, the code here.
+    mutating func merge(_ other: TextDictionaryBuilder) -> [UInt32] {
+        var remap = [UInt32](repeating: 0, count: other.count + 1)
+        other.arena.withUnsafeBytes { a in
+            for index in 0..<other.count {
+                let slice = UnsafeRawBufferPointer(rebasing: a[other.offsets[index]..<other.offsets[index + 1]])
+                remap[index + 1] = code(for: slice)
+            }
+        }
+        return remap
+    }
+
     private func equal(_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let start = offsets[index], end = offsets[index + 1]
         guard end - start == bytes.count else { return false }
