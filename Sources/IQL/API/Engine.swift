@@ -230,9 +230,7 @@ public struct Engine: Sendable {
         return Catalog(schemas: schemas) { dataset, column in
             if let t = registered[dataset] {
                 guard let c = t.column(named: column) else { return nil }
-                var set = Set<String>()
-                for v in c.values { if case .text(let s) = v { set.insert(s) } }
-                return set
+                return c.distinctTexts
             }
             return bundled[dataset].flatMap { BundledStore.shared.textValues($0, column: column) }
         }

@@ -20,12 +20,22 @@ public struct Column: Sendable {
     }
 
     private(set) var storage: Storage
+    /// The rows of `storage` this column shows, in order; nil for all of them. Filtering,
+    /// sorting and joining make a selection instead of copying values.
+    private(set) var selection: Selection?
     /// Number of rows.
     public let count: Int
 
-    init(storage: Storage, count: Int) {
+    init(storage: Storage, count: Int, selection: Selection? = nil) {
         self.storage = storage
         self.count = count
+        self.selection = selection
+    }
+
+    /// The storage row behind a row of the column.
+    @inline(__always)
+    func physical(_ row: Int) -> Int {
+        selection.map { $0.rows[row] } ?? row
     }
 
     /// Makes a column from values, choosing the most compact storage that holds them exactly.
@@ -36,6 +46,7 @@ public struct Column: Sendable {
 
     /// The value at a row.
     public subscript(row: Int) -> Value {
+        let row = physical(row)
         switch storage {
         case .boxed(let v): return v[row]
         case .int64(let v, let nulls):
@@ -70,8 +81,18 @@ public struct Column: Sendable {
         return (0..<count).map { self[$0] }
     }
 
+    /// The distinct text values the column holds; from the dictionary when the column is
+    /// text (and shows all of its storage), without visiting the rows.
+    var distinctTexts: Set<String> {
+        if case .text(_, let dictionary) = storage, selection == nil { return Set(dictionary.strings.dropFirst()) }
+        var set = Set<String>()
+        for r in 0..<count { if case .text(let s) = self[r] { set.insert(s) } }
+        return set
+    }
+
     /// Whether the row holds null.
     func isNull(_ row: Int) -> Bool {
+        let row = physical(row)
         switch storage {
         case .boxed(let v): return v[row].isNull
         case .int64(_, let n), .decimal(_, _, let n), .double(_, let n), .date(_, let n): return n?.contains(row) ?? false
@@ -81,23 +102,9 @@ public struct Column: Sendable {
         }
     }
 
-    /// The values at the given rows, in that order, keeping the storage.
-    func gathering(_ rows: [Int]) -> Column {
-        let n = rows.count
-        switch storage {
-        case .boxed(let v): return Column(storage: .boxed(rows.map { v[$0] }), count: n)
-        case .int64(let v, let nulls):
-            return Column(storage: .int64(rows.map { v[$0] }, nulls: nulls?.gathering(rows)), count: n)
-        case .decimal(let v, let s, let nulls):
-            return Column(storage: .decimal(rows.map { v[$0] }, scale: s, nulls: nulls?.gathering(rows)), count: n)
-        case .double(let v, let nulls):
-            return Column(storage: .double(rows.map { v[$0] }, nulls: nulls?.gathering(rows)), count: n)
-        case .text(let codes, let d): return Column(storage: .text(rows.map { codes[$0] }, d), count: n)
-        case .date(let v, let nulls):
-            return Column(storage: .date(rows.map { v[$0] }, nulls: nulls?.gathering(rows)), count: n)
-        case .rating(let v): return Column(storage: .rating(rows.map { v[$0] }), count: n)
-        case .bool(let v): return Column(storage: .bool(rows.map { v[$0] }), count: n)
-        }
+    /// The values at the given rows, in that order: a view on the same storage.
+    func gathering(_ rows: Selection) -> Column {
+        Column(storage: storage, count: rows.rows.count, selection: selection.map { rows.composed(after: $0) } ?? rows)
     }
 
     // MARK: - Compacting values
@@ -187,5 +194,18 @@ public struct Column: Sendable {
         default:
             return .boxed(values)
         }
+    }
+}
+
+/// Row numbers into a column's storage, shared by every column a stage selects the same rows
+/// of. A class so a table's columns can tell they share one and compose it once.
+final class Selection: Sendable {
+    let rows: [Int]
+
+    init(_ rows: [Int]) { self.rows = rows }
+
+    /// These rows, read through an earlier selection.
+    func composed(after earlier: Selection) -> Selection {
+        Selection(rows.map { earlier.rows[$0] })
     }
 }

@@ -35,8 +35,17 @@ public struct Table: Sendable {
         schema.index(of: name).map { columns[$0] }
     }
 
-    /// The table restricted to the given rows, in that order.
+    /// The table restricted to the given rows, in that order. No values are copied: each
+    /// column becomes a view, and columns that shared a selection share the composed one.
     func gathering(_ rows: [Int]) -> Table {
-        Table(schema: schema, columns: columns.map { $0.gathering(rows) }, rowCount: rows.count)
+        let selection = Selection(rows)
+        var composed: [ObjectIdentifier: Selection] = [:]
+        let gathered = columns.map { column -> Column in
+            guard let earlier = column.selection else { return column.gathering(selection) }
+            let key = ObjectIdentifier(earlier)
+            if composed[key] == nil { composed[key] = selection.composed(after: earlier) }
+            return Column(storage: column.storage, count: rows.count, selection: composed[key])
+        }
+        return Table(schema: schema, columns: gathered, rowCount: rows.count)
     }
 }

@@ -57,6 +57,26 @@ struct CompiledExpression: Sendable {
     var constant: Value?
     /// The source range, for runtime errors.
     var range: SourceRange
+    /// What the expression is, for operators that evaluate it a column at a time.
+    var shape: Shape?
+
+    /// The structure of expressions simple enough to evaluate over whole columns.
+    indirect enum Shape: Sendable {
+        case column(Int)
+        case constant(Value)
+        case compare(BinaryOperator, CompiledExpression, CompiledExpression)
+        case and(CompiledExpression, CompiledExpression)
+        case or(CompiledExpression, CompiledExpression)
+        case not(CompiledExpression)
+        case isNull(CompiledExpression, negated: Bool)
+        case inList(CompiledExpression, [Value], negated: Bool)
+    }
+
+    func with(shape: Shape) -> CompiledExpression {
+        var c = self
+        if c.constant == nil { c.shape = shape }
+        return c
+    }
 
     init(type: ValueType, range: SourceRange, evaluate: @escaping Evaluate) {
         self.type = type
@@ -67,6 +87,7 @@ struct CompiledExpression: Sendable {
     static func constant(_ value: Value, type: ValueType? = nil, range: SourceRange) -> CompiledExpression {
         var c = CompiledExpression(type: type ?? value.type, range: range) { _ in value }
         c.constant = value
+        c.shape = .constant(value)
         return c
     }
 }

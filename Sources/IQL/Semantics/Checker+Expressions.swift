@@ -80,7 +80,8 @@ extension Checker {
                     return poison(range)
                 }
                 let f = c.evaluate
-                return folded(CompiledExpression(type: .bool, range: range) { ctx in Operations.not(try f(ctx)) }, from: [c])
+                return folded(CompiledExpression(type: .bool, range: range) { ctx in Operations.not(try f(ctx)) }
+                    .with(shape: .not(c)), from: [c])
             }
 
         case .binary(let op, let lhs, let rhs):
@@ -117,17 +118,19 @@ extension Checker {
                 }
             }
             let lf = l.evaluate, rf = r.evaluate
-            return folded(CompiledExpression(type: .bool, range: range) { ctx in
+            var membership = CompiledExpression(type: .bool, range: range) { ctx in
                 guard case .list(let items) = try rf(ctx) else { return .null }
                 return Operations.member(try lf(ctx), of: items, negated: negated)
-            }, from: [l, r])
+            }
+            if case .list(let items)? = r.constant { membership = membership.with(shape: .inList(l, items, negated: negated)) }
+            return folded(membership, from: [l, r])
 
         case .isNull(let operand, let negated):
             let c = compile(operand, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
             let f = c.evaluate
             return folded(CompiledExpression(type: .bool, range: range) { ctx in
                 .bool(try f(ctx).isNull != negated)
-            }, from: [c])
+            }.with(shape: .isNull(c, negated: negated)), from: [c])
 
         case .call(let name, let args):
             return compileCall(name, args, range: range, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
@@ -169,6 +172,7 @@ extension Checker {
                 default: break
                 }
                 return CompiledExpression(type: column.type, range: range) { ctx in ctx.table.columns[i][ctx.row] }
+                    .with(shape: .column(i))
             }
         }
         if qualifier == nil, case .value(let type)? = self.scope[n.text] {
@@ -205,7 +209,7 @@ extension Checker {
             let isAnd = op == .and
             return folded(CompiledExpression(type: .bool, range: range) { ctx in
                 isAnd ? try Operations.and(try lf(ctx)) { try rf(ctx) } : try Operations.or(try lf(ctx)) { try rf(ctx) }
-            }, from: [l, r])
+            }.with(shape: isAnd ? .and(l, r) : .or(l, r)), from: [l, r])
 
         case .add, .subtract, .multiply, .divide, .remainder:
             let type: ValueType
@@ -285,7 +289,7 @@ extension Checker {
         let lf = l.evaluate, rf = r.evaluate
         return folded(CompiledExpression(type: .bool, range: range) { ctx in
             Operations.compare(op, try lf(ctx), try rf(ctx))
-        }, from: [l, r])
+        }.with(shape: .compare(op, l, r)), from: [l, r])
     }
 
     /// Text in Ofsted's wording (any case) as a rating, or an error with the closest wording.

@@ -19,8 +19,7 @@ final class BundledStore: Sendable {
         let key = dataset.name + "\u{0}" + column
         if let v = textValueCache.withLock({ $0[key] }) { return v }
         guard let t = try? table(dataset), let c = t.column(named: column) else { return nil }
-        var set = Set<String>()
-        for v in c.values { if case .text(let s) = v { set.insert(s) } }
+        let set = c.distinctTexts
         textValueCache.withLock { $0[key] = set }
         return set
     }

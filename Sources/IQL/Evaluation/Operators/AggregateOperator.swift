@@ -8,27 +8,87 @@ struct AggregateOperator: TableOperator {
     var schema: Schema
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
-        var groups = try Evaluating.groups(keys, over: input, env)
-        if keys.isEmpty && groups.isEmpty { groups = [([], [])] }
-        let arguments = try aggregates.map { call in try call.argument.map { try Evaluating.column($0, over: input, env) } }
-        var output = Array(repeating: [Value](), count: keys.count + items.count)
-        for group in groups {
+        let grouping = try Grouping.make(keys, over: input, env)
+        try env.checkCancelled()
+        var order = try grouping.orderByKeys(keys, over: input, env)
+        let emptyWhole = keys.isEmpty && grouping.count == 0
+        if emptyWhole { order = [0] }
+        let groups = emptyWhole ? 1 : grouping.count
+        var lazyRows: [[Int]]?
+        var results: [[Value]] = []
+        for call in aggregates {
             try env.checkCancelled()
-            var results: [Value] = []
-            for (i, call) in aggregates.enumerated() {
-                let values = arguments[i].map { column in group.rows.map { column[$0] } }
-                results.append(try call.function.compute(values, rowCount: group.rows.count, at: call.range))
+            if let fast = try AggregateKernels.compute(call, grouping, groups: groups, over: input, env) {
+                results.append(fast)
+                continue
             }
-            for (k, v) in group.key.enumerated() { output[k].append(v) }
-            // Items may read key columns, which are the same on every row of the group. A group
-            // with no rows only happens without keys, so its items read nothing but aggregates.
-            let ctx = group.rows.isEmpty
-                ? RowContext(table: .singleEmptyRow, environment: env, aggregates: results)
-                : RowContext(table: input, environment: env, row: group.rows[0], aggregates: results)
-            for (j, item) in items.enumerated() {
-                output[keys.count + j].append(try item.evaluate(ctx))
-            }
+            if lazyRows == nil { lazyRows = emptyWhole ? [[]] : grouping.rowsByGroup() }
+            let rows = lazyRows ?? []
+            let argument = try call.argument.map { try Evaluating.column($0, over: input, env) }
+            results.append(try rows.map { groupRows in
+                try call.function.compute(argument.map { column in groupRows.map { column[$0] } },
+                                          rowCount: groupRows.count, at: call.range)
+            })
         }
-        return Table(schema: schema, columns: output.map(Column.init), rowCount: groups.count)
+        var output = Array(repeating: [Value](), count: keys.count + items.count)
+        let firsts = emptyWhole ? Table.singleEmptyRow : input.gathering(order.map { grouping.firstRow[$0] })
+        for (k, key) in keys.enumerated() { output[k] = try Evaluating.column(key, over: firsts, env) }
+        for (position, g) in order.enumerated() {
+            let values = results.map { $0[g] }
+            // Items may read key columns, which are the same on every row of the group.
+            let ctx = RowContext(table: firsts, environment: env, row: emptyWhole ? 0 : position, aggregates: values)
+            for (j, item) in items.enumerated() { output[keys.count + j].append(try item.evaluate(ctx)) }
+        }
+        return Table(schema: schema, columns: output.map(Column.init), rowCount: order.count)
+    }
+}
+
+/// Aggregates computed in one pass over typed storage, by group number.
+enum AggregateKernels {
+    static func compute(_ call: AggregateCall, _ grouping: Grouping, groups: Int, over table: Table,
+                        _ env: RuntimeEnvironment) throws -> [Value]? {
+        let n = table.rowCount
+        switch (call.function, call.argument) {
+        case (.count, nil):
+            var counts = [Int64](repeating: 0, count: groups)
+            for g in grouping.groupOf { counts[Int(g)] += 1 }
+            return counts.map(Value.int)
+        case (.count, let condition?):
+            let truth = try Truth.of(condition, over: table, env)
+            var counts = [Int64](repeating: 0, count: groups)
+            for r in truth.trueRows { counts[Int(grouping.groupOf[r])] += 1 }
+            return counts.map(Value.int)
+        case (.sum, let argument?), (.avg, let argument?), (.min, let argument?), (.max, let argument?):
+            guard case .column(let i)? = argument.shape, case .int64(let values, let nulls) = table.columns[i].storage else {
+                return nil
+            }
+            let column = table.columns[i]
+            var sums = [Int64](repeating: 0, count: groups)
+            var counts = [Int64](repeating: 0, count: groups)
+            var lows = [Int64](repeating: .max, count: groups)
+            var highs = [Int64](repeating: .min, count: groups)
+            for r in 0..<n {
+                let p = column.physical(r)
+                if let nulls, nulls.contains(p) { continue }
+                let g = Int(grouping.groupOf[r]), v = values[p]
+                let (s, o) = sums[g].addingReportingOverflow(v)
+                if o { return nil }
+                sums[g] = s
+                counts[g] += 1
+                if v < lows[g] { lows[g] = v }
+                if v > highs[g] { highs[g] = v }
+            }
+            return try (0..<groups).map { g in
+                if counts[g] == 0 { return .null }
+                switch call.function {
+                case .sum: return .int(sums[g])
+                case .min: return .int(lows[g])
+                case .max: return .int(highs[g])
+                default: return .number(try Operations.numeric(.divide, .int(sums[g]), .int(counts[g]), at: call.range))
+                }
+            }
+        default:
+            return nil
+        }
     }
 }

@@ -1,0 +1,135 @@
+/// Rows assigned to groups of equal keys. Keys that are plain columns group on their stored
+/// codes (dictionary codes, ratings, integers, days) without building values; anything else
+/// groups on the evaluated values.
+struct Grouping {
+    /// The group of each row, numbered in order of first appearance.
+    var groupOf: [Int32]
+    /// The first row of each group.
+    var firstRow: [Int]
+
+    var count: Int { firstRow.count }
+
+    static func make(_ keys: [CompiledExpression], over table: Table, _ env: RuntimeEnvironment) throws -> Grouping {
+        let n = table.rowCount
+        if keys.isEmpty {
+            return Grouping(groupOf: Array(repeating: 0, count: n), firstRow: n > 0 ? [0] : [])
+        }
+        if let codes = keys.map({ keyCodes($0, table) }) as [[Int64]?]?, codes.allSatisfy({ $0 != nil }) {
+            let columns = codes.compactMap { $0 }
+            return columns.count == 1 ? single(columns[0]) : composite(columns)
+        }
+        let values = try keys.map { try Evaluating.column($0, over: table, env) }
+        var index: [[Value]: Int32] = [:]
+        var groupOf = [Int32](repeating: 0, count: n)
+        var first: [Int] = []
+        for r in 0..<n {
+            if r & 4095 == 0 { try env.checkCancelled() }
+            let key = values.map { $0[r] }
+            if let g = index[key] {
+                groupOf[r] = g
+            } else {
+                let g = Int32(first.count)
+                index[key] = g
+                first.append(r)
+                groupOf[r] = g
+            }
+        }
+        return Grouping(groupOf: groupOf, firstRow: first)
+    }
+
+    /// A key column's rows as integers that are equal exactly when the values are (nulls too),
+    /// or nil when the column is not stored that way.
+    private static func keyCodes(_ key: CompiledExpression, _ table: Table) -> [Int64]? {
+        guard case .column(let i)? = key.shape else { return nil }
+        let column = table.columns[i]
+        let n = column.count
+        switch column.storage {
+        case .text(let codes, _): return (0..<n).map { Int64(codes[column.physical($0)]) }
+        case .rating(let v): return (0..<n).map { Int64(v[column.physical($0)]) }
+        case .bool(let v): return (0..<n).map { Int64(v[column.physical($0)]) }
+        case .int64(let v, let nulls):
+            guard nulls == nil else { return nil }
+            return (0..<n).map { v[column.physical($0)] }
+        case .date(let v, let nulls):
+            guard nulls == nil else { return nil }
+            return (0..<n).map { Int64(v[column.physical($0)]) }
+        default: return nil
+        }
+    }
+
+    private static func single(_ codes: [Int64]) -> Grouping {
+        var groupOf = [Int32](repeating: 0, count: codes.count)
+        var first: [Int] = []
+        // Small non-negative codes (dictionary, ratings) index an array; others hash.
+        if let top = codes.max(), let bottom = codes.min(), bottom >= 0, top < 1 << 22 {
+            var slot = [Int32](repeating: -1, count: Int(top) + 1)
+            for (r, c) in codes.enumerated() {
+                var g = slot[Int(c)]
+                if g < 0 {
+                    g = Int32(first.count)
+                    slot[Int(c)] = g
+                    first.append(r)
+                }
+                groupOf[r] = g
+            }
+        } else {
+            var index: [Int64: Int32] = [:]
+            index.reserveCapacity(1024)
+            for (r, c) in codes.enumerated() {
+                if let g = index[c] {
+                    groupOf[r] = g
+                } else {
+                    let g = Int32(first.count)
+                    index[c] = g
+                    first.append(r)
+                    groupOf[r] = g
+                }
+            }
+        }
+        return Grouping(groupOf: groupOf, firstRow: first)
+    }
+
+    private static func composite(_ columns: [[Int64]]) -> Grouping {
+        let n = columns[0].count
+        var index: [[Int64]: Int32] = [:]
+        var groupOf = [Int32](repeating: 0, count: n)
+        var first: [Int] = []
+        var key = [Int64](repeating: 0, count: columns.count)
+        for r in 0..<n {
+            for k in columns.indices { key[k] = columns[k][r] }
+            if let g = index[key] {
+                groupOf[r] = g
+            } else {
+                let g = Int32(first.count)
+                index[key] = g
+                first.append(r)
+                groupOf[r] = g
+            }
+        }
+        return Grouping(groupOf: groupOf, firstRow: first)
+    }
+
+    /// The rows of each group, in input order.
+    func rowsByGroup() -> [[Int]] {
+        var sizes = [Int](repeating: 0, count: count)
+        for g in groupOf { sizes[Int(g)] += 1 }
+        var rows = sizes.map { size -> [Int] in
+            var a: [Int] = []
+            a.reserveCapacity(size)
+            return a
+        }
+        for (r, g) in groupOf.enumerated() { rows[Int(g)].append(r) }
+        return rows
+    }
+
+    /// Group numbers sorted by their key values (nulls last), for output in key order.
+    func orderByKeys(_ keys: [CompiledExpression], over table: Table, _ env: RuntimeEnvironment) throws -> [Int] {
+        guard !keys.isEmpty, count > 1 else { return Array(0..<count) }
+        let sample = table.gathering(firstRow)
+        let keyValues = try keys.map { try Evaluating.column($0, over: sample, env) }
+        return (0..<count).sorted { a, b in
+            for column in keyValues where column[a] != column[b] { return Value.orderedBefore(column[a], column[b]) }
+            return false
+        }
+    }
+}

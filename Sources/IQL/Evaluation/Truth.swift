@@ -1,0 +1,215 @@
+/// A condition evaluated over a whole table: one bit a row for "true" and one for "null"
+/// (neither means false), so `and`, `or` and `not` keep SQL's three-valued logic as word-wide
+/// bit operations.
+struct Truth {
+    var isTrue: [UInt64]
+    var isNull: [UInt64]
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        isTrue = Array(repeating: 0, count: (count + 63) >> 6)
+        isNull = isTrue
+    }
+
+    /// The rows where the condition is true, in order.
+    var trueRows: [Int] {
+        var rows: [Int] = []
+        for (w, word) in isTrue.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                rows.append(w << 6 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+        return rows
+    }
+
+    var trueCount: Int { isTrue.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    @inline(__always)
+    mutating func set(_ row: Int, _ v: UInt8) {
+        // v: 0 false, 1 true, 2 null
+        if v == 1 { isTrue[row >> 6] |= 1 << UInt64(row & 63) } else if v == 2 { isNull[row >> 6] |= 1 << UInt64(row & 63) }
+    }
+
+    /// Bits past the last row, cleared so complements stay within the table.
+    private var tailMask: UInt64 {
+        let r = count & 63
+        return r == 0 ? ~0 : (1 << UInt64(r)) - 1
+    }
+
+    private func isFalse(_ w: Int) -> UInt64 {
+        var f = ~isTrue[w] & ~isNull[w]
+        if w == isTrue.count - 1 { f &= tailMask }
+        return f
+    }
+
+    static func and(_ a: Truth, _ b: Truth) -> Truth {
+        var out = Truth(count: a.count)
+        for w in out.isTrue.indices {
+            let t = a.isTrue[w] & b.isTrue[w]
+            let f = a.isFalse(w) | b.isFalse(w)
+            out.isTrue[w] = t
+            out.isNull[w] = (a.isNull[w] | b.isNull[w]) & ~f & ~t
+        }
+        return out
+    }
+
+    static func or(_ a: Truth, _ b: Truth) -> Truth {
+        var out = Truth(count: a.count)
+        for w in out.isTrue.indices {
+            let t = a.isTrue[w] | b.isTrue[w]
+            out.isTrue[w] = t
+            out.isNull[w] = (a.isNull[w] | b.isNull[w]) & ~t
+        }
+        return out
+    }
+
+    static func not(_ a: Truth) -> Truth {
+        var out = Truth(count: a.count)
+        for w in out.isTrue.indices {
+            out.isTrue[w] = a.isFalse(w)
+            out.isNull[w] = a.isNull[w]
+        }
+        return out
+    }
+}
+
+extension Truth {
+    /// Evaluates a condition over every row of a table, a column at a time where its shape
+    /// allows (comparisons of a column with a constant, membership, null tests, and, or, not),
+    /// row by row otherwise. The result equals evaluating the expression at each row.
+    static func of(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment) throws -> Truth {
+        let n = table.rowCount
+        switch e.shape {
+        case .and(let a, let b)?:
+            return and(try of(a, over: table, env), try of(b, over: table, env))
+        case .or(let a, let b)?:
+            return or(try of(a, over: table, env), try of(b, over: table, env))
+        case .not(let a)?:
+            return not(try of(a, over: table, env))
+        case .isNull(let a, let negated)?:
+            if case .column(let i)? = a.shape {
+                let column = table.columns[i]
+                var out = Truth(count: n)
+                for r in 0..<n where column.isNull(r) != negated { out.set(r, 1) }
+                return out
+            }
+        case .compare(let op, let a, let b)?:
+            if case .column(let i)? = a.shape, case .constant(let v)? = b.shape,
+               let t = try compare(table.columns[i], op, v, env) { return t }
+            if case .constant(let v)? = a.shape, case .column(let i)? = b.shape,
+               let t = try compare(table.columns[i], op.flipped, v, env) { return t }
+        case .inList(let a, let items, let negated)?:
+            if case .column(let i)? = a.shape,
+               let t = byDistinctValue(table.columns[i], { Operations.member($0, of: items, negated: negated) }) {
+                return t
+            }
+        default:
+            break
+        }
+        return try rowByRow(e, over: table, env)
+    }
+
+    private static func rowByRow(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment) throws -> Truth {
+        var out = Truth(count: table.rowCount)
+        let values = try Evaluating.column(e, over: table, env)
+        for (r, v) in values.enumerated() {
+            switch v {
+            case .bool(true): out.set(r, 1)
+            case .null: out.set(r, 2)
+            default: break
+            }
+        }
+        return out
+    }
+
+    private static func compare(_ column: Column, _ op: BinaryOperator, _ v: Value, _ env: RuntimeEnvironment) throws -> Truth? {
+        if let t = byDistinctValue(column, { Operations.compare(op, $0, v) }) { return t }
+        let n = column.count
+        var out = Truth(count: n)
+        func fill<T>(_ values: [T], _ nulls: NullMask?, _ test: (T) -> Bool) {
+            for r in 0..<n {
+                let p = column.physical(r)
+                if let nulls, nulls.contains(p) { out.set(r, 2) } else if test(values[p]) { out.set(r, 1) }
+            }
+        }
+        switch (column.storage, v) {
+        case (.int64(let values, let nulls), .number(.int(let k))):
+            fill(values, nulls, op.integerTest(k))
+        case (.date(let values, let nulls), .date(let d)):
+            fill(values, nulls, op.int32Test(d.ordinal))
+        default:
+            return nil
+        }
+        return out
+    }
+
+    /// For columns with few distinct values (text, ratings, true/false): the condition is
+    /// computed once per distinct value, then each row looks its answer up.
+    private static func byDistinctValue(_ column: Column, _ test: (Value) -> Value) -> Truth? {
+        let n = column.count
+        var out = Truth(count: n)
+        func encode(_ v: Value) -> UInt8 {
+            switch v {
+            case .bool(true): return 1
+            case .null: return 2
+            default: return 0
+            }
+        }
+        switch column.storage {
+        case .text(let codes, let dictionary):
+            let answers = dictionary.strings.indices.map { code in encode(test(code == 0 ? .null : .text(dictionary.strings[code]))) }
+            if let sel = column.selection {
+                for r in 0..<n { out.set(r, answers[Int(codes[sel.rows[r]])]) }
+            } else {
+                for r in 0..<n { out.set(r, answers[Int(codes[r])]) }
+            }
+        case .rating(let values):
+            let answers = (0...4).map { raw in encode(test(Rating(rawValue: Int8(raw)).map(Value.rating) ?? .null)) }
+            for r in 0..<n { out.set(r, answers[Int(values[column.physical(r)])]) }
+        case .bool(let values):
+            let answers = [encode(test(.null)), encode(test(.bool(false))), encode(test(.bool(true)))]
+            for r in 0..<n { out.set(r, answers[Int(values[column.physical(r)])]) }
+        default:
+            return nil
+        }
+        return out
+    }
+}
+
+extension BinaryOperator {
+    /// The operator with its sides swapped: `5 < x` is `x > 5`.
+    var flipped: BinaryOperator {
+        switch self {
+        case .lt: return .gt
+        case .le: return .ge
+        case .gt: return .lt
+        case .ge: return .le
+        default: return self
+        }
+    }
+
+    func integerTest(_ k: Int64) -> (Int64) -> Bool {
+        switch self {
+        case .eq: return { $0 == k }
+        case .ne: return { $0 != k }
+        case .lt: return { $0 < k }
+        case .le: return { $0 <= k }
+        case .gt: return { $0 > k }
+        default: return { $0 >= k }
+        }
+    }
+
+    func int32Test(_ k: Int32) -> (Int32) -> Bool {
+        switch self {
+        case .eq: return { $0 == k }
+        case .ne: return { $0 != k }
+        case .lt: return { $0 < k }
+        case .le: return { $0 <= k }
+        case .gt: return { $0 > k }
+        default: return { $0 >= k }
+        }
+    }
+}
