@@ -200,7 +200,20 @@ struct Checker {
             operators.append(op)
             schema = next
         }
-        return ok ? PipelinePlan(source: planSource, operators: operators, schema: schema) : nil
+        return ok ? PipelinePlan(source: planSource, operators: Checker.fused(operators), schema: schema) : nil
+    }
+
+    /// `sort … | take N` becomes one top-N operator: the same rows, without sorting them all.
+    static func fused(_ operators: [any TableOperator]) -> [any TableOperator] {
+        var out: [any TableOperator] = []
+        for op in operators {
+            if let take = op as? TakeOperator, let sort = out.last as? SortOperator {
+                out[out.count - 1] = TopKOperator(keys: sort.keys, take: take)
+            } else {
+                out.append(op)
+            }
+        }
+        return out
     }
 }
 

@@ -3,18 +3,83 @@ struct SortOperator: TableOperator {
     var keys: [(expression: CompiledExpression, descending: Bool)]
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
-        let columns = try keys.map { try Evaluating.column($0.expression, over: input, env) }
-        let directions = keys.map(\.descending)
-        let order = (0..<input.rowCount).sorted { a, b in
-            for (k, column) in columns.enumerated() {
-                let x = column[a], y = column[b]
+        let order = try RowOrder(keys, over: input, env)
+        let sorted = (0..<input.rowCount).sorted { a, b in order.before(a, b) ?? (a < b) }
+        return input.gathering(sorted)
+    }
+}
+
+/// `sort KEYS | take N`: the first N rows of the stable sort, found in one pass without
+/// sorting the rest.
+struct TopKOperator: TableOperator {
+    var keys: [(expression: CompiledExpression, descending: Bool)]
+    var take: TakeOperator
+
+    func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
+        let k = try take.limit(env)
+        guard k > 0 else { return input.gathering([]) }
+        let order = try RowOrder(keys, over: input, env)
+        // Kept sorted; among equal keys, earlier rows first (the stable order).
+        var best: [Int] = []
+        best.reserveCapacity(min(k, input.rowCount) + 1)
+        for r in 0..<input.rowCount {
+            if r & 65535 == 0 { try env.checkCancelled() }
+            if best.count == k, let worst = best.last, order.before(r, worst) != true { continue }
+            var lo = 0, hi = best.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                // Upper bound: after every row that is not after r.
+                if order.before(r, best[mid]) == true { hi = mid } else { lo = mid + 1 }
+            }
+            best.insert(r, at: lo)
+            if best.count > k { best.removeLast() }
+        }
+        return input.gathering(best)
+    }
+}
+
+/// The comparison a sort uses: integer ranks for stored columns, values otherwise.
+struct RowOrder {
+    private enum Key {
+        case ranks([Int64], descending: Bool)
+        case values([Value], descending: Bool)
+    }
+
+    private let keys: [Key]
+
+    init(_ keys: [(expression: CompiledExpression, descending: Bool)], over table: Table, _ env: RuntimeEnvironment) throws {
+        self.keys = try keys.map { key in
+            if case .column(let i)? = key.expression.shape, table.columns[i].isOrderedByRank || isText(table.columns[i]),
+               let ranks = SortKeys.ranks(of: table.columns[i]) {
+                return .ranks(ranks, descending: key.descending)
+            }
+            return .values(try Evaluating.column(key.expression, over: table, env), descending: key.descending)
+        }
+    }
+
+    /// True if row a sorts before row b, false if after, nil if the keys are equal.
+    func before(_ a: Int, _ b: Int) -> Bool? {
+        for key in keys {
+            switch key {
+            case .ranks(let r, let desc):
+                let x = r[a], y = r[b]
+                if x == y { continue }
+                if x == .max { return false }
+                if y == .max { return true }
+                return desc ? x > y : x < y
+            case .values(let v, let desc):
+                let x = v[a], y = v[b]
                 if x == y { continue }
                 if x.isNull { return false }
                 if y.isNull { return true }
-                return directions[k] ? Value.orderedBefore(y, x) : Value.orderedBefore(x, y)
+                return desc ? Value.orderedBefore(y, x) : Value.orderedBefore(x, y)
             }
-            return a < b
         }
-        return input.gathering(order)
+        return nil
     }
+}
+
+private func isText(_ c: Column) -> Bool {
+    if case .text = c.storage { return true }
+    return false
 }

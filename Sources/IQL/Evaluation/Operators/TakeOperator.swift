@@ -3,12 +3,18 @@ struct TakeOperator: TableOperator {
     var count: CompiledExpression
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
+        let limit = try self.limit(env)
+        if limit >= input.rowCount { return input }
+        return input.gathering(Array(0..<limit))
+    }
+
+    /// The number of rows to keep.
+    func limit(_ env: RuntimeEnvironment) throws -> Int {
         let v = try count.evaluate(RowContext(table: .singleEmptyRow, environment: env))
         guard case .number(let n) = v, let limit = n.exactInteger, limit >= 0 else {
             throw Diagnostic.error(.runtime, "take needs a whole number of rows, 0 or more; found \(v.literalText)",
                                    at: count.range)
         }
-        if limit >= Int64(input.rowCount) { return input }
-        return input.gathering(Array(0..<Int(limit)))
+        return Int(clamping: limit)
     }
 }
