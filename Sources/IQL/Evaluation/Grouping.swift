@@ -4,15 +4,19 @@
 struct Grouping {
     /// The group of each row, numbered in order of first appearance.
     var groupOf: [Int32]
+    /// True when there are no keys: every row is in group 0 (and `groupOf` is left empty).
+    var whole = false
     /// The first row of each group.
     var firstRow: [Int]
 
     var count: Int { firstRow.count }
+    /// Rows grouped, when `whole` (there is no per-row array to count).
+    var rowCount = 0
 
     static func make(_ keys: [CompiledExpression], over table: Table, _ env: RuntimeEnvironment) throws -> Grouping {
         let n = table.rowCount
         if keys.isEmpty {
-            return Grouping(groupOf: Array(repeating: 0, count: n), firstRow: n > 0 ? [0] : [])
+            return Grouping(groupOf: [], whole: true, firstRow: n > 0 ? [0] : [], rowCount: n)
         }
         if let codes = keys.map({ keyCodes($0, table) }) as [[Int64]?]?, codes.allSatisfy({ $0 != nil }) {
             let columns = codes.compactMap { $0 }
@@ -111,6 +115,7 @@ struct Grouping {
 
     /// The rows of each group, in input order.
     func rowsByGroup() -> [[Int]] {
+        if whole { return [Array(0..<(count == 0 ? 0 : rowCount))] }
         var sizes = [Int](repeating: 0, count: count)
         for g in groupOf { sizes[Int(g)] += 1 }
         var rows = sizes.map { size -> [Int] in

@@ -49,6 +49,10 @@ enum AggregateKernels {
                         _ env: RuntimeEnvironment) throws -> [Value]? {
         let n = table.rowCount
         switch (call.function, call.argument) {
+        case (.count, nil) where grouping.whole:
+            return [.int(Int64(n))]
+        case (.count, let condition?) where grouping.whole:
+            return [.int(Int64(try Truth.of(condition, over: table, env).trueCount))]
         case (.count, nil):
             var counts = [Int64](repeating: 0, count: groups)
             for g in grouping.groupOf { counts[Int(g)] += 1 }
@@ -63,6 +67,7 @@ enum AggregateKernels {
                 return nil
             }
             let column = table.columns[i]
+            if grouping.whole && groups == 0 { return nil }
             var sums = [Int64](repeating: 0, count: groups)
             var counts = [Int64](repeating: 0, count: groups)
             var lows = [Int64](repeating: .max, count: groups)
@@ -70,7 +75,7 @@ enum AggregateKernels {
             for r in 0..<n {
                 let p = column.physical(r)
                 if let nulls, nulls.contains(p) { continue }
-                let g = Int(grouping.groupOf[r]), v = values[p]
+                let g = grouping.whole ? 0 : Int(grouping.groupOf[r]), v = values[p]
                 let (s, o) = sums[g].addingReportingOverflow(v)
                 if o { return nil }
                 sums[g] = s

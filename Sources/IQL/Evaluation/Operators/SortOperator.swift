@@ -18,6 +18,10 @@ struct TopKOperator: TableOperator {
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         let k = try take.limit(env)
         guard k > 0 else { return input.gathering([]) }
+        if keys.count == 1, case .column(let i)? = keys[0].expression.shape,
+           case .int64(let values, let nulls) = input.columns[i].storage {
+            return input.gathering(topIntegers(values, nulls, column: input.columns[i], k: k, descending: keys[0].descending))
+        }
         let order = try RowOrder(keys, over: input, env)
         // Kept sorted; among equal keys, earlier rows first (the stable order).
         var best: [Int] = []
@@ -36,6 +40,32 @@ struct TopKOperator: TableOperator {
         }
         return input.gathering(best)
     }
+}
+
+/// The first k rows by one integer column, nulls last, ties in row order: the same rows as
+/// the general top-N, read straight from the stored integers.
+private func topIntegers(_ values: [Int64], _ nulls: NullMask?, column: Column, k: Int, descending: Bool) -> [Int] {
+    var best: [(value: Int64, row: Int)] = []
+    best.reserveCapacity(k + 1)
+    var nullRows: [Int] = []
+    func better(_ a: Int64, _ b: Int64) -> Bool { descending ? a > b : a < b }
+    for r in 0..<column.count {
+        let p = column.physical(r)
+        if let nulls, nulls.contains(p) {
+            if nullRows.count < k { nullRows.append(r) }
+            continue
+        }
+        let v = values[p]
+        if best.count == k, let worst = best.last, !better(v, worst.value) { continue }
+        var lo = 0, hi = best.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if better(v, best[mid].value) { hi = mid } else { lo = mid + 1 }
+        }
+        best.insert((v, r), at: lo)
+        if best.count > k { best.removeLast() }
+    }
+    return Array((best.map(\.row) + nullRows).prefix(k))
 }
 
 /// The comparison a sort uses: integer ranks for stored columns, values otherwise.
