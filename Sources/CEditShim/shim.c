@@ -1,6 +1,8 @@
 #include "CEditShim.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <wchar.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -31,6 +33,47 @@ void iql_el_bind(EditLine *el, const char *key, const char *name) { el_set(el, E
 void iql_el_disable_tty_signals(EditLine *el) { el_set(el, EL_SETTY, "-d", "-isig", NULL); }
 
 int iql_el_source_user(EditLine *el) { return el_source(el, NULL); }
+
+static volatile sig_atomic_t interrupted = 0;
+
+static int interruptible_getc(EditLine *el, wchar_t *out) {
+    (void)el;
+    mbstate_t state;
+    memset(&state, 0, sizeof state);
+    for (;;) {
+        // Ctrl-C pressed while the terminal was still cooked (between prompts) came as SIGINT.
+        if (interrupted) {
+            interrupted = 0;
+            *out = 3;
+            return 1;
+        }
+        char byte;
+        ssize_t n = read(STDIN_FILENO, &byte, 1);
+        if (n == 1) {
+            wchar_t wc;
+            size_t r = mbrtowc(&wc, &byte, 1, &state);
+            if (r == (size_t)-2) continue;          // more bytes of this character to come
+            if (r == (size_t)-1) {                  // invalid byte: pass it through as itself
+                memset(&state, 0, sizeof state);
+                *out = (unsigned char)byte;
+                return 1;
+            }
+            *out = wc;
+            return 1;
+        }
+        if (n == -1 && errno == EINTR) {
+            if (interrupted) {
+                interrupted = 0;
+                *out = 3;                           // Ctrl-C
+                return 1;
+            }
+            continue;
+        }
+        return (int)n;                              // 0 at end of input, -1 on error
+    }
+}
+
+void iql_el_use_interruptible_reader(EditLine *el) { el_wset(el, EL_GETCFN, interruptible_getc); }
 
 History *iql_history_init(int size) {
     History *h = history_init();
@@ -71,8 +114,6 @@ const char *iql_history_entry(History *h, int index) {
     }
     return ev.str;
 }
-
-static volatile sig_atomic_t interrupted = 0;
 
 static void on_sigint(int signo) {
     (void)signo;

@@ -60,6 +60,7 @@ public final class LineEditor {
         iql_el_bind(el, "^I", "iql-complete")
         iql_el_bind(el, "^C", "iql-interrupt")
         iql_el_disable_tty_signals(el)
+        iql_el_use_interruptible_reader(el)
         // The user's ~/.editrc comes last so it can change any of the above.
         _ = iql_el_source_user(el)
 

@@ -18,6 +18,10 @@ void iql_el_add_function(EditLine *el, const char *name, const char *help, iql_k
 void iql_el_bind(EditLine *el, const char *key, const char *name);
 /// Turns off the tty's signal keys while editing, so Ctrl-C reaches a key binding instead.
 void iql_el_disable_tty_signals(EditLine *el);
+/// Makes libedit read keys through iql's reader: a read interrupted by SIGINT (Ctrl-C pressed
+/// while the terminal was not yet in raw mode) becomes a Ctrl-C keystroke instead of being lost.
+void iql_el_use_interruptible_reader(EditLine *el);
+
 /// Reads the user's ~/.editrc (or $EDITRC); returns 0 on success.
 int iql_el_source_user(EditLine *el);
 

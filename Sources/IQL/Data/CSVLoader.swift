@@ -85,7 +85,7 @@ enum CSVLoader {
             } catch {
                 throw fail("\(file):\(error.line): \(error.message)")
             }
-            columns[c] = try column(fromText: text.values, name: names[c], file: file)
+            columns[c] = try column(fromCodes: text.codes, text.dictionary.build(), name: names[c], file: file)
         }
         for (c, kind) in kinds.enumerated() where kind == .raw {
             columns[c] = try column(fromText: build.builders[c].raw, name: names[c], file: file)
@@ -191,6 +191,21 @@ enum CSVLoader {
         guard values.contains(where: { !$0.trimmingSpaces.isEmpty }) else { return .raw }
         guard let type = try? inferType(values, column: "", file: "") else { return .raw }
         return builderKind(for: type)
+    }
+
+    /// A column read as dictionary codes: the type is inferred from the distinct values (the
+    /// same answer as from every value), each distinct value converted once.
+    private static func column(fromCodes codes: [UInt32], _ dictionary: TextDictionary, name: String,
+                               file: String) throws(IQLError) -> Column {
+        let distinct = Array(dictionary.strings.dropFirst())
+        let type = try inferType(distinct, column: name, file: file)
+        if type == .text {
+            return Column(storage: .text(codes, dictionary), count: codes.count)
+        }
+        let converted = dictionary.strings.enumerated().map { code, text in
+            code == 0 ? Value.null : (convert(text, to: type) ?? .text(text))
+        }
+        return Column(codes.map { converted[Int($0)] })
     }
 
     private static func column(fromText values: [String], name: String, file: String) throws(IQLError) -> Column {
@@ -417,17 +432,19 @@ private struct BuildSink: CSVScanner.Sink {
     }
 }
 
-/// Collects one column's fields as text, for the fallback that infers from all of them.
+/// Collects one column's fields as dictionary codes, for the fallback that infers its type
+/// from all of its values.
 private struct TextSink: CSVScanner.Sink {
     let column: Int
-    var values: [String] = []
+    var codes: [UInt32] = []
+    var dictionary = TextDictionaryBuilder()
     private var headerDone = false
     private var width = 0
 
     init(column: Int) { self.column = column }
 
     mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
-        if headerDone, column == self.column { values.append(String(decoding: field, as: UTF8.self)) }
+        if headerDone, column == self.column { codes.append(field.isEmpty ? 0 : dictionary.code(for: field)) }
     }
 
     mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {
@@ -437,7 +454,7 @@ private struct TextSink: CSVScanner.Sink {
                 width = fields
             }
         } else if blank && width == 1 {
-            values.append("")
+            codes.append(0)
         }
         return true
     }

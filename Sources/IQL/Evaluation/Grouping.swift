@@ -18,6 +18,7 @@ struct Grouping {
         if keys.isEmpty {
             return Grouping(groupOf: [], whole: true, firstRow: n > 0 ? [0] : [], rowCount: n)
         }
+        if keys.count == 1, case .column(let i)? = keys[0].shape, let g = dense(table.columns[i]) { return g }
         if let codes = keys.map({ keyCodes($0, table) }) as [[Int64]?]?, codes.allSatisfy({ $0 != nil }) {
             let columns = codes.compactMap { $0 }
             return columns.count == 1 ? single(columns[0]) : composite(columns)
@@ -39,6 +40,33 @@ struct Grouping {
             }
         }
         return Grouping(groupOf: groupOf, firstRow: first)
+    }
+
+    /// One key stored as small codes (dictionary text, ratings, true/false): each row's code
+    /// indexes the table of groups directly, with no intermediate key array.
+    private static func dense(_ column: Column) -> Grouping? {
+        func group<C: BinaryInteger>(_ codes: [C], _ size: Int) -> Grouping {
+            var slot = [Int32](repeating: -1, count: size)
+            var groupOf = [Int32](repeating: 0, count: column.count)
+            var first: [Int] = []
+            for r in 0..<column.count {
+                let c = Int(codes[column.physical(r)])
+                var g = slot[c]
+                if g < 0 {
+                    g = Int32(first.count)
+                    slot[c] = g
+                    first.append(r)
+                }
+                groupOf[r] = g
+            }
+            return Grouping(groupOf: groupOf, firstRow: first)
+        }
+        switch column.storage {
+        case .text(let codes, let dictionary): return group(codes, dictionary.strings.count)
+        case .rating(let v): return group(v, 5)
+        case .bool(let v): return group(v, 3)
+        default: return nil
+        }
     }
 
     /// A key column's rows as integers that are equal exactly when the values are (nulls too),

@@ -21,6 +21,21 @@ struct JoinOperator: TableOperator {
         leftRows.reserveCapacity(input.rowCount)
         rightRows.reserveCapacity(input.rowCount)
         let leftKeys = input.columns[leftKey]
+        if case .text(let codes, let dictionary) = leftKeys.storage, index.values.allSatisfy({ $0.count == 1 }) {
+            // A lookup table (each right key once) joined on text: one integer per distinct
+            // left value says which right row it matches, and rows are matched by their codes.
+            let matchOfCode = dictionary.strings.enumerated().map { code, s in code == 0 ? -1 : index[.text(s)]?.first ?? -1 }
+            for r in 0..<input.rowCount {
+                if r & 65535 == 0 { try env.checkCancelled() }
+                let m = matchOfCode[Int(codes[leftKeys.physical(r)])]
+                if m >= 0 || isLeft {
+                    leftRows.append(r)
+                    rightRows.append(m)
+                    if m < 0 { misses = true }
+                }
+            }
+            return assemble(input, other, leftRows, rightRows, misses)
+        }
         let noMatch: [Int] = []
         // Text keys: look each distinct left value up once, then match rows by their codes.
         var byCode: [[Int]]?
@@ -51,6 +66,12 @@ struct JoinOperator: TableOperator {
                 rightRows.append(m)
             }
         }
+        return assemble(input, other, leftRows, rightRows, misses)
+    }
+
+    /// The output: the left rows as a selection, the right columns as a selection too unless a
+    /// left join left some rows without a match (those need nulls, so they are built).
+    private func assemble(_ input: Table, _ other: Table, _ leftRows: [Int], _ rightRows: [Int], _ misses: Bool) -> Table {
         var columns = input.gathering(leftRows).columns
         if misses {
             for c in rightColumns {
