@@ -26,8 +26,13 @@ struct Runner {
             return 0
         }
         for (name, path) in arguments.data {
+            let started = ContinuousClock.now
             do {
                 try engine.registerCSV(atPath: path, as: name)
+                if arguments.timer {
+                    let rows = (try? engine.table(named: name).rowCount) ?? 0
+                    Terminal.err("Load \(name): \(rows) rows in \(Session.milliseconds(ContinuousClock.now - started))\n")
+                }
             } catch {
                 report(error)
                 return 1

@@ -108,12 +108,14 @@ final class Session {
         }
     }
 
+    static func milliseconds(_ d: Duration) -> String {
+        let (s, atto) = d.components
+        let value = Double(s) * 1000 + Double(atto) / 1e15
+        return value < 10 ? String(format: "%.2f ms", value) : String(format: "%.1f ms", value)
+    }
+
     static func describe(_ t: ScriptResult.Timings) -> String {
-        func ms(_ d: Duration) -> String {
-            let (s, atto) = d.components
-            let value = Double(s) * 1000 + Double(atto) / 1e15
-            return value < 10 ? String(format: "%.2f ms", value) : String(format: "%.1f ms", value)
-        }
+        let ms = milliseconds
         return "Time: \(ms(t.total)) (parse \(ms(t.parse)), check \(ms(t.check)), run \(ms(t.run)))"
     }
 

@@ -149,6 +149,19 @@ struct CLITests {
         #expect(bad.status == 1)
     }
 
+    @Test func timerReportsLoadAndPhases() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("t.csv")
+        try "a\n1\n2\n".write(to: csv, atomically: true, encoding: .utf8)
+        let r = try Self.iql(["--timer", "--data", "t=\(csv.path)", "-c", "from t | count", "--format", "csv"])
+        #expect(r.stdout == "n\n2\n")
+        #expect(r.stderr.contains("Load t: 2 rows in "))
+        #expect(r.stderr.contains("(parse "))
+        #expect(r.stderr.contains(", check "))
+        #expect(r.stderr.contains(", run "))
+    }
+
     @Test func jsonOutputIsValidJSON() throws {
         let r = try Self.iql(["--format", "json", "-c", "from children_in_care | where authority == \"Oxfordshire\" | take 2"])
         let parsed = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]

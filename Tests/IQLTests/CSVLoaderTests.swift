@@ -67,3 +67,32 @@ struct CSVLoaderTests {
         #expect(again.rows == original.rows)
     }
 }
+
+/// The two-thread loader splits a large file at a record boundary found by counting quotes;
+/// whatever the file holds around the split, the table must equal the one-thread result.
+struct ParallelCSVTests {
+    @Test(arguments: [0, 1, 2])
+    func twoThreadsGiveTheSameTableAsOne(variant: Int) throws {
+        var text = "id,name,score,when,rating,code\n"
+        var i = 0
+        while text.utf8.count < CSVLoader.parallelThreshold + 200_000 {
+            // Quoted commas, doubled quotes and line breaks inside fields, everywhere in the file.
+            let name = i % 7 == variant ? "\"line\nbreak, \"\"quoted\"\" \(i)\"" : "name \(i % 1000)"
+            let score = i % 11 == 0 ? "" : (i % 13 == variant ? "c" : "\(i % 97).\(i % 10)")
+            let code = i % 5000 == 4999 ? "0\(i)" : "\(i)"   // a leading zero late on: the column is text
+            text += "\(i),\(name),\(score),2020-01-\(String(format: "%02d", i % 28 + 1)),\(["Good", "Inadequate", ""][i % 3]),\(code)\n"
+            i += 1
+        }
+        let bytes = Array(text.utf8)
+        let (one, two) = try bytes.withUnsafeBytes { b in
+            (try CSVLoader.load(buffer: b, file: "t.csv", parallel: false), try CSVLoader.load(buffer: b, file: "t.csv"))
+        }
+        #expect(one.rowCount == i)
+        #expect(two.rowCount == i)
+        #expect(one.schema == two.schema)
+        #expect(one.schema.columns.map(\.type) == [.number, .text, .number, .date, .rating, .text])
+        for c in 0..<one.columns.count {
+            #expect(one.columns[c].values == two.columns[c].values, "column \(one.schema.columns[c].name)")
+        }
+    }
+}

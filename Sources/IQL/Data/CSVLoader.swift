@@ -29,7 +29,7 @@ enum CSVLoader {
     static let sampleRows = 20_000
 
     static func load(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
-                     timeColumn: String? = nil) throws(IQLError) -> Table {
+                     timeColumn: String? = nil, parallel: Bool = true) throws(IQLError) -> Table {
         // 1. The header and a sample of rows, as text.
         var sample = SampleSink(limit: declared == nil ? sampleRows : 0)
         do {
@@ -59,9 +59,9 @@ enum CSVLoader {
         }
         let estimate = max(16, buffer.count / max(1, sample.bytesPerRow))
         var build: BuildSink
-        if let parallel = buildInParallel(buffer, kinds: kinds, width: names.count, strict: declared != nil,
-                                          rowEstimate: estimate) {
-            build = parallel
+        if parallel, let halves = buildInParallel(buffer, kinds: kinds, width: names.count, strict: declared != nil,
+                                                  rowEstimate: estimate) {
+            build = halves
         } else {
             // One pass over the whole file; also the way to exact line numbers when a part failed.
             build = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: estimate) }, width: names.count,
