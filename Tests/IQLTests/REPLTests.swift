@@ -217,10 +217,10 @@ struct REPLTests {
             #expect(first.waitFor("iql> "))
             first.send("from visits | count\r")
             #expect(first.waitFor("120"))
-            // Keys typed before the next prompt reach a cooked terminal, where Ctrl-D is no key.
             #expect(first.waitFor("iql> ", after: first.screen.range(of: "120")?.upperBound))
-            first.send("\u{04}")
-            #expect(first.exitStatus() == 0)
+            // Ctrl-D has its own test; here the session ends the plainest way.
+            first.send(".quit\r")
+            #expect(first.exitStatus(timeout: 20) == 0)
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
         }
