@@ -226,7 +226,11 @@ struct REPLTests {
         }
         let second = try Terminal(historyPath: path)
         #expect(second.waitFor("iql> "))
-        let m = second.mark
+        // The newest entry is the .quit that ended the first session; the query is before it.
+        var m = second.mark
+        second.send("\u{1B}[A")
+        #expect(second.waitFor(".quit", after: m))
+        m = second.mark
         second.send("\u{1B}[A")
         #expect(second.waitFor("from visits | count", after: m))
     }
