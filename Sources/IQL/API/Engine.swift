@@ -67,7 +67,7 @@ public struct Engine: Sendable {
         }
         // A regular file is mapped rather than copied; a pipe (`--data x=<(…)`) is read.
         if let mapped = MappedFile(path: path) {
-            let table = try CSVLoader.load(buffer: mapped.bytes, file: path, timeColumn: timeColumn)
+            let table = try CSVLoader.load(buffer: mapped.bytes, file: path, timeColumn: timeColumn, releasePages: true)
             try register(table, file: path, as: name, timeColumn: timeColumn)
             return
         }

@@ -29,7 +29,9 @@ enum CSVLoader {
     static let sampleRows = 20_000
 
     static func load(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
-                     timeColumn: String? = nil, parallel: Bool = true) throws(IQLError) -> Table {
+                     timeColumn: String? = nil, parallel: Bool = true, releasePages: Bool = false) throws(IQLError) -> Table {
+        // A mapped file's pages are handed back behind the scan, so they never all count at once.
+        let release: ((Range<Int>) -> Void)? = releasePages ? { MappedFile.release($0, of: buffer) } : nil
         // 1. The header and a sample of rows, as text.
         var sample = SampleSink(limit: declared == nil ? sampleRows : 0)
         do {
@@ -60,14 +62,14 @@ enum CSVLoader {
         let estimate = max(16, buffer.count / max(1, sample.bytesPerRow))
         var build: BuildSink
         if parallel, let halves = buildInParallel(buffer, kinds: kinds, width: names.count, strict: declared != nil,
-                                                  rowEstimate: estimate) {
+                                                  rowEstimate: estimate, releasePages: releasePages) {
             build = halves
         } else {
             // One pass over the whole file; also the way to exact line numbers when a part failed.
             build = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: estimate) }, width: names.count,
                               strict: declared != nil)
             do {
-                try CSVScanner.scan(buffer, into: &build)
+                try CSVScanner.scan(buffer, into: &build, release: release)
             } catch {
                 if let c = build.failure {
                     throw fail("\(file):\(error.line): column '\(names[c.column])': \"\(c.text)\" is not a \(declared?.columns[c.column].type.description ?? "value")")
@@ -81,7 +83,7 @@ enum CSVLoader {
         for c in build.failed.sorted() {
             var text = TextSink(column: c)
             do {
-                try CSVScanner.scan(buffer, into: &text)
+                try CSVScanner.scan(buffer, into: &text, release: release)
             } catch {
                 throw fail("\(file):\(error.line): \(error.message)")
             }
@@ -107,7 +109,7 @@ enum CSVLoader {
     /// caller reads it in one pass) for a small file, a single core, or any error, which the
     /// single pass then reports with its exact line.
     private static func buildInParallel(_ buffer: UnsafeRawBufferPointer, kinds: [ColumnBuilder.Kind], width: Int,
-                                        strict: Bool, rowEstimate: Int) -> BuildSink? {
+                                        strict: Bool, rowEstimate: Int, releasePages: Bool) -> BuildSink? {
         guard buffer.count >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1,
               let bodyStart = endOfFirstRecord(buffer), let split = recordBoundary(buffer, from: bodyStart) else { return nil }
         let parts = [bodyStart..<split, split..<buffer.count]
@@ -119,7 +121,10 @@ enum CSVLoader {
                                  width: width, strict: strict, headerDone: true)
             let ok: Bool
             do throws(CSVScanner.Problem) {
-                try CSVScanner.scan(part, into: &sink)
+                let offset = parts[i].lowerBound
+                try CSVScanner.scan(part, into: &sink, release: releasePages ? { range in
+                    MappedFile.release((range.lowerBound + offset)..<(range.upperBound + offset), of: base.value)
+                } : nil)
                 ok = true
             } catch {
                 ok = false

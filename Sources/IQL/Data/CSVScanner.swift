@@ -16,13 +16,24 @@ struct CSVScanner {
         mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(Problem) -> Bool
     }
 
-    static func scan<S: Sink>(_ buffer: UnsafeRawBufferPointer, into sink: inout S) throws(Problem) {
+    /// How often the scanner reports the bytes it has finished with.
+    static let releaseStep = 8 << 20
+
+    /// Scans the buffer. `release`, if given, is told every few megabytes which bytes lie wholly
+    /// behind the scan (offsets into `buffer`), so a mapped file's pages can be given back.
+    static func scan<S: Sink>(_ buffer: UnsafeRawBufferPointer, into sink: inout S,
+                              release: ((Range<Int>) -> Void)? = nil) throws(Problem) {
         var i = 0
         let n = buffer.count
+        var released = 0
         if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { i = 3 }
         var line = 1
         var scratch: [UInt8] = []
         while i < n {
+            if let release, i - released >= releaseStep {
+                release(released..<i)
+                released = i
+            }
             let recordLine = line
             var column = 0
             // An empty line: a null in a one-column file, nothing in a wider one.
