@@ -105,35 +105,27 @@ struct Grouping {
                 groupOf[r] = g
             }
         } else {
-            var index: [Int64: Int32] = [:]
-            index.reserveCapacity(1024)
-            for (r, c) in codes.enumerated() {
-                if let g = index[c] {
-                    groupOf[r] = g
-                } else {
-                    let g = Int32(first.count)
-                    index[c] = g
-                    first.append(r)
-                    groupOf[r] = g
-                }
-            }
+            return hashed(codes.count) { codes[$0] }
         }
         return Grouping(groupOf: groupOf, firstRow: first)
     }
 
     private static func composite(_ columns: [[Int64]]) -> Grouping {
-        let n = columns[0].count
-        var index: [[Int64]: Int32] = [:]
+        hashed(columns[0].count) { r in columns.map { $0[r] } }
+    }
+
+    /// Groups rows by a hashable key, numbering groups in order of first appearance.
+    private static func hashed<K: Hashable>(_ n: Int, key: (Int) -> K) -> Grouping {
+        var index: [K: Int32] = [:]
         var groupOf = [Int32](repeating: 0, count: n)
         var first: [Int] = []
-        var key = [Int64](repeating: 0, count: columns.count)
         for r in 0..<n {
-            for k in columns.indices { key[k] = columns[k][r] }
-            if let g = index[key] {
+            let k = key(r)
+            if let g = index[k] {
                 groupOf[r] = g
             } else {
                 let g = Int32(first.count)
-                index[key] = g
+                index[k] = g
                 first.append(r)
                 groupOf[r] = g
             }

@@ -169,9 +169,9 @@ extension Truth {
         }
         switch (column.storage, v) {
         case (.int64(let values, let nulls), .number(.int(let k))):
-            fill(values, nulls, op.integerTest(k))
+            fill(values, nulls, op.test(against: k))
         case (.date(let values, let nulls), .date(let d)):
-            fill(values, nulls, op.int32Test(d.ordinal))
+            fill(values, nulls, op.test(against: d.ordinal))
         default:
             return nil
         }
@@ -227,18 +227,8 @@ extension BinaryOperator {
         }
     }
 
-    func integerTest(_ k: Int64) -> (Int64) -> Bool {
-        switch self {
-        case .eq: return { $0 == k }
-        case .ne: return { $0 != k }
-        case .lt: return { $0 < k }
-        case .le: return { $0 <= k }
-        case .gt: return { $0 > k }
-        default: return { $0 >= k }
-        }
-    }
-
-    func int32Test(_ k: Int32) -> (Int32) -> Bool {
+    /// The comparison `value OP k` as a test on stored values of one type.
+    func test<T: Comparable>(against k: T) -> (T) -> Bool {
         switch self {
         case .eq: return { $0 == k }
         case .ne: return { $0 != k }
