@@ -96,3 +96,27 @@ struct ParallelCSVTests {
         }
     }
 }
+
+/// Types are guessed from the first rows, then checked against every value; the result must
+/// be what inferring from all of the values gives.
+struct SampledTypeTests {
+    @Test func markersFirstThenNumbersIsANumberColumn() throws {
+        var text = "n,label\n"
+        for i in 0..<(CSVLoader.sampleRows + 500) { text += "c,row \(i)\n" }
+        text += "42,last\n"
+        let t = try CSVLoader.load(Array(text.utf8), file: "t.csv")
+        #expect(t.schema.columns.map(\.type) == [.number, .text])
+        #expect(t.columns[0][t.rowCount - 1] == .int(42))
+        #expect(t.columns[0][0] == .null)
+    }
+
+    @Test func numbersFirstThenTextIsATextColumn() throws {
+        var text = "period\n"
+        for i in 0..<(CSVLoader.sampleRows + 10) { text += "\(2000 + i % 20)\n" }
+        text += "2021-22\n"
+        let t = try CSVLoader.load(Array(text.utf8), file: "t.csv")
+        #expect(t.schema.columns.map(\.type) == [.text])
+        #expect(t.columns[0][0] == .text("2000"))
+        #expect(t.columns[0][t.rowCount - 1] == .text("2021-22"))
+    }
+}

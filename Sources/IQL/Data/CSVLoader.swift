@@ -89,8 +89,10 @@ enum CSVLoader {
             }
             columns[c] = try column(fromCodes: text.codes, text.dictionary.build(), name: names[c], file: file)
         }
-        for (c, kind) in kinds.enumerated() where kind == .raw {
-            columns[c] = try column(fromText: build.builders[c].raw, name: names[c], file: file)
+        for (c, kind) in kinds.enumerated() where kind == .raw && !build.failed.contains(c) {
+            // Undecided by the sample: type it from its distinct values.
+            guard case .text(let codes, let dictionary) = columns[c].storage else { continue }
+            columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file)
         }
 
         var schemaColumns: [Schema.Column] = []
@@ -190,10 +192,13 @@ enum CSVLoader {
         }
     }
 
-    /// The builder the sample suggests. A sample with no values, or one that only looks like
-    /// d/m/y dates, decides nothing: the column's whole text decides at the end.
+    /// The builder the sample suggests. A sample with no values, only suppression markers, or
+    /// only what looks like d/m/y dates decides nothing: the column's whole text decides at the
+    /// end. (Every other guess is safe: a text guess means the sample already holds a value no
+    /// other type accepts, and any other builder refuses a value that does not fit.)
     private static func sampleKind(_ values: [String]) -> ColumnBuilder.Kind {
-        guard values.contains(where: { !$0.trimmingSpaces.isEmpty }) else { return .raw }
+        let present = values.lazy.map(\.trimmingSpaces).filter { !$0.isEmpty }
+        guard present.contains(where: { !suppressionMarkers.contains($0.lowercased()) }) else { return .raw }
         guard let type = try? inferType(values, column: "", file: "") else { return .raw }
         return builderKind(for: type)
     }
@@ -211,16 +216,6 @@ enum CSVLoader {
             code == 0 ? Value.null : (convert(text, to: type) ?? .text(text))
         }
         return Column(codes.map { converted[Int($0)] })
-    }
-
-    private static func column(fromText values: [String], name: String, file: String) throws(IQLError) -> Column {
-        let type = try inferType(values, column: name, file: file)
-        var out: [Value] = []
-        out.reserveCapacity(values.count)
-        for text in values {
-            out.append(convert(text, to: type) ?? .text(text))
-        }
-        return Column(out)
     }
 
     private static func columnType(_ c: Column) -> ValueType {

@@ -4,7 +4,7 @@
 struct ColumnBuilder {
     enum Kind {
         case number, date, rating, bool, text
-        /// Keeps the text of every field, to decide the type at the end.
+        /// Keeps every field as text (dictionary codes), to decide the type at the end.
         case raw
     }
 
@@ -22,8 +22,6 @@ struct ColumnBuilder {
     // text
     private var codes: [UInt32] = []
     private var dictionary = TextDictionaryBuilder()
-    // raw
-    private(set) var raw: [String] = []
 
     init(kind: Kind, capacity: Int) {
         self.kind = kind
@@ -32,8 +30,7 @@ struct ColumnBuilder {
         case .date: days.reserveCapacity(capacity)
         case .rating: small.reserveCapacity(capacity)
         case .bool: flags.reserveCapacity(capacity)
-        case .text: codes.reserveCapacity(capacity)
-        case .raw: raw.reserveCapacity(capacity)
+        case .text, .raw: codes.reserveCapacity(capacity)
         }
     }
 
@@ -45,10 +42,8 @@ struct ColumnBuilder {
     /// Adds a field; false if it does not fit the type.
     mutating func append(_ field: UnsafeRawBufferPointer) -> Bool {
         switch kind {
-        case .text:
+        case .text, .raw:
             codes.append(field.isEmpty ? 0 : dictionary.code(for: field))
-        case .raw:
-            raw.append(String(decoding: field, as: UTF8.self))
         case .number:
             let f = ColumnBuilder.trimmed(field)
             if f.isEmpty {
@@ -144,8 +139,7 @@ struct ColumnBuilder {
         case .date: days.append(contentsOf: other.days)
         case .rating: small.append(contentsOf: other.small)
         case .bool: flags.append(contentsOf: other.flags)
-        case .raw: raw.append(contentsOf: other.raw)
-        case .text:
+        case .text, .raw:
             let remap = dictionary.merge(other.dictionary)
             codes.reserveCapacity(codes.count + other.codes.count)
             for c in other.codes { codes.append(c == 0 ? 0 : remap[Int(c)]) }
@@ -163,8 +157,7 @@ struct ColumnBuilder {
         case .date: return Column(storage: .date(days, nulls: activeNulls), count: rows)
         case .rating: return Column(storage: .rating(small), count: rows)
         case .bool: return Column(storage: .bool(flags), count: rows)
-        case .text: return Column(storage: .text(codes, dictionary.build()), count: rows)
-        case .raw: return Column(raw.map { $0.isEmpty ? Value.null : .text($0) })
+        case .text, .raw: return Column(storage: .text(codes, dictionary.build()), count: rows)
         }
     }
 
