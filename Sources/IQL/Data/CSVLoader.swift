@@ -119,7 +119,10 @@ enum CSVLoader {
         let results = Mutex<[BuildSink?]>([nil, nil])
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             let part = UnsafeRawBufferPointer(rebasing: base.value[parts[i]])
-            var sink = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: rowEstimate / 2 + 16) },
+            // The first half's arrays get room for the whole file, so the second half is appended
+            // in place when the two are joined (reserved pages cost nothing until written).
+            let capacity = i == 0 ? rowEstimate + rowEstimate / 16 + 16 : rowEstimate / 2 + 16
+            var sink = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: capacity) },
                                  width: width, strict: strict, headerDone: true)
             let ok: Bool
             do throws(CSVScanner.Problem) {
