@@ -120,3 +120,16 @@ struct SampledTypeTests {
         #expect(t.columns[0][t.rowCount - 1] == .text("2021-22"))
     }
 }
+
+struct QuoteCountTests {
+    @Test(arguments: ["", "\"", "abc", "a\"b\"c\"\"\"\"", String(repeating: "x\"y", count: 100), "\u{A2}\u{22A2}\"\u{80}"])
+    func countsEveryQuote(text: String) {
+        let bytes = Array(text.utf8)
+        let expected = bytes.filter { $0 == 0x22 }.count
+        for start in 0..<min(3, bytes.count + 1) {
+            let got = bytes.withUnsafeBytes { CSVLoader.quoteCount($0, start..<bytes.count) }
+            #expect(got == bytes[start...].filter { $0 == 0x22 }.count)
+        }
+        #expect(bytes.withUnsafeBytes { CSVLoader.quoteCount($0, 0..<bytes.count) } == expected)
+    }
+}

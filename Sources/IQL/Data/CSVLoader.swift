@@ -173,9 +173,7 @@ enum CSVLoader {
     /// that is outside quotes, judged by the parity of the quotes before it.
     private static func recordBoundary(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
         let middle = start + (b.count - start) / 2
-        var quotes = 0
-        for i in start..<middle where b[i] == 0x22 { quotes += 1 }
-        var quoted = quotes % 2 == 1
+        var quoted = quoteCount(b, start..<middle) % 2 == 1
         var i = middle
         while i < b.count {
             let c = b[i]
@@ -183,6 +181,26 @@ enum CSVLoader {
             i += 1
         }
         return nil
+    }
+
+    /// How many `"` bytes a range holds, eight bytes at a time: this runs on one thread before
+    /// the two halves can start, over half the file.
+    static func quoteCount(_ b: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int {
+        var count = 0
+        var i = range.lowerBound
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= range.upperBound {
+            // Bytes equal to '"' become zero; the classic test marks each zero byte's high bit.
+            let x = b.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ (ones &* 0x22)
+            let zeros = ~(((x & ~highs) &+ ~highs) | x) & highs
+            count += zeros.nonzeroBitCount
+            i += 8
+        }
+        while i < range.upperBound {
+            if b[i] == 0x22 { count += 1 }
+            i += 1
+        }
+        return count
     }
 
     private static func builderKind(for type: ValueType) -> ColumnBuilder.Kind {
