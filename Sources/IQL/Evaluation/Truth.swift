@@ -15,17 +15,23 @@ struct Truth {
     /// The rows where the condition is true, in order.
     var trueRows: [Int] {
         var rows: [Int] = []
-        for (w, word) in isTrue.enumerated() where word != 0 {
-            var bits = word
-            while bits != 0 {
-                rows.append(w << 6 + bits.trailingZeroBitCount)
-                bits &= bits - 1
-            }
-        }
+        rows.reserveCapacity(trueCount)
+        forEachTrueRow { rows.append($0) }
         return rows
     }
 
     var trueCount: Int { isTrue.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// Calls `body` with each row where the condition is true, in order, without collecting them.
+    func forEachTrueRow(_ body: (Int) -> Void) {
+        for (w, word) in isTrue.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                body(w << 6 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+    }
 
     @inline(__always)
     mutating func set(_ row: Int, _ v: UInt8) {

@@ -60,7 +60,7 @@ enum AggregateKernels {
         case (.count, let condition?):
             let truth = try Truth.of(condition, over: table, env)
             var counts = [Int64](repeating: 0, count: groups)
-            for r in truth.trueRows { counts[Int(grouping.groupOf[r])] += 1 }
+            truth.forEachTrueRow { counts[Int(grouping.groupOf[$0])] += 1 }
             return counts.map(Value.int)
         case (.sum, let argument?), (.avg, let argument?), (.min, let argument?), (.max, let argument?):
             guard case .column(let i)? = argument.shape, case .int64(let values, let nulls) = table.columns[i].storage else {
