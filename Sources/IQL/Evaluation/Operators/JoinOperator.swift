@@ -79,7 +79,8 @@ struct JoinOperator: TableOperator {
                 columns.append(Column(rightRows.map { $0 < 0 ? .null : source[$0] }))
             }
         } else {
-            let gathered = Table(schema: other.schema, columns: rightColumns.map { other.columns[$0] },
+            let gathered = Table(schema: Schema(columns: rightColumns.map { other.schema.columns[$0] }),
+                                 columns: rightColumns.map { other.columns[$0] },
                                  rowCount: other.rowCount).gathering(rightRows)
             columns.append(contentsOf: gathered.columns)
         }
