@@ -32,18 +32,7 @@ func seconds(_ d: Duration) -> Double {
     return Double(s) + Double(atto) / 1e18
 }
 
-func json(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default: out.unicodeScalars.append(u)
-        }
-    }
-    return out + "\""
-}
+func json(_ s: String) -> String { JSONWriter.string(s) }
 
 func peakRSSKilobytes() -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }

@@ -19,27 +19,13 @@ struct Grouping {
             return Grouping(groupOf: [], whole: true, firstRow: n > 0 ? [0] : [], rowCount: n)
         }
         if keys.count == 1, case .column(let i)? = keys[0].shape, let g = dense(table.columns[i]) { return g }
-        if let codes = keys.map({ keyCodes($0, table) }) as [[Int64]?]?, codes.allSatisfy({ $0 != nil }) {
+        let codes = keys.map { keyCodes($0, table) }
+        if codes.allSatisfy({ $0 != nil }) {
             let columns = codes.compactMap { $0 }
             return columns.count == 1 ? single(columns[0]) : composite(columns)
         }
         let values = try keys.map { try Evaluating.column($0, over: table, env) }
-        var index: [[Value]: Int32] = [:]
-        var groupOf = [Int32](repeating: 0, count: n)
-        var first: [Int] = []
-        for r in 0..<n {
-            if r & 4095 == 0 { try env.checkCancelled() }
-            let key = values.map { $0[r] }
-            if let g = index[key] {
-                groupOf[r] = g
-            } else {
-                let g = Int32(first.count)
-                index[key] = g
-                first.append(r)
-                groupOf[r] = g
-            }
-        }
-        return Grouping(groupOf: groupOf, firstRow: first)
+        return try hashed(n, env) { r in values.map { $0[r] } }
     }
 
     /// One key stored as small codes (dictionary text, ratings, true/false): each row's code
@@ -116,10 +102,17 @@ struct Grouping {
 
     /// Groups rows by a hashable key, numbering groups in order of first appearance.
     private static func hashed<K: Hashable>(_ n: Int, key: (Int) -> K) -> Grouping {
+        // Without an environment there is nothing to cancel, so nothing is thrown.
+        (try? hashed(n, nil, key: key)) ?? Grouping(groupOf: [], firstRow: [])
+    }
+
+    /// The same, checking for cancellation every few thousand rows when given an environment.
+    private static func hashed<K: Hashable>(_ n: Int, _ env: RuntimeEnvironment?, key: (Int) -> K) throws -> Grouping {
         var index: [K: Int32] = [:]
         var groupOf = [Int32](repeating: 0, count: n)
         var first: [Int] = []
         for r in 0..<n {
+            if r & 4095 == 0 { try env?.checkCancelled() }
             let k = key(r)
             if let g = index[k] {
                 groupOf[r] = g

@@ -31,7 +31,8 @@ public enum JSONWriter {
         }
     }
 
-    static func string(_ s: String) -> String {
+    /// A JSON string literal for the text, escaped as RFC 8259 requires.
+    public static func string(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
