@@ -90,23 +90,7 @@ extension Session {
     }
 
     private func closest(_ word: String, _ candidates: [String]) -> String? {
-        // The library's suggestion ranking, reached through a query check on a fake name.
-        candidates.min { distance(word, $0) < distance(word, $1) }.flatMap { distance(word, $0) <= max(2, word.count / 3) ? $0 : nil }
-    }
-
-    private func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.lowercased()), y = Array(b.lowercased())
-        var row = Array(0...y.count)
-        for i in 1...max(1, x.count) where !x.isEmpty {
-            var prev = row[0]
-            row[0] = i
-            for j in 1...max(1, y.count) where !y.isEmpty {
-                let old = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (x[i - 1] == y[j - 1] ? 0 : 1))
-                prev = old
-            }
-        }
-        return x.isEmpty ? y.count : row[y.count]
+        Engine.closest(to: word, among: candidates)
     }
 
     private func setOutput(_ path: String) {

@@ -48,7 +48,13 @@ public struct Engine: Sendable {
 
     /// The dataset name closest to a misspelt one, for "did you mean".
     public func closestDatasetName(to name: String) -> String? {
-        Suggest.closest(to: name, among: datasetNames)
+        Engine.closest(to: name, among: datasetNames)
+    }
+
+    /// The candidate closest to a misspelt word, if one is a plausible typo: the ranking IQL's
+    /// own diagnostics use, for tools that name things of their own (a shell's commands).
+    public static func closest(to word: String, among candidates: [String]) -> String? {
+        Suggest.closest(to: word, among: candidates)
     }
 
     /// Registers a table under a name, replacing any dataset of that name.
