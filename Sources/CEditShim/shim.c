@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 EditLine *iql_el_init(const char *program) { return el_init(program, stdin, stdout, stderr); }
@@ -30,7 +31,10 @@ void iql_el_add_function(EditLine *el, const char *name, const char *help, iql_k
 
 void iql_el_bind(EditLine *el, const char *key, const char *name) { el_set(el, EL_BIND, key, name, NULL); }
 
-void iql_el_disable_tty_signals(EditLine *el) { el_set(el, EL_SETTY, "-d", "-isig", NULL); }
+void iql_el_disable_tty_signals(EditLine *el) {
+    el_set(el, EL_SETTY, "-d", "-isig", NULL);
+    el_set(el, EL_SETTY, "-x", "-icanon", NULL);
+}
 
 int iql_el_source_user(EditLine *el) { return el_source(el, NULL); }
 
@@ -113,6 +117,15 @@ const char *iql_history_entry(History *h, int index) {
         if (history(h, &ev, H_PREV) < 0) return NULL;
     }
     return ev.str;
+}
+
+static struct termios saved_tty;
+static int have_saved_tty = 0;
+
+void iql_tty_save(void) { have_saved_tty = tcgetattr(STDIN_FILENO, &saved_tty) == 0; }
+
+void iql_tty_restore(void) {
+    if (have_saved_tty) tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tty);
 }
 
 static void on_sigint(int signo) {

@@ -30,11 +30,15 @@ public final class LineEditor {
     private let historyPath: String?
     private var promptBuffer: UnsafeMutablePointer<CChar>
     private var interrupted = false
+    private var closed = false
 
     /// Opens the editor on the terminal. Returns nil if libedit cannot start (no terminal).
     /// The history file, if given, is loaded now and written after every `addHistory`.
     public init?(program: String, historyPath: String?, historySize: Int = 1000) {
         setlocale(LC_CTYPE, "")
+        // libedit gives back its own idea of cooked mode, which this editor changes; the
+        // terminal is handed back exactly as it was found.
+        iql_tty_save()
         guard let el = iql_el_init(program) else { return nil }
         editLine = el
         history = iql_history_init(Int32(historySize))
@@ -70,13 +74,22 @@ public final class LineEditor {
     }
 
     deinit {
-        el_end(editLine)
+        close()
         if let history { history_end(history) }
         free(promptBuffer)
     }
 
+    /// Ends editing and restores the terminal's settings; the editor reads no more lines after.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        el_end(editLine)
+        iql_tty_restore()
+    }
+
     /// Shows the prompt and reads one line.
     public func readLine(prompt: String) -> Input {
+        if closed { return .endOfFile }
         free(promptBuffer)
         promptBuffer = strdup(prompt) ?? UnsafeMutablePointer<CChar>.allocate(capacity: 1)
         interrupted = false
@@ -104,7 +117,7 @@ public final class LineEditor {
         guard let historyPath else { return }
         // Create it private before libedit writes it, so it is never readable by others.
         let fd = open(historyPath, O_WRONLY | O_CREAT, 0o600)
-        if fd >= 0 { close(fd) }
+        if fd >= 0 { Glibc.close(fd) }
         _ = iql_history_save(history, historyPath)
         chmod(historyPath, 0o600)
     }

@@ -16,6 +16,8 @@ struct REPL {
     }
 
     func loop() -> Int32 {
+        // Every way out of the loop gives the terminal back as it was.
+        defer { editor.close() }
         InterruptMonitor.install()
         let session = self.session
         session.history = { [editor] in editor.historyEntries }

@@ -235,11 +235,23 @@ struct REPLTests {
         #expect(second.waitFor("from visits | count", after: m))
     }
 
-    @Test func ctrlDExitsZero() throws {
+    @Test func ctrlDExitsZeroAndGivesTheTerminalBack() throws {
         let t = try Terminal()
         #expect(t.waitFor("iql> "))
+        var m = t.mark
+        t.send("let s = from providers | select sector\r")
+        #expect(t.waitFor("iql> ", after: m))
+        m = t.mark
+        t.send("from s | join s on sector | count\r")
+        // Typed while the query runs (the terminal is not in editing mode), it must still count.
+        Thread.sleep(forTimeInterval: 0.2)
         t.send("\u{04}")
-        #expect(t.exitStatus() == 0)
+        #expect(t.waitFor("1 row", after: m, timeout: 30))
+        #expect(t.exitStatus(timeout: 20) == 0)
+        var settings = termios()
+        #expect(tcgetattr(t.master, &settings) == 0)
+        let cooked = tcflag_t(ICANON | ISIG | ECHO)
+        #expect(settings.c_lflag & cooked == cooked)
     }
 
     @Test func dotCommands() throws {

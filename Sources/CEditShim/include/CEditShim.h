@@ -16,7 +16,10 @@ void iql_el_set_clientdata(EditLine *el, void *data);
 void *iql_el_get_clientdata(EditLine *el);
 void iql_el_add_function(EditLine *el, const char *name, const char *help, iql_key_fn fn);
 void iql_el_bind(EditLine *el, const char *key, const char *name);
-/// Turns off the tty's signal keys while editing, so Ctrl-C reaches a key binding instead.
+/// Turns off the tty's signal keys while editing, so Ctrl-C reaches a key binding instead, and
+/// keeps the terminal non-canonical between lines too: a Ctrl-D typed while iql prints results
+/// is then a key libedit reads, not an end-of-file marker the line discipline drops on the way
+/// back to raw mode. Signals stay on between lines, so Ctrl-C still stops a running query.
 void iql_el_disable_tty_signals(EditLine *el);
 /// Makes libedit read keys through iql's reader: a read interrupted by SIGINT (Ctrl-C pressed
 /// while the terminal was not yet in raw mode) becomes a Ctrl-C keystroke instead of being lost.
@@ -32,6 +35,11 @@ int iql_history_enter(History *h, const char *line);
 int iql_history_count(History *h);
 /// Entry i, oldest first; NULL past the end. Walks from the oldest each time (history is small).
 const char *iql_history_entry(History *h, int index);
+
+/// Saves the terminal's settings (standard input) as they were before editing began.
+void iql_tty_save(void);
+/// Puts back the settings `iql_tty_save` saved, if it saved any.
+void iql_tty_restore(void);
 
 /// Installs a SIGINT handler that only records the signal; the REPL polls it to cancel a query.
 void iql_sigint_install(void);
