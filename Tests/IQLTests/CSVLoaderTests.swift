@@ -121,6 +121,40 @@ struct SampledTypeTests {
     }
 }
 
+/// A column whose first rows all hold one value and whose last row holds another: the type
+/// must be the one inference from the two values gives, whichever way the sample guessed.
+struct LateValueTypeTests {
+    static let cases: [(early: String, late: String, type: ValueType)] = [
+        ("12", "05.5", .text),           // a leading zero makes a code
+        ("12", "+05", .text),
+        ("12", "0,123", .text),
+        ("12", "0.5", .number),
+        ("12", "-0", .number),
+        ("12", "1.5e3", .number),
+        ("12", "1.2345678901234567890123", .number),
+        ("12", "low", .number),          // suppression marker
+        ("true", "True", .bool),
+        ("true", "maybe", .text),
+        ("2020-01-31", "c", .text),
+        ("2020-01-31", "2020-02-30", .text),
+        ("Good", "GOOD", .rating),
+        ("Good", "Requires improvement", .rating),
+        ("abc", "1", .text),
+        ("x", "1", .number),             // x is a suppression marker
+    ]
+
+    @Test(arguments: cases)
+    func typeIsDecidedByEveryValue(early: String, late: String, type: ValueType) throws {
+        #expect(try CSVLoader.inferType([early, late], column: "v", file: "t.csv") == type)
+        var text = "v\n"
+        for _ in 0..<(CSVLoader.sampleRows + 10) { text += "\(early)\n" }
+        text += "\"\(late)\"\n"
+        let t = try CSVLoader.load(Array(text.utf8), file: "t.csv")
+        #expect(t.schema.columns[0].type == type)
+        #expect(t.columns[0][t.rowCount - 1] == CSVLoader.convert(late, to: type))
+    }
+}
+
 struct QuoteCountTests {
     @Test(arguments: ["", "\"", "abc", "a\"b\"c\"\"\"\"", String(repeating: "x\"y", count: 100), "\u{A2}\u{22A2}\"\u{80}"])
     func countsEveryQuote(text: String) {

@@ -56,7 +56,7 @@ enum CSVLoader {
                 }
                 kinds.append(builderKind(for: declared.columns[i].type))
             } else {
-                kinds.append(sampleKind(sample.rows.map { i < $0.count ? $0[i] : "" }))
+                kinds.append(sampleKind(i < sample.tallies.count ? sample.tallies[i] : TypeTally()))
             }
         }
         let estimate = max(16, buffer.count / max(1, sample.bytesPerRow))
@@ -215,12 +215,11 @@ enum CSVLoader {
 
     /// The builder the sample suggests. A sample with no values, only suppression markers, or
     /// only what looks like d/m/y dates decides nothing: the column's whole text decides at the
-    /// end. (Every other guess is safe: a text guess means the sample already holds a value no
-    /// other type accepts, and any other builder refuses a value that does not fit.)
-    private static func sampleKind(_ values: [String]) -> ColumnBuilder.Kind {
-        let present = values.lazy.map(\.trimmingSpaces).filter { !$0.isEmpty }
-        guard present.contains(where: { !suppressionMarkers.contains($0.lowercased()) }) else { return .raw }
-        guard let type = try? inferType(values, column: "", file: "") else { return .raw }
+    /// end. (Every other guess is safe: a text guess means the sample already holds a value that
+    /// makes the column text whatever else it holds, and any other builder refuses a value that
+    /// does not fit.)
+    private static func sampleKind(_ tally: TypeTally) -> ColumnBuilder.Kind {
+        guard tally.hasValues, let type = try? tally.type(column: "", file: "") else { return .raw }
         return builderKind(for: type)
     }
 
@@ -255,38 +254,14 @@ enum CSVLoader {
 
     // MARK: - Types
 
+    /// The type of a column holding these values (each distinct value once is enough).
     static func inferType(_ values: [String], column: String, file: String) throws(IQLError) -> ValueType {
-        var numbers = 0, dates = 0, ratings = 0, bools = 0, markers = 0, ambiguousDates = 0, other = 0
-        var leadingZero = false
-        for raw in values {
-            let v = raw.trimmingSpaces
-            if v.isEmpty { continue }
-            if parseNumber(v) != nil {
-                numbers += 1
-                let digits = v.hasPrefix("-") ? v.dropFirst() : Substring(v)
-                if digits.count > 1, digits.hasPrefix("0"), !digits.hasPrefix("0.") { leadingZero = true }
-            } else if suppressionMarkers.contains(v.lowercased()) { markers += 1 }
-            else if Day(iso: Substring(v)) != nil { dates += 1 }
-            else if Rating(wording: v) != nil { ratings += 1 }
-            else if v == "true" || v == "false" || v == "TRUE" || v == "FALSE" { bools += 1 }
-            else if isSlashDate(v) { ambiguousDates += 1 }
-            else { other += 1 }
+        var tally = TypeTally()
+        for v in values {
+            tally.add(v)
+            if tally.isSettledText { break }
         }
-        if ambiguousDates > 0 && numbers == 0 && dates == 0 && other == 0 && ratings == 0 {
-            throw IQLError([.error(.data, "\(file): column '\(column)' holds dates written as d/m/y or m/d/y; IQL will not guess which, so write them as YYYY-MM-DD",
-                                   at: nil)], source: nil)
-        }
-        if numbers > 0 && !leadingZero && dates + ratings + bools + ambiguousDates + other == 0 { return .number }
-        if dates > 0 && numbers + ratings + bools + ambiguousDates + other + markers == 0 { return .date }
-        if ratings > 0 && numbers + dates + bools + ambiguousDates + other + markers == 0 { return .rating }
-        if bools > 0 && numbers + dates + ratings + ambiguousDates + other + markers == 0 { return .bool }
-        return .text
-    }
-
-    private static func isSlashDate(_ v: String) -> Bool {
-        let parts = v.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3 else { return false }
-        return parts.allSatisfy { p in !p.isEmpty && p.count <= 4 && p.allSatisfy { $0.isASCII && $0.isNumber } }
+        return try tally.type(column: column, file: file)
     }
 
     static func convert(_ raw: String, to type: ValueType) -> Value? {
@@ -370,35 +345,41 @@ extension String {
 
 // MARK: - Scan sinks
 
-/// Takes the header and the first rows as text.
+/// Takes the header, and tallies the kinds of value in the first rows without making strings.
 private struct SampleSink: CSVScanner.Sink {
     let limit: Int
     var header: [String]?
-    var rows: [[String]] = []
     private var current: [String] = []
+    /// One per column of the header.
+    var tallies: [TypeTally] = []
+    private var rows = 0
     private var bytes = 0
 
     init(limit: Int) { self.limit = limit }
 
     /// Average bytes a row, to size the builders' arrays.
-    var bytesPerRow: Int { rows.isEmpty ? 64 : max(8, bytes / rows.count) }
+    var bytesPerRow: Int { rows == 0 ? 64 : max(8, bytes / rows) }
 
     mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
-        current.append(String(decoding: field, as: UTF8.self))
+        guard header != nil else {
+            current.append(String(decoding: field, as: UTF8.self))
+            return
+        }
         bytes += field.count + 1
+        if column < tallies.count, !tallies[column].isSettledText { tallies[column].add(field) }
     }
 
     mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {
-        defer { current.removeAll(keepingCapacity: true) }
         if header == nil {
             if blank { return true }
             header = current
-            bytes = 0
+            current = []
+            tallies = Array(repeating: TypeTally(), count: fields)
             return limit > 0
         }
         if blank { return true }
-        rows.append(current)
-        return rows.count < limit
+        rows += 1
+        return rows < limit
     }
 }
 

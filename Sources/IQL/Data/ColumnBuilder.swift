@@ -178,11 +178,12 @@ struct ColumnBuilder {
     /// forms (thousands separators, exponents) through the general parser. nil if it is not a
     /// number IQL holds exactly, or an integer written with a leading zero (a code, so text).
     static func exactNumber(_ f: UnsafeRawBufferPointer) -> (Int64, Int)? {
+        // A whole number with a leading zero is a code such as 007: the column is text.
+        if hasLeadingZero(f) { return nil }
         var i = 0
         let n = f.count
         var negative = false
         if f[0] == 0x2D { negative = true; i = 1 } else if f[0] == 0x2B { i = 1 }
-        let digitsStart = i
         var m: Int64 = 0
         var digits = 0
         var scale = 0
@@ -202,9 +203,14 @@ struct ColumnBuilder {
             i += 1
         }
         guard digits > 0 else { return nil }
-        // A whole number with a leading zero is a code such as 007: the column is text.
-        if !point, i - digitsStart > 1, f[digitsStart] == 0x30 { return nil }
         return (negative ? -m : m, scale)
+    }
+
+    /// Whether a number is written with a leading zero that is not before the point (`007`,
+    /// `01.5`, but not `0` or `0.5`), after an optional sign: such numbers are codes.
+    static func hasLeadingZero(_ f: UnsafeRawBufferPointer) -> Bool {
+        let start = f.count > 0 && (f[0] == 0x2D || f[0] == 0x2B) ? 1 : 0
+        return f.count - start > 1 && f[start] == 0x30 && f[start + 1] != 0x2E
     }
 
     private static func slowNumber(_ f: UnsafeRawBufferPointer) -> (Int64, Int)? {
