@@ -87,7 +87,7 @@ enum CSVLoader {
             } catch {
                 throw fail("\(file):\(error.line): \(error.message)")
             }
-            columns[c] = try column(fromCodes: text.codes, text.dictionary.build(), name: names[c], file: file)
+            columns[c] = try column(fromCodes: text.codes.finish(), text.dictionary.build(), name: names[c], file: file)
         }
         for (c, kind) in kinds.enumerated() where kind == .raw && !build.failed.contains(c) {
             // Undecided by the sample: type it from its distinct values.
@@ -113,7 +113,7 @@ enum CSVLoader {
     private static func buildInParallel(_ buffer: UnsafeRawBufferPointer, kinds: [ColumnBuilder.Kind], width: Int,
                                         strict: Bool, rowEstimate: Int, releasePages: Bool) -> BuildSink? {
         guard buffer.count >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1,
-              let bodyStart = endOfFirstRecord(buffer), let split = recordBoundary(buffer, from: bodyStart) else { return nil }
+              let bodyStart = endOfFirstRecord(buffer), let split = recordBoundary(buffer, from: bodyStart, releasePages: releasePages) else { return nil }
         let parts = [bodyStart..<split, split..<buffer.count]
         let base = UnsafeSendable(buffer)
         let results = Mutex<[BuildSink?]>([nil, nil])
@@ -143,13 +143,15 @@ enum CSVLoader {
             parts = [nil, nil]
             return taken
         }
-        guard var merged = sinks[0], let second = sinks[1] else { return nil }
+        guard var merged = sinks[0], var second = sinks[1] else { return nil }
         sinks = []
         for c in 0..<width {
             merged.failedColumns[c] = merged.failedColumns[c] || second.failedColumns[c]
             if !merged.failedColumns[c], !merged.builders[c].append(contentsOf: second.builders[c]) {
                 merged.failedColumns[c] = true
             }
+            // Each column of the second half is freed once joined, so the two never all coexist.
+            second.builders[c] = ColumnBuilder(kind: kinds[c], capacity: 0)
         }
         merged.rows += second.rows
         return merged
@@ -171,9 +173,25 @@ enum CSVLoader {
 
     /// A record boundary near the middle of the body: the first line break after the middle
     /// that is outside quotes, judged by the parity of the quotes before it.
-    private static func recordBoundary(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    private static func recordBoundary(_ b: UnsafeRawBufferPointer, from start: Int, releasePages: Bool) -> Int? {
         let middle = start + (b.count - start) / 2
-        var quoted = quoteCount(b, start..<middle) % 2 == 1
+        // Both cores count, a quarter of the file each: this is the one step before the split.
+        let quarter = start + (middle - start) / 2
+        let base = UnsafeSendable(b)
+        let counts = Mutex<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let range = i == 0 ? start..<quarter : quarter..<middle
+            var n = 0
+            // A few megabytes at a time, handing back the pages counted: the scan that follows
+            // maps them again one part at a time, so the file never counts whole.
+            for chunk in stride(from: range.lowerBound, to: range.upperBound, by: CSVScanner.releaseStep) {
+                let end = min(chunk + CSVScanner.releaseStep, range.upperBound)
+                n += quoteCount(base.value, chunk..<end)
+                if releasePages { MappedFile.release(chunk..<end, of: base.value) }
+            }
+            counts.withLock { $0 += n }
+        }
+        var quoted = counts.withLock { $0 } % 2 == 1
         var i = middle
         while i < b.count {
             let c = b[i]
@@ -225,7 +243,7 @@ enum CSVLoader {
 
     /// A column read as dictionary codes: the type is inferred from the distinct values (the
     /// same answer as from every value), each distinct value converted once.
-    private static func column(fromCodes codes: [UInt32], _ dictionary: TextDictionary, name: String,
+    private static func column(fromCodes codes: PackedInts, _ dictionary: TextDictionary, name: String,
                                file: String) throws(IQLError) -> Column {
         let distinct = Array(dictionary.strings.dropFirst())
         let type = try inferType(distinct, column: name, file: file)
@@ -438,7 +456,7 @@ private struct BuildSink: CSVScanner.Sink {
 /// from all of its values.
 private struct TextSink: CSVScanner.Sink {
     let column: Int
-    var codes: [UInt32] = []
+    var codes = PackedIntsBuilder(capacity: 0)
     var dictionary = TextDictionaryBuilder()
     private var headerDone = false
     private var width = 0
@@ -446,7 +464,7 @@ private struct TextSink: CSVScanner.Sink {
     init(column: Int) { self.column = column }
 
     mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
-        if headerDone, column == self.column { codes.append(field.isEmpty ? 0 : dictionary.code(for: field)) }
+        if headerDone, column == self.column { codes.append(field.isEmpty ? 0 : Int64(dictionary.code(for: field))) }
     }
 
     mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {

@@ -17,7 +17,7 @@ struct CSVScanner {
     }
 
     /// How often the scanner reports the bytes it has finished with.
-    static let releaseStep = 8 << 20
+    static let releaseStep = 4 << 20
 
     /// Scans the buffer. `release`, if given, is told every few megabytes which bytes lie wholly
     /// behind the scan (offsets into `buffer`), so a mapped file's pages can be given back.
@@ -103,5 +103,6 @@ struct CSVScanner {
                 break
             }
         }
+        release?(released..<n)
     }
 }

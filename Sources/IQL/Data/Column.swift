@@ -1,18 +1,20 @@
 /// One column of values, all of the column's type or null.
 ///
-/// Values are stored by type: integers, exact decimals, doubles, dates and ratings in flat
-/// arrays, text as codes into a dictionary of its distinct strings, so a million-row column of
-/// regions is four bytes a row. Anything else (lists, mixed kinds of number) is kept as values.
+/// Values are stored by type: integers, exact decimals, dates, doubles and ratings in flat
+/// arrays, integers packed to the width their range needs; text as codes into a dictionary of
+/// its distinct strings, so a million-row column of regions is a byte a row. Anything else
+/// (lists, mixed kinds of number) is kept as values.
 public struct Column: Sendable {
     enum Storage: Sendable {
         case boxed([Value])
-        case int64([Int64], nulls: NullMask?)
+        case int64(PackedInts, nulls: NullMask?)
         /// Mantissas at one scale: the value is `m / 10^scale`.
-        case decimal([Int64], scale: Int, nulls: NullMask?)
+        case decimal(PackedInts, scale: Int, nulls: NullMask?)
         case double([Double], nulls: NullMask?)
         /// Code 0 is null.
-        case text([UInt32], TextDictionary)
-        case date([Int32], nulls: NullMask?)
+        case text(PackedInts, TextDictionary)
+        /// Day numbers (`Day.ordinal`).
+        case date(PackedInts, nulls: NullMask?)
         /// 0 is null, otherwise `Rating.rawValue`.
         case rating([Int8])
         /// 0 null, 1 false, 2 true.
@@ -63,7 +65,7 @@ public struct Column: Sendable {
             return c == 0 ? .null : .text(dictionary.strings[Int(c)])
         case .date(let v, let nulls):
             if let nulls, nulls.contains(row) { return .null }
-            return .date(Day(ordinal: v[row]))
+            return .date(Day(ordinal: Int32(truncatingIfNeeded: v[row])))
         case .rating(let v):
             return Rating(rawValue: v[row]).map(Value.rating) ?? .null
         case .bool(let v):
@@ -100,6 +102,16 @@ public struct Column: Sendable {
         case .rating(let v): return v[row] == 0
         case .bool(let v): return v[row] == 0
         }
+    }
+
+    /// Each row's stored integer (through the selection), unpacked to 64 bits.
+    func widened(_ ints: PackedInts) -> [Int64] {
+        let base = ints.base
+        func read<T: FixedWidthInteger>(_ a: [T]) -> [Int64] {
+            if let selection { return selection.rows.map { base &+ Int64(a[$0]) } }
+            return a.map { base &+ Int64($0) }
+        }
+        return ints.visit(read, read, read, read)
     }
 
     /// The values at the given rows, in that order: a view on the same storage.
@@ -144,7 +156,7 @@ public struct Column: Sendable {
                 for (i, v) in values.enumerated() {
                     if case .number(.int(let x)) = v { out[i] = x } else { markNull(i) }
                 }
-                return .int64(out, nulls: nulls)
+                return .int64(PackedInts(out), nulls: nulls)
             }
             if allExact {
                 var out = [Int64](repeating: 0, count: values.count)
@@ -154,7 +166,7 @@ public struct Column: Sendable {
                     if o { return .boxed(values) }
                     out[i] = m
                 }
-                return .decimal(out, scale: maxScale, nulls: nulls)
+                return .decimal(PackedInts(out), scale: maxScale, nulls: nulls)
             }
             // Doubles mixed with exact decimals would lose the decimals' exactness: keep values.
             if values.allSatisfy({ if case .number(.double) = $0 { return true } else { return $0.isNull } }) {
@@ -166,27 +178,27 @@ public struct Column: Sendable {
             }
             return .boxed(values)
         case .text?:
-            var index: [String: UInt32] = [:]
+            var index: [String: Int64] = [:]
             var strings: [String] = []
-            var codes = [UInt32](repeating: 0, count: values.count)
+            var codes = [Int64](repeating: 0, count: values.count)
             for (i, v) in values.enumerated() {
                 guard case .text(let s) = v else { continue }
                 if let c = index[s] {
                     codes[i] = c
                 } else {
                     strings.append(s)
-                    let c = UInt32(strings.count)
+                    let c = Int64(strings.count)
                     index[s] = c
                     codes[i] = c
                 }
             }
-            return .text(codes, TextDictionary(strings: strings))
+            return .text(PackedInts(codes), TextDictionary(strings: strings))
         case .date?:
-            var out = [Int32](repeating: 0, count: values.count)
+            var out = [Int64](repeating: 0, count: values.count)
             for (i, v) in values.enumerated() {
-                if case .date(let d) = v { out[i] = d.ordinal } else { markNull(i) }
+                if case .date(let d) = v { out[i] = Int64(d.ordinal) } else { markNull(i) }
             }
-            return .date(out, nulls: nulls)
+            return .date(PackedInts(out), nulls: nulls)
         case .rating?:
             return .rating(values.map { if case .rating(let r) = $0 { return r.rawValue } else { return 0 } })
         case .bool?:

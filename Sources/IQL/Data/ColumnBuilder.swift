@@ -11,26 +11,25 @@ struct ColumnBuilder {
     let kind: Kind
     private(set) var rows = 0
     private var nulls: NullMask?
-    // number
-    private var mantissas: [Int64] = []
+    /// Mantissas (number), day numbers (date) or dictionary codes (text, raw).
+    private var ints: PackedIntsBuilder
+    /// Decimal places of the mantissas.
     private var scale = 0
-    // date
-    private var days: [Int32] = []
     // rating, bool
     private var small: [Int8] = []
     private var flags: [UInt8] = []
-    // text
-    private var codes: [UInt32] = []
     private var dictionary = TextDictionaryBuilder()
 
     init(kind: Kind, capacity: Int) {
         self.kind = kind
         switch kind {
-        case .number: mantissas.reserveCapacity(capacity)
-        case .date: days.reserveCapacity(capacity)
-        case .rating: small.reserveCapacity(capacity)
-        case .bool: flags.reserveCapacity(capacity)
-        case .text, .raw: codes.reserveCapacity(capacity)
+        case .number, .date, .text, .raw: ints = PackedIntsBuilder(capacity: capacity)
+        case .rating:
+            ints = PackedIntsBuilder(capacity: 0)
+            small.reserveCapacity(capacity)
+        case .bool:
+            ints = PackedIntsBuilder(capacity: 0)
+            flags.reserveCapacity(capacity)
         }
     }
 
@@ -43,17 +42,17 @@ struct ColumnBuilder {
     mutating func append(_ field: UnsafeRawBufferPointer) -> Bool {
         switch kind {
         case .text, .raw:
-            codes.append(field.isEmpty ? 0 : dictionary.code(for: field))
+            ints.append(field.isEmpty ? 0 : Int64(dictionary.code(for: field)))
         case .number:
             let f = ColumnBuilder.trimmed(field)
             if f.isEmpty {
                 markNull()
-                mantissas.append(0)
+                ints.appendNull()
             } else if let (m, s) = ColumnBuilder.exactNumber(f) {
                 guard appendNumber(m, s) else { return false }
             } else if ColumnBuilder.isMarker(f) {
                 markNull()
-                mantissas.append(0)
+                ints.appendNull()
             } else {
                 return false
             }
@@ -61,9 +60,9 @@ struct ColumnBuilder {
             let f = ColumnBuilder.trimmed(field)
             if f.isEmpty {
                 markNull()
-                days.append(0)
+                ints.appendNull()
             } else if let d = ColumnBuilder.isoDate(f) {
-                days.append(d)
+                ints.append(Int64(d))
             } else {
                 return false
             }
@@ -92,17 +91,12 @@ struct ColumnBuilder {
     /// Brings the column to a common scale; false on overflow (the loader then falls back).
     private mutating func appendNumber(_ m: Int64, _ s: Int) -> Bool {
         if s > scale {
-            let p = Decimal64.power(s - scale)
-            for i in mantissas.indices {
-                let (v, o) = mantissas[i].multipliedReportingOverflow(by: p)
-                if o { return false }
-                mantissas[i] = v
-            }
+            guard ints.multiply(by: Decimal64.power(s - scale)) else { return false }
             scale = s
         }
         let (v, o) = m.multipliedReportingOverflow(by: Decimal64.power(scale - s))
         if o { return false }
-        mantissas.append(v)
+        ints.append(v)
         return true
     }
 
@@ -118,31 +112,20 @@ struct ColumnBuilder {
         }
         switch kind {
         case .number:
-            var theirs = other.mantissas
+            var theirs = other.ints
             if other.scale > scale {
-                let p = Decimal64.power(other.scale - scale)
-                for i in mantissas.indices {
-                    let (v, o) = mantissas[i].multipliedReportingOverflow(by: p)
-                    if o { return false }
-                    mantissas[i] = v
-                }
+                guard ints.multiply(by: Decimal64.power(other.scale - scale)) else { return false }
                 scale = other.scale
             } else if other.scale < scale {
-                let p = Decimal64.power(scale - other.scale)
-                for i in theirs.indices {
-                    let (v, o) = theirs[i].multipliedReportingOverflow(by: p)
-                    if o { return false }
-                    theirs[i] = v
-                }
+                guard theirs.multiply(by: Decimal64.power(scale - other.scale)) else { return false }
             }
-            mantissas.append(contentsOf: theirs)
-        case .date: days.append(contentsOf: other.days)
+            ints.append(contentsOf: theirs)
+        case .date: ints.append(contentsOf: other.ints)
         case .rating: small.append(contentsOf: other.small)
         case .bool: flags.append(contentsOf: other.flags)
         case .text, .raw:
-            let remap = dictionary.merge(other.dictionary)
-            codes.reserveCapacity(codes.count + other.codes.count)
-            for c in other.codes { codes.append(c == 0 ? 0 : remap[Int(c)]) }
+            let remap = dictionary.merge(other.dictionary).map { Int64($0) }
+            ints.append(contentsOf: other.ints, mapped: remap)
         }
         rows += other.rows
         return true
@@ -152,12 +135,13 @@ struct ColumnBuilder {
         let activeNulls = nulls.flatMap { $0.isEmpty ? nil : $0 }
         switch kind {
         case .number:
+            let mantissas = ints.finish()
             return Column(storage: scale == 0 ? .int64(mantissas, nulls: activeNulls)
                                               : .decimal(mantissas, scale: scale, nulls: activeNulls), count: rows)
-        case .date: return Column(storage: .date(days, nulls: activeNulls), count: rows)
+        case .date: return Column(storage: .date(ints.finish(), nulls: activeNulls), count: rows)
         case .rating: return Column(storage: .rating(small), count: rows)
         case .bool: return Column(storage: .bool(flags), count: rows)
-        case .text, .raw: return Column(storage: .text(codes, dictionary.build()), count: rows)
+        case .text, .raw: return Column(storage: .text(ints.finish(), dictionary.build()), count: rows)
         }
     }
 

@@ -31,12 +31,12 @@ struct Grouping {
     /// One key stored as small codes (dictionary text, ratings, true/false): each row's code
     /// indexes the table of groups directly, with no intermediate key array.
     private static func dense(_ column: Column) -> Grouping? {
-        func group<C: BinaryInteger>(_ codes: [C], _ size: Int) -> Grouping {
+        func group<C: BinaryInteger>(_ codes: [C], _ size: Int, base: Int = 0) -> Grouping {
             var slot = [Int32](repeating: -1, count: size)
             var groupOf = [Int32](repeating: 0, count: column.count)
             var first: [Int] = []
             for r in 0..<column.count {
-                let c = Int(codes[column.physical(r)])
+                let c = base + Int(codes[column.physical(r)])
                 var g = slot[c]
                 if g < 0 {
                     g = Int32(first.count)
@@ -48,7 +48,10 @@ struct Grouping {
             return Grouping(groupOf: groupOf, firstRow: first)
         }
         switch column.storage {
-        case .text(let codes, let dictionary): return group(codes, dictionary.strings.count)
+        case .text(let codes, let dictionary):
+            let size = dictionary.strings.count, base = Int(codes.base)
+            return codes.visit({ group($0, size, base: base) }, { group($0, size, base: base) },
+                               { group($0, size, base: base) }, { group($0, size) })
         case .rating(let v): return group(v, 5)
         case .bool(let v): return group(v, 3)
         default: return nil
@@ -62,15 +65,15 @@ struct Grouping {
         let column = table.columns[i]
         let n = column.count
         switch column.storage {
-        case .text(let codes, _): return (0..<n).map { Int64(codes[column.physical($0)]) }
+        case .text(let codes, _): return column.widened(codes)
         case .rating(let v): return (0..<n).map { Int64(v[column.physical($0)]) }
         case .bool(let v): return (0..<n).map { Int64(v[column.physical($0)]) }
         case .int64(let v, let nulls):
             guard nulls == nil else { return nil }
-            return (0..<n).map { v[column.physical($0)] }
+            return column.widened(v)
         case .date(let v, let nulls):
             guard nulls == nil else { return nil }
-            return (0..<n).map { Int64(v[column.physical($0)]) }
+            return column.widened(v)
         default: return nil
         }
     }

@@ -7,18 +7,10 @@ enum SortKeys {
         switch column.storage {
         case .int64(let v, let nulls):
             // Int64.max is the rank of null, so a column holding it has no cheap order.
-            if v.contains(.max) { return nil }
-            return (0..<n).map { r in
-                let p = column.physical(r)
-                if let nulls, nulls.contains(p) { return .max }
-                return v[p]
-            }
+            if v.width == 8 || v.base >= Int64.max - (1 << 31), v.contains(.max) { return nil }
+            return ranks(v, nulls, column)
         case .date(let v, let nulls):
-            return (0..<n).map { r in
-                let p = column.physical(r)
-                if let nulls, nulls.contains(p) { return .max }
-                return Int64(v[p])
-            }
+            return ranks(v, nulls, column)
         case .rating(let v):
             return (0..<n).map { r in let x = v[column.physical(r)]; return x == 0 ? .max : Int64(x) }
         case .bool(let v):
@@ -32,9 +24,18 @@ enum SortKeys {
                 if k > 0, dictionary.strings[code] != dictionary.strings[order[k - 1]] { rank += 1 }
                 rankOfCode[code] = rank
             }
-            return (0..<n).map { rankOfCode[Int(codes[column.physical($0)])] }
+            return column.widened(codes).map { rankOfCode[Int($0)] }
         default:
             return nil
         }
+    }
+
+    /// Stored integers as ranks: the values themselves, nulls last.
+    private static func ranks(_ v: PackedInts, _ nulls: NullMask?, _ column: Column) -> [Int64] {
+        var out = column.widened(v)
+        if let nulls {
+            for r in 0..<out.count where nulls.contains(column.physical(r)) { out[r] = .max }
+        }
+        return out
     }
 }

@@ -41,7 +41,7 @@ struct Truth {
 
     /// Sets every row's bits from a per-code answer (0 false, 1 true, 2 null), 64 rows a word,
     /// without branches: the loop the filters of most queries spend their time in.
-    mutating func fill<C: BinaryInteger>(_ codes: [C], _ answers: [UInt8]) {
+    mutating func fill<C: BinaryInteger>(_ codes: [C], _ answers: [UInt8], base codeBase: Int = 0) {
         let trueBit = answers.map { UInt64($0 == 1 ? 1 : 0) }
         let nullBit = answers.map { UInt64($0 == 2 ? 1 : 0) }
         let n = count
@@ -55,7 +55,7 @@ struct Truth {
                                 let end = min(64, n - base)
                                 var tw: UInt64 = 0, nw: UInt64 = 0
                                 for b in 0..<end {
-                                    let code = Int(c[base + b])
+                                    let code = codeBase + Int(c[base + b])
                                     tw |= tb[code] << UInt64(b)
                                     nw |= nb[code] << UInt64(b)
                                 }
@@ -167,17 +167,22 @@ extension Truth {
         if let t = byDistinctValue(column, { Operations.compare(op, $0, v) }) { return t }
         let n = column.count
         var out = Truth(count: n)
-        func fill<T>(_ values: [T], _ nulls: NullMask?, _ test: (T) -> Bool) {
-            for r in 0..<n {
-                let p = column.physical(r)
-                if let nulls, nulls.contains(p) { out.set(r, 2) } else if test(values[p]) { out.set(r, 1) }
+        func fill(_ values: PackedInts, _ nulls: NullMask?, _ k: Int64) {
+            let test = op.test(against: k)
+            let base = values.base
+            func run<T: FixedWidthInteger>(_ a: [T]) {
+                for r in 0..<n {
+                    let p = column.physical(r)
+                    if let nulls, nulls.contains(p) { out.set(r, 2) } else if test(base &+ Int64(a[p])) { out.set(r, 1) }
+                }
             }
+            values.visit(run, run, run, run)
         }
         switch (column.storage, v) {
         case (.int64(let values, let nulls), .number(.int(let k))):
-            fill(values, nulls, op.test(against: k))
+            fill(values, nulls, k)
         case (.date(let values, let nulls), .date(let d)):
-            fill(values, nulls, op.test(against: d.ordinal))
+            fill(values, nulls, Int64(d.ordinal))
         default:
             return nil
         }
@@ -202,7 +207,9 @@ extension Truth {
             if let sel = column.selection {
                 for r in 0..<n { out.set(r, answers[Int(codes[sel.rows[r]])]) }
             } else {
-                out.fill(codes, answers)
+                let base = Int(codes.base)
+                codes.visit({ out.fill($0, answers, base: base) }, { out.fill($0, answers, base: base) },
+                            { out.fill($0, answers, base: base) }, { out.fill($0, answers) })
             }
         case .rating(let values):
             let answers = (0...4).map { raw in encode(test(Rating(rawValue: Int8(raw)).map(Value.rating) ?? .null)) }

@@ -72,17 +72,23 @@ enum AggregateKernels {
             var counts = [Int64](repeating: 0, count: groups)
             var lows = [Int64](repeating: .max, count: groups)
             var highs = [Int64](repeating: .min, count: groups)
-            for r in 0..<n {
-                let p = column.physical(r)
-                if let nulls, nulls.contains(p) { continue }
-                let g = grouping.whole ? 0 : Int(grouping.groupOf[r]), v = values[p]
-                let (s, o) = sums[g].addingReportingOverflow(v)
-                if o { return nil }
-                sums[g] = s
-                counts[g] += 1
-                if v < lows[g] { lows[g] = v }
-                if v > highs[g] { highs[g] = v }
+            let base = values.base
+            // False on overflow: the general path then reports it with the call's range.
+            func accumulate<T: FixedWidthInteger>(_ a: [T]) -> Bool {
+                for r in 0..<n {
+                    let p = column.physical(r)
+                    if let nulls, nulls.contains(p) { continue }
+                    let g = grouping.whole ? 0 : Int(grouping.groupOf[r]), v = base &+ Int64(a[p])
+                    let (s, o) = sums[g].addingReportingOverflow(v)
+                    if o { return false }
+                    sums[g] = s
+                    counts[g] += 1
+                    if v < lows[g] { lows[g] = v }
+                    if v > highs[g] { highs[g] = v }
+                }
+                return true
             }
+            guard values.visit(accumulate, accumulate, accumulate, accumulate) else { return nil }
             return try (0..<groups).map { g in
                 if counts[g] == 0 { return .null }
                 switch call.function {

@@ -25,15 +25,19 @@ struct JoinOperator: TableOperator {
             // A lookup table (each right key once) joined on text: one integer per distinct
             // left value says which right row it matches, and rows are matched by their codes.
             let matchOfCode = dictionary.strings.enumerated().map { code, s in code == 0 ? -1 : index[.text(s)]?.first ?? -1 }
-            for r in 0..<input.rowCount {
-                if r & 65535 == 0 { try env.checkCancelled() }
-                let m = matchOfCode[Int(codes[leftKeys.physical(r)])]
-                if m >= 0 || isLeft {
-                    leftRows.append(r)
-                    rightRows.append(m)
-                    if m < 0 { misses = true }
+            let base = Int(codes.base)
+            func match<T: FixedWidthInteger>(_ a: [T]) throws {
+                for r in 0..<input.rowCount {
+                    if r & 65535 == 0 { try env.checkCancelled() }
+                    let m = matchOfCode[base + Int(a[leftKeys.physical(r)])]
+                    if m >= 0 || isLeft {
+                        leftRows.append(r)
+                        rightRows.append(m)
+                        if m < 0 { misses = true }
+                    }
                 }
             }
+            try codes.visit(match, match, match, match)
             return assemble(input, other, leftRows, rightRows, misses)
         }
         let noMatch: [Int] = []

@@ -44,7 +44,15 @@ struct TopKOperator: TableOperator {
 
 /// The first k rows by one integer column, nulls last, ties in row order: the same rows as
 /// the general top-N, read straight from the stored integers.
-private func topIntegers(_ values: [Int64], _ nulls: NullMask?, column: Column, k: Int, descending: Bool) -> [Int] {
+private func topIntegers(_ values: PackedInts, _ nulls: NullMask?, column: Column, k: Int, descending: Bool) -> [Int] {
+    let base = values.base
+    func run<T: FixedWidthInteger>(_ a: [T]) -> [Int] {
+        topIntegers({ base &+ Int64(a[$0]) }, nulls, column: column, k: k, descending: descending)
+    }
+    return values.visit(run, run, run, run)
+}
+
+private func topIntegers(_ value: (Int) -> Int64, _ nulls: NullMask?, column: Column, k: Int, descending: Bool) -> [Int] {
     var best: [(value: Int64, row: Int)] = []
     best.reserveCapacity(k + 1)
     var nullRows: [Int] = []
@@ -55,7 +63,7 @@ private func topIntegers(_ values: [Int64], _ nulls: NullMask?, column: Column, 
             if nullRows.count < k { nullRows.append(r) }
             continue
         }
-        let v = values[p]
+        let v = value(p)
         if best.count == k, let worst = best.last, !better(v, worst.value) { continue }
         var lo = 0, hi = best.count
         while lo < hi {

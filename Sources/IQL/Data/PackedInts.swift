@@ -1,0 +1,96 @@
+/// Integers kept as offsets from a base, at the narrowest of 8, 16, 32 or 64 bits that holds
+/// their range: a column of dictionary codes for nine regions takes a byte a row, a column of
+/// inspection dates two, where plain `Int64`s would take eight.
+struct PackedInts: Sendable, RandomAccessCollection {
+    /// The offsets, at one width.
+    enum Words: Sendable {
+        case i8([Int8]), i16([Int16]), i32([Int32]), i64([Int64])
+    }
+
+    /// Added to every offset; 0 for 64-bit words. Chosen so `base + offset` never overflows.
+    let base: Int64
+    let words: Words
+
+    init(base: Int64, words: Words) {
+        self.base = base
+        self.words = words
+    }
+
+    /// Packs values at the narrowest width that holds their range.
+    init(_ values: [Int64]) {
+        guard let lo = values.min(), let hi = values.max() else {
+            self.init(base: 0, words: .i8([]))
+            return
+        }
+        let layout = PackedInts.layout(lo: lo, hi: hi)
+        self.init(base: layout.base, words: PackedInts.pack(values.count, width: layout.width, base: layout.base) { values[$0] })
+    }
+
+    var startIndex: Int { 0 }
+
+    var endIndex: Int {
+        switch words {
+        case .i8(let a): return a.count
+        case .i16(let a): return a.count
+        case .i32(let a): return a.count
+        case .i64(let a): return a.count
+        }
+    }
+
+    @inline(__always)
+    subscript(i: Int) -> Int64 {
+        switch words {
+        case .i8(let a): return base &+ Int64(a[i])
+        case .i16(let a): return base &+ Int64(a[i])
+        case .i32(let a): return base &+ Int64(a[i])
+        case .i64(let a): return a[i]
+        }
+    }
+
+    /// Bytes a value takes.
+    var width: Int {
+        switch words {
+        case .i8: return 1
+        case .i16: return 2
+        case .i32: return 4
+        case .i64: return 8
+        }
+    }
+
+    /// Runs the function written for the stored width on the offsets. Hot loops are written
+    /// once as a generic function and passed four times, so each width gets its own
+    /// specialised loop instead of a switch per value.
+    @inline(__always)
+    func visit<R>(_ f8: ([Int8]) throws -> R, _ f16: ([Int16]) throws -> R, _ f32: ([Int32]) throws -> R,
+                  _ f64: ([Int64]) throws -> R) rethrows -> R {
+        switch words {
+        case .i8(let a): return try f8(a)
+        case .i16(let a): return try f16(a)
+        case .i32(let a): return try f32(a)
+        case .i64(let a): return try f64(a)
+        }
+    }
+
+    // MARK: - Layout
+
+    /// The narrowest width (in bytes) holding [lo, hi], and the base that centres the range in it.
+    static func layout(lo: Int64, hi: Int64) -> (width: Int, base: Int64) {
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow else { return (8, 0) }
+        for width in [1, 2, 4] where span <= (Int64(1) << (8 * width)) - 1 {
+            // lo sits at or above the bottom of the signed range and hi at or below the top.
+            return (width, lo + (span + 1) / 2)
+        }
+        return (8, 0)
+    }
+
+    /// Words of the given width for `count` values read through `value`, which all fit.
+    static func pack(_ count: Int, width: Int, base: Int64, _ value: (Int) -> Int64) -> Words {
+        switch width {
+        case 1: return .i8((0..<count).map { Int8(truncatingIfNeeded: value($0) &- base) })
+        case 2: return .i16((0..<count).map { Int16(truncatingIfNeeded: value($0) &- base) })
+        case 4: return .i32((0..<count).map { Int32(truncatingIfNeeded: value($0) &- base) })
+        default: return .i64((0..<count).map { value($0) })
+        }
+    }
+}
