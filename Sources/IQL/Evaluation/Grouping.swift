@@ -146,9 +146,10 @@ struct Grouping {
     /// Group numbers sorted by their key values (nulls last), for output in key order.
     func orderByKeys(_ keys: [CompiledExpression], over table: Table, _ env: RuntimeEnvironment) throws -> [Int] {
         guard !keys.isEmpty, count > 1 else { return Array(0..<count) }
-        if keys.count == 1, case .column(let i)? = keys[0].shape, let ranks = SortKeys.ranks(of: table.columns[i]) {
-            // One stored key: order by each group's rank, no values built.
-            return (0..<count).sorted { ranks[firstRow[$0]] < ranks[firstRow[$1]] }
+        if keys.count == 1, case .column(let i)? = keys[0].shape,
+           let ranks = SortKeys.ranks(of: table.columns[i].gathering(Selection(firstRow))) {
+            // One stored key: order by the rank of each group's first row, no values built.
+            return (0..<count).sorted { ranks[$0] < ranks[$1] }
         }
         let sample = table.gathering(firstRow)
         let keyValues = try keys.map { try Evaluating.column($0, over: sample, env) }

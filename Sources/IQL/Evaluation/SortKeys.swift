@@ -24,7 +24,12 @@ enum SortKeys {
                 if k > 0, dictionary.strings[code] != dictionary.strings[order[k - 1]] { rank += 1 }
                 rankOfCode[code] = rank
             }
-            return column.widened(codes).map { rankOfCode[Int($0)] }
+            let base = Int(codes.base)
+            func lookUp<T: FixedWidthInteger>(_ a: [T]) -> [Int64] {
+                if let selection = column.selection { return selection.rows.map { rankOfCode[base + Int(a[$0])] } }
+                return a.map { rankOfCode[base + Int($0)] }
+            }
+            return codes.visit(lookUp, lookUp, lookUp, lookUp)
         default:
             return nil
         }

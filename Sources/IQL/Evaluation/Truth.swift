@@ -170,13 +170,16 @@ extension Truth {
         func fill(_ values: PackedInts, _ nulls: NullMask?, _ k: Int64) {
             let test = op.test(against: k)
             let base = values.base
-            func run<T: FixedWidthInteger>(_ a: [T]) {
+            // Fills its own Truth rather than a captured one, which would be boxed.
+            func run<T: FixedWidthInteger>(_ a: [T]) -> Truth {
+                var t = Truth(count: n)
                 for r in 0..<n {
                     let p = column.physical(r)
-                    if let nulls, nulls.contains(p) { out.set(r, 2) } else if test(base &+ Int64(a[p])) { out.set(r, 1) }
+                    if let nulls, nulls.contains(p) { t.set(r, 2) } else if test(base &+ Int64(a[p])) { t.set(r, 1) }
                 }
+                return t
             }
-            values.visit(run, run, run, run)
+            out = values.visit(run, run, run, run)
         }
         switch (column.storage, v) {
         case (.int64(let values, let nulls), .number(.int(let k))):

@@ -68,27 +68,38 @@ enum AggregateKernels {
             }
             let column = table.columns[i]
             if grouping.whole && groups == 0 { return nil }
-            var sums = [Int64](repeating: 0, count: groups)
-            var counts = [Int64](repeating: 0, count: groups)
-            var lows = [Int64](repeating: .max, count: groups)
-            var highs = [Int64](repeating: .min, count: groups)
             let base = values.base
-            // False on overflow: the general path then reports it with the call's range.
-            func accumulate<T: FixedWidthInteger>(_ a: [T]) -> Bool {
-                for r in 0..<n {
-                    let p = column.physical(r)
-                    if let nulls, nulls.contains(p) { continue }
-                    let g = grouping.whole ? 0 : Int(grouping.groupOf[r]), v = base &+ Int64(a[p])
-                    let (s, o) = sums[g].addingReportingOverflow(v)
-                    if o { return false }
-                    sums[g] = s
-                    counts[g] += 1
-                    if v < lows[g] { lows[g] = v }
-                    if v > highs[g] { highs[g] = v }
+            // Nil on overflow: the general path then reports it with the call's range. The
+            // arrays are the function's own, not captured, so the loop keeps them in registers.
+            func accumulate<T: FixedWidthInteger>(_ a: [T]) -> (sums: [Int64], counts: [Int64], lows: [Int64], highs: [Int64])? {
+                var sums = [Int64](repeating: 0, count: groups)
+                var counts = [Int64](repeating: 0, count: groups)
+                var lows = [Int64](repeating: .max, count: groups)
+                var highs = [Int64](repeating: .min, count: groups)
+                // Through buffers: array writes in this loop would each check for sharing.
+                let ok = sums.withUnsafeMutableBufferPointer { sums in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        lows.withUnsafeMutableBufferPointer { lows in
+                            highs.withUnsafeMutableBufferPointer { highs in
+                                for r in 0..<n {
+                                    let p = column.physical(r)
+                                    if let nulls, nulls.contains(p) { continue }
+                                    let g = grouping.whole ? 0 : Int(grouping.groupOf[r]), v = base &+ Int64(a[p])
+                                    let (s, o) = sums[g].addingReportingOverflow(v)
+                                    if o { return false }
+                                    sums[g] = s
+                                    counts[g] += 1
+                                    if v < lows[g] { lows[g] = v }
+                                    if v > highs[g] { highs[g] = v }
+                                }
+                                return true
+                            }
+                        }
+                    }
                 }
-                return true
+                return ok ? (sums, counts, lows, highs) : nil
             }
-            guard values.visit(accumulate, accumulate, accumulate, accumulate) else { return nil }
+            guard let (sums, counts, lows, highs) = values.visit(accumulate, accumulate, accumulate, accumulate) else { return nil }
             return try (0..<groups).map { g in
                 if counts[g] == 0 { return .null }
                 switch call.function {

@@ -15,31 +15,36 @@ struct JoinOperator: TableOperator {
         let rightKeys = other.columns[rightKey]
         for r in 0..<other.rowCount where !rightKeys.isNull(r) { index[rightKeys[r], default: []].append(r) }
 
-        var leftRows: [Int] = []
-        var rightRows: [Int] = []
-        var misses = false
-        leftRows.reserveCapacity(input.rowCount)
-        rightRows.reserveCapacity(input.rowCount)
         let leftKeys = input.columns[leftKey]
         if case .text(let codes, let dictionary) = leftKeys.storage, index.values.allSatisfy({ $0.count == 1 }) {
             // A lookup table (each right key once) joined on text: one integer per distinct
             // left value says which right row it matches, and rows are matched by their codes.
             let matchOfCode = dictionary.strings.enumerated().map { code, s in code == 0 ? -1 : index[.text(s)]?.first ?? -1 }
-            let base = Int(codes.base)
-            func match<T: FixedWidthInteger>(_ a: [T]) throws {
-                for r in 0..<input.rowCount {
+            let base = Int(codes.base), isLeft = isLeft, n = input.rowCount
+            // Builds its own arrays rather than appending to captured ones, which would be boxed.
+            func match<T: FixedWidthInteger>(_ a: [T]) throws -> ([Int], [Int], Bool) {
+                var lefts: [Int] = [], rights: [Int] = [], missed = false
+                lefts.reserveCapacity(n)
+                rights.reserveCapacity(n)
+                for r in 0..<n {
                     if r & 65535 == 0 { try env.checkCancelled() }
                     let m = matchOfCode[base + Int(a[leftKeys.physical(r)])]
                     if m >= 0 || isLeft {
-                        leftRows.append(r)
-                        rightRows.append(m)
-                        if m < 0 { misses = true }
+                        lefts.append(r)
+                        rights.append(m)
+                        if m < 0 { missed = true }
                     }
                 }
+                return (lefts, rights, missed)
             }
-            try codes.visit(match, match, match, match)
-            return assemble(input, other, leftRows, rightRows, misses)
+            let (lefts, rights, missed) = try codes.visit(match, match, match, match)
+            return assemble(input, other, lefts, rights, missed)
         }
+        var leftRows: [Int] = []
+        var rightRows: [Int] = []
+        var misses = false
+        leftRows.reserveCapacity(input.rowCount)
+        rightRows.reserveCapacity(input.rowCount)
         let noMatch: [Int] = []
         // Text keys: look each distinct left value up once, then match rows by their codes.
         var byCode: [[Int]]?
