@@ -92,3 +92,27 @@ struct PackedIntsTests {
         #expect(Array(b.finish()) == [1500, -300, 12000])
     }
 }
+
+/// Groups with distinct integer keys are put in key order by placing each at its key, not by
+/// sorting; the order must be the sort's, and anything the placement cannot do is left to it.
+struct RankOrderTests {
+    static let cases: [(String, [Int64], [Int]?)] = [
+        ("empty", [], []),
+        ("in order", [1, 2, 3], [0, 1, 2]),
+        ("reversed with gaps", [30, 20, 10], [2, 1, 0]),
+        ("negative", [5, -5, 0], [1, 2, 0]),
+        ("null last", [.max, 7, 3], [2, 1, 0]),
+        ("only null", [.max], [0]),
+        ("equal ranks are left to the sort", [4, 4], nil),
+        ("two nulls are left to the sort", [.max, .max], nil),
+        ("too sparse to place", [0, 1 << 40], nil),
+        ("extremes", [.min, 0], nil),
+    ]
+
+    @Test(arguments: cases)
+    func placesDistinctRanksInOrder(name: String, ranks: [Int64], expected: [Int]?) {
+        let got = Grouping.order(byDistinctRanks: ranks)
+        #expect(got == expected, "\(name)")
+        if let got { #expect(got == ranks.indices.sorted { ranks[$0] < ranks[$1] }, "\(name)") }
+    }
+}

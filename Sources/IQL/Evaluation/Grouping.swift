@@ -149,7 +149,7 @@ struct Grouping {
         if keys.count == 1, case .column(let i)? = keys[0].shape,
            let ranks = SortKeys.ranks(of: table.columns[i].gathering(Selection(firstRow))) {
             // One stored key: order by the rank of each group's first row, no values built.
-            return (0..<count).sorted { ranks[$0] < ranks[$1] }
+            return Grouping.order(byDistinctRanks: ranks) ?? (0..<count).sorted { ranks[$0] < ranks[$1] }
         }
         let sample = table.gathering(firstRow)
         let keyValues = try keys.map { try Evaluating.column($0, over: sample, env) }
@@ -157,5 +157,35 @@ struct Grouping {
             for column in keyValues where column[a] != column[b] { return Value.orderedBefore(column[a], column[b]) }
             return false
         }
+    }
+
+    /// Indices in order of their ranks, when the ranks are distinct (each group has its own key
+    /// value) and dense enough to place by value: linear time where sorting is n log n, which
+    /// matters with a million groups. Int64.max (null) comes last. Nil if the ranks do not allow it.
+    static func order(byDistinctRanks ranks: [Int64]) -> [Int]? {
+        var lo = Int64.max, hi = Int64.min, nullIndex: Int?
+        for (i, r) in ranks.enumerated() {
+            if r == .max {
+                if nullIndex != nil { return nil }
+                nullIndex = i
+                continue
+            }
+            lo = min(lo, r)
+            hi = max(hi, r)
+        }
+        guard lo <= hi else { return nullIndex.map { [$0] } ?? [] }
+        let (span, o) = hi.subtractingReportingOverflow(lo)
+        guard !o, span < 4 * Int64(ranks.count) + 1024 else { return nil }
+        var at = [Int32](repeating: -1, count: Int(span) + 1)
+        for (i, r) in ranks.enumerated() where r != .max {
+            let k = Int(r &- lo)
+            if at[k] >= 0 { return nil }
+            at[k] = Int32(truncatingIfNeeded: i)
+        }
+        var out: [Int] = []
+        out.reserveCapacity(ranks.count)
+        for g in at where g >= 0 { out.append(Int(g)) }
+        if let nullIndex { out.append(nullIndex) }
+        return out
     }
 }

@@ -41,13 +41,17 @@ struct Truth {
 
     /// Sets every row's bits from a per-code answer (0 false, 1 true, 2 null), 64 rows a word,
     /// without branches: the loop the filters of most queries spend their time in.
+    /// `base` is added to each stored code to give the index into `answers`.
     mutating func fill<C: BinaryInteger>(_ codes: [C], _ answers: [UInt8], base codeBase: Int = 0) {
         let trueBit = answers.map { UInt64($0 == 1 ? 1 : 0) }
         let nullBit = answers.map { UInt64($0 == 2 ? 1 : 0) }
-        let n = count
+        let n = min(count, codes.count)
         codes.withUnsafeBufferPointer { c in
             trueBit.withUnsafeBufferPointer { tb in
                 nullBit.withUnsafeBufferPointer { nb in
+                    // Tables moved by the base, so a stored code indexes them directly.
+                    guard let tbBase = tb.baseAddress, let nbBase = nb.baseAddress else { return }
+                    let tp = tbBase + codeBase, np = nbBase + codeBase
                     isTrue.withUnsafeMutableBufferPointer { t in
                         isNull.withUnsafeMutableBufferPointer { nn in
                             var w = 0, base = 0
@@ -55,9 +59,9 @@ struct Truth {
                                 let end = min(64, n - base)
                                 var tw: UInt64 = 0, nw: UInt64 = 0
                                 for b in 0..<end {
-                                    let code = codeBase + Int(c[base + b])
-                                    tw |= tb[code] << UInt64(b)
-                                    nw |= nb[code] << UInt64(b)
+                                    let code = Int(truncatingIfNeeded: c[base &+ b])
+                                    tw |= tp[code] &<< UInt64(truncatingIfNeeded: b)
+                                    nw |= np[code] &<< UInt64(truncatingIfNeeded: b)
                                 }
                                 t[w] = tw
                                 nn[w] = nw
@@ -207,13 +211,18 @@ extension Truth {
         switch column.storage {
         case .text(let codes, let dictionary):
             let answers = dictionary.strings.indices.map { code in encode(test(code == 0 ? .null : .text(dictionary.strings[code]))) }
-            if let sel = column.selection {
-                for r in 0..<n { out.set(r, answers[Int(codes[sel.rows[r]])]) }
-            } else {
-                let base = Int(codes.base)
-                codes.visit({ out.fill($0, answers, base: base) }, { out.fill($0, answers, base: base) },
-                            { out.fill($0, answers, base: base) }, { out.fill($0, answers) })
+            let base = Int(codes.base), selection = column.selection
+            // Fills its own Truth rather than the captured one, which would be boxed.
+            func run<T: FixedWidthInteger>(_ a: [T]) -> Truth {
+                var t = Truth(count: n)
+                if let selection {
+                    for r in 0..<n { t.set(r, answers[base + Int(a[selection.rows[r]])]) }
+                } else {
+                    t.fill(a, answers, base: base)
+                }
+                return t
             }
+            out = codes.visit(run, run, run, run)
         case .rating(let values):
             let answers = (0...4).map { raw in encode(test(Rating(rawValue: Int8(raw)).map(Value.rating) ?? .null)) }
             if column.selection == nil {
