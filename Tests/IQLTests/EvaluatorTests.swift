@@ -158,3 +158,34 @@ struct EvaluatorTests {
         #expect(engine.boundNames.map(\.name) == ["north"])
     }
 }
+
+/// `latest` reads typed time columns straight from their packed storage; ties must keep the
+/// later row, null times never count, and `as of` bounds the times, whatever the width.
+struct LatestTimeTests {
+    static let csv = """
+        k,d,n,name
+        a,2020-01-01,5,first
+        a,2020-01-01,5,second
+        a,,9,null time
+        b,2019-05-05,-300000,only
+        b,,,no time
+        c,,,never
+        a,2019-12-31,4,earlier
+        """
+
+    static let cases: [(String, String)] = [
+        ("from x | latest d by k | select k, name", "k,name\na,second\nb,only\n"),
+        ("from x | latest n by k | select k, name", "k,name\na,null time\nb,only\n"),
+        ("from x | latest d by k as of 2020-01-01 | select k, name", "k,name\na,second\nb,only\n"),
+        ("from x | latest d by k as of 2019-12-31 | select k, name", "k,name\na,earlier\nb,only\n"),
+        ("from x | latest n by k as of 4 | select k, name", "k,name\na,earlier\nb,only\n"),
+        ("from x | latest n by k as of -400000 | select k, name", "k,name\n"),
+    ]
+
+    @Test(arguments: cases)
+    func latestRows(query: String, expected: String) throws {
+        var engine = Engine()
+        try engine.registerCSV(text: Self.csv, as: "x")
+        #expect(CSVWriter.render(try engine.query(query)) == expected)
+    }
+}

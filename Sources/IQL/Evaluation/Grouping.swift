@@ -28,8 +28,8 @@ struct Grouping {
         return try hashed(n, env) { r in values.map { $0[r] } }
     }
 
-    /// One key stored as small codes (dictionary text, ratings, true/false): each row's code
-    /// indexes the table of groups directly, with no intermediate key array.
+    /// One key stored as small codes (dictionary text, ratings, true/false, integers in a narrow
+    /// range): each row's code indexes the table of groups directly, with no key array.
     private static func dense(_ column: Column) -> Grouping? {
         func group<C: BinaryInteger>(_ codes: [C], _ size: Int, base: Int = 0) -> Grouping {
             var slot = [Int32](repeating: -1, count: size)
@@ -54,6 +54,16 @@ struct Grouping {
                                { group($0, size, base: base) }, { group($0, size) })
         case .rating(let v): return group(v, 5)
         case .bool(let v): return group(v, 3)
+        case .int64(let v, nil), .date(let v, nil):
+            // Whole numbers in a narrow range (ids, reference numbers, days) index the table
+            // of groups by their stored offset, with no key array built.
+            func byOffset<T: FixedWidthInteger>(_ a: [T]) -> Grouping? {
+                guard let lo = a.min(), let hi = a.max() else { return nil }
+                let (span, o) = Int64(hi).subtractingReportingOverflow(Int64(lo))
+                guard !o, span < 1 << 22 else { return nil }
+                return group(a, Int(span) + 1, base: -Int(lo))
+            }
+            return v.visit(byOffset, byOffset, byOffset, byOffset)
         default: return nil
         }
     }

@@ -15,7 +15,9 @@ struct LatestOperator: TableOperator {
         try env.checkCancelled()
         var best = [Int](repeating: -1, count: grouping.count)
         let time = input.columns[column]
-        if let ranks = SortKeys.ranks(of: time), time.isOrderedByRank {
+        if let packed = latestByPackedTime(time, grouping, limit, input.rowCount) {
+            best = packed
+        } else if let ranks = SortKeys.ranks(of: time), time.isOrderedByRank {
             // Typed times: compare ranks; the limit becomes a rank bound too.
             let bound: Int64? = try limit.map { try rankBound($0, time) }
             var bestRank = [Int64](repeating: .min, count: grouping.count)
@@ -41,6 +43,49 @@ struct LatestOperator: TableOperator {
         }
         let order = try grouping.orderByKeys(keys, over: input, env)
         return input.gathering(order.compactMap { best[$0] >= 0 ? best[$0] : nil })
+    }
+
+    /// The best row of each group read straight from a packed date or integer column, keeping
+    /// the best time of each group at the column's stored width: with a million groups the
+    /// table they index must stay small for the cache. Nil when the column is stored otherwise.
+    private func latestByPackedTime(_ time: Column, _ grouping: Grouping, _ limit: Value?, _ n: Int) -> [Int]? {
+        let packed: PackedInts, nulls: NullMask?
+        switch time.storage {
+        case .date(let v, let m), .int64(let v, let m): (packed, nulls) = (v, m)
+        default: return nil
+        }
+        guard n < Int(Int32.max), !grouping.whole else { return nil }
+        var bound: Int64?
+        if let limit {
+            // A limit of the wrong type is reported by the general path.
+            guard let b = try? rankBound(limit, time) else { return nil }
+            bound = b
+        }
+        let base = packed.base, groups = grouping.count
+        func run<T: FixedWidthInteger>(_ a: [T]) -> [Int] {
+            var bestRow = [Int32](repeating: -1, count: groups)
+            var bestTime = [T](repeating: 0, count: groups)
+            bestRow.withUnsafeMutableBufferPointer { bestRow in
+                bestTime.withUnsafeMutableBufferPointer { bestTime in
+                    grouping.groupOf.withUnsafeBufferPointer { groupOf in
+                        for r in 0..<n {
+                            let p = time.physical(r)
+                            if let nulls, nulls.contains(p) { continue }
+                            let t = a[p]
+                            if let bound, base &+ Int64(t) > bound { continue }
+                            let g = Int(groupOf[r])
+                            // Ties keep the later row, as the general path does.
+                            if bestRow[g] < 0 || t >= bestTime[g] {
+                                bestTime[g] = t
+                                bestRow[g] = Int32(truncatingIfNeeded: r)
+                            }
+                        }
+                    }
+                }
+            }
+            return bestRow.map { Int($0) }
+        }
+        return packed.visit(run, run, run, run)
     }
 
     /// The greatest rank a row may have and not be after the limit.
