@@ -67,7 +67,7 @@ struct CLITests {
         #expect(r.status == 1)
         #expect(r.stdout == "")
         #expect(r.stderr == """
-            error: no column 'athority' in inspections
+            error[IQL0201]: no column 'athority' in inspections
              --> query:1:26
               |
             1 | from inspections | where athority == "Oldham"
@@ -173,7 +173,7 @@ struct CLITests {
         let r = try Self.iql(["--format", "csv", "-c", #"from inspections | where authority == "Oxfordshre" | count"#])
         #expect(r.status == 0)
         #expect(r.stdout == "n\n0\n")
-        #expect(r.stderr.contains("warning: no row of inspections has authority \"Oxfordshre\""))
+        #expect(r.stderr.contains("warning[IQL0701]: no row of inspections has authority \"Oxfordshre\""))
     }
 
     @Test func runAndCheckSubcommands() throws {

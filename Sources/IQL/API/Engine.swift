@@ -42,7 +42,7 @@ public struct Engine: Sendable {
     public func table(named name: String) throws(IQLError) -> Table {
         if let t = registered[name] { return t }
         if let d = bundled[name] { return try BundledStore.shared.table(d) }
-        throw IQLError([.error(.name, "no dataset named '\(name)'", at: nil,
+        throw IQLError([.error(.unknownDataset, "no dataset named '\(name)'", at: nil,
                                suggestion: Suggest.closest(to: name, among: datasetNames))], source: nil)
     }
 
@@ -69,7 +69,7 @@ public struct Engine: Sendable {
         try Engine.validateName(name)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw IQLError([.error(.data, "cannot read '\(path)': no such file", at: nil)], source: nil)
+            throw IQLError([.error(.unreadableFile, "cannot read '\(path)': no such file", at: nil)], source: nil)
         }
         // A regular file is mapped rather than copied; a pipe (`--data x=<(…)`) is read.
         if let mapped = MappedFile(path: path) {
@@ -78,7 +78,7 @@ public struct Engine: Sendable {
             return
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw IQLError([.error(.data, "cannot read '\(path)'", at: nil)], source: nil)
+            throw IQLError([.error(.unreadableFile, "cannot read '\(path)'", at: nil)], source: nil)
         }
         defer { try? handle.close() }
         try registerCSV(bytes: handle.readDataToEndOfFile(), file: path, as: name, timeColumn: timeColumn)
@@ -98,7 +98,7 @@ public struct Engine: Sendable {
 
     private mutating func register(_ table: Table, file: String, as name: String, timeColumn: String?) throws(IQLError) {
         if let t = timeColumn, table.schema.index(of: t) == nil {
-            throw IQLError([.error(.data, "\(file): no column '\(t)' to use as the time column", at: nil,
+            throw IQLError([.error(.timeColumnMissing, "\(file): no column '\(t)' to use as the time column", at: nil,
                                    suggestion: Suggest.closest(to: t, among: table.schema.names))], source: nil)
         }
         registered[name] = table
@@ -109,7 +109,7 @@ public struct Engine: Sendable {
             && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
             && Keyword(rawValue: name) == nil
         guard ok else {
-            throw IQLError([.error(.name, "'\(name)' cannot name a dataset: use letters, digits and _, starting with a letter",
+            throw IQLError([.error(.invalidDatasetName, "'\(name)' cannot name a dataset: use letters, digits and _, starting with a letter",
                                    at: nil)], source: nil)
         }
     }
@@ -182,7 +182,7 @@ public struct Engine: Sendable {
         var copy = self
         let result = try copy.run(text, parameters: parameters)
         guard let last = result.tables.last else {
-            throw IQLError([.error(.name, "the query produced no table: it needs a pipeline (from …)", at: nil)],
+            throw IQLError([.error(.noPipeline, "the query produced no table: it needs a pipeline (from …)", at: nil)],
                            source: result.source)
         }
         return last
@@ -211,7 +211,7 @@ public struct Engine: Sendable {
             switch error {
             case let d as Diagnostic: failure = IQLError([d] + checked.warnings, source: source)
             case let e as IQLError: failure = e
-            default: failure = IQLError([.error(.runtime, "\(error)", at: nil)], source: source)
+            default: failure = IQLError([.error(.internalError, "\(error)", at: nil)], source: source)
             }
             // What ran before the failure is still worth showing (a script's earlier results).
             failure.completedResults = runner.results.map { ScriptResult.Item(title: $0.title, table: $0.table) }
@@ -255,7 +255,7 @@ public struct Engine: Sendable {
         let bundled = self.bundled
         env.loadDataset = { name in
             if let t = registered[name] { return t }
-            guard let d = bundled[name] else { throw Diagnostic.error(.runtime, "no dataset named '\(name)'", at: nil) }
+            guard let d = bundled[name] else { throw Diagnostic.error(.unknownDataset, "no dataset named '\(name)'", at: nil) }
             return try BundledStore.shared.table(d)
         }
         return env

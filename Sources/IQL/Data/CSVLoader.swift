@@ -21,8 +21,8 @@ enum CSVLoader {
         return try result.get()
     }
 
-    static func fail(_ message: String) -> IQLError {
-        IQLError([.error(.data, message, at: nil)], source: nil)
+    static func fail(_ code: DiagnosticCode, _ message: String) -> IQLError {
+        IQLError([.error(code, message, at: nil)], source: nil)
     }
 
     /// Rows read to choose each column's type before the full pass.
@@ -37,14 +37,14 @@ enum CSVLoader {
         do {
             try CSVScanner.scan(buffer, into: &sample)
         } catch {
-            throw fail("\(file):\(error.line): \(error.message)")
+            throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
         }
-        guard let header = sample.header else { throw fail("\(file): the file is empty; a CSV needs a header row") }
+        guard let header = sample.header else { throw fail(.badHeader, "\(file): the file is empty; a CSV needs a header row") }
         let names = header.map { $0.trimmingSpaces }
         var seen = Set<String>()
         for (i, name) in names.enumerated() {
-            if name.isEmpty { throw fail("\(file):1: column \(i + 1) has no name in the header") }
-            if !seen.insert(name).inserted { throw fail("\(file):1: two columns are named '\(name)'") }
+            if name.isEmpty { throw fail(.badHeader, "\(file):1: column \(i + 1) has no name in the header") }
+            if !seen.insert(name).inserted { throw fail(.badHeader, "\(file):1: two columns are named '\(name)'") }
         }
 
         // 2. A builder per column, of the declared type or the type the sample shows.
@@ -52,7 +52,7 @@ enum CSVLoader {
         for (i, name) in names.enumerated() {
             if let declared {
                 guard declared.columns.count == names.count, declared.columns[i].name == name else {
-                    throw fail("\(file): column \(i + 1) is '\(name)', but the dataset declares '\(i < declared.columns.count ? declared.columns[i].name : "nothing")'")
+                    throw fail(.valueDoesNotFit, "\(file): column \(i + 1) is '\(name)', but the dataset declares '\(i < declared.columns.count ? declared.columns[i].name : "nothing")'")
                 }
                 kinds.append(builderKind(for: declared.columns[i].type))
             } else {
@@ -72,9 +72,9 @@ enum CSVLoader {
                 try CSVScanner.scan(buffer, into: &build, release: release)
             } catch {
                 if let c = build.failure {
-                    throw fail("\(file):\(error.line): column '\(names[c.column])': \"\(c.text)\" is not a \(declared?.columns[c.column].type.description ?? "value")")
+                    throw fail(.valueDoesNotFit, "\(file):\(error.line): column '\(names[c.column])': \"\(c.text)\" is not a \(declared?.columns[c.column].type.description ?? "value")")
                 }
-                throw fail("\(file):\(error.line): \(error.message)")
+                throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
             }
         }
 
@@ -85,7 +85,7 @@ enum CSVLoader {
             do {
                 try CSVScanner.scan(buffer, into: &text, release: release)
             } catch {
-                throw fail("\(file):\(error.line): \(error.message)")
+                throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
             }
             columns[c] = try column(fromCodes: text.codes.finish(), text.dictionary.build(), name: names[c], file: file)
         }

@@ -22,6 +22,8 @@ public struct Diagnostic: Sendable, Hashable, Error {
 
     /// Error, warning or note.
     public var severity: Severity
+    /// The stable code, e.g. `IQL0201`, explained by `iql --explain` and `docs/errors.md`.
+    public var code: DiagnosticCode
     /// The kind, for tools that react to one (the REPL to `incompleteInput`).
     public var kind: Kind
     /// The message, one sentence without a final full stop.
@@ -35,11 +37,12 @@ public struct Diagnostic: Sendable, Hashable, Error {
     /// Further lines printed under the snippet.
     public var notes: [String]
 
-    /// Makes a diagnostic.
-    public init(_ severity: Severity, _ kind: Kind, _ message: String, at range: SourceRange? = nil,
-                label: String? = nil, suggestion: String? = nil, notes: [String] = []) {
+    /// Makes a diagnostic; its kind is the code's unless given.
+    public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at range: SourceRange? = nil,
+                label: String? = nil, suggestion: String? = nil, notes: [String] = [], kind: Kind? = nil) {
         self.severity = severity
-        self.kind = kind
+        self.code = code
+        self.kind = kind ?? code.kind
         self.message = message
         self.range = range
         self.label = label
@@ -47,13 +50,13 @@ public struct Diagnostic: Sendable, Hashable, Error {
         self.notes = notes
     }
 
-    static func error(_ kind: Kind, _ message: String, at range: SourceRange?, label: String? = nil,
-                      suggestion: String? = nil, notes: [String] = []) -> Diagnostic {
-        Diagnostic(.error, kind, message, at: range, label: label, suggestion: suggestion, notes: notes)
+    static func error(_ code: DiagnosticCode, _ message: String, at range: SourceRange?, label: String? = nil,
+                      suggestion: String? = nil, notes: [String] = [], kind: Kind? = nil) -> Diagnostic {
+        Diagnostic(.error, code, message, at: range, label: label, suggestion: suggestion, notes: notes, kind: kind)
     }
 
-    static func warning(_ kind: Kind, _ message: String, at range: SourceRange?, label: String? = nil,
+    static func warning(_ code: DiagnosticCode, _ message: String, at range: SourceRange?, label: String? = nil,
                         suggestion: String? = nil, notes: [String] = []) -> Diagnostic {
-        Diagnostic(.warning, kind, message, at: range, label: label, suggestion: suggestion, notes: notes)
+        Diagnostic(.warning, code, message, at: range, label: label, suggestion: suggestion, notes: notes)
     }
 }

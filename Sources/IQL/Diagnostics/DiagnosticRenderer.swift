@@ -16,8 +16,8 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ d: Diagnostic, in source: SourceFile?) -> String {
         let head: String
         switch d.severity {
-        case .error: head = paint("error", "1;31")
-        case .warning: head = paint("warning", "1;33")
+        case .error: head = paint("error[\(d.code.id)]", "1;31")
+        case .warning: head = paint("warning[\(d.code.id)]", "1;33")
         case .note: head = paint("note", "1;36")
         }
         var out = head + paint(": " + d.message, "1") + "\n"

@@ -24,7 +24,7 @@ struct RuntimeEnvironment: Sendable {
     var tables: [String: Table] = [:]
     /// Loads a dataset by name (bundled ones lazily, on first use).
     var loadDataset: @Sendable (String) throws -> Table = { name in
-        throw Diagnostic.error(.runtime, "no dataset named '\(name)'", at: nil)
+        throw Diagnostic.error(.unknownDataset, "no dataset named '\(name)'", at: nil)
     }
     /// Set by an embedder or the REPL to stop a long query; checked between batches of rows.
     var cancellation: CancellationFlag?
@@ -34,7 +34,7 @@ struct RuntimeEnvironment: Sendable {
         case .dataset(let name): return try loadDataset(name)
         case .binding(let name):
             guard let t = tables[name] else {
-                throw Diagnostic.error(.runtime, "no table named '\(name)'", at: nil)
+                throw Diagnostic.error(.unknownDataset, "no table named '\(name)'", at: nil)
             }
             return t
         }
@@ -42,7 +42,7 @@ struct RuntimeEnvironment: Sendable {
 
     func checkCancelled() throws {
         if cancellation?.isCancelled == true {
-            throw Diagnostic.error(.runtime, "query cancelled", at: nil)
+            throw Diagnostic.error(.cancelled, "query cancelled", at: nil)
         }
     }
 }

@@ -55,6 +55,6 @@ struct ScriptRunner {
             notes.append("\(call.text) is \(value.literalText)")
         }
         if outcome.isNull { notes.append("the condition is null, which is not true") }
-        throw Diagnostic.error(.runtime, "assertion failed: \(plan.text)", at: plan.range, notes: notes)
+        throw Diagnostic.error(.assertionFailed, "assertion failed: \(plan.text)", at: plan.range, notes: notes)
     }
 }

@@ -68,7 +68,7 @@ struct Lexer {
         case 0x60: return quotedIdentifier(start: start, newline: newline)
         case 0x24:  // '$'
             guard Lexer.isIdentStart(peek()) else {
-                diagnostics.append(.error(.syntax, "expected a parameter name after '$'",
+                diagnostics.append(.error(.unexpectedCharacter, "expected a parameter name after '$'",
                                           at: SourceRange(start: start, end: pos)))
                 return make(.invalid, "$")
             }
@@ -93,14 +93,14 @@ struct Lexer {
             return make(.assign)
         case 0x21:
             if peek() == 0x3D { pos += 1; return make(.ne) }
-            diagnostics.append(.error(.syntax, "unexpected '!'", at: SourceRange(start: start, end: pos),
+            diagnostics.append(.error(.unexpectedCharacter, "unexpected '!'", at: SourceRange(start: start, end: pos),
                                       label: "write 'not' or '!='"))
             return make(.invalid, "!")
         case 0x3C:
             if peek() == 0x3D { pos += 1; return make(.le) }
             if peek() == 0x3E {
                 pos += 1
-                diagnostics.append(.error(.syntax, "'<>' is not an IQL operator",
+                diagnostics.append(.error(.wrongOperator, "'<>' is not an IQL operator",
                                           at: SourceRange(start: start, end: pos), suggestion: "!="))
                 return make(.ne)
             }
@@ -113,7 +113,7 @@ struct Lexer {
             while let d = peek(), d & 0xC0 == 0x80 { pos += 1 }
             let text = String(decoding: bytes[start..<pos], as: UTF8.self)
             let shown = c == 0 ? "NUL" : (c < 0x20 || c == 0x7F ? "control character" : "'\(text)'")
-            diagnostics.append(.error(.syntax, "unexpected character \(shown)",
+            diagnostics.append(.error(.unexpectedCharacter, "unexpected character \(shown)",
                                       at: SourceRange(start: start, end: pos)))
             return make(.invalid, text)
         }
@@ -128,7 +128,7 @@ struct Lexer {
             let text = String(decoding: bytes[start..<pos], as: UTF8.self)
             let range = SourceRange(start: start, end: pos)
             if Day(iso: Substring(text)) == nil {
-                diagnostics.append(.error(.value, "\(text) is not a date in the calendar", at: range))
+                diagnostics.append(.error(.invalidDateLiteral, "\(text) is not a date in the calendar", at: range))
             }
             return Token(kind: .date, text: text, range: range, newlineBefore: newline)
         }
@@ -146,7 +146,7 @@ struct Lexer {
         if Lexer.isIdentStart(peek()) {
             let badStart = pos
             while Lexer.isIdentPart(peek()) { pos += 1 }
-            diagnostics.append(.error(.syntax, "a number cannot run straight into a name",
+            diagnostics.append(.error(.unexpectedCharacter, "a number cannot run straight into a name",
                                       at: SourceRange(start: badStart, end: pos),
                                       label: "put a space or an operator before this"))
         }
@@ -158,7 +158,7 @@ struct Lexer {
         var value: [UInt8] = []
         while true {
             guard let c = peek() else {
-                diagnostics.append(.error(.incompleteInput, "unterminated text literal",
+                diagnostics.append(.error(.unterminatedText, "unterminated text literal",
                                           at: SourceRange(start: start, end: pos),
                                           label: "this '\"' is never closed"))
                 return Token(kind: .string, text: String(decoding: value, as: UTF8.self),
@@ -175,7 +175,7 @@ struct Lexer {
                 case nil: continue
                 default:
                     while let d = peek(), pos == escStart + 1 || d & 0xC0 == 0x80 { pos += 1 }
-                    diagnostics.append(.error(.syntax, "unknown escape in text literal",
+                    diagnostics.append(.error(.invalidEscape, "unknown escape in text literal",
                                               at: SourceRange(start: escStart, end: pos),
                                               label: "IQL knows \\\", \\\\ and \\n"))
                 }
@@ -194,11 +194,12 @@ struct Lexer {
         if peek() == 0x60 {
             pos += 1
         } else {
-            diagnostics.append(.error(peek() == nil ? .incompleteInput : .syntax, "unterminated quoted name",
-                                      at: SourceRange(start: start, end: pos), label: "this '`' is never closed"))
+            diagnostics.append(.error(.unterminatedName, "unterminated quoted name",
+                                      at: SourceRange(start: start, end: pos), label: "this '`' is never closed",
+                                      kind: peek() == nil ? .incompleteInput : .syntax))
         }
         if name.isEmpty {
-            diagnostics.append(.error(.syntax, "empty quoted name", at: SourceRange(start: start, end: pos)))
+            diagnostics.append(.error(.invalidEscape, "empty quoted name", at: SourceRange(start: start, end: pos)))
         }
         return Token(kind: .identifier, text: name, range: SourceRange(start: start, end: pos), newlineBefore: newline)
     }

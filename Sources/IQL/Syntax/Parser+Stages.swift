@@ -22,7 +22,7 @@ extension Parser {
         case "derive":
             let items = try parseNamedList(what: "NAME = EXPR")
             for item in items where item.name == nil {
-                diagnostics.append(.error(.syntax, "derive needs a name for each new column",
+                diagnostics.append(.error(.unexpectedToken, "derive needs a name for each new column",
                                           at: item.expr.range, label: "write NAME = EXPR"))
             }
             kind = .derive(items, by: try parseOptionalBy())
@@ -65,7 +65,7 @@ extension Parser {
             kind = .latest(column: column, by: keys, asOf: asOf)
         default:
             let close = Suggest.closest(to: keyword.text, among: Parser.stageNames)
-            diagnostics.append(.error(.name, "unknown stage '\(keyword.text)'", at: keyword.range,
+            diagnostics.append(.error(.unknownStage, "unknown stage '\(keyword.text)'", at: keyword.range,
                                       suggestion: close,
                                       notes: close == nil ? ["stages: " + Parser.stageNames.joined(separator: ", ")] : []))
             throw SyntaxError()
@@ -94,7 +94,7 @@ extension Parser {
         var items: [NamedExpr] = []
         repeat {
             if case .keyword(let k) = current.kind, peek().kind == .assign {
-                diagnostics.append(.error(.syntax, "'\(k.rawValue)' is a reserved word, so it cannot name a column",
+                diagnostics.append(.error(.reservedWord, "'\(k.rawValue)' is a reserved word, so it cannot name a column",
                                           at: current.range, label: "choose another name, or write `\(k.rawValue)` in backticks"))
                 throw SyntaxError()
             }

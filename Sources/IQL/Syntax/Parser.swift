@@ -78,7 +78,7 @@ struct Parser {
             // The lexer already reported this character.
         } else {
             let found = describe(current)
-            diagnostics.append(.error(.syntax, "expected \(what), found \(found)",
+            diagnostics.append(.error(.unexpectedToken, "expected \(what), found \(found)",
                                       at: current.range, label: label))
         }
         return SyntaxError()
@@ -102,7 +102,7 @@ struct Parser {
     mutating func expectName(_ what: String) throws(SyntaxError) -> Name {
         guard current.kind == .identifier else {
             if case .keyword(let k) = current.kind, !atEnd {
-                diagnostics.append(.error(.syntax, "'\(k.rawValue)' is a reserved word, not \(what)",
+                diagnostics.append(.error(.reservedWord, "'\(k.rawValue)' is a reserved word, not \(what)",
                                           at: current.range, label: "write `\(k.rawValue)` in backticks to use it as a name"))
                 throw SyntaxError()
             }
