@@ -20,6 +20,10 @@ struct Arguments {
     var version = false
     var color: Bool?
     var timer = false
+    /// `--explain CODE`: the code to explain.
+    var explain: DiagnosticCode?
+    /// `--diagnostics json`: diagnostics as JSON on standard error.
+    var jsonDiagnostics = false
 
     struct UsageError: Error {
         var message: String
@@ -44,6 +48,8 @@ struct Arguments {
       --param NAME=VALUE   give a script parameter a value (repeatable)
       --schema [NAME]      list the datasets, or the columns of one
       --timer              print how long parsing, checking and running took (to stderr)
+      --diagnostics FORMAT text (default) or json: how errors and warnings are written to stderr
+      --explain CODE       explain a diagnostic code such as IQL0201, with an example and the fix
       --color, --no-color  force colour on or off (default: on for a terminal, off if NO_COLOR is set)
       -h, --help           show this help
       --version            show the version
@@ -120,6 +126,18 @@ struct Arguments {
                     a.schema = .some(nil)
                 }
             case "--timer": a.timer = true
+            case "--explain":
+                let id = try value(flag)
+                guard let code = DiagnosticCode(id: id) else {
+                    throw UsageError(message: "no diagnostic code '\(id)': codes look like IQL0201 (docs/errors.md lists them)")
+                }
+                a.explain = code
+            case "--diagnostics":
+                switch try value(flag) {
+                case "json": a.jsonDiagnostics = true
+                case "text": a.jsonDiagnostics = false
+                case let other: throw UsageError(message: "--diagnostics takes text or json, found '\(other)'")
+                }
             case "--color": a.color = true
             case "--no-color": a.color = false
             case "-h", "--help": a.help = true

@@ -25,6 +25,10 @@ struct Runner {
             Terminal.out("iql \(IQLVersion.current)\n")
             return 0
         }
+        if let code = arguments.explain {
+            Terminal.out(code.renderedExplanation)
+            return 0
+        }
         for (name, path) in arguments.data {
             let started = ContinuousClock.now
             do {
@@ -46,7 +50,7 @@ struct Runner {
         }
         if let file = arguments.file {
             guard let data = FileManager.default.contents(atPath: file) else {
-                Terminal.err(paint("error", "1;31") + ": cannot read script '\(file)'\n")
+                write([Diagnostic(.error, .unreadableFile, "cannot read script '\(file)'")], in: nil)
                 return 1
             }
             let text = String(decoding: data, as: UTF8.self)
@@ -66,9 +70,7 @@ struct Runner {
     mutating func run(_ text: String, sourceName: String) -> Int32 {
         do {
             let result = try engine.run(text, sourceName: sourceName, parameters: arguments.parameters)
-            if !result.warnings.isEmpty {
-                Terminal.err(DiagnosticRenderer(color: errColor).render(result.warnings, in: result.source))
-            }
+            if !result.warnings.isEmpty { write(result.warnings, in: result.source) }
             Terminal.out(arguments.format.render(result.items, color: outColor))
             if arguments.timer { Terminal.err(Session.describe(result.timings) + "\n") }
             return 0
@@ -87,30 +89,32 @@ struct Runner {
     func check(_ text: String, sourceName: String) -> Int32 {
         let diagnostics = engine.check(text, sourceName: sourceName, parameters: arguments.parameters,
                                        requireParameters: false)
-        if !diagnostics.isEmpty {
-            Terminal.err(DiagnosticRenderer(color: errColor).render(diagnostics, in: SourceFile(name: sourceName, text: text)))
-        }
+        if !diagnostics.isEmpty { write(diagnostics, in: SourceFile(name: sourceName, text: text)) }
         if diagnostics.contains(where: { $0.severity == .error }) { return 1 }
         Terminal.out("\(sourceName): ok\n")
         return 0
     }
 
     func report(_ error: IQLError) {
-        Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
+        write(error.diagnostics, in: error.source)
+    }
+
+    /// Diagnostics to standard error, as text or as JSON (`--diagnostics json`).
+    func write(_ diagnostics: [Diagnostic], in source: SourceFile?) {
+        if arguments.jsonDiagnostics {
+            Terminal.err(DiagnosticJSON.render(diagnostics, in: source))
+        } else {
+            Terminal.err(DiagnosticRenderer(color: errColor).render(diagnostics, in: source))
+        }
     }
 
     func showSchema(_ name: String?) -> Int32 {
         Terminal.out(SchemaDescription(engine: engine).describe(name, format: arguments.format, color: outColor) ?? "")
         if let name, engine.schema(of: name) == nil {
             let close = engine.closestDatasetName(to: name)
-            Terminal.err(paint("error", "1;31") + ": no dataset named '\(name)'"
-                + (close.map { "; did you mean '\($0)'?" } ?? "") + "\n")
+            write([Diagnostic(.error, .unknownDataset, "no dataset named '\(name)'", suggestion: close)], in: nil)
             return 1
         }
         return 0
-    }
-
-    func paint(_ s: String, _ code: String) -> String {
-        errColor ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
     }
 }

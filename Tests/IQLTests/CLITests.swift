@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IQL
 
 /// Runs the real `iql` binary the way a user does.
 struct CLITests {
@@ -167,6 +168,34 @@ struct CLITests {
         let parsed = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
         #expect(parsed?.count == 2)
         #expect(parsed?.first?["children"] as? Int == 449)
+    }
+
+    @Test func diagnosticsAsJSON() throws {
+        let r = try Self.iql(["--diagnostics", "json", "-c", #"from inspections | where athority == "Oldham""#])
+        #expect(r.status == 1)
+        let parsed = try JSONSerialization.jsonObject(with: Data(r.stderr.utf8)) as? [[String: Any]]
+        let d = try #require(parsed?.first)
+        #expect(d["code"] as? String == "IQL0201")
+        #expect(d["severity"] as? String == "error")
+        #expect(d["message"] as? String == "no column 'athority' in inspections")
+        #expect(d["line"] as? Int == 1 && d["column"] as? Int == 26 && d["end_column"] as? Int == 34)
+        #expect(d["suggestion"] as? String == "authority")
+        #expect(d["range"] as? [Int] == [25, 33])
+        // Warnings too, while the query still runs.
+        let w = try Self.iql(["--diagnostics", "json", "--format", "csv", "-c", #"from inspections | where authority == "Oxfordshre" | count"#])
+        #expect(w.status == 0)
+        let warning = try #require((try JSONSerialization.jsonObject(with: Data(w.stderr.utf8)) as? [[String: Any]])?.first)
+        #expect(warning["code"] as? String == "IQL0701" && warning["severity"] as? String == "warning")
+    }
+
+    @Test func explainPrintsTheCatalogueEntry() throws {
+        let r = try Self.iql(["--explain", "iql0201"])
+        #expect(r.status == 0)
+        #expect(r.stdout == DiagnosticCode.unknownColumn.renderedExplanation)
+        #expect(r.stdout.hasPrefix("## IQL0201: Unknown column\n"))
+        let bad = try Self.iql(["--explain", "IQL9999"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("iql: no diagnostic code 'IQL9999'"))
     }
 
     @Test func warningsGoToStderrAndTheQueryStillRuns() throws {

@@ -1,0 +1,28 @@
+/// Diagnostics as JSON, for editors and tools: one array of objects with the code, severity,
+/// kind, message, where (file, 1-based line and column of start and end, byte offsets), the
+/// caret's label, the suggested fix and any notes.
+public enum DiagnosticJSON {
+    /// The diagnostics as a JSON array, ending with a newline.
+    public static func render(_ diagnostics: [Diagnostic], in source: SourceFile?) -> String {
+        let items = diagnostics.map { d -> String in
+            var fields: [(String, String)] = [
+                ("code", JSONWriter.string(d.code.id)),
+                ("severity", JSONWriter.string(d.severity.rawValue)),
+                ("kind", JSONWriter.string(d.kind.rawValue)),
+                ("message", JSONWriter.string(d.message)),
+            ]
+            if let source { fields.append(("file", JSONWriter.string(source.name))) }
+            if let range = d.range, let source {
+                let start = source.location(of: range.start), end = source.location(of: range.end)
+                fields += [("line", String(start.line)), ("column", String(start.column)),
+                           ("end_line", String(end.line)), ("end_column", String(end.column)),
+                           ("range", "[\(range.start), \(range.end)]")]
+            }
+            if let label = d.label { fields.append(("label", JSONWriter.string(label))) }
+            if let suggestion = d.suggestion { fields.append(("suggestion", JSONWriter.string(suggestion))) }
+            if !d.notes.isEmpty { fields.append(("notes", "[" + d.notes.map(JSONWriter.string).joined(separator: ", ") + "]")) }
+            return "  {" + fields.map { "\(JSONWriter.string($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+        }
+        return items.isEmpty ? "[]\n" : "[\n" + items.joined(separator: ",\n") + "\n]\n"
+    }
+}
