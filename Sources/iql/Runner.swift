@@ -53,9 +53,13 @@ struct Runner {
                 write([Diagnostic(.error, .unreadableFile, "cannot read script '\(file)'")], in: nil)
                 return 1
             }
-            let text = String(decoding: data, as: UTF8.self)
-            if arguments.command == .check { return check(text, sourceName: file) }
-            return run(text, sourceName: file)
+            let (source, invalid) = SourceDecoding.decode(data, name: file)
+            if let invalid {
+                write([invalid], in: source)
+                return 1
+            }
+            if arguments.command == .check { return check(source.text, sourceName: file) }
+            return run(source.text, sourceName: file)
         }
         if Terminal.isTerminal(0), let editor = LineEditor(program: "iql", historyPath: REPL.historyPath) {
             let session = Session(engine: engine, parameters: arguments.parameters, outColor: outColor, errColor: errColor)
@@ -64,7 +68,12 @@ struct Runner {
             return REPL(session: session, editor: editor).loop()
         }
         let input = FileHandle.standardInput.readDataToEndOfFile()
-        return run(String(decoding: input, as: UTF8.self), sourceName: "stdin")
+        let (source, invalid) = SourceDecoding.decode(input, name: "stdin")
+        if let invalid {
+            write([invalid], in: source)
+            return 1
+        }
+        return run(source.text, sourceName: "stdin")
     }
 
     mutating func run(_ text: String, sourceName: String) -> Int32 {

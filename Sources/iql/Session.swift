@@ -48,6 +48,8 @@ final class Session {
             datasetsUsed.formUnion(result.datasetsUsed)
             return true
         case .failure(let error):
+            // A comment typed at the prompt is a note to oneself, not a mistake.
+            if error.diagnostics.map(\.code) == [.emptyScript] { return true }
             Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
             return false
         }

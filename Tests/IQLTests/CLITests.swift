@@ -21,6 +21,10 @@ struct CLITests {
     }
 
     static func iql(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+        try iql(args, stdinBytes: stdin.map { Array($0.utf8) }, environment: environment)
+    }
+
+    static func iql(_ args: [String], stdinBytes: [UInt8]?, environment: [String: String] = [:]) throws -> Run {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
@@ -33,7 +37,7 @@ struct CLITests {
         p.standardError = err
         p.standardInput = input
         try p.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdinBytes { input.fileHandleForWriting.write(Data(stdinBytes)) }
         try input.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()

@@ -23,7 +23,7 @@ struct DiagnosticCodeTests {
     func exampleProducesItsCode(code: DiagnosticCode) {
         guard let example = code.explanation.example else {
             // Only codes no query can show on its own (limits, cancellation, files) go without.
-            #expect([.parameterType, .cancelled, .timeLimit, .rowLimit, .internalError, .unreadableFile,
+            #expect([.invalidUTF8, .parameterType, .cancelled, .timeLimit, .rowLimit, .internalError, .unreadableFile,
                      .valueDoesNotFit, .timeColumnMissing, .invalidDatasetName].contains(code), "\(code.id) needs an example")
             return
         }

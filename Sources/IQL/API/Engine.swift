@@ -159,6 +159,11 @@ public struct Engine: Sendable {
             return (nil, ordered(syntax))
         }
         guard let firstError = syntaxErrors.map({ $0.range?.start ?? 0 }).min() else {
+            if script.statements.isEmpty {
+                let what = source.text.allSatisfy(\.isWhitespace) ? "is empty" : "holds only comments"
+                return (nil, [.error(.emptyScript, "nothing to run: \(source.name == "query" ? "the query" : source.name) \(what)", at: nil,
+                                     notes: ["a query starts with 'from', e.g. from authorities | count"])])
+            }
             let checked = checker.check(script)
             return (checked, ordered(syntax + checker.diagnostics))
         }

@@ -76,6 +76,16 @@ extension DiagnosticCode {
                          "A date literal (`YYYY-MM-DD`) names a day that does not exist, such as 30 February.",
                          example: "from inspections | where published >= 2019-02-30",
                          fix: "Use a real date; the last day of February 2019 is `2019-02-28`.")
+        case .emptyScript:
+            return entry("Nothing to run",
+                         "The query or script is empty, or holds only comments, so there is no statement to run. Typed at the REPL's prompt, a comment is simply ignored.",
+                         example: "# just a note",
+                         fix: "Write a statement: a pipeline starts with `from`, e.g. `from authorities | count`.")
+        case .invalidUTF8:
+            return entry("Not valid UTF-8",
+                         "A script or CSV file holds bytes that are not UTF-8 text (often a file saved as Windows-1252 or Latin-1). IQL reports where rather than replace them silently.",
+                         example: nil,
+                         fix: "Save the file as UTF-8, e.g. `iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`.")
         case .unknownColumn:
             return entry("Unknown column",
                          "No column of the table at that point of the pipeline has this name. Earlier stages (`select`, `count`, `summarize`) decide which columns exist; the message suggests the closest name.",

@@ -14,6 +14,8 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     case nestingTooDeep = 109
     case numberLiteral = 110
     case invalidDateLiteral = 111
+    case emptyScript = 112
+    case invalidUTF8 = 113
     // Names: something named does not exist, or clashes.
     case unknownColumn = 201
     case unknownDataset = 202

@@ -29,11 +29,19 @@ public struct DiagnosticRenderer: Sendable {
             let pad = String(repeating: " ", count: gutter)
             out += pad + paint("--> ", "1;34") + "\(source.name):\(line):\(column)\n"
             out += pad + paint(" |", "1;34") + "\n"
-            let text = source.line(line).replacingTabs()
+            let full = Array(source.line(line).replacingTabs())
+            var width = endLine == line ? max(1, endColumn - column) : max(1, full.count - column + 1)
+            // A very long line (a generated query) is shown as a window around the caret.
+            var first = 0, last = full.count
+            if full.count > DiagnosticRenderer.maxLine {
+                first = max(0, column - 1 - DiagnosticRenderer.maxLine / 3)
+                last = min(full.count, first + DiagnosticRenderer.maxLine)
+                width = min(width, last - (column - 1))
+            }
+            let text = (first > 0 ? "…" : "") + String(full[first..<last]) + (last < full.count ? "…" : "")
             out += paint(String(line) + " |", "1;34") + " " + text + "\n"
-            let lineLength = text.count
-            let width = endLine == line ? max(1, endColumn - column) : max(1, lineLength - column + 1)
-            let caret = String(repeating: " ", count: column - 1) + String(repeating: "^", count: width)
+            let caret = String(repeating: " ", count: column - 1 - first + (first > 0 ? 1 : 0))
+                + String(repeating: "^", count: max(1, width))
             let colorCode = d.severity == .error ? "1;31" : "1;33"
             out += pad + paint(" |", "1;34") + " " + paint(caret, colorCode)
                 + (label.map { " " + paint($0, colorCode) } ?? "") + "\n"
@@ -46,6 +54,9 @@ public struct DiagnosticRenderer: Sendable {
         }
         return out
     }
+
+    /// Characters of a source line shown around a caret.
+    static let maxLine = 160
 
     private func paint(_ s: String, _ code: String) -> String {
         color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s

@@ -317,7 +317,9 @@ extension Checker {
               warnedLiterals.insert(origin.dataset + "\u{0}" + origin.column + "\u{0}" + text).inserted else { return }
         let close = Suggest.ranked(text, among: Array(values), limit: 3)
         let shown = close.map { "\"\($0)\"" }
-        diagnostics.append(.warning(.absentValue, "no row of \(origin.dataset) has \(n.text) \"\(text)\"", at: range,
+        // A generated query may compare with a huge literal: the message shows its start.
+        let quoted = text.count > 60 ? text.prefix(57) + "…" : text
+        diagnostics.append(.warning(.absentValue, "no row of \(origin.dataset) has \(n.text) \"\(quoted)\"", at: range,
                                     label: shown.isEmpty ? "this value matches nothing" : "did you mean \(shown.joined(separator: " or "))?",
                                     suggestion: close.first.map { "\"\($0)\"" }))
     }
