@@ -24,6 +24,8 @@ struct Arguments {
     var explain: DiagnosticCode?
     /// `--diagnostics json`: diagnostics as JSON on standard error.
     var jsonDiagnostics = false
+    /// `--lenient`: leave out malformed rows of `--data` files, and say which.
+    var lenient = false
 
     struct UsageError: Error {
         var message: String
@@ -45,6 +47,8 @@ struct Arguments {
     options:
       --format FORMAT      table (default), csv, json or markdown
       --data NAME=PATH     add a CSV file as the dataset NAME (repeatable)
+      --lenient            leave out rows of --data files with the wrong number of fields (and say
+                           which) instead of stopping at the first
       --param NAME=VALUE   give a script parameter a value (repeatable)
       --schema [NAME]      list the datasets, or the columns of one
       --timer              print how long parsing, checking and running took (to stderr)
@@ -126,6 +130,7 @@ struct Arguments {
                     a.schema = .some(nil)
                 }
             case "--timer": a.timer = true
+            case "--lenient": a.lenient = true
             case "--explain":
                 let id = try value(flag)
                 guard let code = DiagnosticCode(id: id) else {

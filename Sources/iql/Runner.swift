@@ -32,7 +32,10 @@ struct Runner {
         for (name, path) in arguments.data {
             let started = ContinuousClock.now
             do {
-                try engine.registerCSV(atPath: path, as: name)
+                let report = try engine.registerCSV(atPath: path, as: name, lenient: arguments.lenient)
+                if let summary = report.summary(file: path) {
+                    write([Diagnostic(.warning, .malformedCSV, summary)], in: nil)
+                }
                 if arguments.timer {
                     let rows = (try? engine.table(named: name).rowCount) ?? 0
                     Terminal.err("Load \(name): \(rows) rows in \(Session.milliseconds(ContinuousClock.now - started))\n")

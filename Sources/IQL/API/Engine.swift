@@ -65,7 +65,11 @@ public struct Engine: Sendable {
 
     /// Loads a CSV file and registers it. Column types are inferred: numbers, ISO dates,
     /// Ofsted ratings, true/false, otherwise text. Dates in d/m/y form are refused, not guessed.
-    public mutating func registerCSV(atPath path: String, as name: String, timeColumn: String? = nil) throws(IQLError) {
+    /// A malformed row is an error naming its line, unless `lenient`: then rows with the wrong
+    /// number of fields are left out and the report says which.
+    @discardableResult
+    public mutating func registerCSV(atPath path: String, as name: String, timeColumn: String? = nil,
+                                     lenient: Bool = false) throws(IQLError) -> CSVLoadReport {
         try Engine.validateName(name)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
@@ -73,27 +77,44 @@ public struct Engine: Sendable {
         }
         // A regular file is mapped rather than copied; a pipe (`--data x=<(…)`) is read.
         if let mapped = MappedFile(path: path) {
-            let table = try CSVLoader.load(buffer: mapped.bytes, file: path, timeColumn: timeColumn, releasePages: true)
-            try register(table, file: path, as: name, timeColumn: timeColumn)
-            return
+            let loaded = try CSVLoader.loadReporting(buffer: mapped.bytes, file: path, timeColumn: timeColumn,
+                                                     releasePages: true, lenient: lenient)
+            return try register(loaded, file: path, as: name, timeColumn: timeColumn)
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw IQLError([.error(.unreadableFile, "cannot read '\(path)'", at: nil)], source: nil)
         }
         defer { try? handle.close() }
-        try registerCSV(bytes: handle.readDataToEndOfFile(), file: path, as: name, timeColumn: timeColumn)
+        return try registerCSV(bytes: handle.readDataToEndOfFile(), file: path, as: name, timeColumn: timeColumn,
+                               lenient: lenient)
     }
 
     /// Parses CSV text and registers it, as `registerCSV(atPath:as:)` does for a file.
-    public mutating func registerCSV(text: String, as name: String, timeColumn: String? = nil) throws(IQLError) {
+    @discardableResult
+    public mutating func registerCSV(text: String, as name: String, timeColumn: String? = nil,
+                                     lenient: Bool = false) throws(IQLError) -> CSVLoadReport {
         try Engine.validateName(name)
-        try registerCSV(bytes: Array(text.utf8), file: name, as: name, timeColumn: timeColumn)
+        return try registerCSV(bytes: Array(text.utf8), file: name, as: name, timeColumn: timeColumn, lenient: lenient)
     }
 
     private mutating func registerCSV(bytes: some ContiguousBytes, file: String, as name: String,
-                                      timeColumn: String?) throws(IQLError) {
-        try register(try CSVLoader.load(bytes, file: file, timeColumn: timeColumn), file: file, as: name,
-                     timeColumn: timeColumn)
+                                      timeColumn: String?, lenient: Bool) throws(IQLError) -> CSVLoadReport {
+        // withUnsafeBytes rethrows untyped errors, so the result travels in a Result.
+        let result = bytes.withUnsafeBytes { buffer -> Result<(table: Table, skipped: [CSVLoader.SkippedRow]), IQLError> in
+            do throws(IQLError) {
+                return .success(try CSVLoader.loadReporting(buffer: buffer, file: file, timeColumn: timeColumn, lenient: lenient))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try register(try result.get(), file: file, as: name, timeColumn: timeColumn)
+    }
+
+    private mutating func register(_ loaded: (table: Table, skipped: [CSVLoader.SkippedRow]), file: String, as name: String,
+                                   timeColumn: String?) throws(IQLError) -> CSVLoadReport {
+        try register(loaded.table, file: file, as: name, timeColumn: timeColumn)
+        return CSVLoadReport(rows: loaded.table.rowCount,
+                             skipped: loaded.skipped.map { CSVLoadReport.SkippedRow(line: $0.line, reason: $0.reason) })
     }
 
     private mutating func register(_ table: Table, file: String, as name: String, timeColumn: String?) throws(IQLError) {

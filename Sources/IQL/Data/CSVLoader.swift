@@ -30,6 +30,21 @@ enum CSVLoader {
 
     static func load(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
                      timeColumn: String? = nil, parallel: Bool = true, releasePages: Bool = false) throws(IQLError) -> Table {
+        try loadReporting(buffer: buffer, file: file, schema: declared, timeColumn: timeColumn, parallel: parallel,
+                          releasePages: releasePages).table
+    }
+
+    /// A row left out by a lenient load: its line and why.
+    struct SkippedRow: Sendable, Equatable {
+        var line: Int
+        var reason: String
+    }
+
+    /// Loads a table; `lenient` leaves out rows with the wrong number of fields instead of
+    /// failing, and says which.
+    static func loadReporting(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
+                              timeColumn: String? = nil, parallel: Bool = true, releasePages: Bool = false,
+                              lenient: Bool = false) throws(IQLError) -> (table: Table, skipped: [SkippedRow]) {
         // A mapped file's pages are handed back behind the scan, so they never all count at once.
         let release: ((Range<Int>) -> Void)? = releasePages ? { MappedFile.release($0, of: buffer) } : nil
         // 1. The header and a sample of rows, as text.
@@ -40,6 +55,7 @@ enum CSVLoader {
             throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
         }
         guard let header = sample.header else { throw fail(.badHeader, "\(file): the file is empty; a CSV needs a header row") }
+        if sample.headerHasInvalidUTF8 { throw fail(.invalidUTF8, "\(file):1: the header is not valid UTF-8 text; save the file as UTF-8") }
         let names = header.map { $0.trimmingSpaces }
         var seen = Set<String>()
         for (i, name) in names.enumerated() {
@@ -60,14 +76,27 @@ enum CSVLoader {
             }
         }
         let estimate = max(16, buffer.count / max(1, sample.bytesPerRow))
+        // Lenient: one pass finds the records of the wrong width; the build passes skip them.
+        var skip = Set<Int>(), skipped: [SkippedRow] = []
+        if lenient {
+            var shape = ShapeSink(width: names.count)
+            do {
+                try CSVScanner.scan(buffer, into: &shape)
+            } catch {
+                throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
+            }
+            skip = Set(shape.bad.map(\.record))
+            skipped = shape.bad.map { SkippedRow(line: $0.line, reason: "\($0.fields) field\($0.fields == 1 ? "" : "s") where the header has \(names.count)") }
+        }
         var build: BuildSink
-        if parallel, let halves = buildInParallel(buffer, kinds: kinds, width: names.count, strict: declared != nil,
+        if parallel, skip.isEmpty, let halves = buildInParallel(buffer, kinds: kinds, width: names.count, strict: declared != nil,
                                                   rowEstimate: estimate, releasePages: releasePages) {
             build = halves
         } else {
             // One pass over the whole file; also the way to exact line numbers when a part failed.
             build = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: estimate) }, width: names.count,
                               strict: declared != nil)
+            build.skip = skip
             do {
                 try CSVScanner.scan(buffer, into: &build, release: release)
             } catch {
@@ -79,15 +108,25 @@ enum CSVLoader {
         }
 
         // 3. Columns the sample misjudged: read their text again and infer from all of it.
+        var invalidText = Set(build.builders.indices.filter { !build.failed.contains($0) && build.builders[$0].hasInvalidUTF8 })
         var columns = build.builders.map { $0.finish() }
         for c in build.failed.sorted() {
             var text = TextSink(column: c)
+            text.skip = skip
             do {
                 try CSVScanner.scan(buffer, into: &text, release: release)
             } catch {
                 throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
             }
+            if text.dictionary.hasInvalidUTF8 { invalidText.insert(c) }
             columns[c] = try column(fromCodes: text.codes.finish(), text.dictionary.build(), name: names[c], file: file)
+        }
+        if !invalidText.isEmpty {
+            // Text is never repaired silently: find the first bad field to say where it is.
+            var check = UTF8CheckSink(columns: invalidText)
+            try? CSVScanner.scan(buffer, into: &check)
+            let (line, column) = check.found ?? (0, invalidText.min() ?? 0)
+            throw fail(.invalidUTF8, "\(file):\(line): column '\(names[column])' is not valid UTF-8 text; save the file as UTF-8")
         }
         for (c, kind) in kinds.enumerated() where kind == .raw && !build.failed.contains(c) {
             // Undecided by the sample: type it from its distinct values.
@@ -101,7 +140,7 @@ enum CSVLoader {
             schemaColumns.append(Schema.Column(name: name, type: type, summary: declared?.columns[i].summary))
         }
         let time = declared?.timeColumn ?? timeColumn
-        return Table(schema: Schema(columns: schemaColumns, timeColumn: time), columns: columns, rowCount: build.rows)
+        return (Table(schema: Schema(columns: schemaColumns, timeColumn: time), columns: columns, rowCount: build.rows), skipped)
     }
 
     /// Files smaller than this are read on one thread: splitting would cost more than it saves.
@@ -370,6 +409,7 @@ private struct SampleSink: CSVScanner.Sink {
     private var current: [String] = []
     /// One per column of the header.
     var tallies: [TypeTally] = []
+    var headerHasInvalidUTF8 = false
     private var rows = 0
     private var bytes = 0
 
@@ -380,6 +420,7 @@ private struct SampleSink: CSVScanner.Sink {
 
     mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
         guard header != nil else {
+            if !TextDictionaryBuilder.isValidUTF8(field) { headerHasInvalidUTF8 = true }
             current.append(String(decoding: field, as: UTF8.self))
             return
         }
@@ -412,6 +453,9 @@ private struct BuildSink: CSVScanner.Sink {
     var failed: Set<Int> { Set(failedColumns.indices.filter { failedColumns[$0] }) }
     var failure: (column: Int, text: String)?
     var rows = 0
+    /// Records (numbered from 0 after the header, blank lines included) to leave out.
+    var skip = Set<Int>()
+    private var record = 0
     private var headerDone = false
 
     init(builders: [ColumnBuilder], width: Int, strict: Bool, headerDone: Bool = false) {
@@ -424,6 +468,7 @@ private struct BuildSink: CSVScanner.Sink {
 
     mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
         guard headerDone, column < width, !failedColumns[column] else { return }
+        if !skip.isEmpty, skip.contains(record) { return }
         if !builders[column].append(field) {
             if strict {
                 failure = (column, String(decoding: field, as: UTF8.self))
@@ -438,6 +483,8 @@ private struct BuildSink: CSVScanner.Sink {
             if !blank { headerDone = true }
             return true
         }
+        defer { record += 1 }
+        if !skip.isEmpty, skip.contains(record) { return true }
         if blank {
             guard width == 1 else { return true }
             if !failedColumns[0], !builders[0].append(UnsafeRawBufferPointer(start: nil, count: 0)) { failedColumns[0] = true }
@@ -456,6 +503,8 @@ private struct BuildSink: CSVScanner.Sink {
 /// from all of its values.
 private struct TextSink: CSVScanner.Sink {
     let column: Int
+    var skip = Set<Int>()
+    private var record = 0
     var codes = PackedIntsBuilder(capacity: 0)
     var dictionary = TextDictionaryBuilder()
     private var headerDone = false
@@ -464,7 +513,9 @@ private struct TextSink: CSVScanner.Sink {
     init(column: Int) { self.column = column }
 
     mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
-        if headerDone, column == self.column { codes.append(field.isEmpty ? 0 : Int64(dictionary.code(for: field))) }
+        if headerDone, column == self.column, skip.isEmpty || !skip.contains(record) {
+            codes.append(field.isEmpty ? 0 : Int64(dictionary.code(for: field)))
+        }
     }
 
     mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {
@@ -473,8 +524,57 @@ private struct TextSink: CSVScanner.Sink {
                 headerDone = true
                 width = fields
             }
-        } else if blank && width == 1 {
-            codes.append(0)
+        } else {
+            defer { record += 1 }
+            if blank && width == 1 && (skip.isEmpty || !skip.contains(record)) { codes.append(0) }
+        }
+        return true
+    }
+}
+
+/// Finds the records whose number of fields differs from the header's.
+private struct ShapeSink: CSVScanner.Sink {
+    let width: Int
+    var bad: [(record: Int, line: Int, fields: Int)] = []
+    private var record = 0
+    private var headerDone = false
+
+    init(width: Int) { self.width = width }
+
+    mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {}
+
+    mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {
+        if !headerDone {
+            if !blank { headerDone = true }
+            return true
+        }
+        if !blank, fields != width { bad.append((record, line, fields)) }
+        record += 1
+        return true
+    }
+}
+
+/// Finds the first field of the given columns that is not valid UTF-8.
+private struct UTF8CheckSink: CSVScanner.Sink {
+    let columns: Set<Int>
+    var found: (line: Int, column: Int)?
+    private var headerDone = false
+    private var bad: Int?
+
+    init(columns: Set<Int>) { self.columns = columns }
+
+    mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
+        if headerDone, bad == nil, columns.contains(column), !TextDictionaryBuilder.isValidUTF8(field) { bad = column }
+    }
+
+    mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {
+        if !headerDone {
+            if !blank { headerDone = true }
+            return true
+        }
+        if let bad {
+            found = (line, bad)
+            return false
         }
         return true
     }

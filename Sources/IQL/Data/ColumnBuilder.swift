@@ -131,6 +131,9 @@ struct ColumnBuilder {
         return true
     }
 
+    /// Whether a text field read so far is not valid UTF-8.
+    var hasInvalidUTF8: Bool { dictionary.hasInvalidUTF8 }
+
     func finish() -> Column {
         let activeNulls = nulls.flatMap { $0.isEmpty ? nil : $0 }
         switch kind {

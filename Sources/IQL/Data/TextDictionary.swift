@@ -20,6 +20,8 @@ struct TextDictionaryBuilder {
     private var slots: [UInt32]
     private var mask: Int
     private var hashes: [UInt64] = []
+    /// Whether some value is not valid UTF-8 (checked once per distinct value).
+    private(set) var hasInvalidUTF8 = false
 
     init(capacity: Int = 1024) {
         var size = 16
@@ -42,12 +44,24 @@ struct TextDictionaryBuilder {
             i = (i + 1) & mask
         }
         let index = count
+        if !hasInvalidUTF8, !TextDictionaryBuilder.isValidUTF8(bytes) { hasInvalidUTF8 = true }
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         hashes.append(h)
         slots[i] = UInt32(index + 1)
         if count * 2 > slots.count { grow() }
         return UInt32(index + 1)
+    }
+
+    /// ASCII is checked eight bytes at a time; anything else is decoded.
+    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        while i + 8 <= bytes.count {
+            if bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+            i += 8
+        }
+        while i < bytes.count, bytes[i] < 0x80 { i += 1 }
+        return i == bytes.count || SourceDecoding.firstInvalidOffset(bytes) == nil
     }
 
     /// Adds another builder's strings; returns, for each of its codes, the code here.

@@ -1,0 +1,23 @@
+/// What loading a CSV file did: the rows read, and any left out by a lenient load.
+public struct CSVLoadReport: Sendable, Equatable {
+    /// A row left out because it was malformed.
+    public struct SkippedRow: Sendable, Equatable {
+        /// Its line in the file (1-based; the header is line 1).
+        public var line: Int
+        /// What was wrong with it, e.g. "3 fields where the header has 12".
+        public var reason: String
+    }
+
+    /// Rows in the table.
+    public var rows: Int
+    /// Rows left out, in file order; empty unless the load was lenient.
+    public var skipped: [SkippedRow]
+
+    /// One line for a person: how many rows were left out and the first few places.
+    public func summary(file: String, shown: Int = 5) -> String? {
+        guard !skipped.isEmpty else { return nil }
+        let places = skipped.prefix(shown).map { "line \($0.line): \($0.reason)" }.joined(separator: "; ")
+        let more = skipped.count > shown ? "; and \(skipped.count - shown) more" : ""
+        return "\(file): skipped \(skipped.count) malformed row\(skipped.count == 1 ? "" : "s") (\(places)\(more))"
+    }
+}
