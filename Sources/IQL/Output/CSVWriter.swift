@@ -11,7 +11,8 @@ public enum CSVWriter {
     }
 
     static func field(_ s: String) -> String {
-        let needsQuotes = s.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        let needsQuotes = s.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             || s.first == " " || s.last == " "
         guard needsQuotes else { return s }
         return "\"" + s.replacingOccurrencesOf("\"", "\"\"") + "\""

@@ -104,7 +104,8 @@ public struct TableRenderer: Sendable {
 extension String {
     /// Newlines inside a cell would break the box; show them as the escape people type.
     func replacingNewlines() -> String {
-        guard contains(where: { $0 == "\n" || $0 == "\r" }) else { return self }
+        // Bytes: "\r\n" is a single Character, equal to neither "\r" nor "\n".
+        guard utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return self }
         return replacingOccurrencesOf("\r\n", "\\n").replacingOccurrencesOf("\n", "\\n").replacingOccurrencesOf("\r", "\\r")
     }
 

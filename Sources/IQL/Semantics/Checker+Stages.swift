@@ -110,7 +110,7 @@ extension Checker {
 
     func derivedName(_ e: Expr) -> String {
         if case .name(let n, let q) = e.kind { return q.map { "\($0.text).\(n.text)" } ?? n.text }
-        return source.text(in: e.range).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+        return source.text(in: e.range).split(whereSeparator: \.isWhitespace)
             .joined(separator: " ")
     }
 
