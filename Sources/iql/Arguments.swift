@@ -26,6 +26,9 @@ struct Arguments {
     var jsonDiagnostics = false
     /// `--lenient`: leave out malformed rows of `--data` files, and say which.
     var lenient = false
+    /// `--time-limit`, `--max-join-rows`: none unless given, as a person at a terminal can
+    /// press Ctrl-C (the library's defaults are for servers).
+    var limits = EngineLimits.none
 
     struct UsageError: Error {
         var message: String
@@ -52,6 +55,8 @@ struct Arguments {
       --param NAME=VALUE   give a script parameter a value (repeatable)
       --schema [NAME]      list the datasets, or the columns of one
       --timer              print how long parsing, checking and running took (to stderr)
+      --time-limit SECONDS stop a query that runs longer (default: no limit; Ctrl-C stops one)
+      --max-join-rows N    stop a join that would make more than N rows (default: no limit)
       --diagnostics FORMAT text (default) or json: how errors and warnings are written to stderr
       --explain CODE       explain a diagnostic code such as IQL0201, with an example and the fix
       --color, --no-color  force colour on or off (default: on for a terminal, off if NO_COLOR is set)
@@ -131,6 +136,18 @@ struct Arguments {
                 }
             case "--timer": a.timer = true
             case "--lenient": a.lenient = true
+            case "--time-limit":
+                let v = try value(flag)
+                guard let seconds = Double(v), seconds > 0, seconds.isFinite, seconds < 1e9 else {
+                    throw UsageError(message: "--time-limit takes a number of seconds, found '\(v)'")
+                }
+                a.limits.time = .milliseconds(Int64((seconds * 1000).rounded(.up)))
+            case "--max-join-rows":
+                let v = try value(flag)
+                guard let n = Int(v), n > 0 else {
+                    throw UsageError(message: "--max-join-rows takes a whole number of rows, found '\(v)'")
+                }
+                a.limits.joinRows = n
             case "--explain":
                 let id = try value(flag)
                 guard let code = DiagnosticCode(id: id) else {

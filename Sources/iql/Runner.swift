@@ -12,6 +12,7 @@ struct Runner {
 
     init(_ arguments: Arguments) {
         self.arguments = arguments
+        engine.limits = arguments.limits
         outColor = arguments.color ?? Terminal.wantsColor(1)
         errColor = arguments.color ?? Terminal.wantsColor(2)
     }

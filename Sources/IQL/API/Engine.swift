@@ -15,6 +15,9 @@ public struct Engine: Sendable {
     /// Set to stop a running query from another thread; the query ends with a "query cancelled" error.
     public var cancellation: CancellationFlag?
 
+    /// Time and size limits for each query; `EngineLimits.default` unless changed.
+    public var limits = EngineLimits.default
+
     /// Makes an engine. With `bundledData` (the default) the datasets that ship with IQL are
     /// available by name; they are parsed on first use.
     public init(bundledData: Bool = true) {
@@ -277,6 +280,9 @@ public struct Engine: Sendable {
             }
         }
         env.cancellation = cancellation
+        env.deadline = limits.time.map { ContinuousClock.now + $0 }
+        env.timeLimit = limits.time
+        env.joinRowLimit = limits.joinRows
         let registered = self.registered
         let bundled = self.bundled
         env.loadDataset = { name in

@@ -40,9 +40,21 @@ struct RuntimeEnvironment: Sendable {
         }
     }
 
+    /// When the query must have finished by, from the engine's time limit.
+    var deadline: ContinuousClock.Instant?
+    var timeLimit: Duration?
+    /// Most rows a join may produce.
+    var joinRowLimit: Int?
+
+    /// Throws if the query was cancelled or has run out of time; called between stages and
+    /// every few thousand rows in long loops.
     func checkCancelled() throws {
         if cancellation?.isCancelled == true {
             throw Diagnostic.error(.cancelled, "query cancelled", at: nil)
+        }
+        if let deadline, ContinuousClock.now > deadline {
+            throw Diagnostic.error(.timeLimit, "the query ran longer than the time limit (\(timeLimit.map { "\($0)" } ?? ""))", at: nil,
+                                   notes: ["filter earlier, or raise the limit (Engine.limits, --time-limit)"])
         }
     }
 }

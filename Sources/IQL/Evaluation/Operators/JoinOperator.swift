@@ -68,8 +68,12 @@ struct JoinOperator: TableOperator {
                 }
                 continue
             }
+            // A many-to-many join can grow fast: its size is bounded before the rows are made.
+            if let limit = env.joinRowLimit, leftRows.count + matches.count > limit {
+                throw Diagnostic.error(.rowLimit, "the join would make more than \(limit) rows", at: nil,
+                                       notes: ["\(matches.count) rows of the joined table match one row here; filter before the join, join on a more specific key, or raise the limit (Engine.limits, --max-join-rows)"])
+            }
             for m in matches {
-                // A many-to-many join can grow fast: check per output rows too.
                 if leftRows.count & 0xFFFF == 0xFFFF { try env.checkCancelled() }
                 leftRows.append(r)
                 rightRows.append(m)
