@@ -9,11 +9,20 @@ struct PackedInts: Sendable, RandomAccessCollection {
 
     /// Added to every offset; 0 for 64-bit words. Chosen so `base + offset` never overflows.
     let base: Int64
-    let words: Words
+    /// Bytes a value takes: 1, 2, 4 or 8; the array of that width holds the offsets.
+    let width: Int
+    // Four plain arrays rather than the enum: an enum would keep its case in the spare bits of
+    // the array pointer, which leak checkers (LeakSanitizer under the fuzzers) cannot follow.
+    private let w8: [Int8], w16: [Int16], w32: [Int32], w64: [Int64]
 
     init(base: Int64, words: Words) {
         self.base = base
-        self.words = words
+        switch words {
+        case .i8(let a): (width, w8, w16, w32, w64) = (1, a, [], [], [])
+        case .i16(let a): (width, w8, w16, w32, w64) = (2, [], a, [], [])
+        case .i32(let a): (width, w8, w16, w32, w64) = (4, [], [], a, [])
+        case .i64(let a): (width, w8, w16, w32, w64) = (8, [], [], [], a)
+        }
     }
 
     /// Packs values at the narrowest width that holds their range.
@@ -29,31 +38,21 @@ struct PackedInts: Sendable, RandomAccessCollection {
     var startIndex: Int { 0 }
 
     var endIndex: Int {
-        switch words {
-        case .i8(let a): return a.count
-        case .i16(let a): return a.count
-        case .i32(let a): return a.count
-        case .i64(let a): return a.count
+        switch width {
+        case 1: return w8.count
+        case 2: return w16.count
+        case 4: return w32.count
+        default: return w64.count
         }
     }
 
     @inline(__always)
     subscript(i: Int) -> Int64 {
-        switch words {
-        case .i8(let a): return base &+ Int64(a[i])
-        case .i16(let a): return base &+ Int64(a[i])
-        case .i32(let a): return base &+ Int64(a[i])
-        case .i64(let a): return a[i]
-        }
-    }
-
-    /// Bytes a value takes.
-    var width: Int {
-        switch words {
-        case .i8: return 1
-        case .i16: return 2
-        case .i32: return 4
-        case .i64: return 8
+        switch width {
+        case 1: return base &+ Int64(w8[i])
+        case 2: return base &+ Int64(w16[i])
+        case 4: return base &+ Int64(w32[i])
+        default: return w64[i]
         }
     }
 
@@ -63,11 +62,11 @@ struct PackedInts: Sendable, RandomAccessCollection {
     @inline(__always)
     func visit<R>(_ f8: ([Int8]) throws -> R, _ f16: ([Int16]) throws -> R, _ f32: ([Int32]) throws -> R,
                   _ f64: ([Int64]) throws -> R) rethrows -> R {
-        switch words {
-        case .i8(let a): return try f8(a)
-        case .i16(let a): return try f16(a)
-        case .i32(let a): return try f32(a)
-        case .i64(let a): return try f64(a)
+        switch width {
+        case 1: return try f8(w8)
+        case 2: return try f16(w16)
+        case 4: return try f32(w32)
+        default: return try f64(w64)
         }
     }
 

@@ -1,0 +1,26 @@
+// libFuzzer target: arbitrary bytes as a CSV file, strict and lenient, then a query over
+// what loaded and the table written back out. Compiled into the IQL module by scripts/fuzz.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func csvFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let buffer = UnsafeRawBufferPointer(start: data, count: size)
+    for lenient in [false, true] {
+        guard let (table, _) = try? CSVLoader.loadReporting(buffer: buffer, file: "fuzz.csv", lenient: lenient) else { continue }
+        let csv = CSVWriter.render(table)
+        _ = JSONWriter.render(table)
+        _ = TableRenderer(color: false, maxWidth: 80, maxRows: 20).render(table)
+        var engine = Engine(bundledData: false)
+        engine.limits = EngineLimits(time: .seconds(1), joinRows: 200_000)
+        try? engine.register(table, as: "t")
+        if let first = table.schema.names.first {
+            let c = "`" + first.replacingOccurrencesOf("`", "") + "`"
+            _ = try? engine.query("from t | count by \(c) | sort n desc | take 3")
+            _ = try? engine.query("from t | sort \(c) | take 3")
+        }
+        // What was written reads back with the same number of rows.
+        if let again = try? CSVLoader.load(Array(csv.utf8), file: "again.csv"), again.rowCount != table.rowCount {
+            fatalError("\(table.rowCount) rows written, \(again.rowCount) read back:\n\(csv)")
+        }
+    }
+    return 0
+}

@@ -1,0 +1,36 @@
+// libFuzzer target: arbitrary bytes as a query or script, through the lexer, parser, checker
+// and evaluator against the bundled data, plus completion and both diagnostic renderings.
+// Compiled into the IQL module by scripts/fuzz, so it sees the library's internals.
+
+/// One engine for every input: the bundled datasets parse once.
+private let shared: Engine = {
+    var engine = Engine()
+    // An input that runs for more than a second is a bug in itself; the limit turns it into
+    // an error instead of a hang, and libFuzzer's -timeout catches anything the limit misses.
+    engine.limits = EngineLimits(time: .seconds(1), joinRows: 200_000)
+    return engine
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func queryFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    let (source, invalid) = SourceDecoding.decode(bytes, name: "fuzz")
+    if let invalid { _ = DiagnosticRenderer(color: false).render(invalid, in: source) }
+    var engine = shared
+    _ = engine.check(source.text, requireParameters: false)
+    _ = Engine.needsMoreInput(source.text)
+    _ = engine.completions(before: source.text)
+    do {
+        let result = try engine.run(source.text, sourceName: "fuzz")
+        for table in result.tables {
+            _ = CSVWriter.render(table)
+            _ = JSONWriter.render(table)
+            _ = TableRenderer(color: false, maxWidth: 80, maxRows: 20).render(table)
+        }
+        _ = DiagnosticRenderer(color: true).render(result.warnings, in: result.source)
+    } catch {
+        _ = DiagnosticRenderer(color: true).render(error.diagnostics, in: error.source)
+        _ = DiagnosticJSON.render(error.diagnostics, in: error.source)
+    }
+    return 0
+}
