@@ -189,3 +189,27 @@ struct LatestTimeTests {
         #expect(CSVWriter.render(try engine.query(query)) == expected)
     }
 }
+
+/// Aggregates skip nulls; the result says so, so an average over some rows does not pass for
+/// one over all of them.
+struct NullNoteTests {
+    static let cases: [(String, [String])] = [
+        ("from sample | summarize a = avg(score)", ["avg(score) is over 4 of 5 rows: 1 is null"]),
+        ("from sample | summarize a = avg(score), b = max(seen), c = count()",
+         ["avg(score) is over 4 of 5 rows: 1 is null", "max(seen) is over 4 of 5 rows: 1 is null"]),
+        ("from sample | summarize a = sum(score) by region", ["sum(score) leaves out null values: 1 is null, of 5 rows"]),
+        ("from sample | summarize a = avg(score * 2) by region | sort a | take 1",
+         ["avg(score * 2) leaves out null values: 1 is null, of 5 rows"]),
+        ("from sample | summarize a = min(name), n = count(), f = count(flag)", []),
+        ("from sample | where score is not null | summarize a = avg(score)", []),
+        ("from sample | summarize a = avg(score) | select b = a + 1", ["avg(score) is over 4 of 5 rows: 1 is null"]),
+    ]
+
+    @Test(arguments: cases)
+    func notesSkippedNulls(query: String, notes: [String]) throws {
+        let table = try Sample.engine().query(query)
+        #expect(table.notes == notes)
+        let rendered = TableRenderer(color: false).render(table)
+        for note in notes { #expect(rendered.contains("\nnote: \(note)\n")) }
+    }
+}

@@ -92,6 +92,29 @@ public struct Column: Sendable {
         return set
     }
 
+    /// How many rows hold null: from the null bitmap or the codes when the column shows all of
+    /// its storage, row by row through a selection.
+    var nullCount: Int {
+        if selection == nil {
+            switch storage {
+            case .int64(_, let m), .decimal(_, _, let m), .double(_, let m), .date(_, let m):
+                return m?.count(below: count) ?? 0
+            case .text(let codes, _):
+                let zero = -codes.base
+                func zeros<T: FixedWidthInteger>(_ a: [T]) -> Int {
+                    var n = 0
+                    for c in a where Int64(c) == zero { n += 1 }
+                    return n
+                }
+                return codes.visit(zeros, zeros, zeros, zeros)
+            default: break
+            }
+        }
+        var n = 0
+        for r in 0..<count where isNull(r) { n += 1 }
+        return n
+    }
+
     /// Whether the row holds null.
     func isNull(_ row: Int) -> Bool {
         let row = physical(row)

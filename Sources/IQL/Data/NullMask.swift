@@ -19,6 +19,18 @@ struct NullMask: Sendable, Equatable {
 
     var isEmpty: Bool { !words.contains { $0 != 0 } }
 
+    /// Rows set among the first `rows`.
+    func count(below rows: Int) -> Int {
+        var n = 0
+        for (w, word) in words.enumerated() {
+            let start = w << 6
+            if start >= rows { break }
+            let bits = rows - start >= 64 ? word : word & ((1 << UInt64(rows - start)) - 1)
+            n += bits.nonzeroBitCount
+        }
+        return n
+    }
+
     /// The mask for the given rows, in that order; nil when none of them is null.
     func gathering(_ rows: [Int]) -> NullMask? {
         var out = NullMask(count: rows.count)

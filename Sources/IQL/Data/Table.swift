@@ -6,6 +6,9 @@ public struct Table: Sendable {
     public private(set) var columns: [Column]
     /// Number of rows.
     public private(set) var rowCount: Int
+    /// How the table was computed, where a reader could be misled otherwise: e.g. that an
+    /// average left out null values. Shown under a rendered table.
+    public var notes: [String] = []
 
     /// Makes a table; every column must have `rowCount` values.
     init(schema: Schema, columns: [Column], rowCount: Int) {

@@ -8,6 +8,14 @@ enum Aggregate: String, Sendable, CaseIterable {
     /// True when the condition holds on some row.
     case any
 
+    /// Whether the result leaves out rows whose argument is null (which a note then says).
+    var skipsNullValues: Bool {
+        switch self {
+        case .count_distinct, .sum, .avg, .min, .max, .median, .first, .last: return true
+        case .count, .unique, .all, .any: return false
+        }
+    }
+
     struct Problem: Error {
         var message: String
     }

@@ -30,10 +30,14 @@ struct ScriptRunner {
 
     func run(_ plan: PipelinePlan) throws -> Table {
         var table = try environment.table(plan.source)
+        var notes = table.notes
         for op in plan.operators {
             try environment.checkCancelled()
             table = try op.run(table, environment)
+            // Stages build new tables; what earlier ones noted still holds for the result.
+            for note in table.notes where !notes.contains(note) { notes.append(note) }
         }
+        table.notes = notes
         return table
     }
 

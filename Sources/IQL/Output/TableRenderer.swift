@@ -92,6 +92,7 @@ public struct TableRenderer: Sendable {
             footer += " (" + omissions.joined(separator: "; ") + ")"
             if let hint { footer += "\n" + hint }
         }
+        for note in table.notes { footer += "\n" + (color ? "\u{1B}[1mnote:\u{1B}[0m" : "note:") + " " + note }
         return out + footer + "\n"
     }
 

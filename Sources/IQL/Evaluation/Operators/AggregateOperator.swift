@@ -39,7 +39,45 @@ struct AggregateOperator: TableOperator {
             let ctx = RowContext(table: firsts, environment: env, row: emptyWhole ? 0 : position, aggregates: values)
             for (j, item) in items.enumerated() { output[keys.count + j].append(try item.evaluate(ctx)) }
         }
-        return Table(schema: schema, columns: output.map(Column.init), rowCount: order.count)
+        var table = Table(schema: schema, columns: output.map(Column.init), rowCount: order.count)
+        table.notes = try nullNotes(input, env, grouped: !keys.isEmpty)
+        return table
+    }
+
+    /// A note for each aggregate that left out null values, so an average over 148 of 153
+    /// councils does not pass for one over all of them.
+    private func nullNotes(_ input: Table, _ env: RuntimeEnvironment, grouped: Bool) throws -> [String] {
+        var notes: [String] = []
+        let n = input.rowCount
+        for call in aggregates where call.function.skipsNullValues {
+            guard let argument = call.argument else { continue }
+            let nulls: Int
+            if case .column(let i)? = argument.shape {
+                nulls = input.columns[i].nullCount
+            } else {
+                let values = try Evaluating.column(argument, over: input, env)
+                nulls = values.reduce(0) { $0 + ($1.isNull ? 1 : 0) }
+            }
+            guard nulls > 0 else { continue }
+            let name = call.text.isEmpty ? call.function.rawValue : call.text
+            let what = nulls == 1 ? "1 is null" : "\(nulls.formatted) are null"
+            notes.append(grouped ? "\(name) leaves out null values: \(what), of \(n.formatted) rows"
+                                 : "\(name) is over \((n - nulls).formatted) of \(n.formatted) rows: \(what)")
+        }
+        return notes
+    }
+}
+
+extension Int {
+    /// With thousands separated by commas, as the notes under tables write counts.
+    var formatted: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (self < 0 ? "-" : "") + out
     }
 }
 
