@@ -1,0 +1,253 @@
+import Foundation
+import Testing
+@testable import IQL
+
+/// Random valid queries over a generated table with nulls, each run by IQL and, translated to
+/// SQL, by DuckDB as an oracle: the answers must be equal (in order where the query fixes one).
+/// `IQL_DIFFERENTIAL_SEEDS=N` runs N seeds instead of the suite's fixed range.
+struct DifferentialTests {
+    struct Generator {
+        var state: UInt64
+        init(_ seed: Int) { state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
+        mutating func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 17
+        }
+        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+        mutating func chance(_ percent: Int) -> Bool { int(1...100) <= percent }
+        mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...(xs.count - 1))] }
+    }
+
+    /// The table both engines read: id (unique, in file order), g (text), n (integer),
+    /// d (two-place decimal), dt (date), b (bool); every column but id has nulls.
+    static func tableCSV(rows: Int = 300) -> String {
+        var g = Generator(7)
+        var out = "id,g,n,d,dt,b\n"
+        for id in 1...rows {
+            let gv = g.chance(10) ? "" : g.pick(["a", "b", "c", "d", "e"])
+            let n = g.chance(15) ? "" : String(g.int(-50...50))
+            let d = g.chance(15) ? "" : String(format: "%.2f", Double(g.int(-1000...1000)) / 100)
+            let dt = g.chance(15) ? "" : Day(ordinal: Day(year: 2019, month: 1, day: 1).map { $0.ordinal + Int32(g.int(0...700)) } ?? 0).description
+            let b = g.chance(15) ? "" : (g.chance(50) ? "true" : "false")
+            out += "\(id),\(gv),\(n),\(d),\(dt),\(b)\n"
+        }
+        return out
+    }
+
+    static let lookupCSV = "g,label\na,Alpha\nb,Beta\nc,Gamma\n"
+
+    /// A condition, as IQL and as SQL.
+    static func condition(_ g: inout Generator, depth: Int = 0) -> (iql: String, sql: String) {
+        if depth < 3, g.chance(45) {
+            let l = condition(&g, depth: depth + 1), r = condition(&g, depth: depth + 1)
+            switch g.int(0...2) {
+            case 0: return ("(\(l.iql) and \(r.iql))", "(\(l.sql) AND \(r.sql))")
+            case 1: return ("(\(l.iql) or \(r.iql))", "(\(l.sql) OR \(r.sql))")
+            default: return ("not (\(l.iql))", "NOT (\(l.sql))")
+            }
+        }
+        let ops = [("==", "="), ("!=", "<>"), ("<", "<"), ("<=", "<="), (">", ">"), (">=", ">=")]
+        let (op, sqlOp) = g.pick(ops)
+        switch g.int(0...9) {
+        case 0:
+            let k = g.int(-60...60)
+            return ("n \(op) \(k)", "n \(sqlOp) \(k)")
+        case 1:
+            let x = String(format: "%.2f", Double(g.int(-1100...1100)) / 100)
+            return ("d \(op) \(x)", "d \(sqlOp) \(x)")
+        case 2:
+            let day = Day(ordinal: (Day(year: 2019, month: 1, day: 1)?.ordinal ?? 0) + Int32(g.int(-10...710))).description
+            return ("dt \(op) \(day)", "dt \(sqlOp) DATE '\(day)'")
+        case 3:
+            let s = g.pick(["a", "b", "c", "d", "e", "z"])
+            return ("g \(op) \"\(s)\"", "g \(sqlOp) '\(s)'")
+        case 4:
+            if g.chance(50) { return ("b", "b") }
+            let value = g.chance(50)
+            return ("b == \(value)", "b = \(value)")
+        case 5:
+            let column = g.pick(["g", "n", "d", "dt", "b"])
+            return g.chance(50) ? ("\(column) is null", "\(column) IS NULL") : ("\(column) is not null", "\(column) IS NOT NULL")
+        case 6:
+            let items = (0..<g.int(1...3)).map { _ in g.pick(["a", "b", "c", "z"]) }
+            let negate = g.chance(30)
+            return ("g \(negate ? "not in" : "in") [\(items.map { "\"\($0)\"" }.joined(separator: ", "))]",
+                    "g \(negate ? "NOT IN" : "IN") (\(items.map { "'\($0)'" }.joined(separator: ", ")))")
+        case 7:
+            let items = (0..<g.int(1...4)).map { _ in String(g.int(-50...50)) }
+            return ("n in [\(items.joined(separator: ", "))]", "n IN (\(items.joined(separator: ", ")))")
+        case 8:
+            return arithmetic(&g, op, sqlOp)
+        default:
+            let x = String(format: "%.1f", Double(g.int(-200...200)) / 10)
+            return ("d - n \(op) \(x)", "d - n \(sqlOp) \(x)")
+        }
+    }
+
+    private static func arithmetic(_ g: inout Generator, _ op: String, _ sqlOp: String) -> (iql: String, sql: String) {
+        let a = g.int(-5...5), c = g.int(0...9), k = g.int(-100...100)
+        return ("n * \(a) + \(c) \(op) \(k)", "n * \(a) + \(c) \(sqlOp) \(k)")
+    }
+
+    /// A query, as IQL and as SQL.
+    static func query(_ seed: Int) -> (iql: String, sql: String) {
+        var g = Generator(seed)
+        let p = condition(&g)
+        switch g.int(0...6) {
+        case 0:
+            return ("from t | where \(p.iql) | sort id | select id", "SELECT id FROM t WHERE \(p.sql) ORDER BY id")
+        case 1:
+            return ("from t | where \(p.iql) | count", "SELECT count(*) AS n FROM t WHERE \(p.sql)")
+        case 2:
+            let (agg, sqlAgg) = g.pick([("count()", "count(*)"), ("sum(n)", "sum(n)"), ("avg(n)", "avg(n)"),
+                                        ("min(n)", "min(n)"), ("max(d)", "max(d)"), ("min(dt)", "min(dt)"),
+                                        ("max(g)", "max(g)"), ("count_distinct(n)", "count(DISTINCT n)"),
+                                        ("count(n > 0)", "count(*) FILTER (WHERE n > 0)"), ("sum(d)", "sum(d)"),
+                                        ("avg(d)", "avg(d)"), ("median(n)", "median(n)")])
+            if g.chance(30) {
+                return ("from t | where \(p.iql) | summarize x = \(agg)", "SELECT \(sqlAgg) AS x FROM t WHERE \(p.sql)")
+            }
+            return ("from t | where \(p.iql) | summarize x = \(agg) by g",
+                    "SELECT g, \(sqlAgg) AS x FROM t WHERE \(p.sql) GROUP BY g ORDER BY g NULLS LAST")
+        case 3:
+            let k = g.int(0...12)
+            let (column, descending) = (g.pick(["n", "d", "dt", "g"]), g.chance(50))
+            return ("from t | where \(p.iql) | sort \(column)\(descending ? " desc" : ""), id | take \(k) | select id, \(column)",
+                    "SELECT id, \(column) FROM t WHERE \(p.sql) ORDER BY \(column) \(descending ? "DESC" : "ASC") NULLS LAST, id LIMIT \(k)")
+        case 4:
+            return ("from t | where \(p.iql) | latest dt by g | select g, id",
+                    "SELECT g, id FROM (SELECT g, id, row_number() OVER (PARTITION BY g ORDER BY dt DESC, id DESC) AS rank "
+                        + "FROM t WHERE (\(p.sql)) AND dt IS NOT NULL) WHERE rank = 1 ORDER BY g NULLS LAST")
+        case 5:
+            return ("from t | where \(p.iql) | join u on g | sort id | select id, label",
+                    "SELECT t.id, u.label FROM (SELECT * FROM t WHERE \(p.sql)) AS t JOIN u ON t.g = u.g ORDER BY t.id")
+        default:
+            return ("from t | where \(p.iql) | select g | distinct | sort g",
+                    "SELECT DISTINCT g FROM t WHERE \(p.sql) ORDER BY g NULLS LAST")
+        }
+    }
+
+    static var seeds: Range<Int> {
+        let n = ProcessInfo.processInfo.environment["IQL_DIFFERENTIAL_SEEDS"].flatMap(Int.init) ?? 400
+        return 0..<n
+    }
+
+    static func duckdbPath() -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import duckdb_cli, os; print(os.path.join(os.path.dirname(duckdb_cli.__file__), 'duckdb'))"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        let path = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        p.waitUntilExit()
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// Every SQL query's result rows, run in one DuckDB process.
+    static func duckdb(_ sql: [String], table: URL, lookup: URL) throws -> [[[String]]] {
+        let binary = try #require(duckdbPath(), "the DuckDB CLI is missing: scripts/setup-bench-peers installs it")
+        var script = """
+            .mode csv
+            .headers off
+            .nullvalue ''
+            CREATE TABLE t AS SELECT * FROM read_csv('\(table.path)', header = true,
+                columns = {'id': 'INTEGER', 'g': 'VARCHAR', 'n': 'BIGINT', 'd': 'DECIMAL(18,2)', 'dt': 'DATE', 'b': 'BOOLEAN'});
+            CREATE TABLE u AS SELECT * FROM read_csv('\(lookup.path)', header = true, columns = {'g': 'VARCHAR', 'label': 'VARCHAR'});
+
+            """
+        for (i, q) in sql.enumerated() { script += "SELECT '@@\(i)';\n\(q);\n" }
+        // From a file, not a pipe: writing a long script while DuckDB's output fills the other
+        // pipe would leave each side waiting for the other.
+        let scriptURL = table.deletingLastPathComponent().appendingPathComponent("queries.sql")
+        try script.write(to: scriptURL, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["-bail"]
+        let out = Pipe(), err = Pipe()
+        p.standardInput = try FileHandle(forReadingFrom: scriptURL)
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(errors.isEmpty, "DuckDB: \(errors)")
+        var results = Array(repeating: [[String]](), count: sql.count)
+        var current = -1
+        // The output ends with a line break, so the last piece is empty; any other empty line
+        // is a row holding one null.
+        // DuckDB ends CSV lines with "\r\n", a single Character to Swift: split on newlines.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).dropLast() {
+            if line.hasPrefix("@@"), let i = Int(line.dropFirst(2)) {
+                current = i
+            } else if current >= 0 {
+                results[current].append(line.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+            }
+        }
+        return results
+    }
+
+    /// Equal as values: numbers within a relative 1e-9 (DuckDB's averages are doubles), the rest exactly.
+    static func same(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        guard let x = Double(a), let y = Double(b) else { return false }
+        return abs(x - y) <= 1e-9 * max(1, abs(x), abs(y))
+    }
+
+    @Test func iqlAgreesWithDuckDB() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tableURL = dir.appendingPathComponent("t.csv"), lookupURL = dir.appendingPathComponent("u.csv")
+        try Self.tableCSV().write(to: tableURL, atomically: true, encoding: .utf8)
+        try Self.lookupCSV.write(to: lookupURL, atomically: true, encoding: .utf8)
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(atPath: tableURL.path, as: "t")
+        try engine.registerCSV(atPath: lookupURL.path, as: "u")
+
+        let queries = Self.seeds.map(Self.query)
+        let expected = try Self.duckdb(queries.map(\.sql), table: tableURL, lookup: lookupURL)
+        var compared = 0
+        for (i, q) in queries.enumerated() {
+            let table: Table
+            do {
+                table = try engine.query(q.iql)
+            } catch {
+                Issue.record("seed \(i): IQL refused a valid query:\n\(q.iql)\n\(error)")
+                continue
+            }
+            let csv = CSVWriter.render(table).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast()
+            let got = csv.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let want = expected[i]
+            let equal = got.count == want.count && zip(got, want).allSatisfy { g, w in
+                g.count == w.count && zip(g, w).allSatisfy { Self.same($0, $1) }
+            }
+            if !equal {
+                Issue.record("seed \(i) differs\nIQL: \(q.iql)\nSQL: \(q.sql)\niql:    \(got.prefix(8))\nduckdb: \(want.prefix(8))")
+            }
+            compared += 1
+        }
+        #expect(compared == queries.count)
+    }
+
+    /// `where P`, `where not P` and `where P is null` split the rows between them: every row in
+    /// exactly one.
+    @Test func conditionsPartitionTheRows() throws {
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(text: Self.tableCSV(), as: "t")
+        let all = Set(try engine.query("from t | select id").columns[0].values)
+        for seed in Self.seeds.prefix(200) {
+            var g = Generator(seed + 10_000)
+            let p = Self.condition(&g).iql
+            let parts = try ["where \(p)", "where not (\(p))", "where (\(p)) is null"].map {
+                Set(try engine.query("from t | \($0) | select id").columns[0].values)
+            }
+            #expect(parts[0].union(parts[1]).union(parts[2]) == all, "seed \(seed): \(p)")
+            #expect(parts[0].isDisjoint(with: parts[1]) && parts[0].isDisjoint(with: parts[2])
+                    && parts[1].isDisjoint(with: parts[2]), "seed \(seed): \(p)")
+        }
+    }
+}
