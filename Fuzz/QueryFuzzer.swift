@@ -7,7 +7,7 @@ private let shared: Engine = {
     var engine = Engine()
     // An input that runs for more than a second is a bug in itself; the limit turns it into
     // an error instead of a hang, and libFuzzer's -timeout catches anything the limit misses.
-    engine.limits = EngineLimits(time: .seconds(1), joinRows: 200_000)
+    engine.limits = EngineLimits(time: .seconds(1), rows: 200_000)
     return engine
 }()
 

@@ -26,7 +26,7 @@ struct Arguments {
     var jsonDiagnostics = false
     /// `--lenient`: leave out malformed rows of `--data` files, and say which.
     var lenient = false
-    /// `--time-limit`, `--max-join-rows`: none unless given, as a person at a terminal can
+    /// `--time-limit`, `--max-rows`: none unless given, as a person at a terminal can
     /// press Ctrl-C (the library's defaults are for servers).
     var limits = EngineLimits.none
 
@@ -56,7 +56,7 @@ struct Arguments {
       --schema [NAME]      list the datasets, or the columns of one
       --timer              print how long parsing, checking and running took (to stderr)
       --time-limit SECONDS stop a query that runs longer (default: no limit; Ctrl-C stops one)
-      --max-join-rows N    stop a join that would make more than N rows (default: no limit)
+      --max-rows N         stop a query when a stage would make more than N rows (default: no limit)
       --diagnostics FORMAT text (default) or json: how errors and warnings are written to stderr
       --explain CODE       explain a diagnostic code such as IQL0201, with an example and the fix
       --color, --no-color  force colour on or off (default: on for a terminal, off if NO_COLOR is set)
@@ -142,12 +142,12 @@ struct Arguments {
                     throw UsageError(message: "--time-limit takes a number of seconds, found '\(v)'")
                 }
                 a.limits.time = .milliseconds(Int64((seconds * 1000).rounded(.up)))
-            case "--max-join-rows":
+            case "--max-rows":
                 let v = try value(flag)
                 guard let n = Int(v), n > 0 else {
-                    throw UsageError(message: "--max-join-rows takes a whole number of rows, found '\(v)'")
+                    throw UsageError(message: "--max-rows takes a whole number of rows, found '\(v)'")
                 }
-                a.limits.joinRows = n
+                a.limits.rows = n
             case "--explain":
                 let id = try value(flag)
                 guard let code = DiagnosticCode(id: id) else {

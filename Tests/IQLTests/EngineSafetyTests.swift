@@ -11,12 +11,12 @@ struct EngineSafetyTests {
     @Test func defaultsAreBounded() {
         let limits = Engine().limits
         #expect(limits == .default)
-        #expect(limits.time != nil && limits.joinRows != nil)
+        #expect(limits.time != nil && limits.rows != nil)
     }
 
-    @Test func joinRowLimitStopsTheQueryAndTheEngineCarriesOn() throws {
+    @Test func rowLimitStopsTheQueryAndTheEngineCarriesOn() throws {
         var engine = Engine()
-        engine.limits.joinRows = 1000
+        engine.limits.rows = 1000
         do {
             _ = try engine.query(Self.join)
             Issue.record("the join ran past its limit")
@@ -29,6 +29,21 @@ struct EngineSafetyTests {
         engine.limits = .none
         let n = try engine.query(Self.join)
         #expect(n.rowCount == 1)
+    }
+
+    @Test func rowLimitAppliesToEveryStageButNotToTheSource() throws {
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(text: "n\n" + (1...100).map(String.init).joined(separator: "\n") + "\n", as: "t")
+        engine.limits.rows = 50
+        #expect(CSVWriter.render(try engine.query("from t | count")) == "n\n100\n")
+        #expect(try engine.query("from t | where n > 60").rowCount == 40)
+        do {
+            _ = try engine.query("from t | where n > 10")
+            Issue.record("a stage made more rows than the limit")
+        } catch {
+            #expect(error.diagnostics.map(\.code) == [.rowLimit])
+            #expect(error.diagnostics.first?.message == "a stage made 90 rows, more than the limit of 50")
+        }
     }
 
     @Test func timeLimitStopsTheQueryAndTheEngineCarriesOn() throws {

@@ -282,7 +282,7 @@ public struct Engine: Sendable {
         env.cancellation = cancellation
         env.deadline = limits.time.map { ContinuousClock.now + $0 }
         env.timeLimit = limits.time
-        env.joinRowLimit = limits.joinRows
+        env.rowLimit = limits.rows
         let registered = self.registered
         let bundled = self.bundled
         env.loadDataset = { name in

@@ -5,18 +5,18 @@ public struct EngineLimits: Sendable, Equatable {
     /// Longest a query may run; nil for no limit. Checked between stages and every few
     /// thousand rows inside them.
     public var time: Duration?
-    /// Most rows a join may produce; nil for no limit. Joins are the one stage whose output
-    /// can outgrow its input many times over.
-    public var joinRows: Int?
+    /// Most rows any stage may produce; nil for no limit. A join, the one stage whose output
+    /// can outgrow its input many times over, is stopped before it makes them.
+    public var rows: Int?
 
     /// Makes limits.
-    public init(time: Duration? = nil, joinRows: Int? = nil) {
+    public init(time: Duration? = nil, rows: Int? = nil) {
         self.time = time
-        self.joinRows = joinRows
+        self.rows = rows
     }
 
-    /// The engine's defaults: 30 seconds, 50 million joined rows.
-    public static let `default` = EngineLimits(time: .seconds(30), joinRows: 50_000_000)
+    /// The engine's defaults: 30 seconds, 50 million rows.
+    public static let `default` = EngineLimits(time: .seconds(30), rows: 50_000_000)
 
     /// No limits, for a person at a terminal who can press Ctrl-C.
     public static let none = EngineLimits()

@@ -248,7 +248,7 @@ extension DiagnosticCode {
                          fix: "Filter earlier, or raise the limit.")
         case .rowLimit:
             return entry("Row limit reached",
-                         "A stage would make more rows than the engine's limit (`Engine.Limits.rows`, `--max-rows`), usually a join that matches many rows to many.",
+                         "A stage would make more rows than the engine's limit (`EngineLimits.rows`, `--max-rows`), usually a join that matches many rows to many.",
                          example: nil,
                          fix: "Filter before the join, join on a more specific key, or raise the limit.")
         case .assertionFailed:

@@ -43,8 +43,8 @@ struct RuntimeEnvironment: Sendable {
     /// When the query must have finished by, from the engine's time limit.
     var deadline: ContinuousClock.Instant?
     var timeLimit: Duration?
-    /// Most rows a join may produce.
-    var joinRowLimit: Int?
+    /// Most rows a stage may produce.
+    var rowLimit: Int?
 
     /// Throws if the query was cancelled or has run out of time; called between stages and
     /// every few thousand rows in long loops.

@@ -34,6 +34,10 @@ struct ScriptRunner {
         for op in plan.operators {
             try environment.checkCancelled()
             table = try op.run(table, environment)
+            if let limit = environment.rowLimit, table.rowCount > limit {
+                throw Diagnostic.error(.rowLimit, "a stage made \(table.rowCount) rows, more than the limit of \(limit)", at: nil,
+                                       notes: ["filter earlier, or raise the limit (Engine.limits, --max-rows)"])
+            }
             // Stages build new tables; what earlier ones noted still holds for the result.
             for note in table.notes where !notes.contains(note) { notes.append(note) }
         }

@@ -69,9 +69,9 @@ struct JoinOperator: TableOperator {
                 continue
             }
             // A many-to-many join can grow fast: its size is bounded before the rows are made.
-            if let limit = env.joinRowLimit, leftRows.count + matches.count > limit {
+            if let limit = env.rowLimit, leftRows.count + matches.count > limit {
                 throw Diagnostic.error(.rowLimit, "the join would make more than \(limit) rows", at: nil,
-                                       notes: ["\(matches.count) rows of the joined table match one row here; filter before the join, join on a more specific key, or raise the limit (Engine.limits, --max-join-rows)"])
+                                       notes: ["\(matches.count) rows of the joined table match one row here; filter before the join, join on a more specific key, or raise the limit (Engine.limits, --max-rows)"])
             }
             for m in matches {
                 if leftRows.count & 0xFFFF == 0xFFFF { try env.checkCancelled() }
