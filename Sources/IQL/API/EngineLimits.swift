@@ -15,8 +15,8 @@ public struct EngineLimits: Sendable, Equatable {
         self.rows = rows
     }
 
-    /// The engine's defaults: 30 seconds, 50 million rows.
-    public static let `default` = EngineLimits(time: .seconds(30), rows: 50_000_000)
+    /// The engine's defaults: 30 seconds, 10 million rows.
+    public static let `default` = EngineLimits(time: .seconds(30), rows: 10_000_000)
 
     /// No limits, for a person at a terminal who can press Ctrl-C.
     public static let none = EngineLimits()
