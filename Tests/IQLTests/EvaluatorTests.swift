@@ -182,10 +182,33 @@ struct LatestTimeTests {
         ("from x | latest n by k as of -400000 | select k, name", "k,name\n"),
     ]
 
-    @Test(arguments: cases)
+    /// With a whole-number key, `latest TIME by ID` takes a one-pass path indexed by the key;
+    /// the same rules hold there, and keys come out in numeric order.
+    static let numberKeyed = """
+        urn,d,name
+        300,2020-01-01,a1
+        -5,2021-06-01,b1
+        300,2020-01-01,a2
+        300,,a3
+        -5,2020-06-01,b2
+        7,,c1
+        300,2019-01-01,a4
+        """
+
+    static let numberCases: [(String, String)] = [
+        ("from y | latest d by urn | select urn, name", "urn,name\n-5,b1\n300,a2\n"),
+        ("from y | latest d by urn as of 2020-12-31 | select urn, name", "urn,name\n-5,b2\n300,a2\n"),
+        ("from y | where name != \"a2\" | latest d by urn | select urn, name", "urn,name\n-5,b1\n300,a1\n"),
+        ("from y | latest d by urn as of 2000-01-01 | select urn, name", "urn,name\n"),
+        ("from y | where urn > 1000 | latest d by urn | select urn, name", "urn,name\n"),
+        ("from y | latest d by urn, name | count", "n\n5\n"),
+    ]
+
+    @Test(arguments: cases + numberCases)
     func latestRows(query: String, expected: String) throws {
         var engine = Engine()
         try engine.registerCSV(text: Self.csv, as: "x")
+        try engine.registerCSV(text: Self.numberKeyed, as: "y")
         #expect(CSVWriter.render(try engine.query(query)) == expected)
     }
 }
@@ -211,36 +234,5 @@ struct NullNoteTests {
         #expect(table.notes == notes)
         let rendered = TableRenderer(color: false).render(table)
         for note in notes { #expect(rendered.contains("\nnote: \(note)\n")) }
-    }
-}
-
-/// `latest TIME by ID` with a whole-number key takes a one-pass path indexed by the key: ties
-/// keep the later row, null times never count, `as of` bounds them, keys come out in order.
-struct LatestByNumberTests {
-    static let csv = """
-        urn,d,name
-        300,2020-01-01,a1
-        -5,2021-06-01,b1
-        300,2020-01-01,a2
-        300,,a3
-        -5,2020-06-01,b2
-        7,,c1
-        300,2019-01-01,a4
-        """
-
-    static let cases: [(String, String)] = [
-        ("from y | latest d by urn | select urn, name", "urn,name\n-5,b1\n300,a2\n"),
-        ("from y | latest d by urn as of 2020-12-31 | select urn, name", "urn,name\n-5,b2\n300,a2\n"),
-        ("from y | where name != \"a2\" | latest d by urn | select urn, name", "urn,name\n-5,b1\n300,a1\n"),
-        ("from y | latest d by urn as of 2000-01-01 | select urn, name", "urn,name\n"),
-        ("from y | where urn > 1000 | latest d by urn | select urn, name", "urn,name\n"),
-        ("from y | latest d by urn, name | count", "n\n5\n"),
-    ]
-
-    @Test(arguments: cases)
-    func latestByWholeNumberKey(query: String, expected: String) throws {
-        var engine = Engine()
-        try engine.registerCSV(text: Self.csv, as: "y")
-        #expect(CSVWriter.render(try engine.query(query)) == expected)
     }
 }
