@@ -23,7 +23,7 @@ public func csvFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
         // What was written reads back with the same number of rows; if not, the harness stops
         // the run the way libFuzzer notices (this file is never part of the library or iql).
         if let again = try? CSVLoader.load(Array(csv.utf8), file: "again.csv"), again.rowCount != table.rowCount {
-            fputs("\(table.rowCount) rows written, \(again.rowCount) read back:\n\(csv)\n", stderr)
+            print("\(table.rowCount) rows written, \(again.rowCount) read back:\n\(csv)")
             abort()
         }
     }
