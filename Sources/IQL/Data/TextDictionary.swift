@@ -16,8 +16,9 @@ struct TextDictionary: Sendable {
 struct TextDictionaryBuilder {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
-    /// Slots hold code + 1 (0 is empty).
-    private var slots: [UInt32]
+    /// Slots hold the hash's high half above code + 1 (0 is empty), so a probe compares
+    /// hashes without reading another array.
+    private var slots: [UInt64]
     private var mask: Int
     private var hashes: [UInt64] = []
     /// Whether some value is not valid UTF-8 (checked once per distinct value).
@@ -36,11 +37,14 @@ struct TextDictionaryBuilder {
     mutating func code(for bytes: UnsafeRawBufferPointer) -> UInt32 {
         let h = TextDictionaryBuilder.hash(bytes)
         var i = Int(truncatingIfNeeded: h) & mask
+        let tag = h & 0xFFFF_FFFF_0000_0000
         while true {
             let slot = slots[i]
             if slot == 0 { break }
-            let index = Int(slot) - 1
-            if hashes[index] == h, equal(index, bytes) { return slot }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let code = UInt32(truncatingIfNeeded: slot)
+                if equal(Int(code) - 1, bytes) { return code }
+            }
             i = (i + 1) & mask
         }
         let index = count
@@ -48,7 +52,7 @@ struct TextDictionaryBuilder {
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         hashes.append(h)
-        slots[i] = UInt32(index + 1)
+        slots[i] = tag | UInt64(index + 1)
         if count * 2 > slots.count { grow() }
         return UInt32(index + 1)
     }
@@ -87,12 +91,13 @@ struct TextDictionaryBuilder {
 
     private mutating func grow() {
         let size = slots.count * 2
-        var fresh = [UInt32](repeating: 0, count: size)
+        var fresh = [UInt64](repeating: 0, count: size)
         let m = size - 1
         for index in 0..<count {
-            var i = Int(truncatingIfNeeded: hashes[index]) & m
+            let h = hashes[index]
+            var i = Int(truncatingIfNeeded: h) & m
             while fresh[i] != 0 { i = (i + 1) & m }
-            fresh[i] = UInt32(index + 1)
+            fresh[i] = h & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1)
         }
         slots = fresh
         mask = m
