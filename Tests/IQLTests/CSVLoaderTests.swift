@@ -167,3 +167,22 @@ struct QuoteCountTests {
         #expect(bytes.withUnsafeBytes { CSVLoader.quoteCount($0, 0..<bytes.count) } == expected)
     }
 }
+
+/// Ratings are recognised on the bytes by their length first: every wording, in any case, and
+/// nothing else of the same lengths.
+struct RatingBytesTests {
+    static let cases: [(String, Rating?)] = [
+        ("Outstanding", .outstanding), ("GOOD", .good), ("good", .good),
+        ("Requires improvement to be good", .requiresImprovement), ("requires improvement", .requiresImprovement),
+        ("Inadequate", .inadequate), ("INADEQUATE", .inadequate),
+        ("Goods", nil), ("Gooe", nil), ("Outstandinf", nil), ("Inadequatf", nil), ("", nil),
+        ("requires-improvement", nil), ("Requires improvement to be goof", nil), ("1234", nil),
+    ]
+
+    @Test(arguments: cases)
+    func recognisesOfstedWording(text: String, rating: Rating?) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBytes { ColumnBuilder.rating($0) } == rating)
+        #expect(Rating(wording: text) == rating)
+    }
+}

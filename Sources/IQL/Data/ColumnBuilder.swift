@@ -150,6 +150,7 @@ struct ColumnBuilder {
 
     // MARK: - Parsing bytes
 
+    @inline(__always)
     static func trimmed(_ f: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         var lo = 0, hi = f.count
         while lo < hi, f[lo] == 0x20 || f[lo] == 0x09 { lo += 1 }
@@ -195,6 +196,7 @@ struct ColumnBuilder {
 
     /// Whether a number is written with a leading zero that is not before the point (`007`,
     /// `01.5`, but not `0` or `0.5`), after an optional sign: such numbers are codes.
+    @inline(__always)
     static func hasLeadingZero(_ f: UnsafeRawBufferPointer) -> Bool {
         let start = f.count > 0 && (f[0] == 0x2D || f[0] == 0x2B) ? 1 : 0
         return f.count - start > 1 && f[start] == 0x30 && f[start + 1] != 0x2E
@@ -215,16 +217,24 @@ struct ColumnBuilder {
 
     /// Ofsted's wording in any case, matched on the bytes (this runs once a field).
     static func rating(_ f: UnsafeRawBufferPointer) -> Rating? {
-        outer: for (bytes, rating) in ratingWordings where bytes.count == f.count {
-            for i in 0..<f.count {
-                let expected = bytes[i]
-                // Letters match in either case; anything else exactly.
-                let same = expected >= 0x61 && expected <= 0x7A ? f[i] | 0x20 == expected : f[i] == expected
-                if !same { continue outer }
-            }
-            return rating
+        // The wordings all differ in length, so the length picks the one to compare.
+        let index: Int
+        switch f.count {
+        case 11: index = 0
+        case 4: index = 1
+        case 31: index = 2
+        case 20: index = 3
+        case 10: index = 4
+        default: return nil
         }
-        return nil
+        let (bytes, rating) = ratingWordings[index]
+        for i in 0..<f.count {
+            let expected = bytes[i]
+            // Letters match in either case; anything else exactly.
+            let same = expected >= 0x61 && expected <= 0x7A ? f[i] | 0x20 == expected : f[i] == expected
+            if !same { return nil }
+        }
+        return rating
     }
 
     static func isoDate(_ f: UnsafeRawBufferPointer) -> Int32? {
