@@ -76,13 +76,14 @@ struct PackedIntsBuilder {
         count += 1
     }
 
-    /// The value at a row (the base for a null row).
-    subscript(i: Int) -> Int64 {
+    /// What has been read so far, as packed integers sharing the builder's storage; null rows
+    /// read as a value inside the range.
+    var view: PackedInts {
         switch width {
-        case 1: return base &+ Int64(w8[i])
-        case 2: return base &+ Int64(w16[i])
-        case 4: return base &+ Int64(w32[i])
-        default: return w64[i]
+        case 1: return PackedInts(base: base, words: .i8(w8))
+        case 2: return PackedInts(base: base, words: .i16(w16))
+        case 4: return PackedInts(base: base, words: .i32(w32))
+        default: return PackedInts(base: 0, words: .i64(w64))
         }
     }
 
@@ -115,14 +116,15 @@ struct PackedIntsBuilder {
         case 4: w32 = PackedIntsBuilder.offsets(old, base: newBase, room: room)
         default:
             w64.reserveCapacity(room)
-            for i in 0..<old.count { w64.append(old[i]) }
+            w64.append(contentsOf: old.view)
         }
     }
 
     private static func offsets<T: FixedWidthInteger>(_ old: PackedIntsBuilder, base: Int64, room: Int) -> [T] {
         var out: [T] = []
         out.reserveCapacity(room)
-        for i in 0..<old.count { out.append(T(truncatingIfNeeded: old[i] &- base)) }
+        let values = old.view
+        for v in values { out.append(T(truncatingIfNeeded: v &- base)) }
         return out
     }
 
@@ -145,8 +147,9 @@ struct PackedIntsBuilder {
         var (low, high) = (other.lo, other.hi)
         if let map {
             (low, high) = (Int64.max, Int64.min)
+            let otherValues = other.view
             for i in 0..<other.count {
-                let v = map[Int(other[i])]
+                let v = map[Int(otherValues[i])]
                 low = min(low, v)
                 high = max(high, v)
             }
@@ -199,8 +202,8 @@ struct PackedIntsBuilder {
     mutating func multiply(by factor: Int64) -> Bool {
         guard count > 0 else { return true }
         var scaled = PackedIntsBuilder(capacity: max(capacity, count))
-        for i in 0..<count {
-            let (v, o) = self[i].multipliedReportingOverflow(by: factor)
+        for value in view {
+            let (v, o) = value.multipliedReportingOverflow(by: factor)
             if o { return false }
             scaled.append(v)
         }
@@ -212,15 +215,9 @@ struct PackedIntsBuilder {
     func finish() -> PackedInts {
         guard hasValues else { return PackedInts(base: 0, words: .i8(Array(repeating: 0, count: count))) }
         let layout = PackedInts.layout(lo: lo, hi: hi)
-        if layout.width == width {
-            switch width {
-            case 1: return PackedInts(base: base, words: .i8(w8))
-            case 2: return PackedInts(base: base, words: .i16(w16))
-            case 4: return PackedInts(base: base, words: .i32(w32))
-            default: return PackedInts(base: 0, words: .i64(w64))
-            }
-        }
+        if layout.width == width { return view }
         // The room kept while reading is no longer needed.
-        return PackedInts(base: layout.base, words: PackedInts.pack(count, width: layout.width, base: layout.base) { self[$0] })
+        let values = view
+        return PackedInts(base: layout.base, words: PackedInts.pack(count, width: layout.width, base: layout.base) { values[$0] })
     }
 }
