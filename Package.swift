@@ -8,7 +8,15 @@ let package = Package(
         .executable(name: "iql", targets: ["iql"]),
     ],
     targets: [
-        .target(name: "IQL", path: "Sources/IQL"),
+        .target(name: "IQL", dependencies: ["CBundledData"], path: "Sources/IQL"),
+        // The LAIT table, gzip-compressed and embedded by the assembler; zlib inflates it.
+        .target(
+            name: "CBundledData",
+            path: "Sources/CBundledData",
+            exclude: ["indicators.csv.gz"],
+            cSettings: [.headerSearchPath(".")],
+            linkerSettings: [.linkedLibrary("z")]
+        ),
         .systemLibrary(
             name: "CLibEdit",
             path: "Sources/CLibEdit",

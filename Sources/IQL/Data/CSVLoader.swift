@@ -470,7 +470,9 @@ private struct BuildSink: CSVScanner.Sink {
         guard headerDone, column < width, !failedColumns[column] else { return }
         if !skip.isEmpty, skip.contains(record) { return }
         if !builders[column].append(field) {
-            if strict {
+            // A declared number column whose numbers overflow a common decimal scale (12.13 and
+            // 7.0000000000000007E-2 together) is retyped from its text like an inferred one.
+            if strict, !builders[column].isOverflowingNumber(field) {
                 failure = (column, String(decoding: field, as: UTF8.self))
                 throw CSVScanner.Problem(message: "", line: 0)
             }

@@ -88,6 +88,12 @@ struct ColumnBuilder {
         return true
     }
 
+    /// True if the builder refused this field as a number only because it does not fit the
+    /// column's exact scale, not because it is not a number.
+    func isOverflowingNumber(_ field: UnsafeRawBufferPointer) -> Bool {
+        kind == .number && ColumnBuilder.exactNumber(ColumnBuilder.trimmed(field)) != nil
+    }
+
     /// Brings the column to a common scale; false on overflow (the loader then falls back).
     private mutating func appendNumber(_ m: Int64, _ s: Int) -> Bool {
         if s > scale {

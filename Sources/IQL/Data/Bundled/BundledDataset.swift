@@ -9,11 +9,32 @@ public struct BundledDataset: Sendable {
     /// Column names, types and descriptions; `timeColumn` says which column orders rows in time.
     public var schema: Schema
     let csv: String
+    /// Builds the table some other way than by parsing `csv` (the compressed LAIT table).
+    let build: (@Sendable () throws(IQLError) -> Table)?
+
+    init(name: String, summary: String, source: String, schema: Schema, csv: String) {
+        self.name = name
+        self.summary = summary
+        self.source = source
+        self.schema = schema
+        self.csv = csv
+        self.build = nil
+    }
+
+    init(name: String, summary: String, source: String, schema: Schema,
+         build: @escaping @Sendable () throws(IQLError) -> Table) {
+        self.name = name
+        self.summary = summary
+        self.source = source
+        self.schema = schema
+        self.csv = ""
+        self.build = build
+    }
 
     /// The bundled datasets, in the order `.datasets` lists them.
     public static let all: [BundledDataset] = [
         authorities, inspections, visits, childrenInCare, childrenInNeed, childProtectionPlans, referrals,
-        childPopulation, neighbours, providers,
+        childPopulation, neighbours, providers, indicators, measures,
     ]
 
     /// Looks a bundled dataset up by name.

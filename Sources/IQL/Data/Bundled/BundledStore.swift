@@ -9,7 +9,12 @@ final class BundledStore: Sendable {
 
     func table(_ dataset: BundledDataset) throws(IQLError) -> Table {
         if let t = tables.withLock({ $0[dataset.name] }) { return t }
-        let t = try CSVLoader.load(Array(dataset.csv.utf8), file: dataset.name, schema: dataset.schema)
+        let t: Table
+        if let build = dataset.build {
+            t = try build()
+        } else {
+            t = try CSVLoader.load(Array(dataset.csv.utf8), file: dataset.name, schema: dataset.schema)
+        }
         tables.withLock { $0[dataset.name] = t }
         return t
     }

@@ -1,0 +1,71 @@
+import CBundledData
+
+// The LAIT tables. `indicators` is too large for a Swift literal (36 MB of CSV), so it is kept
+// gzip-compressed in the binary (Sources/CBundledData) and inflated on first use.
+
+private let lait = "DfE Local Authority Interactive Tool (LAIT), bds_long_0.parquet"
+
+extension BundledDataset {
+    /// The columns of the compressed CSV, in its order; `description` is added from `measures`.
+    static let indicatorFileColumns: [Schema.Column] = [
+        .text("measure", "LAIT's short code for the measure (e.g. LAC, CIN, CPP_rate); see measures"),
+        .text("period", "the period as LAIT writes it: 2022, 2021-22, 2021/22, 2014-16, 2018 (Rev)"),
+        .number("year", "the year the period ends (2021-22 is 2022, 2014-16 is 2016): orders periods in time"),
+        .text("level", "council, region, subregion (Inner or Outer London) or england"),
+        .text("authority", "council (Ofsted's spelling), region, Inner/Outer London, or England"),
+        .text("authority_code", "ONS code: E06…/E08…/E09…/E10… council, E12… region, E13… London half, E92000001 England"),
+        .text("dfe_code", "DfE's code (e.g. 931; 970 England, 980-990 regions)"),
+        .text("region", "the council's region (9; London whole); empty for regions and England"),
+        .number("value", "the figure; null where LAIT has a suppression marker (-)"),
+    ]
+
+    static let indicators = BundledDataset(
+        name: "indicators",
+        summary: "434 LAIT measures by council, region and England, mostly 2016-2025 (641,070 rows)",
+        source: lait,
+        schema: Schema(columns: [indicatorFileColumns[0],
+                                 .text("description", "what the measure counts, from LAIT's measure list (null where LAIT gives none)")]
+                            + indicatorFileColumns.dropFirst(), timeColumn: "year"),
+        build: loadIndicators)
+
+    static let measures = BundledDataset(
+        name: "measures",
+        summary: "The 434 LAIT measures: code, description, periods covered",
+        source: lait + "; descriptions from its measure list",
+        schema: Schema(columns: [
+            .text("measure", "LAIT's short code, as in indicators.measure"),
+            .text("description", "what it counts (null where LAIT gives no description)"),
+            .number("periods", "how many distinct periods the measure has"),
+            .text("first_period", "its earliest period"),
+            .text("last_period", "its latest period"),
+            .number("first_year", "the year its earliest period ends"),
+            .number("last_year", "the year its latest period ends"),
+        ]),
+        csv: BundledCSV.measures)
+
+    @Sendable private static func loadIndicators() throws(IQLError) -> Table {
+        let size = iql_indicators_csv_size()
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            let n = buffer.baseAddress.map { iql_indicators_csv_inflate($0, size) } ?? -1
+            count = n == size ? size : 0
+        }
+        guard bytes.count == size, size > 0 else {
+            throw IQLError([.error(.badHeader, "the bundled indicators table is damaged: it did not decompress", at: nil)],
+                           source: nil)
+        }
+        let file = try CSVLoader.load(bytes, file: "indicators", schema: Schema(columns: indicatorFileColumns))
+        let descriptions = try BundledStore.shared.table(measures)
+        var text: [String: Value] = [:]
+        if let codes = descriptions.column(named: "measure"), let words = descriptions.column(named: "description") {
+            for r in 0..<descriptions.rowCount { if case .text(let m) = codes[r] { text[m] = words[r] } }
+        }
+        guard let measure = file.column(named: "measure") else { return file }
+        let description = Column((0..<file.rowCount).map { r -> Value in
+            if case .text(let m) = measure[r] { return text[m] ?? .null }
+            return .null
+        })
+        var columns = file.columns
+        columns.insert(description, at: 1)
+        return Table(schema: indicators.schema, columns: columns, rowCount: file.rowCount)
+    }
+}
