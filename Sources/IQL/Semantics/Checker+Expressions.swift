@@ -113,7 +113,9 @@ extension Checker {
                 return poison(range)
             }
             if case .list(let items)? = r.constant {
-                for (i, item) in items.enumerated() {
+                let spelt = items.map { authoritySpelling($0, lhs: lhs, schema: scope.schema) ?? $0 }
+                if spelt != items { r = .constant(.list(spelt), type: r.type, range: rhs.range) }
+                for (i, item) in spelt.enumerated() {
                     warnIfAbsent(l, item, at: listItemRange(rhs, i) ?? rhs.range, lhs: lhs, schema: scope.schema)
                 }
             }
@@ -283,6 +285,11 @@ extension Checker {
             return poison(range)
         }
         if op == .eq || op == .ne {
+            if let v = r.constant, let spelt = authoritySpelling(v, lhs: lhs, schema: schema) {
+                r = .constant(spelt, range: rhs.range)
+            } else if let v = l.constant, let spelt = authoritySpelling(v, lhs: rhs, schema: schema) {
+                l = .constant(spelt, range: lhs.range)
+            }
             if let v = r.constant { warnIfAbsent(l, v, at: rhs.range, lhs: lhs, schema: schema) }
             if let v = l.constant { warnIfAbsent(r, v, at: lhs.range, lhs: rhs, schema: schema) }
         }
@@ -322,6 +329,18 @@ extension Checker {
         diagnostics.append(.warning(.absentValue, "no row of \(origin.dataset) has \(n.text) \"\(quoted)\"", at: range,
                                     label: shown.isEmpty ? "this value matches nothing" : "did you mean \(shown.joined(separator: " or "))?",
                                     suggestion: close.first.map { "\"\($0)\"" }))
+    }
+
+    /// A council named by another official spelling or a code ("Bristol, City of", "E06000023",
+    /// "801"), as the column compared with it writes that council; nil when the literal is
+    /// already a value of the column or names no council.
+    private func authoritySpelling(_ literal: Value, lhs: Expr, schema: Schema?) -> Value? {
+        guard case .text(let text) = literal, let origin = originOf(lhs, schema),
+              let values = catalog.textValues(origin.dataset, origin.column), !values.contains(text),
+              values.count <= 20_000, let id = AuthorityNames.shared.identity(of: text) else { return nil }
+        let matches = values.filter { AuthorityNames.shared.identity(of: $0) == id }
+        guard matches.count == 1, let spelt = matches.first else { return nil }
+        return .text(spelt)
     }
 
     private func originOf(_ e: Expr, _ schema: Schema?) -> Schema.Origin? {

@@ -188,7 +188,9 @@ extension Checker {
         }
         var schema = input
         var carried: [Int] = []
-        for (i, c) in right.columns.enumerated() where i != ri {
+        // A key of another name is kept: with spellings resolved, it says which row matched.
+        let keepsKey = rightName.text != leftKey.text
+        for (i, c) in right.columns.enumerated() where i != ri || keepsKey {
             var column = c
             if schema.index(of: c.name) != nil { column.name = "\(tableName.text).\(c.name)" }
             if schema.index(of: column.name) != nil {

@@ -16,10 +16,33 @@ struct JoinOperator: TableOperator {
         for r in 0..<other.rowCount where !rightKeys.isNull(r) { index[rightKeys[r], default: []].append(r) }
 
         let leftKeys = input.columns[leftKey]
-        if case .text(let codes, let dictionary) = leftKeys.storage, index.values.allSatisfy({ $0.count == 1 }) {
+        // Text keys: each distinct left value is looked up once, by its text and, failing that,
+        // as a council named by another spelling or code (AuthorityNames).
+        var byCode: [[Int]]?
+        var report = JoinReport()
+        if case .text(_, let dictionary) = leftKeys.storage {
+            var byIdentity: [String: [Int]]?
+            let noMatch: [Int] = []
+            var resolved = Array(repeating: false, count: dictionary.strings.count)
+            byCode = dictionary.strings.enumerated().map { code, s in
+                if code == 0 { return noMatch }
+                if let m = index[.text(s)] { return m }
+                if byIdentity == nil { byIdentity = JoinOperator.identities(of: index) }
+                if let id = AuthorityNames.shared.identity(of: s), let m = byIdentity?[id] {
+                    resolved[code] = true
+                    return m
+                }
+                return noMatch
+            }
+            if let byCode, byCode.indices.contains(where: { $0 > 0 && (byCode[$0].isEmpty || resolved[$0]) }) {
+                report = JoinReport.tally(leftKeys, byCode: byCode, resolved: resolved, dictionary: dictionary,
+                                          rightKeys: Array(index.keys))
+            }
+        }
+        if case .text(let codes, _) = leftKeys.storage, let byCode, byCode.allSatisfy({ $0.count <= 1 }) {
             // A lookup table (each right key once) joined on text: one integer per distinct
             // left value says which right row it matches, and rows are matched by their codes.
-            let matchOfCode = dictionary.strings.enumerated().map { code, s in code == 0 ? -1 : index[.text(s)]?.first ?? -1 }
+            let matchOfCode = byCode.map { $0.first ?? -1 }
             let base = Int(codes.base), isLeft = isLeft, n = input.rowCount
             // Builds its own arrays rather than appending to captured ones, which would be boxed.
             func match<T: FixedWidthInteger>(_ a: [T]) throws -> ([Int], [Int], Bool) {
@@ -38,7 +61,7 @@ struct JoinOperator: TableOperator {
                 return (lefts, rights, missed)
             }
             let (lefts, rights, missed) = try codes.visit(match, match, match, match)
-            return assemble(input, other, lefts, rights, missed)
+            return noted(assemble(input, other, lefts, rights, missed), report)
         }
         var leftRows: [Int] = []
         var rightRows: [Int] = []
@@ -46,11 +69,6 @@ struct JoinOperator: TableOperator {
         leftRows.reserveCapacity(input.rowCount)
         rightRows.reserveCapacity(input.rowCount)
         let noMatch: [Int] = []
-        // Text keys: look each distinct left value up once, then match rows by their codes.
-        var byCode: [[Int]]?
-        if case .text(_, let dictionary) = leftKeys.storage {
-            byCode = dictionary.strings.enumerated().map { code, s in code == 0 ? noMatch : index[.text(s)] ?? noMatch }
-        }
         for r in 0..<input.rowCount {
             if r & 4095 == 0 { try env.checkCancelled() }
             let matches: [Int]
@@ -79,7 +97,25 @@ struct JoinOperator: TableOperator {
                 rightRows.append(m)
             }
         }
-        return assemble(input, other, leftRows, rightRows, misses)
+        return noted(assemble(input, other, leftRows, rightRows, misses), report)
+    }
+
+    /// The right table's rows by the council identity of their key, for keys that name one.
+    private static func identities(of index: [Value: [Int]]) -> [String: [Int]] {
+        var out: [String: [Int]] = [:]
+        for (key, rows) in index {
+            guard let id = AuthorityNames.shared.identity(of: key.textValue ?? key.displayText) else { continue }
+            out[id, default: []].append(contentsOf: rows)
+        }
+        for id in out.keys { out[id]?.sort() }
+        return out
+    }
+
+    private func noted(_ table: Table, _ report: JoinReport) -> Table {
+        guard let text = report.text(joining: right) else { return table }
+        var t = table
+        t.notes.append(text)
+        return t
     }
 
     /// The output: the left rows as a selection, the right columns as a selection too unless a

@@ -1,0 +1,108 @@
+/// Resolves the ways sources write an English council (or region, or England) to one identity.
+///
+/// Ofsted, DfE and ONS spell councils differently ("Bristol" / "Bristol, City of", "Telford &
+/// Wrekin" / "Telford and Wrekin", "Durham" / "County Durham") and identify them by different
+/// codes (ONS E06000023, DfE 801). Every official spelling and either code of a council resolves
+/// to the same identity, its ONS code; `name(of:)` gives the spelling IQL's datasets use
+/// (Ofsted's). Councils abolished by reorganisation keep identities of their own.
+struct AuthorityNames: Sendable {
+    /// The identity (current ONS code) of each normalised spelling and code.
+    private var identities: [String: String] = [:]
+    /// The spelling IQL's bundled datasets use, by identity.
+    private var names: [String: String] = [:]
+
+    static let shared = AuthorityNames(authorities: try? BundledStore.shared.table(BundledDataset.authorities))
+
+    init(authorities: Table?) {
+        if let t = authorities, let name = t.column(named: "authority"), let code = t.column(named: "authority_code"),
+           let dfeName = t.column(named: "authority_dfe"), let dfeCode = t.column(named: "dfe_code") {
+            for r in 0..<t.rowCount {
+                guard case .text(let id) = code[r], case .text(let display) = name[r] else { continue }
+                add(id, display: display, aliases: [display, id] + [dfeName[r], dfeCode[r]].compactMap(\.textValue))
+            }
+        }
+        // Abolished councils, whose history rows remain under their own names and codes.
+        add("E06000028", display: "Bournemouth", aliases: ["Bournemouth", "837", "Bournemouth (Pre LG)"])
+        add("E06000029", display: "Poole", aliases: ["Poole", "836", "Poole (Pre LG)"])
+        add("E10000009", display: "Dorset (county, before 2019)", aliases: ["835", "Dorset (Pre LG)", "E10000009"])
+        add("E10000021", display: "Northamptonshire", aliases: ["Northamptonshire", "928"])
+        add("E10000006", display: "Cumbria", aliases: ["Cumbria", "909"])
+        // Councils that continued under a new ONS code after a boundary change.
+        for (old, new) in [("E10000023", "E06000065"), ("E10000027", "E06000066"), ("E10000002", "E06000060"),
+                           ("E08000020", "E08000037"), ("E06000048", "E06000057")] where names[new] != nil {
+            identities[Self.normalised(old)] = new
+        }
+        // Other spellings seen in published tables.
+        for (alias, id) in [("Hull", "E06000010"), ("Bedford Borough", "E06000055"), ("Southend", "E06000033"),
+                            ("St Helens", "E08000013"), ("Richmond", "E09000027"), ("Kingston", "E09000021"),
+                            ("Hammersmith", "E09000013"), ("Durham County", "E06000047")] where names[id] != nil {
+            identities[Self.normalised(alias)] = id
+        }
+        let regions = [("North East", "E12000001"), ("North West", "E12000002"), ("Yorkshire and The Humber", "E12000003"),
+                       ("East Midlands", "E12000004"), ("West Midlands", "E12000005"), ("East of England", "E12000006"),
+                       ("London", "E12000007"), ("South East", "E12000008"), ("South West", "E12000009"),
+                       ("Inner London", "E13000001"), ("Outer London", "E13000002"), ("England", "E92000001")]
+        for (name, code) in regions { add(code, display: name, aliases: [name, code]) }
+        identities[Self.normalised("Yorkshire and the Humber")] = "E12000003"
+        identities[Self.normalised("London (Inner)")] = "E13000001"
+        identities[Self.normalised("London (Outer)")] = "E13000002"
+    }
+
+    private mutating func add(_ id: String, display: String, aliases: [String]) {
+        names[id] = display
+        for a in aliases { identities[Self.normalised(a)] = id }
+    }
+
+    /// The identity of a spelling or code, if it names a council, a region or England.
+    func identity(of text: String) -> String? {
+        let key = Self.normalised(text)
+        if let id = identities[key] { return id }
+        for variant in Self.variants(of: key) { if let id = identities[variant] { return id } }
+        return nil
+    }
+
+    /// The spelling IQL's datasets use for an identity.
+    func name(of identity: String) -> String? { names[identity] }
+
+    /// Lower case, `&` as `and`, punctuation as spaces, single spaces.
+    static func normalised(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for ch in text.lowercased() {
+            if ch.isLetter || ch.isNumber {
+                if pendingSpace, !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.append(ch)
+            } else if ch == "&" {
+                if !out.isEmpty { out.append(" ") }
+                out.append("and")
+                pendingSpace = true
+            } else {
+                pendingSpace = true
+            }
+        }
+        return out
+    }
+
+    /// The same name without the words some publications add ("City of", "County", "Council").
+    private static func variants(of key: String) -> [String] {
+        var out: [String] = []
+        for prefix in ["city of ", "county of ", "county ", "royal borough of ", "london borough of ", "the "] where key.hasPrefix(prefix) {
+            out.append(String(key.dropFirst(prefix.count)))
+        }
+        for suffix in [" city of", " county of", " city council", " county council", " borough council", " council",
+                       " metropolitan borough", " borough", " county"] where key.hasSuffix(suffix) {
+            out.append(String(key.dropLast(suffix.count)))
+        }
+        return out
+    }
+}
+
+extension Value {
+    /// The text, if this is a text value.
+    var textValue: String? {
+        if case .text(let s) = self { return s }
+        return nil
+    }
+}

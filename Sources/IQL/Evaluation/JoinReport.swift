@@ -1,0 +1,68 @@
+/// How a join on text keys matched: rows matched by the same text, rows matched through another
+/// spelling or code of a council, and rows that matched nothing, with the nearest right keys.
+struct JoinReport: Sendable {
+    var rows = 0
+    var exact = 0
+    var resolved = 0
+    /// Distinct left keys matched through another spelling, as (left, right).
+    var resolvedExamples: [(String, String)] = []
+    /// Distinct left keys that matched nothing, with the closest right key if one is close.
+    var misses: [(key: String, rows: Int, closest: String?)] = []
+
+    /// Counts rows per distinct key. Only called when some key matched other than exactly.
+    static func tally(_ keys: Column, byCode: [[Int]], resolved: [Bool], dictionary: TextDictionary,
+                      rightKeys: [Value]) -> JoinReport {
+        var perCode = Array(repeating: 0, count: byCode.count)
+        if case .text(let codes, _) = keys.storage {
+            for r in 0..<keys.count {
+                let c = Int(codes[keys.physical(r)])
+                if c >= 0 && c < perCode.count { perCode[c] += 1 }
+            }
+        }
+        var report = JoinReport()
+        let rightTexts = rightKeys.compactMap(\.textValue)
+        for (code, n) in perCode.enumerated() where code > 0 && n > 0 {
+            report.rows += n
+            let s = dictionary.strings[code]
+            if byCode[code].isEmpty {
+                report.misses.append((s, n, Suggest.closest(to: s, among: rightTexts)))
+            } else if resolved[code] {
+                report.resolved += n
+                if let id = AuthorityNames.shared.identity(of: s) {
+                    let target = rightTexts.first { AuthorityNames.shared.identity(of: $0) == id } ?? id
+                    report.resolvedExamples.append((s, target))
+                }
+            } else {
+                report.exact += n
+            }
+        }
+        report.rows += perCode.first ?? 0
+        report.misses.sort { $0.rows != $1.rows ? $0.rows > $1.rows : $0.key < $1.key }
+        return report
+    }
+
+    /// One line for the result's notes; nil when every key matched by its own text.
+    func text(joining source: PipelinePlan.Source) -> String? {
+        guard resolved > 0 || !misses.isEmpty else { return nil }
+        let name: String
+        switch source {
+        case .dataset(let n), .binding(let n): name = n
+        }
+        let matched = exact + resolved
+        var line = "join \(name): \(matched) of \(rows) rows matched"
+        if resolved > 0 {
+            let shown = resolvedExamples.prefix(3).map { "\"\($0.0)\" as \"\($0.1)\"" }.joined(separator: ", ")
+            line += ", \(resolved) through another spelling or code (\(shown)\(resolvedExamples.count > 3 ? ", …" : ""))"
+        }
+        let missed = misses.reduce(0) { $0 + $1.rows }
+        let nulls = rows - matched - missed
+        if missed > 0 {
+            let shown = misses.prefix(5).map { m in
+                "\"\(m.key)\"" + (m.closest.map { " (did you mean \"\($0)\"?)" } ?? "")
+            }.joined(separator: ", ")
+            line += "; \(missed) did not: \(shown)\(misses.count > 5 ? ", and \(misses.count - 5) more" : "")"
+        }
+        if nulls > 0 { line += "; \(nulls) had no key (null)" }
+        return line
+    }
+}
