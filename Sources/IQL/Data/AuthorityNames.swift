@@ -10,6 +10,10 @@ struct AuthorityNames: Sendable {
     private var identities: [String: String] = [:]
     /// The spelling IQL's bundled datasets use, by identity.
     private var names: [String: String] = [:]
+    /// The region (9; London whole) of each council, by identity.
+    private var regions: [String: String] = [:]
+    /// Region names as the authorities table writes them, resolved once the regions are added.
+    private var pendingRegions: [String: String] = [:]
 
     static let shared = AuthorityNames(authorities: try? BundledStore.shared.table(BundledDataset.authorities))
 
@@ -19,6 +23,7 @@ struct AuthorityNames: Sendable {
             for r in 0..<t.rowCount {
                 guard case .text(let id) = code[r], case .text(let display) = name[r] else { continue }
                 add(id, display: display, aliases: [display, id] + [dfeName[r], dfeCode[r]].compactMap(\.textValue))
+                if let region = t.column(named: "region")?[r].textValue { pendingRegions[id] = region }
             }
         }
         // Abolished councils, whose history rows remain under their own names and codes.
@@ -38,15 +43,25 @@ struct AuthorityNames: Sendable {
                             ("Hammersmith", "E09000013"), ("Durham County", "E06000047")] where names[id] != nil {
             identities[Self.normalised(alias)] = id
         }
-        let regions = [("North East", "E12000001"), ("North West", "E12000002"), ("Yorkshire and The Humber", "E12000003"),
+        let regionList = [("North East", "E12000001"), ("North West", "E12000002"), ("Yorkshire and The Humber", "E12000003"),
                        ("East Midlands", "E12000004"), ("West Midlands", "E12000005"), ("East of England", "E12000006"),
                        ("London", "E12000007"), ("South East", "E12000008"), ("South West", "E12000009"),
                        ("Inner London", "E13000001"), ("Outer London", "E13000002"), ("England", "E92000001")]
-        for (name, code) in regions { add(code, display: name, aliases: [name, code]) }
+        for (name, code) in regionList { add(code, display: name, aliases: [name, code]) }
         identities[Self.normalised("Yorkshire and the Humber")] = "E12000003"
         identities[Self.normalised("London (Inner)")] = "E13000001"
         identities[Self.normalised("London (Outer)")] = "E13000002"
+        for (id, region) in pendingRegions { regions[id] = identity(of: region) }
+        for (id, region) in [("E06000028", "E12000009"), ("E06000029", "E12000009"), ("E10000009", "E12000009"),
+                             ("E10000021", "E12000004"), ("E10000006", "E12000002")] { regions[id] = region }
+        pendingRegions = [:]
     }
+
+    /// The identity of a council's region (9 regions; London whole).
+    func region(of identity: String) -> String? { regions[identity] }
+
+    /// True for a council, as opposed to a region or England.
+    func isCouncil(_ identity: String) -> Bool { regions[identity] != nil }
 
     private mutating func add(_ id: String, display: String, aliases: [String]) {
         names[id] = display

@@ -30,6 +30,17 @@ public struct Schema: Sendable, Hashable {
     public var columns: [Column]
     /// The name of the time column, if the table has one.
     public var timeColumn: String?
+    /// Set by `pivot`: the columns it made are known only when it runs, and `unpivot` reads
+    /// this to turn them back into rows.
+    var pivot: Pivot?
+
+    /// What a `pivot` consumed: the rows' key columns, the column whose values became column
+    /// names, and the column of values.
+    struct Pivot: Sendable, Hashable {
+        var keys: [String]
+        var column: Column
+        var value: Column
+    }
 
     /// Makes a schema.
     public init(columns: [Column], timeColumn: String? = nil) {

@@ -9,6 +9,8 @@ public struct Table: Sendable {
     /// How the table was computed, where a reader could be misled otherwise: e.g. that an
     /// average left out null values. Shown under a rendered table.
     public var notes: [String] = []
+    /// The picture a `chart` stage asked for; the rows are what it draws.
+    public var chart: ChartSpec?
 
     /// Makes a table; every column must have `rowCount` values.
     init(schema: Schema, columns: [Column], rowCount: Int) {

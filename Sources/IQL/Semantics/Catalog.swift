@@ -47,6 +47,8 @@ struct PipelinePlan: Sendable {
     var source: Source
     var operators: [any TableOperator]
     var schema: Schema
+    /// The source and each operator's stage as written, for `explain`.
+    var labels: [String] = []
 }
 
 /// One compiled stage.

@@ -103,6 +103,21 @@ extension Checker {
 
         case .latest(let columnName, let by, let asOf):
             return checkLatest(columnName, by, asOf, input: input, table: table, stage: stage)
+
+        case .rank(let value, let descending, let by):
+            return checkRank(value, descending, by, output: .rank, input: input, table: table, stage: stage)
+        case .quartile(let value, let descending, let by):
+            return checkRank(value, descending, by, output: .quartile, input: input, table: table, stage: stage)
+        case .compare(let value, let comparators):
+            return checkCompare(value, comparators, input: input, table: table, stage: stage)
+        case .pivot(let column, let value):
+            return checkPivot(column, value, input: input, table: table, stage: stage)
+        case .unpivot(let columns, let nameColumn, let valueColumn):
+            return checkUnpivot(columns, nameColumn, valueColumn, input: input, table: table, stage: stage)
+        case .chart(let kind, let x, let y, let series, let file):
+            return checkChart(kind, x, y, series, file, input: input, table: table, stage: stage)
+        case .diff(let other, let keys):
+            return checkDiff(other, keys, input: input, table: table, stage: stage)
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Resolves every name in a script and type-checks every expression against the schemas,
 /// before anything runs, collecting all the problems it finds. It compiles as it checks: the
 /// result is a plan of operators with compiled expressions, ready to run many times.
@@ -21,6 +23,9 @@ struct Checker {
     /// Datasets the script reads, with `from` or `join`.
     var datasetsUsed: Set<String> = []
     var diagnostics: [Diagnostic] = []
+    /// The pipeline being checked: where its rows come from and their schema there, for stages
+    /// (compare) that read the whole source, not just the rows reaching them.
+    var currentSource: (source: PipelinePlan.Source, schema: Schema)?
 
     init(catalog: Catalog, source: SourceFile, bindings: [String: Binding], parameters: [String: Value]) {
         self.catalog = catalog
@@ -186,7 +191,9 @@ struct Checker {
             return nil
         }
         var operators: [any TableOperator] = []
+        var labels: [String] = []
         var ok = true
+        currentSource = (planSource, schema)
         for stage in pipeline.stages {
             guard let (op, next) = check(stage, input: schema, table: name) else {
                 ok = false
@@ -198,22 +205,29 @@ struct Checker {
                 }
             }
             operators.append(op)
+            labels.append(source.text(in: stage.range).trimmingCharacters(in: .whitespacesAndNewlines))
             schema = next
         }
-        return ok ? PipelinePlan(source: planSource, operators: Checker.fused(operators), schema: schema) : nil
+        guard ok else { return nil }
+        let (fusedOperators, fusedLabels) = Checker.fused(operators, labels: labels)
+        return PipelinePlan(source: planSource, operators: fusedOperators, schema: schema,
+                            labels: [source.text(in: pipeline.source.range)] + fusedLabels)
     }
 
     /// `sort … | take N` becomes one top-N operator: the same rows, without sorting them all.
-    static func fused(_ operators: [any TableOperator]) -> [any TableOperator] {
+    static func fused(_ operators: [any TableOperator], labels: [String]) -> ([any TableOperator], [String]) {
         var out: [any TableOperator] = []
-        for op in operators {
+        var outLabels: [String] = []
+        for (op, label) in zip(operators, labels) {
             if let take = op as? TakeOperator, let sort = out.last as? SortOperator {
                 out[out.count - 1] = TopKOperator(keys: sort.keys, take: take)
+                outLabels[outLabels.count - 1] += " | " + label
             } else {
                 out.append(op)
+                outLabels.append(label)
             }
         }
-        return out
+        return (out, outLabels)
     }
 }
 

@@ -67,12 +67,31 @@ struct Stage: Sendable, Hashable {
         case distinct([NamedExpr])
         case join(left: Bool, table: Name, leftKey: Name, rightKey: Name?)
         case latest(column: Name?, by: [NamedExpr], asOf: Expr?)
+        /// `rank VALUE [asc|desc] [by KEYS]`: 1 is the best; nil direction follows the measure.
+        case rank(Expr, descending: Bool?, by: [NamedExpr])
+        /// `quartile VALUE [asc|desc] [by KEYS]`: bands A (best) to D.
+        case quartile(Expr, descending: Bool?, by: [NamedExpr])
+        /// `compare [VALUE] with neighbours, region, england`.
+        case compare(value: Name?, with: [Name])
+        /// `pivot COLUMN [VALUE]`: one column per distinct value of COLUMN.
+        case pivot(column: Name, value: Name?)
+        /// `unpivot [COLUMNS] [into NAME, VALUE]`: columns back into rows.
+        case unpivot(columns: [Name], nameColumn: Name?, valueColumn: Name?)
+        /// `chart bar LABEL VALUE` / `chart line X VALUE [by SERIES]`, optionally `to "FILE.svg"`.
+        case chart(ChartKind, x: Name, y: Name, series: Name?, file: Expr?)
+        /// `diff NAME on KEYS`: rows added, removed and changed against a `let` table.
+        case diff(table: Name, keys: [Name])
     }
 
     var kind: Kind
     /// The stage keyword, for messages about the stage as a whole.
     var keyword: Name
     var range: SourceRange
+}
+
+/// The picture a `chart` stage draws.
+public enum ChartKind: String, Sendable, Hashable {
+    case bar, line
 }
 
 /// `from NAME | stage | ...`.

@@ -1,6 +1,7 @@
 extension Parser {
     static let stageNames = ["where", "select", "derive", "sort", "take", "count", "summarize",
-                             "distinct", "join", "latest"]
+                             "distinct", "join", "latest", "rank", "quartile", "compare", "pivot", "unpivot",
+                             "chart", "diff"]
 
     mutating func parseStage() throws(SyntaxError) -> Stage {
         guard current.kind == .identifier else {
@@ -63,6 +64,62 @@ extension Parser {
                 asOf = try parseExpression()
             }
             kind = .latest(column: column, by: keys, asOf: asOf)
+        case "rank", "quartile":
+            let value = try parseExpression()
+            var descending: Bool?
+            if consumeWord("desc") != nil { descending = true } else if consumeWord("asc") != nil { descending = false }
+            let by = try parseOptionalBy()
+            kind = keyword.text == "rank" ? .rank(value, descending: descending, by: by)
+                                          : .quartile(value, descending: descending, by: by)
+        case "compare":
+            var value: Name?
+            if !isWord("with") { value = try expectName("the column to compare, or 'with'") }
+            guard consumeWord("with") != nil else { throw expected("'with' and neighbours, region or england") }
+            var comparators: [Name] = []
+            repeat {
+                comparators.append(try expectName("neighbours, region or england"))
+            } while consume(.comma) != nil
+            kind = .compare(value: value, with: comparators)
+        case "pivot":
+            let column = try expectName("the column whose values become columns")
+            var value: Name?
+            if current.kind == .identifier, !(current.newlineBefore && atStatementStart) {
+                value = try expectName("the column of values")
+            }
+            kind = .pivot(column: column, value: value)
+        case "unpivot":
+            var columns: [Name] = []
+            if current.kind == .identifier, !isWord("into"), !(current.newlineBefore && atStatementStart) {
+                repeat { columns.append(try expectName("a column to turn into rows")) } while consume(.comma) != nil
+            }
+            var nameColumn: Name?, valueColumn: Name?
+            if consumeWord("into") != nil {
+                nameColumn = try expectName("a name for the column of former column names")
+                guard consume(.comma) != nil else { throw expected("',' and a name for the column of values") }
+                valueColumn = try expectName("a name for the column of values")
+            }
+            kind = .unpivot(columns: columns, nameColumn: nameColumn, valueColumn: valueColumn)
+        case "chart":
+            let kindName = try expectName("bar or line")
+            guard let chartKind = ChartKind(rawValue: kindName.text) else {
+                diagnostics.append(.error(.unknownStage, "unknown chart '\(kindName.text)'", at: kindName.range,
+                                          suggestion: Suggest.closest(to: kindName.text, among: ["bar", "line"]),
+                                          notes: ["charts: chart bar LABEL VALUE, chart line X VALUE [by SERIES]"]))
+                throw SyntaxError()
+            }
+            let x = try expectName(chartKind == .bar ? "the column of labels" : "the column across the page (e.g. year)")
+            let y = try expectName("the column of values")
+            var series: Name?
+            if consumeWord("by") != nil { series = try expectName("the column that names each line") }
+            var file: Expr?
+            if consumeWord("to") != nil { file = try parseExpression() }
+            kind = .chart(chartKind, x: x, y: y, series: series, file: file)
+        case "diff":
+            let table = try expectName("the name of a let table to compare with")
+            guard consumeWord("on") != nil else { throw expected("'on' and the key columns") }
+            var keys: [Name] = []
+            repeat { keys.append(try expectName("a key column")) } while consume(.comma) != nil
+            kind = .diff(table: table, keys: keys)
         default:
             let close = Suggest.closest(to: keyword.text, among: Parser.stageNames)
             diagnostics.append(.error(.unknownStage, "unknown stage '\(keyword.text)'", at: keyword.range,

@@ -1,0 +1,127 @@
+/// `compare [VALUE] with neighbours, region, england`: for each council row, the comparator's
+/// value of the same measure and period (the `dimensions`), read from the whole of the
+/// pipeline's source, not just the rows that reached this stage, and the difference.
+///
+/// Neighbours: the plain average of the council's 10 DfE statistical neighbours that have a
+/// value. Region and England: the published figure where the source has rows for them (LAIT
+/// does), otherwise the plain average of the councils, which a note says.
+struct CompareOperator: TableOperator {
+    enum Comparator: String, Sendable, CaseIterable { case neighbours, region, england }
+
+    var source: PipelinePlan.Source
+    var comparators: [Comparator]
+    /// The compared column in the input and in the source.
+    var inputValue: Int
+    var sourceValue: Int
+    var inputAuthority: Int
+    var sourceAuthority: Int
+    /// Columns that must be equal for a source row to be the same measure and period.
+    var dimensions: [(input: Int, source: Int)]
+    var valueName: String
+    var schema: Schema
+
+    private struct Key: Hashable {
+        var dimensions: [Value]
+        var authority: String
+    }
+
+    func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
+        let names = AuthorityNames.shared
+        let whole = try env.table(source)
+        var identityOf: [String: String?] = [:]
+        func identity(_ v: Value) -> String? {
+            guard let s = v.textValue else { return nil }
+            if let cached = identityOf[s] { return cached }
+            let id = names.identity(of: s)
+            identityOf[s] = id
+            return id
+        }
+        func dims(_ t: Table, _ r: Int, source: Bool) -> [Value] {
+            dimensions.map { t.columns[source ? $0.source : $0.input][r] }
+        }
+        let wanted = Set((0..<input.rowCount).map { dims(input, $0, source: false) })
+
+        // Every source value of the wanted measures and periods, by authority identity, and
+        // the councils' sums by region and nationally, for comparators the source lacks.
+        var published: [Key: Value] = [:]
+        var councilValues: [Key: [Value]] = [:]
+        let authorityColumn = whole.columns[sourceAuthority], valueColumn = whole.columns[sourceValue]
+        for r in 0..<whole.rowCount {
+            if r & 65535 == 0 { try env.checkCancelled() }
+            let d = dims(whole, r, source: true)
+            guard wanted.contains(d), let id = identity(authorityColumn[r]) else { continue }
+            let v = valueColumn[r]
+            published[Key(dimensions: d, authority: id)] = v
+            if names.isCouncil(id), !v.isNull {
+                if let region = names.region(of: id) { councilValues[Key(dimensions: d, authority: region), default: []].append(v) }
+                councilValues[Key(dimensions: d, authority: "E92000001"), default: []].append(v)
+            }
+        }
+        let neighbours = comparators.contains(.neighbours) ? try neighbourLists(env, identity) : [:]
+
+        var added: [[Value]] = Array(repeating: [], count: comparators.count * 2)
+        var computed: Set<Comparator> = []
+        var shortNeighbours = 0
+        let range = SourceRange(start: 0, end: 0)
+        for r in 0..<input.rowCount {
+            let d = dims(input, r, source: false)
+            let id = identity(input.columns[inputAuthority][r])
+            let own = input.columns[inputValue][r]
+            for (i, comparator) in comparators.enumerated() {
+                var v = Value.null
+                if let id {
+                    switch comparator {
+                    case .neighbours:
+                        let values = (neighbours[id] ?? []).compactMap { published[Key(dimensions: d, authority: $0)] }.filter { !$0.isNull }
+                        if values.count < (neighbours[id]?.count ?? 0) { shortNeighbours += 1 }
+                        v = try Aggregate.avg.compute(values, rowCount: values.count, at: range)
+                    case .region, .england:
+                        let target = comparator == .england ? "E92000001" : names.region(of: id)
+                        if let target {
+                            let key = Key(dimensions: d, authority: target)
+                            if let p = published[key] {
+                                v = p
+                            } else if let values = councilValues[key] {
+                                v = try Aggregate.avg.compute(values, rowCount: values.count, at: range)
+                                computed.insert(comparator)
+                            }
+                        }
+                    }
+                }
+                added[2 * i].append(v)
+                added[2 * i + 1].append(try Operations.arithmetic(.subtract, own, v, at: range))
+            }
+        }
+        var columns = input.columns
+        columns.append(contentsOf: added.map(Column.init))
+        var t = Table(schema: schema, columns: columns, rowCount: input.rowCount)
+        if comparators.contains(.neighbours) {
+            t.notes.append("neighbours_value: the plain average of the council's 10 DfE statistical neighbours (2025 model)"
+                           + (shortNeighbours > 0 ? "; on \(shortNeighbours) row\(shortNeighbours == 1 ? "" : "s") some neighbours have no value and the average is over the rest" : ""))
+        }
+        for c in comparators where computed.contains(c) {
+            t.notes.append("\(c.rawValue)_value: \(source.name) has no published \(c.rawValue) figure, so it is the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)")
+        }
+        return t
+    }
+
+    /// Each council's statistical neighbours, by identity, from the `neighbours` dataset.
+    private func neighbourLists(_ env: RuntimeEnvironment, _ identity: (Value) -> String?) throws -> [String: [String]] {
+        let t = try env.table(.dataset("neighbours"))
+        guard let own = t.column(named: "authority_code"), let other = t.column(named: "neighbour_code") else { return [:] }
+        var out: [String: [String]] = [:]
+        for r in 0..<t.rowCount {
+            if let a = identity(own[r]), let b = identity(other[r]) { out[a, default: []].append(b) }
+        }
+        return out
+    }
+}
+
+extension PipelinePlan.Source {
+    /// The dataset or table name.
+    var name: String {
+        switch self {
+        case .dataset(let n), .binding(let n): return n
+        }
+    }
+}

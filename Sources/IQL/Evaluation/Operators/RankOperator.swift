@@ -1,0 +1,70 @@
+/// `rank` and `quartile`: each row's place among the rows of its group by a value, 1 the best,
+/// ties sharing the best place (1, 2, 2, 4); quartile bands A (best) to D from that place.
+/// Which end is best is the stage's `asc`/`desc`, or else whether the measure is better high
+/// or low (the `higher_is_better` column of `measures`), or else the highest value.
+struct RankOperator: TableOperator {
+    enum Output: String, Sendable { case rank, quartile }
+
+    var value: CompiledExpression
+    var descending: Bool?
+    var keys: [CompiledExpression]
+    /// The input's `measure` column, whose polarity decides the direction when none is given.
+    var measureColumn: Int?
+    var output: Output
+    var schema: Schema
+
+    func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
+        let values = try Evaluating.column(value, over: input, env)
+        let groups = keys.isEmpty ? [(key: [Value](), rows: Array(0..<input.rowCount))]
+                                  : try Evaluating.groups(keys, over: input, env)
+        let polarity = descending == nil ? try RankOperator.polarities(env) : [:]
+        var out = Array(repeating: Value.null, count: input.rowCount)
+        var notes: [String] = []
+        for group in groups {
+            try env.checkCancelled()
+            var desc = descending ?? true
+            if descending == nil {
+                let measure = measureColumn.flatMap { c in group.rows.first.map { input.columns[c][$0] } }?.textValue
+                if let measure, let higher = polarity[measure] {
+                    desc = higher
+                    let note = "\(output.rawValue): \(measure) is better \(higher ? "high" : "low") (LAIT), so the \(higher ? "highest" : "lowest") value comes first"
+                    if !notes.contains(note) { notes.append(note) }
+                } else {
+                    let note = "\(output.rawValue): no direction given" + (measure.map { " and LAIT gives none for \($0)" } ?? "")
+                        + ", so the highest value comes first (write \(output.rawValue) … asc for the lowest)"
+                    if !notes.contains(note) { notes.append(note) }
+                }
+            }
+            let rows = group.rows.filter { !values[$0].isNull }
+            let sorted = rows.sorted { a, b in
+                desc ? Value.orderedBefore(values[b], values[a]) : Value.orderedBefore(values[a], values[b])
+            }
+            var place = 0
+            for (i, r) in sorted.enumerated() {
+                if i == 0 || values[r] != values[sorted[i - 1]] { place = i + 1 }
+                switch output {
+                case .rank: out[r] = .int(Int64(place))
+                case .quartile:
+                    let band = min(3, (place - 1) * 4 / max(1, sorted.count))
+                    out[r] = .text(["A", "B", "C", "D"][band])
+                }
+            }
+        }
+        var columns = input.columns
+        columns.append(Column(out))
+        var t = Table(schema: schema, columns: columns, rowCount: input.rowCount)
+        t.notes = notes
+        return t
+    }
+
+    /// Whether each measure is better high (true) or low (false), where `measures` says.
+    static func polarities(_ env: RuntimeEnvironment) throws -> [String: Bool] {
+        guard let measures = try? env.table(.dataset("measures")), let codes = measures.column(named: "measure"),
+              let higher = measures.column(named: "higher_is_better") else { return [:] }
+        var out: [String: Bool] = [:]
+        for r in 0..<measures.rowCount {
+            if case .text(let m) = codes[r], case .bool(let b) = higher[r] { out[m] = b }
+        }
+        return out
+    }
+}

@@ -1,0 +1,28 @@
+/// `unpivot`: columns back into rows, one row per former column, with its name and value.
+/// After a `pivot` it needs no arguments and restores the names' type (years as numbers).
+struct UnpivotOperator: TableOperator {
+    /// The columns to turn into rows; nil for every column `pivot` made.
+    var columns: [String]?
+    var keys: [String]
+    var nameType: ValueType
+    var schema: Schema
+    var range: SourceRange
+
+    func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
+        let keySet = Set(keys)
+        let sources = (columns ?? input.schema.names.filter { !keySet.contains($0) }).compactMap { name in
+            input.schema.index(of: name).map { (name, $0) }
+        }
+        let keyIndices = keys.compactMap { input.schema.index(of: $0) }
+        var out = Array(repeating: [Value](), count: keyIndices.count + 2)
+        for r in 0..<input.rowCount {
+            if r & 1023 == 0 { try env.checkCancelled() }
+            for (name, c) in sources {
+                for (k, i) in keyIndices.enumerated() { out[k].append(input.columns[i][r]) }
+                out[keyIndices.count].append(nameType == .number ? (Value.parseLiteral(name).flatMap { $0.type == .number ? $0 : nil } ?? .text(name)) : .text(name))
+                out[keyIndices.count + 1].append(input.columns[c][r])
+            }
+        }
+        return Table(schema: schema, columns: out.map(Column.init), rowCount: out.first?.count ?? 0)
+    }
+}

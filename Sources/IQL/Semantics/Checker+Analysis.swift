@@ -1,0 +1,266 @@
+// The analyst's stages: rank, quartile, compare, pivot, unpivot, chart, diff.
+extension Checker {
+    /// The column called `name` in the input, or an error with the closest name.
+    mutating func column(_ name: Name, in input: Schema, table: String) -> Int? {
+        if let i = input.index(of: name.text) { return i }
+        var notes: [String] = []
+        if input.pivot != nil { notes.append("the columns pivot makes are known only when it runs: name them after the pipeline, e.g. from a let table") }
+        error(.unknownColumn, "no column '\(name.text)' in \(table)", at: name.range,
+              suggestion: Suggest.closest(to: name.text, among: input.names), notes: notes)
+        return nil
+    }
+
+    mutating func checkRank(_ value: Expr, _ descending: Bool?, _ by: [NamedExpr], output: RankOperator.Output,
+                            input: Schema, table: String, stage: Stage) -> (any TableOperator, Schema)? {
+        let scope = ExpressionScope.row(input, table)
+        let c = compile(value, in: scope)
+        if c.type != .number && c.type != .null && c.type != .date && c.type != .rating {
+            error(.operandTypes, "\(output.rawValue) needs a number to order by, found \(c.type)", at: value.range)
+            return nil
+        }
+        let keys = by.map { compile($0.expr, in: scope) }
+        var schema = input
+        guard schema.index(of: output.rawValue) == nil else {
+            error(.duplicateColumn, "\(output.rawValue) would make a second column named '\(output.rawValue)'", at: stage.keyword.range,
+                  label: "rename the existing one first: select …, old_\(output.rawValue) = \(output.rawValue)")
+            return nil
+        }
+        schema.columns.append(.init(name: output.rawValue, type: output == .rank ? .number : .text))
+        if let m = input.index(of: "measure"), input.columns[m].type == .text, descending == nil {
+            datasetsUsed.insert("measures")
+        }
+        let measure = input.index(of: "measure").flatMap { input.columns[$0].type == .text ? $0 : nil }
+        return (RankOperator(value: c, descending: descending, keys: keys, measureColumn: measure, output: output,
+                             schema: schema), schema)
+    }
+
+    static let authorityColumns: Set<String> = ["authority", "authority_code", "authority_dfe", "dfe_code", "region",
+                                                "ofsted_region", "region_code", "london_subregion", "level", "la_name",
+                                                "la_code", "neighbour", "neighbour_code"]
+
+    mutating func checkCompare(_ valueName: Name?, _ comparators: [Name], input: Schema, table: String,
+                               stage: Stage) -> (any TableOperator, Schema)? {
+        guard let (source, sourceSchema) = currentSource else { return nil }
+        var kinds: [CompareOperator.Comparator] = []
+        for c in comparators {
+            guard let k = CompareOperator.Comparator(rawValue: c.text) else {
+                error(.unknownColumn, "cannot compare with '\(c.text)'", at: c.range,
+                      suggestion: Suggest.closest(to: c.text, among: CompareOperator.Comparator.allCases.map(\.rawValue)),
+                      notes: ["compare with neighbours, region, england (any of them, in any order)"])
+                return nil
+            }
+            if kinds.contains(k) {
+                error(.duplicateColumn, "'\(c.text)' is named twice", at: c.range)
+                return nil
+            }
+            kinds.append(k)
+        }
+        // The compared column: named, or `value`, or the only number column that is not a year.
+        let valueIndex: Int?
+        if let valueName {
+            valueIndex = column(valueName, in: input, table: table)
+        } else if let v = input.index(of: "value") {
+            valueIndex = v
+        } else {
+            let numbers = input.columns.indices.filter { input.columns[$0].type == .number && input.columns[$0].name != input.timeColumn }
+            if numbers.count == 1 { valueIndex = numbers[0] } else {
+                error(.unknownColumn, "compare needs to know which column to compare", at: stage.keyword.range,
+                      label: "name it: compare COLUMN with …",
+                      notes: numbers.isEmpty ? [] : ["number columns: " + numbers.map { input.columns[$0].name }.joined(separator: ", ")])
+                return nil
+            }
+        }
+        guard let vi = valueIndex else { return nil }
+        let valueColumn = input.columns[vi]
+        guard valueColumn.type == .number else {
+            error(.operandTypes, "compare needs a number column, '\(valueColumn.name)' is \(valueColumn.type)", at: valueName?.range ?? stage.keyword.range)
+            return nil
+        }
+        guard let si = sourceSchema.index(of: valueColumn.name), sourceSchema.columns[si].type == .number else {
+            error(.unknownColumn, "compare reads '\(valueColumn.name)' for other councils from \(source.name), which has no such column",
+                  at: valueName?.range ?? stage.keyword.range,
+                  notes: ["compare a column as \(source.name) has it; derive new columns after compare"])
+            return nil
+        }
+        guard let ai = ["authority", "authority_code"].lazy.compactMap({ input.index(of: $0) }).first,
+              let sai = sourceSchema.index(of: input.columns[ai].name) else {
+            error(.unknownColumn, "compare needs an 'authority' column naming each row's council", at: stage.keyword.range,
+                  notes: ["keep authority in the select before compare"])
+            return nil
+        }
+        var dimensions: [(input: Int, source: Int)] = []
+        for (i, c) in input.columns.enumerated() where i != vi && !Checker.authorityColumns.contains(c.name) {
+            guard let s = sourceSchema.index(of: c.name), sourceSchema.columns[s].type == c.type else { continue }
+            if c.type == .text || c.name == sourceSchema.timeColumn { dimensions.append((i, s)) }
+        }
+        if kinds.contains(.neighbours) { datasetsUsed.insert("neighbours") }
+        var schema = input
+        for k in kinds {
+            for name in ["\(k.rawValue)_value", "vs_\(k.rawValue)"] {
+                guard schema.index(of: name) == nil else {
+                    error(.duplicateColumn, "compare would make a second column named '\(name)'", at: stage.keyword.range)
+                    return nil
+                }
+                schema.columns.append(.init(name: name, type: .number))
+            }
+        }
+        return (CompareOperator(source: source, comparators: kinds, inputValue: vi, sourceValue: si, inputAuthority: ai,
+                                sourceAuthority: sai, dimensions: dimensions, valueName: valueColumn.name, schema: schema), schema)
+    }
+
+    mutating func checkPivot(_ columnName: Name, _ valueName: Name?, input: Schema, table: String,
+                             stage: Stage) -> (any TableOperator, Schema)? {
+        guard let ci = column(columnName, in: input, table: table) else { return nil }
+        let vi: Int
+        if let valueName {
+            guard let i = column(valueName, in: input, table: table) else { return nil }
+            vi = i
+        } else if let i = input.index(of: "value"), i != ci {
+            vi = i
+        } else if input.columns.count >= 2, let last = input.columns.indices.last(where: { $0 != ci }) {
+            vi = last
+        } else {
+            error(.unknownColumn, "pivot needs a column of values besides '\(columnName.text)'", at: stage.keyword.range)
+            return nil
+        }
+        if vi == ci {
+            error(.duplicateColumn, "pivot needs two different columns: names across the page, and values", at: stage.range)
+            return nil
+        }
+        let keys = input.columns.indices.filter { $0 != ci && $0 != vi }
+        var schema = Schema(columns: keys.map { input.columns[$0] })
+        schema.pivot = .init(keys: schema.names, column: input.columns[ci], value: input.columns[vi])
+        return (PivotOperator(column: ci, value: vi, keys: keys, schema: schema, range: stage.range), schema)
+    }
+
+    mutating func checkUnpivot(_ columns: [Name], _ nameColumn: Name?, _ valueColumn: Name?, input: Schema, table: String,
+                               stage: Stage) -> (any TableOperator, Schema)? {
+        if columns.isEmpty {
+            guard let memo = input.pivot else {
+                error(.unknownColumn, "unpivot needs the columns to turn into rows", at: stage.keyword.range,
+                      label: "name them: unpivot COLUMN, COLUMN [into NAME, VALUE]",
+                      notes: ["with no columns, unpivot undoes a pivot earlier in the same result"])
+                return nil
+            }
+            let name = nameColumn?.text ?? memo.column.name, value = valueColumn?.text ?? memo.value.name
+            var schema = Schema(columns: memo.keys.compactMap { k in input.index(of: k).map { input.columns[$0] } })
+            schema.columns.append(.init(name: name, type: memo.column.type == .number ? .number : .text))
+            schema.columns.append(.init(name: value, type: memo.value.type))
+            return (UnpivotOperator(columns: nil, keys: memo.keys, nameType: schema.columns[schema.columns.count - 2].type,
+                                    schema: schema, range: stage.range), schema)
+        }
+        var indices: [Int] = []
+        for c in columns {
+            guard let i = column(c, in: input, table: table) else { return nil }
+            indices.append(i)
+        }
+        var type: ValueType = .null
+        for i in indices {
+            guard let t = type.unified(with: input.columns[i].type) else {
+                error(.comparisonTypes, "unpivot puts the columns' values in one column, but '\(input.columns[i].name)' is \(input.columns[i].type) and others are \(type)",
+                      at: stage.range)
+                return nil
+            }
+            type = t
+        }
+        let keys = input.columns.indices.filter { !indices.contains($0) }.map { input.columns[$0] }
+        var schema = Schema(columns: keys)
+        let name = nameColumn?.text ?? "name", value = valueColumn?.text ?? "value"
+        for n in [name, value] where schema.index(of: n) != nil {
+            error(.duplicateColumn, "unpivot would make a second column named '\(n)'", at: stage.keyword.range,
+                  label: "choose names: unpivot … into NAME, VALUE")
+            return nil
+        }
+        schema.columns.append(.init(name: name, type: .text))
+        schema.columns.append(.init(name: value, type: type))
+        return (UnpivotOperator(columns: indices.map { input.columns[$0].name }, keys: keys.map(\.name), nameType: .text,
+                                schema: schema, range: stage.range), schema)
+    }
+
+    mutating func checkChart(_ kind: ChartKind, _ x: Name, _ y: Name, _ series: Name?, _ file: Expr?, input: Schema,
+                             table: String, stage: Stage) -> (any TableOperator, Schema)? {
+        guard column(x, in: input, table: table) != nil, let yi = column(y, in: input, table: table) else { return nil }
+        if input.columns[yi].type != .number && input.columns[yi].type != .null {
+            error(.operandTypes, "chart draws numbers, but '\(y.text)' is \(input.columns[yi].type)", at: y.range)
+            return nil
+        }
+        if let series {
+            guard column(series, in: input, table: table) != nil else { return nil }
+            if kind == .bar {
+                error(.unexpectedToken, "'by' splits a line chart into lines; a bar chart has one bar per row", at: series.range)
+                return nil
+            }
+        }
+        var path: String?
+        if let file {
+            let c = compile(file, in: .constant)
+            guard case .text(let p)? = c.constant, p.hasSuffix(".svg") else {
+                error(.operandTypes, "chart … to needs a file name ending in .svg, in quotes", at: file.range,
+                      label: "e.g. to \"chart.svg\"")
+                return nil
+            }
+            path = p
+        }
+        let spec = ChartSpec(kind: kind, x: x.text, y: y.text, series: series?.text,
+                             title: "\(y.text) by \(x.text)" + (series.map { " and \($0.text)" } ?? ""), file: path)
+        return (ChartOperator(spec: spec), input)
+    }
+
+    mutating func checkDiff(_ otherName: Name, _ keys: [Name], input: Schema, table: String,
+                            stage: Stage) -> (any TableOperator, Schema)? {
+        let source: PipelinePlan.Source
+        let other: Schema
+        if case .table(let s)? = scope[otherName.text] {
+            source = .binding(otherName.text)
+            other = s
+        } else if let s = catalog.schemas[otherName.text] {
+            source = .dataset(otherName.text)
+            other = s
+            datasetsUsed.insert(otherName.text)
+        } else {
+            var candidates = catalog.names
+            for (k, v) in scope { if case .table = v { candidates.append(k) } }
+            error(.unknownDataset, "no table named '\(otherName.text)' to compare with", at: otherName.range,
+                  suggestion: Suggest.closest(to: otherName.text, among: candidates),
+                  notes: ["keep the earlier result with let, e.g. let before = from …"])
+            return nil
+        }
+        var keyPairs: [(current: Int, old: Int)] = []
+        for k in keys {
+            guard let c = column(k, in: input, table: table) else { return nil }
+            guard let o = other.index(of: k.text) else {
+                error(.unknownColumn, "no column '\(k.text)' in \(otherName.text)", at: k.range,
+                      suggestion: Suggest.closest(to: k.text, among: other.names))
+                return nil
+            }
+            keyPairs.append((c, o))
+        }
+        let keyNames = Set(keys.map(\.text))
+        var compared: [(current: Int, old: Int)] = []
+        var schema = Schema(columns: keyPairs.map { input.columns[$0.current] })
+        schema.columns.append(.init(name: "change", type: .text))
+        for (i, c) in input.columns.enumerated() where !keyNames.contains(c.name) {
+            guard let o = other.index(of: c.name), let t = c.type.unified(with: other.columns[o].type) else { continue }
+            compared.append((i, o))
+            schema.columns.append(.init(name: "old_" + c.name, type: t))
+            schema.columns.append(.init(name: "new_" + c.name, type: t))
+        }
+        if Set(schema.names).count != schema.columns.count {
+            error(.duplicateColumn, "diff would make two columns of the same name", at: stage.range,
+                  label: "rename columns starting old_ or new_ first")
+            return nil
+        }
+        return (DiffOperator(other: source, keys: keyPairs, compared: compared, schema: schema, range: stage.range), schema)
+    }
+}
+
+/// `chart`: the rows pass through unchanged, marked with the picture to draw from them.
+struct ChartOperator: TableOperator {
+    var spec: ChartSpec
+
+    func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
+        var t = input
+        t.chart = spec
+        return t
+    }
+}
