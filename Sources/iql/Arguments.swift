@@ -106,7 +106,7 @@ struct Arguments {
             case "--format", "-f":
                 let f = try take()
                 guard let format = OutputFormat(rawValue: f) else {
-                    throw UsageError(message: "unknown format '\(f)': use table, csv, json or markdown")
+                    throw UsageError(message: "unknown format '\(f)': use table, csv, json, markdown or svg")
                 }
                 a.format = format
             case "--data":

@@ -13,8 +13,9 @@ extension Session {
         .init(name: ".help", usage: ".help [TOPIC]", summary: "this help; TOPIC is a stage, function, dataset or command"),
         .init(name: ".datasets", usage: ".datasets", summary: "list the datasets"),
         .init(name: ".schema", usage: ".schema [NAME]", summary: "the columns of a dataset or let table (all datasets without NAME)"),
-        .init(name: ".mode", usage: ".mode table|csv|json|markdown", summary: "how results are shown"),
+        .init(name: ".mode", usage: ".mode table|csv|json|markdown|svg", summary: "how results are shown"),
         .init(name: ".timer", usage: ".timer on|off", summary: "show how long each query takes"),
+        .init(name: ".explain", usage: ".explain QUERY", summary: "run QUERY and show each stage with its rows and columns"),
         .init(name: ".read", usage: ".read FILE", summary: "run a script file"),
         .init(name: ".output", usage: ".output [FILE]", summary: "send results to FILE, or back to the terminal"),
         .init(name: ".load", usage: ".load PATH AS NAME", summary: "add a CSV file as dataset NAME"),
@@ -53,7 +54,7 @@ extension Session {
             } else if let m = OutputFormat(rawValue: argument) {
                 mode = m
             } else {
-                error("unknown mode '\(argument)': use table, csv, json or markdown",
+                error("unknown mode '\(argument)': use table, csv, json, markdown or svg",
                       suggestion: closest(argument, OutputFormat.allCases.map(\.rawValue)))
             }
         case ".timer":
@@ -61,6 +62,17 @@ extension Session {
             case "on": timer = true
             case "off": timer = false
             default: error(".timer takes on or off")
+            }
+        case ".explain":
+            guard !argument.isEmpty else { error(".explain needs a query: .explain from inspections | where …"); break }
+            do throws(IQLError) {
+                let explanation = try engine.explain(argument, parameters: parameters)
+                if !explanation.result.warnings.isEmpty {
+                    Terminal.err(DiagnosticRenderer(color: errColor).render(explanation.result.warnings, in: explanation.result.source))
+                }
+                Terminal.out(explanation.text)
+            } catch {
+                Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
             }
         case ".read":
             guard !argument.isEmpty else { error(".read needs a file: .read FILE"); break }

@@ -222,6 +222,20 @@ public struct Engine: Sendable {
     @discardableResult
     public mutating func run(_ text: String, sourceName: String = "query",
                              parameters: [String: Value] = [:]) throws(IQLError) -> ScriptResult {
+        try execute(text, sourceName: sourceName, parameters: parameters, tracing: false).result
+    }
+
+    /// Runs a query or script like `run`, recording after each stage of each pipeline the rows
+    /// and schema it produced, so a reader sees where rows disappear. Binds nothing.
+    public func explain(_ text: String, sourceName: String = "query",
+                        parameters: [String: Value] = [:]) throws(IQLError) -> Explanation {
+        var copy = self
+        let (result, traces) = try copy.execute(text, sourceName: sourceName, parameters: parameters, tracing: true)
+        return Explanation(pipelines: traces, result: result)
+    }
+
+    private mutating func execute(_ text: String, sourceName: String, parameters: [String: Value],
+                                  tracing: Bool) throws(IQLError) -> (result: ScriptResult, traces: [Explanation.Pipeline]) {
         let clock = ContinuousClock()
         let started = clock.now
         let source = SourceFile(name: sourceName, text: text)
@@ -233,6 +247,7 @@ public struct Engine: Sendable {
         }
         let checkedAt = clock.now
         var runner = ScriptRunner(environment: environment)
+        runner.tracing = tracing
         do {
             try runner.run(checked)
         } catch {
@@ -250,8 +265,8 @@ public struct Engine: Sendable {
         for (name, table) in runner.environment.tables { bindings[name] = .table(table) }
         for (name, value) in runner.environment.values { bindings[name] = .value(value) }
         let timings = ScriptResult.Timings(parse: parsed - started, check: checkedAt - parsed, run: clock.now - checkedAt)
-        return ScriptResult(tables: tables, titles: runner.results.map(\.title), warnings: checked.warnings,
-                            source: source, datasetsUsed: checked.datasetsUsed.sorted(), timings: timings)
+        return (ScriptResult(tables: tables, titles: runner.results.map(\.title), warnings: checked.warnings,
+                             source: source, datasetsUsed: checked.datasetsUsed.sorted(), timings: timings), runner.traces)
     }
 
     // MARK: - Wiring

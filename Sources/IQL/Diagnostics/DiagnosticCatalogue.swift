@@ -256,6 +256,11 @@ extension DiagnosticCode {
                          "An `assert` condition was false for the result above it. The script stops there, with exit status 1.",
                          example: "from authorities | count\nassert first(n) == 150",
                          fix: "Either the data changed or the assertion is wrong: the message shows the values seen.")
+        case .ambiguousCell:
+            return entry("Two rows for one cell",
+                         "`pivot` found two values for the same row and column, or `diff` found two rows with the same key in one table: which one is meant is a question IQL will not answer by guessing.",
+                         example: "from children_in_care | select region, year, children | pivot year",
+                         fix: "Summarize first (`summarize children = sum(children) by region, year`), or choose keys that pick out one row.")
         case .internalError:
             return entry("Internal error",
                          "Something IQL did not expect. Please report it with the query.",
@@ -294,6 +299,11 @@ extension DiagnosticCode {
                          "The time column named for a file is not one of its columns.",
                          example: nil,
                          fix: "Name one of the file's columns.")
+        case .unwritableFile:
+            return entry("File cannot be written",
+                         "`chart … to FILE.svg` could not write its picture: the folder does not exist or is not writable.",
+                         example: "from authorities | count by region | chart bar region n to \"/no/such/folder/chart.svg\"",
+                         fix: "Write to a folder that exists and you may write to.")
         case .invalidDatasetName:
             return entry("Invalid dataset name",
                          "A dataset name must be letters, digits and `_`, starting with a letter, so it can be written in a query.",

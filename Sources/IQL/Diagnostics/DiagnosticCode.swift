@@ -55,6 +55,7 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     case rowLimit = 507
     case assertionFailed = 508
     case internalError = 509
+    case ambiguousCell = 510
     // Data: a file that cannot be read as a table.
     case unreadableFile = 601
     case malformedCSV = 602
@@ -63,6 +64,7 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     case ambiguousDates = 605
     case timeColumnMissing = 606
     case invalidDatasetName = 607
+    case unwritableFile = 608
     // Warnings: the query runs, but probably does not mean what it says.
     case absentValue = 701
     case unusedBy = 702

@@ -1,8 +1,13 @@
+import Foundation
+
 /// Runs a checked script statement by statement, binding `let` names as it goes.
 struct ScriptRunner {
     var environment: RuntimeEnvironment
     /// Each pipeline's result so far, with its title; kept when a later statement fails.
     private(set) var results: [(title: String?, table: Table)] = []
+    /// Whether to record each stage's output for `explain`.
+    var tracing = false
+    private(set) var traces: [Explanation.Pipeline] = []
 
     init(environment: RuntimeEnvironment) {
         self.environment = environment
@@ -13,7 +18,10 @@ struct ScriptRunner {
         for statement in script.statements {
             switch statement {
             case .pipeline(let plan, let title):
-                results.append((title, try run(plan)))
+                var table = try run(plan)
+                if let title, table.chart != nil { table.chart?.title = title }
+                if let spec = table.chart, let file = spec.file { try write(ChartRenderer().svg(table, spec), to: file) }
+                results.append((title, table))
             case .letTable(let name, let plan):
                 environment.tables[name] = try run(plan)
                 environment.values[name] = nil
@@ -28,12 +36,19 @@ struct ScriptRunner {
         }
     }
 
-    func run(_ plan: PipelinePlan) throws -> Table {
+    mutating func run(_ plan: PipelinePlan) throws -> Table {
+        let clock = ContinuousClock()
+        var started = clock.now
         var table = try environment.table(plan.source)
         var notes = table.notes
-        for op in plan.operators {
+        var steps: [Explanation.Step] = []
+        func label(_ i: Int) -> String { i < plan.labels.count ? plan.labels[i] : "stage \(i)" }
+        if tracing { steps.append(.init(stage: "from " + label(0), rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
+        for (i, op) in plan.operators.enumerated() {
             try environment.checkCancelled()
+            started = clock.now
             table = try op.run(table, environment)
+            if tracing { steps.append(.init(stage: label(i + 1), rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
             if let limit = environment.rowLimit, table.rowCount > limit {
                 throw Diagnostic.error(.rowLimit, "a stage made \(table.rowCount) rows, more than the limit of \(limit)", at: nil,
                                        notes: ["filter earlier, or raise the limit (Engine.limits, --max-rows)"])
@@ -42,7 +57,17 @@ struct ScriptRunner {
             for note in table.notes where !notes.contains(note) { notes.append(note) }
         }
         table.notes = notes
+        if tracing { traces.append(Explanation.Pipeline(steps: steps)) }
         return table
+    }
+
+    private func write(_ svg: String, to path: String) throws {
+        do {
+            try svg.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw Diagnostic.error(.unwritableFile, "cannot write the chart to \(path)", at: nil,
+                                   notes: ["check that the folder exists and can be written to"])
+        }
     }
 
     /// Evaluates an assertion over the whole table; a failure names the values it saw.

@@ -143,6 +143,18 @@ public struct ChartRenderer: Sendable {
 
     // MARK: - SVG
 
+    /// Text (a rendered table) as an SVG document in a monospace font.
+    static func svgText(_ text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let width = 20 + 8 * (lines.map(\.count).max() ?? 0), height = 20 + 16 * lines.count
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"monospace\" font-size=\"13\">\n"
+        out += "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"white\"/>\n"
+        for (i, line) in lines.enumerated() where !line.isEmpty {
+            out += "<text x=\"10\" y=\"\(24 + 16 * i)\" xml:space=\"preserve\">\(escape(String(line)))</text>\n"
+        }
+        return out + "</svg>\n"
+    }
+
     static let palette = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840", "#5694ca", "#912b88"]
 
     /// The chart as a standalone SVG document.

@@ -8,6 +8,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case json
     /// A GitHub-flavoured Markdown table.
     case markdown
+    /// An SVG picture: what a `chart` stage draws, or the table as text for other results.
+    case svg
 
     /// Renders a script's results in order, each under its title (the comment above its
     /// statement): a heading line for tables, `# title` in CSV, `### title` in Markdown. JSON
@@ -21,12 +23,12 @@ public enum OutputFormat: String, Sendable, CaseIterable {
                 case .table: text = (color ? "\u{1B}[1m\(title)\u{1B}[0m" : title) + "\n"
                 case .csv: text = "# " + title + "\n"
                 case .markdown: text = "### " + title + "\n\n"
-                case .json: break
+                case .json, .svg: break
                 }
             }
             parts.append(text + render(item.table, color: color))
         }
-        return parts.joined(separator: self == .json ? "" : "\n")
+        return parts.joined(separator: self == .json || self == .svg ? "" : "\n")
     }
 
     /// Renders a table in this format; the text ends with a newline.
@@ -36,6 +38,9 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         case .csv: return CSVWriter.render(table)
         case .json: return JSONWriter.render(table)
         case .markdown: return MarkdownWriter.render(table)
+        case .svg:
+            if let spec = table.chart { return ChartRenderer().svg(table, spec) }
+            return ChartRenderer.svgText(TableRenderer().render(table))
         }
     }
 }

@@ -27,6 +27,11 @@ public struct TableRenderer: Sendable {
 
     /// The rendered table, ending with a newline.
     public func render(_ table: Table) -> String {
+        if let spec = table.chart {
+            var out = ChartRenderer(width: maxWidth ?? 80).terminal(table, spec)
+            for note in table.notes { out += (color ? "\u{1B}[1mnote:\u{1B}[0m" : "note:") + " " + note + "\n" }
+            return out
+        }
         if table.schema.columns.isEmpty { return "(no columns)\n" }
         let shownRows = min(table.rowCount, maxRows.map { max(1, $0) } ?? table.rowCount)
         var cells: [[String]] = []

@@ -44,7 +44,7 @@ struct PivotOperator: TableOperator {
             let c = place[h]
             if !cells[row][c].isNull, !valueColumn[r].isNull {
                 let at = zip(keys, key).map { "\(input.schema.columns[$0.0].name) \($0.1.literalText)" }.joined(separator: ", ")
-                throw Diagnostic.error(.duplicateColumn, "pivot found two values for \(at.isEmpty ? "" : at + ", ")\(input.schema.columns[column].name) \(pivotColumn[r].literalText)",
+                throw Diagnostic.error(.ambiguousCell, "pivot found two values for \(at.isEmpty ? "" : at + ", ")\(input.schema.columns[column].name) \(pivotColumn[r].literalText)",
                                        at: range, notes: ["summarize first (e.g. summarize value = avg(value) by …), or select fewer columns so each cell has one value"])
             }
             cells[row][c] = valueColumn[r]
