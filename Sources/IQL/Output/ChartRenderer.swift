@@ -78,10 +78,11 @@ public struct ChartRenderer: Sendable {
         let xs = Self.distinctX(points)
         let series = Self.distinctSeries(points)
         let marks: [Character] = ["●", "■", "▲", "◆", "○", "□", "△", "◇"]
-        let lo = min(0, points.map(\.y).min() ?? 0), hi = max(lo + 1e-9, points.map(\.y).max() ?? 1)
-        let axisWidth = max(Self.format(hi).count, Self.format(lo).count)
+        // A trend reads best over the range of its values, not from zero.
+        let (lo, hi) = Self.span(points.map(\.y))
+        let axisWidth = max(Self.format(hi).count, Self.format(lo).count, Self.format((lo + hi) / 2).count)
         let plotWidth = max(10, width - axisWidth - 3)
-        let height = 12
+        let height = 15
         var grid = Array(repeating: Array(repeating: Character(" "), count: plotWidth), count: height)
         func column(_ x: Value) -> Int {
             guard xs.count > 1, let i = xs.firstIndex(of: x) else { return 0 }
@@ -106,7 +107,8 @@ public struct ChartRenderer: Sendable {
         }
         var out = ""
         for (i, line) in grid.enumerated() {
-            let label = i == 0 ? Self.format(hi) : i == height - 1 ? Self.format(lo) : ""
+            let label = i == 0 ? Self.format(hi) : i == height - 1 ? Self.format(lo)
+                : i == (height - 1) / 2 ? Self.format((lo + hi) / 2) : ""
             out += String(repeating: " ", count: axisWidth - label.count) + label + " ┤" + String(line) + "\n"
         }
         out += String(repeating: " ", count: axisWidth) + " └" + String(repeating: "─", count: plotWidth) + "\n"
@@ -125,6 +127,16 @@ public struct ChartRenderer: Sendable {
             out += series.enumerated().map { "\(marks[$0.offset % marks.count]) \($0.element)" }.joined(separator: "   ") + "\n"
         }
         return out
+    }
+
+    /// The values' range widened a little and to round ends, never empty.
+    static func span(_ ys: [Double]) -> (Double, Double) {
+        guard var lo = ys.min(), var hi = ys.max() else { return (0, 1) }
+        if hi - lo < 1e-9 { lo -= 1; hi += 1 }
+        let pad = (hi - lo) * 0.05
+        lo = lo >= 0 && lo - pad < 0 ? 0 : (lo - pad).rounded(.down)
+        hi = (hi + pad).rounded(.up)
+        return (lo, hi)
     }
 
     private static func label(_ v: Value) -> String { v.isNull ? "null" : v.displayText }
@@ -207,7 +219,7 @@ public struct ChartRenderer: Sendable {
         let xs = Self.distinctX(points), series = Self.distinctSeries(points)
         let width = 760, height = 420, left = 70.0, right = 170.0, top = 40.0, bottom = 50.0
         let plotW = Double(width) - left - right, plotH = Double(height) - top - bottom
-        let lo = min(0, points.map(\.y).min() ?? 0), hi = max(lo + 1e-9, (points.map(\.y).max() ?? 1) * 1.05)
+        let (lo, hi) = Self.span(points.map(\.y))
         func px(_ v: Value) -> Double {
             guard xs.count > 1, let i = xs.firstIndex(of: v) else { return left + plotW / 2 }
             return left + Double(i) / Double(xs.count - 1) * plotW

@@ -18,7 +18,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         var parts: [String] = []
         for item in results {
             var text = ""
-            if let title = item.title {
+            // A chart in a terminal carries the title itself.
+            if let title = item.title, !(self == .table && item.table.chart != nil) {
                 switch self {
                 case .table: text = (color ? "\u{1B}[1m\(title)\u{1B}[0m" : title) + "\n"
                 case .csv: text = "# " + title + "\n"

@@ -38,6 +38,13 @@ extension Checker {
                                                 "ofsted_region", "region_code", "london_subregion", "level", "la_name",
                                                 "la_code", "neighbour", "neighbour_code"]
 
+    /// For bundled datasets, the text columns that identify a figure (beside the time column);
+    /// their other text columns (a publication's name) describe it.
+    static let comparisonDimensions: [String: [String]] = [
+        "indicators": ["measure"], "children_in_care": [], "children_in_need": [],
+        "child_protection_plans": [], "referrals": [], "child_population": [],
+    ]
+
     mutating func checkCompare(_ valueName: Name?, _ comparators: [Name], input: Schema, table: String,
                                stage: Stage) -> (any TableOperator, Schema)? {
         guard let (source, sourceSchema) = currentSource else { return nil }
@@ -88,10 +95,30 @@ extension Checker {
                   notes: ["keep authority in the select before compare"])
             return nil
         }
+        // The columns that say which figure a row is (measure, period): the input must keep
+        // them, or a council's value could be compared with another measure's or year's.
+        var needed: [String]
+        if case .dataset(let name) = source, let known = Checker.comparisonDimensions[name] {
+            needed = known
+        } else {
+            needed = sourceSchema.columns.filter { $0.type == .text && !Checker.authorityColumns.contains($0.name) }.map(\.name)
+        }
+        if let time = sourceSchema.timeColumn, !needed.contains(time) { needed.append(time) }
         var dimensions: [(input: Int, source: Int)] = []
-        for (i, c) in input.columns.enumerated() where i != vi && !Checker.authorityColumns.contains(c.name) {
-            guard let s = sourceSchema.index(of: c.name), sourceSchema.columns[s].type == c.type else { continue }
-            if c.type == .text || c.name == sourceSchema.timeColumn { dimensions.append((i, s)) }
+        // Other describing columns the input kept (indicators' period beside its year) narrow
+        // the match further.
+        for (i, c) in input.columns.enumerated() where c.type == .text && i != vi && !needed.contains(c.name)
+            && !Checker.authorityColumns.contains(c.name) {
+            if let s = sourceSchema.index(of: c.name), sourceSchema.columns[s].type == .text { dimensions.append((i, s)) }
+        }
+        for name in needed where name != valueColumn.name {
+            guard let s = sourceSchema.index(of: name) else { continue }
+            guard let i = input.index(of: name), input.columns[i].type == sourceSchema.columns[s].type else {
+                error(.unknownColumn, "compare needs '\(name)' in its input, to find the same figure for other councils in \(source.name)",
+                      at: stage.keyword.range, label: "keep \(name) in the select before compare")
+                return nil
+            }
+            dimensions.append((i, s))
         }
         if kinds.contains(.neighbours) { datasetsUsed.insert("neighbours") }
         var schema = input
@@ -148,6 +175,14 @@ extension Checker {
             schema.columns.append(.init(name: value, type: memo.value.type))
             return (UnpivotOperator(columns: nil, keys: memo.keys, nameType: schema.columns[schema.columns.count - 2].type,
                                     schema: schema, range: stage.range), schema)
+        }
+        if let memo = input.pivot, columns.allSatisfy({ input.index(of: $0.text) == nil }) {
+            // Columns a pivot made: known only when it runs, all of the pivoted values' type.
+            var schema = Schema(columns: memo.keys.compactMap { k in input.index(of: k).map { input.columns[$0] } })
+            schema.columns.append(.init(name: nameColumn?.text ?? "name", type: .text))
+            schema.columns.append(.init(name: valueColumn?.text ?? "value", type: memo.value.type))
+            return (UnpivotOperator(columns: columns.map(\.text), keys: memo.keys, nameType: .text, schema: schema,
+                                    range: stage.range), schema)
         }
         var indices: [Int] = []
         for c in columns {

@@ -10,9 +10,13 @@ struct UnpivotOperator: TableOperator {
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         let keySet = Set(keys)
-        let sources = (columns ?? input.schema.names.filter { !keySet.contains($0) }).compactMap { name in
-            input.schema.index(of: name).map { (name, $0) }
+        let wanted = columns ?? input.schema.names.filter { !keySet.contains($0) }
+        if let missing = wanted.first(where: { input.schema.index(of: $0) == nil }) {
+            throw Diagnostic.error(.unknownColumn, "unpivot: the result has no column '\(missing)'", at: range,
+                                   suggestion: Suggest.closest(to: missing, among: input.schema.names),
+                                   notes: ["columns: " + input.schema.names.joined(separator: ", ")])
         }
+        let sources = wanted.compactMap { name in input.schema.index(of: name).map { (name, $0) } }
         let keyIndices = keys.compactMap { input.schema.index(of: $0) }
         var out = Array(repeating: [Value](), count: keyIndices.count + 2)
         for r in 0..<input.rowCount {

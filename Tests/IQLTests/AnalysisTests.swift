@@ -1,0 +1,214 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import IQL
+
+/// The analyst's stages (rank, quartile, compare, pivot, unpivot, diff, chart, explain) and
+/// council-name resolution, on small tables and on the bundled data.
+struct AnalysisTests {
+    static let csv = """
+        authority,year,value
+        Oxfordshire,2024,50
+        Oxfordshire,2025,51
+        Oldham,2024,90
+        Oldham,2025,
+        Bristol,2024,70
+        Bristol,2025,70
+        """
+
+    static func engine() throws -> Engine {
+        var e = Engine()
+        try e.registerCSV(text: csv, as: "t")
+        return e
+    }
+
+    static let cases: [(String, String, String)] = [
+        ("rank, highest first by default, ties share",
+         "from t | where year == 2025 | rank value | select authority, rank",
+         "authority,rank\nOxfordshire,2\nOldham,\nBristol,1\n"),
+        ("rank asc puts the lowest first",
+         "from t | where year == 2024 | rank value asc | select authority, rank",
+         "authority,rank\nOxfordshire,1\nOldham,3\nBristol,2\n"),
+        ("rank by a group ranks within it",
+         "from t | rank value by year | where authority == \"Bristol\" | select year, rank",
+         "year,rank\n2024,2\n2025,1\n"),
+        ("quartile bands A to D",
+         "from t | where year == 2024 | quartile value asc | select authority, quartile",
+         "authority,quartile\nOxfordshire,A\nOldham,C\nBristol,B\n"),
+        ("pivot years across the page",
+         "from t | pivot year",
+         "authority,2024,2025\nOxfordshire,50,51\nOldham,90,\nBristol,70,70\n"),
+        ("unpivot undoes pivot, years numbers again",
+         "from t | pivot year | unpivot | where authority == \"Oldham\"",
+         "authority,year,value\nOldham,2024,90\nOldham,2025,\n"),
+        ("unpivot named columns into name and value",
+         "from t | pivot year | unpivot `2024`, `2025` into period, n | where authority == \"Bristol\"",
+         "authority,period,n\nBristol,2024,70\nBristol,2025,70\n"),
+        ("a literal in another spelling finds the council",
+         "from authorities | where authority == \"Bristol, City of\" | select authority",
+         "authority\nBristol\n"),
+        ("a DfE code finds the council",
+         "from authorities | where authority in [\"931\", \"E08000004\"] | select authority",
+         "authority\nOldham\nOxfordshire\n"),
+    ]
+
+    @Test(arguments: cases)
+    func stage(name: String, query: String, expected: String) throws {
+        let t = try Self.engine().query(query)
+        #expect(OutputFormat.csv.render(t) == expected, "\(name)")
+    }
+
+    @Test func diffReportsAddedRemovedAndChanged() throws {
+        var e = try Self.engine()
+        try e.run("let before = from t | where year == 2024 | select authority, value")
+        let t = try e.query("from t | where year == 2025 and authority != \"Bristol\" | select authority, value | diff before on authority")
+        #expect(OutputFormat.csv.render(t) == "authority,change,old_value,new_value\nBristol,removed,70,\nOldham,changed,90,\nOxfordshire,changed,50,51\n")
+        #expect(t.notes == ["diff against before: 0 added, 1 removed, 2 changed, 0 unchanged (not shown)"])
+    }
+
+    @Test func pivotRefusesTwoValuesForOneCell() throws {
+        #expect(throws: IQLError.self) { try Self.engine().query("from t | select authority, value | pivot authority") }
+        do {
+            _ = try Self.engine().query("from t | select year, value, k = 1 | pivot k")
+        } catch let error as IQLError {
+            #expect(error.diagnostics.first?.code == .ambiguousCell)
+        }
+    }
+
+    @Test func joinResolvesSpellingsAndReportsMisses() throws {
+        var e = Engine()
+        try e.registerCSV(text: "council,target\n\"Bristol, City of\",1\nTelford and Wrekin,2\n931,3\nBristoll,4\n", as: "targets")
+        let t = try e.query("from targets | join authorities on council == authority | select council, authority")
+        #expect(OutputFormat.csv.render(t) == "council,authority\n\"Bristol, City of\",Bristol\nTelford and Wrekin,Telford & Wrekin\n931,Oxfordshire\n")
+        let note = try #require(t.notes.first)
+        #expect(note.hasPrefix("join authorities: 3 of 4 rows matched, 3 through another spelling or code"))
+        #expect(note.contains("1 did not: \"Bristoll\" (did you mean \"Bristol\"?)"))
+    }
+
+    @Test func authorityNamesCoverEveryOfficialSpelling() {
+        let names = AuthorityNames.shared
+        let same: [[String]] = [
+            ["Bristol", "Bristol, City of", "E06000023", "801"],
+            ["Durham", "County Durham", "E06000047", "840"],
+            ["Telford & Wrekin", "Telford and Wrekin", "E06000020", "894"],
+            ["Kingston upon Hull", "Kingston upon Hull, City of", "Hull"],
+            ["Herefordshire", "Herefordshire, County of"],
+            ["Bournemouth, Christchurch & Poole", "Bournemouth, Christchurch and Poole"],
+            ["Yorkshire and The Humber", "Yorkshire and the Humber", "E12000003"],
+        ]
+        for spellings in same {
+            let ids = Set(spellings.map { names.identity(of: $0) })
+            #expect(ids.count == 1 && ids.first! != nil, "\(spellings): \(ids)")
+        }
+        // Reorganised councils stay distinct from their successors.
+        #expect(names.identity(of: "Bournemouth") != names.identity(of: "Bournemouth, Christchurch and Poole"))
+        #expect(names.identity(of: "Northamptonshire") != names.identity(of: "North Northamptonshire"))
+        #expect(names.identity(of: "Cumbria") != names.identity(of: "Cumberland"))
+        #expect(names.identity(of: "Narnia") == nil)
+        #expect(names.region(of: "E10000025") == "E12000008")
+    }
+
+    @Test func compareUsesPublishedRegionAndEnglandAndNeighbourAverage() throws {
+        let t = try Engine().query("""
+            from indicators | where measure == "LAC" and authority == "Oxfordshire" and year == 2025
+            | select authority, measure, year, value | compare with neighbours, region, england
+            """)
+        let row = try #require(t.rows.first)
+        #expect(row[3] == .int(51))
+        // LAIT's published South East and England rates for 2025.
+        let se = try Engine().query("from indicators | where measure == \"LAC\" and authority == \"South East\" and year == 2025 | select value")
+        let en = try Engine().query("from indicators | where measure == \"LAC\" and level == \"england\" and year == 2025 | select value")
+        #expect(row[6] == se.rows[0][0] && row[8] == en.rows[0][0])
+        // The neighbours' plain average, computed here by hand from the neighbours table.
+        let avg = try Engine().query("""
+            from neighbours | where authority == "Oxfordshire" | select authority = neighbour
+            | join indicators on authority | where measure == "LAC" and year == 2025
+            | summarize a = avg(value)
+            """)
+        #expect(row[4] == avg.rows[0][0])
+        #expect(t.schema.names.suffix(6) == ["neighbours_value", "vs_neighbours", "region_value", "vs_region", "england_value", "vs_england"])
+    }
+
+    @Test func compareComputesWhatTheSourceDoesNotPublishAndSaysSo() throws {
+        let t = try Engine().query("""
+            from children_in_care | where authority == "Oldham" and year == 2025
+            | select authority, year, rate_per_10k | compare rate_per_10k with region, england
+            """)
+        let notes = t.notes.joined(separator: "\n")
+        #expect(notes.contains("region_value: children_in_care has no published region figure, so it is the plain average of the region's councils' rate_per_10k"))
+        let nw = try Engine().query("from children_in_care | where region == \"North West\" and year == 2025 | summarize a = avg(rate_per_10k)")
+        #expect(t.rows[0][3] == nw.rows[0][0])
+    }
+
+    @Test func compareNeedsTheMeasureInItsInput() throws {
+        do {
+            _ = try Engine().query("from indicators | where measure == \"LAC\" | select authority, year, value | compare with england")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.first?.message.contains("compare needs 'measure' in its input") == true)
+        }
+    }
+
+    @Test func explainShowsRowsAndSchemaAfterEachStage() throws {
+        let e = try Self.engine()
+        let x = try e.explain("from t | where year == 2025 | select authority, value | sort value desc | take 1")
+        let steps = try #require(x.pipelines.first?.steps)
+        #expect(steps.map(\.rows) == [6, 3, 3, 1])
+        #expect(steps.map(\.stage) == ["from t", "where year == 2025", "select authority, value", "sort value desc | take 1"])
+        #expect(steps[2].schema.names == ["authority", "value"])
+        #expect(x.text.contains("where year == 2025        3 rows  (3 fewer)"))
+    }
+
+    @Test func barChartInTheTerminalFitsTheWidth() throws {
+        let t = try Self.engine().query("from t | where year == 2024 | chart bar authority value")
+        let drawn = ChartRenderer(width: 50).terminal(t, try #require(t.chart))
+        let lines = drawn.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines.allSatisfy { $0.count <= 50 })
+        // The largest bar is the longest.
+        #expect(lines[2].hasPrefix("Oldham") && lines[2].filter { $0 == "█" }.count > lines[1].filter { $0 == "█" }.count)
+    }
+
+    @Test func svgChartHasOneShapePerBarAndLine() throws {
+        let bars = try Self.engine().query("from t | where year == 2024 | chart bar authority value")
+        let svg = OutputFormat.svg.render(bars)
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.components(separatedBy: "<rect class=\"bar\"").count - 1 == 3)
+        #expect(svg.contains(">Oxfordshire</text>") && svg.contains(">90</text>"))
+        let lines = try Self.engine().query("from t | chart line year value by authority")
+        let lsvg = OutputFormat.svg.render(lines)
+        #expect(lsvg.components(separatedBy: "<polyline class=\"series\"").count - 1 == 3)
+        #expect(lsvg.contains("<title>Bristol</title>"))
+        // The XML is well formed.
+        #expect(throws: Never.self) { try XMLDocument(xmlString: lsvg) }
+    }
+
+    @Test func chartToFileWritesTheSVG() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("iql-chart-\(UUID().uuidString).svg").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try Self.engine().query("from t | where year == 2024 | chart bar authority value to \"\(path)\"")
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(written.contains("<rect class=\"bar\""))
+        do {
+            _ = try Self.engine().query("from t | chart bar authority value to \"/no/such/folder/x.svg\"")
+            Issue.record("expected an error")
+        } catch let error as IQLError {
+            #expect(error.diagnostics.first?.code == .unwritableFile)
+        }
+    }
+
+    @Test func indicatorsHoldTheWholeLAITTable() throws {
+        let e = Engine()
+        let n = try e.query("from indicators | count")
+        #expect(n.rows == [[.int(641_070)]])
+        let measures = try e.query("from measures | count")
+        #expect(measures.rows == [[.int(434)]])
+        // Suppression markers are nulls; periods keep LAIT's wording and order by year.
+        let p = try e.query("from indicators | where period == \"2013/14-15/16\" | distinct year")
+        #expect(p.rows == [[.int(2016)]])
+        let oxon = try e.query("from indicators | where measure == \"LACnum\" and authority == \"Oxfordshire\" and year == 2019 | select value")
+        #expect(oxon.rows == [[.int(779)]])
+    }
+}
