@@ -185,6 +185,15 @@ struct AnalysisTests {
         #expect(throws: Never.self) { try XMLDocument(xmlString: lsvg) }
     }
 
+    @Test func comparatorChartMatchesItsGoldenSVG() throws {
+        var e = Engine()
+        let text = try Repo.read("queries/care_rate_against_comparators.iql")
+        let result = try e.run(text, sourceName: "care_rate_against_comparators.iql")
+        let chart = try #require(result.tables.last)
+        #expect(chart.chart?.kind == .line && chart.chart?.series == "series")
+        Golden.check(OutputFormat.svg.render(chart), "output/care_rate_chart.svg")
+    }
+
     @Test func chartToFileWritesTheSVG() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("iql-chart-\(UUID().uuidString).svg").path
         defer { try? FileManager.default.removeItem(atPath: path) }
