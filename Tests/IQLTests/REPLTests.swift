@@ -101,6 +101,19 @@ struct REPLTests {
         #expect(t.waitFor("1 row", after: m))
     }
 
+    @Test func explainShowsEachStagesRowsAndAChartDraws() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        var m = t.mark
+        t.send(".explain from authorities | where region == \"North East\" | select authority\r")
+        #expect(t.waitFor("where region == \"North East\"  12 rows  (141 fewer)", after: m))
+        #expect(t.waitFor("    authority text\r\n", after: m))
+        m = t.mark
+        t.send("from child_population | where authority == \"Hartlepool\" and year == 2024 | chart bar authority children\r")
+        #expect(t.waitFor("Hartlepool █", after: m))
+        #expect(t.waitFor("21090", after: m))
+    }
+
     @Test func tabCompletesDatasetColumnAndValue() throws {
         let t = try Terminal()
         #expect(t.waitFor("iql> "))
