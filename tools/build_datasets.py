@@ -453,17 +453,38 @@ def build_indicators():
             f.write(buf.getvalue().encode("utf-8"))
     DATASETS.append(("indicators", len(rows)))
 
+    polarity = read_polarity(known)
     out = []
     for m in measures:
+        pol = polarity.get(m["measure_short"], "")
         periods = sorted(seen.get(m["measure_short"], ()), key=lambda p: (period_end_year(p) or 0, p))
         years = [period_end_year(p) for p in periods if period_end_year(p) is not None]
         # One description runs over two lines (CR LF inside its quotes): it is joined with a space.
         out.append([m["measure_short"], " ".join(m["measure"].split()), str(len(periods)),
                     periods[0] if periods else "", periods[-1] if periods else "",
-                    str(min(years)) if years else "", str(max(years)) if years else ""])
+                    str(min(years)) if years else "", str(max(years)) if years else "",
+                    pol, {"High": "true", "Low": "false"}.get(pol, "")])
     out.sort(key=lambda x: x[0].lower())
     emit("measures", ["measure", "description", "periods", "first_period", "last_period",
-                      "first_year", "last_year"], out)
+                      "first_year", "last_year", "polarity", "higher_is_better"], out)
+
+
+def read_polarity(known):
+    """LAIT's Polarity per measure code (tools/sources/README.md): High, Low or -; NA is dropped."""
+    path = os.path.join(HERE, "sources", "lait_polarity.csv")
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = {}
+    for r in rows:
+        code, pol = r["measure_short"], r["polarity"]
+        if code not in known:
+            fail("lait_polarity.csv: not a LAIT measure: " + repr(code))
+        if pol not in ("High", "Low", "-", "NA"):
+            fail("lait_polarity.csv: polarity of %s is %r" % (code, pol))
+        if code in out:
+            fail("lait_polarity.csv: %s twice" % code)
+        out[code] = "" if pol == "NA" else pol
+    return out
 
 
 def main():

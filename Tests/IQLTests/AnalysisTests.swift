@@ -208,6 +208,46 @@ struct AnalysisTests {
         }
     }
 
+    @Test func measuresCarryLAITsPolarity() throws {
+        let e = Engine()
+        // tools/sources/lait_polarity.csv: 217 High, 87 Low, 88 "-", and 42 with none
+        // (29 empty in the dictionary, 13 not in it).
+        let counts = try e.query("from measures | summarize n = count() by polarity, higher_is_better | sort polarity")
+        #expect(OutputFormat.csv.render(counts) == "polarity,higher_is_better,n\n-,,88\nHigh,true,217\nLow,false,87\n,,42\n")
+        let some = try e.query("""
+            from measures | where measure in ["ReReferral", "CareLeaverEET", "LAC", "Vacancies_cover"]
+            | select measure, polarity, higher_is_better
+            """)
+        #expect(OutputFormat.csv.render(some) == "measure,polarity,higher_is_better\nCareLeaverEET,High,true\nLAC,-,\nReReferral,Low,false\nVacancies_cover,,\n")
+    }
+
+    @Test func rankFollowsTheMeasuresDirection() throws {
+        var e = Engine()
+        try e.registerCSV(text: "measure,higher_is_better,polarity\nup,true,High\ndown,false,Low\nflat,,-\n", as: "measures")
+        try e.registerCSV(text: "measure,authority,value\nup,A,1\nup,B,2\ndown,A,1\ndown,B,2\nflat,A,1\nflat,B,2\n", as: "m")
+        let byMeasure = try e.query("from m | rank value by measure | where rank == 1 | select measure, authority")
+        #expect(OutputFormat.csv.render(byMeasure) == "measure,authority\nup,B\ndown,A\nflat,B\n")
+        #expect(byMeasure.notes.contains("rank: down is better low (LAIT), so the lowest value comes first"))
+        #expect(byMeasure.notes.contains { $0.contains("LAIT sets none for flat") })
+        // An explicit direction wins over the measure's.
+        let forced = try e.query("from m | where measure == \"down\" | rank value desc | where rank == 1 | select authority")
+        #expect(OutputFormat.csv.render(forced) == "authority\nB\n")
+        #expect(forced.notes.isEmpty)
+        // Mixed measures in one group have no one direction: highest first, and a note says why.
+        let mixed = try e.query("from m | where measure != \"flat\" | quartile value")
+        #expect(mixed.notes.contains { $0.contains("mix 2 measures") && $0.contains("by measure") })
+    }
+
+    @Test func quartileOfTheBundledIndicatorsUsesLAITsPolarity() throws {
+        // Re-referrals are better low: the council with the fewest is in band A.
+        let t = try Engine().query("""
+            from indicators | where measure == "ReReferral" and year == 2024 and level == "council"
+            | quartile value | sort value | take 1 | select authority, value, quartile
+            """)
+        #expect(OutputFormat.csv.render(t) == "authority,value,quartile\nWestmorland and Furness,7.4,A\n")
+        #expect(t.notes == ["quartile: ReReferral is better low (LAIT), so the lowest value comes first"])
+    }
+
     @Test func indicatorsHoldTheWholeLAITTable() throws {
         let e = Engine()
         let n = try e.query("from indicators | count")

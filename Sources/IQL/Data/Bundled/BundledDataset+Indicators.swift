@@ -30,8 +30,8 @@ extension BundledDataset {
 
     static let measures = BundledDataset(
         name: "measures",
-        summary: "The 434 LAIT measures: code, description, periods covered",
-        source: lait + "; descriptions from its measure list",
+        summary: "The 434 LAIT measures: code, description, periods covered, whether higher is better",
+        source: lait + "; descriptions from its measure list; polarity from its data dictionary",
         schema: Schema(columns: [
             .text("measure", "LAIT's short code, as in indicators.measure"),
             .text("description", "what it counts (null where LAIT gives no description)"),
@@ -40,6 +40,8 @@ extension BundledDataset {
             .text("last_period", "its latest period"),
             .number("first_year", "the year its earliest period ends"),
             .number("last_year", "the year its latest period ends"),
+            .text("polarity", "LAIT's polarity: High, Low, or - where LAIT sets no direction (null where its dictionary has none)"),
+            .bool("higher_is_better", "true for High, false for Low, null otherwise; rank and quartile follow it"),
         ]),
         csv: BundledCSV.measures)
 

@@ -49,4 +49,5 @@ extension Schema.Column {
     static func text(_ name: String, _ summary: String) -> Self { .init(name: name, type: .text, summary: summary) }
     static func date(_ name: String, _ summary: String) -> Self { .init(name: name, type: .date, summary: summary) }
     static func rating(_ name: String, _ summary: String) -> Self { .init(name: name, type: .rating, summary: summary) }
+    static func bool(_ name: String, _ summary: String) -> Self { .init(name: name, type: .bool, summary: summary) }
 }

@@ -17,20 +17,28 @@ struct RankOperator: TableOperator {
         let values = try Evaluating.column(value, over: input, env)
         let groups = keys.isEmpty ? [(key: [Value](), rows: Array(0..<input.rowCount))]
                                   : try Evaluating.groups(keys, over: input, env)
-        let polarity = descending == nil ? try RankOperator.polarities(env) : [:]
+        let polarity = descending == nil ? RankOperator.polarities(env) : Polarities()
         var out = Array(repeating: Value.null, count: input.rowCount)
         var notes: [String] = []
         for group in groups {
             try env.checkCancelled()
             var desc = descending ?? true
             if descending == nil {
-                let measure = measureColumn.flatMap { c in group.rows.first.map { input.columns[c][$0] } }?.textValue
-                if let measure, let higher = polarity[measure] {
+                // A group that mixes measures has no one direction: ranking them together is
+                // almost always a missing `by measure`, so say so rather than pick the first.
+                let measures = measureColumn.map { c in Set(group.rows.compactMap { input.columns[c][$0].textValue }) } ?? []
+                let measure = measures.count == 1 ? measures.first : nil
+                if measures.count > 1 {
+                    let note = "\(output.rawValue): the rows mix \(measures.count) measures, so the highest value comes first; "
+                        + "write \(output.rawValue) … by measure to place each measure on its own, in its own direction"
+                    if !notes.contains(note) { notes.append(note) }
+                } else if let measure, let higher = polarity.higherIsBetter[measure] {
                     desc = higher
                     let note = "\(output.rawValue): \(measure) is better \(higher ? "high" : "low") (LAIT), so the \(higher ? "highest" : "lowest") value comes first"
                     if !notes.contains(note) { notes.append(note) }
                 } else {
-                    let note = "\(output.rawValue): no direction given" + (measure.map { " and LAIT gives none for \($0)" } ?? "")
+                    let lait = measure.map { polarity.neutral.contains($0) ? " and LAIT sets none for \($0)" : " and LAIT's dictionary has none for \($0)" }
+                    let note = "\(output.rawValue): no direction given" + (lait ?? "")
                         + ", so the highest value comes first (write \(output.rawValue) … asc for the lowest)"
                     if !notes.contains(note) { notes.append(note) }
                 }
@@ -57,13 +65,24 @@ struct RankOperator: TableOperator {
         return t
     }
 
-    /// Whether each measure is better high (true) or low (false), where `measures` says.
-    static func polarities(_ env: RuntimeEnvironment) throws -> [String: Bool] {
+    /// What `measures` says of each measure's better direction.
+    struct Polarities {
+        /// Better high (true) or low (false).
+        var higherIsBetter: [String: Bool] = [:]
+        /// Measures LAIT marks `-`: it deliberately sets no direction (counts, most rates).
+        var neutral: Set<String> = []
+    }
+
+    /// Reads `higher_is_better` (and LAIT's `polarity`, for the note) from `measures`, if it has them.
+    static func polarities(_ env: RuntimeEnvironment) -> Polarities {
         guard let measures = try? env.table(.dataset("measures")), let codes = measures.column(named: "measure"),
-              let higher = measures.column(named: "higher_is_better") else { return [:] }
-        var out: [String: Bool] = [:]
+              let higher = measures.column(named: "higher_is_better") else { return Polarities() }
+        let lait = measures.column(named: "polarity")
+        var out = Polarities()
         for r in 0..<measures.rowCount {
-            if case .text(let m) = codes[r], case .bool(let b) = higher[r] { out[m] = b }
+            guard case .text(let m) = codes[r] else { continue }
+            if case .bool(let b) = higher[r] { out.higherIsBetter[m] = b }
+            if let lait, case .text("-") = lait[r] { out.neutral.insert(m) }
         }
         return out
     }

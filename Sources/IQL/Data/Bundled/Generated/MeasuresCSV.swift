@@ -3,440 +3,440 @@
 
 extension BundledCSV {
     static let measures = #"""
-measure,description,periods,first_period,last_period,first_year,last_year
-%_2yr_olds,,8,2018,2025,2018,2025
-%_3&4yr_olds,,8,2018,2025,2018,2025
-%_of LAC Adopted,Percentage of LAC adopted during the year ending 31st March,10,2016,2025,2016,2025
-10_ICPC,0-10 working days from Child Protection strategy meeting to Initial Child Protection conference,10,2016,2025,2016,2025
-15_ICPC,11-15 working days from Child Protection strategy meeting to Initial Child Protection conference,10,2016,2025,2016,2025
-16-17 NEET,,8,2018,2025,2018,2025
-16-17_not known,,8,2018,2025,2018,2025
-16-17_not known_NEET,,7,2019,2025,2019,2025
-16-17Ed&Training,,9,2017,2025,2017,2025
-16-17YroldSEN_ET,,8,2018,2025,2018,2025
-20_ICPC,16-20 working days from Child Protection strategy meeting to Initial Child Protection conference,10,2016,2025,2016,2025
-21_ICPC,21+ working days from Child Protection strategy meeting to Initial Child Protection conference,10,2016,2025,2016,2025
-2yr_Ofsted_rating,"Percentage of 2-year-old children benefitting from funded early education, in Good/Outstandiong provider (as at Jan)",9,2016,2024,2016,2024
-3&4yr_Ofsted_rating,"Percentage of 3 &4 year-old children benefitting from funded early education, in Good/Outstandiong provider (as at Jan)",9,2016,2024,2016,2024
-4yrAbsence,4 Year Old Overall absence (half sessions missed) - 6 terms,10,2016,2025,2016,2025
-6wksBreast,Prevalence of breastfeeding at 6-8 weeks,9,2016,2024,2016,2024
-A3A,% candidates achieving 3+ A grades at GCE/Applied GCE A Level and Double Awards,10,2016,2025 (Rev),2016,2025
-AdoptionFinance,Adoption Finance,9,2016-17 (OT),2024-25 (OT),2017,2025
-Age19_NoNSEN,%19 year olds qualified to Level 2 - Non SEN,9,2016,2024,2016,2024
-Age19_NoNSEN_L2EM,"Percentage of 19 year olds qualified to Level 2, inc E&M , by Special Educational Need (SEN) status in Year 11 - NON SEN",9,2016,2024,2016,2024
-Age19_NoNSEN_L3,"Percentage of 19 year olds qualified to Level 3 , by Special Educational Need (SEN) status in Year 11 - NON SEN",9,2016,2024,2016,2024
-Age19_SEN-S,%19 year olds qualified to Level 2 - with statement/EHCP,9,2016,2024,2016,2024
-Age19_SEN-S_L2EM,"Percentage of 19 year olds qualified to Level 2, inc E&M , by Special Educational Need (SEN) status in Year 11 - With statement",9,2016,2024,2016,2024
-Age19_SEN-S_L3,"Percentage of 19 year olds qualified to Level 3 , by Special Educational Need (SEN) status in Year 11 - With EHCP",9,2016,2024,2016,2024
-Age19_SENwoS,%19 year olds qualified to Level 2 - without SEN,9,2016,2024,2016,2024
-Age19_SENwoS_L2EM,"Percentage of 19 year olds qualified to Level 2, inc E&M , by Special Educational Need (SEN) status in Year 11 - Without SEN statement",9,2016,2024,2016,2024
-Age19_SENwoS_L3,"Percentage of 19 year olds qualified to Level 3 , by Special Educational Need (SEN) status in Year 11 - SEN support",9,2016,2024,2016,2024
-Alevel_2FacilSubs,"Percentage of students achieving grades AAB or better at A level, of which at least two are in facilitating subjects",10,2016,2025 (Rev),2016,2025
-Alevel_AAB,"Percentage of students achieving grades AAB or better at GCE A level, Applied GCE A level and Double Award A level",10,2016,2025 (Rev),2016,2025
-APSE_Alevel,Average point score per entry - A level cohort,10,2016,2025 (Rev),2016,2025
-APSE_Best_3ALevels,"Average point score per entry, best 3 A Levels",10,2016,2025 (Rev),2016,2025
-APSE_GenS,,8,2018 (Rev),2025 (Rev),2018,2025
-APSE_Tech,,8,2018 (Rev),2025 (Rev),2018,2025
-authorised_absence_special,Total authorised absence from Special Schools,10,2016,2025,2016,2025
-AVG_Attain8_Score,Average Attainment 8 score per pupil,10,2016,2025,2016,2025
-AVG_Attain8_Score_Asian,Average Attainment 8 score per pupil at end of Key Stage 4 - Asian,10,2016,2025,2016,2025
-AVG_Attain8_Score_Black,Average Attainment 8 score per pupil at end of Key Stage 4 - Black,10,2016,2025,2016,2025
-AVG_Attain8_Score_Chine,Average Attainment 8 score per pupil at end of Key Stage 4 - Chinese,10,2016,2025,2016,2025
-AVG_Attain8_Score_Mixed,Average Attainment 8 score per pupil at end of Key Stage 4 - Mixed,10,2016,2025,2016,2025
-AVG_Attain8_Score_White,Average Attainment 8 score per pupil at end of Key Stage 4 - White,10,2016,2025,2016,2025
-AVG_Prog8_Score,Average Progress 8 score per pupil,9,2016,2024,2016,2024
-AVG_Prog8_Score_Asian,Average Progress 8 score per pupil at end of Key Stage 4 - Asian,9,2016,2024,2016,2024
-AVG_Prog8_Score_Black,Average Progress 8 score per pupil at end of Key Stage 4 - Black,9,2016,2024,2016,2024
-AVG_Prog8_Score_Chine,Average Progress 8 score per pupil at end of Key Stage 4 - Chinese,9,2016,2024,2016,2024
-AVG_Prog8_Score_Mixed,Average Progress 8 score per pupil at end of Key Stage 4 - Mixed,9,2016,2024,2016,2024
-AVG_Prog8_Score_White,Average Progress 8 score per pupil at end of Key Stage 4 - White,9,2016,2024,2016,2024
-C&YPExpenditure,Children and Young People Budget (excluding CERA) - Gross,9,2016-17 (OT),2024-25 (OT),2017,2025
-CareApplications,"Cafcass Care applications per 10,000 child population",10,2016,2025,2016,2025
-CareLeaverAcc,Care Leavers at 19- Suitable accommodation,10,2016,2025,2016,2025
-CareLeaverEET,"Care Leavers at 19- Education, Employment or Training",10,2016,2025,2016,2025
-CareLeaverEETNum,"Number of former relevant young people who were in education, employment or training",10,2016,2025,2016,2025
-CareLeavers_LA_NotInTouch,Percentage of Care Leavers the local authority Not in touch,10,2016,2025,2016,2025
-CareLeaversNEET,,9,2017,2025,2017,2025
-ChildPov,,4,2022,2025,2022,2025
-Children_Away,% LAC Away from placement without authorisation,10,2016,2025,2016,2025
-Children_missing,% LAC missing from care,10,2016,2025,2016,2025
-Chlamydia_Diagnosis,"Chlamydia detection rate per 100,000 aged 15-24",9,2016,2024,2016,2024
-CIN,"Children in Need rate per 10,000",10,2016,2025,2016,2025
-CIN_Avg_Attain8_KS4,,9,2017,2025,2017,2025
-CIN_EngBacAPS,,8,2018,2025,2018,2025
-CIN_EngBacEntries,,9,2017,2025,2017,2025
-CIN_EngMaths9-4,,9,2017,2025,2017,2025
-CIN_EngMaths9-5,,9,2017,2025,2017,2025
-CIN_Good _Develop,,4,2022,2025,2022,2025
-CIN_KS2_ExpStd_GPS,"% of Children In Need as at 31 March achieving expected standard KS2 in Grammar, Punctuation and Spelling",10,2016,2025,2016,2025
-CIN_KS2_ExpStd_M,% of Children In Need as at 31 March achieving expected standard KS2 in Maths,10,2016,2025,2016,2025
-CIN_KS2_ExpStd_R,% of Children In Need as at 31 March achieving expected standard KS2 in Reading,10,2016,2025,2016,2025
-CIN_KS2_ExpStd_RWM,% of Children In Need as at 31 March achieving expected standard KS2 in Reading Writing and Maths,10,2016,2025,2016,2025
-CIN_KS2_ExpStd_W,% of Children In Need as at 31 March achieving expected standard KS2 in Writing,10,2016,2025,2016,2025
-CIN_Refferals_NFA,No Further Action Percentage,10,2016,2025,2016,2025
-CINAuthAb_3Term,,9,2017,2025,2017,2025
-CINCease1-2,% of children who cease to be in need (1 to 2 Years),10,2016,2025,2016,2025
-CINCease2more,% of children who cease to be in need (2 Years or more),10,2016,2025,2016,2025
-CINCease3-6,% of children who cease to be in need (3-6 months),10,2016,2025,2016,2025
-CINCease3months,% of children who cease to be in need (under 3 months),10,2016,2025,2016,2025
-CINCease6-1,% of children who cease to be in need (6 months to 1 Year),10,2016,2025,2016,2025
-CINFixedExclusion,% with at least one fixed period exclusion,9,2016,2024,2016,2024
-CINFSM,,9,2017,2025,2017,2025
-CINNoSEN,,9,2017,2025,2017,2025
-CINPermAbsent_3Term,,9,2017,2025,2017,2025
-CINPermExclusion,% with at least one permanent exclusion,10,0,2024,2016,2024
-CINProgKS2-4_Avg_Prog8,Children in need at 31 March progression between key stage 2 and key stage 4 Avg Progress 8 Score,9,2016,2024,2016,2024
-CINSEN_SUP,,9,2017,2025,2017,2025
-CINStatement,,9,2017,2025,2017,2025
-CINTime1-2,% of children in need (1 - 2 Years),10,2016,2025,2016,2025
-CINTime2more,% of children in need (2 Years or more),10,2016,2025,2016,2025
-CINTime3-6,% of children in need (3-6 months),10,2016,2025,2016,2025
-CINTime3months,% of children in need (under 3 months),10,2016,2025,2016,2025
-CINTime6-1,% of children in need (6 months - 1 Year),10,2016,2025,2016,2025
-CINTotalAb_3Term,,9,2017,2025,2017,2025
-CINUnauthAb_3Term,,9,2017,2025,2017,2025
-CMH_0-17yrs,"Inpatient admission rate for mental health disorders per 100,000 population aged 0-17 years.",9,2016,2024,2016,2024
-Continue_Assess_Comp,% of continuous assessments completed by children's social care services,10,2016,2025,2016,2025
-CP_conf_15days,Percentage of child protection conferences held within 15 days,10,2016,2025,2016,2025
-CPP_31March_3MnthorMore,Number of Children who were the subject of a CPPlan at 31 March and who had been the subject of a plan for 3 or more months,10,2016,2025,2016,2025
-CPP_Abuse,Children becoming subject of a CPP for physical mental and sexual abuse or neglect,10,2016,2025,2016,2025
-CPP_Abuse_Rate,Rate per 10K - Children becoming subject of a CPP for physical mental and sexual abuse or neglect,10,2016,2025,2016,2025
-CPP_Good_Develop,,4,2022,2025,2022,2025
-CPP_Num,Number of Children who were the subject of a child protection plan at 31 March,10,2016,2025,2016,2025
-CPP_rate,"Rate of children who were the subject of a child protection plan at 31 March per 10,000 children",10,2016,2025,2016,2025
-CPP_Reviewed_InReqTimeScl,Number CPP reviewed within the required timescales,10,2016,2025,2016,2025
-CPP_Total_NumRef,Total Number of referrals to Children's Services,10,2016,2025,2016,2025
-"CPP_Total_Rateper10,000","Rates per 10,000 of referrals to Children's Services",10,2016,2025,2016,2025
-CPPlans2yrs,Child Protection Plans lasting 2 years or more,10,2016,2025,2016,2025
-CPPlans2yrsActive,% of children subject of a Child Protection Plan for two years or more,10,2016,2025,2016,2025
-CPPO_KS2_RWM,,8,2018,2025,2018,2025
-CPPO_KS4_A8,,8,2018,2025,2018,2025
-CPPPerAbs_3Term,,9,2017,2025,2017,2025
-CPPTotalAb_3Term,,9,2017,2025,2017,2025
-CPRDuration,Duration on the child protection register,10,2016,2025,2016,2025
-DAP_KS4_ATT8,KS4 GCSE Attainment 8 for disadvantaged pupils,10,2016,2025,2016,2025
-DAP_KS4_Prog8,KS4 GCSE Progress 8 for disadvantaged pupils,9,2016,2024,2016,2024
-DAP_NEW_KS2_RWM,KS2 RWM attainment for Disadvantaged pupils,10,2016,2025,2016,2025
-DeRegCPR,"Rate of child protection plans which ceased during the year (per 10,000 children)",10,2016,2025,2016,2025
-EALPri,Primary- EAL,10,2016,2025,2016,2025
-EALSec,Secondary- EAL,10,2016,2025,2016,2025
-EHCP_Initial_req_refused,Percentage of initial requests for assessment for an EHC plan that were refused during the calendar year,9,2016,2024,2016,2024
-Emotional_LAC,Emotional and behavioural health of looked after children,10,2016,2025,2016,2025
-EngBac9-4,,9,2017,2025,2017,2025
-EngBac9-5,,9,2017,2025,2017,2025
-EngBacAvgPointScore,,8,2018,2025,2018,2025
-EngBacAvgPointScoreNonSEN,,8,2018,2025,2018,2025
-EngBacAvgPointScoreSEN,,8,2018,2025,2018,2025
-EngBacAvgPointScoreSENSupport,,8,2018,2025,2018,2025
-EngBacEntries,Percentage of pupils entered for English Baccalaureate,10,2016,2025,2016,2025
-EngBacEntriesNonSEN,,8,2018,2025,2018,2025
-EngBacEntriesSEN,,8,2018,2025,2018,2025
-EngBacEntriesSENSupport,,8,2018,2025,2018,2025
-EngMaths9-4,,9,2017,2025,2017,2025
-EngMaths9-5,,9,2017,2025,2017,2025
-Ever6_FSM_Prim,Forever FSM 6 - Primary,10,2016,2025,2016,2025
-Ever6_FSM_Sec,Forever FSM 6 - Secondary,10,2016,2025,2016,2025
-ExcessRec,Percentage excess weight in reception class,10,2016,2025,2016,2025
-ExcessYr6,Percentage excess weight in Year 6 class,10,2016,2025,2016,2025
-FamilySupportFinance,Total Family Support Services (finance),9,2016-17 (OT),2024-25 (OT),2017,2025
-FirstYJS,First Time entrants to the Youth Justice System aged 10-17 (rate),9,2016,2024,2016,2024
-FosteringFinance,Fostering Finance,9,2016-17 (OT),2024-25 (OT),2017,2025
-FSM_AVG_Attain8_Score,Average Attainment 8 score per pupil at end of Key Stage 4 - Pupils eligible for FSM,10,2016,2025,2016,2025
-FSM_AVG_Prog8_Score,Average Progress 8 score per pupil at end of Key Stage 4 - Pupils eligible for FSM,9,2016,2024,2016,2024
-FSM_NEW_KS2_RWM,Achievement of KS2 RWM pupils eligible for free school meals,10,2016,2025,2016,2025
-FSP_Gooddev_Asian,"Early Years Foundation Stage: Percentage Achieving a good level of development, Asian",10,2016,2025,2016,2025
-FSP_Gooddev_Black,"Early Years Foundation Stage: Percentage Achieving a good level of development, Balck",10,2016,2025,2016,2025
-FSP_Gooddev_Chinese,"Early Years Foundation Stage: Percentage Achieving a good level of development, Chinese",9,2016,2025,2016,2025
-FSP_Gooddev_FSM,Achievement in early years foundation stage profile (EYFSP) teacher assessments by free school meal eligibility.,10,2016,2025,2016,2025
-FSP_Gooddev_FSM_Other,Achievement in early years foundation stage profile (EYFSP) teacher assessments by free school meal eligibility (All other Pupils),10,2016,2025,2016,2025
-FSP_Gooddev_Mixed,"Early Years Foundation Stage: Percentage Achieving a good level of development, Mixed",10,2016,2025,2016,2025
-FSP_Gooddev_Other,,4,2022,2025,2022,2025
-FSP_Gooddev_White,"Early Years Foundation Stage: Percentage Achieving a good level of development, White",10,2016,2025,2016,2025
-FSP_Gooddev_With_SENSTATE,Achievement in early years foundation stage profile (EYFSP) teacher assessments by SEN provision (With Statement),10,2016,2025,2016,2025
-FSP_Gooddev_Without_SENSTATE,Achievement in early years foundation stage profile (EYFSP) teacher assessments by SEN provision (Without Statement),10,2016,2025,2016,2025
-FSP_NEW_ALL-ELGS,FSP (NEW) - % achieving at least expetced level across all ELGs,10,2016,2025,2016,2025
-FSP_NEW_ART,FSP (NEW) - Expressive arts and design,10,2016,2025,2016,2025
-FSP_NEW_COMMS,FSP (NEW) - Comms & Lang,10,2016,2025,2016,2025
-FSP_NEW_GOODDEV,FSP (NEW) - % achieving a good level of development,10,2016,2025,2016,2025
-FSP_NEW_LIT,FSP (NEW) - Literacy,10,2016,2025,2016,2025
-FSP_NEW_MATHS,FSP (NEW) - Mathematics,10,2016,2025,2016,2025
-FSP_NEW_PHY,FSP (NEW) - Physical development,10,2016,2025,2016,2025
-FSP_NEW_PSE,"FSP (NEW) - Personal, social and emotional development",10,2016,2025,2016,2025
-FSP_NEW_WORLD,FSP (NEW) - Understanding the world,10,2016,2025,2016,2025
-FSPAVEPreChild,,4,2022,2025,2022,2025
-HCP_PHOF,2.05ii - Proportion of children aged 2-2½yrs offered ASQ-3 as part of the Healthy Child Programme or integrated review,9,2016,2024,2016,2024
-HE_19_All,Estimated % of 15 year old pupils from SF schools by FSM status entered HE by age 19 - All,9,2015-16,2023-24,2016,2024
-HE_19_FSM,Estimated % of 15 year old pupils from SF schools by FSM status entered HE by age 19 - FSM,9,2015-16,2023-24,2016,2024
-HE_19_Non_FSM,Estimated % of 15 year old pupils from SF schools by FSM status entered HE by age 19 - Non-FSM,9,2015-16,2023-24,2016,2024
-Hosp_Adm_Alc_<18yrs,"Under 18s alcohol-specific hospital admissions rate / 100,000",9,2013/14-15/16,2021/22-23/24,2016,2024
-HospAd0-14,Hospital admissions caused by unintentional and deliberate injuries in children (aged 0-14 years),9,2016,2024,2016,2024
-InfMort,Infant Mortality rates per 1000 live births,8,2016,2023,2016,2023
-ISCP_Conf,Rate of initial stage Child Protection conferences,10,2016,2025,2016,2025
-KS1M_Expected _STD,Attainment in key stage 1 teacher assessments: Maths Pupils Achieving Expected Standard,8,2016,2023,2016,2023
-KS1M_Greater_Depth,Attainment in key stage 1 teacher assessments: Maths Pupils Percentage working at greater depth,8,2016,2023,2016,2023
-KS1P_all,Key Stage 1 Phonics All pupils,10,2016,2025 (prov),2016,2025
-KS1P_EHCP,Phonics - EHCPs,10,2016,2025 (prov),2016,2025
-KS1P_FSM,Key Stage 1 Phonics FSM,10,2016,2025,2016,2025
-KS1P_NonSEND,Phonics - No SEND,10,2016,2025 (prov),2016,2025
-KS1P_SEND,Phonics - SEN Support,10,2016,2025 (prov),2016,2025
-KS1R_Expected_STD,Attainment in key stage 1 teacher assessments: Reading Pupils Achieving Expected Standard,8,2016,2023,2016,2023
-KS1R_Greater_Depth,Attainment in key stage 1 teacher assessments: Reading Percentage working at greater depth,8,2016,2023,2016,2023
-KS1S_Expected_STD,Attainment in key stage 1 teacher assessments: Science Pupils Achieving Expected Standard,8,2016,2023,2016,2023
-KS1W_Expected _STD,Attainment in key stage 1 teacher assessments: Writing Pupils Achieving Expected Standard,8,2016,2023,2016,2023
-KS1W_Greater_Depth,Attainment in key stage 1 teacher assessments: Writing Pupils Percentage working at greater depth,8,2016,2023,2016,2023
-KS2_DAP_Maths_Progress,,7,2017,2023,2017,2023
-KS2_DAP_Reading_Progress,,7,2017,2023,2017,2023
-KS2_DAP_Writing_Progress,,7,2017,2023,2017,2023
-KS2_FSM_Maths_Progress,,7,2017,2023,2017,2023
-KS2_FSM_Reading_Progress,,7,2017,2023,2017,2023
-KS2_FSM_Writing_Progress,,7,2017,2023,2017,2023
-KS2_NEW_Asian_RWM,KS2 attainment in RWM for Asian pupils,10,2016,2025,2016,2025
-KS2_NEW_Black_RWM,KS2 attainment in RWM for Black pupils,10,2016,2025,2016,2025
-KS2_NEW_Chine_RWM,KS2 attainment in RWM for Chinese pupils,10,2016,2025,2016,2025
-KS2_NEW_Mixed_RWM,KS2 attainment in RWM for Mixed Race pupils,10,2016,2025,2016,2025
-KS2_NEW_Other_RWM,,7,2019,2025,2019,2025
-KS2_NEW_White_RWM,KS2 attainment in RWM for White pupils,10,2016,2025,2016,2025
-KS2_NonDAP_Maths_Progress,,7,2017,2023,2017,2023
-KS2_NonDAP_Reading_Progress,,7,2017,2023,2017,2023
-KS2_NonDAP_Writing_Progress,,7,2017,2023,2017,2023
-KS2_nonFSM_Maths_Progress,,7,2017,2023,2017,2023
-KS2_nonFSM_Reading_Progress,,7,2017,2023,2017,2023
-KS2_nonFSM_Writing_Progress,,7,2017,2023,2017,2023
-KS2_NonSEN_Maths_Progress,,7,2017,2023,2017,2023
-KS2_NonSEN_Reading_Progress,,7,2017,2023,2017,2023
-KS2_NonSEN_Writing_Progress,,7,2017,2023,2017,2023
-KS2_SEN_Maths_Progress,,7,2017,2023,2017,2023
-KS2_SEN_Reading_Progress,,7,2017,2023,2017,2023
-KS2_SEN_Writing_Progress,,7,2017,2023,2017,2023
-KS2_SENSupport_Maths_Progress,,7,2017,2023,2017,2023
-KS2_SENSupport_Reading_Progress,,7,2017,2023,2017,2023
-KS2_SENSupport_Writing_Progress,,7,2017,2023,2017,2023
-KS2GDW_Teacher_Assess,Attainment in key stage 2 teacher assessments. Percentage working at greater depth in writing - All Pupils,10,2016,2025,2016,2025
-KS2GPS_AVG_Scaled_Score,"Attainment in key stage 2 tests Average Scaled Score Grammar, Punctuation & Spelling - All Pupils",10,2016,2025,2016,2025
-KS2GPS_Expected_STD,"Attainment in key stage 2 tests Percentage reaching the Expected standard Grammar, Punctuation & Spelling - All Pupils",10,2016,2025,2016,2025
-KS2GPS_Higher_STD,"Attainment in key stage 2 tests Percentage reaching the Higher standard Grammar, Punctuation & Spelling - All Pupils",10,2016,2025,2016,2025
-KS2M_AVG_Scaled_Score,Attainment in key stage 2 tests Average Scaled Score Maths - All Pupils,10,2016,2025,2016,2025
-KS2M_Expected_STD,Attainment in key stage 2 tests Percentage reaching the Expected standard Maths - All Pupils,10,2016,2025,2016,2025
-KS2M_Higher_STD,Attainment in key stage 2 tests Percentage reaching the Higher standard Maths - All Pupils,10,2016,2025,2016,2025
-KS2M_Prog_VA,Progress between age 7 and age 11. New progress measures capture progress pupils make from end of key stage 1 to end of primary school - Maths,8,2016,2023,2016,2023
-KS2R_AVG_Scaled_Score,Attainment in key stage 2 tests Average Scaled Score Reading - All Pupils,10,2016,2025,2016,2025
-KS2R_Expected_STD,Attainment in key stage 2 tests Percentage reaching the Expected standard Reading - All Pupils,10,2016,2025,2016,2025
-KS2R_Higher_STD,Attainment in key stage 2 tests Percentage reaching the Higher standard Reading - All Pupils,10,2016,2025,2016,2025
-KS2R_Prog_VA,Progress between age 7 and age 11. New progress measures capture progress pupils make from end of key stage 1 to end of primary school - Reading,8,2016,2023,2016,2023
-KS2RWM_Expected_STD,"Attainment at the end of key stage 2 Percentage in reading, writing and mathematics - Expected Standard All Pupils",10,2016,2025,2016,2025
-KS2RWM_Higher_STD,"Attainment at the end of key stage 2 Percentage in reading, writing and mathematics - Higher Standard All Pupils",10,2016,2025,2016,2025
-KS2Sci_Teacher_Assess,Attainment in key stage 2 teacher assessments. Percentage reaching the expected standard Science - All Pupils,10,2016,2025,2016,2025
-KS2W_Prog_VA,Progress between age 7 and age 11. New progress measures capture progress pupils make from end of key stage 1 to end of primary school - Writing,8,2016,2023,2016,2023
-KS2W_Teacher_Assess,Attainment in key stage 2 teacher assessments. Percentage reaching the expected standard Writing - All Pupils,10,2016,2025,2016,2025
-KS4_DES_6FormColl,,7,2017,2023,2017,2023
-KS4_DES_6FormSchl,,7,2017,2023,2017,2023
-KS4_DES_Apprentice,,7,2017,2023,2017,2023
-KS4_DES_FEColl,,7,2017,2023,2017,2023
-KS4_DES_NotSus,,7,2017,2023,2017,2023
-KS4_SEN_Des_incSpec,,7,2017,2023,2017,2023
-L2Age19_E&M_not16,Attainment of level 2 in English and Maths at age 19 for those who had not achieved this level at 16,9,2016,2024,2016,2024
-L2Age19Gap,Gap in the attainment of a Level 2 qualification by the age of 19 - FSM / Non FSM,9,2016,2024,2016,2024
-L3Age19Gap,Inequality gap in the achievement of a Level 3 qualification by the age of 19,9,2016,2024,2016,2024
-LAC,"Children Looked after rate per 10,000",10,2016,2025,2016,2025
-LAC%_Adopt_AppUnop,,8,2018,2025,2018,2025
-LAC%_Adopt_ConsentDisp,,8,2018,2025,2018,2025
-LAC_19_HE,% LAC after 16 in higher education,10,2016,2025,2016,2025
-LAC_19_HE_Num,Number of former relevant young people who were in higher education,10,2016,2025,2016,2025
-LAC_Cease_Rate,,8,2018,2025,2018,2025
-LAC_ceased_CAO%,,6,2020,2025,2020,2025
-LAC_ceased_SGO,Number of LAC ceased because of a Special Guardianship Order,10,2016,2025,2016,2025
-LAC_ceased_SGO%,,6,2020,2025,2020,2025
-LAC_Convictions,Offending by children looked after continuously for at least 12 months,10,2016,2025,2016,2025
-LAC_EngMaths9-4,,9,2017,2025,2017,2025
-LAC_Fixed_ Ex,Percentage of LAC pupil with at least one fixed exclusion,9,2016,2024,2016,2024
-LAC_Foster_Placements,,6,2020,2025,2020,2025
-LAC_Good_Develop,,4,2022,2025,2022,2025
-LAC_Ind_SInd_Liv_Arr,,6,2020,2025,2020,2025
-LAC_KS2_AVG_Prog8_M,Key stage 2 average progress scores of children who have been looked after continuously for at least twelve months - Maths,8,2016,2023,2016,2023
-LAC_KS2_AVG_Prog8_R,Key stage 2 average progress scores of children who have been looked after continuously for at least twelve months - Reading,8,2016,2023,2016,2023
-LAC_KS2_AVG_Prog8_W,Key stage 2 average progress scores of children who have been looked after continuously for at least twelve months - Writing,8,2016,2023,2016,2023
-LAC_KS2_ExpStd_GPS,"Percentage of Looked After Pupils Reaching the expected standard in Grammar, Punctuation and Spelling",10,2016,2025,2016,2025
-LAC_KS2_ExpStd_M,Percentage of Looked After Pupils Reaching the expected standard in Maths,10,2016,2025,2016,2025
-LAC_KS2_ExpStd_R,Percentage of Looked After Pupils Reaching the expected standard in Reading,10,2016,2025,2016,2025
-LAC_KS2_ExpStd_RWM,"Percentage of Looked After Pupils Reaching the expected standard in Reading, Writing and Maths",10,2016,2025,2016,2025
-LAC_KS2_ExpStd_W,Percentage of Looked After Pupils Reaching the expected standard in Writing,10,2016,2025,2016,2025
-LAC_KS4_AVG_Attain8,,9,2017,2025,2017,2025
-LAC_KS4_AVG_Prog8,Key stage 4 average Progress 8 scores of children who have been looked after continuously for at least twelve months,9,2016,2024,2016,2024
-LAC_LongStable%,,8,2018,2025,2018,2025
-LAC_LongStableNum,,8,2018,2025,2018,2025
-LAC_Other_Place_Inc_Unreg,,6,2020,2025,2020,2025
-LAC_Other_Res_Settings,,6,2020,2025,2020,2025
-LAC_Over_Abs,,9,2017,2025,2017,2025
-LAC_Parents_OR_Others,,6,2020,2025,2020,2025
-LAC_Pers_Abs,,9,2017,2025,2017,2025
-LAC_RetHome_CarePlan_%,,8,2018,2025,2018,2025
-LAC_RetHome_Not_CarePlan_%,,8,2018,2025,2018,2025
-LAC_SecHome_And_ChildHome,,6,2020,2025,2020,2025
-LAC_SEN,,9,2017,2025,2017,2025
-LAC_SEN_Statement,,9,2017,2025,2017,2025
-LAC_SGO_Car_Rel%,,7,2019,2025,2019,2025
-LAC_SGO_FFC_Oth%,,7,2019,2025,2019,2025
-LAC_SGO_FFC_Rel%,,7,2019,2025,2019,2025
-LAC_Start_Rate,,8,2018,2025,2018,2025
-LAC_Unauth,,9,2017,2025,2017,2025
-LACceased,Number of children who ceased to be looked after during the year,10,2016,2025,2016,2025
-LACDental%,,8,2018,2025,2018,2025
-LACDistance,Children looked after at 31 March placed more than 20 miles from their home and outside LA boundary,10,2016,2025,2016,2025
-LACFinance,Looked after Children Finance,9,2016-17 (OT),2024-25 (OT),2017,2025
-LACHealth%,,8,2018,2025,2018,2025
-LACnum,Number of Looked after Children,10,2016,2025,2016,2025
-LACnum_Adopt_AppUnop,,8,2018,2025,2018,2025
-LACnum_Adopt_ConsentDisp,,8,2018,2025,2018,2025
-LACnum_Start,Number of Children who started to be looked after during the year ending 31 March,10,2016,2025,2016,2025
-LACStable_2016on,Placement 1 - % 3 or more places,10,2016,2025,2016,2025
-LACStableNum_2016on,Placement 1 - num 3 or more places,10,2016,2025,2016,2025
-LACSubstance,% of LAC Substance misuse,10,2016,2025,2016,2025
-LACVaccinations%,,8,2018,2025,2018,2025
-LeaveCareSupServTotExp,LAC Leaving care support services - Total Expenditure,9,2016-17,2024-25,2017,2025
-Level2_FMS_Attain,Attainment of a Level 2 qualification by age 19 - FSM group,9,2016,2024,2016,2024
-Level2Age19,Achievement of a Level 2 qualification by the age of 19,9,2016,2024,2016,2024
-Level2Age19_E&M,Achievement of a Level 2 qualification with English & Maths by the age of 19,9,2016,2024,2016,2024
-Level2Age19_E&M_FSM,Percentage of 19 year olds qualified to Level 2 with English and Maths eligible for FSM,9,2016,2024,2016,2024
-Level2Age19_E&M_NON_FSM,Percentage of 19 year olds qualified to Level 2 with English and Maths NOT eligible for FSM,9,2016,2024,2016,2024
-Level2Age19_NON_FSM,Percentage of 19 year olds qualified to Level 2 NOT eligible for FSM,9,2016,2024,2016,2024
-Level3_FMS_Attain,Attainment of a Level 3 qualification by age 19 - FSM group,9,2016,2024,2016,2024
-Level3Age19,Achievement of a Level 3 qualification by the age of 19,9,2016,2024,2016,2024
-Low_Birth_Weight_Babies,Low birth weight full term live births as a percentage of all full term live births,9,2016,2024,2016,2024
-Multiplication_AllSEND,,4,2022,2025,2022,2025
-Multiplication_EHCP,,4,2022,2025,2022,2025
-Multiplication_SENDSupport,,4,2022,2025,2022,2025
-Multiplication_Total,,4,2022,2025,2022,2025
-Multiplication_Total_APS,,4,2022,2025,2022,2025
-NEW_KS2_RWM_Sen_W/Osta,KS2 attainment in RWM for pupils with SEN Support,10,2016,2025,2016,2025
-NEW_KS2_RWM_Sen_Withsta,KS2 attainment in RWM for SEN pupils with a statement,10,2016,2025,2016,2025
-No_2yr_olds,,8,2018,2025,2018,2025
-No_3&4yr_olds,,8,2018,2025,2018,2025
-No_of LAC Adopted,Number of LAC adopted during the year ending 31st March,10,2016,2025,2016,2025
-NoCareLeaverAcc,,8,2018,2025,2018,2025
-NoCareLeavers,Number of former relevant young people (Care Leavers),10,2016,2025,2016,2025
-NoID_SEN_NEW_KS2_RWM,KS2 attainment in RWM for pupils with No Identified SEN,10,2016,2025,2016,2025
-NonDAP_KS4_ATT8,KS4 GCSE Attainment 8for non disadvantaged pupils,10,2016,2025,2016,2025
-NonDAP_KS4_Prog8,KS4 GCSEProgress 8 for non disadvantaged pupils,9,2016,2024,2016,2024
-NonDAP_NEW_KS2_RWM,KS2 RWM attainment for Non Disadvantaged pupils,10,2016,2025,2016,2025
-NonFSM_AVG_Attain8_Score,Average Attainment 8 score per pupil at end of Key Stage 4 - Pupils Not eligible for FSM,10,2016,2025,2016,2025
-NonFSM_AVG_Prog8_Score,Average Progress 8 score per pupil at end of Key Stage 4 - Pupils Not eligible for FSM,9,2016,2024,2016,2024
-NonFSM_L3_aged19,"Achievement of a level 3 qualification, pupils not eligible for free school meals",9,2016,2024,2016,2024
-NonFSM_NEW_KS2_RWM,Achievement of KS2 RWM pupils Not eligible for free school meals,10,2016,2025,2016,2025
-Number_Foster_Places(New),,4,2022,2025,2022,2025
-Number_Foster_Places_Filled(New),,4,2022,2025,2022,2025
-OtherChildren&FamilyFinance,Other children's and families services (finance),9,2016-17 (OT),2024-25 (OT),2017,2025
-PreChildDea,Number of child death reviews completed on behalf of the LSCB which were assessed as having modifiable factors,6,2016,2021,2016,2021
-Premium,Number of pupil eligible for pupil premium,10,2016-17,2025-26,2017,2026
-PrevRegCPR,"Percentage of children registered on the Child Protection Register, previously registered",10,2016,2025,2016,2025
-Pri_ Pup_FixedEx,Primary Pupils with one or more Fixed Period Exclusion,9,2015/16,2023/24,2016,2024
-PriAuth,Authorised absence from Primary Schools- % half days missed,10,2016,2025,2016,2025
-PriFixedEx,Primary Fixed Period Exclusions,9,2015/16,2023/24,2016,2024
-PriFSM,Primary FSM,10,2016,2025,2016,2025
-PrimNoStatements,% of SEN pupils without statement (Primary),10,2016,2025,2016,2025
-PrimStatements,% of pupils who have statement of SEN (primary),10,2016,2025,2016,2025
-PriPermEx,Primary Permanent Explusions,9,2015/16,2023/24,2016,2024
-PriTotAbs,Total absence from Primary Schools- % half days missed,10,2016,2025,2016,2025
-PriUnauth,Unauthorised absence from Primary Schools- % half days missed,10,2016,2025,2016,2025
-PVI_2-3&4 GS,,7,2018,2024,2018,2024
-RefBySource_HealthServ_%,Percentage of referrals completed by children's social care services by source of referral - Health Services,10,2016,2025,2016,2025
-RefBySource_Police_%,Percentage of referrals completed by children's social care services by source of referral - Police,10,2016,2025,2016,2025
-RefBySource_Schl_%,Percentage of referrals completed by children's social care services by source of referral - School,10,2016,2025,2016,2025
-Referrals_AssessedNotNeed,% of referrals which resulted in an assessment and the child was assessed not to be in need.,10,2016,2025,2016,2025
-ReoffYO,Rate of proven re-offending by young offenders (%),9,2016,2024,2016,2024
-ReoffYO15-17,Rate of proven re-offending by young offenders 15-17 (%),9,2016,2024,2016,2024
-ReReferral,"Percentage of referrals, within 12 months of a previous referral",10,2016,2025,2016,2025
-ReRegCPR,Number of children re-registered on the Child Protection Register,10,2016,2025,2016,2025
-RescareFinance,Residential Care Finance,9,2016-17 (OT),2024-25 (OT),2017,2025
-RevCP,Review of child protection cases PAF CF/C20,10,2016,2025,2016,2025
-RTA,Number of children killed and seriously injured in RTAs,7,2014-16,2020-22,2016,2022
-SafeguardingFinance,Total Safeguarding Children and Young Peoples Services (finance),9,2016-17 (OT),2024-25 (OT),2017,2025
-Sec_ Pup_FixedEx,Secondary Pupils with one or more Fixed Period Exclusion,9,2015/16,2023/24,2016,2024
-SecAuth,Authorised absence from Secondary Schools- % half days missed,10,2016,2025,2016,2025
-SecFixedEx,Secondary Fixed Period Exclusions,9,2015/16,2023/24,2016,2024
-SecFSM,Secondary FSM,10,2016,2025,2016,2025
-SecNoStatements,% of SEN pupils without statement (Secondary),10,2016,2025,2016,2025
-SecPermEx,Secondary Permanent Excpulsions,9,2015/16,2023/24,2016,2024
-SecStatements,% of pupils who have statement of SEN (secondary),10,2016,2025,2016,2025
-Section_47,"Section 47 enquiries rate per 10,000 children",10,2016,2025,2016,2025
-SecTotAbs,Total absence from Secondary Schools- % half days missed,10,2016,2025,2016,2025
-SecUnauth,Unauthorised absence from Secondary Schools- % half days missed,10,2016,2025,2016,2025
-SEN_AN_REVIEW_EXPECTED,,1,2024,2024,2024,2024
-SEN_AN_REVIEW_MEET_REC,,1,2024,2024,2024,2024
-SEN_AppealableDec,Appeal (Percent) rate to the SEND Tribunal based on total appealable decisions,9,2016,2024,2016,2024
-SEN_ASSESSMENT,,3,2022,2024,2022,2024
-SEN_CASES_DUR_YEAR,,6,2019,2024,2019,2024
-SEN_CASES_JAN,,7,2019,2025,2019,2025
-SEN_EHC_All_20wks,Proportion of all new EHC plans issued within 20 weeks,9,2016,2024,2016,2024
-SEN_EHC_Excpt_20wks,Proportion of new EHC plans issued within 20 weeks - excluding exception cases,9,2016,2024,2016,2024
-SEN_INIT_REQ,,6,2019,2024,2019,2024
-SEN_NoID_AVG_Attain8_Score,Average Attainment 8 score per pupil at end of KS4 - Pupils with No Identified SEN,10,2016,2025,2016,2025
-SEN_NoID_AVG_Prog8_Score,Average Progress 8 score per pupil at end of KS4 - Pupils with No Identified SEN,9,2016,2024,2016,2024
-SEN_NOT_ISSUE_PLAN_16WKS,,2,2023,2024,2023,2024
-SEN_PEC_AN_REVIEW_EXPECTED,,1,2024,2024,2024,2024
-SEN_PEC_AN_REVIEW_MEET_REC,,1,2024,2024,2024,2024
-SEN_PEC_OUTCOME_COM_4WKS,,1,2024,2024,2024,2024
-SEN_PLAN_ISSUED,,3,2022,2024,2022,2024
-SEN_PLAN_NOT_ISSUED,,3,2022,2024,2022,2024
-SEN_Stat_AVG_Attain8_Score,Average Attainment 8 score per pupil at end of Key Stage 4 - Pupils With SEN Statement,10,2016,2025,2016,2025
-SEN_Stat_AVG_Prog8_Score,Average Progress 8 score per pupil at end of Key Stage 4 - Pupils With SEN Statement,9,2016,2024,2016,2024
-SEN_State-Plans_sch,"Proportion of newly issued statements and plans, with a placement in LA maintained mainstream schools",9,2016,2024,2016,2024
-SEN_TOT_CEASED_EHC_PLAN,,3,2022,2024,2022,2024
-SEN_TotSENSuP,TOTAL % OF PUPILS WITH SPECIAL EDUCATIONAL NEEDS (SEN) SUPPORT,10,2016,2025,2016,2025
-SEN_TotStat,TOTAL % OF PUPILS WITH STATEMENTS OF (SEN) OR (EHC) PLANS,10,2016,2025,2016,2025
-SEN_WoStat_AVG_Attain8_Score,Average Attainment 8 score per pupil at end of Key Stage 4 - Pupils Without SEN Statement,10,2016,2025,2016,2025
-SEN_WoStat_AVG_Prog8_Score,Average Progress 8 score per pupil at end of Key Stage 4 - Pupils Without SEN Statement,9,2016,2024,2016,2024
-SENFinance,SEN Finance,9,2016-17 (OT),2024-25 (OT),2017,2025
-Sept_Guarantee,September Guarantee,10,2016,2025,2016,2025
-SFPriPerAbNew,STATE-FUNDED PRIMARY Percentage of Persistent Absentees - 6 terms from 2013: Based on missing 10% or more of pupils own possible sessions,10,2016,2025,2016,2025
-SFPriSevPerAbNew,% STATE-FUNDED PRIMARY Percentage of Persistent Absentees - 6 terms from 2013: Based on missing 50% or more of pupils own possible sessions,10,2016,2025,2016,2025
-SFSecPerAbNew,State Funded Secondary school persistent absence rates: Based on missing 10% or more of pupils own possible sessions,10,2016,2025,2016,2025
-SFSecSevPerAbNew,% State Funded Secondary school severely persistent absence rates: Based on missing 50% or more of pupils own possible sessions,10,2016,2025,2016,2025
-Social_Work_Caseholders_%,,9,2017,2025,2017,2025
-Social_Work_Leavers,,9,2017,2025,2017,2025
-Social_Work_Qualified_no_cases_%,,9,2017,2025,2017,2025
-Social_Work_SeniorPractitioner_%,,9,2017,2025,2017,2025
-Social_Work_Starters,,9,2017,2025,2017,2025
-Spec_ Pup_FixedEx,Special Pupils with one or more Fixed Period Exclusion,9,2015/16,2023/24,2016,2024
-SpecFixedEx,Special Fixed Period Exclusions,9,2015/16,2023/24,2016,2024
-SpecPerAbNew,Special School persistent absence rates (New definition),10,2016,2025,2016,2025
-SpecPermEx,Special Permanent Expulsions,9,2015/16,2023/24,2016,2024
-SpecSevPerAbNew,% Special School severe persistent 50% or more absence rates (New definition),10,2016,2025,2016,2025
-Stability_School,,7,2018,2024,2018,2024
-Stability_SocialWorker,,1,2024,2024,2024,2024
-StayingPut,"Care leavers now aged 19 or 20 who ceased to be looked after on their 18th birthday, and remain with their former foster",10,2016,2025,2016,2025
-SureStartFinance,Sure Start Children's Centres (finance),9,2016-17 (OT),2024-25 (OT),2017,2025
-SusEd_All,,7,2017,2023,2017,2023
-SusEdOverall_All,,7,2017,2023,2017,2023
-SusEdOverall_NoSEN_incSpec,,7,2017,2023,2017,2023
-SusEdOverall_SEN_NoStat_incSpec,,7,2017,2023,2017,2023
-SusEdOverall_SEN_Stat_incSpec,,7,2017,2023,2017,2023
-SWFinance,Social Work and Commissioning Finance,9,2016-17 (OT),2024-25 (OT),2017,2025
-TotAbs,Total absence from School- % half days missed,10,2016,2025,2016,2025
-Total_ Pup_FixedEx,Total Pupils with one or more Fixed Period Exclusion,9,2015/16,2023/24,2016,2024
-total_absence_special,Total absence from Special Schools,10,2016,2025,2016,2025
-TotalLACFinance,Total Children Looked After (finance),9,2016-17 (OT),2024-25 (OT),2017,2025
-TotAuthAbs,"Percentage of Authorised sessions missed State-funded primary, secondary and special schools",10,2016,2025,2016,2025
-TotFixedEx,% Total Fixed period exclusions,9,2015/16,2023/24,2016,2024
-TotPerAbNew,% Total persistent absentees: Based on missing 10% or more of pupils own possible sessions,10,2016,2025,2016,2025
-TotPermEx,Total Permanent Explusions,9,2015/16,2023/24,2016,2024
-TotSevPerAbNew,% Total severely persistent absentees: Based on missing 50% or more of pupils own possible sessions,10,2016,2025,2016,2025
-TotUnAuthAbs,"Percentage of Unauthorised sessions missed State-funded primary, secondary and special schools",10,2016,2025,2016,2025
-UASC_%_Starting,,6,2020,2025,2020,2025
-Unacc_Asylmn_Seek_Childn,Number of unaccompanied Asylum Seeking Children looked after at 31 March.,10,2016,2025,2016,2025
-Unacc_Asylmn_Seek_Childn%,,6,2020,2025,2020,2025
-unauthorised_absence_special,Total unauthorised absence from Special Schools,10,2016,2025,2016,2025
-Under18concep,Under 18 conception rates/1000 girls,7,2016,2022,2016,2022
-Vacancies_cover,,9,2017,2025,2017,2025
-Work_Force_Agecy_Rate,Agency Rate,10,2016,2025,2016,2025
-Work_Force_AgencyCover,,9,2017,2025,2017,2025
-Work_Force_AvgNumCase_SW,"Average number of cases per children and family social worker (based on FTE counts) From this year 2017 Data, onwards, average caseload is calculated as 'Number of cases held / (Number of children and family social workers with more than zero cases (FTE) + Number of agency workers with more than zero cases at 30 September 2017 (FTE))",10,2016,2025,2016,2025
-Work_Force_NoSW,FTE number of children's social workers,10,2016,2025,2016,2025
-Work_Force_Num_CaseHeld,Number of cases held,10,2016,2025,2016,2025
-Work_Force_SWAbsence,Social Worker - Absence Rate (%) throughout year (30 Sept),10,2016,2025,2016,2025
-Work_Force_TO_Rate,Turnover Rate,10,2016,2025,2016,2025
-Work_Force_Vac_Rate,Vacancy Rate,10,2016,2025,2016,2025
-YJS_Caution-Sentence10-17_YO,,1,2024-25,2024-25,2025,2025
-YoungPeopleFinance,Total Services for Young People (finance),9,2016-17 (OT),2024-25 (OT),2017,2025
-YouthJusticeFinance,Youth Justice (finance),9,2016-17 (OT),2024-25 (OT),2017,2025
+measure,description,periods,first_period,last_period,first_year,last_year,polarity,higher_is_better
+%_2yr_olds,,8,2018,2025,2018,2025,High,true
+%_3&4yr_olds,,8,2018,2025,2018,2025,High,true
+%_of LAC Adopted,Percentage of LAC adopted during the year ending 31st March,10,2016,2025,2016,2025,High,true
+10_ICPC,0-10 working days from Child Protection strategy meeting to Initial Child Protection conference,10,2016,2025,2016,2025,-,
+15_ICPC,11-15 working days from Child Protection strategy meeting to Initial Child Protection conference,10,2016,2025,2016,2025,-,
+16-17 NEET,,8,2018,2025,2018,2025,Low,false
+16-17_not known,,8,2018,2025,2018,2025,Low,false
+16-17_not known_NEET,,7,2019,2025,2019,2025,Low,false
+16-17Ed&Training,,9,2017,2025,2017,2025,High,true
+16-17YroldSEN_ET,,8,2018,2025,2018,2025,High,true
+20_ICPC,16-20 working days from Child Protection strategy meeting to Initial Child Protection conference,10,2016,2025,2016,2025,-,
+21_ICPC,21+ working days from Child Protection strategy meeting to Initial Child Protection conference,10,2016,2025,2016,2025,-,
+2yr_Ofsted_rating,"Percentage of 2-year-old children benefitting from funded early education, in Good/Outstandiong provider (as at Jan)",9,2016,2024,2016,2024,High,true
+3&4yr_Ofsted_rating,"Percentage of 3 &4 year-old children benefitting from funded early education, in Good/Outstandiong provider (as at Jan)",9,2016,2024,2016,2024,High,true
+4yrAbsence,4 Year Old Overall absence (half sessions missed) - 6 terms,10,2016,2025,2016,2025,Low,false
+6wksBreast,Prevalence of breastfeeding at 6-8 weeks,9,2016,2024,2016,2024,High,true
+A3A,% candidates achieving 3+ A grades at GCE/Applied GCE A Level and Double Awards,10,2016,2025 (Rev),2016,2025,High,true
+AdoptionFinance,Adoption Finance,9,2016-17 (OT),2024-25 (OT),2017,2025,,
+Age19_NoNSEN,%19 year olds qualified to Level 2 - Non SEN,9,2016,2024,2016,2024,High,true
+Age19_NoNSEN_L2EM,"Percentage of 19 year olds qualified to Level 2, inc E&M , by Special Educational Need (SEN) status in Year 11 - NON SEN",9,2016,2024,2016,2024,High,true
+Age19_NoNSEN_L3,"Percentage of 19 year olds qualified to Level 3 , by Special Educational Need (SEN) status in Year 11 - NON SEN",9,2016,2024,2016,2024,High,true
+Age19_SEN-S,%19 year olds qualified to Level 2 - with statement/EHCP,9,2016,2024,2016,2024,High,true
+Age19_SEN-S_L2EM,"Percentage of 19 year olds qualified to Level 2, inc E&M , by Special Educational Need (SEN) status in Year 11 - With statement",9,2016,2024,2016,2024,High,true
+Age19_SEN-S_L3,"Percentage of 19 year olds qualified to Level 3 , by Special Educational Need (SEN) status in Year 11 - With EHCP",9,2016,2024,2016,2024,High,true
+Age19_SENwoS,%19 year olds qualified to Level 2 - without SEN,9,2016,2024,2016,2024,High,true
+Age19_SENwoS_L2EM,"Percentage of 19 year olds qualified to Level 2, inc E&M , by Special Educational Need (SEN) status in Year 11 - Without SEN statement",9,2016,2024,2016,2024,High,true
+Age19_SENwoS_L3,"Percentage of 19 year olds qualified to Level 3 , by Special Educational Need (SEN) status in Year 11 - SEN support",9,2016,2024,2016,2024,High,true
+Alevel_2FacilSubs,"Percentage of students achieving grades AAB or better at A level, of which at least two are in facilitating subjects",10,2016,2025 (Rev),2016,2025,High,true
+Alevel_AAB,"Percentage of students achieving grades AAB or better at GCE A level, Applied GCE A level and Double Award A level",10,2016,2025 (Rev),2016,2025,High,true
+APSE_Alevel,Average point score per entry - A level cohort,10,2016,2025 (Rev),2016,2025,High,true
+APSE_Best_3ALevels,"Average point score per entry, best 3 A Levels",10,2016,2025 (Rev),2016,2025,High,true
+APSE_GenS,,8,2018 (Rev),2025 (Rev),2018,2025,High,true
+APSE_Tech,,8,2018 (Rev),2025 (Rev),2018,2025,High,true
+authorised_absence_special,Total authorised absence from Special Schools,10,2016,2025,2016,2025,Low,false
+AVG_Attain8_Score,Average Attainment 8 score per pupil,10,2016,2025,2016,2025,High,true
+AVG_Attain8_Score_Asian,Average Attainment 8 score per pupil at end of Key Stage 4 - Asian,10,2016,2025,2016,2025,High,true
+AVG_Attain8_Score_Black,Average Attainment 8 score per pupil at end of Key Stage 4 - Black,10,2016,2025,2016,2025,High,true
+AVG_Attain8_Score_Chine,Average Attainment 8 score per pupil at end of Key Stage 4 - Chinese,10,2016,2025,2016,2025,High,true
+AVG_Attain8_Score_Mixed,Average Attainment 8 score per pupil at end of Key Stage 4 - Mixed,10,2016,2025,2016,2025,High,true
+AVG_Attain8_Score_White,Average Attainment 8 score per pupil at end of Key Stage 4 - White,10,2016,2025,2016,2025,High,true
+AVG_Prog8_Score,Average Progress 8 score per pupil,9,2016,2024,2016,2024,High,true
+AVG_Prog8_Score_Asian,Average Progress 8 score per pupil at end of Key Stage 4 - Asian,9,2016,2024,2016,2024,High,true
+AVG_Prog8_Score_Black,Average Progress 8 score per pupil at end of Key Stage 4 - Black,9,2016,2024,2016,2024,High,true
+AVG_Prog8_Score_Chine,Average Progress 8 score per pupil at end of Key Stage 4 - Chinese,9,2016,2024,2016,2024,High,true
+AVG_Prog8_Score_Mixed,Average Progress 8 score per pupil at end of Key Stage 4 - Mixed,9,2016,2024,2016,2024,High,true
+AVG_Prog8_Score_White,Average Progress 8 score per pupil at end of Key Stage 4 - White,9,2016,2024,2016,2024,High,true
+C&YPExpenditure,Children and Young People Budget (excluding CERA) - Gross,9,2016-17 (OT),2024-25 (OT),2017,2025,,
+CareApplications,"Cafcass Care applications per 10,000 child population",10,2016,2025,2016,2025,-,
+CareLeaverAcc,Care Leavers at 19- Suitable accommodation,10,2016,2025,2016,2025,High,true
+CareLeaverEET,"Care Leavers at 19- Education, Employment or Training",10,2016,2025,2016,2025,High,true
+CareLeaverEETNum,"Number of former relevant young people who were in education, employment or training",10,2016,2025,2016,2025,-,
+CareLeavers_LA_NotInTouch,Percentage of Care Leavers the local authority Not in touch,10,2016,2025,2016,2025,Low,false
+CareLeaversNEET,,9,2017,2025,2017,2025,Low,false
+ChildPov,,4,2022,2025,2022,2025,Low,false
+Children_Away,% LAC Away from placement without authorisation,10,2016,2025,2016,2025,-,
+Children_missing,% LAC missing from care,10,2016,2025,2016,2025,-,
+Chlamydia_Diagnosis,"Chlamydia detection rate per 100,000 aged 15-24",9,2016,2024,2016,2024,-,
+CIN,"Children in Need rate per 10,000",10,2016,2025,2016,2025,-,
+CIN_Avg_Attain8_KS4,,9,2017,2025,2017,2025,High,true
+CIN_EngBacAPS,,8,2018,2025,2018,2025,High,true
+CIN_EngBacEntries,,9,2017,2025,2017,2025,High,true
+CIN_EngMaths9-4,,9,2017,2025,2017,2025,High,true
+CIN_EngMaths9-5,,9,2017,2025,2017,2025,High,true
+CIN_Good _Develop,,4,2022,2025,2022,2025,High,true
+CIN_KS2_ExpStd_GPS,"% of Children In Need as at 31 March achieving expected standard KS2 in Grammar, Punctuation and Spelling",10,2016,2025,2016,2025,High,true
+CIN_KS2_ExpStd_M,% of Children In Need as at 31 March achieving expected standard KS2 in Maths,10,2016,2025,2016,2025,High,true
+CIN_KS2_ExpStd_R,% of Children In Need as at 31 March achieving expected standard KS2 in Reading,10,2016,2025,2016,2025,High,true
+CIN_KS2_ExpStd_RWM,% of Children In Need as at 31 March achieving expected standard KS2 in Reading Writing and Maths,10,2016,2025,2016,2025,High,true
+CIN_KS2_ExpStd_W,% of Children In Need as at 31 March achieving expected standard KS2 in Writing,10,2016,2025,2016,2025,High,true
+CIN_Refferals_NFA,No Further Action Percentage,10,2016,2025,2016,2025,-,
+CINAuthAb_3Term,,9,2017,2025,2017,2025,Low,false
+CINCease1-2,% of children who cease to be in need (1 to 2 Years),10,2016,2025,2016,2025,-,
+CINCease2more,% of children who cease to be in need (2 Years or more),10,2016,2025,2016,2025,-,
+CINCease3-6,% of children who cease to be in need (3-6 months),10,2016,2025,2016,2025,-,
+CINCease3months,% of children who cease to be in need (under 3 months),10,2016,2025,2016,2025,-,
+CINCease6-1,% of children who cease to be in need (6 months to 1 Year),10,2016,2025,2016,2025,-,
+CINFixedExclusion,% with at least one fixed period exclusion,9,2016,2024,2016,2024,Low,false
+CINFSM,,9,2017,2025,2017,2025,Low,false
+CINNoSEN,,9,2017,2025,2017,2025,-,
+CINPermAbsent_3Term,,9,2017,2025,2017,2025,Low,false
+CINPermExclusion,% with at least one permanent exclusion,10,0,2024,2016,2024,Low,false
+CINProgKS2-4_Avg_Prog8,Children in need at 31 March progression between key stage 2 and key stage 4 Avg Progress 8 Score,9,2016,2024,2016,2024,High,true
+CINSEN_SUP,,9,2017,2025,2017,2025,-,
+CINStatement,,9,2017,2025,2017,2025,-,
+CINTime1-2,% of children in need (1 - 2 Years),10,2016,2025,2016,2025,-,
+CINTime2more,% of children in need (2 Years or more),10,2016,2025,2016,2025,-,
+CINTime3-6,% of children in need (3-6 months),10,2016,2025,2016,2025,-,
+CINTime3months,% of children in need (under 3 months),10,2016,2025,2016,2025,-,
+CINTime6-1,% of children in need (6 months - 1 Year),10,2016,2025,2016,2025,-,
+CINTotalAb_3Term,,9,2017,2025,2017,2025,Low,false
+CINUnauthAb_3Term,,9,2017,2025,2017,2025,Low,false
+CMH_0-17yrs,"Inpatient admission rate for mental health disorders per 100,000 population aged 0-17 years.",9,2016,2024,2016,2024,Low,false
+Continue_Assess_Comp,% of continuous assessments completed by children's social care services,10,2016,2025,2016,2025,High,true
+CP_conf_15days,Percentage of child protection conferences held within 15 days,10,2016,2025,2016,2025,High,true
+CPP_31March_3MnthorMore,Number of Children who were the subject of a CPPlan at 31 March and who had been the subject of a plan for 3 or more months,10,2016,2025,2016,2025,-,
+CPP_Abuse,Children becoming subject of a CPP for physical mental and sexual abuse or neglect,10,2016,2025,2016,2025,-,
+CPP_Abuse_Rate,Rate per 10K - Children becoming subject of a CPP for physical mental and sexual abuse or neglect,10,2016,2025,2016,2025,Low,false
+CPP_Good_Develop,,4,2022,2025,2022,2025,High,true
+CPP_Num,Number of Children who were the subject of a child protection plan at 31 March,10,2016,2025,2016,2025,-,
+CPP_rate,"Rate of children who were the subject of a child protection plan at 31 March per 10,000 children",10,2016,2025,2016,2025,-,
+CPP_Reviewed_InReqTimeScl,Number CPP reviewed within the required timescales,10,2016,2025,2016,2025,-,
+CPP_Total_NumRef,Total Number of referrals to Children's Services,10,2016,2025,2016,2025,-,
+"CPP_Total_Rateper10,000","Rates per 10,000 of referrals to Children's Services",10,2016,2025,2016,2025,-,
+CPPlans2yrs,Child Protection Plans lasting 2 years or more,10,2016,2025,2016,2025,Low,false
+CPPlans2yrsActive,% of children subject of a Child Protection Plan for two years or more,10,2016,2025,2016,2025,Low,false
+CPPO_KS2_RWM,,8,2018,2025,2018,2025,,
+CPPO_KS4_A8,,8,2018,2025,2018,2025,,
+CPPPerAbs_3Term,,9,2017,2025,2017,2025,Low,false
+CPPTotalAb_3Term,,9,2017,2025,2017,2025,Low,false
+CPRDuration,Duration on the child protection register,10,2016,2025,2016,2025,-,
+DAP_KS4_ATT8,KS4 GCSE Attainment 8 for disadvantaged pupils,10,2016,2025,2016,2025,High,true
+DAP_KS4_Prog8,KS4 GCSE Progress 8 for disadvantaged pupils,9,2016,2024,2016,2024,High,true
+DAP_NEW_KS2_RWM,KS2 RWM attainment for Disadvantaged pupils,10,2016,2025,2016,2025,High,true
+DeRegCPR,"Rate of child protection plans which ceased during the year (per 10,000 children)",10,2016,2025,2016,2025,-,
+EALPri,Primary- EAL,10,2016,2025,2016,2025,,
+EALSec,Secondary- EAL,10,2016,2025,2016,2025,,
+EHCP_Initial_req_refused,Percentage of initial requests for assessment for an EHC plan that were refused during the calendar year,9,2016,2024,2016,2024,-,
+Emotional_LAC,Emotional and behavioural health of looked after children,10,2016,2025,2016,2025,Low,false
+EngBac9-4,,9,2017,2025,2017,2025,High,true
+EngBac9-5,,9,2017,2025,2017,2025,High,true
+EngBacAvgPointScore,,8,2018,2025,2018,2025,High,true
+EngBacAvgPointScoreNonSEN,,8,2018,2025,2018,2025,High,true
+EngBacAvgPointScoreSEN,,8,2018,2025,2018,2025,High,true
+EngBacAvgPointScoreSENSupport,,8,2018,2025,2018,2025,High,true
+EngBacEntries,Percentage of pupils entered for English Baccalaureate,10,2016,2025,2016,2025,High,true
+EngBacEntriesNonSEN,,8,2018,2025,2018,2025,High,true
+EngBacEntriesSEN,,8,2018,2025,2018,2025,High,true
+EngBacEntriesSENSupport,,8,2018,2025,2018,2025,High,true
+EngMaths9-4,,9,2017,2025,2017,2025,High,true
+EngMaths9-5,,9,2017,2025,2017,2025,High,true
+Ever6_FSM_Prim,Forever FSM 6 - Primary,10,2016,2025,2016,2025,Low,false
+Ever6_FSM_Sec,Forever FSM 6 - Secondary,10,2016,2025,2016,2025,Low,false
+ExcessRec,Percentage excess weight in reception class,10,2016,2025,2016,2025,Low,false
+ExcessYr6,Percentage excess weight in Year 6 class,10,2016,2025,2016,2025,Low,false
+FamilySupportFinance,Total Family Support Services (finance),9,2016-17 (OT),2024-25 (OT),2017,2025,,
+FirstYJS,First Time entrants to the Youth Justice System aged 10-17 (rate),9,2016,2024,2016,2024,Low,false
+FosteringFinance,Fostering Finance,9,2016-17 (OT),2024-25 (OT),2017,2025,,
+FSM_AVG_Attain8_Score,Average Attainment 8 score per pupil at end of Key Stage 4 - Pupils eligible for FSM,10,2016,2025,2016,2025,High,true
+FSM_AVG_Prog8_Score,Average Progress 8 score per pupil at end of Key Stage 4 - Pupils eligible for FSM,9,2016,2024,2016,2024,High,true
+FSM_NEW_KS2_RWM,Achievement of KS2 RWM pupils eligible for free school meals,10,2016,2025,2016,2025,High,true
+FSP_Gooddev_Asian,"Early Years Foundation Stage: Percentage Achieving a good level of development, Asian",10,2016,2025,2016,2025,High,true
+FSP_Gooddev_Black,"Early Years Foundation Stage: Percentage Achieving a good level of development, Balck",10,2016,2025,2016,2025,High,true
+FSP_Gooddev_Chinese,"Early Years Foundation Stage: Percentage Achieving a good level of development, Chinese",9,2016,2025,2016,2025,High,true
+FSP_Gooddev_FSM,Achievement in early years foundation stage profile (EYFSP) teacher assessments by free school meal eligibility.,10,2016,2025,2016,2025,High,true
+FSP_Gooddev_FSM_Other,Achievement in early years foundation stage profile (EYFSP) teacher assessments by free school meal eligibility (All other Pupils),10,2016,2025,2016,2025,High,true
+FSP_Gooddev_Mixed,"Early Years Foundation Stage: Percentage Achieving a good level of development, Mixed",10,2016,2025,2016,2025,High,true
+FSP_Gooddev_Other,,4,2022,2025,2022,2025,High,true
+FSP_Gooddev_White,"Early Years Foundation Stage: Percentage Achieving a good level of development, White",10,2016,2025,2016,2025,High,true
+FSP_Gooddev_With_SENSTATE,Achievement in early years foundation stage profile (EYFSP) teacher assessments by SEN provision (With Statement),10,2016,2025,2016,2025,High,true
+FSP_Gooddev_Without_SENSTATE,Achievement in early years foundation stage profile (EYFSP) teacher assessments by SEN provision (Without Statement),10,2016,2025,2016,2025,High,true
+FSP_NEW_ALL-ELGS,FSP (NEW) - % achieving at least expetced level across all ELGs,10,2016,2025,2016,2025,High,true
+FSP_NEW_ART,FSP (NEW) - Expressive arts and design,10,2016,2025,2016,2025,High,true
+FSP_NEW_COMMS,FSP (NEW) - Comms & Lang,10,2016,2025,2016,2025,High,true
+FSP_NEW_GOODDEV,FSP (NEW) - % achieving a good level of development,10,2016,2025,2016,2025,High,true
+FSP_NEW_LIT,FSP (NEW) - Literacy,10,2016,2025,2016,2025,High,true
+FSP_NEW_MATHS,FSP (NEW) - Mathematics,10,2016,2025,2016,2025,High,true
+FSP_NEW_PHY,FSP (NEW) - Physical development,10,2016,2025,2016,2025,High,true
+FSP_NEW_PSE,"FSP (NEW) - Personal, social and emotional development",10,2016,2025,2016,2025,High,true
+FSP_NEW_WORLD,FSP (NEW) - Understanding the world,10,2016,2025,2016,2025,High,true
+FSPAVEPreChild,,4,2022,2025,2022,2025,High,true
+HCP_PHOF,2.05ii - Proportion of children aged 2-2½yrs offered ASQ-3 as part of the Healthy Child Programme or integrated review,9,2016,2024,2016,2024,High,true
+HE_19_All,Estimated % of 15 year old pupils from SF schools by FSM status entered HE by age 19 - All,9,2015-16,2023-24,2016,2024,High,true
+HE_19_FSM,Estimated % of 15 year old pupils from SF schools by FSM status entered HE by age 19 - FSM,9,2015-16,2023-24,2016,2024,High,true
+HE_19_Non_FSM,Estimated % of 15 year old pupils from SF schools by FSM status entered HE by age 19 - Non-FSM,9,2015-16,2023-24,2016,2024,High,true
+Hosp_Adm_Alc_<18yrs,"Under 18s alcohol-specific hospital admissions rate / 100,000",9,2013/14-15/16,2021/22-23/24,2016,2024,Low,false
+HospAd0-14,Hospital admissions caused by unintentional and deliberate injuries in children (aged 0-14 years),9,2016,2024,2016,2024,Low,false
+InfMort,Infant Mortality rates per 1000 live births,8,2016,2023,2016,2023,Low,false
+ISCP_Conf,Rate of initial stage Child Protection conferences,10,2016,2025,2016,2025,-,
+KS1M_Expected _STD,Attainment in key stage 1 teacher assessments: Maths Pupils Achieving Expected Standard,8,2016,2023,2016,2023,High,true
+KS1M_Greater_Depth,Attainment in key stage 1 teacher assessments: Maths Pupils Percentage working at greater depth,8,2016,2023,2016,2023,High,true
+KS1P_all,Key Stage 1 Phonics All pupils,10,2016,2025 (prov),2016,2025,High,true
+KS1P_EHCP,Phonics - EHCPs,10,2016,2025 (prov),2016,2025,High,true
+KS1P_FSM,Key Stage 1 Phonics FSM,10,2016,2025,2016,2025,High,true
+KS1P_NonSEND,Phonics - No SEND,10,2016,2025 (prov),2016,2025,High,true
+KS1P_SEND,Phonics - SEN Support,10,2016,2025 (prov),2016,2025,High,true
+KS1R_Expected_STD,Attainment in key stage 1 teacher assessments: Reading Pupils Achieving Expected Standard,8,2016,2023,2016,2023,High,true
+KS1R_Greater_Depth,Attainment in key stage 1 teacher assessments: Reading Percentage working at greater depth,8,2016,2023,2016,2023,High,true
+KS1S_Expected_STD,Attainment in key stage 1 teacher assessments: Science Pupils Achieving Expected Standard,8,2016,2023,2016,2023,High,true
+KS1W_Expected _STD,Attainment in key stage 1 teacher assessments: Writing Pupils Achieving Expected Standard,8,2016,2023,2016,2023,High,true
+KS1W_Greater_Depth,Attainment in key stage 1 teacher assessments: Writing Pupils Percentage working at greater depth,8,2016,2023,2016,2023,High,true
+KS2_DAP_Maths_Progress,,7,2017,2023,2017,2023,High,true
+KS2_DAP_Reading_Progress,,7,2017,2023,2017,2023,High,true
+KS2_DAP_Writing_Progress,,7,2017,2023,2017,2023,High,true
+KS2_FSM_Maths_Progress,,7,2017,2023,2017,2023,High,true
+KS2_FSM_Reading_Progress,,7,2017,2023,2017,2023,High,true
+KS2_FSM_Writing_Progress,,7,2017,2023,2017,2023,High,true
+KS2_NEW_Asian_RWM,KS2 attainment in RWM for Asian pupils,10,2016,2025,2016,2025,High,true
+KS2_NEW_Black_RWM,KS2 attainment in RWM for Black pupils,10,2016,2025,2016,2025,High,true
+KS2_NEW_Chine_RWM,KS2 attainment in RWM for Chinese pupils,10,2016,2025,2016,2025,High,true
+KS2_NEW_Mixed_RWM,KS2 attainment in RWM for Mixed Race pupils,10,2016,2025,2016,2025,High,true
+KS2_NEW_Other_RWM,,7,2019,2025,2019,2025,High,true
+KS2_NEW_White_RWM,KS2 attainment in RWM for White pupils,10,2016,2025,2016,2025,High,true
+KS2_NonDAP_Maths_Progress,,7,2017,2023,2017,2023,High,true
+KS2_NonDAP_Reading_Progress,,7,2017,2023,2017,2023,High,true
+KS2_NonDAP_Writing_Progress,,7,2017,2023,2017,2023,High,true
+KS2_nonFSM_Maths_Progress,,7,2017,2023,2017,2023,High,true
+KS2_nonFSM_Reading_Progress,,7,2017,2023,2017,2023,High,true
+KS2_nonFSM_Writing_Progress,,7,2017,2023,2017,2023,High,true
+KS2_NonSEN_Maths_Progress,,7,2017,2023,2017,2023,High,true
+KS2_NonSEN_Reading_Progress,,7,2017,2023,2017,2023,High,true
+KS2_NonSEN_Writing_Progress,,7,2017,2023,2017,2023,High,true
+KS2_SEN_Maths_Progress,,7,2017,2023,2017,2023,High,true
+KS2_SEN_Reading_Progress,,7,2017,2023,2017,2023,High,true
+KS2_SEN_Writing_Progress,,7,2017,2023,2017,2023,High,true
+KS2_SENSupport_Maths_Progress,,7,2017,2023,2017,2023,High,true
+KS2_SENSupport_Reading_Progress,,7,2017,2023,2017,2023,High,true
+KS2_SENSupport_Writing_Progress,,7,2017,2023,2017,2023,High,true
+KS2GDW_Teacher_Assess,Attainment in key stage 2 teacher assessments. Percentage working at greater depth in writing - All Pupils,10,2016,2025,2016,2025,High,true
+KS2GPS_AVG_Scaled_Score,"Attainment in key stage 2 tests Average Scaled Score Grammar, Punctuation & Spelling - All Pupils",10,2016,2025,2016,2025,High,true
+KS2GPS_Expected_STD,"Attainment in key stage 2 tests Percentage reaching the Expected standard Grammar, Punctuation & Spelling - All Pupils",10,2016,2025,2016,2025,High,true
+KS2GPS_Higher_STD,"Attainment in key stage 2 tests Percentage reaching the Higher standard Grammar, Punctuation & Spelling - All Pupils",10,2016,2025,2016,2025,High,true
+KS2M_AVG_Scaled_Score,Attainment in key stage 2 tests Average Scaled Score Maths - All Pupils,10,2016,2025,2016,2025,High,true
+KS2M_Expected_STD,Attainment in key stage 2 tests Percentage reaching the Expected standard Maths - All Pupils,10,2016,2025,2016,2025,High,true
+KS2M_Higher_STD,Attainment in key stage 2 tests Percentage reaching the Higher standard Maths - All Pupils,10,2016,2025,2016,2025,High,true
+KS2M_Prog_VA,Progress between age 7 and age 11. New progress measures capture progress pupils make from end of key stage 1 to end of primary school - Maths,8,2016,2023,2016,2023,High,true
+KS2R_AVG_Scaled_Score,Attainment in key stage 2 tests Average Scaled Score Reading - All Pupils,10,2016,2025,2016,2025,High,true
+KS2R_Expected_STD,Attainment in key stage 2 tests Percentage reaching the Expected standard Reading - All Pupils,10,2016,2025,2016,2025,High,true
+KS2R_Higher_STD,Attainment in key stage 2 tests Percentage reaching the Higher standard Reading - All Pupils,10,2016,2025,2016,2025,High,true
+KS2R_Prog_VA,Progress between age 7 and age 11. New progress measures capture progress pupils make from end of key stage 1 to end of primary school - Reading,8,2016,2023,2016,2023,High,true
+KS2RWM_Expected_STD,"Attainment at the end of key stage 2 Percentage in reading, writing and mathematics - Expected Standard All Pupils",10,2016,2025,2016,2025,High,true
+KS2RWM_Higher_STD,"Attainment at the end of key stage 2 Percentage in reading, writing and mathematics - Higher Standard All Pupils",10,2016,2025,2016,2025,High,true
+KS2Sci_Teacher_Assess,Attainment in key stage 2 teacher assessments. Percentage reaching the expected standard Science - All Pupils,10,2016,2025,2016,2025,High,true
+KS2W_Prog_VA,Progress between age 7 and age 11. New progress measures capture progress pupils make from end of key stage 1 to end of primary school - Writing,8,2016,2023,2016,2023,High,true
+KS2W_Teacher_Assess,Attainment in key stage 2 teacher assessments. Percentage reaching the expected standard Writing - All Pupils,10,2016,2025,2016,2025,High,true
+KS4_DES_6FormColl,,7,2017,2023,2017,2023,High,true
+KS4_DES_6FormSchl,,7,2017,2023,2017,2023,High,true
+KS4_DES_Apprentice,,7,2017,2023,2017,2023,High,true
+KS4_DES_FEColl,,7,2017,2023,2017,2023,High,true
+KS4_DES_NotSus,,7,2017,2023,2017,2023,Low,false
+KS4_SEN_Des_incSpec,,7,2017,2023,2017,2023,High,true
+L2Age19_E&M_not16,Attainment of level 2 in English and Maths at age 19 for those who had not achieved this level at 16,9,2016,2024,2016,2024,High,true
+L2Age19Gap,Gap in the attainment of a Level 2 qualification by the age of 19 - FSM / Non FSM,9,2016,2024,2016,2024,Low,false
+L3Age19Gap,Inequality gap in the achievement of a Level 3 qualification by the age of 19,9,2016,2024,2016,2024,Low,false
+LAC,"Children Looked after rate per 10,000",10,2016,2025,2016,2025,-,
+LAC%_Adopt_AppUnop,,8,2018,2025,2018,2025,-,
+LAC%_Adopt_ConsentDisp,,8,2018,2025,2018,2025,-,
+LAC_19_HE,% LAC after 16 in higher education,10,2016,2025,2016,2025,High,true
+LAC_19_HE_Num,Number of former relevant young people who were in higher education,10,2016,2025,2016,2025,-,
+LAC_Cease_Rate,,8,2018,2025,2018,2025,-,
+LAC_ceased_CAO%,,6,2020,2025,2020,2025,,
+LAC_ceased_SGO,Number of LAC ceased because of a Special Guardianship Order,10,2016,2025,2016,2025,,
+LAC_ceased_SGO%,,6,2020,2025,2020,2025,,
+LAC_Convictions,Offending by children looked after continuously for at least 12 months,10,2016,2025,2016,2025,Low,false
+LAC_EngMaths9-4,,9,2017,2025,2017,2025,High,true
+LAC_Fixed_ Ex,Percentage of LAC pupil with at least one fixed exclusion,9,2016,2024,2016,2024,Low,false
+LAC_Foster_Placements,,6,2020,2025,2020,2025,High,true
+LAC_Good_Develop,,4,2022,2025,2022,2025,High,true
+LAC_Ind_SInd_Liv_Arr,,6,2020,2025,2020,2025,-,
+LAC_KS2_AVG_Prog8_M,Key stage 2 average progress scores of children who have been looked after continuously for at least twelve months - Maths,8,2016,2023,2016,2023,High,true
+LAC_KS2_AVG_Prog8_R,Key stage 2 average progress scores of children who have been looked after continuously for at least twelve months - Reading,8,2016,2023,2016,2023,High,true
+LAC_KS2_AVG_Prog8_W,Key stage 2 average progress scores of children who have been looked after continuously for at least twelve months - Writing,8,2016,2023,2016,2023,High,true
+LAC_KS2_ExpStd_GPS,"Percentage of Looked After Pupils Reaching the expected standard in Grammar, Punctuation and Spelling",10,2016,2025,2016,2025,High,true
+LAC_KS2_ExpStd_M,Percentage of Looked After Pupils Reaching the expected standard in Maths,10,2016,2025,2016,2025,High,true
+LAC_KS2_ExpStd_R,Percentage of Looked After Pupils Reaching the expected standard in Reading,10,2016,2025,2016,2025,High,true
+LAC_KS2_ExpStd_RWM,"Percentage of Looked After Pupils Reaching the expected standard in Reading, Writing and Maths",10,2016,2025,2016,2025,High,true
+LAC_KS2_ExpStd_W,Percentage of Looked After Pupils Reaching the expected standard in Writing,10,2016,2025,2016,2025,High,true
+LAC_KS4_AVG_Attain8,,9,2017,2025,2017,2025,High,true
+LAC_KS4_AVG_Prog8,Key stage 4 average Progress 8 scores of children who have been looked after continuously for at least twelve months,9,2016,2024,2016,2024,High,true
+LAC_LongStable%,,8,2018,2025,2018,2025,High,true
+LAC_LongStableNum,,8,2018,2025,2018,2025,-,
+LAC_Other_Place_Inc_Unreg,,6,2020,2025,2020,2025,-,
+LAC_Other_Res_Settings,,6,2020,2025,2020,2025,-,
+LAC_Over_Abs,,9,2017,2025,2017,2025,Low,false
+LAC_Parents_OR_Others,,6,2020,2025,2020,2025,High,true
+LAC_Pers_Abs,,9,2017,2025,2017,2025,Low,false
+LAC_RetHome_CarePlan_%,,8,2018,2025,2018,2025,-,
+LAC_RetHome_Not_CarePlan_%,,8,2018,2025,2018,2025,-,
+LAC_SecHome_And_ChildHome,,6,2020,2025,2020,2025,-,
+LAC_SEN,,9,2017,2025,2017,2025,-,
+LAC_SEN_Statement,,9,2017,2025,2017,2025,-,
+LAC_SGO_Car_Rel%,,7,2019,2025,2019,2025,-,
+LAC_SGO_FFC_Oth%,,7,2019,2025,2019,2025,-,
+LAC_SGO_FFC_Rel%,,7,2019,2025,2019,2025,-,
+LAC_Start_Rate,,8,2018,2025,2018,2025,-,
+LAC_Unauth,,9,2017,2025,2017,2025,Low,false
+LACceased,Number of children who ceased to be looked after during the year,10,2016,2025,2016,2025,-,
+LACDental%,,8,2018,2025,2018,2025,High,true
+LACDistance,Children looked after at 31 March placed more than 20 miles from their home and outside LA boundary,10,2016,2025,2016,2025,Low,false
+LACFinance,Looked after Children Finance,9,2016-17 (OT),2024-25 (OT),2017,2025,,
+LACHealth%,,8,2018,2025,2018,2025,High,true
+LACnum,Number of Looked after Children,10,2016,2025,2016,2025,-,
+LACnum_Adopt_AppUnop,,8,2018,2025,2018,2025,-,
+LACnum_Adopt_ConsentDisp,,8,2018,2025,2018,2025,-,
+LACnum_Start,Number of Children who started to be looked after during the year ending 31 March,10,2016,2025,2016,2025,-,
+LACStable_2016on,Placement 1 - % 3 or more places,10,2016,2025,2016,2025,Low,false
+LACStableNum_2016on,Placement 1 - num 3 or more places,10,2016,2025,2016,2025,-,
+LACSubstance,% of LAC Substance misuse,10,2016,2025,2016,2025,Low,false
+LACVaccinations%,,8,2018,2025,2018,2025,High,true
+LeaveCareSupServTotExp,LAC Leaving care support services - Total Expenditure,9,2016-17,2024-25,2017,2025,,
+Level2_FMS_Attain,Attainment of a Level 2 qualification by age 19 - FSM group,9,2016,2024,2016,2024,High,true
+Level2Age19,Achievement of a Level 2 qualification by the age of 19,9,2016,2024,2016,2024,High,true
+Level2Age19_E&M,Achievement of a Level 2 qualification with English & Maths by the age of 19,9,2016,2024,2016,2024,High,true
+Level2Age19_E&M_FSM,Percentage of 19 year olds qualified to Level 2 with English and Maths eligible for FSM,9,2016,2024,2016,2024,High,true
+Level2Age19_E&M_NON_FSM,Percentage of 19 year olds qualified to Level 2 with English and Maths NOT eligible for FSM,9,2016,2024,2016,2024,High,true
+Level2Age19_NON_FSM,Percentage of 19 year olds qualified to Level 2 NOT eligible for FSM,9,2016,2024,2016,2024,High,true
+Level3_FMS_Attain,Attainment of a Level 3 qualification by age 19 - FSM group,9,2016,2024,2016,2024,High,true
+Level3Age19,Achievement of a Level 3 qualification by the age of 19,9,2016,2024,2016,2024,High,true
+Low_Birth_Weight_Babies,Low birth weight full term live births as a percentage of all full term live births,9,2016,2024,2016,2024,Low,false
+Multiplication_AllSEND,,4,2022,2025,2022,2025,High,true
+Multiplication_EHCP,,4,2022,2025,2022,2025,High,true
+Multiplication_SENDSupport,,4,2022,2025,2022,2025,High,true
+Multiplication_Total,,4,2022,2025,2022,2025,High,true
+Multiplication_Total_APS,,4,2022,2025,2022,2025,High,true
+NEW_KS2_RWM_Sen_W/Osta,KS2 attainment in RWM for pupils with SEN Support,10,2016,2025,2016,2025,High,true
+NEW_KS2_RWM_Sen_Withsta,KS2 attainment in RWM for SEN pupils with a statement,10,2016,2025,2016,2025,High,true
+No_2yr_olds,,8,2018,2025,2018,2025,-,
+No_3&4yr_olds,,8,2018,2025,2018,2025,-,
+No_of LAC Adopted,Number of LAC adopted during the year ending 31st March,10,2016,2025,2016,2025,-,
+NoCareLeaverAcc,,8,2018,2025,2018,2025,-,
+NoCareLeavers,Number of former relevant young people (Care Leavers),10,2016,2025,2016,2025,-,
+NoID_SEN_NEW_KS2_RWM,KS2 attainment in RWM for pupils with No Identified SEN,10,2016,2025,2016,2025,High,true
+NonDAP_KS4_ATT8,KS4 GCSE Attainment 8for non disadvantaged pupils,10,2016,2025,2016,2025,High,true
+NonDAP_KS4_Prog8,KS4 GCSEProgress 8 for non disadvantaged pupils,9,2016,2024,2016,2024,High,true
+NonDAP_NEW_KS2_RWM,KS2 RWM attainment for Non Disadvantaged pupils,10,2016,2025,2016,2025,High,true
+NonFSM_AVG_Attain8_Score,Average Attainment 8 score per pupil at end of Key Stage 4 - Pupils Not eligible for FSM,10,2016,2025,2016,2025,High,true
+NonFSM_AVG_Prog8_Score,Average Progress 8 score per pupil at end of Key Stage 4 - Pupils Not eligible for FSM,9,2016,2024,2016,2024,High,true
+NonFSM_L3_aged19,"Achievement of a level 3 qualification, pupils not eligible for free school meals",9,2016,2024,2016,2024,High,true
+NonFSM_NEW_KS2_RWM,Achievement of KS2 RWM pupils Not eligible for free school meals,10,2016,2025,2016,2025,High,true
+Number_Foster_Places(New),,4,2022,2025,2022,2025,,
+Number_Foster_Places_Filled(New),,4,2022,2025,2022,2025,,
+OtherChildren&FamilyFinance,Other children's and families services (finance),9,2016-17 (OT),2024-25 (OT),2017,2025,,
+PreChildDea,Number of child death reviews completed on behalf of the LSCB which were assessed as having modifiable factors,6,2016,2021,2016,2021,-,
+Premium,Number of pupil eligible for pupil premium,10,2016-17,2025-26,2017,2026,,
+PrevRegCPR,"Percentage of children registered on the Child Protection Register, previously registered",10,2016,2025,2016,2025,Low,false
+Pri_ Pup_FixedEx,Primary Pupils with one or more Fixed Period Exclusion,9,2015/16,2023/24,2016,2024,Low,false
+PriAuth,Authorised absence from Primary Schools- % half days missed,10,2016,2025,2016,2025,Low,false
+PriFixedEx,Primary Fixed Period Exclusions,9,2015/16,2023/24,2016,2024,Low,false
+PriFSM,Primary FSM,10,2016,2025,2016,2025,,
+PrimNoStatements,% of SEN pupils without statement (Primary),10,2016,2025,2016,2025,,
+PrimStatements,% of pupils who have statement of SEN (primary),10,2016,2025,2016,2025,,
+PriPermEx,Primary Permanent Explusions,9,2015/16,2023/24,2016,2024,Low,false
+PriTotAbs,Total absence from Primary Schools- % half days missed,10,2016,2025,2016,2025,Low,false
+PriUnauth,Unauthorised absence from Primary Schools- % half days missed,10,2016,2025,2016,2025,Low,false
+PVI_2-3&4 GS,,7,2018,2024,2018,2024,High,true
+RefBySource_HealthServ_%,Percentage of referrals completed by children's social care services by source of referral - Health Services,10,2016,2025,2016,2025,-,
+RefBySource_Police_%,Percentage of referrals completed by children's social care services by source of referral - Police,10,2016,2025,2016,2025,-,
+RefBySource_Schl_%,Percentage of referrals completed by children's social care services by source of referral - School,10,2016,2025,2016,2025,-,
+Referrals_AssessedNotNeed,% of referrals which resulted in an assessment and the child was assessed not to be in need.,10,2016,2025,2016,2025,-,
+ReoffYO,Rate of proven re-offending by young offenders (%),9,2016,2024,2016,2024,Low,false
+ReoffYO15-17,Rate of proven re-offending by young offenders 15-17 (%),9,2016,2024,2016,2024,Low,false
+ReReferral,"Percentage of referrals, within 12 months of a previous referral",10,2016,2025,2016,2025,Low,false
+ReRegCPR,Number of children re-registered on the Child Protection Register,10,2016,2025,2016,2025,-,
+RescareFinance,Residential Care Finance,9,2016-17 (OT),2024-25 (OT),2017,2025,,
+RevCP,Review of child protection cases PAF CF/C20,10,2016,2025,2016,2025,High,true
+RTA,Number of children killed and seriously injured in RTAs,7,2014-16,2020-22,2016,2022,Low,false
+SafeguardingFinance,Total Safeguarding Children and Young Peoples Services (finance),9,2016-17 (OT),2024-25 (OT),2017,2025,,
+Sec_ Pup_FixedEx,Secondary Pupils with one or more Fixed Period Exclusion,9,2015/16,2023/24,2016,2024,Low,false
+SecAuth,Authorised absence from Secondary Schools- % half days missed,10,2016,2025,2016,2025,Low,false
+SecFixedEx,Secondary Fixed Period Exclusions,9,2015/16,2023/24,2016,2024,Low,false
+SecFSM,Secondary FSM,10,2016,2025,2016,2025,,
+SecNoStatements,% of SEN pupils without statement (Secondary),10,2016,2025,2016,2025,,
+SecPermEx,Secondary Permanent Excpulsions,9,2015/16,2023/24,2016,2024,Low,false
+SecStatements,% of pupils who have statement of SEN (secondary),10,2016,2025,2016,2025,,
+Section_47,"Section 47 enquiries rate per 10,000 children",10,2016,2025,2016,2025,-,
+SecTotAbs,Total absence from Secondary Schools- % half days missed,10,2016,2025,2016,2025,Low,false
+SecUnauth,Unauthorised absence from Secondary Schools- % half days missed,10,2016,2025,2016,2025,Low,false
+SEN_AN_REVIEW_EXPECTED,,1,2024,2024,2024,2024,,
+SEN_AN_REVIEW_MEET_REC,,1,2024,2024,2024,2024,,
+SEN_AppealableDec,Appeal (Percent) rate to the SEND Tribunal based on total appealable decisions,9,2016,2024,2016,2024,Low,false
+SEN_ASSESSMENT,,3,2022,2024,2022,2024,-,
+SEN_CASES_DUR_YEAR,,6,2019,2024,2019,2024,-,
+SEN_CASES_JAN,,7,2019,2025,2019,2025,-,
+SEN_EHC_All_20wks,Proportion of all new EHC plans issued within 20 weeks,9,2016,2024,2016,2024,High,true
+SEN_EHC_Excpt_20wks,Proportion of new EHC plans issued within 20 weeks - excluding exception cases,9,2016,2024,2016,2024,High,true
+SEN_INIT_REQ,,6,2019,2024,2019,2024,-,
+SEN_NoID_AVG_Attain8_Score,Average Attainment 8 score per pupil at end of KS4 - Pupils with No Identified SEN,10,2016,2025,2016,2025,High,true
+SEN_NoID_AVG_Prog8_Score,Average Progress 8 score per pupil at end of KS4 - Pupils with No Identified SEN,9,2016,2024,2016,2024,High,true
+SEN_NOT_ISSUE_PLAN_16WKS,,2,2023,2024,2023,2024,-,
+SEN_PEC_AN_REVIEW_EXPECTED,,1,2024,2024,2024,2024,,
+SEN_PEC_AN_REVIEW_MEET_REC,,1,2024,2024,2024,2024,,
+SEN_PEC_OUTCOME_COM_4WKS,,1,2024,2024,2024,2024,,
+SEN_PLAN_ISSUED,,3,2022,2024,2022,2024,-,
+SEN_PLAN_NOT_ISSUED,,3,2022,2024,2022,2024,-,
+SEN_Stat_AVG_Attain8_Score,Average Attainment 8 score per pupil at end of Key Stage 4 - Pupils With SEN Statement,10,2016,2025,2016,2025,High,true
+SEN_Stat_AVG_Prog8_Score,Average Progress 8 score per pupil at end of Key Stage 4 - Pupils With SEN Statement,9,2016,2024,2016,2024,High,true
+SEN_State-Plans_sch,"Proportion of newly issued statements and plans, with a placement in LA maintained mainstream schools",9,2016,2024,2016,2024,-,
+SEN_TOT_CEASED_EHC_PLAN,,3,2022,2024,2022,2024,-,
+SEN_TotSENSuP,TOTAL % OF PUPILS WITH SPECIAL EDUCATIONAL NEEDS (SEN) SUPPORT,10,2016,2025,2016,2025,,
+SEN_TotStat,TOTAL % OF PUPILS WITH STATEMENTS OF (SEN) OR (EHC) PLANS,10,2016,2025,2016,2025,,
+SEN_WoStat_AVG_Attain8_Score,Average Attainment 8 score per pupil at end of Key Stage 4 - Pupils Without SEN Statement,10,2016,2025,2016,2025,High,true
+SEN_WoStat_AVG_Prog8_Score,Average Progress 8 score per pupil at end of Key Stage 4 - Pupils Without SEN Statement,9,2016,2024,2016,2024,High,true
+SENFinance,SEN Finance,9,2016-17 (OT),2024-25 (OT),2017,2025,,
+Sept_Guarantee,September Guarantee,10,2016,2025,2016,2025,High,true
+SFPriPerAbNew,STATE-FUNDED PRIMARY Percentage of Persistent Absentees - 6 terms from 2013: Based on missing 10% or more of pupils own possible sessions,10,2016,2025,2016,2025,Low,false
+SFPriSevPerAbNew,% STATE-FUNDED PRIMARY Percentage of Persistent Absentees - 6 terms from 2013: Based on missing 50% or more of pupils own possible sessions,10,2016,2025,2016,2025,Low,false
+SFSecPerAbNew,State Funded Secondary school persistent absence rates: Based on missing 10% or more of pupils own possible sessions,10,2016,2025,2016,2025,Low,false
+SFSecSevPerAbNew,% State Funded Secondary school severely persistent absence rates: Based on missing 50% or more of pupils own possible sessions,10,2016,2025,2016,2025,Low,false
+Social_Work_Caseholders_%,,9,2017,2025,2017,2025,High,true
+Social_Work_Leavers,,9,2017,2025,2017,2025,-,
+Social_Work_Qualified_no_cases_%,,9,2017,2025,2017,2025,-,
+Social_Work_SeniorPractitioner_%,,9,2017,2025,2017,2025,-,
+Social_Work_Starters,,9,2017,2025,2017,2025,-,
+Spec_ Pup_FixedEx,Special Pupils with one or more Fixed Period Exclusion,9,2015/16,2023/24,2016,2024,Low,false
+SpecFixedEx,Special Fixed Period Exclusions,9,2015/16,2023/24,2016,2024,Low,false
+SpecPerAbNew,Special School persistent absence rates (New definition),10,2016,2025,2016,2025,Low,false
+SpecPermEx,Special Permanent Expulsions,9,2015/16,2023/24,2016,2024,Low,false
+SpecSevPerAbNew,% Special School severe persistent 50% or more absence rates (New definition),10,2016,2025,2016,2025,Low,false
+Stability_School,,7,2018,2024,2018,2024,Low,false
+Stability_SocialWorker,,1,2024,2024,2024,2024,,
+StayingPut,"Care leavers now aged 19 or 20 who ceased to be looked after on their 18th birthday, and remain with their former foster",10,2016,2025,2016,2025,High,true
+SureStartFinance,Sure Start Children's Centres (finance),9,2016-17 (OT),2024-25 (OT),2017,2025,,
+SusEd_All,,7,2017,2023,2017,2023,High,true
+SusEdOverall_All,,7,2017,2023,2017,2023,High,true
+SusEdOverall_NoSEN_incSpec,,7,2017,2023,2017,2023,High,true
+SusEdOverall_SEN_NoStat_incSpec,,7,2017,2023,2017,2023,High,true
+SusEdOverall_SEN_Stat_incSpec,,7,2017,2023,2017,2023,High,true
+SWFinance,Social Work and Commissioning Finance,9,2016-17 (OT),2024-25 (OT),2017,2025,,
+TotAbs,Total absence from School- % half days missed,10,2016,2025,2016,2025,Low,false
+Total_ Pup_FixedEx,Total Pupils with one or more Fixed Period Exclusion,9,2015/16,2023/24,2016,2024,Low,false
+total_absence_special,Total absence from Special Schools,10,2016,2025,2016,2025,Low,false
+TotalLACFinance,Total Children Looked After (finance),9,2016-17 (OT),2024-25 (OT),2017,2025,,
+TotAuthAbs,"Percentage of Authorised sessions missed State-funded primary, secondary and special schools",10,2016,2025,2016,2025,Low,false
+TotFixedEx,% Total Fixed period exclusions,9,2015/16,2023/24,2016,2024,Low,false
+TotPerAbNew,% Total persistent absentees: Based on missing 10% or more of pupils own possible sessions,10,2016,2025,2016,2025,Low,false
+TotPermEx,Total Permanent Explusions,9,2015/16,2023/24,2016,2024,Low,false
+TotSevPerAbNew,% Total severely persistent absentees: Based on missing 50% or more of pupils own possible sessions,10,2016,2025,2016,2025,Low,false
+TotUnAuthAbs,"Percentage of Unauthorised sessions missed State-funded primary, secondary and special schools",10,2016,2025,2016,2025,Low,false
+UASC_%_Starting,,6,2020,2025,2020,2025,,
+Unacc_Asylmn_Seek_Childn,Number of unaccompanied Asylum Seeking Children looked after at 31 March.,10,2016,2025,2016,2025,-,
+Unacc_Asylmn_Seek_Childn%,,6,2020,2025,2020,2025,,
+unauthorised_absence_special,Total unauthorised absence from Special Schools,10,2016,2025,2016,2025,Low,false
+Under18concep,Under 18 conception rates/1000 girls,7,2016,2022,2016,2022,Low,false
+Vacancies_cover,,9,2017,2025,2017,2025,,
+Work_Force_Agecy_Rate,Agency Rate,10,2016,2025,2016,2025,Low,false
+Work_Force_AgencyCover,,9,2017,2025,2017,2025,-,
+Work_Force_AvgNumCase_SW,"Average number of cases per children and family social worker (based on FTE counts) From this year 2017 Data, onwards, average caseload is calculated as 'Number of cases held / (Number of children and family social workers with more than zero cases (FTE) + Number of agency workers with more than zero cases at 30 September 2017 (FTE))",10,2016,2025,2016,2025,Low,false
+Work_Force_NoSW,FTE number of children's social workers,10,2016,2025,2016,2025,-,
+Work_Force_Num_CaseHeld,Number of cases held,10,2016,2025,2016,2025,-,
+Work_Force_SWAbsence,Social Worker - Absence Rate (%) throughout year (30 Sept),10,2016,2025,2016,2025,Low,false
+Work_Force_TO_Rate,Turnover Rate,10,2016,2025,2016,2025,Low,false
+Work_Force_Vac_Rate,Vacancy Rate,10,2016,2025,2016,2025,Low,false
+YJS_Caution-Sentence10-17_YO,,1,2024-25,2024-25,2025,2025,Low,false
+YoungPeopleFinance,Total Services for Young People (finance),9,2016-17 (OT),2024-25 (OT),2017,2025,,
+YouthJusticeFinance,Youth Justice (finance),9,2016-17 (OT),2024-25 (OT),2017,2025,,
 """#
 }
