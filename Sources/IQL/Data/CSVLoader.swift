@@ -108,8 +108,9 @@ enum CSVLoader {
         }
 
         // 3. Columns the sample misjudged: read their text again and infer from all of it.
-        var invalidText = Set(build.builders.indices.filter { !build.failed.contains($0) && build.builders[$0].hasInvalidUTF8 })
-        var columns = build.builders.map { $0.finish() }
+        let builders = build.builders
+        var invalidText = Set(builders.indices.filter { !build.failed.contains($0) && builders[$0].hasInvalidUTF8 })
+        var columns = builders.map { $0.finish() }
         for c in build.failed.sorted() {
             var text = TextSink(column: c)
             text.skip = skip
@@ -182,15 +183,15 @@ enum CSVLoader {
             parts = [nil, nil]
             return taken
         }
-        guard var merged = sinks[0], var second = sinks[1] else { return nil }
+        guard var merged = sinks[0], let second = sinks[1] else { return nil }
         sinks = []
         for c in 0..<width {
             merged.failedColumns[c] = merged.failedColumns[c] || second.failedColumns[c]
-            if !merged.failedColumns[c], !merged.builders[c].append(contentsOf: second.builders[c]) {
+            if !merged.failedColumns[c], !merged.store.pointer[c].append(contentsOf: second.store.pointer[c]) {
                 merged.failedColumns[c] = true
             }
             // Each column of the second half is freed once joined, so the two never all coexist.
-            second.builders[c] = ColumnBuilder(kind: kinds[c], capacity: 0)
+            second.store.pointer[c] = ColumnBuilder(kind: kinds[c], capacity: 0)
         }
         merged.rows += second.rows
         return merged
@@ -442,9 +443,35 @@ private struct SampleSink: CSVScanner.Sink {
     }
 }
 
+/// Owns a scan's column builders. The sink reaches a builder through this pointer rather than
+/// an array so that appending a field, which happens for every field of the file, does not
+/// first check that an array of builders is uniquely referenced. A class so that the builders
+/// are deinitialised exactly once, whatever copies of the sink were made; it is used by one
+/// thread at a time (a half of the file, then the join), hence the unchecked `Sendable`.
+private final class BuilderStore: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<ColumnBuilder>
+    let count: Int
+
+    init(_ builders: [ColumnBuilder]) {
+        count = builders.count
+        pointer = .allocate(capacity: max(1, builders.count))
+        builders.withUnsafeBufferPointer { b in
+            if let base = b.baseAddress { pointer.initialize(from: base, count: b.count) }
+        }
+    }
+
+    deinit {
+        pointer.deinitialize(count: count)
+        pointer.deallocate()
+    }
+
+    var all: [ColumnBuilder] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+}
+
 /// Feeds every field to its column's builder and checks each row's width.
 private struct BuildSink: CSVScanner.Sink {
-    var builders: [ColumnBuilder]
+    let store: BuilderStore
+    var builders: [ColumnBuilder] { store.all }
     let width: Int
     /// Declared types: a field that does not fit is an error, not a fallback.
     let strict: Bool
@@ -459,7 +486,7 @@ private struct BuildSink: CSVScanner.Sink {
     private var headerDone = false
 
     init(builders: [ColumnBuilder], width: Int, strict: Bool, headerDone: Bool = false) {
-        self.builders = builders
+        store = BuilderStore(builders)
         self.width = width
         self.strict = strict
         self.headerDone = headerDone
@@ -469,10 +496,10 @@ private struct BuildSink: CSVScanner.Sink {
     mutating func field(_ column: Int, _ field: UnsafeRawBufferPointer, quoted: Bool) throws(CSVScanner.Problem) {
         guard headerDone, column < width, !failedColumns[column] else { return }
         if !skip.isEmpty, skip.contains(record) { return }
-        if !builders[column].append(field) {
+        if !store.pointer[column].append(field) {
             // A declared number column whose numbers overflow a common decimal scale (12.13 and
             // 7.0000000000000007E-2 together) is retyped from its text like an inferred one.
-            if strict, !builders[column].isOverflowingNumber(field) {
+            if strict, !store.pointer[column].isOverflowingNumber(field) {
                 failure = (column, String(decoding: field, as: UTF8.self))
                 throw CSVScanner.Problem(message: "", line: 0)
             }
@@ -489,7 +516,7 @@ private struct BuildSink: CSVScanner.Sink {
         if !skip.isEmpty, skip.contains(record) { return true }
         if blank {
             guard width == 1 else { return true }
-            if !failedColumns[0], !builders[0].append(UnsafeRawBufferPointer(start: nil, count: 0)) { failedColumns[0] = true }
+            if !failedColumns[0], !store.pointer[0].append(UnsafeRawBufferPointer(start: nil, count: 0)) { failedColumns[0] = true }
             rows += 1
             return true
         }

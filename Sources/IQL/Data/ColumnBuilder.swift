@@ -216,24 +216,21 @@ struct ColumnBuilder {
         }
     }
 
-    private static let ratingWordings: [(bytes: [UInt8], rating: Rating)] = [
-        ("outstanding", Rating.outstanding), ("good", .good), ("requires improvement to be good", .requiresImprovement),
-        ("requires improvement", .requiresImprovement), ("inadequate", .inadequate),
-    ].map { (Array($0.0.utf8), $0.1) }
-
     /// Ofsted's wording in any case, matched on the bytes (this runs once a field).
     static func rating(_ f: UnsafeRawBufferPointer) -> Rating? {
-        // The wordings all differ in length, so the length picks the one to compare.
-        let index: Int
+        // The wordings all differ in length, so the length picks the one to compare. Static
+        // strings, not arrays: reading one costs no reference count, once a field.
+        let wording: StaticString
+        let rating: Rating
         switch f.count {
-        case 11: index = 0
-        case 4: index = 1
-        case 31: index = 2
-        case 20: index = 3
-        case 10: index = 4
+        case 11: (wording, rating) = ("outstanding", .outstanding)
+        case 4: (wording, rating) = ("good", .good)
+        case 31: (wording, rating) = ("requires improvement to be good", .requiresImprovement)
+        case 20: (wording, rating) = ("requires improvement", .requiresImprovement)
+        case 10: (wording, rating) = ("inadequate", .inadequate)
         default: return nil
         }
-        let (bytes, rating) = ratingWordings[index]
+        let bytes = wording.utf8Start
         for i in 0..<f.count {
             let expected = bytes[i]
             // Letters match in either case; anything else exactly.

@@ -16,18 +16,24 @@ struct TextDictionary: Sendable {
 struct TextDictionaryBuilder {
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
-    /// Slots hold the hash's high half above code + 1 (0 is empty), so a probe compares
-    /// hashes without reading another array.
+    /// Two words a slot: the hash's high half above code + 1 (0 is empty), then where the value
+    /// lies in the arena (offset above 24 bits of length). A probe compares hashes and lengths
+    /// and reads the arena at most once, without a dependent read of `offsets`: for a column of
+    /// many distinct values those reads miss the cache, and they were most of a lookup's time.
     private var slots: [UInt64]
     private var mask: Int
     private var hashes: [UInt64] = []
     /// Whether some value is not valid UTF-8 (checked once per distinct value).
     private(set) var hasInvalidUTF8 = false
 
+    /// A length this large (16 MB), or an offset past 1 TB, is not stored in the slot; the
+    /// probe then reads `offsets`.
+    private static let longLength: UInt64 = 0xFF_FFFF
+
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
+        slots = Array(repeating: 0, count: size * 2)
         mask = size - 1
     }
 
@@ -38,23 +44,64 @@ struct TextDictionaryBuilder {
         let h = TextDictionaryBuilder.hash(bytes)
         var i = Int(truncatingIfNeeded: h) & mask
         let tag = h & 0xFFFF_FFFF_0000_0000
-        while true {
-            let slot = slots[i]
-            if slot == 0 { break }
-            if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                let code = UInt32(truncatingIfNeeded: slot)
-                if equal(Int(code) - 1, bytes) { return code }
+        let length = UInt64(bytes.count)
+        let found: UInt32? = slots.withUnsafeBufferPointer { s in
+            arena.withUnsafeBytes { a in
+                while true {
+                    let head = s[i &* 2]
+                    if head == 0 { return nil }
+                    if head & 0xFFFF_FFFF_0000_0000 == tag {
+                        let place = s[i &* 2 &+ 1]
+                        let stored = place & TextDictionaryBuilder.longLength
+                        let code = UInt32(truncatingIfNeeded: head)
+                        if stored == length, stored != TextDictionaryBuilder.longLength {
+                            if TextDictionaryBuilder.same(a, at: Int(place >> 24), bytes) { return code }
+                        } else if stored == TextDictionaryBuilder.longLength, equal(Int(code) - 1, bytes) {
+                            return code
+                        }
+                    }
+                    i = (i &+ 1) & mask
+                }
             }
-            i = (i + 1) & mask
         }
+        if let found { return found }
         let index = count
         if !hasInvalidUTF8, !TextDictionaryBuilder.isValidUTF8(bytes) { hasInvalidUTF8 = true }
+        let offset = arena.count
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
         hashes.append(h)
-        slots[i] = tag | UInt64(index + 1)
-        if count * 2 > slots.count { grow() }
+        slots[i * 2] = tag | UInt64(index + 1)
+        slots[i * 2 + 1] = TextDictionaryBuilder.place(offset: offset, length: bytes.count)
+        if count * 2 > slots.count / 2 { grow() }
         return UInt32(index + 1)
+    }
+
+    /// The second word of a slot.
+    private static func place(offset: Int, length: Int) -> UInt64 {
+        length < Int(longLength) && offset < 1 << 40 ? UInt64(offset) << 24 | UInt64(length) : longLength
+    }
+
+    /// Whether the arena holds these bytes at `offset` (the lengths are known to be equal).
+    @inline(__always)
+    private static func same(_ a: UnsafeRawBufferPointer, at offset: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = a.baseAddress, let other = bytes.baseAddress else { return bytes.isEmpty }
+        // Inline word compares: CSV values are short, and a call to memcmp cost more than the
+        // comparison itself.
+        let mine = base + offset
+        let n = bytes.count
+        var i = 0
+        while i &+ 8 <= n {
+            if mine.loadUnaligned(fromByteOffset: i, as: UInt64.self) != other.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i &+= 8
+        }
+        while i < n {
+            if mine.load(fromByteOffset: i, as: UInt8.self) != other.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i &+= 1
+        }
+        return true
     }
 
     /// ASCII is checked eight bytes at a time; anything else is decoded.
@@ -83,21 +130,19 @@ struct TextDictionaryBuilder {
     private func equal(_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let start = offsets[index], end = offsets[index + 1]
         guard end - start == bytes.count else { return false }
-        return arena.withUnsafeBytes { a in
-            guard let base = a.baseAddress, let other = bytes.baseAddress else { return bytes.isEmpty }
-            return memcmp(base + start, other, bytes.count) == 0
-        }
+        return arena.withUnsafeBytes { TextDictionaryBuilder.same($0, at: start, bytes) }
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
-        var fresh = [UInt64](repeating: 0, count: size)
+        let size = slots.count
+        var fresh = [UInt64](repeating: 0, count: size * 2)
         let m = size - 1
         for index in 0..<count {
             let h = hashes[index]
             var i = Int(truncatingIfNeeded: h) & m
-            while fresh[i] != 0 { i = (i + 1) & m }
-            fresh[i] = h & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1)
+            while fresh[i * 2] != 0 { i = (i + 1) & m }
+            fresh[i * 2] = h & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1)
+            fresh[i * 2 + 1] = TextDictionaryBuilder.place(offset: offsets[index], length: offsets[index + 1] - offsets[index])
         }
         slots = fresh
         mask = m
