@@ -204,6 +204,59 @@ struct LatestTimeTests {
         ("from y | latest d by urn, name | count", "n\n5\n"),
     ]
 
+    /// Keys spread over more slots than fit the cache take the partitioned path: the same
+    /// rules (later row wins a tie, null times never count, `as of` bounds), for times of one
+    /// byte (packed into one word) and of four, checked against a plain computation.
+    @Test(arguments: [(false, nil), (false, 0), (true, nil), (true, 0)] as [(Bool, Int?)])
+    func partitionedPathKeepsTheRules(wideTime: Bool, asOf: Int?) throws {
+        var state: UInt64 = wideTime ? 7 : 11
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        var lines = ["urn,t,row"]
+        var best: [Int: (t: Int, row: Int)] = [:]
+        for row in 0..<20_000 {
+            // 4,000 keys over a span of 80,000: two partitions of slots (and within the span,
+            // four slots a row, that the whole-number path takes at all).
+            let urn = next() % 4_000 * 20
+            let t: Int? = next() % 10 == 0 ? nil : (wideTime ? next() % 2_000_000_000 - 1_000_000_000 : next() % 40 - 20)
+            lines.append("\(urn),\(t.map(String.init) ?? ""),\(row)")
+            guard let t, asOf.map({ t <= $0 }) ?? true else { continue }
+            if let b = best[urn], t < b.t { continue }
+            best[urn] = (t, row)
+        }
+        #expect(80_000 > LatestOperator.slotsInCache)
+        var engine = Engine()
+        try engine.registerCSV(text: lines.joined(separator: "\n"), as: "p")
+        let query = "from p | latest t by urn" + (asOf.map { " as of \($0)" } ?? "") + " | select urn, row"
+        let expected = "urn,row\n" + best.keys.sorted().map { "\($0),\(best[$0]!.row)\n" }.joined()
+        #expect(CSVWriter.render(try engine.query(query)) == expected)
+        // The same rows, handed to a count in input order.
+        let counted = try engine.query(query.replacingOccurrences(of: " | select urn, row", with: " | summarize n = count(), last = max(row)"))
+        #expect(CSVWriter.render(counted) == "n,last\n\(best.count),\(best.values.map(\.row).max() ?? 0)\n")
+    }
+
+    /// Before a `count` or an order-blind `summarize`, `latest` hands its rows over in input
+    /// order (the counts cannot tell); before `first` or `sum` it keeps key order.
+    @Test func latestBeforeACountKeepsInputOrder() throws {
+        let range = SourceRange(start: 0, end: 0)
+        let latest = LatestOperator(column: 0, keys: [], asOf: nil)
+        func aggregate(_ f: Aggregate) -> AggregateOperator {
+            AggregateOperator(keys: [], aggregates: [AggregateCall(function: f, argument: nil, range: range)],
+                              items: [], schema: Schema(columns: []))
+        }
+        for (f, keyOrder) in [(Aggregate.count, false), (.max, false), (.first, true), (.sum, true)] {
+            let (fused, labels) = Checker.fused([latest, aggregate(f)], labels: ["latest", "count"])
+            #expect((fused[0] as? LatestOperator)?.keyOrder == keyOrder, "\(f)")
+            #expect(labels == ["latest", "count"])
+        }
+        #expect(LatestOperator.ascending([9, 2, 70, 0, 64], below: 71) == [0, 2, 9, 64, 70])
+        var engine = Engine()
+        try engine.registerCSV(text: Self.numberKeyed, as: "y")
+        #expect(CSVWriter.render(try engine.query("from y | latest d by urn | count by name")) == "name,n\na2,1\nb1,1\n")
+    }
+
     @Test(arguments: cases + numberCases)
     func latestRows(query: String, expected: String) throws {
         var engine = Engine()

@@ -8,6 +8,15 @@ enum Aggregate: String, Sendable, CaseIterable {
     /// True when the condition holds on some row.
     case any
 
+    /// Whether the result is the same whatever order the group's rows come in. Not `first` and
+    /// `last`, nor `sum` and `avg`, whose floating-point totals can differ in the last digit.
+    var ignoresRowOrder: Bool {
+        switch self {
+        case .count, .count_distinct, .min, .max, .median, .unique, .all, .any: return true
+        case .sum, .avg, .first, .last: return false
+        }
+    }
+
     /// Whether the result leaves out rows whose argument is null (which a note then says).
     var skipsNullValues: Bool {
         switch self {

@@ -215,10 +215,17 @@ struct Checker {
     }
 
     /// `sort … | take N` becomes one top-N operator: the same rows, without sorting them all.
+    /// A `latest` whose rows go straight into a `count` or a `summarize` that does not depend on
+    /// their order hands them over in the input's order rather than its keys'.
     static func fused(_ operators: [any TableOperator], labels: [String]) -> ([any TableOperator], [String]) {
         var out: [any TableOperator] = []
         var outLabels: [String] = []
         for (op, label) in zip(operators, labels) {
+            if let aggregate = op as? AggregateOperator, var latest = out.last as? LatestOperator,
+               aggregate.aggregates.allSatisfy(\.function.ignoresRowOrder) {
+                latest.keyOrder = false
+                out[out.count - 1] = latest
+            }
             if let take = op as? TakeOperator, let sort = out.last as? SortOperator {
                 out[out.count - 1] = TopKOperator(keys: sort.keys, take: take)
                 outLabels[outLabels.count - 1] += " | " + label
