@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// A file mapped read-only into memory with its pages loaded up front (MAP_POPULATE), so the
-/// parser's threads do not take turns faulting them in.
+/// A file mapped read-only into memory, its pages read ahead into the page cache
+/// (MADV_WILLNEED) so the parser's threads fault them in cheaply; not populated up front, which
+/// would count the whole file as the process's memory.
 final class MappedFile {
     let bytes: UnsafeRawBufferPointer
     private let length: Int
