@@ -77,7 +77,8 @@ struct ParallelCSVTests {
         var i = 0
         while text.utf8.count < CSVLoader.parallelThreshold + 200_000 {
             // Quoted commas, doubled quotes and line breaks inside fields, everywhere in the file.
-            let name = i % 7 == variant ? "\"line\nbreak, \"\"quoted\"\" \(i)\"" : "name \(i % 1000)"
+            // Empty names too (code 0 in the text dictionary), on both sides of the split.
+            let name = i % 7 == variant ? "\"line\nbreak, \"\"quoted\"\" \(i)\"" : (i % 17 == variant ? "" : "name \(i % 1000)")
             let score = i % 11 == 0 ? "" : (i % 13 == variant ? "c" : "\(i % 97).\(i % 10)")
             let code = i % 5000 == 4999 ? "0\(i)" : "\(i)"   // a leading zero late on: the column is text
             text += "\(i),\(name),\(score),2020-01-\(String(format: "%02d", i % 28 + 1)),\(["Good", "Inadequate", ""][i % 3]),\(code)\n"

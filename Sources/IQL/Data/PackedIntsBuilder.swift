@@ -146,12 +146,22 @@ struct PackedIntsBuilder {
         // The range the appended values take, so room is made once, before any is copied.
         var (low, high) = (other.lo, other.hi)
         if let map {
+            // Dictionary codes: every code from the other's lowest value to its highest occurs
+            // (each was made by a value), so the mapped range is the map's over those codes,
+            // a few thousand lookups rather than one a row.
             (low, high) = (Int64.max, Int64.min)
-            let otherValues = other.view
-            for i in 0..<other.count {
-                let v = map[Int(otherValues[i])]
-                low = min(low, v)
-                high = max(high, v)
+            if other.lo >= 0, other.hi < Int64(map.count) {
+                for c in Int(other.lo)...Int(other.hi) {
+                    low = min(low, map[c])
+                    high = max(high, map[c])
+                }
+            } else {
+                let otherValues = other.view
+                for i in 0..<other.count {
+                    let v = map[Int(otherValues[i])]
+                    low = min(low, v)
+                    high = max(high, v)
+                }
             }
         }
         if low < lo || high > hi {
@@ -162,10 +172,21 @@ struct PackedIntsBuilder {
         // Every value now fits: copy at the two widths without a check or switch per value.
         let (fromBase, toBase) = (other.base, base)
         func copy<S: FixedWidthInteger, D: FixedWidthInteger>(_ source: [S], into target: inout [D]) {
-            if let map {
-                target.append(contentsOf: source.lazy.map { D(truncatingIfNeeded: map[Int(fromBase &+ Int64($0))] &- toBase) })
-            } else {
-                target.append(contentsOf: source.lazy.map { D(truncatingIfNeeded: fromBase &+ Int64($0) &- toBase) })
+            // Zeros first (a memset), then one tight loop over plain buffers: appending a lazy
+            // map went value by value through the array's append, the slowest part of the join.
+            let start = target.count
+            target.append(contentsOf: repeatElement(0, count: source.count))
+            target.withUnsafeMutableBufferPointer { target in
+                source.withUnsafeBufferPointer { source in
+                    if let map {
+                        for i in 0..<source.count {
+                            target[start + i] = D(truncatingIfNeeded: map[Int(fromBase &+ Int64(source[i]))] &- toBase)
+                        }
+                    } else {
+                        let shift = fromBase &- toBase
+                        for i in 0..<source.count { target[start + i] = D(truncatingIfNeeded: Int64(source[i]) &+ shift) }
+                    }
+                }
             }
         }
         func copy<S: FixedWidthInteger>(_ source: [S]) {
