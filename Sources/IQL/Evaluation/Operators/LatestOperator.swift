@@ -72,11 +72,12 @@ struct LatestOperator: TableOperator {
         return out
     }
 
-    /// One pass for the common shape `latest DATE by ID`: one key of whole numbers in a narrow
-    /// range (reference numbers, codes, years) and a time of at most 4 bytes a value. Each row
-    /// reads and writes one 8-byte slot indexed by its key, holding the best row and time so
-    /// far, so a million groups cost one cache line a row and no group numbering, and the
-    /// slots are already in key order. Nil when the columns are stored otherwise.
+    /// The common shape `latest DATE by ID`, without numbering groups: one key of whole numbers
+    /// in a narrow range (reference numbers, codes, years) and a time of at most 4 bytes a
+    /// value. Each key has an 8-byte slot holding the best row and time so far, so the winners
+    /// come out in key order; the rows update the slots in one pass, or, for more keys than
+    /// stay in the cache, a range of keys at a time (`bestByPartition`). Nil when the columns
+    /// are stored otherwise.
     private func latestByIntegerKey(_ input: Table, _ limit: Value?, _ env: RuntimeEnvironment) throws -> [Int]? {
         guard keys.count == 1, case .column(let k)? = keys[0].shape, input.rowCount < Int(Int32.max) else { return nil }
         let keyColumn = input.columns[k], time = input.columns[column]
