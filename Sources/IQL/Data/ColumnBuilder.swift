@@ -96,6 +96,11 @@ struct ColumnBuilder {
 
     /// Brings the column to a common scale; false on overflow (the loader then falls back).
     private mutating func appendNumber(_ m: Int64, _ s: Int) -> Bool {
+        // Nearly every value has the column's scale already (whole numbers, one-place rates).
+        if s == scale {
+            ints.append(m)
+            return true
+        }
         if s > scale {
             guard ints.multiply(by: Decimal64.power(s - scale)) else { return false }
             scale = s
