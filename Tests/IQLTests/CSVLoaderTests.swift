@@ -187,3 +187,92 @@ struct RatingBytesTests {
         #expect(Rating(wording: text) == rating)
     }
 }
+
+/// The block reader (records found a block at a time, then each column read in one loop) must
+/// give exactly the table the field-by-field reader gives, whatever the file holds.
+struct BlockCSVTests {
+    static func bothWays(_ bytes: [UInt8], schema: Schema? = nil) throws -> (blocks: Table, fields: Table) {
+        try bytes.withUnsafeBytes { b in
+            (try CSVLoader.load(buffer: b, file: "t.csv", schema: schema),
+             try CSVLoader.load(buffer: b, file: "t.csv", schema: schema, parallel: false, blocks: false))
+        }
+    }
+
+    static func expectSame(_ a: Table, _ b: Table, _ label: String = "") {
+        #expect(a.rowCount == b.rowCount, "\(label)")
+        #expect(a.schema == b.schema, "\(label)")
+        for c in 0..<min(a.columns.count, b.columns.count) {
+            #expect(a.columns[c].values == b.columns[c].values, "\(label) column \(a.schema.columns[c].name)")
+        }
+    }
+
+    static let files: [String] = [
+        "a,b\n1,x\n2,y\n",
+        "\u{FEFF}a,b\r\n1,2\r\n3,4",
+        "\n\r\na,b\n1,2\n",
+        "a\r1\r\r2\r",
+        "a\n1\n\n\n2\n",
+        "a,b\n\n1,2\n\n",
+        "a,b\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",\"\"\n",
+        "a,b,c\n1,,\n,,\n2,3,\n",
+        // Nulls and markers before, between and after values; a finer scale part-way.
+        "n\n\n\nc\n5\n\nx\n1.25\n\n3\n",
+        "n\n1\n2.5\n\n0.125\n-7\n",
+        "n\n\n\n\n",
+        "d,r\n2019-08-31,Good\n,\n2020-02-29,requires improvement\n,OUTSTANDING\n",
+        "v\n1\nabc\n2\n",
+        "code\n12\n007\n",
+        "b\ntrue\n\nFALSE\n",
+        "x,y\n1,2\n3,4,5\n",
+        "x\n\"a\"b\n",
+        "x,y\n1,\"open\n",
+        "x,y\n1,2",
+        "x,y\n1,2,",
+    ]
+
+    @Test(arguments: files)
+    func smallFilesMatch(csv: String) throws {
+        let bytes = Array(csv.utf8)
+        let blocks: Result<Table, IQLError> = bytes.withUnsafeBytes { b in
+            do throws(IQLError) { return .success(try CSVLoader.load(buffer: b, file: "t.csv")) } catch { return .failure(error) }
+        }
+        let fields: Result<Table, IQLError> = bytes.withUnsafeBytes { b in
+            do throws(IQLError) { return .success(try CSVLoader.load(buffer: b, file: "t.csv", blocks: false)) } catch { return .failure(error) }
+        }
+        switch (blocks, fields) {
+        case (.success(let a), .success(let b)): Self.expectSame(a, b, csv)
+        case (.failure(let a), .failure(let b)): #expect(a.diagnostics.map(\.message) == b.diagnostics.map(\.message))
+        default: Issue.record("one reader failed and the other did not: \(csv)")
+        }
+    }
+
+    /// More rows than a block, with values whose range and scale grow block after block, runs
+    /// of nulls across block boundaries, and a column that turns out not to be numbers late.
+    @Test func manyBlocksMatch() throws {
+        var text = "id,amount,when,rating,late,name\n"
+        for i in 0..<5_000 {
+            let amount = i % 300 < 40 ? "" : (i < 2_500 ? "\(i)" : (i < 4_000 ? "\(i).5" : "-\(i).125"))
+            let when = i % 1_100 < 30 ? "" : "20\(10 + i % 15)-0\(1 + i % 9)-1\(i % 10)"
+            let late = i == 4_321 ? "n/a" : "\(i * 1_000_003)"
+            text += "\(i),\(amount),\(when),\(["Good", "", "Inadequate"][i % 3]),\(late),\"name, \(i % 37)\"\n"
+        }
+        let (a, b) = try Self.bothWays(Array(text.utf8))
+        Self.expectSame(a, b)
+        #expect(a.schema.columns.map(\.type) == [.number, .number, .date, .rating, .text, .text])
+        #expect(a.rowCount == 5_000)
+    }
+
+    @Test func declaredSchemaMatches() throws {
+        let schema = Schema(columns: [.number("n", ""), .text("t", ""), .date("d", "")])
+        let (a, b) = try Self.bothWays(Array("n,t,d\n1,x,2020-01-01\n\n2.75,,\n1e3,\"y\"\"z\",2021-12-31\n".utf8), schema: schema)
+        Self.expectSame(a, b)
+    }
+
+    /// The bundled LAIT table, read on two threads in blocks, against one field-by-field pass.
+    @Test func bundledIndicatorsMatch() throws {
+        let bytes = try BundledDataset.indicatorsCSV()
+        let schema = Schema(columns: BundledDataset.indicatorFileColumns)
+        let (a, b) = try Self.bothWays(bytes, schema: schema)
+        Self.expectSame(a, b)
+    }
+}

@@ -29,9 +29,10 @@ enum CSVLoader {
     static let sampleRows = 20_000
 
     static func load(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
-                     timeColumn: String? = nil, parallel: Bool = true, releasePages: Bool = false) throws(IQLError) -> Table {
+                     timeColumn: String? = nil, parallel: Bool = true, releasePages: Bool = false,
+                     blocks: Bool = true) throws(IQLError) -> Table {
         try loadReporting(buffer: buffer, file: file, schema: declared, timeColumn: timeColumn, parallel: parallel,
-                          releasePages: releasePages).table
+                          releasePages: releasePages, blocks: blocks).table
     }
 
     /// A row left out by a lenient load: its line and why.
@@ -41,10 +42,10 @@ enum CSVLoader {
     }
 
     /// Loads a table; `lenient` leaves out rows with the wrong number of fields instead of
-    /// failing, and says which.
+    /// failing, and says which. `blocks: false` reads field by field only (tests compare the two).
     static func loadReporting(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
                               timeColumn: String? = nil, parallel: Bool = true, releasePages: Bool = false,
-                              lenient: Bool = false) throws(IQLError) -> (table: Table, skipped: [SkippedRow]) {
+                              lenient: Bool = false, blocks: Bool = true) throws(IQLError) -> (table: Table, skipped: [SkippedRow]) {
         // A mapped file's pages are handed back behind the scan, so they never all count at once.
         let release: ((Range<Int>) -> Void)? = releasePages ? { MappedFile.release($0, of: buffer) } : nil
         // 1. The header and a sample of rows, as text.
@@ -89,9 +90,9 @@ enum CSVLoader {
             skipped = shape.bad.map { SkippedRow(line: $0.line, reason: "\($0.fields) field\($0.fields == 1 ? "" : "s") where the header has \(names.count)") }
         }
         var build: BuildSink
-        if parallel, skip.isEmpty, let halves = buildInParallel(buffer, kinds: kinds, width: names.count, strict: declared != nil,
-                                                  rowEstimate: estimate, releasePages: releasePages) {
-            build = halves
+        if blocks, skip.isEmpty, let built = buildInBlocks(buffer, kinds: kinds, width: names.count, strict: declared != nil,
+                                                    rowEstimate: estimate, parallel: parallel, releasePages: releasePages) {
+            build = built
         } else {
             // One pass over the whole file; also the way to exact line numbers when a part failed.
             build = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: estimate) }, width: names.count,
@@ -147,59 +148,99 @@ enum CSVLoader {
     /// Files smaller than this are read on one thread: splitting would cost more than it saves.
     static let parallelThreshold = 8 << 20
 
-    /// Reads the body in two halves on two threads and joins the results. Returns nil (so the
-    /// caller reads it in one pass) for a small file, a single core, or any error, which the
-    /// single pass then reports with its exact line.
-    private static func buildInParallel(_ buffer: UnsafeRawBufferPointer, kinds: [ColumnBuilder.Kind], width: Int,
-                                        strict: Bool, rowEstimate: Int, releasePages: Bool) -> BuildSink? {
-        guard buffer.count >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1,
-              let bodyStart = endOfFirstRecord(buffer), let split = recordBoundary(buffer, from: bodyStart, releasePages: releasePages) else { return nil }
-        let parts = [bodyStart..<split, split..<buffer.count]
+    /// Reads the body a block of records at a time, in two halves on two threads when the file
+    /// is large enough, and joins the results. Returns nil (so the caller reads the file field
+    /// by field) for anything the block reader leaves to that reader: an error, which that
+    /// reader then reports with its exact line.
+    private static func buildInBlocks(_ buffer: UnsafeRawBufferPointer, kinds: [ColumnBuilder.Kind], width: Int,
+                                      strict: Bool, rowEstimate: Int, parallel: Bool, releasePages: Bool) -> BuildSink? {
+        let bodyStart = bodyStart(buffer)
+        let body = bodyStart..<buffer.count
+        guard parallel, buffer.count >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1,
+              let split = lineBoundary(buffer, after: bodyStart + body.count / 2) else {
+            return buildInBlocks(buffer, parts: [body], kinds: kinds, strict: strict, rowEstimate: rowEstimate,
+                                 releasePages: releasePages)
+        }
+        // The split is taken to be a record boundary without counting the quotes before it. If
+        // it is not (the line break is inside a quoted field), the first half ends inside that
+        // field, which it reports as never closed, and the split is then found by quote parity.
+        if let built = buildInBlocks(buffer, parts: [bodyStart..<split, split..<buffer.count], kinds: kinds,
+                                     strict: strict, rowEstimate: rowEstimate, releasePages: releasePages) {
+            return built
+        }
+        guard let base = buffer.baseAddress, memchr(base + bodyStart, 0x22, body.count) != nil,
+              let counted = recordBoundary(buffer, from: bodyStart, releasePages: releasePages), counted != split else { return nil }
+        return buildInBlocks(buffer, parts: [bodyStart..<counted, counted..<buffer.count], kinds: kinds, strict: strict,
+                             rowEstimate: rowEstimate, releasePages: releasePages)
+    }
+
+    /// Reads each part (a range of whole records) on its own thread and joins them in order.
+    private static func buildInBlocks(_ buffer: UnsafeRawBufferPointer, parts: [Range<Int>], kinds: [ColumnBuilder.Kind],
+                                      strict: Bool, rowEstimate: Int, releasePages: Bool) -> BuildSink? {
+        let width = kinds.count
         let base = UnsafeSendable(buffer)
-        let results = Mutex<[BuildSink?]>([nil, nil])
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
+        let results = Mutex<[BuildSink?]>(Array(repeating: nil, count: parts.count))
+        let read: @Sendable (Int) -> Void = { i in
             let part = UnsafeRawBufferPointer(rebasing: base.value[parts[i]])
-            // The first half's arrays get room for the whole file, so the second half is appended
+            // The first part's arrays get room for the whole file, so the second is appended
             // in place when the two are joined (reserved pages cost nothing until written).
             let capacity = i == 0 ? rowEstimate + rowEstimate / 16 + 16 : rowEstimate / 2 + 16
             var sink = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: capacity) },
                                  width: width, strict: strict, headerDone: true)
-            let ok: Bool
-            do throws(CSVScanner.Problem) {
-                let offset = parts[i].lowerBound
-                try CSVScanner.scan(part, into: &sink, release: releasePages ? { range in
-                    MappedFile.release((range.lowerBound + offset)..<(range.upperBound + offset), of: base.value)
-                } : nil)
-                ok = true
-            } catch {
-                ok = false
-            }
+            sink.rowEstimate = parts.count == 1 ? rowEstimate : rowEstimate / 2 + 16
+            let offset = parts[i].lowerBound
+            let ok = sink.readBlocks(part, release: releasePages ? { range in
+                MappedFile.release((range.lowerBound + offset)..<(range.upperBound + offset), of: base.value)
+            } : nil)
             if ok { results.withLock { $0[i] = sink } }
+        }
+        if parts.count == 1 {
+            read(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parts.count, execute: read)
         }
         // Take the parts out of the lock so the merge owns their arrays and appends in place
         // rather than copying them.
         var sinks = results.withLock { parts in
             let taken = parts
-            parts = [nil, nil]
+            parts = []
             return taken
         }
-        guard var merged = sinks[0], let second = sinks[1] else { return nil }
-        sinks = []
-        for c in 0..<width {
-            merged.failedColumns[c] = merged.failedColumns[c] || second.failedColumns[c]
-            if !merged.failedColumns[c], !merged.store.pointer[c].append(contentsOf: second.store.pointer[c]) {
-                merged.failedColumns[c] = true
+        guard let first = sinks.first, var merged = first else { return nil }
+        for k in sinks.indices.dropFirst() {
+            guard let next = sinks[k] else { return nil }
+            sinks[k] = nil
+            for c in 0..<width {
+                merged.failedColumns[c] = merged.failedColumns[c] || next.failedColumns[c]
+                if !merged.failedColumns[c], !merged.store.pointer[c].append(contentsOf: next.store.pointer[c]) {
+                    merged.failedColumns[c] = true
+                }
+                // Each column of the later part is freed once joined, so the two never all coexist.
+                next.store.pointer[c] = ColumnBuilder(kind: kinds[c], capacity: 0)
             }
-            // Each column of the second half is freed once joined, so the two never all coexist.
-            second.store.pointer[c] = ColumnBuilder(kind: kinds[c], capacity: 0)
+            merged.rows += next.rows
         }
-        merged.rows += second.rows
         return merged
     }
 
-    /// Where the header record ends (after its line break), honouring quotes.
-    private static func endOfFirstRecord(_ b: UnsafeRawBufferPointer) -> Int? {
+    /// Where the first record after the header starts: past a byte-order mark, blank lines
+    /// and the header record (honouring quotes); the end of the buffer if there is no body.
+    private static func bodyStart(_ b: UnsafeRawBufferPointer) -> Int {
         var i = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
+        while i < b.count, b[i] == 0x0A || b[i] == 0x0D { i += 1 }
+        return endOfFirstRecord(b, from: i) ?? b.count
+    }
+
+    /// Just past the first line feed at or after `start`, if that leaves something after it.
+    private static func lineBoundary(_ b: UnsafeRawBufferPointer, after start: Int) -> Int? {
+        guard let base = b.baseAddress, start < b.count, let lf = memchr(base + start, 0x0A, b.count - start) else { return nil }
+        let next = base.distance(to: UnsafeRawPointer(lf)) + 1
+        return next < b.count ? next : nil
+    }
+
+    /// Where the header record ends (after its line break), honouring quotes.
+    private static func endOfFirstRecord(_ b: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var i = start
         var quoted = false
         while i < b.count {
             let c = b[i]
@@ -490,6 +531,9 @@ private struct BuildSink: CSVScanner.Sink {
     private var record = 0
     private var headerDone = false
 
+    /// Roughly how many records will be read, to size a block for a small file.
+    var rowEstimate = FieldBlock.records
+
     init(builders: [ColumnBuilder], width: Int, strict: Bool, headerDone: Bool = false) {
         store = BuilderStore(builders)
         self.width = width
@@ -510,6 +554,40 @@ private struct BuildSink: CSVScanner.Sink {
             }
             failedColumns[column] = true
         }
+    }
+
+    /// Reads a body (records only, no header) a block of records at a time, each block's
+    /// columns in turn. False if some record needs the field-by-field reader: it has the wrong
+    /// width or a stray quote, or a declared column's value does not fit; that reader then
+    /// reports the problem with its line. `release` is told, every few megabytes, which bytes
+    /// (offsets into `body`) lie wholly behind the read.
+    mutating func readBlocks(_ body: UnsafeRawBufferPointer, release: ((Range<Int>) -> Void)?) -> Bool {
+        var block = FieldBlock(width: width, capacity: min(FieldBlock.records, max(1, rowEstimate)))
+        let values = UnsafeMutablePointer<Int64>.allocate(capacity: block.capacity)
+        defer { values.deallocate() }
+        var i = 0, released = 0
+        while i < body.count {
+            guard let next = block.fill(body, from: i) else { return false }
+            i = next
+            for c in 0..<width where !failedColumns[c] {
+                let builder = store.pointer + c
+                let fits = block.withColumn(c) { fields -> Bool? in
+                    guard let bad = builder.pointee.append(fields, values: values) else { return true }
+                    // As in `field`: a declared number column whose numbers overflow a common
+                    // scale is retyped from its text; any other misfit is an error.
+                    return strict && !builder.pointee.isOverflowingNumber(fields[bad]) ? nil : false
+                }
+                guard let fits else { return false }
+                if !fits { failedColumns[c] = true }
+            }
+            rows += block.rows
+            if let release, i - released >= CSVScanner.releaseStep {
+                release(released..<i)
+                released = i
+            }
+        }
+        release?(released..<body.count)
+        return true
     }
 
     mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {

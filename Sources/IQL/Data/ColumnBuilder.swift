@@ -34,8 +34,12 @@ struct ColumnBuilder {
     }
 
     private mutating func markNull() {
-        if nulls == nil { nulls = NullMask(count: max(rows + 1, 64)) }
-        nulls?.insert(rows)
+        markNull(at: rows)
+    }
+
+    private mutating func markNull(at row: Int) {
+        if nulls == nil { nulls = NullMask(count: max(row + 1, 64)) }
+        nulls?.insert(row)
     }
 
     /// Adds a field; false if it does not fit the type.
@@ -76,16 +80,138 @@ struct ColumnBuilder {
                 return false
             }
         case .bool:
-            let f = ColumnBuilder.trimmed(field)
-            switch String(decoding: f, as: UTF8.self).lowercased() {
-            case "": flags.append(0)
-            case "false": flags.append(1)
-            case "true": flags.append(2)
-            default: return false
-            }
+            guard let flag = ColumnBuilder.flag(field) else { return false }
+            flags.append(flag)
         }
         rows += 1
         return true
+    }
+
+    /// Appends a block's fields for this column, one loop of the builder's kind. Returns the
+    /// first row of the block whose field does not fit (the builder is then to be discarded,
+    /// as after `append` returns false), or nil. `values` has room for the block's rows.
+    mutating func append(_ fields: FieldBlock.Fields, values: UnsafeMutablePointer<Int64>) -> Int? {
+        let n = fields.count
+        let first = rows
+        switch kind {
+        case .text, .raw:
+            // Hashes first, in a loop of their own: each is a chain of multiplications, and
+            // separate fields' chains overlap there, where between probes they would not.
+            for r in 0..<n { values[r] = Int64(bitPattern: TextDictionaryBuilder.hash(fields[r])) }
+            for r in 0..<n {
+                let f = fields[r]
+                values[r] = f.isEmpty ? 0 : Int64(dictionary.code(for: f, hash: UInt64(bitPattern: values[r])))
+            }
+            ints.append(values, count: n)
+        case .number:
+            var run = BlockRun(values: values)
+            for r in 0..<n {
+                let f = ColumnBuilder.trimmed(fields[r])
+                if f.isEmpty {
+                    markNull(at: first &+ r)
+                    run.null(at: r)
+                } else if let (m, s) = ColumnBuilder.exactNumber(f) {
+                    if s == scale {
+                        run.value(m, at: r)
+                    } else if s < scale {
+                        let (v, o) = m.multipliedReportingOverflow(by: Decimal64.power(scale - s))
+                        if o { return r }
+                        run.value(v, at: r)
+                    } else {
+                        // A finer scale: what is held so far is rescaled, so first hand it over.
+                        run.flush(into: &ints, through: r)
+                        guard appendNumber(m, s) else { return r }
+                        run.restart(after: r, lastValue: m)
+                    }
+                } else if ColumnBuilder.isMarker(f) {
+                    markNull(at: first &+ r)
+                    run.null(at: r)
+                } else {
+                    return r
+                }
+            }
+            run.flush(into: &ints, through: n)
+        case .date:
+            var run = BlockRun(values: values)
+            for r in 0..<n {
+                let f = ColumnBuilder.trimmed(fields[r])
+                if f.isEmpty {
+                    markNull(at: first &+ r)
+                    run.null(at: r)
+                } else if let d = ColumnBuilder.isoDate(f) {
+                    run.value(Int64(d), at: r)
+                } else {
+                    return r
+                }
+            }
+            run.flush(into: &ints, through: n)
+        case .rating:
+            let start = small.count
+            small.append(contentsOf: repeatElement(0, count: n))
+            let bad = small.withUnsafeMutableBufferPointer { out -> Int? in
+                for r in 0..<n {
+                    let f = ColumnBuilder.trimmed(fields[r])
+                    if f.isEmpty { continue }
+                    guard let rating = ColumnBuilder.rating(f) else { return r }
+                    out[start &+ r] = rating.rawValue
+                }
+                return nil
+            }
+            if let bad { return bad }
+        case .bool:
+            for r in 0..<n {
+                guard let flag = ColumnBuilder.flag(fields[r]) else { return r }
+                flags.append(flag)
+            }
+        }
+        rows = first &+ n
+        return nil
+    }
+
+    /// A block's values on their way to the integer builder. A null row needs a value inside
+    /// the range (the mask says it is null), so it borrows a neighbour's; rows before the first
+    /// value wait for it, and a run of only nulls is appended as nulls.
+    private struct BlockRun {
+        let values: UnsafeMutablePointer<Int64>
+        /// The first row not yet handed to the builder.
+        var start = 0
+        var last: Int64?
+        var waiting = 0
+
+        init(values: UnsafeMutablePointer<Int64>) { self.values = values }
+
+        @inline(__always)
+        mutating func value(_ v: Int64, at r: Int) {
+            values[r] = v
+            if last == nil {
+                for w in (r &- waiting)..<r { values[w] = v }
+                waiting = 0
+            }
+            last = v
+        }
+
+        @inline(__always)
+        mutating func null(at r: Int) {
+            if let last { values[r] = last } else { waiting &+= 1 }
+        }
+
+        /// Hands rows `start..<end` to the builder.
+        mutating func flush(into ints: inout PackedIntsBuilder, through end: Int) {
+            if last == nil {
+                for _ in start..<end { ints.appendNull() }
+            } else {
+                ints.append(values + start, count: end &- start)
+            }
+            start = end
+            waiting = 0
+        }
+
+        /// Carries on after row `r`, which the builder took itself with value `lastValue`.
+        mutating func restart(after r: Int, lastValue: Int64) {
+            start = r &+ 1
+            last = lastValue
+            waiting = 0
+        }
     }
 
     /// True if the builder refused this field as a number only because it does not fit the
@@ -169,6 +295,16 @@ struct ColumnBuilder {
         return lo == 0 && hi == f.count ? f : UnsafeRawBufferPointer(rebasing: f[lo..<hi])
     }
 
+    /// A boolean field as stored: 0 empty, 1 false, 2 true; nil if it is neither.
+    static func flag(_ field: UnsafeRawBufferPointer) -> UInt8? {
+        switch String(decoding: trimmed(field), as: UTF8.self).lowercased() {
+        case "": return 0
+        case "false": return 1
+        case "true": return 2
+        default: return nil
+        }
+    }
+
     static func isMarker(_ f: UnsafeRawBufferPointer) -> Bool {
         f.count <= 3 && CSVLoader.suppressionMarkers.contains(String(decoding: f, as: UTF8.self).lowercased())
     }
@@ -179,28 +315,36 @@ struct ColumnBuilder {
     static func exactNumber(_ f: UnsafeRawBufferPointer) -> (Int64, Int)? {
         // A whole number with a leading zero is a code such as 007: the column is text.
         if hasLeadingZero(f) { return nil }
-        var i = 0
         let n = f.count
+        guard n > 0 else { return nil }
+        var i = 0
         var negative = false
         if f[0] == 0x2D { negative = true; i = 1 } else if f[0] == 0x2B { i = 1 }
+        // One unsigned compare a byte: digits before the point, then after it. More than 18
+        // digits can wrap `m`, but such a number goes to the general parser below.
         var m: Int64 = 0
-        var digits = 0
-        var scale = 0
-        var point = false
+        let whole = i
         while i < n {
-            let c = f[i]
-            if c >= 0x30 && c <= 0x39 {
-                digits += 1
-                if digits > 18 { return slowNumber(f) }
-                m = m * 10 + Int64(c - 0x30)
-                if point { scale += 1 }
-            } else if c == 0x2E && !point {
-                point = true
-            } else {
-                return slowNumber(f)
-            }
-            i += 1
+            let d = f[i] &- 0x30
+            if d > 9 { break }
+            m = m &* 10 &+ Int64(d)
+            i &+= 1
         }
+        var digits = i &- whole
+        var scale = 0
+        if i < n && f[i] == 0x2E {
+            i &+= 1
+            let fraction = i
+            while i < n {
+                let d = f[i] &- 0x30
+                if d > 9 { break }
+                m = m &* 10 &+ Int64(d)
+                i &+= 1
+            }
+            scale = i &- fraction
+            digits &+= scale
+        }
+        if i != n || digits > 18 { return slowNumber(f) }
         guard digits > 0 else { return nil }
         return (negative ? -m : m, scale)
     }
@@ -225,16 +369,18 @@ struct ColumnBuilder {
     static func rating(_ f: UnsafeRawBufferPointer) -> Rating? {
         // The wordings all differ in length, so the length picks the one to compare. Static
         // strings, not arrays: reading one costs no reference count, once a field.
-        let wording: StaticString
+        let wording: StaticString, written: StaticString
         let rating: Rating
         switch f.count {
-        case 11: (wording, rating) = ("outstanding", .outstanding)
-        case 4: (wording, rating) = ("good", .good)
-        case 31: (wording, rating) = ("requires improvement to be good", .requiresImprovement)
-        case 20: (wording, rating) = ("requires improvement", .requiresImprovement)
-        case 10: (wording, rating) = ("inadequate", .inadequate)
+        case 11: (wording, written, rating) = ("outstanding", "Outstanding", .outstanding)
+        case 4: (wording, written, rating) = ("good", "Good", .good)
+        case 31: (wording, written, rating) = ("requires improvement to be good", "Requires improvement to be good", .requiresImprovement)
+        case 20: (wording, written, rating) = ("requires improvement", "Requires improvement", .requiresImprovement)
+        case 10: (wording, written, rating) = ("inadequate", "Inadequate", .inadequate)
         default: return nil
         }
+        // Ofsted's own capitalisation, compared a word at a time, is nearly every field.
+        if let p = f.baseAddress, ColumnBuilder.sameWords(p, written.utf8Start, f.count) { return rating }
         let bytes = wording.utf8Start
         for i in 0..<f.count {
             let expected = bytes[i]
@@ -243,6 +389,22 @@ struct ColumnBuilder {
             if !same { return nil }
         }
         return rating
+    }
+
+    /// Whether `n` bytes at `a` and `b` are equal, compared eight at a time (`n` at least 4).
+    @inline(__always)
+    private static func sameWords(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        if n < 8 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+        }
+        var i = 0
+        while i &+ 8 < n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i &+= 8
+        }
+        // The last eight bytes, overlapping the words before.
+        return a.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
     }
 
     static func isoDate(_ f: UnsafeRawBufferPointer) -> Int32? {

@@ -128,6 +128,37 @@ struct PackedIntsBuilder {
         return out
     }
 
+    /// Appends `count` values at once: room is made for their range first, so the copy is one
+    /// loop at the builder's width, with no check or switch per value.
+    mutating func append(_ values: UnsafePointer<Int64>, count n: Int) {
+        guard n > 0 else { return }
+        var (low, high) = (values[0], values[0])
+        for i in 1..<n {
+            low = min(low, values[i])
+            high = max(high, values[i])
+        }
+        if low < lo || high > hi {
+            append(low)
+            append(high)
+            removeLastTwo()
+        }
+        let offset = base
+        func copy<D: FixedWidthInteger>(into target: inout [D]) {
+            let start = target.count
+            target.append(contentsOf: repeatElement(0, count: n))
+            target.withUnsafeMutableBufferPointer { target in
+                for i in 0..<n { target[start &+ i] = D(truncatingIfNeeded: values[i] &- offset) }
+            }
+        }
+        switch width {
+        case 1: copy(into: &w8)
+        case 2: copy(into: &w16)
+        case 4: copy(into: &w32)
+        default: w64.append(contentsOf: UnsafeBufferPointer(start: values, count: n))
+        }
+        count += n
+    }
+
     /// Appends another builder's rows; its null rows stay null rows (their offsets are its base,
     /// which lies inside its range, so the range here does not grow because of them).
     mutating func append(contentsOf other: PackedIntsBuilder) {

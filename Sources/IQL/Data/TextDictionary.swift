@@ -41,7 +41,12 @@ struct TextDictionaryBuilder {
 
     /// The code of these bytes, adding them if new. Codes start at 1.
     mutating func code(for bytes: UnsafeRawBufferPointer) -> UInt32 {
-        let h = TextDictionaryBuilder.hash(bytes)
+        code(for: bytes, hash: TextDictionaryBuilder.hash(bytes))
+    }
+
+    /// The code of these bytes, whose `hash` the caller computed (a block's hashes are computed
+    /// in one loop first, so that the multiplications of different fields overlap).
+    mutating func code(for bytes: UnsafeRawBufferPointer, hash h: UInt64) -> UInt32 {
         var i = Int(truncatingIfNeeded: h) & mask
         let tag = h & 0xFFFF_FFFF_0000_0000
         let length = UInt64(bytes.count)
@@ -148,18 +153,27 @@ struct TextDictionaryBuilder {
         mask = m
     }
 
-    /// FNV-1a over 8-byte words, then a final mix: fast for the short strings CSV holds.
+    /// FNV-1a over 8-byte words (the last one overlapping the one before, or two 4-byte halves
+    /// for a short value, rather than a byte at a time), then a final mix: fast for the short
+    /// strings CSV holds.
+    @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var i = 0
+        let prime: UInt64 = 0x100_0000_01b3
         let n = bytes.count
-        while i + 8 <= n {
-            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
-            i += 8
-        }
-        while i < n {
-            h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
-            i += 1
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: n)
+        if n >= 8 {
+            var i = 0
+            while i &+ 8 <= n {
+                h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* prime
+                i &+= 8
+            }
+            if i < n { h = (h ^ bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) &* prime }
+        } else if n >= 4 {
+            let halves = UInt64(bytes.loadUnaligned(as: UInt32.self)) << 32
+                | UInt64(bytes.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+            h = (h ^ halves) &* prime
+        } else {
+            for i in 0..<n { h = (h ^ UInt64(bytes[i])) &* prime }
         }
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd

@@ -45,7 +45,8 @@ extension BundledDataset {
         ]),
         csv: BundledCSV.measures)
 
-    @Sendable private static func loadIndicators() throws(IQLError) -> Table {
+    /// The indicators table's CSV, decompressed from the bytes compiled into the library.
+    static func indicatorsCSV() throws(IQLError) -> [UInt8] {
         let size = iql_indicators_csv_size()
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             let n = buffer.baseAddress.map { iql_indicators_csv_inflate($0, size) } ?? -1
@@ -55,7 +56,11 @@ extension BundledDataset {
             throw IQLError([.error(.badHeader, "the bundled indicators table is damaged: it did not decompress", at: nil)],
                            source: nil)
         }
-        let file = try CSVLoader.load(bytes, file: "indicators", schema: Schema(columns: indicatorFileColumns))
+        return bytes
+    }
+
+    @Sendable private static func loadIndicators() throws(IQLError) -> Table {
+        let file = try CSVLoader.load(try indicatorsCSV(), file: "indicators", schema: Schema(columns: indicatorFileColumns))
         let descriptions = try BundledStore.shared.table(measures)
         var text: [String: Value] = [:]
         if let codes = descriptions.column(named: "measure"), let words = descriptions.column(named: "description") {
