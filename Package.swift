@@ -8,7 +8,9 @@ let package = Package(
         .executable(name: "iql", targets: ["iql"]),
     ],
     targets: [
-        .target(name: "IQL", dependencies: ["CBundledData"], path: "Sources/IQL"),
+        .target(name: "IQL", dependencies: ["CBundledData", "CByteScan"], path: "Sources/IQL"),
+        // SSE2's byte compare and movemask for the CSV scanner, which Swift cannot spell.
+        .target(name: "CByteScan", path: "Sources/CByteScan"),
         // The LAIT table, gzip-compressed and embedded by the assembler; zlib inflates it.
         .target(
             name: "CBundledData",

@@ -228,6 +228,11 @@ struct BlockCSVTests {
         "x,y\n1,\"open\n",
         "x,y\n1,2",
         "x,y\n1,2,",
+        // Fields longer than the scanner's 64-byte window, quoted and not, and line ends at
+        // every offset within it.
+        "a,b\n" + String(repeating: "x", count: 200) + ",\"" + String(repeating: "y,\"\"\n", count: 40) + "\"\n1,2\n",
+        "a,b\n" + (0..<70).map { "\(String(repeating: "z", count: $0)),\($0)\r\n" }.joined(),
+        "a,b\n" + (0..<70).map { "\(String(repeating: "q", count: $0)),\"\($0)\"\n" }.joined() + "x,\"y\"z\n",
     ]
 
     @Test(arguments: files)

@@ -1,3 +1,5 @@
+import CByteScan
+
 /// Where each field of a block of CSV records lies, found in one pass over the bytes and then
 /// read a column at a time. Reading column by column lets each builder run one tight loop of
 /// its own kind over a block, instead of a call and a switch on the column's kind per field;
@@ -72,6 +74,7 @@ struct FieldBlock: ~Copyable {
         scratch.removeAll(keepingCapacity: true)
         guard let bytes = buffer.baseAddress else { return start }
         base = bytes + start
+        var specials = SpecialBytes(bytes, count: buffer.count, at: start)
         let n = buffer.count
         let limit = Int(Int32.max)
         var i = start
@@ -81,6 +84,7 @@ struct FieldBlock: ~Copyable {
             if first == 0x0A || first == 0x0D {
                 // A blank line: a null in a one-column file, nothing in a wider one.
                 i &+= (first == 0x0D && i &+ 1 < n && bytes.load(fromByteOffset: i &+ 1, as: UInt8.self) == 0x0A) ? 2 : 1
+                specials.skip(to: i)
                 if width == 1 {
                     starts[r] = 0
                     ends[r] = 0
@@ -117,41 +121,27 @@ struct FieldBlock: ~Copyable {
                         let next = bytes.load(fromByteOffset: i, as: UInt8.self)
                         if next != 0x2C && next != 0x0A && next != 0x0D { return nil }
                     }
+                    specials.skip(to: i)
                     starts[slot] = ~Int32(truncatingIfNeeded: o)
                     ends[slot] = Int32(truncatingIfNeeded: scratch.count)
                 } else {
-                    let fieldStart = i
-                    var found = false
-                    // Eight bytes at a time to the first comma, quote, CR or LF.
-                    while i &+ 8 <= n {
-                        let stop = CSVScanner.specialBytes(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                        if stop != 0 {
-                            i &+= stop.trailingZeroBitCount &>> 3
-                            found = true
-                            break
-                        }
-                        i &+= 8
-                    }
-                    if !found {
-                        while i < n {
-                            let ch = bytes.load(fromByteOffset: i, as: UInt8.self)
-                            if ch == 0x2C || ch == 0x0A || ch == 0x0D || ch == 0x22 { break }
-                            i &+= 1
-                        }
-                    }
-                    if i < n && bytes.load(fromByteOffset: i, as: UInt8.self) == 0x22 { return nil }
-                    guard i &- start < limit else { return nil }
-                    starts[slot] = Int32(truncatingIfNeeded: fieldStart &- start)
-                    ends[slot] = Int32(truncatingIfNeeded: i &- start)
+                    let end = specials.next()
+                    if end < n && bytes.load(fromByteOffset: end, as: UInt8.self) == 0x22 { return nil }
+                    guard end &- start < limit else { return nil }
+                    starts[slot] = Int32(truncatingIfNeeded: i &- start)
+                    ends[slot] = Int32(truncatingIfNeeded: end &- start)
+                    i = end
                 }
                 c &+= 1
                 if i < n {
                     let ch = bytes.load(fromByteOffset: i, as: UInt8.self)
                     if ch == 0x2C {
                         i &+= 1
+                        specials.skip(to: i)
                         continue
                     }
                     i &+= (ch == 0x0D && i &+ 1 < n && bytes.load(fromByteOffset: i &+ 1, as: UInt8.self) == 0x0A) ? 2 : 1
+                    specials.skip(to: i)
                 }
                 break
             }
@@ -160,5 +150,61 @@ struct FieldBlock: ~Copyable {
         }
         rows = r
         return i
+    }
+}
+
+/// Where the next comma, quote, CR or LF is: a bit mask of those bytes 64 at a time, so a
+/// field's end is a count of trailing zeros rather than a loop whose exit, at a different
+/// length every field, the processor cannot predict.
+private struct SpecialBytes {
+    let bytes: UnsafeRawPointer
+    let count: Int
+    /// The first byte the mask covers.
+    private var window: Int
+    /// Bit k: byte `window + k` is special and not yet passed.
+    private var bits: UInt64
+
+    init(_ bytes: UnsafeRawPointer, count: Int, at start: Int) {
+        self.bytes = bytes
+        self.count = count
+        window = start
+        bits = SpecialBytes.mask(bytes, count: count, at: start)
+    }
+
+    @inline(__always)
+    static func mask(_ bytes: UnsafeRawPointer, count: Int, at start: Int) -> UInt64 {
+        if start &+ 64 <= count { return iql_csv_special_bytes64(bytes + start) }
+        // The last few bytes of the buffer, one at a time, never reading past its end.
+        var m: UInt64 = 0
+        var k = 0
+        while start &+ k < count {
+            let c = bytes.load(fromByteOffset: start &+ k, as: UInt8.self)
+            if c == 0x2C || c == 0x22 || c == 0x0D || c == 0x0A { m |= 1 &<< UInt64(k) }
+            k &+= 1
+        }
+        return m
+    }
+
+    /// Forgets the special bytes before `position`.
+    @inline(__always)
+    mutating func skip(to position: Int) {
+        let k = position &- window
+        if k < 64 {
+            bits &= UInt64.max &<< UInt64(k)
+        } else {
+            window = position
+            bits = SpecialBytes.mask(bytes, count: count, at: position)
+        }
+    }
+
+    /// The position of the first special byte not yet passed, or `count` if there is none.
+    @inline(__always)
+    mutating func next() -> Int {
+        while bits == 0 {
+            window &+= 64
+            if window >= count { return count }
+            bits = SpecialBytes.mask(bytes, count: count, at: window)
+        }
+        return window &+ bits.trailingZeroBitCount
     }
 }

@@ -1,0 +1,34 @@
+// The one byte search Swift cannot express at full speed: 64 bytes compared with four values
+// and the results gathered into a bit mask (SSE2's movemask has no Swift spelling). Static
+// inline, so the Swift optimiser inlines it into the CSV scanner's loop.
+#ifndef CBYTESCAN_H
+#define CBYTESCAN_H
+
+#include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/// Bit k is set where byte k of the 64 bytes at p is a comma, a double quote, CR or LF.
+static inline uint64_t iql_csv_special_bytes64(const void *p) {
+    const uint8_t *bytes = (const uint8_t *)p;
+    uint64_t out = 0;
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(bytes + 16 * k));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        out |= (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * k);
+    }
+#else
+    for (int k = 0; k < 64; k++) {
+        uint8_t c = bytes[k];
+        out |= (uint64_t)(c == ',' || c == '"' || c == '\r' || c == '\n') << k;
+    }
+#endif
+    return out;
+}
+
+#endif
