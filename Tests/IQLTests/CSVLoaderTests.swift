@@ -281,3 +281,22 @@ struct BlockCSVTests {
         Self.expectSame(a, b)
     }
 }
+
+/// The loader's date parser computes day numbers its own way; it must agree with `Day`.
+struct LoaderDateTests {
+    @Test func everyDayFrom1899To2101AndTheEdgesAgree() {
+        var texts: [String] = ["0001-01-01", "9999-12-31", "0000-01-01", "2000-02-29", "1900-02-29", "2100-02-29",
+                               "2019-13-01", "2019-00-10", "2019-04-31", "2019-04-00", "20x9-01-01", "2019/01/01", "2019-1-01"]
+        for year in 1899...2101 {
+            for month in 1...12 {
+                for day in 1...31 {
+                    texts.append(String(format: "%04d-%02d-%02d", year, month, day))
+                }
+            }
+        }
+        for text in texts {
+            let parsed = Array(text.utf8).withUnsafeBytes { ColumnBuilder.isoDate($0) }
+            #expect(parsed == Day(iso: Substring(text))?.ordinal, "\(text)")
+        }
+    }
+}

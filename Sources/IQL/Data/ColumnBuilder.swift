@@ -95,13 +95,7 @@ struct ColumnBuilder {
         let first = rows
         switch kind {
         case .text, .raw:
-            // Hashes first, in a loop of their own: each is a chain of multiplications, and
-            // separate fields' chains overlap there, where between probes they would not.
-            for r in 0..<n { values[r] = Int64(bitPattern: TextDictionaryBuilder.hash(fields[r])) }
-            for r in 0..<n {
-                let f = fields[r]
-                values[r] = f.isEmpty ? 0 : Int64(dictionary.code(for: f, hash: UInt64(bitPattern: values[r])))
-            }
+            dictionary.codes(for: fields, into: values)
             ints.append(values, count: n)
         case .number:
             var run = BlockRun(values: values)
@@ -409,17 +403,13 @@ struct ColumnBuilder {
 
     static func isoDate(_ f: UnsafeRawBufferPointer) -> Int32? {
         guard f.count == 10, f[4] == 0x2D, f[7] == 0x2D else { return nil }
-        func digits(_ a: Int, _ b: Int) -> Int? {
-            var v = 0
-            for k in a..<b {
-                let c = f[k]
-                guard c >= 0x30, c <= 0x39 else { return nil }
-                v = v * 10 + Int(c - 0x30)
-            }
-            return v
-        }
-        guard let y = digits(0, 4), let m = digits(5, 7), let d = digits(8, 10),
-              let day = Day(year: y, month: m, day: d) else { return nil }
-        return day.ordinal
+        // Eight digits, each checked with one unsigned compare, then the day number computed
+        // in place: this runs for every date field of a file.
+        let y0 = f[0] &- 0x30, y1 = f[1] &- 0x30, y2 = f[2] &- 0x30, y3 = f[3] &- 0x30
+        let m0 = f[5] &- 0x30, m1 = f[6] &- 0x30, d0 = f[8] &- 0x30, d1 = f[9] &- 0x30
+        guard max(max(max(y0, y1), max(y2, y3)), max(max(m0, m1), max(d0, d1))) <= 9 else { return nil }
+        let y = Int(y0) &* 1000 &+ Int(y1) &* 100 &+ Int(y2) &* 10 &+ Int(y3)
+        let m = Int(m0) &* 10 &+ Int(m1), d = Int(d0) &* 10 &+ Int(d1)
+        return Day.ordinal(year: y, month: m, day: d)
     }
 }

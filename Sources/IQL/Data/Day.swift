@@ -20,6 +20,23 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         ordinal = Int32(era * 146097 + doe - 719468)
     }
 
+    /// The day number of a year (0 to 9999), month and day, or nil when no such date exists;
+    /// the same as `Day(year:month:day:)`, in unsigned arithmetic (divisions by constants
+    /// become multiplications without sign fix-ups), for the CSV loader's date columns.
+    @inline(__always)
+    static func ordinal(year: Int, month: Int, day: Int) -> Int32? {
+        guard year >= 1, year <= 9999, month >= 1, month <= 12, day >= 1, day <= daysInMonth(year: year, month: month) else {
+            return nil
+        }
+        let y = UInt32(truncatingIfNeeded: month <= 2 ? year &- 1 : year)
+        let era = y / 400
+        let yoe = y &- era &* 400
+        let mp = UInt32(truncatingIfNeeded: month > 2 ? month &- 3 : month &+ 9)
+        let doy = (153 &* mp &+ 2) / 5 &+ UInt32(truncatingIfNeeded: day) &- 1
+        let doe = yoe &* 365 &+ yoe / 4 &- yoe / 100 &+ doy
+        return Int32(truncatingIfNeeded: Int(era) &* 146097 &+ Int(doe) &- 719468)
+    }
+
     /// Parses `YYYY-MM-DD` exactly; nil for any other shape or an impossible date.
     public init?(iso text: Substring) {
         let u = Array(text.utf8)
@@ -60,6 +77,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
+    @inline(__always)
     static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
     static func daysInMonth(year: Int, month: Int) -> Int {

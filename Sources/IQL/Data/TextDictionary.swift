@@ -23,6 +23,8 @@ struct TextDictionaryBuilder {
     private var slots: [UInt64]
     private var mask: Int
     private var hashes: [UInt64] = []
+    /// What `codes` read ahead; never used.
+    private var touched: UInt64 = 0
     /// Whether some value is not valid UTF-8 (checked once per distinct value).
     private(set) var hasInvalidUTF8 = false
 
@@ -42,6 +44,35 @@ struct TextDictionaryBuilder {
     /// The code of these bytes, adding them if new. Codes start at 1.
     mutating func code(for bytes: UnsafeRawBufferPointer) -> UInt32 {
         code(for: bytes, hash: TextDictionaryBuilder.hash(bytes))
+    }
+
+    /// The codes of a block's fields (0 for an empty field), into `values`.
+    mutating func codes(for fields: FieldBlock.Fields, into values: UnsafeMutablePointer<Int64>) {
+        let n = fields.count
+        // Hashes first, each field's slot and arena bytes read as soon as its hash is known: the
+        // multiplications of different fields, and the cache misses of a dictionary of many
+        // values, overlap in this loop, where one probe after another they would not. The
+        // probes below then find both in the cache.
+        var touched: UInt64 = 0
+        slots.withUnsafeBufferPointer { s in
+            arena.withUnsafeBytes { a in
+                let size = UInt64(a.count)
+                for r in 0..<n {
+                    let h = TextDictionaryBuilder.hash(fields[r])
+                    values[r] = Int64(bitPattern: h)
+                    let i = (Int(truncatingIfNeeded: h) & mask) &* 2
+                    let place = s[i &+ 1] >> 24
+                    touched ^= s[i]
+                    if place < size { touched ^= UInt64(a[Int(place)]) }
+                }
+            }
+        }
+        // Kept, so the reads above are not optimised away.
+        self.touched = touched
+        for r in 0..<n {
+            let f = fields[r]
+            values[r] = f.isEmpty ? 0 : Int64(code(for: f, hash: UInt64(bitPattern: values[r])))
+        }
     }
 
     /// The code of these bytes, whose `hash` the caller computed (a block's hashes are computed
