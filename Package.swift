@@ -8,9 +8,9 @@ let package = Package(
         .executable(name: "iql", targets: ["iql"]),
     ],
     targets: [
-        .target(name: "IQL", dependencies: ["CBundledData", "CByteScan"], path: "Sources/IQL"),
-        // SSE2's byte compare and movemask for the CSV scanner, which Swift cannot spell.
-        .target(name: "CByteScan", path: "Sources/CByteScan"),
+        .target(name: "IQL", dependencies: ["CBundledData", "CLoaderSupport"], path: "Sources/IQL"),
+        // For the CSV loader: SSE2's byte compare and movemask, which Swift cannot spell, and malloc_trim.
+        .target(name: "CLoaderSupport", path: "Sources/CLoaderSupport"),
         // The LAIT table, gzip-compressed and embedded by the assembler; zlib inflates it.
         .target(
             name: "CBundledData",

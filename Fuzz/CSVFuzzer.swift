@@ -7,6 +7,13 @@ import Glibc
 @_cdecl("LLVMFuzzerTestOneInput")
 public func csvFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let buffer = UnsafeRawBufferPointer(start: data, count: size)
+    // The block reader and the field-by-field reader give the same table or the same error.
+    let blocks = outcome { () throws(IQLError) in try CSVLoader.load(buffer: buffer, file: "fuzz.csv") }
+    let fields = outcome { () throws(IQLError) in try CSVLoader.load(buffer: buffer, file: "fuzz.csv", parallel: false, blocks: false) }
+    if blocks != fields {
+        print("the block reader gave\n\(blocks)\nthe field-by-field reader gave\n\(fields)")
+        abort()
+    }
     for lenient in [false, true] {
         guard let (table, _) = try? CSVLoader.loadReporting(buffer: buffer, file: "fuzz.csv", lenient: lenient) else { continue }
         let csv = CSVWriter.render(table)
@@ -28,4 +35,14 @@ public func csvFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
         }
     }
     return 0
+}
+
+/// A load's result as text: the schema and the rows written out, or the error's messages.
+private func outcome(_ load: () throws(IQLError) -> Table) -> String {
+    do {
+        let table = try load()
+        return table.schema.columns.map { "\($0.name): \($0.type)" }.joined(separator: ", ") + "\n" + CSVWriter.render(table)
+    } catch {
+        return "error: " + error.diagnostics.map(\.message).joined(separator: "; ")
+    }
 }

@@ -1,3 +1,4 @@
+import CLoaderSupport
 import Foundation
 import Synchronization
 
@@ -90,8 +91,8 @@ enum CSVLoader {
             skipped = shape.bad.map { SkippedRow(line: $0.line, reason: "\($0.fields) field\($0.fields == 1 ? "" : "s") where the header has \(names.count)") }
         }
         var build: BuildSink
-        if blocks, skip.isEmpty, let built = buildInBlocks(buffer, kinds: kinds, width: names.count, strict: declared != nil,
-                                                    rowEstimate: estimate, parallel: parallel, releasePages: releasePages) {
+        if blocks, skip.isEmpty, let built = buildInBlocks(buffer, kinds: kinds, strict: declared != nil, rowEstimate: estimate,
+                                                           parallel: parallel, releasePages: releasePages) {
             build = built
         } else {
             // One pass over the whole file; also the way to exact line numbers when a part failed.
@@ -112,16 +113,20 @@ enum CSVLoader {
         let builders = build.builders
         var invalidText = Set(builders.indices.filter { !build.failed.contains($0) && builders[$0].hasInvalidUTF8 })
         var columns = builders.map { $0.finish() }
-        for c in build.failed.sorted() {
-            var text = TextSink(column: c)
-            text.skip = skip
-            do {
-                try CSVScanner.scan(buffer, into: &text, release: release)
-            } catch {
-                throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
+        let failed = build.failed
+        // In blocks (both cores) when the first pass could be; otherwise field by field.
+        if blocks, skip.isEmpty, !failed.isEmpty,
+           let text = buildInBlocks(buffer, kinds: kinds.map { _ in .raw }, strict: false, rowEstimate: estimate,
+                                    parallel: parallel, releasePages: releasePages, reading: failed) {
+            for c in failed.sorted() {
+                let builder = text.store.pointer[c]
+                if builder.hasInvalidUTF8 { invalidText.insert(c) }
+                guard case .text(let codes, let dictionary) = builder.finish().storage else { continue }
+                columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file)
             }
-            if text.dictionary.hasInvalidUTF8 { invalidText.insert(c) }
-            columns[c] = try column(fromCodes: text.codes.finish(), text.dictionary.build(), name: names[c], file: file)
+        } else {
+            try rereadAsText(failed, buffer, skip: skip, release: release, names: names, file: file,
+                             columns: &columns, invalidText: &invalidText)
         }
         if !invalidText.isEmpty {
             // Text is never repaired silently: find the first bad field to say where it is.
@@ -145,6 +150,24 @@ enum CSVLoader {
         return (Table(schema: Schema(columns: schemaColumns, timeColumn: time), columns: columns, rowCount: build.rows), skipped)
     }
 
+    /// Reads the given columns again as text, field by field, and types each from all its
+    /// values (the fallback when the block reader cannot be used: a lenient load leaving rows out).
+    private static func rereadAsText(_ failed: Set<Int>, _ buffer: UnsafeRawBufferPointer, skip: Set<Int>,
+                                     release: ((Range<Int>) -> Void)?, names: [String], file: String,
+                                     columns: inout [Column], invalidText: inout Set<Int>) throws(IQLError) {
+        for c in failed.sorted() {
+            var text = TextSink(column: c)
+            text.skip = skip
+            do {
+                try CSVScanner.scan(buffer, into: &text, release: release)
+            } catch {
+                throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
+            }
+            if text.dictionary.hasInvalidUTF8 { invalidText.insert(c) }
+            columns[c] = try column(fromCodes: text.codes.finish(), text.dictionary.build(), name: names[c], file: file)
+        }
+    }
+
     /// Files smaller than this are read on one thread: splitting would cost more than it saves.
     static let parallelThreshold = 8 << 20
 
@@ -152,31 +175,33 @@ enum CSVLoader {
     /// is large enough, and joins the results. Returns nil (so the caller reads the file field
     /// by field) for anything the block reader leaves to that reader: an error, which that
     /// reader then reports with its exact line.
-    private static func buildInBlocks(_ buffer: UnsafeRawBufferPointer, kinds: [ColumnBuilder.Kind], width: Int,
-                                      strict: Bool, rowEstimate: Int, parallel: Bool, releasePages: Bool) -> BuildSink? {
+    /// `reading`, if given, limits the work to those columns (the others' builders stay empty).
+    private static func buildInBlocks(_ buffer: UnsafeRawBufferPointer, kinds: [ColumnBuilder.Kind], strict: Bool,
+                                      rowEstimate: Int, parallel: Bool, releasePages: Bool,
+                                      reading: Set<Int>? = nil) -> BuildSink? {
         let bodyStart = bodyStart(buffer)
         let body = bodyStart..<buffer.count
         guard parallel, buffer.count >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1,
               let split = lineBoundary(buffer, after: bodyStart + body.count / 2) else {
             return buildInBlocks(buffer, parts: [body], kinds: kinds, strict: strict, rowEstimate: rowEstimate,
-                                 releasePages: releasePages)
+                                 releasePages: releasePages, reading: reading)
         }
         // The split is taken to be a record boundary without counting the quotes before it. If
         // it is not (the line break is inside a quoted field), the first half ends inside that
         // field, which it reports as never closed, and the split is then found by quote parity.
         if let built = buildInBlocks(buffer, parts: [bodyStart..<split, split..<buffer.count], kinds: kinds,
-                                     strict: strict, rowEstimate: rowEstimate, releasePages: releasePages) {
+                                     strict: strict, rowEstimate: rowEstimate, releasePages: releasePages, reading: reading) {
             return built
         }
         guard let base = buffer.baseAddress, memchr(base + bodyStart, 0x22, body.count) != nil,
               let counted = recordBoundary(buffer, from: bodyStart, releasePages: releasePages), counted != split else { return nil }
         return buildInBlocks(buffer, parts: [bodyStart..<counted, counted..<buffer.count], kinds: kinds, strict: strict,
-                             rowEstimate: rowEstimate, releasePages: releasePages)
+                             rowEstimate: rowEstimate, releasePages: releasePages, reading: reading)
     }
 
     /// Reads each part (a range of whole records) on its own thread and joins them in order.
     private static func buildInBlocks(_ buffer: UnsafeRawBufferPointer, parts: [Range<Int>], kinds: [ColumnBuilder.Kind],
-                                      strict: Bool, rowEstimate: Int, releasePages: Bool) -> BuildSink? {
+                                      strict: Bool, rowEstimate: Int, releasePages: Bool, reading: Set<Int>?) -> BuildSink? {
         let width = kinds.count
         let base = UnsafeSendable(buffer)
         let results = Mutex<[BuildSink?]>(Array(repeating: nil, count: parts.count))
@@ -185,8 +210,11 @@ enum CSVLoader {
             // The first part's arrays get room for the whole file, so the second is appended
             // in place when the two are joined (reserved pages cost nothing until written).
             let capacity = i == 0 ? rowEstimate + rowEstimate / 16 + 16 : rowEstimate / 2 + 16
-            var sink = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: capacity) },
-                                 width: width, strict: strict, headerDone: true)
+            var sink = BuildSink(builders: kinds.indices.map { c in
+                                     ColumnBuilder(kind: kinds[c], capacity: reading.map { $0.contains(c) } ?? true ? capacity : 0)
+                                 }, width: width, strict: strict, headerDone: true)
+            // Columns not to be read are skipped as a column that failed is.
+            if let reading { for c in 0..<width where !reading.contains(c) { sink.failedColumns[c] = true } }
             sink.rowEstimate = parts.count == 1 ? rowEstimate : rowEstimate / 2 + 16
             let offset = parts[i].lowerBound
             let ok = sink.readBlocks(part, release: releasePages ? { range in
@@ -215,8 +243,10 @@ enum CSVLoader {
                 if !merged.failedColumns[c], !merged.store.pointer[c].append(contentsOf: next.store.pointer[c]) {
                     merged.failedColumns[c] = true
                 }
-                // Each column of the later part is freed once joined, so the two never all coexist.
+                // Each column of the later part is freed once joined, and handed back to the
+                // system, so the two never all coexist.
                 next.store.pointer[c] = ColumnBuilder(kind: kinds[c], capacity: 0)
+                iql_release_free_memory()
             }
             merged.rows += next.rows
         }
@@ -581,7 +611,7 @@ private struct BuildSink: CSVScanner.Sink {
                 if !fits { failedColumns[c] = true }
             }
             rows += block.rows
-            if let release, i - released >= CSVScanner.releaseStep {
+            if let release, i - released >= FieldBlock.releaseStep {
                 release(released..<i)
                 released = i
             }

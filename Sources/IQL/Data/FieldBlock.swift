@@ -1,4 +1,4 @@
-import CByteScan
+import CLoaderSupport
 
 /// Where each field of a block of CSV records lies, found in one pass over the bytes and then
 /// read a column at a time. Reading column by column lets each builder run one tight loop of
@@ -12,6 +12,9 @@ import CByteScan
 struct FieldBlock: ~Copyable {
     /// Records a block holds at most: its bytes and offsets stay within a core's L2 cache.
     static let records = 1024
+    /// How often the block reader hands back the mapped file's pages behind it: often, as two
+    /// threads each hold this much of the file while the table is being built.
+    static let releaseStep = 1 << 20
 
     let width: Int
     let capacity: Int

@@ -1,12 +1,16 @@
-// The one byte search Swift cannot express at full speed: 64 bytes compared with four values
-// and the results gathered into a bit mask (SSE2's movemask has no Swift spelling). Static
-// inline, so the Swift optimiser inlines it into the CSV scanner's loop.
-#ifndef CBYTESCAN_H
-#define CBYTESCAN_H
+// What the CSV loader needs from C: a byte search Swift cannot express at full speed (64
+// bytes compared with four values and the results gathered into a bit mask; SSE2's movemask
+// has no Swift spelling), and glibc's malloc_trim, which Swift's Glibc module does not export.
+// Static inline, so the Swift optimiser inlines them.
+#ifndef CLOADERSUPPORT_H
+#define CLOADERSUPPORT_H
 
 #include <stdint.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__GLIBC__)
+#include <malloc.h>
 #endif
 
 /// Bit k is set where byte k of the 64 bytes at p is a comma, a double quote, CR or LF.
@@ -29,6 +33,15 @@ static inline uint64_t iql_csv_special_bytes64(const void *p) {
     }
 #endif
     return out;
+}
+
+/// Hands memory the allocator holds free back to the system. glibc keeps large blocks freed
+/// by a worker thread in that thread's arena, so without this the half of a table freed while
+/// the halves are joined would still count as the process's memory. A no-op elsewhere.
+static inline void iql_release_free_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
 }
 
 #endif

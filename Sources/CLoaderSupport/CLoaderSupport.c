@@ -1,2 +1,2 @@
 // Everything is in the header (static inline); a C target needs one source file.
-#include "CByteScan.h"
+#include "CLoaderSupport.h"
