@@ -189,6 +189,31 @@ struct RatingBytesTests {
     }
 }
 
+/// The two-thread split is taken at the first line break after the middle without counting
+/// quotes; when that line break is inside a quoted field the loader must notice and split by
+/// quote parity instead.
+struct SpeculativeSplitTests {
+    @Test func aSplitInsideAQuotedFieldIsNoticed() throws {
+        // Each record is mostly one quoted field whose line break comes just before its
+        // closing quote, so the first line break after almost any point is inside quotes.
+        var text = "id,note\n"
+        var i = 0
+        while text.utf8.count < CSVLoader.parallelThreshold + 100_000 {
+            text += "\(i),\"\(String(repeating: "x", count: 150 + i % 50))\n\"\n"
+            i += 1
+        }
+        let bytes = Array(text.utf8)
+        let bodyStart = "id,note\n".utf8.count
+        let middle = bodyStart + (bytes.count - bodyStart) / 2
+        let lineBreak = try #require(bytes[middle...].firstIndex(of: 0x0A))
+        let quotesBefore = bytes[..<lineBreak].filter { $0 == 0x22 }.count
+        #expect(quotesBefore % 2 == 1, "the test needs the middle's line break to be inside quotes")
+        let (blocks, fields) = try BlockCSVTests.bothWays(bytes)
+        BlockCSVTests.expectSame(blocks, fields)
+        #expect(blocks.rowCount == i)
+    }
+}
+
 /// The block reader (records found a block at a time, then each column read in one loop) must
 /// give exactly the table the field-by-field reader gives, whatever the file holds.
 struct BlockCSVTests {
