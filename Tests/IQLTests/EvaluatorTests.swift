@@ -216,6 +216,8 @@ struct LatestTimeTests {
         }
         var lines = ["urn,t,row"]
         var best: [Int: (t: Int, row: Int)] = [:]
+        // The same over the rows a `where` keeps: the columns then read through a selection.
+        var bestKept: [Int: (t: Int, row: Int)] = [:]
         for row in 0..<20_000 {
             // 4,000 keys over a span of 80,000: two partitions of slots (and within the span,
             // four slots a row, that the whole-number path takes at all).
@@ -223,6 +225,7 @@ struct LatestTimeTests {
             let t: Int? = next() % 10 == 0 ? nil : (wideTime ? next() % 2_000_000_000 - 1_000_000_000 : next() % 40 - 20)
             lines.append("\(urn),\(t.map(String.init) ?? ""),\(row)")
             guard let t, asOf.map({ t <= $0 }) ?? true else { continue }
+            if row % 3 != 1, (bestKept[urn].map { t >= $0.t } ?? true) { bestKept[urn] = (t, row) }
             if let b = best[urn], t < b.t { continue }
             best[urn] = (t, row)
         }
@@ -235,6 +238,9 @@ struct LatestTimeTests {
         // The same rows, handed to a count in input order.
         let counted = try engine.query(query.replacingOccurrences(of: " | select urn, row", with: " | summarize n = count(), last = max(row)"))
         #expect(CSVWriter.render(counted) == "n,last\n\(best.count),\(best.values.map(\.row).max() ?? 0)\n")
+        let filtered = query.replacingOccurrences(of: "from p |", with: "from p | where row % 3 != 1 |")
+        let expectedKept = "urn,row\n" + bestKept.keys.sorted().map { "\($0),\(bestKept[$0]!.row)\n" }.joined()
+        #expect(CSVWriter.render(try engine.query(filtered)) == expectedKept)
     }
 
     /// Before a `count` or an order-blind `summarize`, `latest` hands its rows over in input

@@ -15,9 +15,7 @@ struct LatestOperator: TableOperator {
         if let limit, limit.isNull {
             throw Diagnostic.error(.invalidValue, "'as of' needs a value, found null", at: asOf?.range)
         }
-        if let rows = try latestByIntegerKey(input, limit, env) {
-            return input.gathering(keyOrder ? rows : LatestOperator.ascending(rows, below: input.rowCount))
-        }
+        if let rows = try latestByIntegerKey(input, limit, env) { return input.gathering(rows) }
         let grouping = try Grouping.make(keys, over: input, env)
         try env.checkCancelled()
         var best = [Int](repeating: -1, count: grouping.count)
@@ -60,16 +58,24 @@ struct LatestOperator: TableOperator {
         bits.withUnsafeMutableBufferPointer { bits in
             for r in rows where r >= 0 && r < n { bits[r >> 6] |= 1 << UInt64(r & 63) }
         }
-        var out: [Int] = []
-        out.reserveCapacity(rows.count)
-        for (w, word) in bits.enumerated() {
-            var x = word
-            while x != 0 {
-                out.append(w << 6 | x.trailingZeroBitCount)
-                x &= x &- 1
+        return bits.withUnsafeBufferPointer { rowsOfBits($0, count: rows.count) }
+    }
+
+    /// The rows whose bits are set, in ascending order; `count` is how many there are at most.
+    static func rowsOfBits(_ bits: UnsafeBufferPointer<UInt64>, count: Int) -> [Int] {
+        // Written through a buffer: an append a row, with its checks, cost more than the bitmap.
+        [Int](unsafeUninitializedCapacity: count) { out, written in
+            var k = 0
+            for (w, word) in bits.enumerated() {
+                var x = word
+                while x != 0, k < out.count {
+                    out[k] = w << 6 | x.trailingZeroBitCount
+                    k &+= 1
+                    x &= x &- 1
+                }
             }
+            written = k
         }
-        return out
     }
 
     /// The common shape `latest DATE by ID`, without numbering groups: one key of whole numbers
@@ -99,31 +105,58 @@ struct LatestOperator: TableOperator {
         }
         let n = input.rowCount, timeBase = times.base
         func keyRange<T: FixedWidthInteger>(_ a: [T]) -> (Int64, Int64)? {
-            guard let lo = a.min(), let hi = a.max() else { return nil }
-            return (Int64(lo), Int64(hi))
+            // One pass for both ends, over a plain buffer (it vectorises).
+            a.withUnsafeBufferPointer { a in
+                guard var lo = a.first else { return nil }
+                var hi = lo
+                for v in a {
+                    lo = min(lo, v)
+                    hi = max(hi, v)
+                }
+                return (Int64(lo), Int64(hi))
+            }
         }
         guard let (lo, hi) = keyInts.visit(keyRange, keyRange, keyRange, keyRange) else { return [] }
         let (span, o) = hi.subtractingReportingOverflow(lo)
         guard !o, span < 1 << 24, span <= 4 * Int64(n) + 1024 else { return nil }
         let slotCount = Int(span) + 1
-        var rows: [Int] = []
-        rows.reserveCapacity(min(n, slotCount))
-        func pass<K: FixedWidthInteger, T: FixedWidthInteger>(_ keyOffsets: [K], _ timeOffsets: [T]) {
-            // Each row's key, time and number as they are read, or nil for a row that does not count.
-            @inline(__always) func entry(_ r: Int) -> (slot: Int, biased: UInt64)? {
-                let tp = time.physical(r)
-                if let timeNulls, timeNulls.contains(tp) { return nil }
-                let t = Int64(timeOffsets[tp])
-                if let bound, timeBase &+ t > bound { return nil }
-                // The time offset with its sign bit flipped, so unsigned order is time order.
-                return (Int(Int64(keyOffsets[keyColumn.physical(r)]) &- lo), UInt64(UInt32(truncatingIfNeeded: t) ^ 0x8000_0000))
-            }
-            if slotCount <= LatestOperator.slotsInCache {
-                LatestOperator.bestInSlots(count: slotCount, rows: 0..<n, entry: entry, into: &rows)
-            } else {
-                LatestOperator.bestByPartition(slotCount: slotCount, n: n, narrowTime: T.bitWidth <= 16,
-                                               slotOf: { Int(Int64(keyOffsets[keyColumn.physical($0)]) &- lo) },
-                                               entry: entry, into: &rows)
+        // At most one winner a key and a row; written through a buffer, not appended, or, when
+        // the rows are to come out in input order, as bits of a bitmap that lists them so.
+        var winners = Winners(capacity: min(n, slotCount), rows: n, inputOrder: !keyOrder)
+        // Both columns unfiltered (the common case, a loaded table): row r is stored at r, and the
+        // loops below read the stored arrays directly, with no look-up through a selection.
+        let direct = keyColumn.selection == nil && time.selection == nil
+        func pass<K: FixedWidthInteger, T: FixedWidthInteger>(_ keyArray: [K], _ timeArray: [T]) {
+            keyArray.withUnsafeBufferPointer { keyOffsets in
+                timeArray.withUnsafeBufferPointer { timeOffsets in
+                    // Each row's key, time and number as they are read, or nil for a row that does not count.
+                    @inline(__always) func entry(_ r: Int) -> (slot: Int, biased: UInt64)? {
+                        let tp = direct ? r : time.physical(r)
+                        if let timeNulls, timeNulls.contains(tp) { return nil }
+                        let t = Int64(timeOffsets[tp])
+                        if let bound, timeBase &+ t > bound { return nil }
+                        // The time offset with its sign bit flipped, so unsigned order is time order.
+                        let key = Int64(keyOffsets[direct ? r : keyColumn.physical(r)]) &- lo
+                        return (Int(key), UInt64(UInt32(truncatingIfNeeded: t) ^ 0x8000_0000))
+                    }
+                    if slotCount <= LatestOperator.slotsInCache {
+                        LatestOperator.bestInSlots(count: slotCount, rows: 0..<n, entry: entry, into: &winners)
+                        return
+                    }
+                    // How many rows each range of keys has, counted here where the key type is
+                    // known, so the loop is a load, a shift and an increment.
+                    let shift = LatestOperator.slotsInCache.trailingZeroBitCount
+                    var counts = [Int](repeating: 0, count: ((slotCount + LatestOperator.slotsInCache - 1) >> shift) + 1)
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        if direct {
+                            for r in 0..<n { counts[(Int(Int64(keyOffsets[r]) &- lo) >> shift) &+ 1] &+= 1 }
+                        } else {
+                            for r in 0..<n { counts[(Int(Int64(keyOffsets[keyColumn.physical(r)]) &- lo) >> shift) &+ 1] &+= 1 }
+                        }
+                    }
+                    LatestOperator.bestByPartition(counts: counts, n: n, narrowTime: T.bitWidth <= 16, entry: entry,
+                                                   into: &winners)
+                }
             }
         }
         func withKeys<K: FixedWidthInteger>(_ keyOffsets: [K]) {
@@ -131,7 +164,50 @@ struct LatestOperator: TableOperator {
         }
         keyInts.visit(withKeys, withKeys, withKeys, withKeys)
         try env.checkCancelled()
-        return rows
+        return winners.rows
+    }
+
+    /// Winning rows, in the order found (key order) in room made once for as many as there can
+    /// be, or, in input order, as a bitmap of rows.
+    private struct Winners: ~Copyable {
+        private let list: UnsafeMutableBufferPointer<Int>
+        private let bits: UnsafeMutableBufferPointer<UInt64>
+        private let inputOrder: Bool
+        private var count = 0
+
+        init(capacity: Int, rows n: Int, inputOrder: Bool) {
+            self.inputOrder = inputOrder
+            list = .allocate(capacity: inputOrder ? 1 : max(1, capacity))
+            bits = .allocate(capacity: inputOrder ? max(1, (n + 63) / 64) : 1)
+            bits.initialize(repeating: 0)
+        }
+
+        deinit {
+            list.deallocate()
+            bits.deallocate()
+        }
+
+        /// Adds the row in a slot (row + 1 in its high half; 0 is an empty slot).
+        @inline(__always)
+        mutating func add(slot: UInt64) {
+            guard slot != 0 else { return }
+            let row = Int(slot >> 32) &- 1
+            if inputOrder {
+                // Rows are below the table's count, so their words exist; the guard only keeps a
+                // mistake from writing out of bounds.
+                guard row >= 0, row >> 6 < bits.count else { return }
+                bits[row >> 6] |= 1 &<< UInt64(row & 63)
+                count &+= 1
+            } else {
+                guard count < list.count else { return }
+                list[count] = row
+                count &+= 1
+            }
+        }
+
+        var rows: [Int] {
+            inputOrder ? LatestOperator.rowsOfBits(UnsafeBufferPointer(bits), count: count) : Array(list.prefix(count))
+        }
     }
 
     /// Keys whose slots (8 bytes each) stay in a core's cache: more, and the rows are first
@@ -144,7 +220,7 @@ struct LatestOperator: TableOperator {
     /// row + 1 (0: none yet) above the biased time. Appends the winners in key order.
     @inline(__always)
     private static func bestInSlots(count: Int, rows range: Range<Int>,
-                                    entry: (Int) -> (slot: Int, biased: UInt64)?, into rows: inout [Int]) {
+                                    entry: (Int) -> (slot: Int, biased: UInt64)?, into winners: inout Winners) {
         var slots = [UInt64](repeating: 0, count: count)
         slots.withUnsafeMutableBufferPointer { slots in
             for r in range {
@@ -154,7 +230,7 @@ struct LatestOperator: TableOperator {
                 // any row. A select, not a branch: which way it goes is random row to row.
                 slots[slot] = biased >= current & 0xFFFF_FFFF ? candidate : current
             }
-            for slot in slots where slot != 0 { rows.append(Int(slot >> 32) - 1) }
+            for slot in slots { winners.add(slot: slot) }
         }
     }
 
@@ -163,63 +239,55 @@ struct LatestOperator: TableOperator {
     /// order, so ties resolve as above. An entry is one word when the time fits 16 bits (row + 1,
     /// key within its range, time); otherwise the key within its range goes in a second array.
     @inline(__always)
-    private static func bestByPartition(slotCount: Int, n: Int, narrowTime: Bool, slotOf: (Int) -> Int,
-                                        entry: (Int) -> (slot: Int, biased: UInt64)?, into rows: inout [Int]) {
+    private static func bestByPartition(counts: [Int], n: Int, narrowTime: Bool,
+                                        entry: (Int) -> (slot: Int, biased: UInt64)?, into winners: inout Winners) {
         let shift = slotsInCache.trailingZeroBitCount
-        let parts = (slotCount + slotsInCache - 1) >> shift
-        // Room for every row of each range; rows that do not count (no time, after the limit)
-        // leave their room unused rather than cost a second look at the time column here.
-        var starts = [Int](repeating: 0, count: parts + 1)
-        starts.withUnsafeMutableBufferPointer { starts in
-            for r in 0..<n { starts[(slotOf(r) >> shift) &+ 1] &+= 1 }
-            for p in 0..<parts { starts[p + 1] &+= starts[p] }
-        }
-        var packed = [UInt64](repeating: 0, count: n)
-        var within = [UInt16](repeating: 0, count: narrowTime ? 0 : n)
+        let parts = counts.count - 1
+        // Room for every row of each range (`counts[p + 1]` rows of range p); rows that do not
+        // count (no time, after the limit) leave their room unused rather than cost a second
+        // look at the time column here.
+        var starts = counts
+        for p in 0..<parts { starts[p + 1] &+= starts[p] }
+        // Raw memory, not zeroed first: every entry read below is written first (a range's
+        // entries are read up to where its writes ended), and zeroing tens of megabytes is not free.
+        let packedStore = ScratchBuffer<UInt64>(count: n), withinStore = ScratchBuffer<UInt16>(count: narrowTime ? 1 : n)
+        let packed = packedStore.buffer, within = withinStore.buffer
         var ends = Array(starts.dropLast())
-        packed.withUnsafeMutableBufferPointer { packed in
-            within.withUnsafeMutableBufferPointer { within in
-                ends.withUnsafeMutableBufferPointer { ends in
-                    for r in 0..<n {
-                        guard let (slot, biased) = entry(r) else { continue }
-                        let p = slot >> shift
-                        let at = ends[p]
-                        ends[p] = at &+ 1
-                        let key = UInt64(slot & (slotsInCache - 1))
-                        if narrowTime {
-                            // The low half of the time, sign bit flipped: the same order in 16 bits.
-                            packed[at] = UInt64(r + 1) << 32 | key << 16 | ((biased & 0xFFFF) ^ 0x8000)
-                        } else {
-                            packed[at] = UInt64(r + 1) << 32 | biased
-                            within[at] = UInt16(truncatingIfNeeded: key)
-                        }
-                    }
+        ends.withUnsafeMutableBufferPointer { ends in
+            for r in 0..<n {
+                guard let (slot, biased) = entry(r) else { continue }
+                let p = slot >> shift
+                let at = ends[p]
+                ends[p] = at &+ 1
+                let key = UInt64(slot & (slotsInCache - 1))
+                if narrowTime {
+                    // The low half of the time, sign bit flipped: the same order in 16 bits.
+                    packed[at] = UInt64(r + 1) << 32 | key << 16 | ((biased & 0xFFFF) ^ 0x8000)
+                } else {
+                    packed[at] = UInt64(r + 1) << 32 | biased
+                    within[at] = UInt16(truncatingIfNeeded: key)
                 }
             }
         }
         var slots = [UInt64](repeating: 0, count: slotsInCache)
         slots.withUnsafeMutableBufferPointer { slots in
-            packed.withUnsafeBufferPointer { packed in
-                within.withUnsafeBufferPointer { within in
-                    for p in 0..<parts {
-                        for i in 0..<slotsInCache { slots[i] = 0 }
-                        for at in starts[p]..<ends[p] {
-                            let e = packed[at]
-                            let slot: Int, candidate: UInt64
-                            if narrowTime {
-                                slot = Int(e >> 16 & 0xFFFF)
-                                candidate = e & 0xFFFF_FFFF_0000_0000 | e & 0xFFFF
-                            } else {
-                                slot = Int(within[at])
-                                candidate = e
-                            }
-                            let current = slots[slot]
-                            // As in `bestInSlots`: later rows win ties, empty slots lose, no branch.
-                            slots[slot] = candidate & 0xFFFF_FFFF >= current & 0xFFFF_FFFF ? candidate : current
-                        }
-                        for slot in slots where slot != 0 { rows.append(Int(slot >> 32) - 1) }
+            for p in 0..<parts {
+                for i in 0..<slotsInCache { slots[i] = 0 }
+                for at in starts[p]..<ends[p] {
+                    let e = packed[at]
+                    let slot: Int, candidate: UInt64
+                    if narrowTime {
+                        slot = Int(e >> 16 & 0xFFFF)
+                        candidate = e & 0xFFFF_FFFF_0000_0000 | e & 0xFFFF
+                    } else {
+                        slot = Int(within[at])
+                        candidate = e
                     }
+                    let current = slots[slot]
+                    // As in `bestInSlots`: later rows win ties, empty slots lose, no branch.
+                    slots[slot] = candidate & 0xFFFF_FFFF >= current & 0xFFFF_FFFF ? candidate : current
                 }
+                for slot in slots { winners.add(slot: slot) }
             }
         }
     }
