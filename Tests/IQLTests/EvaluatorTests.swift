@@ -295,3 +295,36 @@ struct NullNoteTests {
         for note in notes { #expect(rendered.contains("\nnote: \(note)\n")) }
     }
 }
+
+/// `sort COLUMN | take N` on a whole-number column as loaded reads the stored values in one
+/// pass; it must give the rows a stable sort gives, ties in row order, either direction.
+struct TopStoredTests {
+    @Test(arguments: [1, 3, 10, 250, 5_000])
+    func topRowsMatchAStableSort(k: Int) throws {
+        var state: UInt64 = 5
+        var lines = ["row,v"]
+        var values: [Int?] = []
+        for row in 0..<3_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            // Many ties, and nulls (which come last either way), more of them late on.
+            let v: Int? = Int(state >> 40) % (row > 2_000 ? 4 : 15) == 0 ? nil : Int(state >> 33) % 200 - 100
+            values.append(v)
+            lines.append("\(row),\(v.map(String.init) ?? "")")
+        }
+        var engine = Engine()
+        try engine.registerCSV(text: lines.joined(separator: "\n"), as: "t")
+        for descending in [false, true] {
+            let order = values.indices.sorted { a, b in
+                switch (values[a], values[b]) {
+                case let (x?, y?): return x != y ? (descending ? x > y : x < y) : a < b
+                case (nil, nil): return a < b
+                case (nil, _): return false
+                case (_, nil): return true
+                }
+            }
+            let expected = "row\n" + order.prefix(k).map { "\($0)\n" }.joined()
+            let query = "from t | sort v\(descending ? " desc" : "") | take \(k) | select row"
+            #expect(CSVWriter.render(try engine.query(query)) == expected, "\(query)")
+        }
+    }
+}

@@ -45,7 +45,30 @@ struct JoinOperator: TableOperator {
             let matchOfCode = byCode.map { $0.first ?? -1 }
             let base = Int(codes.base), isLeft = isLeft, n = input.rowCount
             // Builds its own arrays rather than appending to captured ones, which would be boxed.
-            func match<T: FixedWidthInteger>(_ a: [T]) throws -> ([Int], [Int], Bool) {
+            func match<T: FixedWidthInteger>(_ a: [T]) throws -> ([Int]?, [Int], Bool) {
+                // First as if every row matches, the usual case for a lookup table: then the left
+                // rows are all rows in order and need no list, and the right rows are written
+                // straight into an array. A row without a match stops it, for the general loop.
+                if leftKeys.selection == nil, a.count == n {
+                    let rights = matchOfCode.withUnsafeBufferPointer { matchOfCode in
+                        a.withUnsafeBufferPointer { a in
+                            [Int](unsafeUninitializedCapacity: n) { out, count in
+                                var r = 0
+                                while r < n {
+                                    let code = base &+ Int(a[r])
+                                    guard code >= 0, code < matchOfCode.count else { break }
+                                    let m = matchOfCode[code]
+                                    if m < 0 { break }
+                                    out[r] = m
+                                    r &+= 1
+                                }
+                                count = r
+                            }
+                        }
+                    }
+                    try env.checkCancelled()
+                    if rights.count == n { return (nil, rights, false) }
+                }
                 var lefts: [Int] = [], rights: [Int] = [], missed = false
                 lefts.reserveCapacity(n)
                 rights.reserveCapacity(n)
@@ -120,8 +143,9 @@ struct JoinOperator: TableOperator {
 
     /// The output: the left rows as a selection, the right columns as a selection too unless a
     /// left join left some rows without a match (those need nulls, so they are built).
-    private func assemble(_ input: Table, _ other: Table, _ leftRows: [Int], _ rightRows: [Int], _ misses: Bool) -> Table {
-        var columns = input.gathering(leftRows).columns
+    /// `leftRows` nil: every left row once, in order (the left columns are kept as they are).
+    private func assemble(_ input: Table, _ other: Table, _ leftRows: [Int]?, _ rightRows: [Int], _ misses: Bool) -> Table {
+        var columns = leftRows.map { input.gathering($0).columns } ?? input.columns
         if misses {
             for c in rightColumns {
                 let source = other.columns[c]
@@ -133,6 +157,6 @@ struct JoinOperator: TableOperator {
                                  rowCount: other.rowCount).gathering(rightRows)
             columns.append(contentsOf: gathered.columns)
         }
-        return Table(schema: schema, columns: columns, rowCount: leftRows.count)
+        return Table(schema: schema, columns: columns, rowCount: rightRows.count)
     }
 }

@@ -47,9 +47,65 @@ struct TopKOperator: TableOperator {
 private func topIntegers(_ values: PackedInts, _ nulls: NullMask?, column: Column, k: Int, descending: Bool) -> [Int] {
     let base = values.base
     func run<T: FixedWidthInteger>(_ a: [T]) -> [Int] {
-        topIntegers({ base &+ Int64(a[$0]) }, nulls, column: column, k: k, descending: descending)
+        // A column as loaded, without nulls: the stored offsets, in the order of the values,
+        // are compared straight from the array.
+        if column.selection == nil, a.count == column.count {
+            return a.withUnsafeBufferPointer { topStored($0, nulls: nulls, k: k, descending: descending) }
+        }
+        return topIntegers({ base &+ Int64(a[$0]) }, nulls, column: column, k: k, descending: descending)
     }
     return values.visit(run, run, run, run)
+}
+
+/// The rows of the `k` greatest (or least) stored values, the earlier row first among equals
+/// and null rows after all values, as `topIntegers` below orders them. Once `k` are held, a
+/// row is one compare against the worst of them: a tight loop over the array, 64 rows at a
+/// time, with the null bits consulted only for a row that passes; the general loop looked
+/// each row up.
+private func topStored<T: FixedWidthInteger>(_ a: UnsafeBufferPointer<T>, nulls: NullMask?, k: Int,
+                                             descending: Bool) -> [Int] {
+    guard k > 0 else { return [] }
+    var best: [(value: T, row: Int)] = []
+    best.reserveCapacity(k + 1)
+    var nullRows: [Int] = []
+    var worst: T?
+    @inline(__always) func consider(_ v: T, _ r: Int) {
+        if best.count == k, let w = worst, !(descending ? v > w : v < w) { return }
+        // After any equal value, so the earlier row stays first.
+        var lo = 0, hi = best.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if descending ? v > best[mid].value : v < best[mid].value { hi = mid } else { lo = mid + 1 }
+        }
+        best.insert((v, r), at: lo)
+        if best.count > k { best.removeLast() }
+        if best.count == k { worst = best[k - 1].value }
+    }
+    let words = nulls?.words ?? []
+    var start = 0
+    while start < a.count {
+        let end = min(start + 64, a.count)
+        let w = start >> 6
+        let nullWord = w < words.count ? words[w] : 0
+        // Null rows, in order, while fewer than k are held (they come after every value).
+        var x = nullWord
+        while x != 0, nullRows.count < k {
+            let r = start + x.trailingZeroBitCount
+            if r < end { nullRows.append(r) }
+            x &= x &- 1
+        }
+        if let limit = worst {
+            // The common case once k are held: most rows fail one compare. A null row's stored
+            // value means nothing, so a row that passes is checked against the null bits.
+            for r in start..<end where descending ? a[r] > limit : a[r] < limit {
+                if nullWord >> UInt64(r & 63) & 1 == 0 { consider(a[r], r) }
+            }
+        } else {
+            for r in start..<end where nullWord >> UInt64(r & 63) & 1 == 0 { consider(a[r], r) }
+        }
+        start = end
+    }
+    return Array((best.map(\.row) + nullRows).prefix(k))
 }
 
 private func topIntegers(_ value: (Int) -> Int64, _ nulls: NullMask?, column: Column, k: Int, descending: Bool) -> [Int] {
