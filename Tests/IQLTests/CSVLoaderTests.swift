@@ -184,7 +184,7 @@ struct RatingBytesTests {
     @Test(arguments: cases)
     func recognisesOfstedWording(text: String, rating: Rating?) {
         let bytes = Array(text.utf8)
-        #expect(bytes.withUnsafeBytes { ColumnBuilder.rating($0) } == rating)
+        #expect(bytes.withUnsafeBytes { ColumnBuilder.rating(wording: $0) } == rating)
         #expect(Rating(wording: text) == rating)
     }
 }

@@ -47,26 +47,11 @@ struct CSVScanner {
                 if i < n, buffer[i] == 0x22 {
                     // Quoted field: copy it out, turning "" into ".
                     scratch.removeAll(keepingCapacity: true)
-                    let openLine = line
-                    i += 1
-                    var closed = false
-                    while i < n {
-                        let c = buffer[i]
-                        if c == 0x22 {
-                            if i + 1 < n, buffer[i + 1] == 0x22 {
-                                scratch.append(0x22)
-                                i += 2
-                                continue
-                            }
-                            i += 1
-                            closed = true
-                            break
-                        }
-                        if c == 0x0A || (c == 0x0D && !(i + 1 < n && buffer[i + 1] == 0x0A)) { line += 1 }
-                        scratch.append(c)
-                        i += 1
+                    guard let (end, lines) = quotedField(buffer, at: i, into: &scratch) else {
+                        throw Problem(message: "a quoted field is never closed", line: line)
                     }
-                    guard closed else { throw Problem(message: "a quoted field is never closed", line: openLine) }
+                    i = end
+                    line += lines
                     if i < n, buffer[i] != 0x2C, buffer[i] != 0x0A, buffer[i] != 0x0D {
                         throw Problem(message: "text after a closing quote", line: line)
                     }
@@ -114,6 +99,31 @@ struct CSVScanner {
             }
         }
         release?(released..<n)
+    }
+
+    /// Reads the quoted field whose opening quote is at `start`, appending its text unescaped
+    /// (`""` is one quote) to `scratch`. Returns the offset just past the closing quote and how
+    /// many line breaks the field holds, or nil if it is never closed.
+    static func quotedField(_ buffer: UnsafeRawBufferPointer, at start: Int,
+                            into scratch: inout [UInt8]) -> (end: Int, lines: Int)? {
+        let n = buffer.count
+        var i = start + 1
+        var lines = 0
+        while i < n {
+            let c = buffer[i]
+            if c == 0x22 {
+                if i + 1 < n, buffer[i + 1] == 0x22 {
+                    scratch.append(0x22)
+                    i += 2
+                    continue
+                }
+                return (i + 1, lines)
+            }
+            if c == 0x0A || (c == 0x0D && !(i + 1 < n && buffer[i + 1] == 0x0A)) { lines += 1 }
+            scratch.append(c)
+            i += 1
+        }
+        return nil
     }
 
     /// A high bit in each byte of the word that is a comma, quote, LF or CR. Bytes above the

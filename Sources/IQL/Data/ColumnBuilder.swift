@@ -48,36 +48,26 @@ struct ColumnBuilder {
         case .text, .raw:
             ints.append(field.isEmpty ? 0 : Int64(dictionary.code(for: field)))
         case .number:
-            let f = ColumnBuilder.trimmed(field)
-            if f.isEmpty {
+            switch ColumnBuilder.number(field) {
+            case .null:
                 markNull()
                 ints.appendNull()
-            } else if let (m, s) = ColumnBuilder.exactNumber(f) {
-                guard appendNumber(m, s) else { return false }
-            } else if ColumnBuilder.isMarker(f) {
-                markNull()
-                ints.appendNull()
-            } else {
-                return false
+            case .value(let (m, s)): guard appendNumber(m, s) else { return false }
+            case .misfit: return false
             }
         case .date:
-            let f = ColumnBuilder.trimmed(field)
-            if f.isEmpty {
+            switch ColumnBuilder.date(field) {
+            case .null:
                 markNull()
                 ints.appendNull()
-            } else if let d = ColumnBuilder.isoDate(f) {
-                ints.append(Int64(d))
-            } else {
-                return false
+            case .value(let d): ints.append(Int64(d))
+            case .misfit: return false
             }
         case .rating:
-            let f = ColumnBuilder.trimmed(field)
-            if f.isEmpty {
-                small.append(0)
-            } else if let r = ColumnBuilder.rating(f) {
-                small.append(r.rawValue)
-            } else {
-                return false
+            switch ColumnBuilder.rating(field) {
+            case .null: small.append(0)
+            case .value(let r): small.append(r.rawValue)
+            case .misfit: return false
             }
         case .bool:
             guard let flag = ColumnBuilder.flag(field) else { return false }
@@ -100,11 +90,11 @@ struct ColumnBuilder {
         case .number:
             var run = BlockRun(values: values)
             for r in 0..<n {
-                let f = ColumnBuilder.trimmed(fields[r])
-                if f.isEmpty {
+                switch ColumnBuilder.number(fields[r]) {
+                case .null:
                     markNull(at: first &+ r)
                     run.null(at: r)
-                } else if let (m, s) = ColumnBuilder.exactNumber(f) {
+                case .value(let (m, s)):
                     if s == scale {
                         run.value(m, at: r)
                     } else if s < scale {
@@ -117,25 +107,19 @@ struct ColumnBuilder {
                         guard appendNumber(m, s) else { return r }
                         run.restart(after: r, lastValue: m)
                     }
-                } else if ColumnBuilder.isMarker(f) {
-                    markNull(at: first &+ r)
-                    run.null(at: r)
-                } else {
-                    return r
+                case .misfit: return r
                 }
             }
             run.flush(into: &ints, through: n)
         case .date:
             var run = BlockRun(values: values)
             for r in 0..<n {
-                let f = ColumnBuilder.trimmed(fields[r])
-                if f.isEmpty {
+                switch ColumnBuilder.date(fields[r]) {
+                case .null:
                     markNull(at: first &+ r)
                     run.null(at: r)
-                } else if let d = ColumnBuilder.isoDate(f) {
-                    run.value(Int64(d), at: r)
-                } else {
-                    return r
+                case .value(let d): run.value(Int64(d), at: r)
+                case .misfit: return r
                 }
             }
             run.flush(into: &ints, through: n)
@@ -144,10 +128,11 @@ struct ColumnBuilder {
             small.append(contentsOf: repeatElement(0, count: n))
             let bad = small.withUnsafeMutableBufferPointer { out -> Int? in
                 for r in 0..<n {
-                    let f = ColumnBuilder.trimmed(fields[r])
-                    if f.isEmpty { continue }
-                    guard let rating = ColumnBuilder.rating(f) else { return r }
-                    out[start &+ r] = rating.rawValue
+                    switch ColumnBuilder.rating(fields[r]) {
+                    case .null: continue
+                    case .value(let rating): out[start &+ r] = rating.rawValue
+                    case .misfit: return r
+                    }
                 }
                 return nil
             }
@@ -281,6 +266,38 @@ struct ColumnBuilder {
 
     // MARK: - Parsing bytes
 
+    /// What a field of a typed column holds: no value, a value, or something that does not fit
+    /// the type. Both `append`s read fields through the functions below, so the rules for what
+    /// counts as null live in one place.
+    enum Parsed<T> {
+        case null, value(T), misfit
+    }
+
+    /// A number field: empty or a suppression marker is null.
+    @inline(__always)
+    static func number(_ field: UnsafeRawBufferPointer) -> Parsed<(Int64, Int)> {
+        let f = trimmed(field)
+        if f.isEmpty { return .null }
+        if let n = exactNumber(f) { return .value(n) }
+        return isMarker(f) ? .null : .misfit
+    }
+
+    /// A date field (`YYYY-MM-DD`): empty is null.
+    @inline(__always)
+    static func date(_ field: UnsafeRawBufferPointer) -> Parsed<Int32> {
+        let f = trimmed(field)
+        if f.isEmpty { return .null }
+        return isoDate(f).map { .value($0) } ?? .misfit
+    }
+
+    /// A rating field in Ofsted's wording: empty is null.
+    @inline(__always)
+    static func rating(_ field: UnsafeRawBufferPointer) -> Parsed<Rating> {
+        let f = trimmed(field)
+        if f.isEmpty { return .null }
+        return rating(wording: f).map { .value($0) } ?? .misfit
+    }
+
     @inline(__always)
     static func trimmed(_ f: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         var lo = 0, hi = f.count
@@ -360,7 +377,7 @@ struct ColumnBuilder {
     }
 
     /// Ofsted's wording in any case, matched on the bytes (this runs once a field).
-    static func rating(_ f: UnsafeRawBufferPointer) -> Rating? {
+    static func rating(wording f: UnsafeRawBufferPointer) -> Rating? {
         // The wordings all differ in length, so the length picks the one to compare. Static
         // strings, not arrays: reading one costs no reference count, once a field.
         let wording: StaticString, written: StaticString

@@ -106,26 +106,12 @@ struct FieldBlock: ~Copyable {
                 guard c < width else { return nil }
                 let slot = c &* stride &+ r
                 if i < n && bytes.load(fromByteOffset: i, as: UInt8.self) == 0x22 {
-                    // Quoted: unescape into the scratch buffer ("" is one quote).
+                    // Quoted: unescaped into the scratch buffer, as the field-by-field reader does.
                     let o = scratch.count
-                    i &+= 1
-                    var closed = false
-                    while i < n {
-                        let ch = bytes.load(fromByteOffset: i, as: UInt8.self)
-                        if ch == 0x22 {
-                            if i &+ 1 < n && bytes.load(fromByteOffset: i &+ 1, as: UInt8.self) == 0x22 {
-                                scratch.append(0x22)
-                                i &+= 2
-                                continue
-                            }
-                            i &+= 1
-                            closed = true
-                            break
-                        }
-                        scratch.append(ch)
-                        i &+= 1
+                    guard let (end, _) = CSVScanner.quotedField(buffer, at: i, into: &scratch), scratch.count < limit else {
+                        return nil
                     }
-                    guard closed, scratch.count < limit else { return nil }
+                    i = end
                     if i < n {
                         let next = bytes.load(fromByteOffset: i, as: UInt8.self)
                         if next != 0x2C && next != 0x0A && next != 0x0D { return nil }

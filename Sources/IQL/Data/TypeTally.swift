@@ -68,7 +68,7 @@ struct TypeTally {
         if f.isEmpty { return .empty }
         if let plain = plainNumber(f) { return plain }
         if ColumnBuilder.isoDate(f) != nil { return .date }
-        if ColumnBuilder.rating(f) != nil { return .rating }
+        if ColumnBuilder.rating(wording: f) != nil { return .rating }
         let v = String(decoding: f, as: UTF8.self)
         if CSVLoader.parseNumber(v) != nil { return ColumnBuilder.hasLeadingZero(f) ? .code : .number }
         let lower = v.lowercased()

@@ -57,30 +57,56 @@ private func topIntegers(_ values: PackedInts, _ nulls: NullMask?, column: Colum
     return values.visit(run, run, run, run)
 }
 
-/// The rows of the `k` greatest (or least) stored values, the earlier row first among equals
-/// and null rows after all values, as `topIntegers` below orders them. Once `k` are held, a
-/// row is one compare against the worst of them: a tight loop over the array, 64 rows at a
-/// time, with the null bits consulted only for a row that passes; the general loop looked
-/// each row up.
-private func topStored<T: FixedWidthInteger>(_ a: UnsafeBufferPointer<T>, nulls: NullMask?, k: Int,
-                                             descending: Bool) -> [Int] {
-    guard k > 0 else { return [] }
-    var best: [(value: T, row: Int)] = []
-    best.reserveCapacity(k + 1)
-    var nullRows: [Int] = []
-    var worst: T?
-    @inline(__always) func consider(_ v: T, _ r: Int) {
-        if best.count == k, let w = worst, !(descending ? v > w : v < w) { return }
+/// The `k` best rows seen so far by one value, kept sorted, the earlier row first among equals;
+/// null rows are kept apart and come after every value. Shared by both integer top-N loops.
+private struct BestRows<T: Comparable> {
+    let k: Int
+    let descending: Bool
+    private var best: [(value: T, row: Int)] = []
+    private var nullRows: [Int] = []
+    /// The value a row must beat to get in, once `k` are held.
+    private(set) var worst: T?
+
+    init(k: Int, descending: Bool) {
+        self.k = k
+        self.descending = descending
+        best.reserveCapacity(k + 1)
+    }
+
+    @inline(__always)
+    func beats(_ v: T, _ w: T) -> Bool { descending ? v > w : v < w }
+
+    var wantsNulls: Bool { nullRows.count < k }
+
+    mutating func null(_ r: Int) {
+        if nullRows.count < k { nullRows.append(r) }
+    }
+
+    @inline(__always)
+    mutating func consider(_ v: T, _ r: Int) {
+        if let w = worst, !beats(v, w) { return }
         // After any equal value, so the earlier row stays first.
         var lo = 0, hi = best.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if descending ? v > best[mid].value : v < best[mid].value { hi = mid } else { lo = mid + 1 }
+            if beats(v, best[mid].value) { hi = mid } else { lo = mid + 1 }
         }
         best.insert((v, r), at: lo)
         if best.count > k { best.removeLast() }
         if best.count == k { worst = best[k - 1].value }
     }
+
+    var rows: [Int] { Array((best.map(\.row) + nullRows).prefix(k)) }
+}
+
+/// The rows of the `k` greatest (or least) stored values, ordered as `BestRows` keeps them.
+/// Once `k` are held, a row is one compare against the worst of them: a tight loop over the
+/// array, 64 rows at a time, with the null bits consulted only for a row that passes; the
+/// general loop below looks each row up.
+private func topStored<T: FixedWidthInteger>(_ a: UnsafeBufferPointer<T>, nulls: NullMask?, k: Int,
+                                             descending: Bool) -> [Int] {
+    guard k > 0 else { return [] }
+    var best = BestRows<T>(k: k, descending: descending)
     let words = nulls?.words ?? []
     var start = 0
     while start < a.count {
@@ -89,47 +115,37 @@ private func topStored<T: FixedWidthInteger>(_ a: UnsafeBufferPointer<T>, nulls:
         let nullWord = w < words.count ? words[w] : 0
         // Null rows, in order, while fewer than k are held (they come after every value).
         var x = nullWord
-        while x != 0, nullRows.count < k {
+        while x != 0, best.wantsNulls {
             let r = start + x.trailingZeroBitCount
-            if r < end { nullRows.append(r) }
+            if r < end { best.null(r) }
             x &= x &- 1
         }
-        if let limit = worst {
+        if let limit = best.worst {
             // The common case once k are held: most rows fail one compare. A null row's stored
             // value means nothing, so a row that passes is checked against the null bits.
-            for r in start..<end where descending ? a[r] > limit : a[r] < limit {
-                if nullWord >> UInt64(r & 63) & 1 == 0 { consider(a[r], r) }
+            for r in start..<end where best.beats(a[r], limit) {
+                if nullWord >> UInt64(r & 63) & 1 == 0 { best.consider(a[r], r) }
             }
         } else {
-            for r in start..<end where nullWord >> UInt64(r & 63) & 1 == 0 { consider(a[r], r) }
+            for r in start..<end where nullWord >> UInt64(r & 63) & 1 == 0 { best.consider(a[r], r) }
         }
         start = end
     }
-    return Array((best.map(\.row) + nullRows).prefix(k))
+    return best.rows
 }
 
 private func topIntegers(_ value: (Int) -> Int64, _ nulls: NullMask?, column: Column, k: Int, descending: Bool) -> [Int] {
-    var best: [(value: Int64, row: Int)] = []
-    best.reserveCapacity(k + 1)
-    var nullRows: [Int] = []
-    func better(_ a: Int64, _ b: Int64) -> Bool { descending ? a > b : a < b }
+    guard k > 0 else { return [] }
+    var best = BestRows<Int64>(k: k, descending: descending)
     for r in 0..<column.count {
         let p = column.physical(r)
         if let nulls, nulls.contains(p) {
-            if nullRows.count < k { nullRows.append(r) }
-            continue
+            best.null(r)
+        } else {
+            best.consider(value(p), r)
         }
-        let v = value(p)
-        if best.count == k, let worst = best.last, !better(v, worst.value) { continue }
-        var lo = 0, hi = best.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if better(v, best[mid].value) { hi = mid } else { lo = mid + 1 }
-        }
-        best.insert((v, r), at: lo)
-        if best.count > k { best.removeLast() }
     }
-    return Array((best.map(\.row) + nullRows).prefix(k))
+    return best.rows
 }
 
 /// The comparison a sort uses: integer ranks for stored columns, values otherwise.
