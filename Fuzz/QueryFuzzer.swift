@@ -6,8 +6,10 @@
 private let shared: Engine = {
     var engine = Engine()
     // No time limit: an input that runs too long is a bug to see, not an error to hide, and
-    // libFuzzer's -timeout reports it. The row limit keeps joins of the bundled tables small.
-    engine.limits = EngineLimits(time: nil, rows: 200_000)
+    // libFuzzer's -timeout reports it. The row limit keeps joins of the bundled tables small;
+    // the memory budget is small, and scripts/fuzz fails any allocation well past it. No
+    // output folder: no input may write a file.
+    engine.limits = EngineLimits(time: nil, rows: 200_000, memory: 64 << 20, outputBytes: 1 << 20)
     // LAIT's 641,070 rows take seconds to load unoptimised under AddressSanitizer, past the
     // per-input timeout: a few rows with the same columns stand in for them. A harness whose
     // stand-in does not load would fuzz less than it says, so that stops it.

@@ -26,6 +26,8 @@ struct Arguments {
     var jsonDiagnostics = false
     /// `--lenient`: leave out malformed rows of `--data` files, and say which.
     var lenient = false
+    /// `--safe`: no query writes a file, and no dot command reads or writes one.
+    var safe = false
     /// `--time-limit`, `--max-rows`: none unless given, as a person at a terminal can
     /// press Ctrl-C (the library's defaults are for servers).
     var limits = EngineLimits.none
@@ -54,9 +56,14 @@ struct Arguments {
                            which) instead of stopping at the first
       --param NAME=VALUE   give a script parameter a value (repeatable)
       --schema [NAME]      list the datasets, or the columns of one
+      --safe               refuse every file a query or dot command would write or read (chart … to,
+                           .output FILE, .read, .load, .save); by default charts may be saved
+                           in the working folder
       --timer              print how long parsing, checking and running took (to stderr)
       --time-limit SECONDS stop a query that runs longer (default: no limit; Ctrl-C stops one)
       --max-rows N         stop a query when a stage would make more than N rows (default: no limit)
+      --max-memory MB      stop a query whose intermediate results and let tables would pass MB
+                           megabytes (default: no limit)
       --diagnostics FORMAT text (default) or json: how errors and warnings are written to stderr
       --explain CODE       explain a diagnostic code such as IQL0201, with an example and the fix
       --color, --no-color  force colour on or off (default: on for a terminal, off if NO_COLOR is set)
@@ -136,6 +143,7 @@ struct Arguments {
                 }
             case "--timer": a.timer = true
             case "--lenient": a.lenient = true
+            case "--safe": a.safe = true
             case "--time-limit":
                 let v = try value(flag)
                 guard let seconds = Double(v), seconds > 0, seconds.isFinite, seconds < 1e9 else {
@@ -148,6 +156,12 @@ struct Arguments {
                     throw UsageError(message: "--max-rows takes a whole number of rows, found '\(v)'")
                 }
                 a.limits.rows = n
+            case "--max-memory":
+                let v = try value(flag)
+                guard let mb = Int(v), mb > 0, mb < 1 << 40 else {
+                    throw UsageError(message: "--max-memory takes a whole number of megabytes, found '\(v)'")
+                }
+                a.limits.memory = mb << 20
             case "--explain":
                 let id = try value(flag)
                 guard let code = DiagnosticCode(id: id) else {

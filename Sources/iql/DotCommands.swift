@@ -7,6 +7,8 @@ extension Session {
         var name: String
         var usage: String
         var summary: String
+        /// Whether it reads or writes a file named in its argument: refused under `--safe`.
+        var touchesFiles = false
     }
 
     static let dotCommands: [DotCommand] = [
@@ -16,12 +18,12 @@ extension Session {
         .init(name: ".mode", usage: ".mode table|csv|json|markdown|svg", summary: "how results are shown"),
         .init(name: ".timer", usage: ".timer on|off", summary: "show how long each query takes"),
         .init(name: ".explain", usage: ".explain QUERY", summary: "run QUERY and show each stage with its rows and columns"),
-        .init(name: ".read", usage: ".read FILE", summary: "run a script file"),
-        .init(name: ".output", usage: ".output [FILE]", summary: "send results to FILE, or back to the terminal"),
-        .init(name: ".load", usage: ".load PATH AS NAME", summary: "add a CSV file as dataset NAME"),
+        .init(name: ".read", usage: ".read FILE", summary: "run a script file", touchesFiles: true),
+        .init(name: ".output", usage: ".output [FILE]", summary: "send results to FILE, or back to the terminal", touchesFiles: true),
+        .init(name: ".load", usage: ".load PATH AS NAME", summary: "add a CSV file as dataset NAME", touchesFiles: true),
         .init(name: ".let", usage: ".let", summary: "list the names bound with let"),
         .init(name: ".history", usage: ".history", summary: "list the history"),
-        .init(name: ".save", usage: ".save FILE", summary: "write this session's successful statements as a script"),
+        .init(name: ".save", usage: ".save FILE", summary: "write this session's successful statements as a script", touchesFiles: true),
         .init(name: ".quit", usage: ".quit", summary: "leave (also .exit or Ctrl-D)"),
     ]
 
@@ -35,6 +37,12 @@ extension Session {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         let name = String(trimmed.prefix { !$0.isWhitespace })
         let argument = trimmed.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        // `.output` with no file only goes back to the terminal, which --safe allows.
+        if safe, Session.dotCommands.first(where: { $0.name == name })?.touchesFiles == true,
+           !(name == ".output" && argument.isEmpty) {
+            error("\(name) reads or writes files, which --safe does not allow")
+            return .keepGoing
+        }
         switch name {
         case ".quit", ".exit": return .quit
         case ".help": help(argument)

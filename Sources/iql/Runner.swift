@@ -13,6 +13,11 @@ struct Runner {
     init(_ arguments: Arguments) {
         self.arguments = arguments
         engine.limits = arguments.limits
+        // A person at their own terminal may save charts in the folder they are working in,
+        // unless --safe; the parameters they type are text that may read as numbers.
+        engine.outputDirectory = arguments.safe ? nil : FileManager.default.currentDirectoryPath
+        engine.parametersFromCommandLine = true
+        engine.trimsMemory = true
         outColor = arguments.color ?? Terminal.wantsColor(1)
         errColor = arguments.color ?? Terminal.wantsColor(2)
     }
@@ -68,6 +73,7 @@ struct Runner {
         if Terminal.isTerminal(0), let editor = LineEditor(program: "iql", historyPath: REPL.historyPath) {
             let session = Session(engine: engine, parameters: arguments.parameters, outColor: outColor, errColor: errColor)
             session.mode = arguments.format
+            session.safe = arguments.safe
             session.loaded = arguments.data
             return REPL(session: session, editor: editor).loop()
         }

@@ -22,6 +22,8 @@ final class Session {
     var loaded: [(name: String, path: String)] = []
     /// Lines typed so far of a statement that is not finished.
     var pending: [String] = []
+    /// `--safe`: no dot command may read or write a file.
+    var safe = false
     /// The line editor's history, for `.history`.
     var history: () -> [String] = { [] }
 

@@ -195,15 +195,28 @@ struct AnalysisTests {
     }
 
     @Test func chartToFileWritesTheSVG() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("iql-chart-\(UUID().uuidString).svg").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        _ = try Self.engine().query("from t | where year == 2024 | chart bar authority value to \"\(path)\"")
-        let written = try String(contentsOfFile: path, encoding: .utf8)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("iql-chart-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var engine = try Self.engine()
+        engine.outputDirectory = folder.path
+        _ = try engine.query("from t | where year == 2024 | chart bar authority value to \"chart.svg\"")
+        let written = try String(contentsOfFile: folder.appendingPathComponent("chart.svg").path, encoding: .utf8)
         #expect(written.contains("<rect class=\"bar\""))
+        // A folder inside the allowed one that does not exist: refused at check time, with a caret.
         do {
-            _ = try Self.engine().query("from t | chart bar authority value to \"/no/such/folder/x.svg\"")
+            _ = try engine.query("from t | chart bar authority value to \"no/such/folder/x.svg\"")
             Issue.record("expected an error")
-        } catch let error as IQLError {
+        } catch {
+            #expect(error.diagnostics.first?.code == .fileOutputRefused)
+            #expect(error.diagnostics.first?.range != nil)
+        }
+        // A name that is a folder: the write fails, and says so.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("taken.svg"), withIntermediateDirectories: true)
+        do {
+            _ = try engine.query("from t | chart bar authority value to \"taken.svg\"")
+            Issue.record("expected an error")
+        } catch {
             #expect(error.diagnostics.first?.code == .unwritableFile)
         }
     }

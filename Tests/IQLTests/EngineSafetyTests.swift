@@ -72,7 +72,7 @@ struct EngineSafetyTests {
         case .failure(let error): #expect(error.diagnostics.map(\.code) == [.cancelled])
         }
         flag.reset()
-        #expect(try engine.query("from authorities | count").rowCount == 1)
+        #expect(try await engine.query("from authorities | count").rowCount == 1)
     }
 
     @Test func concurrentQueriesGiveTheSequentialAnswers() async throws {

@@ -5,6 +5,7 @@
 #ifndef CLOADERSUPPORT_H
 #define CLOADERSUPPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -43,5 +44,15 @@ static inline void iql_release_free_memory(void) {
     malloc_trim(0);
 #endif
 }
+
+/// Starts guarding a mapped region: while guarded, a read past the end of a file that was
+/// truncated under the mapping reads zeros instead of raising SIGBUS, and the fault is
+/// recorded. Returns a slot for iql_guard_end, or -1 when no guard could be set (64 at once).
+/// The SIGBUS handler is installed only while some region is guarded, and faults outside the
+/// guarded regions go to whatever handler the process had.
+int iql_guard_begin(const void *base, size_t length);
+
+/// Stops guarding; returns 1 if a read faulted (the file shrank while it was read), else 0.
+int iql_guard_end(int slot);
 
 #endif

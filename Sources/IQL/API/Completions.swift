@@ -97,13 +97,28 @@ extension Engine {
             }
         }
         guard let pipe = lastPipe else { return nil }
-        // Stages before the one being typed; if the last of them does not check, drop it and
-        // try again, so a half-finished earlier stage still leaves the columns before it.
-        var pipes = (fromIndex..<pipe).filter { tokens[$0].kind == .pipe } + [pipe]
-        while let cut = pipes.last {
+        // The stages before the one being typed, checked once in order: the columns are those
+        // after the last stage that checks, so a half-finished earlier stage still leaves the
+        // columns before it, and a line of many broken stages costs one pass, not one a stage.
+        var cut = pipe
+        let budget = makeBudget(cancellation: nil)
+        for _ in 0..<3 {
             let text = source.text(in: SourceRange(start: tokens[fromIndex].range.start, end: tokens[cut].range.start))
-            if let schema = pipelineSchema(text) { return schema }
-            pipes.removeLast()
+            let prefix = SourceFile(name: "completion", text: text)
+            let (script, syntax) = Parser.parse(prefix)
+            guard let firstError = syntax.filter({ $0.severity == .error }).compactMap({ $0.range?.start }).min() else {
+                guard script.statements.count == 1, case .pipeline(let p) = script.statements[0].kind else { return nil }
+                var checker = Checker(catalog: catalog, source: prefix, bindings: bindings, parameters: [:])
+                checker.budget = budget
+                checker.councilNames = councilNames
+                return checker.schemaOfCheckingPrefix(p)
+            }
+            // A syntax error: cut at the last pipe before it and try once more.
+            let errorAt = tokens[fromIndex].range.start + firstError
+            guard let earlier = (fromIndex..<cut).last(where: { tokens[$0].kind == .pipe && tokens[$0].range.start <= errorAt }) else {
+                return nil
+            }
+            cut = earlier
         }
         return nil
     }
@@ -115,6 +130,7 @@ extension Engine {
         guard !syntax.contains(where: { $0.severity == .error }), script.statements.count == 1,
               case .pipeline(let p) = script.statements[0].kind else { return nil }
         var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: [:])
+        checker.councilNames = councilNames
         guard let plan = checker.check(p), !checker.hasErrors else { return nil }
         return plan.schema
     }

@@ -18,6 +18,22 @@ public struct Engine: Sendable {
     /// Time and size limits for each query; `EngineLimits.default` unless changed.
     public var limits = EngineLimits.default
 
+    /// The one folder queries may write files into (`chart … to "FILE.svg"`), by path; nil,
+    /// the default, for none: then no query and no call of this engine creates, overwrites or
+    /// truncates any file. Names must stay inside the folder (no `..`, no hidden names, no
+    /// link out of it), and files are written beside their name and renamed into place.
+    public var outputDirectory: String?
+
+    /// Whether parameter values were typed on a command line, so `--param council=7` may give
+    /// a text parameter "7". False (the default) for a host program: a value must be of the
+    /// type the script declares, or text that reads as it (a date, a rating, a number).
+    public var parametersFromCommandLine = false
+
+    /// Whether a large CSV load may hand the allocator's free memory back to the system
+    /// (glibc's `malloc_trim`) as it joins its halves, lowering the peak; it touches the whole
+    /// process's allocator, so it is off unless the host opts in. The `iql` tool does.
+    public var trimsMemory = false
+
     /// Makes an engine. With `bundledData` (the default) the datasets that ship with IQL are
     /// available by name; they are parsed on first use.
     public init(bundledData: Bool = true) {
@@ -80,8 +96,14 @@ public struct Engine: Sendable {
         }
         // A regular file is mapped rather than copied; a pipe (`--data x=<(…)`) is read.
         if let mapped = MappedFile(path: path) {
-            let loaded = try CSVLoader.loadReporting(buffer: mapped.bytes, file: path, timeColumn: timeColumn,
-                                                     releasePages: true, lenient: lenient)
+            let loaded = try mapped.guarded { (bytes) throws(IQLError) in
+                try CSVLoader.loadReporting(buffer: bytes, file: path, timeColumn: timeColumn, releasePages: true,
+                                            lenient: lenient, trimMemory: trimsMemory)
+            }
+            guard let loaded else {
+                throw IQLError([.error(.fileChanged, "\(path) changed while it was read (another program truncated or rewrote it); nothing was registered",
+                                       at: nil, notes: ["load it again once it is written whole"])], source: nil)
+            }
             return try register(loaded, file: path, as: name, timeColumn: timeColumn)
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -163,20 +185,28 @@ public struct Engine: Sendable {
     /// Parses and checks a script without running it; returns every error and warning. With
     /// `requireParameters` false, a `param` with no default and no value given is not an error
     /// (it is checked as a value of any type), as when an editor checks a script.
+    /// Checking watches the time limit and the cancellation flag: a script too large to check in
+    /// time ends with the IQL0506 (or IQL0505) diagnostic.
     public func check(_ text: String, sourceName: String = "query", parameters: [String: Value] = [:],
                       requireParameters: Bool = true) -> [Diagnostic] {
+        let budget = makeBudget(cancellation: nil)
         let source = SourceFile(name: sourceName, text: text)
-        let (script, syntax) = Parser.parse(source)
+        let (script, syntax) = Parser.parse(source, budget: budget)
+        if let stop = budget.stop { return [stop] }
         return diagnose(script, syntax: syntax, source: source, parameters: parameters,
-                        requireParameters: requireParameters).diagnostics
+                        requireParameters: requireParameters, budget: budget).diagnostics
     }
 
     /// Checks a parsed script. With syntax errors, it still checks the statements before the
     /// first one, so a single run reports misspelt names as well as the syntax mistake.
     private func diagnose(_ script: Script, syntax: [Diagnostic], source: SourceFile, parameters: [String: Value],
-                          requireParameters: Bool = true) -> (checked: CheckedScript?, diagnostics: [Diagnostic]) {
+                          requireParameters: Bool = true, budget: QueryBudget) -> (checked: CheckedScript?, diagnostics: [Diagnostic]) {
         var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: parameters)
         checker.requireParameters = requireParameters
+        checker.parametersFromCommandLine = parametersFromCommandLine
+        checker.outputFolder = outputFolder
+        checker.budget = budget
+        checker.councilNames = councilNames
         let syntaxErrors = syntax.filter { $0.severity == .error }
         // Input that is merely unfinished is not checked: the rest is still to be typed.
         if !syntaxErrors.isEmpty && syntaxErrors.allSatisfy({ $0.kind == .incompleteInput }) {
@@ -207,9 +237,12 @@ public struct Engine: Sendable {
 
     /// Runs a query or script and returns the result of its last pipeline. `let` names it binds
     /// do not outlive the call; use `run` for that.
-    public func query(_ text: String, parameters: [String: Value] = [:]) throws(IQLError) -> Table {
+    /// `cancellation` stops this call alone (the engine's own flag stops every call until reset).
+    public func query(_ text: String, parameters: [String: Value] = [:],
+                      cancellation: CancellationFlag? = nil) throws(IQLError) -> Table {
         var copy = self
-        let result = try copy.run(text, parameters: parameters)
+        let result = try copy.execute(text, sourceName: "query", parameters: parameters, tracing: false,
+                                      cancellation: cancellation).result
         guard let last = result.tables.last else {
             throw IQLError([.error(.noPipeline, "the query produced no table: it needs a pipeline (from …)", at: nil)],
                            source: result.source)
@@ -219,10 +252,31 @@ public struct Engine: Sendable {
 
     /// Runs a script: checks all of it first, then runs each statement in order. Returns every
     /// pipeline's result and the warnings; `let` names stay bound for later calls.
+    /// `cancellation` stops this call alone (the engine's own flag stops every call until reset).
     @discardableResult
     public mutating func run(_ text: String, sourceName: String = "query",
-                             parameters: [String: Value] = [:]) throws(IQLError) -> ScriptResult {
-        try execute(text, sourceName: sourceName, parameters: parameters, tracing: false).result
+                             parameters: [String: Value] = [:], cancellation: CancellationFlag? = nil) throws(IQLError) -> ScriptResult {
+        try execute(text, sourceName: sourceName, parameters: parameters, tracing: false, cancellation: cancellation).result
+    }
+
+    /// Runs a query as `query(_:parameters:)` does, on another thread, ending with IQL0505 when
+    /// the calling `Task` is cancelled; the engine and its other queries are not affected.
+    public func query(_ text: String, parameters: [String: Value] = [:]) async throws(IQLError) -> Table {
+        let flag = CancellationFlag()
+        let engine = self
+        let outcome: Result<Table, IQLError> = await withTaskCancellationHandler {
+            await Task.detached {
+                Result { () throws(IQLError) -> Table in try engine.query(text, parameters: parameters, cancellation: flag) }
+            }.value
+        } onCancel: {
+            flag.cancel()
+        }
+        return try outcome.get()
+    }
+
+    /// Forgets a name bound with `let`, so its table no longer counts against the memory limit.
+    public mutating func unbind(_ name: String) {
+        bindings[name] = nil
     }
 
     /// Runs a query or script like `run`, recording after each stage of each pipeline the rows
@@ -230,23 +284,25 @@ public struct Engine: Sendable {
     public func explain(_ text: String, sourceName: String = "query",
                         parameters: [String: Value] = [:]) throws(IQLError) -> Explanation {
         var copy = self
-        let (result, traces) = try copy.execute(text, sourceName: sourceName, parameters: parameters, tracing: true)
+        let (result, traces) = try copy.execute(text, sourceName: sourceName, parameters: parameters, tracing: true, cancellation: nil)
         return Explanation(pipelines: traces, result: result)
     }
 
-    private mutating func execute(_ text: String, sourceName: String, parameters: [String: Value],
-                                  tracing: Bool) throws(IQLError) -> (result: ScriptResult, traces: [Explanation.Pipeline]) {
+    private mutating func execute(_ text: String, sourceName: String, parameters: [String: Value], tracing: Bool,
+                                  cancellation: CancellationFlag?) throws(IQLError) -> (result: ScriptResult, traces: [Explanation.Pipeline]) {
         let clock = ContinuousClock()
         let started = clock.now
+        let budget = makeBudget(cancellation: cancellation)
         let source = SourceFile(name: sourceName, text: text)
-        let (script, syntax) = Parser.parse(source)
+        let (script, syntax) = Parser.parse(source, budget: budget)
+        if let stop = budget.stop { throw IQLError([stop], source: source) }
         let parsed = clock.now
-        let (checkedScript, diagnostics) = diagnose(script, syntax: syntax, source: source, parameters: parameters)
+        let (checkedScript, diagnostics) = diagnose(script, syntax: syntax, source: source, parameters: parameters, budget: budget)
         guard let checked = checkedScript, !diagnostics.contains(where: { $0.severity == .error }) else {
             throw IQLError(diagnostics, source: source)
         }
         let checkedAt = clock.now
-        var runner = ScriptRunner(environment: environment)
+        var runner = ScriptRunner(environment: environment(budget))
         runner.tracing = tracing
         do {
             try runner.run(checked)
@@ -286,7 +342,24 @@ public struct Engine: Sendable {
         }
     }
 
-    private var environment: RuntimeEnvironment {
+    /// Council spellings from the bundled authorities table, which an engine without bundled
+    /// data never loads.
+    var councilNames: AuthorityNames {
+        bundled.isEmpty ? AuthorityNames.withoutBundledData : AuthorityNames.shared
+    }
+
+    /// The folder chart files may go into, if the host named one that exists.
+    private var outputFolder: OutputFolder? { outputDirectory.flatMap(OutputFolder.init) }
+
+    /// A new budget for one call: the limits, the engine's flag and the call's own, and the
+    /// bytes the session's `let` tables already hold.
+    func makeBudget(cancellation: CancellationFlag?) -> QueryBudget {
+        var held = 0
+        for case .table(let t) in bindings.values { held &+= t.estimatedBytes }
+        return QueryBudget(limits: limits, flags: [self.cancellation, cancellation].compactMap { $0 }, baseline: held)
+    }
+
+    private func environment(_ budget: QueryBudget) -> RuntimeEnvironment {
         var env = RuntimeEnvironment()
         for (name, b) in bindings {
             switch b {
@@ -294,10 +367,11 @@ public struct Engine: Sendable {
             case .value(let v): env.values[name] = v
             }
         }
-        env.cancellation = cancellation
-        env.deadline = limits.time.map { ContinuousClock.now + $0 }
-        env.timeLimit = limits.time
+        env.budget = budget
         env.rowLimit = limits.rows
+        env.outputFolder = outputFolder
+        env.outputBytes = limits.outputBytes
+        env.councilNames = councilNames
         let registered = self.registered
         let bundled = self.bundled
         env.loadDataset = { name in

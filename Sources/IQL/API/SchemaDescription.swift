@@ -17,7 +17,7 @@ public struct SchemaDescription: Sendable {
             let about = engine.bundledDataset(named: name)?.summary ?? "registered by you"
             return [.text(name), s?.timeColumn.map(Value.text) ?? .null, .int(Int64(s?.columns.count ?? 0)), .text(about)]
         }
-        return Table(schema: schema, rows: rows) ?? Table.singleEmptyRow
+        return (try? Table(schema: schema, rows: rows)) ?? Table.singleEmptyRow
     }
 
     /// One dataset's columns (name, type, whether it is the time column, description), or nil.
@@ -31,7 +31,7 @@ public struct SchemaDescription: Sendable {
             let about = (c.name == s.timeColumn ? "time column; " : "") + (c.summary ?? "")
             return [.text(c.name), .text(c.type.description), about.isEmpty ? .null : .text(about)]
         }
-        return Table(schema: schema, rows: rows)
+        return try? Table(schema: schema, rows: rows)
     }
 
     /// Rendered text for `--schema [NAME]`: nil when the name is unknown.

@@ -16,6 +16,9 @@ struct AuthorityNames: Sendable {
     private var pendingRegions: [String: String] = [:]
 
     static let shared = AuthorityNames(authorities: try? BundledStore.shared.table(BundledDataset.authorities))
+    /// Regions, England and abolished councils only: for an engine made without bundled data,
+    /// which must not load the authorities table.
+    static let withoutBundledData = AuthorityNames(authorities: nil)
 
     init(authorities: Table?) {
         if let t = authorities, let name = t.column(named: "authority"), let code = t.column(named: "authority_code"),

@@ -46,7 +46,8 @@ enum CSVLoader {
     /// failing, and says which. `blocks: false` reads field by field only (tests compare the two).
     static func loadReporting(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
                               timeColumn: String? = nil, parallel: Bool = true, releasePages: Bool = false,
-                              lenient: Bool = false, blocks: Bool = true) throws(IQLError) -> (table: Table, skipped: [SkippedRow]) {
+                              lenient: Bool = false, blocks: Bool = true,
+                              trimMemory: Bool = false) throws(IQLError) -> (table: Table, skipped: [SkippedRow]) {
         // A mapped file's pages are handed back behind the scan, so they never all count at once.
         let release: ((Range<Int>) -> Void)? = releasePages ? { MappedFile.release($0, of: buffer) } : nil
         // 1. The header and a sample of rows, as text.
@@ -92,7 +93,7 @@ enum CSVLoader {
         }
         var build: BuildSink
         if blocks, skip.isEmpty, let built = buildInBlocks(buffer, kinds: kinds, strict: declared != nil, rowEstimate: estimate,
-                                                           parallel: parallel, releasePages: releasePages) {
+                                                           parallel: parallel, releasePages: releasePages, trimMemory: trimMemory) {
             build = built
         } else {
             // One pass over the whole file; also the way to exact line numbers when a part failed.
@@ -117,7 +118,7 @@ enum CSVLoader {
         // In blocks (both cores) when the first pass could be; otherwise field by field.
         if blocks, skip.isEmpty, !failed.isEmpty,
            let text = buildInBlocks(buffer, kinds: kinds.map { _ in .raw }, strict: false, rowEstimate: estimate,
-                                    parallel: parallel, releasePages: releasePages, reading: failed) {
+                                    parallel: parallel, releasePages: releasePages, reading: failed, trimMemory: trimMemory) {
             for c in failed.sorted() {
                 let builder = text.store.pointer[c]
                 if builder.hasInvalidUTF8 { invalidText.insert(c) }
@@ -178,30 +179,32 @@ enum CSVLoader {
     /// `reading`, if given, limits the work to those columns (the others' builders stay empty).
     private static func buildInBlocks(_ buffer: UnsafeRawBufferPointer, kinds: [ColumnBuilder.Kind], strict: Bool,
                                       rowEstimate: Int, parallel: Bool, releasePages: Bool,
-                                      reading: Set<Int>? = nil) -> BuildSink? {
+                                      reading: Set<Int>? = nil, trimMemory: Bool = false) -> BuildSink? {
         let bodyStart = bodyStart(buffer)
         let body = bodyStart..<buffer.count
         guard parallel, buffer.count >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1,
               let split = lineBoundary(buffer, after: bodyStart + body.count / 2) else {
             return buildInBlocks(buffer, parts: [body], kinds: kinds, strict: strict, rowEstimate: rowEstimate,
-                                 releasePages: releasePages, reading: reading)
+                                 releasePages: releasePages, reading: reading, trimMemory: trimMemory)
         }
         // The split is taken to be a record boundary without counting the quotes before it. If
         // it is not (the line break is inside a quoted field), the first half ends inside that
         // field, which it reports as never closed, and the split is then found by quote parity.
         if let built = buildInBlocks(buffer, parts: [bodyStart..<split, split..<buffer.count], kinds: kinds,
-                                     strict: strict, rowEstimate: rowEstimate, releasePages: releasePages, reading: reading) {
+                                     strict: strict, rowEstimate: rowEstimate, releasePages: releasePages, reading: reading,
+                                     trimMemory: trimMemory) {
             return built
         }
         guard let base = buffer.baseAddress, memchr(base + bodyStart, 0x22, body.count) != nil,
               let counted = recordBoundary(buffer, from: bodyStart, releasePages: releasePages), counted != split else { return nil }
         return buildInBlocks(buffer, parts: [bodyStart..<counted, counted..<buffer.count], kinds: kinds, strict: strict,
-                             rowEstimate: rowEstimate, releasePages: releasePages, reading: reading)
+                             rowEstimate: rowEstimate, releasePages: releasePages, reading: reading, trimMemory: trimMemory)
     }
 
     /// Reads each part (a range of whole records) on its own thread and joins them in order.
     private static func buildInBlocks(_ buffer: UnsafeRawBufferPointer, parts: [Range<Int>], kinds: [ColumnBuilder.Kind],
-                                      strict: Bool, rowEstimate: Int, releasePages: Bool, reading: Set<Int>?) -> BuildSink? {
+                                      strict: Bool, rowEstimate: Int, releasePages: Bool, reading: Set<Int>?,
+                                      trimMemory: Bool) -> BuildSink? {
         let width = kinds.count
         let base = UnsafeSendable(buffer)
         let results = Mutex<[BuildSink?]>(Array(repeating: nil, count: parts.count))
@@ -246,7 +249,8 @@ enum CSVLoader {
                 // Each column of the later part is freed once joined, and handed back to the
                 // system, so the two never all coexist.
                 next.store.pointer[c] = ColumnBuilder(kind: kinds[c], capacity: 0)
-                iql_release_free_memory()
+                // Process-wide, so only where the host asked for it (Engine.trimsMemory).
+                if trimMemory { iql_release_free_memory() }
             }
             merged.rows += next.rows
         }

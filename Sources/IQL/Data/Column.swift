@@ -244,3 +244,21 @@ final class Selection: Sendable {
         Selection(rows.map { earlier.rows[$0] })
     }
 }
+
+extension Column {
+    /// About how many bytes this column's own values take (a selection's rows are counted by
+    /// its table, once for the columns that share it), for the engine's memory budget.
+    var estimatedBytes: Int {
+        guard selection == nil else { return 0 }
+        let stored: Int
+        switch storage {
+        case .boxed(let v): stored = v.count &* MemoryLayout<Value>.stride
+        case .int64(let p, _), .decimal(let p, _, _), .date(let p, _): stored = p.count &* p.width
+        case .double(let v, _): stored = v.count &* 8
+        case .text(let codes, _): stored = codes.count &* codes.width
+        case .rating(let v): stored = v.count
+        case .bool(let v): stored = v.count
+        }
+        return stored
+    }
+}

@@ -20,12 +20,23 @@ public struct Table: Sendable {
     }
 
     /// Builds a table from rows of values, inferring nothing: `schema` gives the types.
-    /// Returns nil when a row's width does not match the schema.
-    public init?(schema: Schema, rows: [[Value]]) {
+    /// Throws IQL0612, naming the row and column, when a row's width does not match the
+    /// schema or a value is not of its column's type (or null).
+    public init(schema: Schema, rows: [[Value]]) throws(IQLError) {
         var cols = Array(repeating: [Value](), count: schema.columns.count)
-        for row in rows {
-            guard row.count == schema.columns.count else { return nil }
-            for (i, v) in row.enumerated() { cols[i].append(v) }
+        for (r, row) in rows.enumerated() {
+            guard row.count == schema.columns.count else {
+                throw IQLError([.error(.invalidHostValue, "row \(r + 1) has \(row.count) values, but the schema has \(schema.columns.count) columns",
+                                       at: nil)], source: nil)
+            }
+            for (i, v) in row.enumerated() {
+                let column = schema.columns[i]
+                guard v.fits(column.type) else {
+                    throw IQLError([.error(.invalidHostValue, "row \(r + 1), column '\(column.name)': \(v.literalText) is \(v.type), not \(column.type)",
+                                           at: nil)], source: nil)
+                }
+                cols[i].append(v)
+            }
         }
         self.init(schema: schema, columns: cols.map(Column.init), rowCount: rows.count)
     }
@@ -33,6 +44,30 @@ public struct Table: Sendable {
     /// The rows, each as values in column order.
     public var rows: [[Value]] {
         (0..<rowCount).map { r in columns.map { $0[r] } }
+    }
+
+    /// About how many bytes the table's own values and row selections take, for the memory
+    /// budget: columns that show rows of another table count only their selection, once.
+    var estimatedBytes: Int {
+        var total = 0
+        var seen = Set<ObjectIdentifier>()
+        for c in columns {
+            total &+= c.estimatedBytes
+            if let s = c.selection, seen.insert(ObjectIdentifier(s)).inserted { total &+= s.rows.count &* 8 }
+        }
+        return total
+    }
+
+    /// A table with one more column, or one column replaced, sharing the rest: how `derive`
+    /// grows a table without copying every column for every item.
+    mutating func setColumn(_ column: Column, as schemaColumn: Schema.Column, at index: Int?) {
+        if let index, columns.indices.contains(index) {
+            columns[index] = column
+            schema.columns[index] = schemaColumn
+        } else {
+            columns.append(column)
+            schema.columns.append(schemaColumn)
+        }
     }
 
     /// The column with this name.

@@ -27,6 +27,17 @@ public enum Value: Sendable, Hashable {
         }
     }
 
+    /// Whether the value may stand in a column of this type: null anywhere, otherwise the
+    /// same type (a list's items each of the list's element type).
+    func fits(_ type: ValueType) -> Bool {
+        switch (self, type) {
+        case (.null, _): return true
+        case (.number, .number), (.text, .text), (.date, .date), (.rating, .rating), (.bool, .bool): return true
+        case (.list(let items), .list(let element)): return items.allSatisfy { $0.fits(element) }
+        default: return false
+        }
+    }
+
     /// True for `null`.
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 

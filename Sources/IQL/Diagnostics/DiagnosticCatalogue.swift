@@ -216,6 +216,11 @@ extension DiagnosticCode {
                          "A query run for its result needs a pipeline (`from …`); only `let` or `param` statements produce none.",
                          example: "let x = 5",
                          fix: "End the query with a pipeline.")
+        case .clausePlacement:
+            return entry("Clause this stage does not take",
+                         "A stage was given a clause that is valid elsewhere but means nothing to it: `by` on a bar chart (a bar chart has one bar per row; `by` splits a line chart into lines).",
+                         example: "from authorities | count by region | chart bar region n by region",
+                         fix: "Remove the clause, or use the stage that takes it (`chart line X VALUE by SERIES`).")
         case .overflow:
             return entry("Arithmetic overflow",
                          "A result does not fit in 64 bits (integers) or the exact decimal range. IQL reports it instead of wrapping round or losing digits.",
@@ -251,6 +256,16 @@ extension DiagnosticCode {
                          "A stage would make more rows than the engine's limit (`EngineLimits.rows`, `--max-rows`), usually a join that matches many rows to many.",
                          example: nil,
                          fix: "Filter before the join, join on a more specific key, or raise the limit.")
+        case .outputLimit:
+            return entry("Picture too large",
+                         "A chart's SVG picture would be larger than the engine's output limit (`EngineLimits.outputBytes`, 16 MiB by default in the library): usually a chart of every row of a large table.",
+                         example: nil,
+                         fix: "Aggregate first (`count by`, `summarize … by`) or `take` the rows worth drawing, or raise the limit.")
+        case .memoryLimit:
+            return entry("Memory limit reached",
+                         "The query's intermediate results (with the tables the session has bound with `let`) would hold more memory than the engine's limit (`EngineLimits.memory`, 2 GiB by default in the library; none in the CLI). The stage is stopped before it allocates, and the engine stays usable.",
+                         example: nil,
+                         fix: "Filter or aggregate before a join, pivot or unpivot; drop `let` tables you no longer need (`engine.unbind`); or raise the limit.")
         case .assertionFailed:
             return entry("Assertion failed",
                          "An `assert` condition was false for the result above it. The script stops there, with exit status 1.",
@@ -301,9 +316,29 @@ extension DiagnosticCode {
                          fix: "Name one of the file's columns.")
         case .unwritableFile:
             return entry("File cannot be written",
-                         "`chart … to FILE.svg` could not write its picture: the folder does not exist or is not writable.",
-                         example: "from authorities | count by region | chart bar region n to \"/no/such/folder/chart.svg\"",
+                         "`chart … to FILE.svg` could not write its picture in the folder the host allows: the folder is not writable, or the name is taken by a folder.",
+                         example: nil,
                          fix: "Write to a folder that exists and you may write to.")
+        case .fileOutputRefused:
+            return entry("File output not allowed",
+                         "A query asked to write a file (`chart … to FILE.svg`) where the host allows none, or named a file outside the folder it allows. An engine writes no file unless the host gives it a folder (`Engine.outputDirectory`); the `iql` shell allows its working folder, and `--safe` none.",
+                         example: "from authorities | count by region | chart bar region n to \"regions.svg\"",
+                         fix: "Show the chart with `--format svg` and redirect it, or give the engine a folder to write into and name a file inside it (no `..`, no hidden names, no links out of it).")
+        case .invalidFileName:
+            return entry("Not a chart file name",
+                         "`chart … to` takes a file name ending in `.svg`, written as text in quotes (or a text parameter).",
+                         example: "from authorities | count by region | chart bar region n to \"regions.png\"",
+                         fix: "Name a file ending in `.svg`, e.g. `to \"regions.svg\"`.")
+        case .fileChanged:
+            return entry("File changed while it was read",
+                         "The CSV file was truncated or rewritten by another program while IQL was reading it, so what was read is not one version of the file. Nothing was registered.",
+                         example: nil,
+                         fix: "Load it again once the other program has finished writing it (write to a new name and rename it into place, so readers never see half a file).")
+        case .invalidHostValue:
+            return entry("Value of the wrong type from the host",
+                         "A program embedding IQL built a table with a value that does not fit its column (text in a number column, say), or gave a parameter a value of another type than the script declares.",
+                         example: nil,
+                         fix: "Give each column values of its type, or null; give each parameter a value of its declared type.")
         case .invalidDatasetName:
             return entry("Invalid dataset name",
                          "A dataset name must be letters, digits and `_`, starting with a letter, so it can be written in a query.",

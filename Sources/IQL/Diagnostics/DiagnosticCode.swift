@@ -45,6 +45,7 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     case noTimeColumn = 404
     case assertPlacement = 405
     case noPipeline = 406
+    case clausePlacement = 407
     // Running: the query is valid, but a value met while running it is not.
     case overflow = 501
     case divisionByZero = 502
@@ -56,6 +57,8 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     case assertionFailed = 508
     case internalError = 509
     case ambiguousCell = 510
+    case outputLimit = 511
+    case memoryLimit = 512
     // Data: a file that cannot be read as a table.
     case unreadableFile = 601
     case malformedCSV = 602
@@ -65,6 +68,10 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     case timeColumnMissing = 606
     case invalidDatasetName = 607
     case unwritableFile = 608
+    case fileOutputRefused = 609
+    case invalidFileName = 610
+    case fileChanged = 611
+    case invalidHostValue = 612
     // Warnings: the query runs, but probably does not mean what it says.
     case absentValue = 701
     case unusedBy = 702

@@ -29,18 +29,15 @@ public struct DiagnosticRenderer: Sendable {
             let pad = String(repeating: " ", count: gutter)
             out += pad + paint("--> ", "1;34") + "\(source.name):\(line):\(column)\n"
             out += pad + paint(" |", "1;34") + "\n"
-            let full = Array(source.line(line).replacingTabs())
-            var width = endLine == line ? max(1, endColumn - column) : max(1, full.count - column + 1)
-            // A very long line (a generated query) is shown as a window around the caret.
-            var first = 0, last = full.count
-            if full.count > DiagnosticRenderer.maxLine {
-                first = max(0, column - 1 - DiagnosticRenderer.maxLine / 3)
-                last = min(full.count, first + DiagnosticRenderer.maxLine)
-                width = min(width, last - (column - 1))
-            }
-            let text = (first > 0 ? "…" : "") + String(full[first..<last]) + (last < full.count ? "…" : "")
+            // A very long line (a generated query) is shown as a window around the caret, and
+            // only the window is decoded, so rendering costs the same however long the line.
+            let window = source.window(around: range.start, characters: DiagnosticRenderer.maxLine)
+            let full = Array(window.text.replacingTabs())
+            let caretAt = window.column - 1
+            let width = endLine == line ? max(1, min(endColumn - column, full.count - caretAt)) : max(1, full.count - caretAt)
+            let text = (window.clippedStart ? "…" : "") + String(full) + (window.clippedEnd ? "…" : "")
             out += paint(String(line) + " |", "1;34") + " " + text + "\n"
-            let caret = String(repeating: " ", count: column - 1 - first + (first > 0 ? 1 : 0))
+            let caret = String(repeating: " ", count: caretAt + (window.clippedStart ? 1 : 0))
                 + String(repeating: "^", count: max(1, width))
             let colorCode = d.severity == .error ? "1;31" : "1;33"
             out += pad + paint(" |", "1;34") + " " + paint(caret, colorCode)

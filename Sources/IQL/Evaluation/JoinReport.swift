@@ -11,7 +11,7 @@ struct JoinReport: Sendable {
 
     /// Counts rows per distinct key. Only called when some key matched other than exactly.
     static func tally(_ keys: Column, byCode: [[Int]], resolved: [Bool], dictionary: TextDictionary,
-                      rightKeys: [Value]) -> JoinReport {
+                      rightKeys: [Value], names: AuthorityNames) -> JoinReport {
         var perCode = Array(repeating: 0, count: byCode.count)
         if case .text(let codes, _) = keys.storage {
             for r in 0..<keys.count {
@@ -25,11 +25,11 @@ struct JoinReport: Sendable {
             report.rows += n
             let s = dictionary.strings[code]
             if byCode[code].isEmpty {
-                report.misses.append((s, n, Suggest.closest(to: s, among: rightTexts)))
+                report.misses.append((s, n, nil))
             } else if resolved[code] {
                 report.resolved += n
-                if let id = AuthorityNames.shared.identity(of: s) {
-                    let target = rightTexts.first { AuthorityNames.shared.identity(of: $0) == id } ?? id
+                if let id = names.identity(of: s) {
+                    let target = rightTexts.first { names.identity(of: $0) == id } ?? id
                     report.resolvedExamples.append((s, target))
                 }
             } else {
@@ -38,6 +38,11 @@ struct JoinReport: Sendable {
         }
         report.rows += perCode.first ?? 0
         report.misses.sort { $0.rows != $1.rows ? $0.rows > $1.rows : $0.key < $1.key }
+        // Only the misses the note shows get a search of the right keys, so a join of many
+        // distinct unmatched keys stays linear.
+        for i in report.misses.indices.prefix(5) {
+            report.misses[i].closest = Suggest.closest(to: report.misses[i].key, among: rightTexts)
+        }
         return report
     }
 

@@ -26,8 +26,8 @@ struct RuntimeEnvironment: Sendable {
     var loadDataset: @Sendable (String) throws -> Table = { name in
         throw Diagnostic.error(.unknownDataset, "no dataset named '\(name)'", at: nil)
     }
-    /// Set by an embedder or the REPL to stop a long query; checked between batches of rows.
-    var cancellation: CancellationFlag?
+    /// The call's deadline, cancellation flags and memory budget, shared by every copy.
+    var budget = QueryBudget.unlimited
 
     func table(_ source: PipelinePlan.Source) throws -> Table {
         switch source {
@@ -40,21 +40,26 @@ struct RuntimeEnvironment: Sendable {
         }
     }
 
-    /// When the query must have finished by, from the engine's time limit.
-    var deadline: ContinuousClock.Instant?
-    var timeLimit: Duration?
     /// Most rows a stage may produce.
     var rowLimit: Int?
+    /// The folder `chart … to` writes into; nil when the host allows no files.
+    var outputFolder: OutputFolder?
+    /// The council-name resolver: the bundled authorities' when the engine has bundled data.
+    var councilNames = AuthorityNames.withoutBundledData
+    /// Most bytes a chart picture may take.
+    var outputBytes: Int?
 
     /// Throws if the query was cancelled or has run out of time; called between stages and
     /// every few thousand rows in long loops.
     func checkCancelled() throws {
-        if cancellation?.isCancelled == true {
-            throw Diagnostic.error(.cancelled, "query cancelled", at: nil)
-        }
-        if let deadline, ContinuousClock.now > deadline {
-            throw Diagnostic.error(.timeLimit, "the query ran longer than the time limit (\(timeLimit.map { "\($0)" } ?? ""))", at: nil,
-                                   notes: ["filter earlier, or raise the limit (Engine.limits, --time-limit)"])
+        try budget.check()
+    }
+
+    /// Throws before a stage builds `rows` rows if that passes the row limit.
+    func checkRows(_ rows: Int, _ what: @autoclosure () -> String) throws {
+        if let limit = rowLimit, rows > limit {
+            throw Diagnostic.error(.rowLimit, "\(what()) would make \(rows) rows, more than the limit of \(limit)", at: nil,
+                                   notes: ["filter earlier, or raise the limit (Engine.limits, --max-rows)"])
         }
     }
 }

@@ -19,11 +19,22 @@ struct ScriptRunner {
             switch statement {
             case .pipeline(let plan, let title):
                 var table = try run(plan)
+                // A script's results are all kept until it ends.
+                try environment.budget.reserve(table.estimatedBytes, for: "the result")
                 if let title, table.chart != nil { table.chart?.title = title }
-                if let spec = table.chart, let file = spec.file { try write(ChartRenderer().svg(table, spec), to: file) }
+                // explain shows what a query does; it saves nothing.
+                if let spec = table.chart, let file = spec.file, !tracing {
+                    guard let folder = environment.outputFolder else {
+                        throw Diagnostic.error(.fileOutputRefused, "this engine writes no files, so chart … to cannot save '\(file)'", at: nil)
+                    }
+                    let svg = try ChartRenderer().svg(table, spec, budget: environment.budget, maxBytes: environment.outputBytes)
+                    try folder.store(svg, as: file)
+                }
                 results.append((title, table))
             case .letTable(let name, let plan):
-                environment.tables[name] = try run(plan)
+                let table = try run(plan)
+                try environment.budget.reserve(table.estimatedBytes, for: "let \(name)")
+                environment.tables[name] = table
                 environment.values[name] = nil
             case .letValue(let name, let expression):
                 environment.values[name] = try expression.evaluate(RowContext(table: .singleEmptyRow, environment: environment))
@@ -37,6 +48,9 @@ struct ScriptRunner {
     }
 
     mutating func run(_ plan: PipelinePlan) throws -> Table {
+        // What the stages charged is given back once the pipeline is done: only its result lives on.
+        let charged = environment.budget.bytesUsed
+        defer { environment.budget.release(environment.budget.bytesUsed - charged) }
         let clock = ContinuousClock()
         var started = clock.now
         var table = try environment.table(plan.source)
@@ -59,15 +73,6 @@ struct ScriptRunner {
         table.notes = notes
         if tracing { traces.append(Explanation.Pipeline(steps: steps)) }
         return table
-    }
-
-    private func write(_ svg: String, to path: String) throws {
-        do {
-            try svg.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw Diagnostic.error(.unwritableFile, "cannot write the chart to \(path)", at: nil,
-                                   notes: ["check that the folder exists and can be written to"])
-        }
     }
 
     /// Evaluates an assertion over the whole table; a failure names the values it saw.

@@ -84,13 +84,15 @@ public struct ChartRenderer: Sendable {
         let plotWidth = max(10, width - axisWidth - 3)
         let height = 15
         var grid = Array(repeating: Array(repeating: Character(" "), count: plotWidth), count: height)
+        let position = Self.positions(xs)
         func column(_ x: Value) -> Int {
-            guard xs.count > 1, let i = xs.firstIndex(of: x) else { return 0 }
+            guard xs.count > 1, let i = position[x] else { return 0 }
             return i * (plotWidth - 1) / (xs.count - 1)
         }
         func row(_ y: Double) -> Int { height - 1 - Int(((y - lo) / (hi - lo) * Double(height - 1)).rounded()) }
-        for (s, name) in series.enumerated() {
-            let mine = points.filter { $0.series == name }.sorted { (xs.firstIndex(of: $0.x) ?? 0) < (xs.firstIndex(of: $1.x) ?? 0) }
+        let bySeries = Self.grouped(points, series: series, position: position)
+        for (s, _) in series.enumerated() {
+            let mine = bySeries[s]
             // Dots between points first, so the points' marks are drawn over them.
             for (a, b) in zip(mine, mine.dropFirst()) {
                 let (c0, r0, c1, r1) = (column(a.x), row(a.y), column(b.x), row(b.y))
@@ -147,6 +149,22 @@ public struct ChartRenderer: Sendable {
         return out.sorted { $0.isNull != $1.isNull ? $1.isNull : Value.orderedBefore($0, $1) }
     }
 
+    /// Each distinct x's place along the axis, so a point finds its column in one lookup.
+    private static func positions(_ xs: [Value]) -> [Value: Int] {
+        var out: [Value: Int] = [:]
+        for (i, x) in xs.enumerated() where out[x] == nil { out[x] = i }
+        return out
+    }
+
+    /// The points of each series (in `series` order), each in x order: one pass, not one per series.
+    private static func grouped(_ points: [Point], series: [String], position: [Value: Int]) -> [[Point]] {
+        var index: [String: Int] = [:]
+        for (i, name) in series.enumerated() { index[name] = i }
+        var out = Array(repeating: [Point](), count: series.count)
+        for p in points { if let i = index[p.series] { out[i].append(p) } }
+        return out.map { $0.sorted { (position[$0.x] ?? 0) < (position[$1.x] ?? 0) } }
+    }
+
     private static func distinctSeries(_ points: [Point]) -> [String] {
         var seen = Set<String>(), out: [String] = []
         for p in points where seen.insert(p.series).inserted { out.append(p.series) }
@@ -172,9 +190,27 @@ public struct ChartRenderer: Sendable {
     /// The chart as a standalone SVG document.
     public func svg(_ table: Table, _ spec: ChartSpec) -> String {
         let (points, _) = Self.points(table, spec)
+        return draw(points, spec) { (_: Int) throws(Never) in }
+    }
+
+    /// The chart as SVG within a query's budget: stops with IQL0506/IQL0505 when the query runs
+    /// out of time or is cancelled, and with IQL0511 as soon as the picture passes `maxBytes`.
+    func svg(_ table: Table, _ spec: ChartSpec, budget: QueryBudget, maxBytes: Int?) throws(Diagnostic) -> String {
+        let (points, _) = Self.points(table, spec)
+        return try draw(points, spec) { (bytes: Int) throws(Diagnostic) in
+            try budget.check()
+            if let maxBytes, bytes > maxBytes {
+                throw Diagnostic.error(.outputLimit, "the chart of \(points.count) points would be larger than the output limit of \(QueryBudget.describe(maxBytes))",
+                                       at: nil, notes: ["aggregate or take the rows worth drawing first, or raise the limit (EngineLimits.outputBytes)"])
+            }
+        }
+    }
+
+    /// Calls `checkpoint` with the bytes written so far every few points and at the end.
+    private func draw<E: Error>(_ points: [Point], _ spec: ChartSpec, checkpoint: (Int) throws(E) -> Void) throws(E) -> String {
         switch spec.kind {
-        case .bar: return svgBars(points, spec)
-        case .line: return svgLines(points, spec)
+        case .bar: return try svgBars(points, spec, checkpoint: checkpoint)
+        case .line: return try svgLines(points, spec, checkpoint: checkpoint)
         }
     }
 
@@ -195,7 +231,7 @@ public struct ChartRenderer: Sendable {
 
     private static func n(_ d: Double) -> String { String(format: "%.1f", d) }
 
-    private func svgBars(_ points: [Point], _ spec: ChartSpec) -> String {
+    private func svgBars<E: Error>(_ points: [Point], _ spec: ChartSpec, checkpoint: (Int) throws(E) -> Void) throws(E) -> String {
         let labelWidth = 8 * min(30, points.map(\.label.count).max() ?? 0) + 10
         let barHeight = 20, gap = 6, top = 40
         let width = 760, height = top + points.count * (barHeight + gap) + 30
@@ -204,6 +240,7 @@ public struct ChartRenderer: Sendable {
         func x(_ v: Double) -> Double { Double(labelWidth) + (v - lo) / (hi - lo) * plot }
         var out = Self.header(width: width, height: height, title: spec.title)
         for (i, p) in points.enumerated() {
+            if i % 256 == 0 { try checkpoint(out.utf8.count) }
             let y = top + i * (barHeight + gap)
             let x0 = x(min(0, p.y)), x1 = x(max(0, p.y))
             out += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 14)\" text-anchor=\"end\">\(Self.escape(p.label))</text>\n"
@@ -212,16 +249,20 @@ public struct ChartRenderer: Sendable {
         }
         out += "<line x1=\"\(Self.n(x(0)))\" y1=\"\(top - 4)\" x2=\"\(Self.n(x(0)))\" y2=\"\(height - 26)\" stroke=\"#0b0c0c\"/>\n"
         out += "<text x=\"\(width / 2)\" y=\"\(height - 8)\" text-anchor=\"middle\">\(Self.escape(spec.y))</text>\n"
-        return out + "</svg>\n"
+        out += "</svg>\n"
+        try checkpoint(out.utf8.count)
+        return out
     }
 
-    private func svgLines(_ points: [Point], _ spec: ChartSpec) -> String {
+    private func svgLines<E: Error>(_ points: [Point], _ spec: ChartSpec, checkpoint: (Int) throws(E) -> Void) throws(E) -> String {
         let xs = Self.distinctX(points), series = Self.distinctSeries(points)
+        let position = Self.positions(xs)
+        let bySeries = Self.grouped(points, series: series, position: position)
         let width = 760, height = 420, left = 70.0, right = 170.0, top = 40.0, bottom = 50.0
         let plotW = Double(width) - left - right, plotH = Double(height) - top - bottom
         let (lo, hi) = Self.span(points.map(\.y))
         func px(_ v: Value) -> Double {
-            guard xs.count > 1, let i = xs.firstIndex(of: v) else { return left + plotW / 2 }
+            guard xs.count > 1, let i = position[v] else { return left + plotW / 2 }
             return left + Double(i) / Double(xs.count - 1) * plotW
         }
         func py(_ y: Double) -> Double { top + plotH - (y - lo) / (hi - lo) * plotH }
@@ -232,16 +273,19 @@ public struct ChartRenderer: Sendable {
             out += "<text x=\"\(Self.n(left - 6))\" y=\"\(Self.n(py(v) + 4))\" text-anchor=\"end\">\(Self.format((v * 100).rounded() / 100))</text>\n"
         }
         let every = max(1, xs.count / 10)
+        try checkpoint(out.utf8.count)
         for (i, x) in xs.enumerated() where i % every == 0 || i == xs.count - 1 {
             out += "<text x=\"\(Self.n(px(x)))\" y=\"\(Self.n(top + plotH + 18))\" text-anchor=\"middle\">\(Self.escape(Self.label(x)))</text>\n"
         }
         out += "<line x1=\"\(Self.n(left))\" y1=\"\(Self.n(top + plotH))\" x2=\"\(Self.n(left + plotW))\" y2=\"\(Self.n(top + plotH))\" stroke=\"#0b0c0c\"/>\n"
         for (s, name) in series.enumerated() {
             let colour = Self.palette[s % Self.palette.count]
-            let mine = points.filter { $0.series == name }.sorted { (xs.firstIndex(of: $0.x) ?? 0) < (xs.firstIndex(of: $1.x) ?? 0) }
+            try checkpoint(out.utf8.count)
+            let mine = bySeries[s]
             let path = mine.map { "\(Self.n(px($0.x))),\(Self.n(py($0.y)))" }.joined(separator: " ")
             out += "<polyline class=\"series\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\" points=\"\(path)\"><title>\(Self.escape(name))</title></polyline>\n"
-            for p in mine {
+            for (k, p) in mine.enumerated() {
+                if k % 256 == 255 { try checkpoint(out.utf8.count) }
                 out += "<circle cx=\"\(Self.n(px(p.x)))\" cy=\"\(Self.n(py(p.y)))\" r=\"3.5\" fill=\"\(colour)\"><title>\(Self.escape(name)) \(Self.escape(p.label)): \(Self.format(p.y))</title></circle>\n"
             }
             let ly = top + Double(s) * 20
@@ -250,6 +294,8 @@ public struct ChartRenderer: Sendable {
         }
         out += "<text x=\"\(Self.n(left + plotW / 2))\" y=\"\(height - 10)\" text-anchor=\"middle\">\(Self.escape(spec.x))</text>\n"
         out += "<text x=\"16\" y=\"\(Self.n(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(Self.n(top + plotH / 2)))\">\(Self.escape(spec.y))</text>\n"
-        return out + "</svg>\n"
+        out += "</svg>\n"
+        try checkpoint(out.utf8.count)
+        return out
     }
 }

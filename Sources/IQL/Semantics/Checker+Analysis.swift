@@ -222,7 +222,7 @@ extension Checker {
         if let series {
             guard column(series, in: input, table: table) != nil else { return nil }
             if kind == .bar {
-                error(.unexpectedToken, "'by' splits a line chart into lines; a bar chart has one bar per row", at: series.range)
+                error(.clausePlacement, "'by' splits a line chart into lines; a bar chart has one bar per row", at: series.range)
                 return nil
             }
         }
@@ -230,8 +230,18 @@ extension Checker {
         if let file {
             let c = compile(file, in: .constant)
             guard case .text(let p)? = c.constant, p.hasSuffix(".svg") else {
-                error(.operandTypes, "chart … to needs a file name ending in .svg, in quotes", at: file.range,
+                error(.invalidFileName, "chart … to needs a file name ending in .svg, in quotes", at: file.range,
                       label: "e.g. to \"chart.svg\"")
+                return nil
+            }
+            guard let folder = outputFolder else {
+                error(.fileOutputRefused, "this engine writes no files, so chart … to cannot save '\(p)'", at: file.range,
+                      label: "not allowed here", notes: ["show it with --format svg (or .mode svg) and save that output instead"])
+                return nil
+            }
+            if case .failure(let refusal) = folder.place(p) {
+                error(.fileOutputRefused, "cannot write '\(p)': \(refusal.reason)", at: file.range,
+                      notes: ["files are written only inside \(folder.root)"])
                 return nil
             }
             path = p

@@ -44,7 +44,8 @@ extension Checker {
         case .list(let items):
             var compiled: [CompiledExpression] = []
             var type = ValueType.null
-            for item in items {
+            for (k, item) in items.enumerated() {
+                if k % 1024 == 1023, outOfBudget() { return poison(range) }
                 let c = compile(item, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
                 if let u = type.unified(with: c.type) {
                     type = u
@@ -319,10 +320,15 @@ extension Checker {
                                        schema: Schema?) {
         guard case .text(let text) = literal, column.type == .text, column.constant == nil,
               case .name(let n, _) = lhs.kind else { return }
-        guard let origin = originOf(lhs, schema), let values = catalog.textValues(origin.dataset, origin.column),
-              !values.contains(text),
+        guard let origin = originOf(lhs, schema), let values = knownValues(origin), !values.set.contains(text),
               warnedLiterals.insert(origin.dataset + "\u{0}" + origin.column + "\u{0}" + text).inserted else { return }
-        let close = Suggest.ranked(text, among: Array(values), limit: 3)
+        // Each warning costs a search of the column's values: past the first few, unmatched
+        // literals are counted into one warning instead, so a huge list checks in linear time.
+        guard warnedLiterals.count <= Checker.suggestedLiterals else {
+            unmatchedBeyondCap += 1
+            return
+        }
+        let close = Suggest.ranked(text, among: values.list, limit: 3)
         let shown = close.map { "\"\($0)\"" }
         // A generated query may compare with a huge literal: the message shows its start.
         let quoted = text.count > 60 ? text.prefix(57) + "…" : text
@@ -334,13 +340,34 @@ extension Checker {
     /// A council named by another official spelling or a code ("Bristol, City of", "E06000023",
     /// "801"), as the column compared with it writes that council; nil when the literal is
     /// already a value of the column or names no council.
-    private func authoritySpelling(_ literal: Value, lhs: Expr, schema: Schema?) -> Value? {
+    private mutating func authoritySpelling(_ literal: Value, lhs: Expr, schema: Schema?) -> Value? {
         guard case .text(let text) = literal, let origin = originOf(lhs, schema),
-              let values = catalog.textValues(origin.dataset, origin.column), !values.contains(text),
-              values.count <= 20_000, let id = AuthorityNames.shared.identity(of: text) else { return nil }
-        let matches = values.filter { AuthorityNames.shared.identity(of: $0) == id }
-        guard matches.count == 1, let spelt = matches.first else { return nil }
-        return .text(spelt)
+              let values = knownValues(origin), !values.set.contains(text),
+              let identities = values.identities, let id = councilNames.identity(of: text),
+              let spelt = identities[id] else { return nil }
+        return spelt.map(Value.text)
+    }
+
+    /// A text column's distinct values, read once per check: as a set for membership, a list
+    /// for suggestions, and (for up to 20,000 values) which council each names, if only one
+    /// value names it.
+    mutating func knownValues(_ origin: Schema.Origin) -> KnownValues? {
+        let key = origin.dataset + "\u{0}" + origin.column
+        if let cached = knownValueCache[key] { return cached }
+        let known = catalog.textValues(origin.dataset, origin.column).map { set -> KnownValues in
+            var identities: [String: String?]?
+            if set.count <= 20_000 {
+                var map: [String: String?] = [:]
+                for v in set {
+                    guard let id = councilNames.identity(of: v) else { continue }
+                    map[id] = map[id] == nil ? .some(v) : .some(nil)
+                }
+                identities = map
+            }
+            return KnownValues(set: set, list: set.sorted(), identities: identities)
+        }
+        knownValueCache[key] = .some(known)
+        return known
     }
 
     private func originOf(_ e: Expr, _ schema: Schema?) -> Schema.Origin? {

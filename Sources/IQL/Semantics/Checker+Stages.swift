@@ -33,16 +33,26 @@ extension Checker {
         case .derive(let items, let by):
             var schema = input
             var derived: [DeriveOperator.Item] = []
+            var positions: [String: Int] = [:]
             var usesWindow = false
-            for item in items {
+            for (k, item) in items.enumerated() {
                 guard let name = item.name else { continue }
+                if k % 256 == 255, outOfBudget() { return nil }
                 var aggregates: [AggregateCall] = []
-                let scope = ExpressionScope(schema: schema, table: table, mode: .window)
-                let c = compile(item.expr, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+                let c: CompiledExpression
+                do {
+                    // The scope shares the schema's storage; it must be gone before the schema
+                    // grows, or every item would copy every column so far.
+                    let scope = ExpressionScope(schema: schema, table: table, mode: .window)
+                    c = compile(item.expr, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
+                }
                 let column = Schema.Column(name: name.text, type: c.type)
-                let replacing = schema.index(of: name.text)
+                // By a dictionary, not a scan of the schema: a derive of many columns stays linear.
+                if positions.isEmpty { for (i, col) in schema.columns.enumerated() where positions[col.name] == nil { positions[col.name] = i } }
+                let replacing = positions[name.text]
+                if replacing == nil { positions[name.text] = schema.columns.count }
                 if let i = replacing { schema.columns[i] = column } else { schema.columns.append(column) }
-                derived.append(.init(expression: c, replacing: replacing, schemaAfter: schema))
+                derived.append(.init(expression: c, replacing: replacing, column: column))
             }
             let keys = by.map { compile($0.expr, in: rowScope) }
             if !by.isEmpty && !usesWindow {

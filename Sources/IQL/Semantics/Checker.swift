@@ -18,14 +18,31 @@ struct Checker {
     var usedParameters: Set<String> = []
     /// When false, a parameter with no default and no value checks as null instead of failing.
     var requireParameters = true
+    /// Whether given parameter values were typed on a command line, where `7` may be meant
+    /// as the text "7"; from a host program a value must already be of the declared type.
+    var parametersFromCommandLine = false
     /// Text literals already warned about, so one misspelt parameter used thrice warns once.
     var warnedLiterals: Set<String> = []
+    /// How many unmatched text literals go without a warning of their own, past the first
+    /// `suggestedLiterals`; reported in one warning at the end.
+    var unmatchedBeyondCap = 0
+    /// Set once the budget ran out, so the rest of the script is not checked.
+    var stopped = false
+    static let suggestedLiterals = 10
+    /// Each text column's distinct values, read once per check (nil: the column has none to read).
+    var knownValueCache: [String: KnownValues?] = [:]
+    /// The council-name resolver: the bundled authorities' when the engine has bundled data.
+    var councilNames = AuthorityNames.withoutBundledData
     /// Datasets the script reads, with `from` or `join`.
     var datasetsUsed: Set<String> = []
     var diagnostics: [Diagnostic] = []
     /// The pipeline being checked: where its rows come from and their schema there, for stages
     /// (compare) that read the whole source, not just the rows reaching them.
     var currentSource: (source: PipelinePlan.Source, schema: Schema)?
+    /// The folder `chart … to` may write into; nil when the host allows no files.
+    var outputFolder: OutputFolder?
+    /// The call's deadline and cancellation: checking a huge script stops when it runs out.
+    var budget = QueryBudget.unlimited
 
     init(catalog: Catalog, source: SourceFile, bindings: [String: Binding], parameters: [String: Value]) {
         self.catalog = catalog
@@ -43,6 +60,15 @@ struct Checker {
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
+    /// Whether checking must stop (cancelled, or out of time); says so once, as an error.
+    mutating func outOfBudget() -> Bool {
+        if stopped { return true }
+        guard let stop = budget.stop else { return false }
+        diagnostics.append(stop)
+        stopped = true
+        return true
+    }
+
     mutating func error(_ code: DiagnosticCode, _ message: String, at range: SourceRange?,
                         label: String? = nil, suggestion: String? = nil, notes: [String] = []) {
         diagnostics.append(.error(code, message, at: range, label: label, suggestion: suggestion, notes: notes))
@@ -58,6 +84,7 @@ struct Checker {
         var lastResult: Schema?
         var lastResultFailed = false
         for statement in script.statements {
+            if outOfBudget() { break }
             switch statement.kind {
             case .pipeline(let p):
                 let plan = check(p)
@@ -92,6 +119,9 @@ struct Checker {
                     parameters[name.text] = .null
                 }
             }
+        }
+        if unmatchedBeyondCap > 0 {
+            diagnostics.append(.warning(.absentValue, "\(unmatchedBeyondCap) more text value\(unmatchedBeyondCap == 1 ? "" : "s") match no row; only the first \(Checker.suggestedLiterals) are shown", at: nil))
         }
         for name in provided.keys.sorted() where !partial && parameters[name] == nil && !usedParameters.contains(name) {
             let close = Suggest.closest(to: name, among: Array(parameters.keys) + Array(usedParameters))
@@ -140,17 +170,18 @@ struct Checker {
             return defaultValue
         }
         guard let defaultValue, !defaultValue.isNull else { return given }
-        if let v = Checker.coerce(given, to: defaultValue.type) { return v }
+        if let v = Checker.coerce(given, to: defaultValue.type, fromCommandLine: parametersFromCommandLine) { return v }
         error(.parameterType, "parameter '\(name.text)' takes a \(defaultValue.type) like its default, but was given \(given.literalText)",
               at: name.range)
         return nil
     }
 
-    /// Converts a parameter given as text on the command line to the type its default has.
-    static func coerce(_ v: Value, to type: ValueType) -> Value? {
+    /// Converts a parameter to the type its default has: text parses as the type (a date's
+    /// ISO form, a rating's wording); only a value typed on a command line becomes text.
+    static func coerce(_ v: Value, to type: ValueType, fromCommandLine: Bool) -> Value? {
         if v.type == type || v.isNull { return v }
         switch type {
-        case .text: return .text(v.displayText)
+        case .text: return fromCommandLine ? .text(v.displayText) : nil
         case .number:
             if case .text(let s) = v { return Value.parseLiteral(s).flatMap { $0.type == .number ? $0 : nil } }
         case .date:
@@ -195,6 +226,7 @@ struct Checker {
         var ok = true
         currentSource = (planSource, schema)
         for stage in pipeline.stages {
+            if outOfBudget() { return nil }
             guard let (op, next) = check(stage, input: schema, table: name) else {
                 ok = false
                 // Later stages can still be checked when this one keeps the columns as they were;
@@ -205,13 +237,46 @@ struct Checker {
                 }
             }
             operators.append(op)
-            labels.append(source.text(in: stage.range).trimmingCharacters(in: .whitespacesAndNewlines))
+            labels.append(Checker.trimmed(source.text(in: stage.range)))
             schema = next
         }
         guard ok else { return nil }
         let (fusedOperators, fusedLabels) = Checker.fused(operators, labels: labels)
         return PipelinePlan(source: planSource, operators: fusedOperators, schema: schema,
                             labels: [source.text(in: pipeline.source.range)] + fusedLabels)
+    }
+
+    /// The schema after the longest run of a pipeline's first stages that check without error,
+    /// for completion: one pass over the stages, however many of them fail.
+    mutating func schemaOfCheckingPrefix(_ pipeline: Pipeline) -> Schema? {
+        let name = pipeline.source.text
+        var schema: Schema
+        if case .table(let s)? = scope[name] {
+            schema = s
+            currentSource = (.binding(name), s)
+        } else if let s = catalog.schemas[name] {
+            schema = s
+            for i in schema.columns.indices { schema.columns[i].origin = .init(dataset: name, column: schema.columns[i].name) }
+            currentSource = (.dataset(name), schema)
+        } else {
+            return nil
+        }
+        for stage in pipeline.stages {
+            if outOfBudget() { return nil }
+            let errorsBefore = diagnostics.filter { $0.severity == .error }.count
+            guard let (_, next) = check(stage, input: schema, table: name),
+                  diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { break }
+            schema = next
+        }
+        return schema
+    }
+
+    /// Text without the spaces and line breaks around it, without Foundation's bridging (a
+    /// script of a hundred thousand stages labels each).
+    static func trimmed(_ text: String) -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(text[first...last])
     }
 
     /// `sort … | take N` becomes one top-N operator: the same rows, without sorting them all.
@@ -266,4 +331,13 @@ extension Value {
         if let r = Rating.fromLiteral(text) { return .rating(r) }
         return nil
     }
+}
+
+/// A text column's distinct values, as the checker reads them for literal warnings.
+struct KnownValues {
+    var set: Set<String>
+    /// Sorted, so suggestions among equals come out the same every run.
+    var list: [String]
+    /// The one value naming each council; nil (the value) when two do; nil (the map) past 20,000 values.
+    var identities: [String: String?]?
 }

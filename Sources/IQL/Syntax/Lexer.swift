@@ -8,11 +8,16 @@ struct Lexer {
     init(_ source: SourceFile) { bytes = source.utf8 }
 
     /// All tokens, ending with `eof`.
-    static func tokenize(_ source: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+    static func tokenize(_ source: SourceFile, budget: QueryBudget = .unlimited) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var lexer = Lexer(source)
         var tokens: [Token] = []
         while true {
             let t = lexer.next()
+            // Out of time or cancelled: end here, as if the text did; the caller reports it.
+            if tokens.count & 4095 == 4095, budget.isExhausted {
+                tokens.append(Token(kind: .eof, text: "", range: SourceRange(start: t.range.start, end: t.range.start), newlineBefore: true))
+                break
+            }
             tokens.append(t)
             if t.kind == .eof { break }
         }

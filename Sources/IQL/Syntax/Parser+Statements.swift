@@ -4,6 +4,8 @@ extension Parser {
         while true {
             while consume(.semicolon) != nil {}
             if atEnd { break }
+            // Out of time or cancelled: the caller reports it; the rest is not parsed.
+            if statements.count % 64 == 63, budget.isExhausted { break }
             let before = index
             do {
                 var statement = try parseStatement()

@@ -5,11 +5,15 @@ struct Parser {
     var tokens: [Token]
     var index = 0
     var diagnostics: [Diagnostic] = []
+    /// The call's deadline and cancellation: parsing stops early when they run out.
+    var budget = QueryBudget.unlimited
 
-    /// Parses a whole script.
-    static func parse(_ source: SourceFile) -> (script: Script, diagnostics: [Diagnostic]) {
-        let (tokens, lexDiagnostics) = Lexer.tokenize(source)
+    /// Parses a whole script; with a budget that runs out, as much as it parsed by then (the
+    /// caller reports the limit).
+    static func parse(_ source: SourceFile, budget: QueryBudget = .unlimited) -> (script: Script, diagnostics: [Diagnostic]) {
+        let (tokens, lexDiagnostics) = Lexer.tokenize(source, budget: budget)
         var parser = Parser(source: source, tokens: tokens)
+        parser.budget = budget
         parser.diagnostics = lexDiagnostics
         let script = parser.parseScript()
         let sorted = parser.diagnostics.sorted { ($0.range?.start ?? 0) < ($1.range?.start ?? 0) }

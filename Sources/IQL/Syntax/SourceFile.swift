@@ -39,6 +39,41 @@ public struct SourceFile: Sendable, Hashable {
         return String(decoding: utf8[start..<max(start, end)], as: UTF8.self)
     }
 
+    /// Up to `characters` characters of the line holding `offset`, about a third of them
+    /// before it: the text, the offset's 1-based column in it, and whether the line goes on
+    /// before or after. Reads only bytes near the offset, however long the line.
+    func window(around offset: Int, characters: Int) -> (text: String, column: Int, clippedStart: Bool, clippedEnd: Bool) {
+        let clamped = max(0, min(offset, utf8.count))
+        var lo = 0, hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
+        }
+        let lineStart = lineStarts[lo]
+        var lineEnd = lo + 1 < lineStarts.count ? lineStarts[lo + 1] - 1 : utf8.count
+        if lineEnd > lineStart, utf8[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        lineEnd = max(lineStart, lineEnd)
+        if lineEnd - lineStart <= 4 * characters {
+            let whole = String(decoding: utf8[lineStart..<lineEnd], as: UTF8.self)
+            if whole.count <= characters {
+                return (whole, String(decoding: utf8[lineStart..<clamped], as: UTF8.self).count + 1, false, false)
+            }
+        }
+        // Four bytes a character at most: these bounds hold the window whatever the text.
+        var start = max(lineStart, clamped - 4 * (characters / 3))
+        while start > lineStart, start < utf8.count, utf8[start] & 0xC0 == 0x80 { start -= 1 }
+        let before = String(decoding: utf8[start..<clamped], as: UTF8.self)
+        let keptBefore = before.count > characters / 3 ? String(before.suffix(characters / 3)) : before
+        let clippedStart = start > lineStart || keptBefore.count < before.count
+        var end = min(lineEnd, clamped + 4 * characters)
+        while end < lineEnd, utf8[end] & 0xC0 == 0x80 { end += 1 }
+        let after = String(decoding: utf8[clamped..<end], as: UTF8.self)
+        let room = characters - keptBefore.count
+        let keptAfter = after.count > room ? String(after.prefix(room)) : after
+        let clippedEnd = end < lineEnd || keptAfter.count < after.count
+        return (keptBefore + keptAfter, keptBefore.count + 1, clippedStart, clippedEnd)
+    }
+
     /// The source text inside a range.
     public func text(in range: SourceRange) -> String {
         let lo = max(0, min(range.start, utf8.count)), hi = max(lo, min(range.end, utf8.count))

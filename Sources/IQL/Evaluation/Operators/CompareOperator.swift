@@ -26,7 +26,7 @@ struct CompareOperator: TableOperator {
     }
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
-        let names = AuthorityNames.shared
+        let names = env.councilNames
         let whole = try env.table(source)
         var identityOf: [String: String?] = [:]
         func identity(_ v: Value) -> String? {

@@ -5,7 +5,9 @@ struct DeriveOperator: TableOperator {
         var expression: CompiledExpression
         /// The column it replaces, or nil to append.
         var replacing: Int?
-        var schemaAfter: Schema
+        /// Its name and type in the output; each item holds one column, not the whole schema,
+        /// so ten thousand items take ten thousand columns, not a hundred million.
+        var column: Schema.Column
     }
 
     var items: [Item]
@@ -15,12 +17,12 @@ struct DeriveOperator: TableOperator {
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         let window = try timeColumn.map { try links(input, timeColumn: $0, env) }
+        try env.budget.reserve(input.rowCount &* items.count &* 8, for: "derive of \(items.count) columns")
         var table = input
-        for item in items {
-            let values = Column(try Evaluating.column(item.expression, over: table, env, window: window))
-            var columns = table.columns
-            if let i = item.replacing { columns[i] = values } else { columns.append(values) }
-            table = Table(schema: item.schemaAfter, columns: columns, rowCount: table.rowCount)
+        for (k, item) in items.enumerated() {
+            if k % 256 == 255 { try env.checkCancelled() }
+            let values = try Evaluating.stored(item.expression, over: table, env, window: window)
+            table.setColumn(values, as: item.column, at: item.replacing)
         }
         return table
     }

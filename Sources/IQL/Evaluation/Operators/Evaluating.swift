@@ -15,6 +15,14 @@ enum Evaluating {
         return out
     }
 
+    /// An expression's values as a column: a plain column reference shares the input's column
+    /// (a selection of the same storage) instead of copying every value.
+    static func stored(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment,
+                       window: WindowLinks? = nil) throws -> Column {
+        if case .column(let i)? = e.shape, table.columns.indices.contains(i) { return table.columns[i] }
+        return Column(try column(e, over: table, env, window: window))
+    }
+
     /// Groups rows by their key values: each group's rows in input order, groups in key order
     /// (nulls last) so grouped output reads naturally and never depends on hashing.
     static func groups(_ keys: [CompiledExpression], over table: Table, _ env: RuntimeEnvironment) throws -> [(key: [Value], rows: [Int])] {

@@ -27,8 +27,8 @@ struct JoinOperator: TableOperator {
             byCode = dictionary.strings.enumerated().map { code, s in
                 if code == 0 { return noMatch }
                 if let m = index[.text(s)] { return m }
-                if byIdentity == nil { byIdentity = JoinOperator.identities(of: index) }
-                if let id = AuthorityNames.shared.identity(of: s), let m = byIdentity?[id] {
+                if byIdentity == nil { byIdentity = JoinOperator.identities(of: index, names: env.councilNames) }
+                if let id = env.councilNames.identity(of: s), let m = byIdentity?[id] {
                     resolved[code] = true
                     return m
                 }
@@ -36,7 +36,7 @@ struct JoinOperator: TableOperator {
             }
             if let byCode, byCode.indices.contains(where: { $0 > 0 && (byCode[$0].isEmpty || resolved[$0]) }) {
                 report = JoinReport.tally(leftKeys, byCode: byCode, resolved: resolved, dictionary: dictionary,
-                                          rightKeys: Array(index.keys))
+                                          rightKeys: Array(index.keys), names: env.councilNames)
             }
         }
         if case .text(let codes, _) = leftKeys.storage, let byCode, byCode.allSatisfy({ $0.count <= 1 }) {
@@ -92,6 +92,7 @@ struct JoinOperator: TableOperator {
         leftRows.reserveCapacity(input.rowCount)
         rightRows.reserveCapacity(input.rowCount)
         let noMatch: [Int] = []
+        var reserved = 0
         for r in 0..<input.rowCount {
             if r & 4095 == 0 { try env.checkCancelled() }
             let matches: [Int]
@@ -114,6 +115,11 @@ struct JoinOperator: TableOperator {
                 throw Diagnostic.error(.rowLimit, "the join would make more than \(limit) rows", at: nil,
                                        notes: ["\(matches.count) rows of the joined table match one row here; filter before the join, join on a more specific key, or raise the limit (Engine.limits, --max-rows)"])
             }
+            // Row lists (and the selections made from them) are paid for before they grow.
+            while leftRows.count + matches.count > reserved {
+                try env.budget.reserve(JoinOperator.reservationStep &* JoinOperator.bytesPerRow, for: "the join")
+                reserved &+= JoinOperator.reservationStep
+            }
             for m in matches {
                 if leftRows.count & 0xFFFF == 0xFFFF { try env.checkCancelled() }
                 leftRows.append(r)
@@ -123,11 +129,16 @@ struct JoinOperator: TableOperator {
         return noted(assemble(input, other, leftRows, rightRows, misses), report)
     }
 
+    /// Rows of output charged to the memory budget at a time, and the bytes each takes: a row
+    /// number for each side while matching, and again in the selections the output keeps.
+    static let reservationStep = 65_536
+    static let bytesPerRow = 32
+
     /// The right table's rows by the council identity of their key, for keys that name one.
-    private static func identities(of index: [Value: [Int]]) -> [String: [Int]] {
+    private static func identities(of index: [Value: [Int]], names: AuthorityNames) -> [String: [Int]] {
         var out: [String: [Int]] = [:]
         for (key, rows) in index {
-            guard let id = AuthorityNames.shared.identity(of: key.textValue ?? key.displayText) else { continue }
+            guard let id = names.identity(of: key.textValue ?? key.displayText) else { continue }
             out[id, default: []].append(contentsOf: rows)
         }
         for id in out.keys { out[id]?.sort() }

@@ -35,6 +35,11 @@ struct PivotOperator: TableOperator {
             let key = keys.map { input.columns[$0][r] }
             let row: Int
             if let existing = rowOf[key] { row = existing } else {
+                // Each new row brings a cell per column: rows × columns is paid for before it is made.
+                if keyRows.count % 1024 == 0 {
+                    try env.budget.reserve(1024 &* (heads.count &+ keys.count) &* MemoryLayout<Value>.stride &* 2,
+                                           for: "pivot into \(heads.count) columns")
+                }
                 row = keyRows.count
                 rowOf[key] = row
                 keyRows.append(key)

@@ -4,7 +4,7 @@ struct SelectOperator: TableOperator {
     var schema: Schema
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
-        let columns = try items.map { Column(try Evaluating.column($0, over: input, env)) }
+        let columns = try items.map { try Evaluating.stored($0, over: input, env) }
         return Table(schema: schema, columns: columns, rowCount: input.rowCount)
     }
 }

@@ -18,6 +18,11 @@ struct UnpivotOperator: TableOperator {
         }
         let sources = wanted.compactMap { name in input.schema.index(of: name).map { (name, $0) } }
         let keyIndices = keys.compactMap { input.schema.index(of: $0) }
+        // Rows × columns out, known before anything is built: bounded by the limits first.
+        let (rows, overflow) = input.rowCount.multipliedReportingOverflow(by: sources.count)
+        try env.checkRows(overflow ? Int.max : rows, "unpivot of \(sources.count) columns")
+        try env.budget.reserve(overflow ? Int.max : rows &* (keyIndices.count + 2) &* MemoryLayout<Value>.stride &* 2,
+                               for: "unpivot of \(sources.count) columns")
         var out = Array(repeating: [Value](), count: keyIndices.count + 2)
         for r in 0..<input.rowCount {
             if r & 1023 == 0 { try env.checkCancelled() }
