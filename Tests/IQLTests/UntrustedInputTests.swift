@@ -121,6 +121,37 @@ struct UntrustedInputTests {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: allowed.appendingPathComponent("out").path) == outside.path)
     }
 
+    /// The `iql` tool saves charts in its working folder, and with `--safe` saves nothing.
+    @Test func theCommandLineWritesInItsFolderAndSafeWritesNothing() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func iql(_ args: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = CLITests.binary
+            p.arguments = args
+            p.currentDirectoryURL = folder
+            p.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        let chart = "from authorities | count by region | chart bar region n to "
+        let (safeStatus, safeErr) = try iql(["--safe", "-c", chart + "\"regions.svg\""])
+        #expect(safeStatus == 1)
+        #expect(safeErr.contains("error[IQL0609]"))
+        #expect(Self.snapshot(folder).isEmpty)
+        let (status, _) = try iql(["-c", chart + "\"regions.svg\""])
+        #expect(status == 0)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("regions.svg").path))
+        let (outside, outsideErr) = try iql(["-c", chart + "\"../escaped.svg\""])
+        #expect(outside == 1 && outsideErr.contains("error[IQL0609]"))
+        #expect(!FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().appendingPathComponent("escaped.svg").path))
+    }
+
     /// A chart of every indicator (641,070 bars) with a 1 s limit ends at once with the size
     /// limit, or the time limit, and writes nothing.
     @Test func aHugeChartStopsAtItsLimits() throws {
