@@ -20,14 +20,20 @@ public struct SourceFile: Sendable, Hashable {
     /// 1-based line and column (in characters) of a UTF-8 offset.
     public func location(of offset: Int) -> (line: Int, column: Int) {
         let clamped = max(0, min(offset, utf8.count))
+        let lo = lineIndex(of: clamped)
+        let start = lineStarts[lo]
+        let prefix = String(decoding: utf8[start..<clamped], as: UTF8.self)
+        return (lo + 1, prefix.count + 1)
+    }
+
+    /// The 0-based line holding a byte offset already clamped to the text, by binary search.
+    private func lineIndex(of clamped: Int) -> Int {
         var lo = 0, hi = lineStarts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
             if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
         }
-        let start = lineStarts[lo]
-        let prefix = String(decoding: utf8[start..<clamped], as: UTF8.self)
-        return (lo + 1, prefix.count + 1)
+        return lo
     }
 
     /// The text of a 1-based line, without its line break.
@@ -44,11 +50,7 @@ public struct SourceFile: Sendable, Hashable {
     /// before or after. Reads only bytes near the offset, however long the line.
     func window(around offset: Int, characters: Int) -> (text: String, column: Int, clippedStart: Bool, clippedEnd: Bool) {
         let clamped = max(0, min(offset, utf8.count))
-        var lo = 0, hi = lineStarts.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
-        }
+        let lo = lineIndex(of: clamped)
         let lineStart = lineStarts[lo]
         var lineEnd = lo + 1 < lineStarts.count ? lineStarts[lo + 1] - 1 : utf8.count
         if lineEnd > lineStart, utf8[lineEnd - 1] == 0x0D { lineEnd -= 1 }
