@@ -17,7 +17,7 @@ struct REPLTests {
         let historyPath: String
         private let ownsHistory: Bool
 
-        init(historyPath: String? = nil, columns: Int = 200) throws {
+        init(historyPath: String? = nil, columns: Int = 200, arguments: [String] = []) throws {
             let history = historyPath ?? FileManager.default.temporaryDirectory
                 .appendingPathComponent("iql-history-\(UUID().uuidString)").path
             self.historyPath = history
@@ -28,7 +28,7 @@ struct REPLTests {
             env["NO_COLOR"] = "1"
             env["TERM"] = "xterm"
             env["HOME"] = FileManager.default.temporaryDirectory.path
-            let argv = [path]
+            let argv = [path] + arguments
             let envp = env.map { "\($0.key)=\($0.value)" }
             var master: Int32 = -1
             let pid = Terminal.withCStrings(argv) { a in
@@ -265,6 +265,29 @@ struct REPLTests {
         #expect(tcgetattr(t.master, &settings) == 0)
         let cooked = tcflag_t(ICANON | ISIG | ECHO)
         #expect(settings.c_lflag & cooked == cooked)
+    }
+
+    /// `--safe`: every dot command that reads or writes a file is refused, and nothing is written.
+    @Test func safeRefusesDotCommandsThatTouchFiles() throws {
+        let dir = try CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let existing = dir.appendingPathComponent("q.iql").path
+        try "from authorities | count\n".write(toFile: existing, atomically: true, encoding: .utf8)
+        let t = try Terminal(arguments: ["--safe"])
+        #expect(t.waitFor("iql> "))
+        for command in [".output \(dir.path)/out.csv", ".read \(existing)", ".load \(existing) AS q", ".save \(dir.path)/saved.iql"] {
+            let m = t.mark
+            t.send(command + "\r")
+            let name = String(command.prefix { $0 != " " })
+            #expect(t.waitFor("\(name) reads or writes files, which --safe does not allow", after: m), "\(command)")
+        }
+        // .output with no file only returns to the terminal, which is allowed; queries still run.
+        let m = t.mark
+        t.send(".output\rfrom authorities | count\r")
+        #expect(t.waitFor("153", after: m))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["q.iql"])
+        t.send(".quit\r")
+        #expect(t.exitStatus() == 0)
     }
 
     @Test func dotCommands() throws {

@@ -119,6 +119,14 @@ struct UntrustedInputTests {
             #expect(text.hasPrefix("<svg"), "\(name)")
         }
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: allowed.appendingPathComponent("out").path) == outside.path)
+        // A folder that itself sits in a hidden one may be written into, by relative or absolute name.
+        let cached = root.appendingPathComponent(".cache/charts")
+        try FileManager.default.createDirectory(at: cached, withIntermediateDirectories: true)
+        engine.outputDirectory = cached.path
+        _ = try engine.query(chart + "\"a.svg\"")
+        _ = try engine.query(chart + "\"\(cached.path)/b.svg\"")
+        #expect(Self.codes { _ = try engine.query(chart + "\"\(cached.path)/.c.svg\"") } == [.fileOutputRefused])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cached.path).sorted() == ["a.svg", "b.svg"])
     }
 
     /// The `iql` tool saves charts in its working folder, and with `--safe` saves nothing.
@@ -150,6 +158,34 @@ struct UntrustedInputTests {
         let (outside, outsideErr) = try iql(["-c", chart + "\"../escaped.svg\""])
         #expect(outside == 1 && outsideErr.contains("error[IQL0609]"))
         #expect(!FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().appendingPathComponent("escaped.svg").path))
+    }
+
+    /// `--max-memory` gives the command line the library's memory limit.
+    @Test func theCommandLineTakesAMemoryLimit() throws {
+        let run = try CLITests.iql(["--max-memory", "16", "-c", "from providers | join providers on region | count"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("error[IQL0512]"))
+        #expect(try CLITests.iql(["--max-memory", "0", "-c", "from authorities | count"]).status == 2)
+    }
+
+    /// The library prints nothing and trims the process's allocator only where the host opts in:
+    /// no raise of output in its sources, and the one trim call behind `trimMemory`.
+    @Test func theLibraryHasNoSideEffectsOnTheHost() throws {
+        let library = Repo.root.appendingPathComponent("Sources/IQL")
+        var trims = 0
+        let files = FileManager.default.enumerator(atPath: library.path)
+        while let relative = files?.nextObject() as? String {
+            guard relative.hasSuffix(".swift") else { continue }
+            let text = try String(contentsOf: library.appendingPathComponent(relative), encoding: .utf8)
+            for forbidden in ["print(", "FileHandle.standardOutput", "FileHandle.standardError", "fputs(", "stdout", "stderr"] {
+                #expect(!text.contains(forbidden), "\(relative) has \(forbidden)")
+            }
+            for line in text.split(separator: "\n") where line.contains("iql_release_free_memory()") {
+                trims += 1
+                #expect(line.contains("if trimMemory"), "\(relative): \(line)")
+            }
+        }
+        #expect(trims == 1)
     }
 
     /// A chart of every indicator (641,070 bars) with a 1 s limit ends at once with the size
@@ -191,8 +227,9 @@ struct UntrustedInputTests {
         #expect(elapsed < 4 * Self.seconds)
         #expect(result.warnings.count == Checker.suggestedLiterals + 1)
         #expect(result.warnings.last?.message == "199990 more text values match no row; only the first 10 are shown")
+        #expect(result.warnings.last?.range != nil)
         #expect(CSVWriter.render(result.tables[0]) == "n\n0\n")
-        // Rendering the warnings reads only the bytes near each caret.
+        // Rendering the warnings shows a window of the 2 MB line, not the line.
         let (text, rendered) = Self.timed { DiagnosticRenderer(color: false).render(result.warnings, in: result.source) }
         #expect(rendered < 1)
         #expect(text.split(separator: "\n").allSatisfy { $0.count < 200 })

@@ -259,15 +259,20 @@ public struct Engine: Sendable {
         try execute(text, sourceName: sourceName, parameters: parameters, tracing: false, cancellation: cancellation).result
     }
 
-    /// Runs a query as `query(_:parameters:)` does, on another thread, ending with IQL0505 when
-    /// the calling `Task` is cancelled; the engine and its other queries are not affected.
+    /// Runs a query as `query(_:parameters:)` does, ending with IQL0505 when the calling `Task`
+    /// is cancelled; the engine and its other queries are not affected. The query runs on a
+    /// Dispatch thread, so a long one does not hold a thread of Swift's cooperative pool.
     public func query(_ text: String, parameters: [String: Value] = [:]) async throws(IQLError) -> Table {
         let flag = CancellationFlag()
         let engine = self
         let outcome: Result<Table, IQLError> = await withTaskCancellationHandler {
-            await Task.detached {
-                Result { () throws(IQLError) -> Table in try engine.query(text, parameters: parameters, cancellation: flag) }
-            }.value
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(returning: Result { () throws(IQLError) -> Table in
+                        try engine.query(text, parameters: parameters, cancellation: flag)
+                    })
+                }
+            }
         } onCancel: {
             flag.cancel()
         }

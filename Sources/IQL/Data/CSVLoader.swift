@@ -473,10 +473,15 @@ enum CSVLoader {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// Without the spaces and tabs around it (a CSV header's names).
+    var trimmingSpaces: String { trimming { $0 == " " || $0 == "\t" } }
+
+    /// Without the characters around it that `isSpace` accepts; plain Swift, as Foundation's
+    /// trimming bridges through NSString (slow for a script of a hundred thousand stages).
+    func trimming(_ isSpace: (Character) -> Bool) -> String {
         var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        while let f = s.first, isSpace(f) { s = s.dropFirst() }
+        while let l = s.last, isSpace(l) { s = s.dropLast() }
         return String(s)
     }
 }

@@ -61,20 +61,29 @@ final class QueryBudget: Sendable {
     /// would take the call (with the session's bound tables) past the memory limit.
     func reserve(_ bytes: Int, for what: @autoclosure () -> String) throws(Diagnostic) {
         guard let limit = memoryLimit else { return }
-        let (after, overflow) = used.wrappingAdd(max(0, bytes), ordering: .relaxed).newValue.addingReportingOverflow(baseline)
-        guard overflow || after > limit else { return }
-        used.wrappingSubtract(max(0, bytes), ordering: .relaxed)
-        throw Diagnostic.error(.memoryLimit, "\(what()) would need about \(QueryBudget.describe(bytes)), past the memory limit of \(QueryBudget.describe(limit))",
+        let wanted = max(0, bytes)
+        var current = used.load(ordering: .relaxed)
+        while true {
+            // Checked sums: a stage may ask for Int.max (rows × columns overflowed) and must be refused.
+            let (sum, o1) = current.addingReportingOverflow(wanted)
+            let (total, o2) = sum.addingReportingOverflow(baseline)
+            if o1 || o2 || total > limit { break }
+            let (exchanged, original) = used.compareExchange(expected: current, desired: sum, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+        let held = current &+ baseline
+        throw Diagnostic.error(.memoryLimit, "\(what()) would pass the memory limit of \(QueryBudget.describe(limit)): it needs about \(QueryBudget.describe(wanted)) more, with \(QueryBudget.describe(held)) already held",
                                at: nil, notes: [baseline > 0 ? "tables bound with let hold \(QueryBudget.describe(baseline)) of it" : nil,
-                                                "filter or aggregate earlier, or raise the limit (Engine.limits.memory)"].compactMap { $0 })
+                                                "filter or aggregate earlier, or raise the limit (Engine.limits.memory, --max-memory)"].compactMap { $0 })
     }
 
-    /// Bytes in the units a person reads: 3.2 GB, 512 MB, 40 KB.
+    /// Bytes in the binary units the limits are given in: 2.0 GiB, 512 MiB, 40 KiB.
     static func describe(_ bytes: Int) -> String {
         let b = Double(bytes)
-        if b >= 1e9 { return String(format: "%.1f GB", b / 1e9) }
-        if b >= 1e6 { return String(format: "%.0f MB", b / 1e6) }
-        if b >= 1e3 { return String(format: "%.0f KB", b / 1e3) }
+        if bytes >= 1 << 30 { return String(format: "%.1f GiB", b / Double(1 << 30)) }
+        if bytes >= 1 << 20 { return String(format: "%.0f MiB", b / Double(1 << 20)) }
+        if bytes >= 1 << 10 { return String(format: "%.0f KiB", b / Double(1 << 10)) }
         return "\(bytes) bytes"
     }
 }

@@ -24,11 +24,19 @@ struct ScriptRunner {
                 if let title, table.chart != nil { table.chart?.title = title }
                 // explain shows what a query does; it saves nothing.
                 if let spec = table.chart, let file = spec.file, !tracing {
-                    guard let folder = environment.outputFolder else {
-                        throw Diagnostic.error(.fileOutputRefused, "this engine writes no files, so chart … to cannot save '\(file)'", at: nil)
+                    // Errors point at the chart stage.
+                    let at = plan.operators.lastIndex { $0 is ChartOperator }.flatMap { $0 < plan.ranges.count ? plan.ranges[$0] : nil }
+                    do throws(Diagnostic) {
+                        guard let folder = environment.outputFolder else {
+                            throw Diagnostic.error(.fileOutputRefused, "this engine writes no files, so chart … to cannot save '\(file)'", at: at)
+                        }
+                        let svg = try ChartRenderer().svg(table, spec, budget: environment.budget, maxBytes: environment.outputBytes)
+                        try folder.store(svg, as: file)
+                    } catch {
+                        var d = error
+                        if d.range == nil { d.range = at }
+                        throw d
                     }
-                    let svg = try ChartRenderer().svg(table, spec, budget: environment.budget, maxBytes: environment.outputBytes)
-                    try folder.store(svg, as: file)
                 }
                 results.append((title, table))
             case .letTable(let name, let plan):
@@ -61,10 +69,17 @@ struct ScriptRunner {
         for (i, op) in plan.operators.enumerated() {
             try environment.checkCancelled()
             started = clock.now
-            table = try op.run(table, environment)
+            let range = i < plan.ranges.count ? plan.ranges[i] : nil
+            do {
+                table = try op.run(table, environment)
+            } catch var d as Diagnostic where d.range == nil {
+                // A limit or a failure met while the stage ran points at the stage.
+                d.range = range
+                throw d
+            }
             if tracing { steps.append(.init(stage: label(i + 1), rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
             if let limit = environment.rowLimit, table.rowCount > limit {
-                throw Diagnostic.error(.rowLimit, "a stage made \(table.rowCount) rows, more than the limit of \(limit)", at: nil,
+                throw Diagnostic.error(.rowLimit, "a stage made \(table.rowCount) rows, more than the limit of \(limit)", at: range,
                                        notes: ["filter earlier, or raise the limit (Engine.limits, --max-rows)"])
             }
             // Stages build new tables; what earlier ones noted still holds for the result.

@@ -29,11 +29,14 @@ struct OutputFolder: Sendable {
         let parts = name.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard let file = parts.last else { return .failure(.outside) }
         if parts.contains("..") { return .failure(.parentStep) }
-        if parts.contains(where: { $0.hasPrefix(".") && $0 != "." }) { return .failure(.hidden) }
         let folderParts = parts.dropLast().filter { $0 != "." }
         let folderPath = (absolute ? "/" : root + "/") + folderParts.joined(separator: "/")
         guard let folder = OutputFolder.realPath(folderPath) else { return .failure(.noFolder) }
         guard folder == root || folder.hasPrefix(root.hasSuffix("/") ? root : root + "/") else { return .failure(.outside) }
+        // Hidden names are looked for below the folder only: the folder itself may sit in one
+        // (~/.cache/…), and an absolute name passes through it.
+        let below = folder.dropFirst(root.count).split(separator: "/").map(String.init) + [file]
+        if below.contains(where: { $0.hasPrefix(".") }) { return .failure(.hidden) }
         return .success((folder, file))
     }
 

@@ -49,6 +49,8 @@ struct PipelinePlan: Sendable {
     var schema: Schema
     /// The source and each operator's stage as written, for `explain`.
     var labels: [String] = []
+    /// Each operator's stage in the source, so a limit met while it runs points at it.
+    var ranges: [SourceRange] = []
 }
 
 /// One compiled stage.

@@ -325,6 +325,7 @@ extension Checker {
         // Each warning costs a search of the column's values: past the first few, unmatched
         // literals are counted into one warning instead, so a huge list checks in linear time.
         guard warnedLiterals.count <= Checker.suggestedLiterals else {
+            if unmatchedBeyondCap == 0 { firstUnmatchedBeyondCap = range }
             unmatchedBeyondCap += 1
             return
         }

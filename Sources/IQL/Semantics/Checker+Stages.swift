@@ -33,7 +33,9 @@ extension Checker {
         case .derive(let items, let by):
             var schema = input
             var derived: [DeriveOperator.Item] = []
+            // Names by position, so a derive of many columns finds each in one lookup.
             var positions: [String: Int] = [:]
+            for (i, col) in input.columns.enumerated() where positions[col.name] == nil { positions[col.name] = i }
             var usesWindow = false
             for (k, item) in items.enumerated() {
                 guard let name = item.name else { continue }
@@ -47,8 +49,6 @@ extension Checker {
                     c = compile(item.expr, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
                 }
                 let column = Schema.Column(name: name.text, type: c.type)
-                // By a dictionary, not a scan of the schema: a derive of many columns stays linear.
-                if positions.isEmpty { for (i, col) in schema.columns.enumerated() where positions[col.name] == nil { positions[col.name] = i } }
                 let replacing = positions[name.text]
                 if replacing == nil { positions[name.text] = schema.columns.count }
                 if let i = replacing { schema.columns[i] = column } else { schema.columns.append(column) }

@@ -26,6 +26,8 @@ struct Checker {
     /// How many unmatched text literals go without a warning of their own, past the first
     /// `suggestedLiterals`; reported in one warning at the end.
     var unmatchedBeyondCap = 0
+    /// Where the first of those is, for the caret of the warning that counts them.
+    var firstUnmatchedBeyondCap: SourceRange?
     /// Set once the budget ran out, so the rest of the script is not checked.
     var stopped = false
     static let suggestedLiterals = 10
@@ -121,7 +123,8 @@ struct Checker {
             }
         }
         if unmatchedBeyondCap > 0 {
-            diagnostics.append(.warning(.absentValue, "\(unmatchedBeyondCap) more text value\(unmatchedBeyondCap == 1 ? "" : "s") match no row; only the first \(Checker.suggestedLiterals) are shown", at: nil))
+            diagnostics.append(.warning(.absentValue, "\(unmatchedBeyondCap) more text value\(unmatchedBeyondCap == 1 ? "" : "s") match no row; only the first \(Checker.suggestedLiterals) are shown",
+                                        at: firstUnmatchedBeyondCap, label: "from here on"))
         }
         for name in provided.keys.sorted() where !partial && parameters[name] == nil && !usedParameters.contains(name) {
             let close = Suggest.closest(to: name, among: Array(parameters.keys) + Array(usedParameters))
@@ -222,7 +225,7 @@ struct Checker {
             return nil
         }
         var operators: [any TableOperator] = []
-        var labels: [String] = []
+        var labels: [(text: String, range: SourceRange)] = []
         var ok = true
         currentSource = (planSource, schema)
         for stage in pipeline.stages {
@@ -237,13 +240,15 @@ struct Checker {
                 }
             }
             operators.append(op)
-            labels.append(Checker.trimmed(source.text(in: stage.range)))
+            labels.append((source.text(in: stage.range).trimming { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" },
+                           stage.range))
             schema = next
         }
         guard ok else { return nil }
-        let (fusedOperators, fusedLabels) = Checker.fused(operators, labels: labels)
+        let (fusedOperators, fusedLabels) = Checker.fused(operators, labels: labels) { ($0.text + " | " + $1.text, $0.range.union($1.range)) }
         return PipelinePlan(source: planSource, operators: fusedOperators, schema: schema,
-                            labels: [source.text(in: pipeline.source.range)] + fusedLabels)
+                            labels: [source.text(in: pipeline.source.range)] + fusedLabels.map(\.text),
+                            ranges: fusedLabels.map(\.range))
     }
 
     /// The schema after the longest run of a pipeline's first stages that check without error,
@@ -271,20 +276,19 @@ struct Checker {
         return schema
     }
 
-    /// Text without the spaces and line breaks around it, without Foundation's bridging (a
-    /// script of a hundred thousand stages labels each).
-    static func trimmed(_ text: String) -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(text[first...last])
-    }
-
     /// `sort … | take N` becomes one top-N operator: the same rows, without sorting them all.
     /// A `latest` whose rows go straight into a `count` or a `summarize` that does not depend on
     /// their order hands them over in the input's order rather than its keys'.
     static func fused(_ operators: [any TableOperator], labels: [String]) -> ([any TableOperator], [String]) {
+        fused(operators, labels: labels) { $0 + " | " + $1 }
+    }
+
+    /// The same, for any label a stage carries (its text and source range), `joining` two
+    /// stages' labels where they become one operator.
+    static func fused<Label>(_ operators: [any TableOperator], labels: [Label],
+                             joining: (Label, Label) -> Label) -> ([any TableOperator], [Label]) {
         var out: [any TableOperator] = []
-        var outLabels: [String] = []
+        var outLabels: [Label] = []
         for (op, label) in zip(operators, labels) {
             if let aggregate = op as? AggregateOperator, var latest = out.last as? LatestOperator,
                aggregate.aggregates.allSatisfy(\.function.ignoresRowOrder) {
@@ -293,7 +297,7 @@ struct Checker {
             }
             if let take = op as? TakeOperator, let sort = out.last as? SortOperator {
                 out[out.count - 1] = TopKOperator(keys: sort.keys, take: take)
-                outLabels[outLabels.count - 1] += " | " + label
+                outLabels[outLabels.count - 1] = joining(outLabels[outLabels.count - 1], label)
             } else {
                 out.append(op)
                 outLabels.append(label)
