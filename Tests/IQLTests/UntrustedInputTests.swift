@@ -429,6 +429,22 @@ struct UntrustedInputTests {
 
     // MARK: - Side effects
 
+    /// The process-wide cache of parsed bundled tables can be emptied, and refills on use.
+    @Test func bundledTablesCanBeReleased() throws {
+        let store = BundledStore()
+        _ = try store.table(BundledDataset.authorities)
+        _ = store.textValues(BundledDataset.authorities, column: "region")
+        #expect(store.loadedNames == ["authorities"])
+        store.release()
+        #expect(store.loadedNames.isEmpty)
+        #expect(try store.table(BundledDataset.authorities).rowCount == 153)
+        // Through the API: queries after a release give the same answers.
+        let engine = Engine()
+        let before = CSVWriter.render(try engine.query("from authorities | count by region"))
+        Engine.releaseBundledData()
+        #expect(CSVWriter.render(try engine.query("from authorities | count by region")) == before)
+    }
+
     /// An engine without bundled data resolves council names without the bundled authorities.
     @Test func anEngineWithoutBundledDataUsesNoBundledNames() {
         #expect(Engine(bundledData: false).councilNames.identity(of: "Oxfordshire") == nil)

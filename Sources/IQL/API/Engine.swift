@@ -279,6 +279,13 @@ public struct Engine: Sendable {
         return try outcome.get()
     }
 
+    /// Gives back the memory of the bundled datasets parsed so far (they are shared by every
+    /// engine of the process, and kept once parsed); each is parsed again when next used.
+    /// Results and tables already handed out are not affected.
+    public static func releaseBundledData() {
+        BundledStore.shared.release()
+    }
+
     /// Forgets a name bound with `let`, so its table no longer counts against the memory limit.
     public mutating func unbind(_ name: String) {
         bindings[name] = nil

@@ -19,6 +19,16 @@ final class BundledStore: Sendable {
         return t
     }
 
+    /// Names of the datasets parsed and held now.
+    var loadedNames: [String] { tables.withLock { $0.keys.sorted() } }
+
+    /// Drops every parsed table and value list; each is parsed again on its next use. Tables
+    /// already handed out keep their storage until their holders let go of them.
+    func release() {
+        tables.withLock { $0 = [:] }
+        textValueCache.withLock { $0 = [:] }
+    }
+
     /// Distinct values of a text column, for "no row has …" warnings.
     func textValues(_ dataset: BundledDataset, column: String) -> Set<String>? {
         let key = dataset.name + "\u{0}" + column
