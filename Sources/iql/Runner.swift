@@ -39,8 +39,8 @@ struct Runner {
             let started = ContinuousClock.now
             do {
                 let report = try engine.registerCSV(atPath: path, as: name, lenient: arguments.lenient)
-                if let summary = report.summary(file: path) {
-                    write([Diagnostic(.warning, .malformedCSV, summary)], in: nil)
+                if let warning = report.warning(file: path) {
+                    write([warning], in: nil)
                 }
                 if arguments.timer {
                     let rows = (try? engine.table(named: name).rowCount) ?? 0
@@ -59,7 +59,7 @@ struct Runner {
         }
         if let file = arguments.file {
             guard let data = FileManager.default.contents(atPath: file) else {
-                write([Diagnostic(.error, .unreadableFile, "cannot read script '\(file)'")], in: nil)
+                write([Diagnostic(.error, .unreadableScript(file))], in: nil)
                 return 1
             }
             let (source, invalid) = SourceDecoding.decode(data, name: file)
@@ -131,7 +131,7 @@ struct Runner {
         Terminal.out(SchemaDescription(engine: engine).describe(name, format: arguments.format, color: outColor) ?? "")
         if let name, engine.schema(of: name) == nil {
             let close = engine.closestDatasetName(to: name)
-            write([Diagnostic(.error, .unknownDataset, "no dataset named '\(name)'", suggestion: close)], in: nil)
+            write([Diagnostic(.error, .noDataset(name), suggestion: close)], in: nil)
             return 1
         }
         return 0

@@ -91,25 +91,96 @@ struct DiagnosticRaiseSiteTests {
         "unknownStage": ["IQL/Syntax/Parser+Stages.swift"],
     ]
 
-    @Test func everyRaiseSiteIsInItsCodesPhase() throws {
-        let sources = Repo.root.appendingPathComponent("Sources")
-        let pattern = try Regex(#"(?:\.error|\.warning|\berror|\bfail|Diagnostic)\(\s*(?:\.(?:error|warning|note),\s*)?\.([a-zA-Z0-9]+)\s*,"#)
+    /// Each catalogue member's name and the code it is made with, read from the catalogue's
+    /// source: `// MARK: code` sections, each member made with `Self(.code, …)`.
+    static func catalogue() throws -> (members: [String: DiagnosticCode], sections: [DiagnosticCode]) {
+        let url = Repo.root.appendingPathComponent("Sources/IQL/Diagnostics/DiagnosticMessage.swift")
+        let text = try String(contentsOf: url, encoding: .utf8)
         let names = Dictionary(uniqueKeysWithValues: DiagnosticCode.allCases.map { ("\($0)", $0) })
-        var sites = 0
-        let files = FileManager.default.enumerator(atPath: sources.path)
-        while let relative = files?.nextObject() as? String {
-            guard relative.hasSuffix(".swift"), !relative.contains("/Generated/") else { continue }
-            let text = try String(contentsOf: sources.appendingPathComponent(relative), encoding: .utf8)
-            for match in text.matches(of: pattern) {
-                guard let name = match.output[1].substring.map(String.init), let code = names[name] else { continue }
-                sites += 1
-                let phase = Self.phases.first { $0.codes.contains(code.rawValue) }
-                let allowed = (phase?.folders.contains { relative.hasPrefix($0) } ?? false)
-                    || (Self.exceptions[name]?.contains(relative) ?? false)
-                #expect(allowed, "\(code.id) (\(name)) is raised in \(relative), outside its phase")
+        let member = try Regex(#"static (?:let|func) ([a-zA-Z0-9]+)"#)
+        let made = try Regex(#"Self\(\.([a-zA-Z0-9]+),"#)
+        var members: [String: DiagnosticCode] = [:]
+        var sections: [DiagnosticCode] = []
+        var current: DiagnosticCode?
+        var pending: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("// MARK: ") {
+                let name = String(trimmed.dropFirst("// MARK: ".count))
+                current = names[name]
+                #expect(current != nil, "section '\(name)' is not a code")
+                if let current { sections.append(current) }
+                continue
+            }
+            if let m = line.firstMatch(of: member), let name = m.output[1].substring.map(String.init) {
+                #expect(members[name] == nil && pending == nil, "\(name) is declared twice or without a code")
+                pending = name
+            }
+            if let m = line.firstMatch(of: made), let name = m.output[1].substring.map(String.init), let pendingName = pending {
+                let code = names[name]
+                #expect(code != nil && code == current,
+                        "\(pendingName) is made with .\(name) in the section of \(current.map { "\($0)" } ?? "no code")")
+                members[pendingName] = code
+                pending = nil
             }
         }
-        // The scan must see the raise sites, or it proves nothing.
+        return (members, sections)
+    }
+
+    @Test func catalogueSectionsFollowTheCodes() throws {
+        let (members, sections) = try Self.catalogue()
+        // The scan must see the members, or it proves nothing.
+        #expect(members.count > 130)
+        #expect(Set(sections).count == sections.count, "a code has two sections")
+        let order = DiagnosticCode.allCases
+        #expect(sections == order.filter(sections.contains), "sections are out of the codes' order")
+        // Every code has its messages.
+        let withMessages = Set(members.values)
+        let without = Set(order).subtracting(withMessages)
+        #expect(without.isEmpty, "codes with no message: \(without.map(\.id).sorted())")
+    }
+
+    @Test func everyRaiseSiteIsInItsCodesPhase() throws {
+        let (members, _) = try Self.catalogue()
+        let sources = Repo.root.appendingPathComponent("Sources")
+        let pattern = try Regex(#"(?:\.error|\.warning|\berror|\bfail|Diagnostic)\(\s*(?:\.(?:error|warning|note),\s*)?\.([a-zA-Z0-9]+)\b"#)
+        var sites = 0
+        var used: Set<String> = []
+        let files = FileManager.default.enumerator(atPath: sources.path)
+        while let relative = files?.nextObject() as? String {
+            guard relative.hasSuffix(".swift"), relative != "IQL/Diagnostics/DiagnosticMessage.swift" else { continue }
+            let text = try String(contentsOf: sources.appendingPathComponent(relative), encoding: .utf8)
+            for match in text.matches(of: pattern) {
+                guard let name = match.output[1].substring.map(String.init), let code = members[name] else { continue }
+                sites += 1
+                used.insert(name)
+                let phase = Self.phases.first { $0.codes.contains(code.rawValue) }
+                let allowed = (phase?.folders.contains { relative.hasPrefix($0) } ?? false)
+                    || (Self.exceptions["\(code)"]?.contains(relative) ?? false)
+                #expect(allowed, "\(code.id) (.\(name)) is raised in \(relative), outside its phase")
+            }
+        }
         #expect(sites > 150)
+        // A message no site raises is either dead or raised in a way this scan cannot see.
+        let unused = Set(members.keys).subtracting(used)
+        #expect(unused.isEmpty, "catalogue messages no raise site uses: \(unused.sorted())")
+    }
+
+    /// A raise site cannot pair a message with another code: only the catalogue can make a
+    /// `DiagnosticMessage`, and a `Diagnostic` takes its code from one.
+    @Test func noRaiseSiteChoosesItsOwnCode() throws {
+        let sources = Repo.root.appendingPathComponent("Sources")
+        let bare = try Regex(#"(?:\.error|\.warning|Diagnostic)\(\s*(?:\.(?:error|warning|note),\s*)?\.[a-zA-Z0-9]+\s*,\s*""#)
+        let files = FileManager.default.enumerator(atPath: sources.path)
+        while let relative = files?.nextObject() as? String {
+            guard relative.hasSuffix(".swift") else { continue }
+            let text = try String(contentsOf: sources.appendingPathComponent(relative), encoding: .utf8)
+            #expect(text.firstMatch(of: bare) == nil, "\(relative) gives a code and a message text separately")
+            if relative != "IQL/Diagnostics/DiagnosticMessage.swift" {
+                #expect(!text.contains("DiagnosticMessage("), "\(relative) makes a message outside the catalogue")
+            }
+        }
+        let d = Diagnostic(.error, .noDataset("x"))
+        #expect(d.code == .unknownDataset && d.message == "no dataset named 'x'" && d.kind == .name)
     }
 }

@@ -20,4 +20,9 @@ public struct CSVLoadReport: Sendable, Equatable {
         let more = skipped.count > shown ? "; and \(skipped.count - shown) more" : ""
         return "\(file): skipped \(skipped.count) malformed row\(skipped.count == 1 ? "" : "s") (\(places)\(more))"
     }
+
+    /// The summary as a warning (IQL0602), for showing beside other diagnostics; nil when no row was skipped.
+    public func warning(file: String, shown: Int = 5) -> Diagnostic? {
+        summary(file: file, shown: shown).map { Diagnostic(.warning, .skippedRows($0)) }
+    }
 }

@@ -61,7 +61,7 @@ public struct Engine: Sendable {
     public func table(named name: String) throws(IQLError) -> Table {
         if let t = registered[name] { return t }
         if let d = bundled[name] { return try BundledStore.shared.table(d) }
-        throw IQLError([.error(.unknownDataset, "no dataset named '\(name)'", at: nil,
+        throw IQLError([.error(.noDataset(name), at: nil,
                                suggestion: Suggest.closest(to: name, among: datasetNames))], source: nil)
     }
 
@@ -92,7 +92,7 @@ public struct Engine: Sendable {
         try Engine.validateName(name)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw IQLError([.error(.unreadableFile, "cannot read '\(path)': no such file", at: nil)], source: nil)
+            throw IQLError([.error(.noSuchFile(path), at: nil)], source: nil)
         }
         // A regular file is mapped rather than copied; a pipe (`--data x=<(…)`) is read.
         if let mapped = MappedFile(path: path) {
@@ -101,13 +101,13 @@ public struct Engine: Sendable {
                                             lenient: lenient, trimMemory: trimsMemory)
             }
             guard let loaded else {
-                throw IQLError([.error(.fileChanged, "\(path) changed while it was read (another program truncated or rewrote it); nothing was registered",
+                throw IQLError([.error(.fileChanged(path),
                                        at: nil, notes: ["load it again once it is written whole"])], source: nil)
             }
             return try register(loaded, file: path, as: name, timeColumn: timeColumn)
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw IQLError([.error(.unreadableFile, "cannot read '\(path)'", at: nil)], source: nil)
+            throw IQLError([.error(.unreadable(path), at: nil)], source: nil)
         }
         defer { try? handle.close() }
         return try registerCSV(bytes: handle.readDataToEndOfFile(), file: path, as: name, timeColumn: timeColumn,
@@ -144,7 +144,7 @@ public struct Engine: Sendable {
 
     private mutating func register(_ table: Table, file: String, as name: String, timeColumn: String?) throws(IQLError) {
         if let t = timeColumn, table.schema.index(of: t) == nil {
-            throw IQLError([.error(.timeColumnMissing, "\(file): no column '\(t)' to use as the time column", at: nil,
+            throw IQLError([.error(.timeColumnMissing(file, t), at: nil,
                                    suggestion: Suggest.closest(to: t, among: table.schema.names))], source: nil)
         }
         registered[name] = table
@@ -155,7 +155,7 @@ public struct Engine: Sendable {
             && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
             && Keyword(rawValue: name) == nil
         guard ok else {
-            throw IQLError([.error(.invalidDatasetName, "'\(name)' cannot name a dataset: use letters, digits and _, starting with a letter",
+            throw IQLError([.error(.invalidDatasetName(name),
                                    at: nil)], source: nil)
         }
     }
@@ -215,7 +215,7 @@ public struct Engine: Sendable {
         guard let firstError = syntaxErrors.map({ $0.range?.start ?? 0 }).min() else {
             if script.statements.isEmpty {
                 let what = source.text.allSatisfy(\.isWhitespace) ? "is empty" : "holds only comments"
-                return (nil, [.error(.emptyScript, "nothing to run: \(source.name == "query" ? "the query" : source.name) \(what)", at: nil,
+                return (nil, [.error(.nothingToRun(source.name == "query" ? "the query" : source.name, what), at: nil,
                                      notes: ["a query starts with 'from', e.g. from authorities | count"])])
             }
             let checked = checker.check(script)
@@ -244,7 +244,7 @@ public struct Engine: Sendable {
         let result = try copy.execute(text, sourceName: "query", parameters: parameters, tracing: false,
                                       cancellation: cancellation).result
         guard let last = result.tables.last else {
-            throw IQLError([.error(.noPipeline, "the query produced no table: it needs a pipeline (from …)", at: nil)],
+            throw IQLError([.error(.noPipeline, at: nil)],
                            source: result.source)
         }
         return last
@@ -323,7 +323,7 @@ public struct Engine: Sendable {
             switch error {
             case let d as Diagnostic: failure = IQLError([d] + checked.warnings, source: source)
             case let e as IQLError: failure = e
-            default: failure = IQLError([.error(.internalError, "\(error)", at: nil)], source: source)
+            default: failure = IQLError([.error(.internalError(error), at: nil)], source: source)
             }
             // What ran before the failure is still worth showing (a script's earlier results).
             failure.completedResults = runner.results.map { ScriptResult.Item(title: $0.title, table: $0.table) }
@@ -388,7 +388,7 @@ public struct Engine: Sendable {
         let bundled = self.bundled
         env.loadDataset = { name in
             if let t = registered[name] { return t }
-            guard let d = bundled[name] else { throw Diagnostic.error(.unknownDataset, "no dataset named '\(name)'", at: nil) }
+            guard let d = bundled[name] else { throw Diagnostic.error(.noDataset(name), at: nil) }
             return try BundledStore.shared.table(d)
         }
         return env

@@ -22,8 +22,8 @@ enum CSVLoader {
         return try result.get()
     }
 
-    static func fail(_ code: DiagnosticCode, _ message: String) -> IQLError {
-        IQLError([.error(code, message, at: nil)], source: nil)
+    static func fail(_ message: DiagnosticMessage) -> IQLError {
+        IQLError([.error(message, at: nil)], source: nil)
     }
 
     /// Rows read to choose each column's type before the full pass.
@@ -55,15 +55,15 @@ enum CSVLoader {
         do {
             try CSVScanner.scan(buffer, into: &sample)
         } catch {
-            throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
+            throw fail(.csvStructure(file, error))
         }
-        guard let header = sample.header else { throw fail(.badHeader, "\(file): the file is empty; a CSV needs a header row") }
-        if sample.headerHasInvalidUTF8 { throw fail(.invalidUTF8, "\(file):1: the header is not valid UTF-8 text; save the file as UTF-8") }
+        guard let header = sample.header else { throw fail(.emptyCSV(file)) }
+        if sample.headerHasInvalidUTF8 { throw fail(.headerNotUTF8(file)) }
         let names = header.map { $0.trimmingSpaces }
         var seen = Set<String>()
         for (i, name) in names.enumerated() {
-            if name.isEmpty { throw fail(.badHeader, "\(file):1: column \(i + 1) has no name in the header") }
-            if !seen.insert(name).inserted { throw fail(.badHeader, "\(file):1: two columns are named '\(name)'") }
+            if name.isEmpty { throw fail(.unnamedColumn(file, i + 1)) }
+            if !seen.insert(name).inserted { throw fail(.headerNamedTwice(file, name)) }
         }
 
         // 2. A builder per column, of the declared type or the type the sample shows.
@@ -71,7 +71,7 @@ enum CSVLoader {
         for (i, name) in names.enumerated() {
             if let declared {
                 guard declared.columns.count == names.count, declared.columns[i].name == name else {
-                    throw fail(.valueDoesNotFit, "\(file): column \(i + 1) is '\(name)', but the dataset declares '\(i < declared.columns.count ? declared.columns[i].name : "nothing")'")
+                    throw fail(.headerDiffers(file, position: i + 1, found: name, declared: i < declared.columns.count ? declared.columns[i].name : "nothing"))
                 }
                 kinds.append(builderKind(for: declared.columns[i].type))
             } else {
@@ -86,7 +86,7 @@ enum CSVLoader {
             do {
                 try CSVScanner.scan(buffer, into: &shape)
             } catch {
-                throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
+                throw fail(.csvStructure(file, error))
             }
             skip = Set(shape.bad.map(\.record))
             skipped = shape.bad.map { SkippedRow(line: $0.line, reason: "\($0.fields) field\($0.fields == 1 ? "" : "s") where the header has \(names.count)") }
@@ -104,9 +104,9 @@ enum CSVLoader {
                 try CSVScanner.scan(buffer, into: &build, release: release)
             } catch {
                 if let c = build.failure {
-                    throw fail(.valueDoesNotFit, "\(file):\(error.line): column '\(names[c.column])': \"\(c.text)\" is not a \(declared?.columns[c.column].type.description ?? "value")")
+                    throw fail(.fieldDoesNotFit(file, line: error.line, column: names[c.column], text: c.text, type: declared?.columns[c.column].type.description ?? "value"))
                 }
-                throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
+                throw fail(.csvStructure(file, error))
             }
         }
 
@@ -134,7 +134,7 @@ enum CSVLoader {
             var check = UTF8CheckSink(columns: invalidText)
             try? CSVScanner.scan(buffer, into: &check)
             let (line, column) = check.found ?? (0, invalidText.min() ?? 0)
-            throw fail(.invalidUTF8, "\(file):\(line): column '\(names[column])' is not valid UTF-8 text; save the file as UTF-8")
+            throw fail(.fieldNotUTF8(file, line: line, column: names[column]))
         }
         for (c, kind) in kinds.enumerated() where kind == .raw && !build.failed.contains(c) {
             // Undecided by the sample: type it from its distinct values.
@@ -162,7 +162,7 @@ enum CSVLoader {
             do {
                 try CSVScanner.scan(buffer, into: &text, release: release)
             } catch {
-                throw fail(.malformedCSV, "\(file):\(error.line): \(error.message)")
+                throw fail(.csvStructure(file, error))
             }
             if text.dictionary.hasInvalidUTF8 { invalidText.insert(c) }
             columns[c] = try column(fromCodes: text.codes.finish(), text.dictionary.build(), name: names[c], file: file)

@@ -26,13 +26,13 @@ public struct Table: Sendable {
         var cols = Array(repeating: [Value](), count: schema.columns.count)
         for (r, row) in rows.enumerated() {
             guard row.count == schema.columns.count else {
-                throw IQLError([.error(.invalidHostValue, "row \(r + 1) has \(row.count) values, but the schema has \(schema.columns.count) columns",
+                throw IQLError([.error(.hostRowWidth(r + 1, row.count, columns: schema.columns.count),
                                        at: nil)], source: nil)
             }
             for (i, v) in row.enumerated() {
                 let column = schema.columns[i]
                 guard v.fits(column.type) else {
-                    throw IQLError([.error(.invalidHostValue, "row \(r + 1), column '\(column.name)': \(v.literalText) is \(v.type), not \(column.type)",
+                    throw IQLError([.error(.hostValueType(r + 1, column: column.name, v.literalText, v.type, expected: column.type),
                                            at: nil)], source: nil)
                 }
                 cols[i].append(v)

@@ -48,7 +48,7 @@ struct TypeTally {
     func type(column: String, file: String) throws(IQLError) -> ValueType {
         let notText = numbers + dates + ratings + bools
         if slashDates > 0 && notText + others + codes == 0 {
-            throw IQLError([.error(.ambiguousDates, "\(file): column '\(column)' holds dates written as d/m/y or m/d/y; IQL will not guess which, so write them as YYYY-MM-DD",
+            throw IQLError([.error(.ambiguousDates(file, column),
                                    at: nil)], source: nil)
         }
         if others + codes + slashDates > 0 { return .text }

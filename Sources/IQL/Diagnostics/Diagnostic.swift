@@ -1,7 +1,8 @@
 /// A problem found in a query or script: an error that stops it, or a warning that does not.
 ///
 /// Diagnostics are data: the message, where it applies, and what might fix it. `render` turns
-/// them into text only when they are shown.
+/// them into text only when they are shown. The code and message come together from one
+/// `DiagnosticMessage`, so neither can be changed without the other.
 public struct Diagnostic: Sendable, Hashable, Error {
     /// How serious a diagnostic is.
     public enum Severity: String, Sendable, Hashable {
@@ -23,11 +24,11 @@ public struct Diagnostic: Sendable, Hashable, Error {
     /// Error, warning or note.
     public var severity: Severity
     /// The stable code, e.g. `IQL0201`, explained by `iql --explain` and `docs/errors.md`.
-    public var code: DiagnosticCode
+    public let code: DiagnosticCode
     /// The kind, for tools that react to one (the REPL to `incompleteInput`).
-    public var kind: Kind
+    public let kind: Kind
     /// The message, one sentence without a final full stop.
-    public var message: String
+    public let message: String
     /// Where in the source it applies, if anywhere.
     public var range: SourceRange?
     /// Text printed after the caret, e.g. `did you mean 'authority'?`.
@@ -37,26 +38,27 @@ public struct Diagnostic: Sendable, Hashable, Error {
     /// Further lines printed under the snippet.
     public var notes: [String]
 
-    /// Makes a diagnostic; its kind is the code's unless given.
-    public init(_ severity: Severity, _ code: DiagnosticCode, _ message: String, at range: SourceRange? = nil,
+    /// Makes a diagnostic from a catalogue message, which brings its code; its kind is the
+    /// code's unless given.
+    public init(_ severity: Severity, _ message: DiagnosticMessage, at range: SourceRange? = nil,
                 label: String? = nil, suggestion: String? = nil, notes: [String] = [], kind: Kind? = nil) {
         self.severity = severity
-        self.code = code
-        self.kind = kind ?? code.kind
-        self.message = message
+        self.code = message.code
+        self.kind = kind ?? message.code.kind
+        self.message = message.text
         self.range = range
         self.label = label
         self.suggestion = suggestion
         self.notes = notes
     }
 
-    static func error(_ code: DiagnosticCode, _ message: String, at range: SourceRange?, label: String? = nil,
+    static func error(_ message: DiagnosticMessage, at range: SourceRange?, label: String? = nil,
                       suggestion: String? = nil, notes: [String] = [], kind: Kind? = nil) -> Diagnostic {
-        Diagnostic(.error, code, message, at: range, label: label, suggestion: suggestion, notes: notes, kind: kind)
+        Diagnostic(.error, message, at: range, label: label, suggestion: suggestion, notes: notes, kind: kind)
     }
 
-    static func warning(_ code: DiagnosticCode, _ message: String, at range: SourceRange?, label: String? = nil,
+    static func warning(_ message: DiagnosticMessage, at range: SourceRange?, label: String? = nil,
                         suggestion: String? = nil, notes: [String] = []) -> Diagnostic {
-        Diagnostic(.warning, code, message, at: range, label: label, suggestion: suggestion, notes: notes)
+        Diagnostic(.warning, message, at: range, label: label, suggestion: suggestion, notes: notes)
     }
 }

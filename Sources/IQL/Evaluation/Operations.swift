@@ -14,17 +14,17 @@ enum Operations {
             return .int(Int64(x.ordinal) - Int64(y.ordinal))
         default: break
         }
-        throw Diagnostic.error(.operandTypes, "cannot apply '\(op.rawValue)' to \(a.type) and \(b.type)", at: range)
+        throw Diagnostic.error(.cannotApply(op.rawValue, a.type, b.type), at: range)
     }
 
     private static func shift(_ d: Day, by n: Number, negate: Bool, at range: SourceRange) throws -> Day {
         guard let days = n.exactInteger, (-3_000_000...3_000_000).contains(days) else {
-            throw Diagnostic.error(.operandTypes, "can only add a whole number of days to a date", at: range)
+            throw Diagnostic.error(.daysAddedToDate, at: range)
         }
         let result = Int64(d.ordinal) + (negate ? -days : days)
         guard let ordinal = Int32(exactly: result), Day(ordinal: ordinal).components.year <= 9999,
               Day(ordinal: ordinal).components.year >= 1 else {
-            throw Diagnostic.error(.dateOutOfRange, "date out of range", at: range)
+            throw Diagnostic.error(.dateOutOfRange, at: range)
         }
         return Day(ordinal: ordinal)
     }
@@ -39,12 +39,12 @@ enum Operations {
         case .subtract: return try finite(a - b, at: range)
         case .multiply: return try finite(a * b, at: range)
         case .divide:
-            guard b != 0 else { throw Diagnostic.error(.divisionByZero, "division by zero", at: range) }
+            guard b != 0 else { throw Diagnostic.error(.divisionByZero, at: range) }
             return try finite(a / b, at: range)
         case .remainder:
-            guard b != 0 else { throw Diagnostic.error(.divisionByZero, "division by zero in '%'", at: range) }
+            guard b != 0 else { throw Diagnostic.error(.remainderByZero, at: range) }
             return try finite(a.truncatingRemainder(dividingBy: b), at: range)
-        default: throw Diagnostic.error(.operandTypes, "'\(op.rawValue)' is not arithmetic", at: range)
+        default: throw Diagnostic.error(.notArithmetic(op.rawValue), at: range)
         }
     }
 
@@ -53,7 +53,7 @@ enum Operations {
     private static func exact(_ op: BinaryOperator, _ a: Decimal64, _ b: Decimal64, at range: SourceRange) throws -> Number {
         func overflow() -> Diagnostic {
             let kind = a.scale == 0 && b.scale == 0 ? "integer" : "number"
-            return .error(.overflow, "\(kind) overflow in '\(op.rawValue)': \(a.text) \(op.rawValue) \(b.text) does not fit in 64 bits",
+            return .error(.arithmeticOverflow(kind, op.rawValue, a.text, b.text),
                           at: range)
         }
         switch op {
@@ -69,17 +69,17 @@ enum Operations {
             // More than 18 decimal places cannot be held exactly.
             return try finite(a.doubleValue * b.doubleValue, at: range)
         case .divide:
-            guard b.mantissa != 0 else { throw Diagnostic.error(.divisionByZero, "division by zero", at: range) }
+            guard b.mantissa != 0 else { throw Diagnostic.error(.divisionByZero, at: range) }
             if let q = exactQuotient(a, b) { return q }
             return try finite(a.doubleValue / b.doubleValue, at: range)
         case .remainder:
-            guard b.mantissa != 0 else { throw Diagnostic.error(.divisionByZero, "division by zero in '%'", at: range) }
+            guard b.mantissa != 0 else { throw Diagnostic.error(.remainderByZero, at: range) }
             guard let (x, y, s) = Decimal64.aligned(a, b) else { throw overflow() }
             let (r, o) = x.remainderReportingOverflow(dividingBy: y)
             guard !o, let n = Number.exact(r, scale: s) else { throw overflow() }
             return n
         default:
-            throw Diagnostic.error(.operandTypes, "'\(op.rawValue)' is not arithmetic", at: range)
+            throw Diagnostic.error(.notArithmetic(op.rawValue), at: range)
         }
     }
 
@@ -110,7 +110,7 @@ enum Operations {
     }
 
     static func finite(_ d: Double, at range: SourceRange) throws -> Number {
-        guard d.isFinite else { throw Diagnostic.error(.overflow, "number out of range", at: range) }
+        guard d.isFinite else { throw Diagnostic.error(.numberOutOfRange, at: range) }
         return .double(d)
     }
 
@@ -118,16 +118,16 @@ enum Operations {
         switch v {
         case .null: return .null
         case .number(.int(let i)):
-            guard i != .min else { throw Diagnostic.error(.overflow, "integer overflow in '-'", at: range) }
+            guard i != .min else { throw Diagnostic.error(.integerNegationOverflow, at: range) }
             return .int(-i)
         case .number(.decimal(let d)):
             let (m, o) = Int64(0).subtractingReportingOverflow(d.mantissa)
             guard !o, let n = Number.exact(m, scale: d.scale) else {
-                throw Diagnostic.error(.overflow, "number overflow in '-'", at: range)
+                throw Diagnostic.error(.numberNegationOverflow, at: range)
             }
             return .number(n)
         case .number(.double(let d)): return .double(-d)
-        default: throw Diagnostic.error(.operandTypes, "cannot negate \(v.type)", at: range)
+        default: throw Diagnostic.error(.cannotNegate(v.type), at: range)
         }
     }
 

@@ -35,10 +35,10 @@ final class QueryBudget: Sendable {
     /// Throws IQL0505 or IQL0506 if the call was cancelled or has run out of time.
     func check() throws(Diagnostic) {
         if flags.contains(where: \.isCancelled) {
-            throw Diagnostic.error(.cancelled, "query cancelled", at: nil)
+            throw Diagnostic.error(.cancelled, at: nil)
         }
         if let deadline, ContinuousClock.now > deadline {
-            throw Diagnostic.error(.timeLimit, "the query ran longer than the time limit (\(timeLimit.map { "\($0)" } ?? ""))", at: nil,
+            throw Diagnostic.error(.timeLimit(timeLimit.map { "\($0)" } ?? ""), at: nil,
                                    notes: ["filter earlier, or raise the limit (Engine.limits, --time-limit)"])
         }
     }
@@ -73,7 +73,7 @@ final class QueryBudget: Sendable {
             current = original
         }
         let held = current &+ baseline
-        throw Diagnostic.error(.memoryLimit, "\(what()) would pass the memory limit of \(QueryBudget.describe(limit)): it needs about \(QueryBudget.describe(wanted)) more, with \(QueryBudget.describe(held)) already held",
+        throw Diagnostic.error(.memoryLimit(what(), limit: QueryBudget.describe(limit), wanted: QueryBudget.describe(wanted), held: QueryBudget.describe(held)),
                                at: nil, notes: [baseline > 0 ? "tables bound with let hold \(QueryBudget.describe(baseline)) of it" : nil,
                                                 "filter or aggregate earlier, or raise the limit (Engine.limits.memory, --max-memory)"].compactMap { $0 })
     }

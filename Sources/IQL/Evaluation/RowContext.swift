@@ -24,7 +24,7 @@ struct RuntimeEnvironment: Sendable {
     var tables: [String: Table] = [:]
     /// Loads a dataset by name (bundled ones lazily, on first use).
     var loadDataset: @Sendable (String) throws -> Table = { name in
-        throw Diagnostic.error(.unknownDataset, "no dataset named '\(name)'", at: nil)
+        throw Diagnostic.error(.noDataset(name), at: nil)
     }
     /// The call's deadline, cancellation flags and memory budget, shared by every copy.
     var budget = QueryBudget.unlimited
@@ -34,7 +34,7 @@ struct RuntimeEnvironment: Sendable {
         case .dataset(let name): return try loadDataset(name)
         case .binding(let name):
             guard let t = tables[name] else {
-                throw Diagnostic.error(.unknownDataset, "no table named '\(name)'", at: nil)
+                throw Diagnostic.error(.noTable(name), at: nil)
             }
             return t
         }
@@ -58,7 +58,7 @@ struct RuntimeEnvironment: Sendable {
     /// Throws before a stage builds `rows` rows if that passes the row limit.
     func checkRows(_ rows: Int, _ what: @autoclosure () -> String) throws {
         if let limit = rowLimit, rows > limit {
-            throw Diagnostic.error(.rowLimit, "\(what()) would make \(rows) rows, more than the limit of \(limit)", at: nil,
+            throw Diagnostic.error(.wouldMakeRows(what(), rows, limit: limit), at: nil,
                                    notes: ["filter earlier, or raise the limit (Engine.limits, --max-rows)"])
         }
     }

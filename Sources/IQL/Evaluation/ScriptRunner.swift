@@ -28,7 +28,7 @@ struct ScriptRunner {
                     let at = plan.operators.lastIndex { $0 is ChartOperator }.flatMap { $0 < plan.ranges.count ? plan.ranges[$0] : nil }
                     do throws(Diagnostic) {
                         guard let folder = environment.outputFolder else {
-                            throw Diagnostic.error(.fileOutputRefused, "this engine writes no files, so chart … to cannot save '\(file)'", at: at)
+                            throw Diagnostic.error(.noFileOutput(file), at: at)
                         }
                         let svg = try ChartRenderer().svg(table, spec, budget: environment.budget, maxBytes: environment.outputBytes)
                         try folder.store(svg, as: file)
@@ -79,7 +79,7 @@ struct ScriptRunner {
             }
             if tracing { steps.append(.init(stage: label(i + 1), rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
             if let limit = environment.rowLimit, table.rowCount > limit {
-                throw Diagnostic.error(.rowLimit, "a stage made \(table.rowCount) rows, more than the limit of \(limit)", at: range,
+                throw Diagnostic.error(.stageRows(table.rowCount, limit: limit), at: range,
                                        notes: ["filter earlier, or raise the limit (Engine.limits, --max-rows)"])
             }
             // Stages build new tables; what earlier ones noted still holds for the result.
@@ -108,6 +108,6 @@ struct ScriptRunner {
             notes.append("\(call.text) is \(value.literalText)")
         }
         if outcome.isNull { notes.append("the condition is null, which is not true") }
-        throw Diagnostic.error(.assertionFailed, "assertion failed: \(plan.text)", at: plan.range, notes: notes)
+        throw Diagnostic.error(.assertionFailed(plan.text), at: plan.range, notes: notes)
     }
 }

@@ -200,7 +200,7 @@ public struct ChartRenderer: Sendable {
         return try draw(points, spec) { (bytes: Int) throws(Diagnostic) in
             try budget.check()
             if let maxBytes, bytes > maxBytes {
-                throw Diagnostic.error(.outputLimit, "the chart of \(points.count) points would be larger than the output limit of \(QueryBudget.describe(maxBytes))",
+                throw Diagnostic.error(.chartTooLarge(points: points.count, limit: QueryBudget.describe(maxBytes)),
                                        at: nil, notes: ["aggregate or take the rows worth drawing first, or raise the limit (EngineLimits.outputBytes)"])
             }
         }

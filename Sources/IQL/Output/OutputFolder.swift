@@ -60,7 +60,7 @@ struct OutputFolder: Sendable {
         switch place(name) {
         case .success(let t): target = t
         case .failure(let refusal):
-            throw Diagnostic.error(.fileOutputRefused, "cannot write '\(name)': \(refusal.reason)", at: nil)
+            throw Diagnostic.error(.refusedFile(name, refusal.reason), at: nil)
         }
         let final = target.folder + "/" + target.file
         let temporary = target.folder + "/.\(target.file).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
@@ -84,7 +84,7 @@ struct OutputFolder: Sendable {
     }
 
     private func unwritable(_ name: String) -> Diagnostic {
-        Diagnostic.error(.unwritableFile, "cannot write the chart to \(name)", at: nil,
+        Diagnostic.error(.chartUnwritable(name), at: nil,
                          notes: ["check that the folder can be written to and that the name is not a folder"])
     }
 

@@ -5,7 +5,7 @@ extension Checker {
         if let i = input.index(of: name.text) { return i }
         var notes: [String] = []
         if input.pivot != nil { notes.append("the columns pivot makes are known only when it runs: name them after the pipeline, e.g. from a let table") }
-        error(.unknownColumn, "no column '\(name.text)' in \(table)", at: name.range,
+        error(.noColumn(name.text, in: table), at: name.range,
               suggestion: Suggest.closest(to: name.text, among: input.names), notes: notes)
         return nil
     }
@@ -15,13 +15,13 @@ extension Checker {
         let scope = ExpressionScope.row(input, table)
         let c = compile(value, in: scope)
         if c.type != .number && c.type != .null && c.type != .date && c.type != .rating {
-            error(.operandTypes, "\(output.rawValue) needs a number to order by, found \(c.type)", at: value.range)
+            error(.orderNeedsNumber(output.rawValue, found: c.type), at: value.range)
             return nil
         }
         let keys = by.map { compile($0.expr, in: scope) }
         var schema = input
         guard schema.index(of: output.rawValue) == nil else {
-            error(.duplicateColumn, "\(output.rawValue) would make a second column named '\(output.rawValue)'", at: stage.keyword.range,
+            error(.secondColumn(output.rawValue, output.rawValue), at: stage.keyword.range,
                   label: "rename the existing one first: select …, old_\(output.rawValue) = \(output.rawValue)")
             return nil
         }
@@ -51,13 +51,13 @@ extension Checker {
         var kinds: [CompareOperator.Comparator] = []
         for c in comparators {
             guard let k = CompareOperator.Comparator(rawValue: c.text) else {
-                error(.unknownColumn, "cannot compare with '\(c.text)'", at: c.range,
+                error(.compareWithUnknown(c.text), at: c.range,
                       suggestion: Suggest.closest(to: c.text, among: CompareOperator.Comparator.allCases.map(\.rawValue)),
                       notes: ["compare with neighbours, region, england (any of them, in any order)"])
                 return nil
             }
             if kinds.contains(k) {
-                error(.duplicateColumn, "'\(c.text)' is named twice", at: c.range)
+                error(.namedTwice(c.text), at: c.range)
                 return nil
             }
             kinds.append(k)
@@ -71,7 +71,7 @@ extension Checker {
         } else {
             let numbers = input.columns.indices.filter { input.columns[$0].type == .number && input.columns[$0].name != input.timeColumn }
             if numbers.count == 1 { valueIndex = numbers[0] } else {
-                error(.unknownColumn, "compare needs to know which column to compare", at: stage.keyword.range,
+                error(.compareNeedsColumn, at: stage.keyword.range,
                       label: "name it: compare COLUMN with …",
                       notes: numbers.isEmpty ? [] : ["number columns: " + numbers.map { input.columns[$0].name }.joined(separator: ", ")])
                 return nil
@@ -80,18 +80,18 @@ extension Checker {
         guard let vi = valueIndex else { return nil }
         let valueColumn = input.columns[vi]
         guard valueColumn.type == .number else {
-            error(.operandTypes, "compare needs a number column, '\(valueColumn.name)' is \(valueColumn.type)", at: valueName?.range ?? stage.keyword.range)
+            error(.compareNeedsNumber(valueColumn.name, valueColumn.type), at: valueName?.range ?? stage.keyword.range)
             return nil
         }
         guard let si = sourceSchema.index(of: valueColumn.name), sourceSchema.columns[si].type == .number else {
-            error(.unknownColumn, "compare reads '\(valueColumn.name)' for other councils from \(source.name), which has no such column",
+            error(.compareSourceLacks(valueColumn.name, source: source.name),
                   at: valueName?.range ?? stage.keyword.range,
                   notes: ["compare a column as \(source.name) has it; derive new columns after compare"])
             return nil
         }
         guard let ai = ["authority", "authority_code"].lazy.compactMap({ input.index(of: $0) }).first,
               let sai = sourceSchema.index(of: input.columns[ai].name) else {
-            error(.unknownColumn, "compare needs an 'authority' column naming each row's council", at: stage.keyword.range,
+            error(.compareNeedsAuthority, at: stage.keyword.range,
                   notes: ["keep authority in the select before compare"])
             return nil
         }
@@ -114,7 +114,7 @@ extension Checker {
         for name in needed where name != valueColumn.name {
             guard let s = sourceSchema.index(of: name) else { continue }
             guard let i = input.index(of: name), input.columns[i].type == sourceSchema.columns[s].type else {
-                error(.unknownColumn, "compare needs '\(name)' in its input, to find the same figure for other councils in \(source.name)",
+                error(.compareInputLacks(name, source: source.name),
                       at: stage.keyword.range, label: "keep \(name) in the select before compare")
                 return nil
             }
@@ -125,7 +125,7 @@ extension Checker {
         for k in kinds {
             for name in ["\(k.rawValue)_value", "vs_\(k.rawValue)"] {
                 guard schema.index(of: name) == nil else {
-                    error(.duplicateColumn, "compare would make a second column named '\(name)'", at: stage.keyword.range)
+                    error(.secondColumn("compare", name), at: stage.keyword.range)
                     return nil
                 }
                 schema.columns.append(.init(name: name, type: .number))
@@ -147,11 +147,11 @@ extension Checker {
         } else if input.columns.count >= 2, let last = input.columns.indices.last(where: { $0 != ci }) {
             vi = last
         } else {
-            error(.unknownColumn, "pivot needs a column of values besides '\(columnName.text)'", at: stage.keyword.range)
+            error(.pivotNeedsValues(besides: columnName.text), at: stage.keyword.range)
             return nil
         }
         if vi == ci {
-            error(.duplicateColumn, "pivot needs two different columns: names across the page, and values", at: stage.range)
+            error(.pivotSameColumns, at: stage.range)
             return nil
         }
         let keys = input.columns.indices.filter { $0 != ci && $0 != vi }
@@ -164,7 +164,7 @@ extension Checker {
                                stage: Stage) -> (any TableOperator, Schema)? {
         if columns.isEmpty {
             guard let memo = input.pivot else {
-                error(.unknownColumn, "unpivot needs the columns to turn into rows", at: stage.keyword.range,
+                error(.unpivotNeedsColumns, at: stage.keyword.range,
                       label: "name them: unpivot COLUMN, COLUMN [into NAME, VALUE]",
                       notes: ["with no columns, unpivot undoes a pivot earlier in the same result"])
                 return nil
@@ -192,7 +192,7 @@ extension Checker {
         var type: ValueType = .null
         for i in indices {
             guard let t = type.unified(with: input.columns[i].type) else {
-                error(.comparisonTypes, "unpivot puts the columns' values in one column, but '\(input.columns[i].name)' is \(input.columns[i].type) and others are \(type)",
+                error(.unpivotMixedTypes(input.columns[i].name, input.columns[i].type, others: type),
                       at: stage.range)
                 return nil
             }
@@ -202,7 +202,7 @@ extension Checker {
         var schema = Schema(columns: keys)
         let name = nameColumn?.text ?? "name", value = valueColumn?.text ?? "value"
         for n in [name, value] where schema.index(of: n) != nil {
-            error(.duplicateColumn, "unpivot would make a second column named '\(n)'", at: stage.keyword.range,
+            error(.secondColumn("unpivot", n), at: stage.keyword.range,
                   label: "choose names: unpivot … into NAME, VALUE")
             return nil
         }
@@ -216,13 +216,13 @@ extension Checker {
                              table: String, stage: Stage) -> (any TableOperator, Schema)? {
         guard column(x, in: input, table: table) != nil, let yi = column(y, in: input, table: table) else { return nil }
         if input.columns[yi].type != .number && input.columns[yi].type != .null {
-            error(.operandTypes, "chart draws numbers, but '\(y.text)' is \(input.columns[yi].type)", at: y.range)
+            error(.chartNeedsNumbers(y.text, input.columns[yi].type), at: y.range)
             return nil
         }
         if let series {
             guard column(series, in: input, table: table) != nil else { return nil }
             if kind == .bar {
-                error(.clausePlacement, "'by' splits a line chart into lines; a bar chart has one bar per row", at: series.range)
+                error(.byOnBarChart, at: series.range)
                 return nil
             }
         }
@@ -230,17 +230,17 @@ extension Checker {
         if let file {
             let c = compile(file, in: .constant)
             guard case .text(let p)? = c.constant, p.hasSuffix(".svg") else {
-                error(.invalidFileName, "chart … to needs a file name ending in .svg, in quotes", at: file.range,
+                error(.chartFileName, at: file.range,
                       label: "e.g. to \"chart.svg\"")
                 return nil
             }
             guard let folder = outputFolder else {
-                error(.fileOutputRefused, "this engine writes no files, so chart … to cannot save '\(p)'", at: file.range,
+                error(.noFileOutput(p), at: file.range,
                       label: "not allowed here", notes: ["show it with --format svg (or .mode svg) and save that output instead"])
                 return nil
             }
             if case .failure(let refusal) = folder.place(p) {
-                error(.fileOutputRefused, "cannot write '\(p)': \(refusal.reason)", at: file.range,
+                error(.refusedFile(p, refusal.reason), at: file.range,
                       notes: ["files are written only inside \(folder.root)"])
                 return nil
             }
@@ -265,7 +265,7 @@ extension Checker {
         } else {
             var candidates = catalog.names
             for (k, v) in scope { if case .table = v { candidates.append(k) } }
-            error(.unknownDataset, "no table named '\(otherName.text)' to compare with", at: otherName.range,
+            error(.noTableToCompare(otherName.text), at: otherName.range,
                   suggestion: Suggest.closest(to: otherName.text, among: candidates),
                   notes: ["keep the earlier result with let, e.g. let before = from …"])
             return nil
@@ -274,7 +274,7 @@ extension Checker {
         for k in keys {
             guard let c = column(k, in: input, table: table) else { return nil }
             guard let o = other.index(of: k.text) else {
-                error(.unknownColumn, "no column '\(k.text)' in \(otherName.text)", at: k.range,
+                error(.noColumn(k.text, in: otherName.text), at: k.range,
                       suggestion: Suggest.closest(to: k.text, among: other.names))
                 return nil
             }
@@ -291,7 +291,7 @@ extension Checker {
             schema.columns.append(.init(name: "new_" + c.name, type: t))
         }
         if Set(schema.names).count != schema.columns.count {
-            error(.duplicateColumn, "diff would make two columns of the same name", at: stage.range,
+            error(.diffSameNames, at: stage.range,
                   label: "rename columns starting old_ or new_ first")
             return nil
         }

@@ -8,7 +8,7 @@ extension Checker {
             return compileWindow(name, args, range: range, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
         }
         guard let function = ScalarFunction.catalog[name.text] else {
-            error(.unknownFunction, "unknown function '\(name.text)'", at: name.range,
+            error(.unknownFunction(name.text), at: name.range,
                   suggestion: Suggest.closest(to: name.text, among: Checker.functionNames),
                   notes: ["functions: " + Checker.functionNames.sorted().joined(separator: ", ")])
             for a in args { _ = compile(a, in: scope, aggregates: &aggregates, usesWindow: &usesWindow) }
@@ -18,7 +18,7 @@ extension Checker {
         guard function.arity.contains(args.count) else {
             let expected = function.arity.count == 1 ? "\(function.arity.lowerBound)"
                 : "\(function.arity.lowerBound) to \(function.arity.upperBound)"
-            error(.argumentCount, "\(name.text) takes \(expected) argument\(function.arity.upperBound == 1 ? "" : "s"), found \(args.count)",
+            error(.argumentCount(name.text, expected: "\(expected) argument\(function.arity.upperBound == 1 ? "" : "s")", found: args.count),
                   at: range, label: function.signature)
             return poison(range)
         }
@@ -26,7 +26,7 @@ extension Checker {
         switch function.resultType(compiled.map(\.type)) {
         case .success(let t): resultType = t
         case .failure(let problem):
-            error(.argumentType, "\(name.text): argument \(problem.index + 1) \(problem.message)",
+            error(.argumentType(name.text, index: problem.index + 1, problem.message),
                   at: args[problem.index].range, label: function.signature)
             return poison(range)
         }
@@ -68,9 +68,9 @@ extension Checker {
         case .summarize, .assertion: break
         default:
             if case .constant = scope.mode {
-                error(.aggregatePlacement, "aggregate '\(name.text)' needs rows: use it in summarize", at: name.range)
+                error(.aggregateNeedsRows(name.text), at: name.range)
             } else {
-                error(.aggregatePlacement, "aggregate '\(name.text)' can only be used in summarize", at: name.range,
+                error(.aggregateOutsideSummarize(name.text), at: name.range,
                       label: "for example: summarize n = \(name.text)(…) by …")
             }
             return poison(range)
@@ -78,7 +78,7 @@ extension Checker {
         let maxArgs = 1
         let minArgs = aggregate == .count ? 0 : 1
         guard (minArgs...maxArgs).contains(args.count) else {
-            error(.argumentCount, "\(name.text) takes \(minArgs == 0 ? "0 or 1 arguments" : "1 argument"), found \(args.count)",
+            error(.argumentCount(name.text, expected: minArgs == 0 ? "0 or 1 arguments" : "1 argument", found: args.count),
                   at: range, label: aggregate.signature)
             return poison(range)
         }
@@ -89,7 +89,7 @@ extension Checker {
             var inner: [AggregateCall] = []
             var window = false
             if containsAggregate(arg) {
-                error(.aggregatePlacement, "aggregates cannot be nested", at: arg.range)
+                error(.nestedAggregate, at: arg.range)
                 return poison(range)
             }
             argument = compile(arg, in: rowScope, aggregates: &inner, usesWindow: &window)
@@ -98,7 +98,7 @@ extension Checker {
         switch aggregate.resultType(argument: argument?.type) {
         case .success(let t): type = t
         case .failure(let problem):
-            error(.argumentType, problem.message, at: args.first?.range ?? range, label: aggregate.signature)
+            error(.aggregateArgument(problem), at: args.first?.range ?? range, label: aggregate.signature)
             return poison(range)
         }
         let index = aggregates.count
@@ -122,16 +122,16 @@ extension Checker {
     private mutating func compileWindow(_ name: Name, _ args: [Expr], range: SourceRange, in scope: ExpressionScope,
                                         aggregates: inout [AggregateCall], usesWindow: inout Bool) -> CompiledExpression {
         guard case .window = scope.mode else {
-            error(.windowPlacement, "\(name.text)() can only be used in derive", at: name.range,
+            error(.windowOutsideDerive(name.text), at: name.range,
                   label: "for example: derive before = \(name.text)(overall) by authority")
             return poison(range)
         }
         guard args.count == 1 else {
-            error(.argumentCount, "\(name.text) takes 1 argument, found \(args.count)", at: range, label: "\(name.text)(value)")
+            error(.argumentCount(name.text, expected: "1 argument", found: args.count), at: range, label: "\(name.text)(value)")
             return poison(range)
         }
         guard scope.schema?.timeColumn != nil else {
-            error(.noTimeColumn, "\(name.text)() orders rows by the time column, and this table has none", at: name.range,
+            error(.windowNeedsTime(name.text), at: name.range,
                   notes: ["the time column is lost when select drops it or count/summarize groups without it"])
             return poison(range)
         }

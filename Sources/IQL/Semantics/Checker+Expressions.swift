@@ -33,7 +33,7 @@ extension Checker {
                 return .constant(v, range: range)
             }
             let known = Array(parameters.keys) + Array(provided.keys)
-            error(.unknownParameter, "unknown parameter '$\(n.text)'", at: range,
+            error(.unknownParameter(n.text), at: range,
                   label: Suggest.closest(to: n.text, among: known).map { "did you mean '$\($0)'?" }
                       ?? "declare it with 'param \(n.text) = VALUE' or pass --param \(n.text)=VALUE")
             return poison(range)
@@ -50,7 +50,7 @@ extension Checker {
                 if let u = type.unified(with: c.type) {
                     type = u
                 } else {
-                    error(.listType, "a list holds values of one type: this is \(c.type), earlier items are \(type)",
+                    error(.mixedList(c.type, earlier: type),
                           at: item.range)
                 }
                 compiled.append(c)
@@ -68,7 +68,7 @@ extension Checker {
             switch op {
             case .negate:
                 guard c.type == .number || c.type == .null else {
-                    error(.operandTypes, "cannot negate \(c.type)", at: range)
+                    error(.cannotNegate(c.type), at: range)
                     return poison(range)
                 }
                 let f = c.evaluate
@@ -77,7 +77,7 @@ extension Checker {
                 }, from: [c])
             case .not:
                 guard c.type == .bool || c.type == .null else {
-                    error(.conditionType, "'not' needs a condition (bool), found \(c.type)", at: operand.range)
+                    error(.notNeedsCondition(found: c.type), at: operand.range)
                     return poison(range)
                 }
                 let f = c.evaluate
@@ -95,7 +95,7 @@ extension Checker {
             var r = compile(rhs, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
             guard case .list(var element) = r.type else {
                 if r.type != .null {
-                    error(.comparisonTypes, "'in' needs a list, found \(r.type)", at: rhs.range, label: "write a list like [a, b]")
+                    error(.inNeedsList(found: r.type), at: rhs.range, label: "write a list like [a, b]")
                 }
                 return poison(range)
             }
@@ -110,7 +110,7 @@ extension Checker {
                 element = .rating
             }
             if l.type.unified(with: element) == nil {
-                error(.comparisonTypes, "cannot look for \(l.type) in a list of \(element)", at: range)
+                error(.cannotLookFor(l.type, inListOf: element), at: range)
                 return poison(range)
             }
             if case .list(let items)? = r.constant {
@@ -165,11 +165,11 @@ extension Checker {
                 let column = schema.columns[i]
                 switch scope.mode {
                 case .summarize(let keys) where !keys.contains(column.name):
-                    error(.ungroupedColumn, "column '\(column.name)' must be inside an aggregate or be a 'by' key", at: range,
+                    error(.ungrouped(column.name), at: range,
                           label: "for example first(\(column.name)) or max(\(column.name))")
                     return poison(range)
                 case .assertion:
-                    error(.ungroupedColumn, "column '\(column.name)' must be inside an aggregate: assert checks the whole result",
+                    error(.ungroupedInAssert(column.name),
                           at: range, label: "for example unique(\(column.name)) or all(\(column.name) > 0)")
                     return poison(range)
                 default: break
@@ -187,12 +187,12 @@ extension Checker {
         let columns = scope.schema?.names ?? []
         let suggestion = Suggest.closest(to: full, among: columns + values)
         if Checker.functionNames.contains(n.text), suggestion == nil {
-            error(.unknownFunction, "'\(n.text)' is a function; call it with parentheses", at: range, suggestion: "\(n.text)()")
+            error(.functionWithoutCall(n.text), at: range, suggestion: "\(n.text)()")
         } else if scope.schema == nil {
-            error(.unknownColumn, "unknown name '\(full)'", at: range, suggestion: suggestion,
+            error(.unknownName(full), at: range, suggestion: suggestion,
                   notes: values.isEmpty ? [] : ["values bound with let: " + values.sorted().joined(separator: ", ")])
         } else {
-            error(.unknownColumn, "no column '\(full)' in \(scope.table)", at: range, suggestion: suggestion,
+            error(.noColumn(full, in: scope.table), at: range, suggestion: suggestion,
                   notes: suggestion == nil ? ["columns: " + columns.joined(separator: ", ")] : [])
         }
         return poison(range)
@@ -205,7 +205,7 @@ extension Checker {
         switch op {
         case .and, .or:
             for (c, e) in [(l, lhs), (r, rhs)] where c.type != .bool && c.type != .null {
-                error(.conditionType, "'\(op.rawValue)' needs conditions (bool) on both sides, found \(c.type)", at: e.range)
+                error(.logicNeedsConditions(op.rawValue, found: c.type), at: e.range)
                 return poison(range)
             }
             let lf = l.evaluate, rf = r.evaluate
@@ -232,7 +232,7 @@ extension Checker {
                 if l.type == .date || r.type == .date, op != .add, op != .subtract {
                     label = "dates support '+ days', '- days' and date - date; see days_between"
                 }
-                error(.operandTypes, "cannot apply '\(op.rawValue)' to \(l.type) and \(r.type)", at: range, label: label)
+                error(.cannotApply(op.rawValue, l.type, r.type), at: range, label: label)
                 return poison(range)
             }
             let lf = l.evaluate, rf = r.evaluate
@@ -252,7 +252,7 @@ extension Checker {
             if case .literal(.null) = e.kind {
                 let other = c.range == l.range ? rhs : lhs
                 let otherText = source.text(in: other.range)
-                error(.nullComparison, "comparing with null never matches: the result is always null", at: range,
+                error(.nullComparison, at: range,
                       label: "write '\(otherText) is \(op == .ne ? "not " : "")null'",
                       suggestion: "\(otherText) is \(op == .ne ? "not " : "")null")
                 return poison(range)
@@ -278,11 +278,11 @@ extension Checker {
             } else if l.type == .number && r.type == .text || l.type == .text && r.type == .number {
                 label = "numbers and text never compare equal; quote the number or compare a number column"
             }
-            error(.comparisonTypes, "cannot compare \(l.type) with \(r.type)", at: range, label: label, suggestion: suggestion)
+            error(.cannotCompare(l.type, r.type), at: range, label: label, suggestion: suggestion)
             return poison(range)
         }
         if op != .eq && op != .ne, case .list = type {
-            error(.comparisonTypes, "lists cannot be ordered with '\(op.rawValue)'", at: range)
+            error(.listsUnordered(op.rawValue), at: range)
             return poison(range)
         }
         if op == .eq || op == .ne {
@@ -308,7 +308,7 @@ extension Checker {
         if let r = Rating(wording: s) { return .rating(r) }
         let wordings = Rating.allCases.map(\.wording)
         let close = Suggest.closest(to: s, among: wordings)
-        error(.ratingLiteral, "\"\(s)\" is not an Ofsted rating", at: range,
+        error(.notARating(s), at: range,
               label: close.map { "did you mean \"\($0)\"?" },
               suggestion: close.map { "\"\($0)\"" },
               notes: ["ratings: Outstanding, Good, Requires improvement to be good, Inadequate (or the literals outstanding, good, ri, inadequate)"])
@@ -333,7 +333,7 @@ extension Checker {
         let shown = close.map { "\"\($0)\"" }
         // A generated query may compare with a huge literal: the message shows its start.
         let quoted = text.count > 60 ? text.prefix(57) + "…" : text
-        diagnostics.append(.warning(.absentValue, "no row of \(origin.dataset) has \(n.text) \"\(quoted)\"", at: range,
+        diagnostics.append(.warning(.absentValue(origin.dataset, n.text, quoted), at: range,
                                     label: shown.isEmpty ? "this value matches nothing" : "did you mean \(shown.joined(separator: " or "))?",
                                     suggestion: close.first.map { "\"\($0)\"" }))
     }

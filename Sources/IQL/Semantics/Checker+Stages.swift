@@ -20,7 +20,7 @@ extension Checker {
         case .where(let e):
             let c = compile(e, in: rowScope)
             if c.type != .bool && c.type != .null {
-                error(.conditionType, "where needs a condition (bool), found \(c.type)", at: e.range,
+                error(.whereNeedsCondition(found: c.type), at: e.range,
                       label: c.type == .text ? "compare it, e.g. \(source.text(in: e.range)) == \"…\"" : nil)
             }
             return (FilterOperator(condition: c), input)
@@ -56,7 +56,7 @@ extension Checker {
             }
             let keys = by.map { compile($0.expr, in: rowScope) }
             if !by.isEmpty && !usesWindow {
-                diagnostics.append(.warning(.unusedBy, "'by' only matters to previous() and next(), which this derive does not use",
+                diagnostics.append(.warning(.unusedBy,
                                             at: by.first.map { $0.expr.range.union(by.last?.expr.range ?? $0.expr.range) }))
             }
             let time = usesWindow ? input.timeColumn.flatMap(input.index(of:)) : nil
@@ -65,16 +65,16 @@ extension Checker {
         case .sort(let keys):
             let compiled = keys.map { (expression: compile($0.expr, in: rowScope), descending: $0.descending) }
             for (k, key) in zip(compiled, keys) {
-                if case .list = k.expression.type { error(.comparisonTypes, "cannot sort by a list", at: key.expr.range) }
+                if case .list = k.expression.type { error(.sortByList, at: key.expr.range) }
             }
             return (SortOperator(keys: compiled), input)
 
         case .take(let e):
             let c = compile(e, in: .constant)
             if c.type != .number && c.type != .null {
-                error(.takeType, "take needs a number of rows, found \(c.type)", at: e.range)
+                error(.takeNeedsNumber(found: c.type), at: e.range)
             } else if case .number(let n)? = c.constant, n.exactInteger.map({ $0 < 0 }) ?? true {
-                error(.takeType, "take needs a whole number of rows, 0 or more", at: e.range)
+                error(.takeNeedsWholeNumber, at: e.range)
             }
             return (TakeOperator(count: c), input)
 
@@ -162,7 +162,7 @@ extension Checker {
         var seen = Set<String>()
         var ok = true
         for item in items where !seen.insert(item.column.name).inserted {
-            error(.duplicateColumn, "\(stage.keyword.text) would make two columns named '\(item.column.name)'",
+            error(.twoColumns(stage.keyword.text, item.column.name),
                   at: item.expression.range, label: "give one a new name: NAME = …")
             ok = false
         }
@@ -189,25 +189,25 @@ extension Checker {
         } else {
             var candidates = catalog.names
             for (k, v) in scope { if case .table = v { candidates.append(k) } }
-            error(.unknownDataset, "no dataset or table named '\(tableName.text)'", at: tableName.range,
+            error(.noDatasetOrTable(tableName.text), at: tableName.range,
                   suggestion: Suggest.closest(to: tableName.text, among: candidates))
             return nil
         }
         guard let li = input.index(of: leftKey.text) else {
-            error(.unknownColumn, "no column '\(leftKey.text)' in \(table)", at: leftKey.range,
+            error(.noColumn(leftKey.text, in: table), at: leftKey.range,
                   suggestion: Suggest.closest(to: leftKey.text, among: input.names))
             return nil
         }
         let rightName = rightKey ?? leftKey
         guard let ri = right.index(of: rightName.text) else {
-            error(.unknownColumn, "no column '\(rightName.text)' in \(tableName.text)", at: rightName.range,
+            error(.noColumn(rightName.text, in: tableName.text), at: rightName.range,
                   suggestion: Suggest.closest(to: rightName.text, among: right.names),
                   notes: rightKey == nil ? ["name the other key: join \(tableName.text) on \(leftKey.text) == COLUMN"] : [])
             return nil
         }
         let lt = input.columns[li].type, rt = right.columns[ri].type
         guard lt.unified(with: rt) != nil else {
-            error(.joinKeyTypes, "cannot join \(lt) key '\(leftKey.text)' with \(rt) key '\(rightName.text)'",
+            error(.joinKeyTypes(lt, leftKey.text, rt, rightName.text),
                   at: leftKey.range.union(rightName.range))
             return nil
         }
@@ -219,7 +219,7 @@ extension Checker {
             var column = c
             if schema.index(of: c.name) != nil { column.name = "\(tableName.text).\(c.name)" }
             if schema.index(of: column.name) != nil {
-                error(.duplicateColumn, "join would make two columns named '\(column.name)'", at: tableName.range,
+                error(.twoColumns("join", column.name), at: tableName.range,
                       label: "rename one with select or derive first")
                 return nil
             }
@@ -235,14 +235,14 @@ extension Checker {
         let name: String
         if let columnName {
             guard input.index(of: columnName.text) != nil else {
-                error(.unknownColumn, "no column '\(columnName.text)' in \(table)", at: columnName.range,
+                error(.noColumn(columnName.text, in: table), at: columnName.range,
                       suggestion: Suggest.closest(to: columnName.text, among: input.names))
                 return nil
             }
             name = columnName.text
         } else {
             guard let t = input.timeColumn else {
-                error(.noTimeColumn, "latest needs a column to order by: this table has no time column", at: stage.keyword.range,
+                error(.latestNeedsTime, at: stage.keyword.range,
                       label: "name one: latest COLUMN by …")
                 return nil
             }
@@ -251,7 +251,7 @@ extension Checker {
         guard let index = input.index(of: name) else { return nil }
         let type = input.columns[index].type
         if case .list = type {
-            error(.asOfType, "latest cannot order by a list", at: columnName?.range ?? stage.keyword.range)
+            error(.latestByList, at: columnName?.range ?? stage.keyword.range)
             return nil
         }
         let keys = by.map { compile($0.expr, in: .row(input, table)) }
@@ -259,11 +259,11 @@ extension Checker {
         if let asOf {
             var c = compile(asOf, in: .constant)
             if c.type == .text, type == .date, case .text(let s)? = c.constant, let d = Day(iso: Substring(s)) {
-                error(.asOfType, "'as of' takes a date, found text", at: asOf.range, label: "write the date without quotes: \(s)",
+                error(.asOfDateAsText, at: asOf.range, label: "write the date without quotes: \(s)",
                       suggestion: s)
                 c = .constant(.date(d), range: asOf.range)
             } else if c.type != .null, c.type != type {
-                error(.asOfType, "'as of' must be a \(type) like '\(name)', found \(c.type)", at: asOf.range)
+                error(.asOfType(type, column: name, found: c.type), at: asOf.range)
             }
             limit = c
         }

@@ -71,9 +71,9 @@ struct Checker {
         return true
     }
 
-    mutating func error(_ code: DiagnosticCode, _ message: String, at range: SourceRange?,
+    mutating func error(_ message: DiagnosticMessage, at range: SourceRange?,
                         label: String? = nil, suggestion: String? = nil, notes: [String] = []) {
-        diagnostics.append(.error(code, message, at: range, label: label, suggestion: suggestion, notes: notes))
+        diagnostics.append(.error(message, at: range, label: label, suggestion: suggestion, notes: notes))
     }
 
     // MARK: - Statements
@@ -97,7 +97,7 @@ struct Checker {
                 if let schema = lastResult {
                     if let plan = checkAssert(e, over: schema) { out.append(.assert(plan)) }
                 } else if !lastResultFailed {
-                    error(.assertPlacement, "assert checks the result of a pipeline, and none comes before it", at: statement.range,
+                    error(.assertWithoutPipeline, at: statement.range,
                           label: "put it after a 'from …' statement")
                 }
             case .letTable(let name, let p):
@@ -107,7 +107,7 @@ struct Checker {
                 }
             case .letValue(let name, let e):
                 if catalog.schemas[name.text] != nil {
-                    error(.nameClash, "'\(name.text)' is a dataset; a value cannot take its name", at: name.range)
+                    error(.valueNamedLikeDataset(name.text), at: name.range)
                 }
                 let c = compile(e, in: ExpressionScope.constant)
                 out.append(.letValue(name.text, c))
@@ -123,12 +123,12 @@ struct Checker {
             }
         }
         if unmatchedBeyondCap > 0 {
-            diagnostics.append(.warning(.absentValue, "\(unmatchedBeyondCap) more text value\(unmatchedBeyondCap == 1 ? "" : "s") match no row; only the first \(Checker.suggestedLiterals) are shown",
+            diagnostics.append(.warning(.moreAbsentValues(unmatchedBeyondCap, shown: Checker.suggestedLiterals),
                                         at: firstUnmatchedBeyondCap, label: "from here on"))
         }
         for name in provided.keys.sorted() where !partial && parameters[name] == nil && !usedParameters.contains(name) {
             let close = Suggest.closest(to: name, among: Array(parameters.keys) + Array(usedParameters))
-            error(.unknownParameter, "unknown parameter '\(name)': the script declares no 'param \(name)'",
+            error(.undeclaredParameter(name),
                   at: nil, label: close.map { "did you mean '\($0)'?" })
         }
         return CheckedScript(statements: out, warnings: diagnostics.filter { $0.severity != .error },
@@ -143,7 +143,7 @@ struct Checker {
         let c = compile(e, in: scope, aggregates: &aggregates, usesWindow: &window)
         guard diagnostics.count == before || !hasErrors else { return nil }
         if c.type != .bool && c.type != .null {
-            error(.conditionType, "assert needs a condition (bool), found \(c.type)", at: e.range,
+            error(.assertNeedsCondition(found: c.type), at: e.range,
                   label: "for example: assert count() == 153")
             return nil
         }
@@ -167,14 +167,14 @@ struct Checker {
         guard let given = provided[name.text] else {
             if defaultValue == nil && def == nil && !requireParameters { return .null }
             if defaultValue == nil && def == nil {
-                error(.missingParameter, "missing parameter '\(name.text)'", at: name.range,
+                error(.missingParameter(name.text), at: name.range,
                       label: "give it a value with --param \(name.text)=VALUE, or a default with 'param \(name.text) = VALUE'")
             }
             return defaultValue
         }
         guard let defaultValue, !defaultValue.isNull else { return given }
         if let v = Checker.coerce(given, to: defaultValue.type, fromCommandLine: parametersFromCommandLine) { return v }
-        error(.parameterType, "parameter '\(name.text)' takes a \(defaultValue.type) like its default, but was given \(given.literalText)",
+        error(.parameterType(name.text, defaultValue.type, given: given.literalText),
               at: name.range)
         return nil
     }
@@ -216,9 +216,9 @@ struct Checker {
             var candidates = catalog.names
             for (k, v) in scope { if case .table = v { candidates.append(k) } }
             if case .value? = scope[name] {
-                error(.nameClash, "'\(name)' is a value, not a table", at: pipeline.source.range)
+                error(.valueNotTable(name), at: pipeline.source.range)
             } else {
-                error(.unknownDataset, "no dataset or table named '\(name)'", at: pipeline.source.range,
+                error(.noDatasetOrTable(name), at: pipeline.source.range,
                       suggestion: Suggest.closest(to: name, among: candidates),
                       notes: ["datasets: " + candidates.sorted().joined(separator: ", ")])
             }

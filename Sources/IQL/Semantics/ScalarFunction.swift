@@ -40,7 +40,7 @@ extension ScalarFunction {
             guard let y = a[0].number.exactInteger, let m = a[1].number.exactInteger, let d = a[2].number.exactInteger,
                   let yi = Int(exactly: y), let mi = Int(exactly: m), let di = Int(exactly: d),
                   let day = Day(year: yi, month: mi, day: di) else {
-                throw Diagnostic.error(.dateOutOfRange, "date(\(a[0].displayText), \(a[1].displayText), \(a[2].displayText)) is not a date in the calendar",
+                throw Diagnostic.error(.noSuchDate(a[0].displayText, a[1].displayText, a[2].displayText),
                                        at: range)
             }
             return .date(day)
@@ -52,7 +52,7 @@ extension ScalarFunction {
             var digits: Int64 = 0
             if a.count > 1 {
                 guard let d = a[1].number.exactInteger, (-15...15).contains(d) else {
-                    throw Diagnostic.error(.invalidValue, "round's digits must be a whole number from -15 to 15", at: range)
+                    throw Diagnostic.error(.roundDigits, at: range)
                 }
                 digits = d
             }

@@ -73,7 +73,7 @@ struct Lexer {
         case 0x60: return quotedIdentifier(start: start, newline: newline)
         case 0x24:  // '$'
             guard Lexer.isIdentStart(peek()) else {
-                diagnostics.append(.error(.unexpectedCharacter, "expected a parameter name after '$'",
+                diagnostics.append(.error(.parameterNameMissing,
                                           at: SourceRange(start: start, end: pos)))
                 return make(.invalid, "$")
             }
@@ -98,14 +98,14 @@ struct Lexer {
             return make(.assign)
         case 0x21:
             if peek() == 0x3D { pos += 1; return make(.ne) }
-            diagnostics.append(.error(.unexpectedCharacter, "unexpected '!'", at: SourceRange(start: start, end: pos),
+            diagnostics.append(.error(.exclamationMark, at: SourceRange(start: start, end: pos),
                                       label: "write 'not' or '!='"))
             return make(.invalid, "!")
         case 0x3C:
             if peek() == 0x3D { pos += 1; return make(.le) }
             if peek() == 0x3E {
                 pos += 1
-                diagnostics.append(.error(.wrongOperator, "'<>' is not an IQL operator",
+                diagnostics.append(.error(.notEqualsOperator,
                                           at: SourceRange(start: start, end: pos), suggestion: "!="))
                 return make(.ne)
             }
@@ -118,7 +118,7 @@ struct Lexer {
             while let d = peek(), d & 0xC0 == 0x80 { pos += 1 }
             let text = String(decoding: bytes[start..<pos], as: UTF8.self)
             let shown = c == 0 ? "NUL" : (c < 0x20 || c == 0x7F ? "control character" : "'\(text)'")
-            diagnostics.append(.error(.unexpectedCharacter, "unexpected character \(shown)",
+            diagnostics.append(.error(.unexpectedCharacter(shown),
                                       at: SourceRange(start: start, end: pos)))
             return make(.invalid, text)
         }
@@ -133,7 +133,7 @@ struct Lexer {
             let text = String(decoding: bytes[start..<pos], as: UTF8.self)
             let range = SourceRange(start: start, end: pos)
             if Day(iso: Substring(text)) == nil {
-                diagnostics.append(.error(.invalidDateLiteral, "\(text) is not a date in the calendar", at: range))
+                diagnostics.append(.error(.notInCalendar(text), at: range))
             }
             return Token(kind: .date, text: text, range: range, newlineBefore: newline)
         }
@@ -151,7 +151,7 @@ struct Lexer {
         if Lexer.isIdentStart(peek()) {
             let badStart = pos
             while Lexer.isIdentPart(peek()) { pos += 1 }
-            diagnostics.append(.error(.unexpectedCharacter, "a number cannot run straight into a name",
+            diagnostics.append(.error(.numberRunsIntoName,
                                       at: SourceRange(start: badStart, end: pos),
                                       label: "put a space or an operator before this"))
         }
@@ -163,7 +163,7 @@ struct Lexer {
         var value: [UInt8] = []
         while true {
             guard let c = peek() else {
-                diagnostics.append(.error(.unterminatedText, "unterminated text literal",
+                diagnostics.append(.error(.unterminatedText,
                                           at: SourceRange(start: start, end: pos),
                                           label: "this '\"' is never closed"))
                 return Token(kind: .string, text: String(decoding: value, as: UTF8.self),
@@ -180,7 +180,7 @@ struct Lexer {
                 case nil: continue
                 default:
                     while let d = peek(), pos == escStart + 1 || d & 0xC0 == 0x80 { pos += 1 }
-                    diagnostics.append(.error(.invalidEscape, "unknown escape in text literal",
+                    diagnostics.append(.error(.unknownEscape,
                                               at: SourceRange(start: escStart, end: pos),
                                               label: "IQL knows \\\", \\\\ and \\n"))
                 }
@@ -199,12 +199,12 @@ struct Lexer {
         if peek() == 0x60 {
             pos += 1
         } else {
-            diagnostics.append(.error(.unterminatedName, "unterminated quoted name",
+            diagnostics.append(.error(.unterminatedName,
                                       at: SourceRange(start: start, end: pos), label: "this '`' is never closed",
                                       kind: peek() == nil ? .incompleteInput : .syntax))
         }
         if name.isEmpty {
-            diagnostics.append(.error(.invalidEscape, "empty quoted name", at: SourceRange(start: start, end: pos)))
+            diagnostics.append(.error(.emptyQuotedName, at: SourceRange(start: start, end: pos)))
         }
         return Token(kind: .identifier, text: name, range: SourceRange(start: start, end: pos), newlineBefore: newline)
     }

@@ -11,7 +11,7 @@ extension Parser {
     private mutating func enter(_ depth: inout Int) throws(SyntaxError) {
         depth += 1
         if depth > Parser.maxDepth {
-            diagnostics.append(.error(.nestingTooDeep, "expression nested more than \(Parser.maxDepth) levels deep",
+            diagnostics.append(.error(.nestingTooDeep(Parser.maxDepth),
                                       at: current.range))
             throw SyntaxError()
         }
@@ -46,7 +46,7 @@ extension Parser {
         case .gt: op = .gt
         case .ge: op = .ge
         case .assign:
-            diagnostics.append(.error(.wrongOperator, "'=' names a column; to compare, write '=='",
+            diagnostics.append(.error(.singleEquals,
                                       at: current.range, suggestion: "=="))
             op = .eq
         default: op = nil
@@ -57,7 +57,7 @@ extension Parser {
             let e = Expr(kind: .binary(op, lhs, rhs), range: lhs.range.union(rhs.range))
             if current.kind == .eq || current.kind == .ne || current.kind == .lt || current.kind == .le
                 || current.kind == .gt || current.kind == .ge {
-                diagnostics.append(.error(.wrongOperator, "comparisons cannot be chained", at: current.range,
+                diagnostics.append(.error(.chainedComparison, at: current.range,
                                           label: "join two comparisons with 'and'"))
                 throw SyntaxError()
             }
@@ -128,7 +128,7 @@ extension Parser {
         case .integer:
             advance()
             guard let v = Int64(t.text) else {
-                diagnostics.append(.error(.numberLiteral, "integer \(t.text) is too large (the limit is 9223372036854775807)",
+                diagnostics.append(.error(.integerTooLarge(t.text),
                                           at: t.range))
                 return Expr(kind: .invalid, range: t.range)
             }
@@ -136,7 +136,7 @@ extension Parser {
         case .decimal:
             advance()
             guard let d = Decimal64.parse(t.text), let v = Number.exact(d.mantissa, scale: d.scale) else {
-                diagnostics.append(.error(.numberLiteral, "number \(t.text) cannot be held exactly (at most 18 decimal places and 19 digits)",
+                diagnostics.append(.error(.inexactNumber(t.text),
                                           at: t.range))
                 return Expr(kind: .invalid, range: t.range)
             }

@@ -6,7 +6,7 @@ extension Parser {
     mutating func parseStage() throws(SyntaxError) -> Stage {
         guard current.kind == .identifier else {
             if atEnd {
-                diagnostics.append(.error(.incompleteInput, "incomplete input: expected a stage after '|'",
+                diagnostics.append(.error(.stageExpected,
                                           at: gapRange))
                 throw SyntaxError()
             }
@@ -23,7 +23,7 @@ extension Parser {
         case "derive":
             let items = try parseNamedList(what: "NAME = EXPR")
             for item in items where item.name == nil {
-                diagnostics.append(.error(.unexpectedToken, "derive needs a name for each new column",
+                diagnostics.append(.error(.deriveNeedsName,
                                           at: item.expr.range, label: "write NAME = EXPR"))
             }
             kind = .derive(items, by: try parseOptionalBy())
@@ -102,7 +102,7 @@ extension Parser {
         case "chart":
             let kindName = try expectName("bar or line")
             guard let chartKind = ChartKind(rawValue: kindName.text) else {
-                diagnostics.append(.error(.unknownStage, "unknown chart '\(kindName.text)'", at: kindName.range,
+                diagnostics.append(.error(.unknownChart(kindName.text), at: kindName.range,
                                           suggestion: Suggest.closest(to: kindName.text, among: ["bar", "line"]),
                                           notes: ["charts: chart bar LABEL VALUE, chart line X VALUE [by SERIES]"]))
                 throw SyntaxError()
@@ -122,7 +122,7 @@ extension Parser {
             kind = .diff(table: table, keys: keys)
         default:
             let close = Suggest.closest(to: keyword.text, among: Parser.stageNames)
-            diagnostics.append(.error(.unknownStage, "unknown stage '\(keyword.text)'", at: keyword.range,
+            diagnostics.append(.error(.unknownStage(keyword.text), at: keyword.range,
                                       suggestion: close,
                                       notes: close == nil ? ["stages: " + Parser.stageNames.joined(separator: ", ")] : []))
             throw SyntaxError()
@@ -151,7 +151,7 @@ extension Parser {
         var items: [NamedExpr] = []
         repeat {
             if case .keyword(let k) = current.kind, peek().kind == .assign {
-                diagnostics.append(.error(.reservedWord, "'\(k.rawValue)' is a reserved word, so it cannot name a column",
+                diagnostics.append(.error(.reservedColumnName(k.rawValue),
                                           at: current.range, label: "choose another name, or write `\(k.rawValue)` in backticks"))
                 throw SyntaxError()
             }

@@ -76,13 +76,13 @@ struct Parser {
     /// not invalid input, so a REPL can ask for another line.
     mutating func expected(_ what: String, label: String? = nil) -> SyntaxError {
         if atEnd {
-            diagnostics.append(.error(.incompleteInput, "incomplete input: expected \(what)",
+            diagnostics.append(.error(.incomplete(expected: what),
                                       at: gapRange, label: label))
         } else if current.kind == .invalid {
             // The lexer already reported this character.
         } else {
             let found = describe(current)
-            diagnostics.append(.error(.unexpectedToken, "expected \(what), found \(found)",
+            diagnostics.append(.error(.expected(what, found: found),
                                       at: current.range, label: label))
         }
         return SyntaxError()
@@ -106,7 +106,7 @@ struct Parser {
     mutating func expectName(_ what: String) throws(SyntaxError) -> Name {
         guard current.kind == .identifier else {
             if case .keyword(let k) = current.kind, !atEnd {
-                diagnostics.append(.error(.reservedWord, "'\(k.rawValue)' is a reserved word, not \(what)",
+                diagnostics.append(.error(.reservedWord(k.rawValue, not: what),
                                           at: current.range, label: "write `\(k.rawValue)` in backticks to use it as a name"))
                 throw SyntaxError()
             }

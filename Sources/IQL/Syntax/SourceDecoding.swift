@@ -7,7 +7,7 @@ public enum SourceDecoding {
         guard let bad = firstInvalidOffset(bytes) else { return (SourceFile(name: name, text: text), nil) }
         // Up to the bad byte the text is the bytes themselves, so the offset carries over; the
         // replacement character there is three bytes long.
-        let diagnostic = Diagnostic(.error, .invalidUTF8, "the text is not valid UTF-8", at: SourceRange(start: bad, end: bad + 3),
+        let diagnostic = Diagnostic(.error, .sourceNotUTF8, at: SourceRange(start: bad, end: bad + 3),
                                     label: "byte \(bytes.dropFirst(bad).first.map { "0x" + String($0, radix: 16, uppercase: true) } ?? "") here",
                                     notes: ["save the file as UTF-8"])
         return (SourceFile(name: name, text: text), diagnostic)

@@ -53,7 +53,7 @@ extension BundledDataset {
             count = n == size ? size : 0
         }
         guard bytes.count == size, size > 0 else {
-            throw IQLError([.error(.badHeader, "the bundled indicators table is damaged: it did not decompress", at: nil)],
+            throw IQLError([.error(.bundledIndicatorsDamaged, at: nil)],
                            source: nil)
         }
         return bytes

@@ -16,7 +16,7 @@ struct DiffOperator: TableOperator {
             for r in 0..<t.rowCount {
                 let key = keys.map { t.columns[pick($0)][r] }
                 if out.updateValue(r, forKey: key) != nil {
-                    throw Diagnostic.error(.ambiguousCell, "diff: \(what) has two rows with \(key.map(\.literalText).joined(separator: ", "))",
+                    throw Diagnostic.error(.diffTwoRows(what, key.map(\.literalText).joined(separator: ", ")),
                                            at: range, notes: ["diff needs keys that pick out one row in each table"])
                 }
             }

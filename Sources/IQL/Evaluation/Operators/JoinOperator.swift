@@ -112,7 +112,7 @@ struct JoinOperator: TableOperator {
             }
             // A many-to-many join can grow fast: its size is bounded before the rows are made.
             if let limit = env.rowLimit, leftRows.count + matches.count > limit {
-                throw Diagnostic.error(.rowLimit, "the join would make more than \(limit) rows", at: nil,
+                throw Diagnostic.error(.joinRows(limit: limit), at: nil,
                                        notes: ["\(matches.count) rows of the joined table match one row here; filter before the join, join on a more specific key, or raise the limit (Engine.limits, --max-rows)"])
             }
             // Row lists (and the selections made from them) are paid for before they grow.

@@ -13,7 +13,7 @@ struct LatestOperator: TableOperator {
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         let limit = try asOf.map { try $0.evaluate(RowContext(table: .singleEmptyRow, environment: env)) }
         if let limit, limit.isNull {
-            throw Diagnostic.error(.invalidValue, "'as of' needs a value, found null", at: asOf?.range)
+            throw Diagnostic.error(.asOfNull, at: asOf?.range)
         }
         if let rows = try latestByIntegerKey(input, limit, env) { return input.gathering(rows) }
         let grouping = try Grouping.make(keys, over: input, env)
@@ -344,7 +344,7 @@ struct LatestOperator: TableOperator {
             return Int64(n.doubleValue.rounded(.down))
         case (.rating, .rating(let r)): return Int64(r.rawValue)
         default:
-            throw Diagnostic.error(.invalidValue, "'as of' must have the type of the column it limits", at: asOf?.range)
+            throw Diagnostic.error(.asOfWrongType, at: asOf?.range)
         }
     }
 }

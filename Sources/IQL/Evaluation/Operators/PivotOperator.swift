@@ -23,7 +23,7 @@ struct PivotOperator: TableOperator {
         var place = Array(repeating: 0, count: heads.count)
         for (i, h) in order.enumerated() { place[h] = i }
         guard heads.count <= 1000 else {
-            throw Diagnostic.error(.rowLimit, "pivot would make \(heads.count) columns, more than 1000", at: range,
+            throw Diagnostic.error(.pivotColumns(heads.count, limit: 1000), at: range,
                                    notes: ["pivot a column with fewer distinct values, such as a year"])
         }
 
@@ -49,7 +49,7 @@ struct PivotOperator: TableOperator {
             let c = place[h]
             if !cells[row][c].isNull, !valueColumn[r].isNull {
                 let at = zip(keys, key).map { "\(input.schema.columns[$0.0].name) \($0.1.literalText)" }.joined(separator: ", ")
-                throw Diagnostic.error(.ambiguousCell, "pivot found two values for \(at.isEmpty ? "" : at + ", ")\(input.schema.columns[column].name) \(pivotColumn[r].literalText)",
+                throw Diagnostic.error(.pivotTwoValues("\(at.isEmpty ? "" : at + ", ")\(input.schema.columns[column].name) \(pivotColumn[r].literalText)"),
                                        at: range, notes: ["summarize first (e.g. summarize value = avg(value) by …), or select fewer columns so each cell has one value"])
             }
             cells[row][c] = valueColumn[r]

@@ -12,7 +12,7 @@ struct TakeOperator: TableOperator {
     func limit(_ env: RuntimeEnvironment) throws -> Int {
         let v = try count.evaluate(RowContext(table: .singleEmptyRow, environment: env))
         guard case .number(let n) = v, let limit = n.exactInteger, limit >= 0 else {
-            throw Diagnostic.error(.invalidValue, "take needs a whole number of rows, 0 or more; found \(v.literalText)",
+            throw Diagnostic.error(.takeCount(v.literalText),
                                    at: count.range)
         }
         return Int(clamping: limit)

@@ -12,7 +12,7 @@ struct UnpivotOperator: TableOperator {
         let keySet = Set(keys)
         let wanted = columns ?? input.schema.names.filter { !keySet.contains($0) }
         if let missing = wanted.first(where: { input.schema.index(of: $0) == nil }) {
-            throw Diagnostic.error(.unknownColumn, "unpivot: the result has no column '\(missing)'", at: range,
+            throw Diagnostic.error(.unpivotResultLacks(missing), at: range,
                                    suggestion: Suggest.closest(to: missing, among: input.schema.names),
                                    notes: ["columns: " + input.schema.names.joined(separator: ", ")])
         }
