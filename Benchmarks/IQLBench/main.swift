@@ -7,6 +7,8 @@ import IQL
 struct Options {
     var csv: [(String, String)] = []
     var queries: [(String, String)] = []
+    /// Lines to complete, each read from a file (a 1 MB line does not fit in an argument).
+    var completions: [(String, String)] = []
     var runs = 5
 }
 
@@ -16,10 +18,14 @@ func parse() -> Options? {
     while let a = args.popFirst() {
         guard let v = args.popFirst() else { return nil }
         switch a {
-        case "--csv", "--query":
+        case "--csv", "--query", "--complete-file":
             guard let eq = v.firstIndex(of: "=") else { return nil }
             let pair = (String(v[..<eq]), String(v[v.index(after: eq)...]))
-            if a == "--csv" { o.csv.append(pair) } else { o.queries.append(pair) }
+            switch a {
+            case "--csv": o.csv.append(pair)
+            case "--query": o.queries.append(pair)
+            default: o.completions.append(pair)
+            }
         case "--runs": o.runs = Int(v) ?? 5
         default: return nil
         }
@@ -43,7 +49,7 @@ func peakRSSKilobytes() -> Int {
 }
 
 guard let options = parse() else {
-    FileHandle.standardError.write(Data("usage: IQLBench --csv NAME=PATH … --query NAME=TEXT … [--runs N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: IQLBench --csv NAME=PATH … --query NAME=TEXT … --complete-file NAME=PATH … [--runs N]\n".utf8))
     exit(2)
 }
 let clock = ContinuousClock()
@@ -76,4 +82,21 @@ for (name, text) in options.queries {
     }
     queries.append("\(json(name)): {\"times\": [\(times.map { String($0) }.joined(separator: ", "))], \"result\": \(json(result))}")
 }
-print("{\"load\": {\(loads.joined(separator: ", "))}, \"queries\": {\(queries.joined(separator: ", "))}, \"peak_rss_kb\": \(peakRSSKilobytes())}")
+var completed: [String] = []
+for (name, path) in options.completions {
+    guard let line = try? String(contentsOfFile: path, encoding: .utf8) else {
+        FileHandle.standardError.write(Data("\(name): cannot read \(path)\n".utf8))
+        exit(1)
+    }
+    var times: [Double] = []
+    var candidates: [String] = []
+    for _ in 0..<options.runs {
+        let start = clock.now
+        candidates = engine.completions(before: line).candidates
+        times.append(seconds(clock.now - start))
+    }
+    completed.append("\(json(name)): {\"bytes\": \(line.utf8.count), \"times\": [\(times.map { String($0) }.joined(separator: ", "))], "
+        + "\"first\": \(json(candidates.first ?? ""))}")
+}
+print("{\"load\": {\(loads.joined(separator: ", "))}, \"queries\": {\(queries.joined(separator: ", "))}, "
+    + "\"completions\": {\(completed.joined(separator: ", "))}, \"peak_rss_kb\": \(peakRSSKilobytes())}")

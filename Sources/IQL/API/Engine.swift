@@ -34,6 +34,10 @@ public struct Engine: Sendable {
     /// process's allocator, so it is off unless the host opts in. The `iql` tool does.
     public var trimsMemory = false
 
+    /// Whether expressions run a column at a time (the default). Off, every expression runs
+    /// row by row through its closure: tests compare the two.
+    var vectorised = true
+
     /// Makes an engine. With `bundledData` (the default) the datasets that ship with IQL are
     /// available by name; they are parsed on first use.
     public init(bundledData: Bool = true) {
@@ -383,6 +387,7 @@ public struct Engine: Sendable {
         env.rowLimit = limits.rows
         env.outputFolder = outputFolder
         env.outputBytes = limits.outputBytes
+        env.vectorised = vectorised
         env.councilNames = councilNames
         let registered = self.registered
         let bundled = self.bundled

@@ -31,6 +31,18 @@ struct NullMask: Sendable, Equatable {
         return n
     }
 
+    /// Rows null in either mask; nil when neither has any.
+    static func union(_ a: NullMask?, _ b: NullMask?) -> NullMask? {
+        guard let a else { return b }
+        guard let b else { return a }
+        var out = a
+        if out.words.count < b.words.count {
+            out.words.append(contentsOf: repeatElement(0, count: b.words.count - out.words.count))
+        }
+        for w in b.words.indices { out.words[w] |= b.words[w] }
+        return out
+    }
+
     /// The mask for the given rows, in that order; nil when none of them is null.
     func gathering(_ rows: [Int]) -> NullMask? {
         var out = NullMask(count: rows.count)

@@ -48,6 +48,8 @@ struct RuntimeEnvironment: Sendable {
     var councilNames = AuthorityNames.withoutBundledData
     /// Most bytes a chart picture may take.
     var outputBytes: Int?
+    /// Whether expressions run a column at a time; off only to test that both ways agree.
+    var vectorised = true
 
     /// Throws if the query was cancelled or has run out of time; called between stages and
     /// every few thousand rows in long loops.
@@ -77,16 +79,23 @@ struct CompiledExpression: Sendable {
     /// What the expression is, for operators that evaluate it a column at a time.
     var shape: Shape?
 
-    /// The structure of expressions simple enough to evaluate over whole columns.
+    /// What the expression computes, as data: the tree `VectorEvaluator` runs a column at a
+    /// time. An expression without one (an aggregate's result, a window) runs row by row.
     indirect enum Shape: Sendable {
         case column(Int)
         case constant(Value)
+        /// A value bound with `let`, read from the environment when the query runs.
+        case binding(String)
+        case arithmetic(BinaryOperator, CompiledExpression, CompiledExpression)
+        case negate(CompiledExpression)
         case compare(BinaryOperator, CompiledExpression, CompiledExpression)
         case and(CompiledExpression, CompiledExpression)
         case or(CompiledExpression, CompiledExpression)
         case not(CompiledExpression)
         case isNull(CompiledExpression, negated: Bool)
         case inList(CompiledExpression, [Value], negated: Bool)
+        /// A scalar function of `ScalarFunction.catalog`, by name.
+        case call(String, [CompiledExpression])
     }
 
     func with(shape: Shape) -> CompiledExpression {

@@ -124,39 +124,72 @@ extension Truth {
     /// row by row otherwise. The result equals evaluating the expression at each row.
     static func of(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment) throws -> Truth {
         let n = table.rowCount
+        guard env.vectorised else { return try rowByRow(e, over: table, env) }
+        let vectors = VectorEvaluator(table: table, environment: env)
         switch e.shape {
-        case .and(let a, let b)?:
-            return and(try of(a, over: table, env), try of(b, over: table, env))
-        case .or(let a, let b)?:
-            return or(try of(a, over: table, env), try of(b, over: table, env))
-        case .not(let a)?:
+        case .and(let a, let b)? where e.constant == nil:
+            let left = try of(a, over: table, env)
+            return and(left, b.mayFail ? try gated(b, at: left.notFalseRows, over: table, env) : try of(b, over: table, env))
+        case .or(let a, let b)? where e.constant == nil:
+            let left = try of(a, over: table, env)
+            return or(left, b.mayFail ? try gated(b, at: left.notTrueRows, over: table, env) : try of(b, over: table, env))
+        case .not(let a)? where e.constant == nil:
             return not(try of(a, over: table, env))
-        case .isNull(let a, let negated)?:
-            if case .column(let i)? = a.shape {
-                let column = table.columns[i]
+        case .isNull(let a, let negated)? where e.constant == nil:
+            let v: Vector
+            if case .column(let i)? = a.shape, table.columns.indices.contains(i) {
                 var out = Truth(count: n)
+                let column = table.columns[i]
                 for r in 0..<n where column.isNull(r) != negated { out.set(r, 1) }
                 return out
             }
-        case .compare(let op, let a, let b)?:
-            if case .column(let i)? = a.shape, case .constant(let v)? = b.shape,
+            v = try vectors.evaluate(a)
+            var out = Truth(count: n)
+            for r in 0..<n where v.isNull(at: r) != negated { out.set(r, 1) }
+            return out
+        case .compare(let op, let a, let b)? where e.constant == nil:
+            if case .column(let i)? = a.shape, case .constant(let v)? = b.shape, table.columns.indices.contains(i),
                let t = try compare(table.columns[i], op, v, env) { return t }
-            if case .constant(let v)? = a.shape, case .column(let i)? = b.shape,
+            if case .constant(let v)? = a.shape, case .column(let i)? = b.shape, table.columns.indices.contains(i),
                let t = try compare(table.columns[i], op.flipped, v, env) { return t }
-        case .inList(let a, let items, let negated)?:
-            if case .column(let i)? = a.shape,
+            return try vectors.compare(op, a, b)
+        case .inList(let a, let items, let negated)? where e.constant == nil:
+            if case .column(let i)? = a.shape, table.columns.indices.contains(i),
                let t = byDistinctValue(table.columns[i], { Operations.member($0, of: items, negated: negated) }) {
                 return t
             }
+            let v = try vectors.evaluate(a)
+            if case .texts(let codes, let dictionary) = v {
+                let answers = dictionary.strings.indices.map { c in
+                    c == 0 ? UInt8(2) : VectorEvaluator.code(Operations.member(.text(dictionary.strings[c]), of: items, negated: negated))
+                }
+                var out = Truth(count: n)
+                out.fill(codes, answers)
+                return out
+            }
+            var out = Truth(count: n)
+            for r in 0..<n { out.set(r, VectorEvaluator.code(Operations.member(v.value(at: r), of: items, negated: negated))) }
+            return out
         default:
-            break
+            return try vectors.evaluate(e).truth(count: n)
         }
-        return try rowByRow(e, over: table, env)
+    }
+
+    /// A condition evaluated only at the rows that need it (for `and`, where the left side is
+    /// not false), as row-by-row evaluation would; the other rows come out false.
+    private static func gated(_ e: CompiledExpression, at rows: [Int], over table: Table, _ env: RuntimeEnvironment) throws -> Truth {
+        if rows.count == table.rowCount { return try of(e, over: table, env) }
+        let inner = try of(e, over: table.gathering(rows), env)
+        var out = Truth(count: table.rowCount)
+        for (k, r) in rows.enumerated() {
+            if inner.isTrueAt(k) { out.set(r, 1) } else if inner.isNullAt(k) { out.set(r, 2) }
+        }
+        return out
     }
 
     private static func rowByRow(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment) throws -> Truth {
         var out = Truth(count: table.rowCount)
-        let values = try Evaluating.column(e, over: table, env)
+        let values = try Evaluating.rowByRow(e, over: table, env)
         for (r, v) in values.enumerated() {
             switch v {
             case .bool(true): out.set(r, 1)

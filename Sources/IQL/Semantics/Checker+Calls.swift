@@ -59,7 +59,7 @@ extension Checker {
                 return try evaluate(values, range)
             }
         }
-        return folded(call, from: compiled)
+        return folded(call.with(shape: .call(name.text, compiled)), from: compiled)
     }
 
     private mutating func compileAggregate(_ aggregate: Aggregate, _ name: Name, _ args: [Expr], range: SourceRange,

@@ -74,7 +74,7 @@ extension Checker {
                 let f = c.evaluate
                 return folded(CompiledExpression(type: .number, range: range) { ctx in
                     try Operations.negate(try f(ctx), at: range)
-                }, from: [c])
+                }.with(shape: .negate(c)), from: [c])
             case .not:
                 guard c.type == .bool || c.type == .null else {
                     error(.notNeedsCondition(found: c.type), at: operand.range)
@@ -181,6 +181,7 @@ extension Checker {
         if qualifier == nil, case .value(let type)? = self.scope[n.text] {
             let name = n.text
             return CompiledExpression(type: type, range: range) { ctx in ctx.environment.values[name] ?? .null }
+                .with(shape: .binding(name))
         }
         var values: [String] = []
         for (k, v) in self.scope { if case .value = v { values.append(k) } }
@@ -238,7 +239,7 @@ extension Checker {
             let lf = l.evaluate, rf = r.evaluate
             return folded(CompiledExpression(type: type, range: range) { ctx in
                 try Operations.arithmetic(op, try lf(ctx), try rf(ctx), at: range)
-            }, from: [l, r])
+            }.with(shape: .arithmetic(op, l, r)), from: [l, r])
 
         case .eq, .ne, .lt, .le, .gt, .ge:
             return compileComparison(op, l, r, lhs: lhs, rhs: rhs, range: range, schema: schema)

@@ -81,7 +81,10 @@ struct Checker {
     /// Checks every statement. `partial` is for a script cut short by a syntax error: names it
     /// might declare later are not reported as unknown.
     mutating func check(_ script: Script, partial: Bool = false) -> CheckedScript {
+        // A long script would otherwise copy its checked statements and names each time they grow.
         var out: [CheckedStatement] = []
+        out.reserveCapacity(script.statements.count)
+        scope.reserveCapacity(scope.count + script.statements.count { if case .pipeline = $0.kind { false } else { true } })
         // The schema of the most recent pipeline's result, which `assert` checks.
         var lastResult: Schema?
         var lastResultFailed = false

@@ -29,6 +29,10 @@ struct Lexer {
         return i < bytes.count ? bytes[i] : nil
     }
 
+    /// Every word the lexer reads is looked up here; one hash beats the raw-value switch's
+    /// comparison with each keyword in turn.
+    private static let keywords = Dictionary(uniqueKeysWithValues: Keyword.allCases.map { ($0.rawValue, $0) })
+
     private static func isDigit(_ c: UInt8?) -> Bool { c.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
     private static func isIdentStart(_ c: UInt8?) -> Bool {
         guard let c else { return false }
@@ -62,7 +66,7 @@ struct Lexer {
         if Lexer.isIdentStart(c) {
             while Lexer.isIdentPart(peek()) { pos += 1 }
             let word = String(decoding: bytes[start..<pos], as: UTF8.self)
-            if let k = Keyword(rawValue: word) { return make(.keyword(k), word) }
+            if let k = Lexer.keywords[word] { return make(.keyword(k), word) }
             return make(.identifier, word)
         }
         if Lexer.isDigit(c) { return number(start: start, newline: newline) }

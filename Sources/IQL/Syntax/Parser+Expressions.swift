@@ -18,11 +18,11 @@ extension Parser {
     }
 
     private mutating func parseOr(_ depth: inout Int) throws(SyntaxError) -> Expr {
-        try parseLeftAssociative(&depth, [.keyword(.or): .or]) { p, d throws(SyntaxError) in try p.parseAnd(&d) }
+        try parseLeftAssociative(&depth, { $0 == .keyword(.or) ? .or : nil }) { p, d throws(SyntaxError) in try p.parseAnd(&d) }
     }
 
     private mutating func parseAnd(_ depth: inout Int) throws(SyntaxError) -> Expr {
-        try parseLeftAssociative(&depth, [.keyword(.and): .and]) { p, d throws(SyntaxError) in try p.parseNot(&d) }
+        try parseLeftAssociative(&depth, { $0 == .keyword(.and) ? .and : nil }) { p, d throws(SyntaxError) in try p.parseNot(&d) }
     }
 
     private mutating func parseNot(_ depth: inout Int) throws(SyntaxError) -> Expr {
@@ -79,26 +79,44 @@ extension Parser {
     }
 
     private mutating func parseAdditive(_ depth: inout Int) throws(SyntaxError) -> Expr {
-        try parseLeftAssociative(&depth, [.plus: .add, .minus: .subtract]) { p, d throws(SyntaxError) in
+        try parseLeftAssociative(&depth, Self.additive) { p, d throws(SyntaxError) in
             try p.parseMultiplicative(&d)
         }
     }
 
     private mutating func parseMultiplicative(_ depth: inout Int) throws(SyntaxError) -> Expr {
-        try parseLeftAssociative(&depth, [.star: .multiply, .slash: .divide, .percent: .remainder]) { p, d throws(SyntaxError) in
+        try parseLeftAssociative(&depth, Self.multiplicative) { p, d throws(SyntaxError) in
             try p.parseUnary(&d)
         }
     }
 
-    /// `operand (op operand)*` for one precedence level, building a left-deep tree.
+    private static func additive(_ kind: Token.Kind) -> BinaryOperator? {
+        switch kind {
+        case .plus: return .add
+        case .minus: return .subtract
+        default: return nil
+        }
+    }
+
+    private static func multiplicative(_ kind: Token.Kind) -> BinaryOperator? {
+        switch kind {
+        case .star: return .multiply
+        case .slash: return .divide
+        case .percent: return .remainder
+        default: return nil
+        }
+    }
+
+    /// `operand (op operand)*` for one precedence level, building a left-deep tree. The level's
+    /// operators are a function, not a dictionary: one is consulted for every operand parsed.
     private mutating func parseLeftAssociative(
-        _ depth: inout Int, _ operators: [Token.Kind: BinaryOperator],
+        _ depth: inout Int, _ operators: (Token.Kind) -> BinaryOperator?,
         operand: (inout Parser, inout Int) throws(SyntaxError) -> Expr
     ) throws(SyntaxError) -> Expr {
         let outer = depth
         defer { depth = outer }
         var lhs = try operand(&self, &depth)
-        while let op = operators[current.kind] {
+        while let op = operators(current.kind) {
             advance()
             try enter(&depth)
             let rhs = try operand(&self, &depth)

@@ -3,6 +3,8 @@ public enum SourceDecoding {
     /// The bytes as a source file; with invalid UTF-8, the text (bad bytes replaced, so the
     /// file can still be shown) and a diagnostic pointing at the first bad byte.
     public static func decode(_ bytes: some Collection<UInt8>, name: String) -> (SourceFile, Diagnostic?) {
+        // Validating while decoding is one pass; only invalid text pays for finding the bad byte.
+        if let valid = String(validating: bytes, as: UTF8.self) { return (SourceFile(name: name, text: valid), nil) }
         let text = String(decoding: bytes, as: UTF8.self)
         guard let bad = firstInvalidOffset(bytes) else { return (SourceFile(name: name, text: text), nil) }
         // Up to the bad byte the text is the bytes themselves, so the offset carries over; the

@@ -1,8 +1,20 @@
 /// Helpers the operators share for evaluating compiled expressions over a table.
 enum Evaluating {
-    /// Evaluates an expression at every row, checking for cancellation every few thousand rows.
+    /// Evaluates an expression at every row: a column at a time (`VectorEvaluator`), or row by
+    /// row where it reads a window's neighbours.
     static func column(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment,
                        window: WindowLinks? = nil) throws -> [Value] {
+        if let c = e.constant { return Array(repeating: c, count: table.rowCount) }
+        if window == nil, env.vectorised {
+            return try VectorEvaluator(table: table, environment: env).evaluate(e).values(count: table.rowCount)
+        }
+        return try rowByRow(e, over: table, env, window: window)
+    }
+
+    /// Evaluates an expression's closure at every row, checking for cancellation every few
+    /// thousand rows: the path for what has no kernel.
+    static func rowByRow(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment,
+                         window: WindowLinks? = nil) throws -> [Value] {
         if let c = e.constant { return Array(repeating: c, count: table.rowCount) }
         var ctx = RowContext(table: table, environment: env, window: window)
         var out: [Value] = []
@@ -20,6 +32,9 @@ enum Evaluating {
     static func stored(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment,
                        window: WindowLinks? = nil) throws -> Column {
         if case .column(let i)? = e.shape, table.columns.indices.contains(i) { return table.columns[i] }
+        if window == nil, env.vectorised, e.constant == nil {
+            return try VectorEvaluator(table: table, environment: env).evaluate(e).column(count: table.rowCount)
+        }
         return Column(try column(e, over: table, env, window: window))
     }
 

@@ -1,0 +1,115 @@
+extension VectorEvaluator {
+    /// A comparison of two expressions at every row, with SQL's nulls.
+    func compare(_ op: BinaryOperator, _ a: CompiledExpression, _ b: CompiledExpression) throws -> Truth {
+        compare(op, try evaluate(a), try evaluate(b))
+    }
+
+    func compare(_ op: BinaryOperator, _ x: Vector, _ y: Vector) -> Truth {
+        let n = count
+        if case .constant(let v) = y, let t = compareWithConstant(op, x, v) { return t }
+        if case .constant(let v) = x, let t = compareWithConstant(op.flipped, y, v) { return t }
+        // Exact numbers at one scale, or doubles, or dates: integer or double comparisons.
+        if let a = Self.exact(x), let b = Self.exact(y) {
+            let s = max(a.scale, b.scale)
+            if let xs = Self.rescaled(a.values, by: Decimal64.power(s - a.scale), count: n, nulls: a.nulls),
+               let ys = Self.rescaled(b.values, by: Decimal64.power(s - b.scale), count: n, nulls: b.nulls) {
+                return Self.fill(n, op, xs, ys, NullMask.union(a.nulls, b.nulls))
+            }
+        } else if Self.isNumber(x), Self.isNumber(y), let a = Self.doubles(x), let b = Self.doubles(y) {
+            return Self.fill(n, op, a.values, b.values, NullMask.union(a.nulls, b.nulls))
+        } else if case .dates(let a, let ma) = x, case .dates(let b, let mb) = y {
+            return Self.fill(n, op, Operand.array(a), Operand.array(b), NullMask.union(ma, mb))
+        }
+        var out = Truth(count: n)
+        for r in 0..<n { out.set(r, Self.code(Operations.compare(op, x.value(at: r), y.value(at: r)))) }
+        return out
+    }
+
+    /// A value as `Truth.set`'s code.
+    static func code(_ v: Value) -> UInt8 {
+        switch v {
+        case .bool(true): return 1
+        case .null: return 2
+        default: return 0
+        }
+    }
+
+    static func isNumber(_ v: Vector) -> Bool {
+        switch v {
+        case .ints, .decimals, .doubles, .constant(.number): return true
+        default: return false
+        }
+    }
+
+    /// Typed comparison of each row against one value; nil when the types have no kernel.
+    private func compareWithConstant(_ op: BinaryOperator, _ x: Vector, _ v: Value) -> Truth? {
+        let n = count
+        if v.isNull {
+            var t = Truth(count: n)
+            t.setAll(2)
+            return t
+        }
+        switch (x, v) {
+        case (.texts(let codes, let dictionary), _):
+            // Once per distinct string, then each row looks its answer up.
+            let answers = dictionary.strings.indices.map { c in
+                c == 0 ? UInt8(2) : Self.code(Operations.compare(op, .text(dictionary.strings[c]), v))
+            }
+            var t = Truth(count: n)
+            t.fill(codes, answers)
+            return t
+        case (.ratings(let a), _):
+            let answers = (0...4).map { raw in
+                Self.code(Rating(rawValue: Int8(raw)).map { Operations.compare(op, .rating($0), v) } ?? .null)
+            }
+            var t = Truth(count: n)
+            t.fill(a.map { UInt8(bitPattern: $0) }, answers)
+            return t
+        case (.dates(let a, let m), .date(let d)):
+            return Self.fill(n, op, Operand.array(a), Operand.scalar(d.ordinal), m)
+        case (.bools(let t), .bool(let b)):
+            var out = Truth(count: n)
+            for r in 0..<n { out.set(r, Self.code(Operations.compare(op, t.value(at: r), .bool(b)))) }
+            return out
+        default:
+            return nil
+        }
+    }
+
+    /// Compares row by row over typed operands; null rows come out null.
+    static func fill<T: Comparable>(_ n: Int, _ op: BinaryOperator, _ x: Operand<T>, _ y: Operand<T>, _ nulls: NullMask?) -> Truth {
+        var t = Truth(count: n)
+        let test: (T, T) -> Bool
+        switch op {
+        case .eq: test = { $0 == $1 }
+        case .ne: test = { $0 != $1 }
+        case .lt: test = { $0 < $1 }
+        case .le: test = { $0 <= $1 }
+        case .gt: test = { $0 > $1 }
+        default: test = { $0 >= $1 }
+        }
+        t.isTrue.withUnsafeMutableBufferPointer { words in
+            var base = 0, w = 0
+            while base < n {
+                let end = min(64, n - base)
+                var word: UInt64 = 0
+                for b in 0..<end where test(x[base + b], y[base + b]) { word |= 1 << UInt64(b) }
+                words[w] = word
+                w += 1
+                base += 64
+            }
+        }
+        if let nulls {
+            for r in 0..<n where nulls.contains(r) { t.setNull(r) }
+        }
+        return t
+    }
+}
+
+extension Truth {
+    /// Marks a row null (and not true).
+    mutating func setNull(_ r: Int) {
+        isTrue[r >> 6] &= ~(1 << UInt64(r & 63))
+        isNull[r >> 6] |= 1 << UInt64(r & 63)
+    }
+}

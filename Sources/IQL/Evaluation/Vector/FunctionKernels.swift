@@ -1,0 +1,221 @@
+extension VectorEvaluator {
+    /// Functions that raise no error for any argument of their declared types.
+    static let infallible: Set<String> = [
+        "year", "month", "day", "days_between", "lower", "upper", "length", "contains", "starts_with", "ends_with",
+        "floor", "ceil", "coalesce", "if",
+    ]
+
+    /// A scalar function at every row: a kernel for date parts, once per distinct value when
+    /// the only varying argument is text, a rating or a bool, and the function's own
+    /// row-at-a-time body otherwise.
+    func call(_ name: String, _ args: [CompiledExpression], _ e: CompiledExpression) throws -> Vector {
+        guard let function = ScalarFunction.catalog[name] else {
+            return .values(try Evaluating.rowByRow(e, over: table, environment))
+        }
+        switch name {
+        case "if": return try conditional(args, e)
+        case "coalesce": return try coalesce(args, e)
+        default: break
+        }
+        // Row by row, a null argument ends the call before later arguments run; so a later
+        // argument that could fail must not run on those rows.
+        if args.dropFirst().contains(where: \.mayFail) {
+            return .values(try Evaluating.rowByRow(e, over: table, environment))
+        }
+        let values = try args.map(evaluate)
+        let n = count
+        if let v = try perDistinct(function, values, range: e.range) { return v }
+        switch (name, values.first) {
+        case ("year", .dates(let a, let m)?):
+            return .ints(a.map { Int64(Day(ordinal: $0).components.year) }, m)
+        case ("month", .dates(let a, let m)?):
+            return .ints(a.map { Int64(Day(ordinal: $0).components.month) }, m)
+        case ("day", .dates(let a, let m)?):
+            return .ints(a.map { Int64(Day(ordinal: $0).components.day) }, m)
+        case ("days_between", .dates(let a, let ma)?):
+            switch values[1] {
+            case .dates(let b, let mb): return .ints((0..<n).map { Int64(b[$0]) - Int64(a[$0]) }, NullMask.union(ma, mb))
+            case .constant(.date(let d)): return .ints(a.map { Int64(d.ordinal) - Int64($0) }, ma)
+            default: break
+            }
+        default: break
+        }
+        let propagate = function.nullPropagating
+        var buffer = [Value](repeating: .null, count: values.count)
+        return try perRow { r in
+            for (i, v) in values.enumerated() {
+                let x = v.value(at: r)
+                if propagate, x.isNull { return .null }
+                buffer[i] = x
+            }
+            return try function.evaluate(buffer, e.range)
+        }
+    }
+
+    /// When one argument varies and it has few distinct values (text codes, ratings, bools),
+    /// the function runs once per distinct value. Nil when that does not apply, or when a
+    /// distinct value makes it fail (a value the rows may not hold: row by row decides).
+    private func perDistinct(_ function: ScalarFunction, _ values: [Vector], range: SourceRange) throws -> Vector? {
+        let varying = values.indices.filter { if case .constant = values[$0] { false } else { true } }
+        guard varying.count == 1, let at = varying.first else { return nil }
+        var args = values.map { v -> Value in if case .constant(let c) = v { c } else { .null } }
+        let constantNull = args.indices.contains { $0 != at && args[$0].isNull }
+        func answer(_ x: Value) -> Value? {
+            if function.nullPropagating, x.isNull || constantNull { return .null }
+            args[at] = x
+            return try? function.evaluate(args, range)
+        }
+        switch values[at] {
+        case .texts(let codes, let dictionary):
+            // A dictionary much larger than the rows (a few rows of a big table) is not worth it.
+            guard dictionary.strings.count <= count + 1 else { return nil }
+            var answers: [Value] = []
+            answers.reserveCapacity(dictionary.strings.count)
+            for c in dictionary.strings.indices {
+                guard let a = answer(c == 0 ? .null : .text(dictionary.strings[c])) else { return nil }
+                answers.append(a)
+            }
+            return Self.mapped(answers, codes.map(Int.init))
+        case .ratings(let raw):
+            var answers: [Value] = []
+            for r in 0...4 {
+                guard let a = answer(Rating(rawValue: Int8(r)).map(Value.rating) ?? .null) else { return nil }
+                answers.append(a)
+            }
+            return Self.mapped(answers, raw.map(Int.init))
+        case .dates(let days, let nulls):
+            // Dates span few days compared with the rows: once per day of the span.
+            return try bySpan(days.map(Int64.init), nulls) { answer(.date(Day(ordinal: Int32(truncatingIfNeeded: $0)))) }
+        case .ints(let ints, let nulls):
+            return try bySpan(ints, nulls) { answer(.int($0)) }
+        default:
+            return nil
+        }
+    }
+
+    /// Answers for every value from the smallest to the largest a row holds, when that span is
+    /// no longer than the rows; each row then looks its answer up. Code 0 is null.
+    private func bySpan(_ values: [Int64], _ nulls: NullMask?, _ answer: (Int64) -> Value?) throws -> Vector? {
+        var lo = Int64.max, hi = Int64.min
+        for (r, v) in values.enumerated() where !(nulls?.contains(r) ?? false) {
+            lo = min(lo, v)
+            hi = max(hi, v)
+        }
+        // Every function taking this path gives null for a null argument.
+        let null = Value.null
+        if lo > hi { return Self.mapped([null], [Int](repeating: 0, count: values.count)) }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow, span < Int64(max(64, values.count / 2)) else { return nil }
+        var answers: [Value] = [null]
+        answers.reserveCapacity(Int(span) + 2)
+        var v = lo
+        while v <= hi {
+            try environment.checkCancelled()
+            guard let a = answer(v) else { return nil }
+            answers.append(a)
+            v += 1
+        }
+        let codes = values.enumerated().map { (r, v) in nulls?.contains(r) ?? false ? 0 : Int(v - lo) + 1 }
+        return Self.mapped(answers, codes)
+    }
+
+    /// Rows' answers looked up by code, typed where the answers allow.
+    static func mapped(_ answers: [Value], _ codes: [Int]) -> Vector {
+        let n = codes.count
+        if answers.allSatisfy({ if case .bool = $0 { true } else { $0.isNull } }) {
+            var t = Truth(count: n)
+            let table = answers.map(code)
+            t.fill(codes, table)
+            return .bools(t)
+        }
+        if answers.allSatisfy({ if case .number(.int) = $0 { true } else { $0.isNull } }) {
+            var out = [Int64](repeating: 0, count: n)
+            var nulls: NullMask?
+            for (r, c) in codes.enumerated() {
+                if case .number(.int(let i)) = answers[c] { out[r] = i } else {
+                    if nulls == nil { nulls = NullMask(count: n) }
+                    nulls?.insert(r)
+                }
+            }
+            return .ints(out, nulls)
+        }
+        if answers.allSatisfy({ if case .text = $0 { true } else { $0.isNull } }) {
+            // Only the strings some row holds go in the new dictionary, each once.
+            var index: [String: UInt32] = [:]
+            var strings: [String] = []
+            var remap = [UInt32?](repeating: nil, count: answers.count)
+            var out = [UInt32](repeating: 0, count: n)
+            for (r, c) in codes.enumerated() {
+                if let known = remap[c] { out[r] = known; continue }
+                var code: UInt32 = 0
+                if case .text(let s) = answers[c] {
+                    if let existing = index[s] { code = existing } else {
+                        strings.append(s)
+                        code = UInt32(strings.count)
+                        index[s] = code
+                    }
+                }
+                remap[c] = code
+                out[r] = code
+            }
+            return .texts(out, TextDictionary(strings: strings))
+        }
+        return .values(codes.map { answers[$0] })
+    }
+
+    /// `if(condition, then, else)`: each branch runs only on the rows that take it.
+    private func conditional(_ args: [CompiledExpression], _ e: CompiledExpression) throws -> Vector {
+        guard args.count == 3 else { return .values(try Evaluating.rowByRow(e, over: table, environment)) }
+        let condition = try Truth.of(args[0], over: table, environment)
+        let n = count
+        if !args[1].mayFail && !args[2].mayFail {
+            let x = try evaluate(args[1]), y = try evaluate(args[2])
+            if let v = Self.blend(condition, x, y, count: n) { return v }
+            return try perRow { r in condition.isTrueAt(r) ? x.value(at: r) : y.value(at: r) }
+        }
+        let taken = (0..<n).filter { condition.isTrueAt($0) }
+        let other = condition.notTrueRows
+        let x = try evaluate(args[1], at: taken), y = try evaluate(args[2], at: other)
+        var out = [Value](repeating: .null, count: n)
+        for (k, r) in taken.enumerated() { out[r] = x.value(at: k) }
+        for (k, r) in other.enumerated() { out[r] = y.value(at: k) }
+        return .values(out)
+    }
+
+    /// Each row from `x` where the condition is true and from `y` elsewhere, for exact numbers
+    /// (brought to one scale); nil for other types.
+    static func blend(_ condition: Truth, _ x: Vector, _ y: Vector, count n: Int) -> Vector? {
+        guard let a = exact(x), let b = exact(y) else { return nil }
+        let s = max(a.scale, b.scale)
+        guard let xs = rescaled(a.values, by: Decimal64.power(s - a.scale), count: n, nulls: a.nulls),
+              let ys = rescaled(b.values, by: Decimal64.power(s - b.scale), count: n, nulls: b.nulls) else { return nil }
+        var out = [Int64](repeating: 0, count: n)
+        var nulls: NullMask?
+        for r in 0..<n {
+            let fromX = condition.isTrueAt(r)
+            out[r] = fromX ? xs[r] : ys[r]
+            if (fromX ? a.nulls : b.nulls)?.contains(r) ?? false {
+                if nulls == nil { nulls = NullMask(count: n) }
+                nulls?.insert(r)
+            }
+        }
+        return s == 0 ? .ints(out, nulls) : .decimals(out, scale: s, nulls)
+    }
+
+    /// `coalesce(a, b, …)`: each argument runs only on the rows still null.
+    private func coalesce(_ args: [CompiledExpression], _ e: CompiledExpression) throws -> Vector {
+        let n = count
+        var out = [Value](repeating: .null, count: n)
+        var open = Array(0..<n)
+        for arg in args where !open.isEmpty {
+            let v = arg.mayFail ? try evaluate(arg, at: open) : try evaluate(arg)
+            var still: [Int] = []
+            for (k, r) in open.enumerated() {
+                let x = arg.mayFail ? v.value(at: k) : v.value(at: r)
+                if x.isNull { still.append(r) } else { out[r] = x }
+            }
+            open = still
+        }
+        return .values(out)
+    }
+}
