@@ -300,6 +300,11 @@ struct DifferentialTests {
             "from t | derive x = -n, y = -d, z = n % 7, w = d / 3 | summarize a = sum(x), b = sum(y), c = sum(z), e = sum(w)",
             "from t | where g in [\"a\", \"b\"] and lower(g) != \"a\" | count",
             "from t | where (n + 1) in [1, 2, 3] | count",
+            "from t | summarize a = median(d), b = median(n * 3), c = median(d * d), e = median(n / 8) by g",
+            "from t | summarize a = median(d), b = median(days_between(dt, 2020-01-01))",
+            "from t | select g, b | distinct | sort g, b",
+            "from t | distinct n, g | count",
+            "from t | select d, dt | distinct | count",
             "from t | where (d * 2) is null | count",
             "from t | derive x = round(d), y = floor(d), z = ceil(d), w = pct_change(n, d) | summarize s = sum(x), t = sum(y), u = sum(z), v = sum(w)",
         ]

@@ -109,8 +109,17 @@ struct Grouping {
         return Grouping(groupOf: groupOf, firstRow: first)
     }
 
+    /// Several keys, one at a time: the groups so far and the next key's own group numbers
+    /// make one 64-bit key, so no row builds an array of its keys. Each step numbers groups
+    /// in order of first appearance, as grouping on the whole tuple would.
     private static func composite(_ columns: [[Int64]]) -> Grouping {
-        hashed(columns[0].count) { r in columns.map { $0[r] } }
+        var current = single(columns[0])
+        for column in columns.dropFirst() {
+            let own = single(column)
+            let combined = zip(current.groupOf, own.groupOf).map { Int64($0) << 32 | Int64($1) }
+            current = single(combined)
+        }
+        return current
     }
 
     /// Groups rows by a hashable key, numbering groups in order of first appearance.

@@ -1,16 +1,25 @@
 /// `distinct`: the first row of each distinct combination of values, in input order. With
-/// keys it keeps only the key columns; without, it compares whole rows.
+/// keys it keeps only the key columns; without, it compares whole rows. Rows are grouped as
+/// `summarize … by` groups them (`Grouping`: on stored codes where the keys are columns), so
+/// no row's values are built to compare it.
 struct DistinctOperator: TableOperator {
     var keys: [CompiledExpression]
     var schema: Schema
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
-        let columns: [[Value]] = keys.isEmpty
-            ? input.columns.map(\.values)
-            : try keys.map { try Evaluating.column($0, over: input, env) }
-        var seen = Set<[Value]>()
-        var keep: [Int] = []
-        for r in 0..<input.rowCount where seen.insert(columns.map { $0[r] }).inserted { keep.append(r) }
-        return Table(schema: schema, columns: columns.map { c in Column(keep.map { c[$0] }) }, rowCount: keep.count)
+        let whole = keys.isEmpty
+        let keyExpressions = whole
+            ? input.schema.columns.enumerated().map { i, column in
+                CompiledExpression(type: column.type, range: SourceRange(start: 0, end: 0)) { ctx in ctx.table.columns[i][ctx.row] }
+                    .with(shape: .column(i))
+            }
+            : keys
+        let grouping = try Grouping.make(keyExpressions, over: input, env)
+        let rows = Selection(grouping.firstRow)
+        if whole {
+            return Table(schema: schema, columns: input.columns.map { $0.gathering(rows) }, rowCount: rows.rows.count)
+        }
+        let columns = try keys.map { try Evaluating.stored($0, over: input, env).gathering(rows) }
+        return Table(schema: schema, columns: columns, rowCount: rows.rows.count)
     }
 }
