@@ -300,6 +300,11 @@ struct DifferentialTests {
             "from t | derive x = -n, y = -d, z = n % 7, w = d / 3 | summarize a = sum(x), b = sum(y), c = sum(z), e = sum(w)",
             "from t | where g in [\"a\", \"b\"] and lower(g) != \"a\" | count",
             "from t | where (n + 1) in [1, 2, 3] | count",
+            // Values at the ends of 64 bits, through every kernel that reads integers.
+            "from t | derive m = 9223372036854775807, k = -9223372036854775807 - 1 | derive a = abs(m), b = abs(k), c = m - 1, e = -k | count",
+            "from t | derive m = 9223372036854775807 | derive a = round(m), b = floor(m), c = m + 1 | count",
+            "from t | derive k = -9223372036854775807 - 1 | where k < 0 and -k > 0 | count",
+            "from t | derive m = 9223372036854775807 | summarize a = median(m), b = sum(m) by g",
             "from t | summarize a = median(d), b = median(n * 3), c = median(d * d), e = median(n / 8) by g",
             "from t | summarize a = median(d), b = median(days_between(dt, 2020-01-01))",
             "from t | select g, b | distinct | sort g, b",

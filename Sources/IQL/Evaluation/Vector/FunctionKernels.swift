@@ -108,14 +108,13 @@ extension VectorEvaluator {
         guard !overflow, span < Int64(max(64, values.count / 2)) else { return nil }
         var answers: [Value] = [null]
         answers.reserveCapacity(Int(span) + 2)
-        var v = lo
-        while v <= hi {
-            try environment.checkCancelled()
-            guard let a = answer(v) else { return nil }
+        // By offset from the smallest: counting the value itself up would pass Int64.max.
+        for offset in 0...span {
+            if offset & 4095 == 0 { try environment.checkCancelled() }
+            guard let a = answer(lo &+ offset) else { return nil }
             answers.append(a)
-            v += 1
         }
-        let codes = values.enumerated().map { (r, v) in nulls?.contains(r) ?? false ? 0 : Int(v - lo) + 1 }
+        let codes = values.enumerated().map { (r, v) in nulls?.contains(r) ?? false ? 0 : Int(v &- lo) + 1 }
         return Self.mapped(answers, codes)
     }
 
