@@ -328,3 +328,41 @@ struct TopStoredTests {
         }
     }
 }
+
+/// `ScalarFunction.canFail` decides whether a call may run on rows that evaluation skips (the
+/// right side of `and`, an untaken `if` branch), so it must be right both ways: a function not
+/// marked never throws for arguments of its types, and a marked one does for some.
+struct FunctionFailureTests {
+    static let samples: [Value] = [
+        .int(0), .int(1), .int(-1), .int(.max), .int(.min), .number(.decimal(Decimal64(mantissa: 15, scale: 1)!)),
+        .number(.decimal(Decimal64(mantissa: .max, scale: 18)!)), .double(1e308), .double(-1e308), .double(0.5),
+        .text(""), .text("abc"), .text("é"), .date(Day(ordinal: 0)), .date(Day(year: 1, month: 1, day: 1)!),
+        .date(Day(year: 9999, month: 12, day: 31)!), .bool(true), .rating(.good), .null,
+    ]
+
+    @Test(arguments: ScalarFunction.catalog.keys.sorted())
+    func canFailIsRight(name: String) throws {
+        let function = try #require(ScalarFunction.catalog[name])
+        var threw = false
+        let range = SourceRange(start: 0, end: 0)
+        for arity in function.arity.prefix(3) {
+            var combination = [Int](repeating: 0, count: arity)
+            while true {
+                let args = combination.map { Self.samples[$0] }
+                if case .success = function.resultType(args.map(\.type)),
+                   !(function.nullPropagating && args.contains(where: \.isNull)) {
+                    do { _ = try function.evaluate(args, range) } catch {
+                        threw = true
+                        #expect(function.canFail, "\(name)\(args.map(\.literalText)) threw, but canFail is false")
+                    }
+                }
+                // The next combination, like counting in base samples.count.
+                var i = 0
+                while i < arity, combination[i] == Self.samples.count - 1 { combination[i] = 0; i += 1 }
+                if i == arity { break }
+                combination[i] += 1
+            }
+        }
+        if function.canFail { #expect(threw, "\(name) is marked canFail but no sample made it fail") }
+    }
+}

@@ -83,14 +83,7 @@ enum Aggregate: String, Sendable, CaseIterable {
         case .median:
             let nums = values.compactMap { v -> Number? in if case .number(let n) = v { return n } else { return nil } }
                 .sorted()
-            guard !nums.isEmpty else { return .null }
-            if nums.count % 2 == 1 { return .number(nums[nums.count / 2]) }
-            let a = nums[nums.count / 2 - 1], b = nums[nums.count / 2]
-            guard let total = try? Operations.numeric(.add, a, b, at: range) else {
-                // Two values so large their sum overflows: halve each first.
-                return .double(a.doubleValue / 2 + b.doubleValue / 2)
-            }
-            return .number(try Operations.numeric(.divide, total, .int(2), at: range))
+            return try Aggregate.median(count: nums.count, at: range) { nums[$0] }
         case .min:
             return values.filter { !$0.isNull }.min(by: Value.orderedBefore) ?? .null
         case .max:
@@ -108,6 +101,19 @@ enum Aggregate: String, Sendable, CaseIterable {
         case .last:
             return values.last { !$0.isNull } ?? .null
         }
+    }
+
+    /// The median of `count` sorted numbers, read by position: the middle one, or the mean of
+    /// the middle two. Shared by the general path and the typed kernel, so the two agree.
+    static func median(count: Int, at range: SourceRange, _ number: (Int) -> Number) throws -> Value {
+        guard count > 0 else { return .null }
+        if count % 2 == 1 { return .number(number(count / 2)) }
+        let a = number(count / 2 - 1), b = number(count / 2)
+        guard let total = try? Operations.numeric(.add, a, b, at: range) else {
+            // Two values so large their sum overflows: halve each first.
+            return .double(a.doubleValue / 2 + b.doubleValue / 2)
+        }
+        return .number(try Operations.numeric(.divide, total, .int(2), at: range))
     }
 
     /// The exact sum where the values are exact; nil when there are no numbers.

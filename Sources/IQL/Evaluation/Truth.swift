@@ -119,9 +119,9 @@ struct Truth {
 }
 
 extension Truth {
-    /// Evaluates a condition over every row of a table, a column at a time where its shape
-    /// allows (comparisons of a column with a constant, membership, null tests, and, or, not),
-    /// row by row otherwise. The result equals evaluating the expression at each row.
+    /// Evaluates a condition over every row of a table, a column at a time: stored columns
+    /// compared with a constant straight from their storage, everything else through
+    /// `VectorEvaluator`. The result (errors included) equals evaluating it at each row.
     static func of(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment) throws -> Truth {
         let n = table.rowCount
         guard env.vectorised else { return try rowByRow(e, over: table, env) }
@@ -136,16 +136,14 @@ extension Truth {
         case .not(let a)? where e.constant == nil:
             return not(try of(a, over: table, env))
         case .isNull(let a, let negated)? where e.constant == nil:
-            let v: Vector
+            var out = Truth(count: n)
             if case .column(let i)? = a.shape, table.columns.indices.contains(i) {
-                var out = Truth(count: n)
                 let column = table.columns[i]
                 for r in 0..<n where column.isNull(r) != negated { out.set(r, 1) }
-                return out
+            } else {
+                let v = try vectors.evaluate(a)
+                for r in 0..<n where v.isNull(at: r) != negated { out.set(r, 1) }
             }
-            v = try vectors.evaluate(a)
-            var out = Truth(count: n)
-            for r in 0..<n where v.isNull(at: r) != negated { out.set(r, 1) }
             return out
         case .compare(let op, let a, let b)? where e.constant == nil:
             if case .column(let i)? = a.shape, case .constant(let v)? = b.shape, table.columns.indices.contains(i),
@@ -159,14 +157,7 @@ extension Truth {
                 return t
             }
             let v = try vectors.evaluate(a)
-            if case .texts(let codes, let dictionary) = v {
-                let answers = dictionary.strings.indices.map { c in
-                    c == 0 ? UInt8(2) : VectorEvaluator.code(Operations.member(.text(dictionary.strings[c]), of: items, negated: negated))
-                }
-                var out = Truth(count: n)
-                out.fill(codes, answers)
-                return out
-            }
+            if let t = VectorEvaluator.perValue(v, count: n, { Operations.member($0, of: items, negated: negated) }) { return t }
             var out = Truth(count: n)
             for r in 0..<n { out.set(r, VectorEvaluator.code(Operations.member(v.value(at: r), of: items, negated: negated))) }
             return out

@@ -9,6 +9,9 @@ struct ScalarFunction: Sendable {
     var evaluate: @Sendable ([Value], SourceRange) throws -> Value
     /// When true, any null argument gives null without calling `evaluate`.
     var nullPropagating = true
+    /// Whether `evaluate` can throw for arguments of its declared types (a date not in the
+    /// calendar, an overflow): such a call must not run on rows that evaluation skips.
+    var canFail = false
 
     struct ArgumentProblem: Error {
         var index: Int
@@ -45,6 +48,7 @@ extension ScalarFunction {
             }
             return .date(day)
         }
+        f["date"]?.canFail = true
         f["days_between"] = .typed("days_between(from, to)", [.date, .date], returns: .number) { a, _ in
             .int(Int64(a[1].day.ordinal) - Int64(a[0].day.ordinal))
         }
@@ -58,11 +62,13 @@ extension ScalarFunction {
             }
             return .number(round(a[0].number, digits: Int(digits)))
         }
+        f["round"]?.canFail = true
         f["abs"] = .typed("abs(number)", [.number], returns: .number) { a, range in
             let n = a[0].number
             if case .double(let d) = n { return .double(Swift.abs(d)) }
             return n < .int(0) ? try Operations.negate(a[0], at: range) : a[0]
         }
+        f["abs"]?.canFail = true
         f["floor"] = .typed("floor(number)", [.number], returns: .number) { a, _ in
             .number(wholePart(a[0].number, up: false))
         }
@@ -89,6 +95,7 @@ extension ScalarFunction {
             let base = old < .int(0) ? try Operations.negate(.number(old), at: range).number : old
             return .number(try Operations.numeric(.divide, scaled, base, at: range))
         }
+        f["pct_change"]?.canFail = true
         f["coalesce"] = ScalarFunction(signature: "coalesce(value, value, ...)", arity: 1...64, resultType: { types in
             var t = ValueType.null
             for (i, u) in types.enumerated() {

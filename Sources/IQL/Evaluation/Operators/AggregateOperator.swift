@@ -180,15 +180,7 @@ enum AggregateKernels {
         out.reserveCapacity(groups)
         for g in 0..<groups {
             let slice = placed[starts[g]..<starts[g + 1]].sorted()
-            guard !slice.isEmpty else { out.append(.null); continue }
-            if slice.count % 2 == 1 { out.append(.number(number(slice[slice.count / 2]))); continue }
-            // As the general path computes it, so the two agree to the last digit.
-            let a = number(slice[slice.count / 2 - 1]), b = number(slice[slice.count / 2])
-            guard let total = try? Operations.numeric(.add, a, b, at: call.range) else {
-                out.append(.double(a.doubleValue / 2 + b.doubleValue / 2))
-                continue
-            }
-            out.append(.number(try Operations.numeric(.divide, total, .int(2), at: call.range)))
+            out.append(try Aggregate.median(count: slice.count, at: call.range) { number(slice[$0]) })
         }
         return out
     }

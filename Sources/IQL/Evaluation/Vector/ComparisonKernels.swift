@@ -49,22 +49,8 @@ extension VectorEvaluator {
             t.setAll(2)
             return t
         }
+        if let t = Self.perValue(x, count: n, { Operations.compare(op, $0, v) }) { return t }
         switch (x, v) {
-        case (.texts(let codes, let dictionary), _):
-            // Once per distinct string, then each row looks its answer up.
-            let answers = dictionary.strings.indices.map { c in
-                c == 0 ? UInt8(2) : Self.code(Operations.compare(op, .text(dictionary.strings[c]), v))
-            }
-            var t = Truth(count: n)
-            t.fill(codes, answers)
-            return t
-        case (.ratings(let a), _):
-            let answers = (0...4).map { raw in
-                Self.code(Rating(rawValue: Int8(raw)).map { Operations.compare(op, .rating($0), v) } ?? .null)
-            }
-            var t = Truth(count: n)
-            t.fill(a.map { UInt8(bitPattern: $0) }, answers)
-            return t
         case (.dates(let a, let m), .date(let d)):
             return Self.fill(n, op, Operand.array(a), Operand.scalar(d.ordinal), m)
         case (.bools(let t), .bool(let b)):
@@ -76,18 +62,38 @@ extension VectorEvaluator {
         }
     }
 
+    /// A condition of one text or rating vector, computed once per distinct value (nulls
+    /// included) and looked up by each row's code; nil for other vectors.
+    static func perValue(_ x: Vector, count n: Int, _ test: (Value) -> Value) -> Truth? {
+        var t = Truth(count: n)
+        switch x {
+        case .texts(let codes, let dictionary):
+            t.fill(codes, dictionary.strings.indices.map { code(test($0 == 0 ? .null : .text(dictionary.strings[$0]))) })
+        case .ratings(let a):
+            t.fill(a.map { UInt8(bitPattern: $0) }, (0...4).map { code(test(Rating(rawValue: Int8($0)).map(Value.rating) ?? .null)) })
+        default:
+            return nil
+        }
+        return t
+    }
+
     /// Compares row by row over typed operands; null rows come out null.
     static func fill<T: Comparable>(_ n: Int, _ op: BinaryOperator, _ x: Operand<T>, _ y: Operand<T>, _ nulls: NullMask?) -> Truth {
-        var t = Truth(count: n)
-        let test: (T, T) -> Bool
+        // One call per operator with a literal test, so each loop is specialised and inlined
+        // rather than calling a closure per row.
         switch op {
-        case .eq: test = { $0 == $1 }
-        case .ne: test = { $0 != $1 }
-        case .lt: test = { $0 < $1 }
-        case .le: test = { $0 <= $1 }
-        case .gt: test = { $0 > $1 }
-        default: test = { $0 >= $1 }
+        case .eq: return fill(n, x, y, nulls) { $0 == $1 }
+        case .ne: return fill(n, x, y, nulls) { $0 != $1 }
+        case .lt: return fill(n, x, y, nulls) { $0 < $1 }
+        case .le: return fill(n, x, y, nulls) { $0 <= $1 }
+        case .gt: return fill(n, x, y, nulls) { $0 > $1 }
+        default: return fill(n, x, y, nulls) { $0 >= $1 }
         }
+    }
+
+    @inline(__always)
+    private static func fill<T>(_ n: Int, _ x: Operand<T>, _ y: Operand<T>, _ nulls: NullMask?, _ test: (T, T) -> Bool) -> Truth {
+        var t = Truth(count: n)
         t.isTrue.withUnsafeMutableBufferPointer { words in
             var base = 0, w = 0
             while base < n {

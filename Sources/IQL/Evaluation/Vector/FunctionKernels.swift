@@ -1,10 +1,4 @@
 extension VectorEvaluator {
-    /// Functions that raise no error for any argument of their declared types.
-    static let infallible: Set<String> = [
-        "year", "month", "day", "days_between", "lower", "upper", "length", "contains", "starts_with", "ends_with",
-        "floor", "ceil", "coalesce", "if",
-    ]
-
     /// A scalar function at every row: a kernel for date parts, once per distinct value when
     /// the only varying argument is text, a rating or a bool, and the function's own
     /// row-at-a-time body otherwise.

@@ -66,7 +66,7 @@ extension CompiledExpression {
         case .compare(_, let a, let b)?, .and(let a, let b)?, .or(let a, let b)?: return a.mayFail || b.mayFail
         case .not(let a)?, .isNull(let a, _)?, .inList(let a, _, _)?: return a.mayFail
         case .call(let name, let args)?:
-            return !VectorEvaluator.infallible.contains(name) || args.contains { $0.mayFail }
+            return (ScalarFunction.catalog[name]?.canFail ?? true) || args.contains { $0.mayFail }
         case .arithmetic?, .negate?, nil: return true
         }
     }
