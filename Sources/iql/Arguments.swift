@@ -22,6 +22,12 @@ struct Arguments {
     var timer = false
     /// `--explain CODE`: the code to explain.
     var explain: DiagnosticCode?
+    /// `--plan`: print the query's plan (as checked and optimised) instead of running it.
+    var plan = false
+    /// `--analyze`: run the query and print its plan with each node's rows and time.
+    var analyze = false
+    /// `--no-optimize[=PASS,…]`: optimiser passes to leave out (all when none are named).
+    var disabledPasses: Set<String> = []
     /// `--diagnostics json`: diagnostics as JSON on standard error.
     var jsonDiagnostics = false
     /// `--lenient`: leave out malformed rows of `--data` files, and say which.
@@ -65,6 +71,11 @@ struct Arguments {
       --max-memory MB      stop a query whose intermediate results and let tables would pass MB
                            megabytes (default: no limit)
       --diagnostics FORMAT text (default) or json: how errors and warnings are written to stderr
+      --plan               print the plan of -c QUERY or FILE (as checked, then optimised) without
+                           running it
+      --analyze            run -c QUERY or FILE and print its plan with each node's rows and time
+      --no-optimize[=PASS,…]
+                           leave out the optimiser's passes (all, or those named: \(Engine.optimizerPasses.joined(separator: ", ")))
       --explain CODE       explain a diagnostic code such as IQL0201, with an example and the fix
       --color, --no-color  force colour on or off (default: on for a terminal, off if NO_COLOR is set)
       -h, --help           show this help
@@ -142,6 +153,14 @@ struct Arguments {
                     a.schema = .some(nil)
                 }
             case "--timer": a.timer = true
+            case "--plan": a.plan = true
+            case "--analyze": a.analyze = true
+            case "--no-optimize":
+                let names = inline.map { $0.split(separator: ",").map(String.init) } ?? Engine.optimizerPasses
+                for n in names where !Engine.optimizerPasses.contains(n) {
+                    throw UsageError(message: "no optimiser pass '\(n)': the passes are \(Engine.optimizerPasses.joined(separator: ", "))")
+                }
+                a.disabledPasses.formUnion(names)
             case "--lenient": a.lenient = true
             case "--safe": a.safe = true
             case "--time-limit":
@@ -189,6 +208,9 @@ struct Arguments {
         }
         if a.query != nil && a.file != nil {
             throw UsageError(message: "give either -c QUERY or a script file, not both")
+        }
+        if (a.plan || a.analyze) && a.query == nil && a.file == nil {
+            throw UsageError(message: "\(a.plan ? "--plan" : "--analyze") needs -c QUERY or a script file")
         }
         if a.command == .check && a.query != nil {
             throw UsageError(message: "check takes a script file, not -c")

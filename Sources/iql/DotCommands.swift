@@ -17,7 +17,8 @@ extension Session {
         .init(name: ".schema", usage: ".schema [NAME]", summary: "the columns of a dataset or let table (all datasets without NAME)"),
         .init(name: ".mode", usage: ".mode table|csv|json|markdown|svg", summary: "how results are shown"),
         .init(name: ".timer", usage: ".timer on|off", summary: "show how long each query takes"),
-        .init(name: ".explain", usage: ".explain QUERY", summary: "run QUERY and show each stage with its rows and columns"),
+        .init(name: ".explain", usage: ".explain QUERY", summary: "run QUERY and show its plan with each node's rows, time and columns"),
+        .init(name: ".plan", usage: ".plan QUERY", summary: "show QUERY's plan as checked and as optimised, without running it"),
         .init(name: ".read", usage: ".read FILE", summary: "run a script file", touchesFiles: true),
         .init(name: ".output", usage: ".output [FILE]", summary: "send results to FILE, or back to the terminal", touchesFiles: true),
         .init(name: ".load", usage: ".load PATH AS NAME", summary: "add a CSV file as dataset NAME", touchesFiles: true),
@@ -79,6 +80,13 @@ extension Session {
                     Terminal.err(DiagnosticRenderer(color: errColor).render(explanation.result.warnings, in: explanation.result.source))
                 }
                 Terminal.out(explanation.text)
+            } catch {
+                Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
+            }
+        case ".plan":
+            guard !argument.isEmpty else { error(".plan needs a query: .plan from inspections | where …"); break }
+            do throws(IQLError) {
+                Terminal.out(try engine.plan(argument, parameters: parameters))
             } catch {
                 Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
             }

@@ -18,6 +18,7 @@ struct Runner {
         engine.outputDirectory = arguments.safe ? nil : FileManager.default.currentDirectoryPath
         engine.parametersFromCommandLine = true
         engine.trimsMemory = true
+        engine.disabledOptimizerPasses = arguments.disabledPasses
         outColor = arguments.color ?? Terminal.wantsColor(1)
         errColor = arguments.color ?? Terminal.wantsColor(2)
     }
@@ -35,29 +36,12 @@ struct Runner {
             Terminal.out(code.renderedExplanation)
             return 0
         }
-        for (name, path) in arguments.data {
-            let started = ContinuousClock.now
-            do {
-                let report = try engine.registerCSV(atPath: path, as: name, lenient: arguments.lenient)
-                if let warning = report.warning(file: path) {
-                    write([warning], in: nil)
-                }
-                if arguments.timer {
-                    let rows = (try? engine.table(named: name).rowCount) ?? 0
-                    Terminal.err("Load \(name): \(rows) rows in \(Session.milliseconds(ContinuousClock.now - started))\n")
-                }
-            } catch {
-                report(error)
-                return 1
-            }
-        }
-        if let schema = arguments.schema {
-            return showSchema(schema)
-        }
+        // A script given on the command line is known before the data loads, so each --data
+        // file is parsed only as far as the script reads it.
+        var script: SourceFile?
         if let query = arguments.query {
-            return run(query, sourceName: "query")
-        }
-        if let file = arguments.file {
+            script = SourceFile(name: "query", text: query)
+        } else if let file = arguments.file {
             guard let data = FileManager.default.contents(atPath: file) else {
                 write([Diagnostic(.error, .unreadableScript(file))], in: nil)
                 return 1
@@ -67,8 +51,39 @@ struct Runner {
                 write([invalid], in: source)
                 return 1
             }
-            if arguments.command == .check { return check(source.text, sourceName: file) }
-            return run(source.text, sourceName: file)
+            script = source
+        }
+        let oneShot = arguments.schema == nil && arguments.command == .run && !arguments.plan ? script : nil
+        for (name, path) in arguments.data {
+            let started = ContinuousClock.now
+            do throws(IQLError) {
+                let report = if let oneShot {
+                    try engine.registerCSV(atPath: path, as: name, readBy: oneShot.text, parameters: arguments.parameters,
+                                           lenient: arguments.lenient)
+                } else {
+                    try engine.registerCSV(atPath: path, as: name, lenient: arguments.lenient)
+                }
+                if let warning = report.warning(file: path) {
+                    write([warning], in: nil)
+                }
+                if arguments.timer {
+                    let unread = report.unreadColumns.count
+                    let columns = unread == 0 ? "" : " (\(unread) column\(unread == 1 ? "" : "s") the query does not read left out)"
+                    Terminal.err("Load \(name): \(report.rows) rows in \(Session.milliseconds(ContinuousClock.now - started))\(columns)\n")
+                }
+            } catch {
+                report(error)
+                return 1
+            }
+        }
+        if let schema = arguments.schema {
+            return showSchema(schema)
+        }
+        if let script {
+            if arguments.command == .check { return check(script.text, sourceName: script.name) }
+            if arguments.plan { return plan(script.text, sourceName: script.name) }
+            if arguments.analyze { return analyze(script.text, sourceName: script.name) }
+            return run(script.text, sourceName: script.name)
         }
         if Terminal.isTerminal(0), let editor = LineEditor(program: "iql", historyPath: REPL.historyPath) {
             let session = Session(engine: engine, parameters: arguments.parameters, outColor: outColor, errColor: errColor)
@@ -98,6 +113,30 @@ struct Runner {
             if !error.completedResults.isEmpty {
                 Terminal.out(arguments.format.render(error.completedResults, color: outColor))
             }
+            report(error)
+            return 1
+        }
+    }
+
+    /// `--plan`: each pipeline's plan, without running anything.
+    func plan(_ text: String, sourceName: String) -> Int32 {
+        do {
+            Terminal.out(try engine.plan(text, sourceName: sourceName, parameters: arguments.parameters))
+            return 0
+        } catch {
+            report(error)
+            return 1
+        }
+    }
+
+    /// `--analyze`: runs the script and prints each pipeline's plan with rows and times.
+    func analyze(_ text: String, sourceName: String) -> Int32 {
+        do {
+            let explanation = try engine.explain(text, sourceName: sourceName, parameters: arguments.parameters)
+            if !explanation.result.warnings.isEmpty { write(explanation.result.warnings, in: explanation.result.source) }
+            Terminal.out(explanation.text)
+            return 0
+        } catch {
             report(error)
             return 1
         }

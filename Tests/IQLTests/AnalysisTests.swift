@@ -158,7 +158,13 @@ struct AnalysisTests {
         #expect(steps.map(\.rows) == [6, 3, 3, 1])
         #expect(steps.map(\.stage) == ["from t", "where year == 2025", "select authority, value", "sort value desc | take 1"])
         #expect(steps[2].schema.names == ["authority", "value"])
-        #expect(x.text.contains("where year == 2025        3 rows  (3 fewer)"))
+        // The plan as checked, the passes that changed it, and the plan that ran with its rows.
+        let pipeline = try #require(x.pipelines.first)
+        #expect(pipeline.passes == ["top-n"])
+        #expect(pipeline.checkedPlan.contains("Sort value desc\nLimit 1\n"))
+        #expect(x.text.contains("optimised (top-n):\n"))
+        #expect(x.text.contains("  Filter year == 2025       3 rows  (3 fewer)  "), "\(x.text)")
+        #expect(x.text.contains("  TopN 1 by value desc      1 row  (2 fewer)  "), "\(x.text)")
     }
 
     @Test func barChartInTheTerminalFitsTheWidth() throws {

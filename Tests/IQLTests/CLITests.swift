@@ -162,9 +162,46 @@ struct CLITests {
         let r = try Self.iql(["--timer", "--data", "t=\(csv.path)", "-c", "from t | count", "--format", "csv"])
         #expect(r.stdout == "n\n2\n")
         #expect(r.stderr.contains("Load t: 2 rows in "))
+        // A count reads no column: the one there is was left out.
+        #expect(r.stderr.contains(" ms (1 column the query does not read left out)"))
         #expect(r.stderr.contains("(parse "))
         #expect(r.stderr.contains(", check "))
         #expect(r.stderr.contains(", run "))
+    }
+
+    /// `--plan` prints the plan without running it, `--analyze` runs it and prints each node's
+    /// rows, `--no-optimize` leaves passes out, and a --data file for -c is read only as far as
+    /// the query needs.
+    @Test func planAnalyzeAndNoOptimize() throws {
+        let q = #"from inspections | sort published desc | where region == "London" | take 2 | select authority"#
+        let plan = try Self.iql(["--plan", "-c", q])
+        #expect(plan.status == 0)
+        #expect(plan.stdout.contains("plan as checked:\n  Scan inspections\n"))
+        #expect(plan.stdout.contains("optimised (push-filters, top-n, prune-columns):\n"))
+        #expect(plan.stdout.contains("  TopN 2 by published desc\n"))
+        #expect(!plan.stdout.contains("rows"))
+        let analyzed = try Self.iql(["--analyze", "-c", q])
+        #expect(analyzed.stdout.contains("  Filter region == \"London\"  "))
+        #expect(analyzed.stdout.contains("2 rows  ("))
+        let plain = try Self.iql(["--plan", "--no-optimize", "-c", q])
+        #expect(plain.stdout.hasPrefix("plan (the optimiser changed nothing):\n"), "\(plain.stdout)")
+        let some = try Self.iql(["--plan", "--no-optimize=top-n", "-c", q])
+        #expect(some.stdout.contains("optimised (push-filters, prune-columns):\n"), "\(some.stdout)")
+        let wrong = try Self.iql(["--plan", "--no-optimize=topn", "-c", q])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("no optimiser pass 'topn'"))
+        #expect(try Self.iql(["--plan"]).status == 2)
+        // The same answers with and without the passes, from a file read in part.
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("t.csv")
+        try "a,b,c\n1,x,2020-01-01\n2,y,2021-01-01\n3,x,\n".write(to: csv, atomically: true, encoding: .utf8)
+        for query in ["from t | where b == \"x\" | count", "from t | summarize s = sum(a) by b", "from t | where a > 1"] {
+            let a = try Self.iql(["--timer", "--data", "t=\(csv.path)", "-c", query, "--format", "csv"])
+            let b = try Self.iql(["--no-optimize", "--data", "t=\(csv.path)", "-c", query, "--format", "csv"])
+            #expect(a.status == 0 && a.stdout == b.stdout, "\(query)")
+            #expect(a.stderr.contains("left out") == !query.hasSuffix("a > 1"), "\(a.stderr)")
+        }
     }
 
     @Test func jsonOutputIsValidJSON() throws {

@@ -133,7 +133,22 @@ struct DifferentialTests {
     static func query(_ seed: Int) -> (iql: String, sql: String) {
         var g = Generator(seed)
         let p = condition(&g)
-        switch g.int(0...7) {
+        switch g.int(0...11) {
+        // Shapes the optimiser rewrites: a filter after a stage it can move past, constants it folds.
+        case 8:
+            let k = g.int(0...12)
+            return ("from t | sort n desc, id | where \(p.iql) | take \(k) | select id, n",
+                    "SELECT id, n FROM t WHERE \(p.sql) ORDER BY n DESC NULLS LAST, id LIMIT \(k)")
+        case 9:
+            return ("from t | select id, g, n, d, dt, b | derive x = n | where \(p.iql) | sort id | select id, x",
+                    "SELECT id, n AS x FROM t WHERE \(p.sql) ORDER BY id")
+        case 10:
+            return ("from t | join u on g | where \(p.iql) | sort id | select id, label",
+                    "SELECT t.id, u.label FROM (SELECT * FROM t WHERE \(p.sql)) AS t JOIN u ON t.g = u.g ORDER BY t.id")
+        case 11:
+            let folded = g.pick([("(true and \(p.iql)) or false", "\(p.sql)"), ("if(false, n > 0, \(p.iql))", "\(p.sql)"),
+                                 ("coalesce(null, \(p.iql))", "\(p.sql)"), ("not not (\(p.iql))", "\(p.sql)")])
+            return ("from t | where \(folded.0) | sort id | select id", "SELECT id FROM t WHERE \(folded.1) ORDER BY id")
         case 7:
             let x = number(&g)
             return ("from t | where \(p.iql) | derive x = \(x.iql) | sort id | select id, x",
@@ -159,6 +174,11 @@ struct DifferentialTests {
             return ("from t | where \(p.iql) | sort \(column)\(descending ? " desc" : ""), id | take \(k) | select id, \(column)",
                     "SELECT id, \(column) FROM t WHERE \(p.sql) ORDER BY \(column) \(descending ? "DESC" : "ASC") NULLS LAST, id LIMIT \(k)")
         case 4:
+            if g.chance(30) {
+                return ("from t | where \(p.iql) | latest dt by g | count",
+                        "SELECT count(*) AS n FROM (SELECT g, row_number() OVER (PARTITION BY g ORDER BY dt DESC, id DESC) AS rank "
+                            + "FROM t WHERE (\(p.sql)) AND dt IS NOT NULL) WHERE rank = 1")
+            }
             return ("from t | where \(p.iql) | latest dt by g | select g, id",
                     "SELECT g, id FROM (SELECT g, id, row_number() OVER (PARTITION BY g ORDER BY dt DESC, id DESC) AS rank "
                         + "FROM t WHERE (\(p.sql)) AND dt IS NOT NULL) WHERE rank = 1 ORDER BY g NULLS LAST")
@@ -248,14 +268,18 @@ struct DifferentialTests {
         let tableURL = dir.appendingPathComponent("t.csv"), lookupURL = dir.appendingPathComponent("u.csv")
         try Self.tableCSV().write(to: tableURL, atomically: true, encoding: .utf8)
         try Self.lookupCSV.write(to: lookupURL, atomically: true, encoding: .utf8)
-        var engine = Engine(bundledData: false)
-        try engine.registerCSV(atPath: tableURL.path, as: "t")
-        try engine.registerCSV(atPath: lookupURL.path, as: "u")
+        var optimised = Engine(bundledData: false)
+        try optimised.registerCSV(atPath: tableURL.path, as: "t")
+        try optimised.registerCSV(atPath: lookupURL.path, as: "u")
+        // Every query runs with all the optimiser's passes and with none.
+        var plain = optimised
+        plain.disabledOptimizerPasses = Set(Engine.optimizerPasses)
 
         let queries = Self.seeds.map(Self.query)
         let expected = try Self.duckdb(queries.map(\.sql), table: tableURL, lookup: lookupURL)
         var compared = 0
         for (i, q) in queries.enumerated() {
+          for engine in [optimised, plain] {
             let table: Table
             do {
                 table = try engine.query(q.iql)
@@ -270,11 +294,17 @@ struct DifferentialTests {
                 g.count == w.count && zip(g, w).allSatisfy { Self.same($0, $1) }
             }
             if !equal {
-                Issue.record("seed \(i) differs\nIQL: \(q.iql)\nSQL: \(q.sql)\niql:    \(got.prefix(8))\nduckdb: \(want.prefix(8))")
+                let passes = engine.disabledOptimizerPasses.isEmpty ? "all passes" : "no passes"
+                Issue.record("seed \(i) differs (\(passes))\nIQL: \(q.iql)\nSQL: \(q.sql)\niql:    \(got.prefix(8))\nduckdb: \(want.prefix(8))")
             }
             compared += 1
+          }
         }
-        #expect(compared == queries.count)
+        #expect(compared == 2 * queries.count)
+        // The shapes the passes rewrite are among the queries, and the passes do rewrite them.
+        for pass in Engine.optimizerPasses {
+            #expect(queries.contains { (try? optimised.plan($0.iql).contains(pass)) == true }, "no generated query uses \(pass)")
+        }
     }
 
     /// Every generated query (and some that fail) gives the same table, or the same error, with
@@ -285,6 +315,8 @@ struct DifferentialTests {
         try vector.registerCSV(text: Self.lookupCSV, as: "u")
         var rows = vector
         rows.vectorised = false
+        var plain = vector
+        plain.disabledOptimizerPasses = Set(Engine.optimizerPasses)
         var queries = Self.seeds.map { Self.query($0).iql }
         // Failures must be the same failures: division by a column that holds 0, overflow,
         // dates out of range, and the parts row-by-row evaluation skips.
@@ -319,16 +351,27 @@ struct DifferentialTests {
             #expect(throws: Never.self, "\(q)") { _ = try vector.query(q) }
         }
         #expect(throws: IQLError.self) { _ = try vector.query("from t | where 100 / n > 3 | count") }
+        // A filter the optimiser may not move past a stage that can fail, nor fold away a part
+        // that fails: the same errors with and without the passes.
+        queries += [
+            "from t | derive x = 100 / n | where n != 0 | count",
+            "from t | sort 100 / n | where n != 0 | take 3 | select id",
+            "from t | select id, x = 100 / n, n | where n != 0 | count",
+            "from t | where (100 / n > 1) and false | count",
+            "from t | where (100 / n > 1) or true | count",
+        ]
         for q in queries {
+            for (name, other) in [("row by row", rows), ("no optimiser passes", plain)] {
             let a = Result { () throws(IQLError) -> String in CSVWriter.render(try vector.query(q)) }
-            let b = Result { () throws(IQLError) -> String in CSVWriter.render(try rows.query(q)) }
+            let b = Result { () throws(IQLError) -> String in CSVWriter.render(try other.query(q)) }
             switch (a, b) {
             case (.success(let x), .success(let y)):
                 #expect(x == y, "\(q)")
             case (.failure(let x), .failure(let y)):
                 #expect(x.diagnostics.map(\.code) == y.diagnostics.map(\.code), "\(q)")
             default:
-                Issue.record("one way failed: \(q)\nvectorised: \(a)\nrow by row: \(b)")
+                Issue.record("one way failed: \(q)\nvectorised: \(a)\n\(name): \(b)")
+            }
             }
         }
     }

@@ -247,15 +247,19 @@ struct LatestTimeTests {
     /// order (the counts cannot tell); before `first` or `sum` it keeps key order.
     @Test func latestBeforeACountKeepsInputOrder() throws {
         let range = SourceRange(start: 0, end: 0)
-        let latest = LatestOperator(column: 0, keys: [], asOf: nil)
-        func aggregate(_ f: Aggregate) -> AggregateOperator {
-            AggregateOperator(keys: [], aggregates: [AggregateCall(function: f, argument: nil, range: range)],
-                              items: [], schema: Schema(columns: []))
+        let schema = Schema(columns: [.init(name: "t", type: .number)])
+        let latest = PlanNode(step: .latest(LatestOperator(column: 0, keys: [], asOf: nil)), schema: schema, text: "latest", range: range)
+        func aggregate(_ f: Aggregate) -> PlanNode {
+            PlanNode(step: .aggregate(AggregateOperator(keys: [], aggregates: [AggregateCall(function: f, argument: nil, range: range)],
+                                                        items: [], schema: Schema(columns: []))),
+                     schema: Schema(columns: []), text: "count", range: range)
         }
         for (f, keyOrder) in [(Aggregate.count, false), (.max, false), (.first, true), (.sum, true)] {
-            let (fused, labels) = Checker.fused([latest, aggregate(f)], labels: ["latest", "count"])
-            #expect((fused[0] as? LatestOperator)?.keyOrder == keyOrder, "\(f)")
-            #expect(labels == ["latest", "count"])
+            let plan = PipelinePlan(source: .dataset("p"), sourceSchema: schema, sourceText: "from p", nodes: [latest, aggregate(f)])
+            let fused = LatestInputOrder().apply(to: plan)
+            guard case .latest(let l) = fused.nodes[0].step else { Issue.record("latest moved"); continue }
+            #expect(l.keyOrder == keyOrder, "\(f)")
+            #expect(fused.nodes.map(\.text) == ["latest", "count"])
         }
         #expect(LatestOperator.ascending([9, 2, 70, 0, 64], below: 71) == [0, 2, 9, 64, 70])
         var engine = Engine()

@@ -106,8 +106,9 @@ struct REPLTests {
         #expect(t.waitFor("iql> "))
         var m = t.mark
         t.send(".explain from authorities | where region == \"North East\" | select authority\r")
-        #expect(t.waitFor("where region == \"North East\"  12 rows  (141 fewer)", after: m))
-        #expect(t.waitFor("    authority text\r\n", after: m))
+        #expect(t.waitFor("Filter region == \"North East\"", after: m))
+        #expect(t.waitFor("12 rows  (141 fewer)", after: m))
+        #expect(t.waitFor("      authority text\r\n", after: m))
         m = t.mark
         t.send("from child_population | where authority == \"Hartlepool\" and year == 2024 | chart bar authority children\r")
         #expect(t.waitFor("Hartlepool █", after: m))

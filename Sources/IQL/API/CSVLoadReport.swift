@@ -12,6 +12,9 @@ public struct CSVLoadReport: Sendable, Equatable {
     public var rows: Int
     /// Rows left out, in file order; empty unless the load was lenient.
     public var skipped: [SkippedRow]
+    /// Columns passed over because the script the file was loaded for does not read them
+    /// (`Engine.registerCSV(atPath:as:readBy:)`), in file order.
+    public var unreadColumns: [String] = []
 
     /// One line for a person: how many rows were left out and the first few places.
     public func summary(file: String, shown: Int = 5) -> String? {

@@ -34,6 +34,13 @@ public struct Engine: Sendable {
     /// process's allocator, so it is off unless the host opts in. The `iql` tool does.
     public var trimsMemory = false
 
+    /// Optimiser passes to leave out, by name (`Engine.optimizerPasses` lists them); none by
+    /// default. Answers are the same either way; the plan `explain` shows is not.
+    public var disabledOptimizerPasses: Set<String> = []
+
+    /// The optimiser's passes, by name, in the order they run.
+    public static var optimizerPasses: [String] { Optimizer.passNames }
+
     /// Whether expressions run a column at a time (the default). Off, every expression runs
     /// row by row through its closure: tests compare the two.
     var vectorised = true
@@ -116,6 +123,69 @@ public struct Engine: Sendable {
         defer { try? handle.close() }
         return try registerCSV(bytes: handle.readDataToEndOfFile(), file: path, as: name, timeColumn: timeColumn,
                                lenient: lenient)
+    }
+
+    /// Registers a CSV file for one script, parsing only the columns the script reads from it:
+    /// the script is checked against the header (and the types a sample of rows suggests),
+    /// the optimiser works out which columns its plans read, and the others are passed over.
+    /// The dataset then holds only those columns, so use it for that script alone; a session
+    /// that will ask other questions should use `registerCSV(atPath:as:)`. When the script does
+    /// not check, or reads the dataset whole (a `join` or `diff` with it, `compare`, a result
+    /// showing every column), the whole file is loaded.
+    @discardableResult
+    public mutating func registerCSV(atPath path: String, as name: String, readBy script: String,
+                                     parameters: [String: Value] = [:], lenient: Bool = false) throws(IQLError) -> CSVLoadReport {
+        try Engine.validateName(name)
+        guard let mapped = MappedFile(path: path) else {
+            return try registerCSV(atPath: path, as: name, lenient: lenient)
+        }
+        let sampled = try mapped.guarded { (bytes) throws(IQLError) in try CSVLoader.sampledSchema(buffer: bytes, file: path) }
+        guard let sampled, let columns = columnsRead(from: name, schema: sampled, by: script, parameters: parameters) else {
+            return try registerCSV(atPath: path, as: name, lenient: lenient)
+        }
+        let trim = trimsMemory
+        let loaded = try mapped.guarded { (bytes) throws(IQLError) in
+            try CSVLoader.loadReporting(buffer: bytes, file: path, releasePages: true, lenient: lenient,
+                                        trimMemory: trim, only: columns)
+        }
+        guard let loaded else {
+            throw IQLError([.error(.fileChanged(path), at: nil, notes: ["load it again once it is written whole"])], source: nil)
+        }
+        var report = try register(loaded, file: path, as: name, timeColumn: nil)
+        report.unreadColumns = sampled.names.filter { !columns.contains($0) }
+        return report
+    }
+
+    /// The columns of dataset `name` (whose schema would be `schema`) that the script's plans
+    /// read, or nil for all of them.
+    func columnsRead(from name: String, schema: Schema, by script: String, parameters: [String: Value]) -> Set<String>? {
+        var probe = self
+        probe.registered[name] = Table(schema: schema, columns: schema.columns.map { _ in Column([]) }, rowCount: 0)
+        let budget = makeBudget(cancellation: nil)
+        let source = SourceFile(name: "query", text: script)
+        let (parsed, syntax) = Parser.parse(source, budget: budget)
+        let (checked, diagnostics) = probe.diagnose(parsed, syntax: syntax, source: source, parameters: parameters, budget: budget)
+        guard let checked, !diagnostics.contains(where: { $0.severity == .error }) else { return nil }
+        let optimizer = Optimizer(disabled: disabledOptimizerPasses)
+        var names = Set<String>()
+        for statement in checked.statements {
+            let plan: PipelinePlan
+            switch statement {
+            case .pipeline(let p, _), .letTable(_, let p): plan = p
+            default: continue
+            }
+            for node in plan.nodes {
+                switch node.step {
+                case .join(let o) where o.right == .dataset(name): return nil
+                case .diff(let o) where o.other == .dataset(name): return nil
+                default: break
+                }
+            }
+            guard plan.source == .dataset(name) else { continue }
+            guard let read = optimizer.optimise(plan).plan.sourceColumns else { return nil }
+            names.formUnion(read.map { plan.sourceSchema.columns[$0].name })
+        }
+        return names
     }
 
     /// Parses CSV text and registers it, as `registerCSV(atPath:as:)` does for a file.
@@ -304,6 +374,41 @@ public struct Engine: Sendable {
         return Explanation(pipelines: traces, result: result)
     }
 
+    /// Checks a query or script without running it and prints each pipeline's plan: as the
+    /// checker made it, then after the optimiser, with the passes that changed it.
+    public func plan(_ text: String, sourceName: String = "query",
+                     parameters: [String: Value] = [:]) throws(IQLError) -> String {
+        let budget = makeBudget(cancellation: nil)
+        let source = SourceFile(name: sourceName, text: text)
+        let (script, syntax) = Parser.parse(source, budget: budget)
+        if let stop = budget.stop { throw IQLError([stop], source: source) }
+        let (checkedScript, diagnostics) = diagnose(script, syntax: syntax, source: source, parameters: parameters, budget: budget)
+        guard let checked = checkedScript, !diagnostics.contains(where: { $0.severity == .error }) else {
+            throw IQLError(diagnostics, source: source)
+        }
+        let optimizer = Optimizer(disabled: disabledOptimizerPasses)
+        let plans = checked.statements.compactMap { statement -> (String?, PipelinePlan)? in
+            switch statement {
+            case .pipeline(let p, _): return (nil, p)
+            case .letTable(let name, let p): return ("let " + name, p)
+            default: return nil
+            }
+        }
+        var out = ""
+        for (k, (name, plan)) in plans.enumerated() {
+            if plans.count > 1 { out += "pipeline \(k + 1)" + (name.map { " (\($0))" } ?? "") + "\n" }
+            let (optimised, applied) = optimizer.optimise(plan)
+            let indent = { (t: String) in t.split(separator: "\n").map { "  " + $0 + "\n" }.joined() }
+            if applied.isEmpty {
+                out += "plan (the optimiser changed nothing):\n" + indent(PlanPrinter().text(plan))
+            } else {
+                out += "plan as checked:\n" + indent(PlanPrinter().text(plan))
+                out += "optimised (" + applied.joined(separator: ", ") + "):\n" + indent(PlanPrinter().text(optimised))
+            }
+        }
+        return out
+    }
+
     private mutating func execute(_ text: String, sourceName: String, parameters: [String: Value], tracing: Bool,
                                   cancellation: CancellationFlag?) throws(IQLError) -> (result: ScriptResult, traces: [Explanation.Pipeline]) {
         let clock = ContinuousClock()
@@ -320,6 +425,7 @@ public struct Engine: Sendable {
         let checkedAt = clock.now
         var runner = ScriptRunner(environment: environment(budget))
         runner.tracing = tracing
+        runner.optimizer = Optimizer(disabled: disabledOptimizerPasses)
         do {
             try runner.run(checked)
         } catch {

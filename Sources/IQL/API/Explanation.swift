@@ -13,10 +13,16 @@ public struct Explanation: Sendable {
         public var time: Duration
     }
 
-    /// One pipeline's steps, starting with its source.
+    /// One pipeline's plan and what each of its nodes did.
     public struct Pipeline: Sendable {
-        /// The source, then each stage.
+        /// The source, then each node of the plan that ran (stages fused by the optimiser are one).
         public var steps: [Step]
+        /// The plan as the checker made it, one node per line.
+        public var checkedPlan: String
+        /// The optimiser passes that changed it, in order.
+        public var passes: [String]
+        /// The plan that ran, with the rows each node produced and its time.
+        public var plan: String
     }
 
     /// Every pipeline run, in order (`let` tables included).
@@ -24,30 +30,25 @@ public struct Explanation: Sendable {
     /// The results, as `run` gives them.
     public var result: ScriptResult
 
-    /// The plan as text: each stage with its row count, the change from the stage before, and
-    /// the columns it leaves when they changed.
+    /// Each pipeline's plan as checked, the optimiser passes that changed it, and the plan that
+    /// ran with each node's rows and time.
     public var text: String {
         var out = ""
         for (p, pipeline) in pipelines.enumerated() {
             if pipelines.count > 1 { out += "pipeline \(p + 1)\n" }
-            let width = min(60, pipeline.steps.map(\.stage.count).max() ?? 0)
-            var previous: Step?
-            for step in pipeline.steps {
-                let stage = step.stage.count > width ? String(step.stage.prefix(width - 1)) + "…" : step.stage
-                var line = stage + String(repeating: " ", count: max(0, width - stage.count))
-                line += "  " + Explanation.rows(step.rows)
-                if let previous, previous.rows != step.rows {
-                    let dropped = previous.rows - step.rows
-                    line += dropped > 0 ? "  (\(dropped) fewer)" : "  (\(-dropped) more)"
-                }
-                out += line + "\n"
-                if previous == nil || previous?.schema.columns != step.schema.columns {
-                    out += "    " + step.schema.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ") + "\n"
-                }
-                previous = step
+            if pipeline.passes.isEmpty {
+                out += "plan (the optimiser changed nothing):\n"
+            } else {
+                out += "plan as checked:\n" + Self.indented(pipeline.checkedPlan)
+                out += "optimised (" + pipeline.passes.joined(separator: ", ") + "):\n"
             }
+            out += Self.indented(pipeline.plan)
         }
         return out
+    }
+
+    private static func indented(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "  " + $0 + "\n" }.joined()
     }
 
     static func rows(_ n: Int) -> String { n == 1 ? "1 row" : "\(n) rows" }

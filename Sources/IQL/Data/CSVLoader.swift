@@ -42,12 +42,31 @@ enum CSVLoader {
         var reason: String
     }
 
+    /// The header's names with the types a sample of the rows suggests (text where the sample
+    /// decides nothing): enough to check a query before the file is read, not to run one.
+    static func sampledSchema(buffer: UnsafeRawBufferPointer, file: String) throws(IQLError) -> Schema {
+        var sample = SampleSink(limit: sampleRows)
+        do {
+            try CSVScanner.scan(buffer, into: &sample)
+        } catch {
+            throw fail(.csvStructure(file, error))
+        }
+        guard let header = sample.header else { throw fail(.emptyCSV(file)) }
+        return Schema(columns: header.enumerated().map { i, raw in
+            let tally = i < sample.tallies.count ? sample.tallies[i] : TypeTally()
+            let type = tally.hasValues ? ((try? tally.type(column: "", file: "")) ?? .text) : .text
+            return Schema.Column(name: raw.trimmingSpaces, type: type)
+        })
+    }
+
     /// Loads a table; `lenient` leaves out rows with the wrong number of fields instead of
     /// failing, and says which. `blocks: false` reads field by field only (tests compare the two).
+    /// `only`, if given, names the columns to build: the others are passed over (their fields
+    /// still delimit the record, but no value is made) and are not in the table.
     static func loadReporting(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
                               timeColumn: String? = nil, parallel: Bool = true, releasePages: Bool = false,
-                              lenient: Bool = false, blocks: Bool = true,
-                              trimMemory: Bool = false) throws(IQLError) -> (table: Table, skipped: [SkippedRow]) {
+                              lenient: Bool = false, blocks: Bool = true, trimMemory: Bool = false,
+                              only: Set<String>? = nil) throws(IQLError) -> (table: Table, skipped: [SkippedRow]) {
         // A mapped file's pages are handed back behind the scan, so they never all count at once.
         let release: ((Range<Int>) -> Void)? = releasePages ? { MappedFile.release($0, of: buffer) } : nil
         // 1. The header and a sample of rows, as text.
@@ -79,6 +98,8 @@ enum CSVLoader {
             }
         }
         let estimate = max(16, buffer.count / max(1, sample.bytesPerRow))
+        let kept: Set<Int>? = only.map { wanted in Set(names.indices.filter { wanted.contains(names[$0]) }) }
+        let ignored = Set(names.indices).subtracting(kept ?? Set(names.indices))
         // Lenient: one pass finds the records of the wrong width; the build passes skip them.
         var skip = Set<Int>(), skipped: [SkippedRow] = []
         if lenient {
@@ -93,13 +114,16 @@ enum CSVLoader {
         }
         var build: BuildSink
         if blocks, skip.isEmpty, let built = buildInBlocks(buffer, kinds: kinds, strict: declared != nil, rowEstimate: estimate,
-                                                           parallel: parallel, releasePages: releasePages, trimMemory: trimMemory) {
+                                                           parallel: parallel, releasePages: releasePages, reading: kept,
+                                                           trimMemory: trimMemory) {
             build = built
         } else {
             // One pass over the whole file; also the way to exact line numbers when a part failed.
-            build = BuildSink(builders: kinds.map { ColumnBuilder(kind: $0, capacity: estimate) }, width: names.count,
-                              strict: declared != nil)
+            build = BuildSink(builders: kinds.indices.map { ColumnBuilder(kind: kinds[$0], capacity: ignored.contains($0) ? 0 : estimate) },
+                              width: names.count, strict: declared != nil)
             build.skip = skip
+            // Columns not to be read are passed over as a column that failed is.
+            for c in ignored { build.failedColumns[c] = true }
             do {
                 try CSVScanner.scan(buffer, into: &build, release: release)
             } catch {
@@ -114,7 +138,7 @@ enum CSVLoader {
         let builders = build.builders
         var invalidText = Set(builders.indices.filter { !build.failed.contains($0) && builders[$0].hasInvalidUTF8 })
         var columns = builders.map { $0.finish() }
-        let failed = build.failed
+        let failed = build.failed.subtracting(ignored)
         // In blocks (both cores) when the first pass could be; otherwise field by field.
         if blocks, skip.isEmpty, !failed.isEmpty,
            let text = buildInBlocks(buffer, kinds: kinds.map { _ in .raw }, strict: false, rowEstimate: estimate,
@@ -136,19 +160,22 @@ enum CSVLoader {
             let (line, column) = check.found ?? (0, invalidText.min() ?? 0)
             throw fail(.fieldNotUTF8(file, line: line, column: names[column]))
         }
-        for (c, kind) in kinds.enumerated() where kind == .raw && !build.failed.contains(c) {
+        for (c, kind) in kinds.enumerated() where kind == .raw && !build.failed.contains(c) && !ignored.contains(c) {
             // Undecided by the sample: type it from its distinct values.
             guard case .text(let codes, let dictionary) = columns[c].storage else { continue }
             columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file)
         }
 
         var schemaColumns: [Schema.Column] = []
-        for (i, name) in names.enumerated() {
+        var keptColumns: [Column] = []
+        for (i, name) in names.enumerated() where !ignored.contains(i) {
             let type = declared?.columns[i].type ?? columnType(columns[i])
             schemaColumns.append(Schema.Column(name: name, type: type, summary: declared?.columns[i].summary))
+            keptColumns.append(columns[i])
         }
-        let time = declared?.timeColumn ?? timeColumn
-        return (Table(schema: Schema(columns: schemaColumns, timeColumn: time), columns: columns, rowCount: build.rows), skipped)
+        var time = declared?.timeColumn ?? timeColumn
+        if let t = time, let i = names.firstIndex(of: t), ignored.contains(i) { time = nil }
+        return (Table(schema: Schema(columns: schemaColumns, timeColumn: time), columns: keptColumns, rowCount: build.rows), skipped)
     }
 
     /// Reads the given columns again as text, field by field, and types each from all its

@@ -18,7 +18,7 @@ struct Grouping {
         if keys.isEmpty {
             return Grouping(groupOf: [], whole: true, firstRow: n > 0 ? [0] : [], rowCount: n)
         }
-        if keys.count == 1, case .column(let i)? = keys[0].shape, let g = dense(table.columns[i]) { return g }
+        if keys.count == 1, case .column(let i) = keys[0].shape, let g = dense(table.columns[i]) { return g }
         let codes = keys.map { keyCodes($0, table) }
         if codes.allSatisfy({ $0 != nil }) {
             let columns = codes.compactMap { $0 }
@@ -71,7 +71,7 @@ struct Grouping {
     /// A key column's rows as integers that are equal exactly when the values are (nulls too),
     /// or nil when the column is not stored that way.
     private static func keyCodes(_ key: CompiledExpression, _ table: Table) -> [Int64]? {
-        guard case .column(let i)? = key.shape else { return nil }
+        guard case .column(let i) = key.shape else { return nil }
         let column = table.columns[i]
         let n = column.count
         switch column.storage {
@@ -165,7 +165,7 @@ struct Grouping {
     /// Group numbers sorted by their key values (nulls last), for output in key order.
     func orderByKeys(_ keys: [CompiledExpression], over table: Table, _ env: RuntimeEnvironment) throws -> [Int] {
         guard !keys.isEmpty, count > 1 else { return Array(0..<count) }
-        if keys.count == 1, case .column(let i)? = keys[0].shape,
+        if keys.count == 1, case .column(let i) = keys[0].shape,
            let ranks = SortKeys.ranks(of: table.columns[i].gathering(Selection(firstRow))) {
             // One stored key: order by the rank of each group's first row, no values built.
             return Grouping.order(byDistinctRanks: ranks) ?? (0..<count).sorted { ranks[$0] < ranks[$1] }

@@ -66,21 +66,23 @@ struct RuntimeEnvironment: Sendable {
     }
 }
 
-/// A compiled expression: its static type and a closure that evaluates it at a row.
+/// A typed expression of the plan: what it computes as data (`shape`, the tree the optimiser
+/// rewrites, `explain` prints and `VectorEvaluator` runs a column at a time), with the closure
+/// that evaluates it at one row, derived from the tree by `RowCompiler` when it is made.
 struct CompiledExpression: Sendable {
     typealias Evaluate = @Sendable (RowContext) throws -> Value
 
     var type: ValueType
-    var evaluate: Evaluate
+    /// Evaluates the expression at one row; always `RowCompiler.closure(for: shape)`.
+    private(set) var evaluate: Evaluate
     /// Set when the value does not depend on the row, so operators can hoist it.
-    var constant: Value?
+    private(set) var constant: Value?
     /// The source range, for runtime errors.
     var range: SourceRange
-    /// What the expression is, for operators that evaluate it a column at a time.
-    var shape: Shape?
+    /// What the expression computes.
+    private(set) var shape: Shape
 
-    /// What the expression computes, as data: the tree `VectorEvaluator` runs a column at a
-    /// time. An expression without one (an aggregate's result, a window) runs row by row.
+    /// The expression tree: every expression the checker accepts is one of these.
     indirect enum Shape: Sendable {
         case column(Int)
         case constant(Value)
@@ -93,27 +95,34 @@ struct CompiledExpression: Sendable {
         case or(CompiledExpression, CompiledExpression)
         case not(CompiledExpression)
         case isNull(CompiledExpression, negated: Bool)
+        /// Membership in a list known when checking.
         case inList(CompiledExpression, [Value], negated: Bool)
+        /// Membership in a list computed per row.
+        case member(CompiledExpression, of: CompiledExpression, negated: Bool)
+        /// A list of values computed per row.
+        case list([CompiledExpression])
         /// A scalar function of `ScalarFunction.catalog`, by name.
         case call(String, [CompiledExpression])
+        /// The `index`th aggregate of the stage (`summarize`, `count`, `assert`), as written.
+        case aggregate(Int, text: String)
+        /// `previous(x)` or `next(x)`: `x` at the row before or after within its group.
+        case window(next: Bool, CompiledExpression)
     }
 
-    func with(shape: Shape) -> CompiledExpression {
-        var c = self
-        if c.constant == nil { c.shape = shape }
-        return c
-    }
-
-    init(type: ValueType, range: SourceRange, evaluate: @escaping Evaluate) {
+    init(type: ValueType, range: SourceRange, shape: Shape) {
         self.type = type
         self.range = range
-        self.evaluate = evaluate
+        self.shape = shape
+        if case .constant(let v) = shape { constant = v }
+        self.evaluate = RowCompiler.closure(for: shape, type: type, range: range)
     }
 
     static func constant(_ value: Value, type: ValueType? = nil, range: SourceRange) -> CompiledExpression {
-        var c = CompiledExpression(type: type ?? value.type, range: range) { _ in value }
-        c.constant = value
-        c.shape = .constant(value)
-        return c
+        CompiledExpression(type: type ?? value.type, range: range, shape: .constant(value))
+    }
+
+    /// A reference to column `i`.
+    static func column(_ i: Int, type: ValueType, range: SourceRange) -> CompiledExpression {
+        CompiledExpression(type: type, range: range, shape: .column(i))
     }
 }

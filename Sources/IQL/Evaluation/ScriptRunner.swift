@@ -7,6 +7,8 @@ struct ScriptRunner {
     private(set) var results: [(title: String?, table: Table)] = []
     /// Whether to record each stage's output for `explain`.
     var tracing = false
+    /// The passes each pipeline's plan goes through before it runs.
+    var optimizer = Optimizer()
     private(set) var traces: [Explanation.Pipeline] = []
 
     init(environment: RuntimeEnvironment) {
@@ -17,15 +19,16 @@ struct ScriptRunner {
     mutating func run(_ script: CheckedScript) throws {
         for statement in script.statements {
             switch statement {
-            case .pipeline(let plan, let title):
-                var table = try run(plan)
+            case .pipeline(let checked, let title):
+                let plan = optimizer.optimise(checked).plan
+                var table = try run(plan, checked: checked)
                 // A script's results are all kept until it ends.
                 try environment.budget.reserve(table.estimatedBytes, for: "the result")
                 if let title, table.chart != nil { table.chart?.title = title }
                 // explain shows what a query does; it saves nothing.
                 if let spec = table.chart, let file = spec.file, !tracing {
                     // Errors point at the chart stage.
-                    let at = plan.operators.lastIndex { $0 is ChartOperator }.flatMap { $0 < plan.ranges.count ? plan.ranges[$0] : nil }
+                    let at = plan.nodes.last { if case .chart = $0.step { true } else { false } }?.range
                     do throws(Diagnostic) {
                         guard let folder = environment.outputFolder else {
                             throw Diagnostic.error(.noFileOutput(file), at: at)
@@ -39,8 +42,8 @@ struct ScriptRunner {
                     }
                 }
                 results.append((title, table))
-            case .letTable(let name, let plan):
-                let table = try run(plan)
+            case .letTable(let name, let checked):
+                let table = try run(optimizer.optimise(checked).plan, checked: checked)
                 try environment.budget.reserve(table.estimatedBytes, for: "let \(name)")
                 environment.tables[name] = table
                 environment.values[name] = nil
@@ -55,7 +58,8 @@ struct ScriptRunner {
         }
     }
 
-    mutating func run(_ plan: PipelinePlan) throws -> Table {
+    /// Runs an optimised plan; `checked` is the plan before the optimiser, for `explain`.
+    mutating func run(_ plan: PipelinePlan, checked: PipelinePlan) throws -> Table {
         // What the stages charged is given back once the pipeline is done: only its result lives on.
         let charged = environment.budget.bytesUsed
         defer { environment.budget.release(environment.budget.bytesUsed - charged) }
@@ -64,29 +68,32 @@ struct ScriptRunner {
         var table = try environment.table(plan.source)
         var notes = table.notes
         var steps: [Explanation.Step] = []
-        func label(_ i: Int) -> String { i < plan.labels.count ? plan.labels[i] : "stage \(i)" }
-        if tracing { steps.append(.init(stage: "from " + label(0), rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
-        for (i, op) in plan.operators.enumerated() {
+        if tracing { steps.append(.init(stage: plan.sourceText, rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
+        for node in plan.nodes {
             try environment.checkCancelled()
             started = clock.now
-            let range = i < plan.ranges.count ? plan.ranges[i] : nil
             do {
-                table = try op.run(table, environment)
+                table = try node.step.physical.run(table, environment)
             } catch var d as Diagnostic where d.range == nil {
                 // A limit or a failure met while the stage ran points at the stage.
-                d.range = range
+                d.range = node.range
                 throw d
             }
-            if tracing { steps.append(.init(stage: label(i + 1), rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
+            if tracing { steps.append(.init(stage: node.text, rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
             if let limit = environment.rowLimit, table.rowCount > limit {
-                throw Diagnostic.error(.stageRows(table.rowCount, limit: limit), at: range,
+                throw Diagnostic.error(.stageRows(table.rowCount, limit: limit), at: node.range,
                                        notes: ["filter earlier, or raise the limit (Engine.limits, --max-rows)"])
             }
             // Stages build new tables; what earlier ones noted still holds for the result.
             for note in table.notes where !notes.contains(note) { notes.append(note) }
         }
         table.notes = notes
-        if tracing { traces.append(Explanation.Pipeline(steps: steps)) }
+        if tracing {
+            let optimised = optimizer.optimise(checked)
+            traces.append(Explanation.Pipeline(
+                steps: steps, checkedPlan: PlanPrinter().text(checked), passes: optimised.applied,
+                plan: PlanPrinter(measured: steps.map { ($0.rows, $0.time) }).text(plan)))
+        }
         return table
     }
 

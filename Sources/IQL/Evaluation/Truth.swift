@@ -127,17 +127,17 @@ extension Truth {
         guard env.vectorised else { return try rowByRow(e, over: table, env) }
         let vectors = VectorEvaluator(table: table, environment: env)
         switch e.shape {
-        case .and(let a, let b)? where e.constant == nil:
+        case .and(let a, let b) where e.constant == nil:
             let left = try of(a, over: table, env)
             return and(left, b.mayFail ? try gated(b, at: left.notFalseRows, over: table, env) : try of(b, over: table, env))
-        case .or(let a, let b)? where e.constant == nil:
+        case .or(let a, let b) where e.constant == nil:
             let left = try of(a, over: table, env)
             return or(left, b.mayFail ? try gated(b, at: left.notTrueRows, over: table, env) : try of(b, over: table, env))
-        case .not(let a)? where e.constant == nil:
+        case .not(let a) where e.constant == nil:
             return not(try of(a, over: table, env))
-        case .isNull(let a, let negated)? where e.constant == nil:
+        case .isNull(let a, let negated) where e.constant == nil:
             var out = Truth(count: n)
-            if case .column(let i)? = a.shape, table.columns.indices.contains(i) {
+            if case .column(let i) = a.shape, table.columns.indices.contains(i) {
                 let column = table.columns[i]
                 for r in 0..<n where column.isNull(r) != negated { out.set(r, 1) }
             } else {
@@ -145,14 +145,14 @@ extension Truth {
                 for r in 0..<n where v.isNull(at: r) != negated { out.set(r, 1) }
             }
             return out
-        case .compare(let op, let a, let b)? where e.constant == nil:
-            if case .column(let i)? = a.shape, case .constant(let v)? = b.shape, table.columns.indices.contains(i),
+        case .compare(let op, let a, let b) where e.constant == nil:
+            if case .column(let i) = a.shape, case .constant(let v) = b.shape, table.columns.indices.contains(i),
                let t = try compare(table.columns[i], op, v, env) { return t }
-            if case .constant(let v)? = a.shape, case .column(let i)? = b.shape, table.columns.indices.contains(i),
+            if case .constant(let v) = a.shape, case .column(let i) = b.shape, table.columns.indices.contains(i),
                let t = try compare(table.columns[i], op.flipped, v, env) { return t }
             return try vectors.compare(op, a, b)
-        case .inList(let a, let items, let negated)? where e.constant == nil:
-            if case .column(let i)? = a.shape, table.columns.indices.contains(i),
+        case .inList(let a, let items, let negated) where e.constant == nil:
+            if case .column(let i) = a.shape, table.columns.indices.contains(i),
                let t = byDistinctValue(table.columns[i], { Operations.member($0, of: items, negated: negated) }) {
                 return t
             }

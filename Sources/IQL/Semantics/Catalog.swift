@@ -37,22 +37,6 @@ struct AssertPlan: Sendable {
     var range: SourceRange
 }
 
-/// A compiled pipeline: where its rows come from and the operators they pass through.
-struct PipelinePlan: Sendable {
-    enum Source: Sendable {
-        case dataset(String)
-        case binding(String)
-    }
-
-    var source: Source
-    var operators: [any TableOperator]
-    var schema: Schema
-    /// The source and each operator's stage as written, for `explain`.
-    var labels: [String] = []
-    /// Each operator's stage in the source, so a limit met while it runs points at it.
-    var ranges: [SourceRange] = []
-}
-
 /// One compiled stage.
 protocol TableOperator: Sendable {
     func run(_ input: Table, _ environment: RuntimeEnvironment) throws -> Table

@@ -11,7 +11,7 @@ extension Checker {
     }
 
     mutating func checkRank(_ value: Expr, _ descending: Bool?, _ by: [NamedExpr], output: RankOperator.Output,
-                            input: Schema, table: String, stage: Stage) -> (any TableOperator, Schema)? {
+                            input: Schema, table: String, stage: Stage) -> (PlanStep, Schema)? {
         let scope = ExpressionScope.row(input, table)
         let c = compile(value, in: scope)
         if c.type != .number && c.type != .null && c.type != .date && c.type != .rating {
@@ -30,8 +30,8 @@ extension Checker {
             datasetsUsed.insert("measures")
         }
         let measure = input.index(of: "measure").flatMap { input.columns[$0].type == .text ? $0 : nil }
-        return (RankOperator(value: c, descending: descending, keys: keys, measureColumn: measure, output: output,
-                             schema: schema), schema)
+        return (.rank(RankOperator(value: c, descending: descending, keys: keys, measureColumn: measure, output: output,
+                             schema: schema)), schema)
     }
 
     static let authorityColumns: Set<String> = ["authority", "authority_code", "authority_dfe", "dfe_code", "region",
@@ -46,7 +46,7 @@ extension Checker {
     ]
 
     mutating func checkCompare(_ valueName: Name?, _ comparators: [Name], input: Schema, table: String,
-                               stage: Stage) -> (any TableOperator, Schema)? {
+                               stage: Stage) -> (PlanStep, Schema)? {
         guard let (source, sourceSchema) = currentSource else { return nil }
         var kinds: [CompareOperator.Comparator] = []
         for c in comparators {
@@ -131,12 +131,12 @@ extension Checker {
                 schema.columns.append(.init(name: name, type: .number))
             }
         }
-        return (CompareOperator(source: source, comparators: kinds, inputValue: vi, sourceValue: si, inputAuthority: ai,
-                                sourceAuthority: sai, dimensions: dimensions, valueName: valueColumn.name, schema: schema), schema)
+        return (.compare(CompareOperator(source: source, comparators: kinds, inputValue: vi, sourceValue: si, inputAuthority: ai,
+                                sourceAuthority: sai, dimensions: dimensions, valueName: valueColumn.name, schema: schema)), schema)
     }
 
     mutating func checkPivot(_ columnName: Name, _ valueName: Name?, input: Schema, table: String,
-                             stage: Stage) -> (any TableOperator, Schema)? {
+                             stage: Stage) -> (PlanStep, Schema)? {
         guard let ci = column(columnName, in: input, table: table) else { return nil }
         let vi: Int
         if let valueName {
@@ -157,11 +157,11 @@ extension Checker {
         let keys = input.columns.indices.filter { $0 != ci && $0 != vi }
         var schema = Schema(columns: keys.map { input.columns[$0] })
         schema.pivot = .init(keys: schema.names, column: input.columns[ci], value: input.columns[vi])
-        return (PivotOperator(column: ci, value: vi, keys: keys, schema: schema, range: stage.range), schema)
+        return (.pivot(PivotOperator(column: ci, value: vi, keys: keys, schema: schema, range: stage.range)), schema)
     }
 
     mutating func checkUnpivot(_ columns: [Name], _ nameColumn: Name?, _ valueColumn: Name?, input: Schema, table: String,
-                               stage: Stage) -> (any TableOperator, Schema)? {
+                               stage: Stage) -> (PlanStep, Schema)? {
         if columns.isEmpty {
             guard let memo = input.pivot else {
                 error(.unpivotNeedsColumns, at: stage.keyword.range,
@@ -173,16 +173,16 @@ extension Checker {
             var schema = Schema(columns: memo.keys.compactMap { k in input.index(of: k).map { input.columns[$0] } })
             schema.columns.append(.init(name: name, type: memo.column.type == .number ? .number : .text))
             schema.columns.append(.init(name: value, type: memo.value.type))
-            return (UnpivotOperator(columns: nil, keys: memo.keys, nameType: schema.columns[schema.columns.count - 2].type,
-                                    schema: schema, range: stage.range), schema)
+            return (.unpivot(UnpivotOperator(columns: nil, keys: memo.keys, nameType: schema.columns[schema.columns.count - 2].type,
+                                    schema: schema, range: stage.range)), schema)
         }
         if let memo = input.pivot, columns.allSatisfy({ input.index(of: $0.text) == nil }) {
             // Columns a pivot made: known only when it runs, all of the pivoted values' type.
             var schema = Schema(columns: memo.keys.compactMap { k in input.index(of: k).map { input.columns[$0] } })
             schema.columns.append(.init(name: nameColumn?.text ?? "name", type: .text))
             schema.columns.append(.init(name: valueColumn?.text ?? "value", type: memo.value.type))
-            return (UnpivotOperator(columns: columns.map(\.text), keys: memo.keys, nameType: .text, schema: schema,
-                                    range: stage.range), schema)
+            return (.unpivot(UnpivotOperator(columns: columns.map(\.text), keys: memo.keys, nameType: .text, schema: schema,
+                                    range: stage.range)), schema)
         }
         var indices: [Int] = []
         for c in columns {
@@ -208,12 +208,12 @@ extension Checker {
         }
         schema.columns.append(.init(name: name, type: .text))
         schema.columns.append(.init(name: value, type: type))
-        return (UnpivotOperator(columns: indices.map { input.columns[$0].name }, keys: keys.map(\.name), nameType: .text,
-                                schema: schema, range: stage.range), schema)
+        return (.unpivot(UnpivotOperator(columns: indices.map { input.columns[$0].name }, keys: keys.map(\.name), nameType: .text,
+                                schema: schema, range: stage.range)), schema)
     }
 
     mutating func checkChart(_ kind: ChartKind, _ x: Name, _ y: Name, _ series: Name?, _ file: Expr?, input: Schema,
-                             table: String, stage: Stage) -> (any TableOperator, Schema)? {
+                             table: String, stage: Stage) -> (PlanStep, Schema)? {
         guard column(x, in: input, table: table) != nil, let yi = column(y, in: input, table: table) else { return nil }
         if input.columns[yi].type != .number && input.columns[yi].type != .null {
             error(.chartNeedsNumbers(y.text, input.columns[yi].type), at: y.range)
@@ -248,11 +248,11 @@ extension Checker {
         }
         let spec = ChartSpec(kind: kind, x: x.text, y: y.text, series: series?.text,
                              title: "\(y.text) by \(x.text)" + (series.map { " and \($0.text)" } ?? ""), file: path)
-        return (ChartOperator(spec: spec), input)
+        return (.chart(ChartOperator(spec: spec)), input)
     }
 
     mutating func checkDiff(_ otherName: Name, _ keys: [Name], input: Schema, table: String,
-                            stage: Stage) -> (any TableOperator, Schema)? {
+                            stage: Stage) -> (PlanStep, Schema)? {
         let source: PipelinePlan.Source
         let other: Schema
         if case .table(let s)? = scope[otherName.text] {
@@ -295,7 +295,7 @@ extension Checker {
                   label: "rename columns starting old_ or new_ first")
             return nil
         }
-        return (DiffOperator(other: source, keys: keyPairs, compared: compared, schema: schema, range: stage.range), schema)
+        return (.diff(DiffOperator(other: source, keys: keyPairs, compared: compared, schema: schema, range: stage.range)), schema)
     }
 }
 

@@ -30,36 +30,7 @@ extension Checker {
                   at: args[problem.index].range, label: function.signature)
             return poison(range)
         }
-        let fs = compiled.map(\.evaluate)
-        let call: CompiledExpression
-        switch name.text {
-        case "if":
-            call = CompiledExpression(type: resultType, range: range) { ctx in
-                try fs[0](ctx) == .bool(true) ? try fs[1](ctx) : try fs[2](ctx)
-            }
-        case "coalesce":
-            call = CompiledExpression(type: resultType, range: range) { ctx in
-                for f in fs {
-                    let v = try f(ctx)
-                    if !v.isNull { return v }
-                }
-                return .null
-            }
-        default:
-            let evaluate = function.evaluate
-            let propagate = function.nullPropagating
-            call = CompiledExpression(type: resultType, range: range) { ctx in
-                var values: [Value] = []
-                values.reserveCapacity(fs.count)
-                for f in fs {
-                    let v = try f(ctx)
-                    if propagate, v.isNull { return .null }
-                    values.append(v)
-                }
-                return try evaluate(values, range)
-            }
-        }
-        return folded(call.with(shape: .call(name.text, compiled)), from: compiled)
+        return folded(CompiledExpression(type: resultType, range: range, shape: .call(name.text, compiled)), from: compiled)
     }
 
     private mutating func compileAggregate(_ aggregate: Aggregate, _ name: Name, _ args: [Expr], range: SourceRange,
@@ -103,9 +74,7 @@ extension Checker {
         }
         let index = aggregates.count
         aggregates.append(AggregateCall(function: aggregate, argument: argument, range: range, text: source.text(in: range)))
-        return CompiledExpression(type: type, range: range) { ctx in
-            index < ctx.aggregates.count ? ctx.aggregates[index] : .null
-        }
+        return CompiledExpression(type: type, range: range, shape: .aggregate(index, text: source.text(in: range)))
     }
 
     private func containsAggregate(_ e: Expr) -> Bool {
@@ -137,14 +106,6 @@ extension Checker {
         }
         usesWindow = true
         let inner = compile(args[0], in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
-        let f = inner.evaluate
-        let isPrevious = name.text == "previous"
-        return CompiledExpression(type: inner.type, range: range) { ctx in
-            guard let links = ctx.window,
-                  let other = isPrevious ? links.previous[ctx.row] : links.next[ctx.row] else { return .null }
-            var moved = ctx
-            moved.row = other
-            return try f(moved)
-        }
+        return CompiledExpression(type: inner.type, range: range, shape: .window(next: name.text == "next", inner))
     }
 }

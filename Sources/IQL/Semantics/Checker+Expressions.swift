@@ -58,10 +58,7 @@ extension Checker {
             if compiled.allSatisfy({ $0.constant != nil }) {
                 return .constant(.list(compiled.compactMap(\.constant)), type: .list(type), range: range)
             }
-            let parts = compiled.map(\.evaluate)
-            return CompiledExpression(type: .list(type), range: range) { ctx in
-                .list(try parts.map { try $0(ctx) })
-            }
+            return CompiledExpression(type: .list(type), range: range, shape: .list(compiled))
 
         case .unary(let op, let operand):
             let c = compile(operand, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
@@ -71,18 +68,13 @@ extension Checker {
                     error(.cannotNegate(c.type), at: range)
                     return poison(range)
                 }
-                let f = c.evaluate
-                return folded(CompiledExpression(type: .number, range: range) { ctx in
-                    try Operations.negate(try f(ctx), at: range)
-                }.with(shape: .negate(c)), from: [c])
+                return folded(CompiledExpression(type: .number, range: range, shape: .negate(c)), from: [c])
             case .not:
                 guard c.type == .bool || c.type == .null else {
                     error(.notNeedsCondition(found: c.type), at: operand.range)
                     return poison(range)
                 }
-                let f = c.evaluate
-                return folded(CompiledExpression(type: .bool, range: range) { ctx in Operations.not(try f(ctx)) }
-                    .with(shape: .not(c)), from: [c])
+                return folded(CompiledExpression(type: .bool, range: range, shape: .not(c)), from: [c])
             }
 
         case .binary(let op, let lhs, let rhs):
@@ -120,20 +112,17 @@ extension Checker {
                     warnIfAbsent(l, item, at: listItemRange(rhs, i) ?? rhs.range, lhs: lhs, schema: scope.schema)
                 }
             }
-            let lf = l.evaluate, rf = r.evaluate
-            var membership = CompiledExpression(type: .bool, range: range) { ctx in
-                guard case .list(let items) = try rf(ctx) else { return .null }
-                return Operations.member(try lf(ctx), of: items, negated: negated)
+            let membership: CompiledExpression
+            if case .list(let items)? = r.constant {
+                membership = CompiledExpression(type: .bool, range: range, shape: .inList(l, items, negated: negated))
+            } else {
+                membership = CompiledExpression(type: .bool, range: range, shape: .member(l, of: r, negated: negated))
             }
-            if case .list(let items)? = r.constant { membership = membership.with(shape: .inList(l, items, negated: negated)) }
             return folded(membership, from: [l, r])
 
         case .isNull(let operand, let negated):
             let c = compile(operand, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
-            let f = c.evaluate
-            return folded(CompiledExpression(type: .bool, range: range) { ctx in
-                .bool(try f(ctx).isNull != negated)
-            }.with(shape: .isNull(c, negated: negated)), from: [c])
+            return folded(CompiledExpression(type: .bool, range: range, shape: .isNull(c, negated: negated)), from: [c])
 
         case .call(let name, let args):
             return compileCall(name, args, range: range, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
@@ -174,14 +163,12 @@ extension Checker {
                     return poison(range)
                 default: break
                 }
-                return CompiledExpression(type: column.type, range: range) { ctx in ctx.table.columns[i][ctx.row] }
-                    .with(shape: .column(i))
+                return .column(i, type: column.type, range: range)
             }
         }
         if qualifier == nil, case .value(let type)? = self.scope[n.text] {
             let name = n.text
-            return CompiledExpression(type: type, range: range) { ctx in ctx.environment.values[name] ?? .null }
-                .with(shape: .binding(name))
+            return CompiledExpression(type: type, range: range, shape: .binding(name))
         }
         var values: [String] = []
         for (k, v) in self.scope { if case .value = v { values.append(k) } }
@@ -209,11 +196,8 @@ extension Checker {
                 error(.logicNeedsConditions(op.rawValue, found: c.type), at: e.range)
                 return poison(range)
             }
-            let lf = l.evaluate, rf = r.evaluate
-            let isAnd = op == .and
-            return folded(CompiledExpression(type: .bool, range: range) { ctx in
-                isAnd ? try Operations.and(try lf(ctx)) { try rf(ctx) } : try Operations.or(try lf(ctx)) { try rf(ctx) }
-            }.with(shape: isAnd ? .and(l, r) : .or(l, r)), from: [l, r])
+            return folded(CompiledExpression(type: .bool, range: range, shape: op == .and ? .and(l, r) : .or(l, r)),
+                          from: [l, r])
 
         case .add, .subtract, .multiply, .divide, .remainder:
             let type: ValueType
@@ -236,10 +220,7 @@ extension Checker {
                 error(.cannotApply(op.rawValue, l.type, r.type), at: range, label: label)
                 return poison(range)
             }
-            let lf = l.evaluate, rf = r.evaluate
-            return folded(CompiledExpression(type: type, range: range) { ctx in
-                try Operations.arithmetic(op, try lf(ctx), try rf(ctx), at: range)
-            }.with(shape: .arithmetic(op, l, r)), from: [l, r])
+            return folded(CompiledExpression(type: type, range: range, shape: .arithmetic(op, l, r)), from: [l, r])
 
         case .eq, .ne, .lt, .le, .gt, .ge:
             return compileComparison(op, l, r, lhs: lhs, rhs: rhs, range: range, schema: schema)
@@ -295,10 +276,7 @@ extension Checker {
             if let v = r.constant { warnIfAbsent(l, v, at: rhs.range, lhs: lhs, schema: schema) }
             if let v = l.constant { warnIfAbsent(r, v, at: lhs.range, lhs: rhs, schema: schema) }
         }
-        let lf = l.evaluate, rf = r.evaluate
-        return folded(CompiledExpression(type: .bool, range: range) { ctx in
-            Operations.compare(op, try lf(ctx), try rf(ctx))
-        }.with(shape: .compare(op, l, r)), from: [l, r])
+        return folded(CompiledExpression(type: .bool, range: range, shape: .compare(op, l, r)), from: [l, r])
     }
 
     /// Text in Ofsted's wording (any case) as a rating, or an error with the closest wording.

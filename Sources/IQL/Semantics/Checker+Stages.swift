@@ -7,14 +7,14 @@ extension Checker {
         var sourceColumn: String?
     }
 
-    mutating func check(_ stage: Stage, input: Schema, table: String) -> (any TableOperator, Schema)? {
+    mutating func check(_ stage: Stage, input: Schema, table: String) -> (PlanStep, Schema)? {
         let errorsBefore = diagnostics.filter { $0.severity == .error }.count
         let result = checkStage(stage, input: input, table: table)
         let failed = diagnostics.filter { $0.severity == .error }.count > errorsBefore
         return failed ? nil : result
     }
 
-    private mutating func checkStage(_ stage: Stage, input: Schema, table: String) -> (any TableOperator, Schema)? {
+    private mutating func checkStage(_ stage: Stage, input: Schema, table: String) -> (PlanStep, Schema)? {
         let rowScope = ExpressionScope.row(input, table)
         switch stage.kind {
         case .where(let e):
@@ -23,12 +23,12 @@ extension Checker {
                 error(.whereNeedsCondition(found: c.type), at: e.range,
                       label: c.type == .text ? "compare it, e.g. \(source.text(in: e.range)) == \"…\"" : nil)
             }
-            return (FilterOperator(condition: c), input)
+            return (.filter(FilterOperator(condition: c)), input)
 
         case .select(let items):
             let outputs = items.map { outputItem($0, in: rowScope) }
             guard let schema = schemaOf(outputs, input: input, stage: stage) else { return nil }
-            return (SelectOperator(items: outputs.map(\.expression), schema: schema), schema)
+            return (.select(SelectOperator(items: outputs.map(\.expression), schema: schema)), schema)
 
         case .derive(let items, let by):
             var schema = input
@@ -60,14 +60,14 @@ extension Checker {
                                             at: by.first.map { $0.expr.range.union(by.last?.expr.range ?? $0.expr.range) }))
             }
             let time = usesWindow ? input.timeColumn.flatMap(input.index(of:)) : nil
-            return (DeriveOperator(items: derived, keys: keys, timeColumn: time), schema)
+            return (.derive(DeriveOperator(items: derived, keys: keys, timeColumn: time)), schema)
 
         case .sort(let keys):
             let compiled = keys.map { (expression: compile($0.expr, in: rowScope), descending: $0.descending) }
             for (k, key) in zip(compiled, keys) {
                 if case .list = k.expression.type { error(.sortByList, at: key.expr.range) }
             }
-            return (SortOperator(keys: compiled), input)
+            return (.sort(SortOperator(keys: compiled)), input)
 
         case .take(let e):
             let c = compile(e, in: .constant)
@@ -76,15 +76,15 @@ extension Checker {
             } else if case .number(let n)? = c.constant, n.exactInteger.map({ $0 < 0 }) ?? true {
                 error(.takeNeedsWholeNumber, at: e.range)
             }
-            return (TakeOperator(count: c), input)
+            return (.take(TakeOperator(count: c)), input)
 
         case .count(let by):
             let keys = by.map { outputItem($0, in: rowScope) }
-            let n = CompiledExpression(type: .number, range: stage.keyword.range) { ctx in ctx.aggregates.first ?? .int(0) }
+            let n = CompiledExpression(type: .number, range: stage.keyword.range, shape: .aggregate(0, text: "count()"))
             let outputs = keys + [OutputItem(expression: n, column: .init(name: "n", type: .number), sourceColumn: nil)]
             guard let schema = schemaOf(outputs, input: input, stage: stage) else { return nil }
             let call = AggregateCall(function: .count, argument: nil, range: stage.keyword.range)
-            return (AggregateOperator(keys: keys.map(\.expression), aggregates: [call], items: [n], schema: schema), schema)
+            return (.aggregate(AggregateOperator(keys: keys.map(\.expression), aggregates: [call], items: [n], schema: schema)), schema)
 
         case .summarize(let items, let by):
             let keys = by.map { outputItem($0, in: rowScope) }
@@ -99,14 +99,14 @@ extension Checker {
                 outputs.append(OutputItem(expression: c, column: .init(name: name, type: c.type), sourceColumn: nil))
             }
             guard let schema = schemaOf(keys + outputs, input: input, stage: stage) else { return nil }
-            return (AggregateOperator(keys: keys.map(\.expression), aggregates: aggregates,
-                                      items: outputs.map(\.expression), schema: schema), schema)
+            return (.aggregate(AggregateOperator(keys: keys.map(\.expression), aggregates: aggregates,
+                                      items: outputs.map(\.expression), schema: schema)), schema)
 
         case .distinct(let by):
-            if by.isEmpty { return (DistinctOperator(keys: [], schema: input), input) }
+            if by.isEmpty { return (.distinct(DistinctOperator(keys: [], schema: input)), input) }
             let keys = by.map { outputItem($0, in: rowScope) }
             guard let schema = schemaOf(keys, input: input, stage: stage) else { return nil }
-            return (DistinctOperator(keys: keys.map(\.expression), schema: schema), schema)
+            return (.distinct(DistinctOperator(keys: keys.map(\.expression), schema: schema)), schema)
 
         case .join(let isLeft, let tableName, let leftKey, let rightKey):
             return checkJoin(isLeft: isLeft, tableName, leftKey, rightKey, input: input, table: table)
@@ -173,7 +173,7 @@ extension Checker {
     // MARK: - join and latest
 
     private mutating func checkJoin(isLeft: Bool, _ tableName: Name, _ leftKey: Name, _ rightKey: Name?,
-                                    input: Schema, table: String) -> (any TableOperator, Schema)? {
+                                    input: Schema, table: String) -> (PlanStep, Schema)? {
         let source: PipelinePlan.Source
         var right: Schema
         if case .table(let s)? = scope[tableName.text] {
@@ -226,12 +226,12 @@ extension Checker {
             schema.columns.append(column)
             carried.append(i)
         }
-        return (JoinOperator(right: source, leftKey: li, rightKey: ri, isLeft: isLeft, rightColumns: carried,
-                             schema: schema), schema)
+        return (.join(JoinOperator(right: source, leftKey: li, rightKey: ri, rightKeyName: rightName.text, isLeft: isLeft, rightColumns: carried,
+                             schema: schema)), schema)
     }
 
     private mutating func checkLatest(_ columnName: Name?, _ by: [NamedExpr], _ asOf: Expr?, input: Schema,
-                                      table: String, stage: Stage) -> (any TableOperator, Schema)? {
+                                      table: String, stage: Stage) -> (PlanStep, Schema)? {
         let name: String
         if let columnName {
             guard input.index(of: columnName.text) != nil else {
@@ -267,6 +267,6 @@ extension Checker {
             }
             limit = c
         }
-        return (LatestOperator(column: index, keys: keys, asOf: limit), input)
+        return (.latest(LatestOperator(column: index, keys: keys, asOf: limit)), input)
     }
 }

@@ -227,13 +227,13 @@ struct Checker {
             }
             return nil
         }
-        var operators: [any TableOperator] = []
-        var labels: [(text: String, range: SourceRange)] = []
+        var nodes: [PlanNode] = []
         var ok = true
         currentSource = (planSource, schema)
+        let sourceSchema = schema
         for stage in pipeline.stages {
             if outOfBudget() { return nil }
-            guard let (op, next) = check(stage, input: schema, table: name) else {
+            guard let (step, next) = check(stage, input: schema, table: name) else {
                 ok = false
                 // Later stages can still be checked when this one keeps the columns as they were;
                 // after one that reshapes the table, checking on would only report echoes.
@@ -242,16 +242,13 @@ struct Checker {
                 default: return nil
                 }
             }
-            operators.append(op)
-            labels.append((source.text(in: stage.range).trimming { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" },
-                           stage.range))
+            let text = source.text(in: stage.range).trimming { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+            nodes.append(PlanNode(step: step, schema: next, text: text, range: stage.range))
             schema = next
         }
         guard ok else { return nil }
-        let (fusedOperators, fusedLabels) = Checker.fused(operators, labels: labels) { ($0.text + " | " + $1.text, $0.range.union($1.range)) }
-        return PipelinePlan(source: planSource, operators: fusedOperators, schema: schema,
-                            labels: [source.text(in: pipeline.source.range)] + fusedLabels.map(\.text),
-                            ranges: fusedLabels.map(\.range))
+        return PipelinePlan(source: planSource, sourceSchema: sourceSchema, sourceText: "from " + source.text(in: pipeline.source.range),
+                            nodes: nodes)
     }
 
     /// The schema after the longest run of a pipeline's first stages that check without error,
@@ -279,35 +276,6 @@ struct Checker {
         return schema
     }
 
-    /// `sort … | take N` becomes one top-N operator: the same rows, without sorting them all.
-    /// A `latest` whose rows go straight into a `count` or a `summarize` that does not depend on
-    /// their order hands them over in the input's order rather than its keys'.
-    static func fused(_ operators: [any TableOperator], labels: [String]) -> ([any TableOperator], [String]) {
-        fused(operators, labels: labels) { $0 + " | " + $1 }
-    }
-
-    /// The same, for any label a stage carries (its text and source range), `joining` two
-    /// stages' labels where they become one operator.
-    static func fused<Label>(_ operators: [any TableOperator], labels: [Label],
-                             joining: (Label, Label) -> Label) -> ([any TableOperator], [Label]) {
-        var out: [any TableOperator] = []
-        var outLabels: [Label] = []
-        for (op, label) in zip(operators, labels) {
-            if let aggregate = op as? AggregateOperator, var latest = out.last as? LatestOperator,
-               aggregate.aggregates.allSatisfy(\.function.ignoresRowOrder) {
-                latest.keyOrder = false
-                out[out.count - 1] = latest
-            }
-            if let take = op as? TakeOperator, let sort = out.last as? SortOperator {
-                out[out.count - 1] = TopKOperator(keys: sort.keys, take: take)
-                outLabels[outLabels.count - 1] = joining(outLabels[outLabels.count - 1], label)
-            } else {
-                out.append(op)
-                outLabels.append(label)
-            }
-        }
-        return (out, outLabels)
-    }
 }
 
 extension Table {

@@ -52,7 +52,7 @@ struct AggregateOperator: TableOperator {
         for call in aggregates where call.function.skipsNullValues {
             guard let argument = call.argument else { continue }
             let nulls: Int
-            if case .column(let i)? = argument.shape {
+            if case .column(let i) = argument.shape {
                 nulls = input.columns[i].nullCount
             } else {
                 let values = try Evaluating.column(argument, over: input, env)
@@ -101,7 +101,7 @@ enum AggregateKernels {
             truth.forEachTrueRow { counts[Int(grouping.groupOf[$0])] += 1 }
             return counts.map(Value.int)
         case (.sum, let argument?), (.avg, let argument?), (.min, let argument?), (.max, let argument?):
-            guard case .column(let i)? = argument.shape, case .int64(let values, let nulls) = table.columns[i].storage else {
+            guard case .column(let i) = argument.shape, case .int64(let values, let nulls) = table.columns[i].storage else {
                 return nil
             }
             let column = table.columns[i]

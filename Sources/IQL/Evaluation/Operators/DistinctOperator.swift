@@ -10,8 +10,7 @@ struct DistinctOperator: TableOperator {
         let whole = keys.isEmpty
         let keyExpressions = whole
             ? input.schema.columns.enumerated().map { i, column in
-                CompiledExpression(type: column.type, range: SourceRange(start: 0, end: 0)) { ctx in ctx.table.columns[i][ctx.row] }
-                    .with(shape: .column(i))
+                CompiledExpression.column(i, type: column.type, range: SourceRange(start: 0, end: 0))
             }
             : keys
         let grouping = try Grouping.make(keyExpressions, over: input, env)

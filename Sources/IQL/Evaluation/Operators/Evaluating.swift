@@ -31,7 +31,7 @@ enum Evaluating {
     /// (a selection of the same storage) instead of copying every value.
     static func stored(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment,
                        window: WindowLinks? = nil) throws -> Column {
-        if case .column(let i)? = e.shape, table.columns.indices.contains(i) { return table.columns[i] }
+        if case .column(let i) = e.shape, table.columns.indices.contains(i) { return table.columns[i] }
         if window == nil, env.vectorised, e.constant == nil {
             return try VectorEvaluator(table: table, environment: env).evaluate(e).column(count: table.rowCount)
         }

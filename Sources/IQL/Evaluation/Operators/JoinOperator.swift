@@ -4,6 +4,8 @@ struct JoinOperator: TableOperator {
     var right: PipelinePlan.Source
     var leftKey: Int
     var rightKey: Int
+    /// The right key's name, for a printed plan.
+    var rightKeyName: String
     var isLeft: Bool
     /// Right-side columns carried into the output, in order (the key is not repeated).
     var rightColumns: [Int]

@@ -85,7 +85,7 @@ struct LatestOperator: TableOperator {
     /// stay in the cache, a range of keys at a time (`bestByPartition`). Nil when the columns
     /// are stored otherwise.
     private func latestByIntegerKey(_ input: Table, _ limit: Value?, _ env: RuntimeEnvironment) throws -> [Int]? {
-        guard keys.count == 1, case .column(let k)? = keys[0].shape, input.rowCount < Int(Int32.max) else { return nil }
+        guard keys.count == 1, case .column(let k) = keys[0].shape, input.rowCount < Int(Int32.max) else { return nil }
         let keyColumn = input.columns[k], time = input.columns[column]
         let keyInts: PackedInts, times: PackedInts, timeNulls: NullMask?
         switch keyColumn.storage {

@@ -18,7 +18,7 @@ struct TopKOperator: TableOperator {
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         let k = try take.limit(env)
         guard k > 0 else { return input.gathering([]) }
-        if keys.count == 1, case .column(let i)? = keys[0].expression.shape,
+        if keys.count == 1, case .column(let i) = keys[0].expression.shape,
            case .int64(let values, let nulls) = input.columns[i].storage {
             return input.gathering(topIntegers(values, nulls, column: input.columns[i], k: k, descending: keys[0].descending))
         }
@@ -159,7 +159,7 @@ struct RowOrder {
 
     init(_ keys: [(expression: CompiledExpression, descending: Bool)], over table: Table, _ env: RuntimeEnvironment) throws {
         self.keys = try keys.map { key in
-            if case .column(let i)? = key.expression.shape, table.columns[i].isOrderedByRank || isText(table.columns[i]),
+            if case .column(let i) = key.expression.shape, table.columns[i].isOrderedByRank || isText(table.columns[i]),
                let ranks = SortKeys.ranks(of: table.columns[i]) {
                 return .ranks(ranks, descending: key.descending)
             }

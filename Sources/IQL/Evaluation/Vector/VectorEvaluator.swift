@@ -17,21 +17,21 @@ struct VectorEvaluator {
     func evaluate(_ e: CompiledExpression) throws -> Vector {
         if let c = e.constant { return .constant(c) }
         switch e.shape {
-        case .column(let i)? where table.columns.indices.contains(i):
+        case .column(let i) where table.columns.indices.contains(i):
             return Vector(table.columns[i])
-        case .constant(let v)?:
+        case .constant(let v):
             return .constant(v)
-        case .binding(let name)?:
+        case .binding(let name):
             return .constant(environment.values[name] ?? .null)
-        case .arithmetic(let op, let a, let b)?:
+        case .arithmetic(let op, let a, let b):
             return try arithmetic(op, evaluate(a), evaluate(b), at: e.range)
-        case .negate(let a)?:
+        case .negate(let a):
             return try negate(evaluate(a), at: e.range)
-        case .compare(let op, let a, let b)?:
+        case .compare(let op, let a, let b):
             return .bools(try compare(op, a, b))
-        case .and?, .or?, .not?, .isNull?, .inList?:
+        case .and, .or, .not, .isNull, .inList:
             return .bools(try Truth.of(e, over: table, environment))
-        case .call(let name, let args)?:
+        case .call(let name, let args):
             return try call(name, args, e)
         default:
             return .values(try Evaluating.rowByRow(e, over: table, environment))
@@ -62,12 +62,17 @@ extension CompiledExpression {
     var mayFail: Bool {
         if constant != nil { return false }
         switch shape {
-        case .column?, .constant?, .binding?: return false
-        case .compare(_, let a, let b)?, .and(let a, let b)?, .or(let a, let b)?: return a.mayFail || b.mayFail
-        case .not(let a)?, .isNull(let a, _)?, .inList(let a, _, _)?: return a.mayFail
-        case .call(let name, let args)?:
+        case .column, .constant, .binding: return false
+        case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b): return a.mayFail || b.mayFail
+        case .not(let a), .isNull(let a, _), .inList(let a, _, _): return a.mayFail
+        case .call(let name, let args):
             return (ScalarFunction.catalog[name]?.canFail ?? true) || args.contains { $0.mayFail }
-        case .arithmetic?, .negate?, nil: return true
+        case .member(let a, let b, _): return a.mayFail || b.mayFail
+        case .list(let items): return items.contains { $0.mayFail }
+        case .window(_, let a): return a.mayFail
+        // The aggregate was computed before; reading it cannot fail.
+        case .aggregate: return false
+        case .arithmetic, .negate: return true
         }
     }
 }

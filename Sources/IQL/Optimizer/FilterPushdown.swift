@@ -1,0 +1,61 @@
+/// Moves each `where` as early as it can go, so the stages before it run on fewer rows: past a
+/// `sort` (stable, so the kept rows keep their order), a `derive` or `select` whose columns it
+/// does not read as derived, and a `join` when it reads only the left side's columns.
+///
+/// A stage is passed only if none of its expressions can fail: row by row, the stage would
+/// have run on every row and reported an error on one the filter then drops.
+struct FilterPushdown: PlanPass {
+    let name = "push-filters"
+
+    func apply(to plan: PipelinePlan) -> PipelinePlan {
+        var out = plan
+        var i = 0
+        while i < out.nodes.count {
+            guard case .filter = out.nodes[i].step else { i += 1; continue }
+            var k = i
+            while k > 0, let swapped = Self.swap(out.nodes[k - 1], out.nodes[k], input: out.input(of: k - 1)) {
+                out.nodes[k - 1] = swapped.filter
+                out.nodes[k] = swapped.stage
+                k -= 1
+            }
+            i += 1
+        }
+        return out
+    }
+
+    /// The filter moved before `stage`, and the stage after it, if that leaves the answer alone.
+    private static func swap(_ stage: PlanNode, _ filterNode: PlanNode, input: Schema)
+        -> (filter: PlanNode, stage: PlanNode)? {
+        guard case .filter(let filter) = filterNode.step else { return nil }
+        var read = Set<Int>()
+        filter.condition.addColumns(to: &read)
+        let moved: CompiledExpression?
+        switch stage.step {
+        case .sort(let o):
+            guard !o.keys.contains(where: { $0.expression.mayFail }) else { return nil }
+            moved = filter.condition
+        case .derive(let o):
+            guard o.timeColumn == nil, !o.items.contains(where: { $0.expression.mayFail || $0.expression.readsWindow }) else { return nil }
+            let replaced = Set(o.items.compactMap(\.replacing))
+            guard read.allSatisfy({ $0 < input.columns.count && !replaced.contains($0) }) else { return nil }
+            moved = filter.condition
+        case .select(let o):
+            guard !o.items.contains(where: \.mayFail) else { return nil }
+            moved = filter.condition.remapped { i in
+                guard i < o.items.count, case .column(let j) = o.items[i].shape else { return nil }
+                return j
+            }
+        case .join(let o):
+            guard read.allSatisfy({ $0 < input.columns.count }) else { return nil }
+            _ = o
+            moved = filter.condition
+        default:
+            return nil
+        }
+        guard let condition = moved else { return nil }
+        var newFilter = filterNode
+        newFilter.step = .filter(FilterOperator(condition: condition))
+        newFilter.schema = input
+        return (newFilter, stage)
+    }
+}

@@ -1,0 +1,17 @@
+/// A `latest` whose rows go straight into a `count` or a `summarize` that does not depend on
+/// their order hands them over in the input's order rather than sorting them by key.
+struct LatestInputOrder: PlanPass {
+    let name = "latest-input-order"
+
+    func apply(to plan: PipelinePlan) -> PipelinePlan {
+        var out = plan
+        for i in plan.nodes.indices.dropFirst() {
+            guard case .aggregate(let aggregate) = plan.nodes[i].step,
+                  case .latest(var latest) = plan.nodes[i - 1].step,
+                  aggregate.aggregates.allSatisfy(\.function.ignoresRowOrder) else { continue }
+            latest.keyOrder = false
+            out.nodes[i - 1].step = .latest(latest)
+        }
+        return out
+    }
+}

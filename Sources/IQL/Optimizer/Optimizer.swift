@@ -1,0 +1,38 @@
+/// Runs the plan passes over every pipeline of a checked script, in a fixed order, leaving out
+/// the ones switched off (for tests that compare answers with and without them, and for
+/// `--no-optimize`).
+struct Optimizer: Sendable {
+    /// Every pass, in the order they run: folding first exposes filters to move, moving filters
+    /// next to the scan leaves `sort | take` adjacent, and columns are counted last.
+    static let passes: [any PlanPass] = [
+        ConstantFolding(), FilterPushdown(), TopNFusion(), LatestInputOrder(), ProjectionPushdown(),
+    ]
+
+    static var passNames: [String] { passes.map(\.name) }
+
+    var disabled: Set<String> = []
+
+    /// The plan after each pass that changed it, with the pass's name.
+    func optimise(_ plan: PipelinePlan) -> (plan: PipelinePlan, applied: [String]) {
+        var plan = plan
+        var applied: [String] = []
+        for pass in Self.passes where !disabled.contains(pass.name) {
+            let next = pass.apply(to: plan)
+            if PlanPrinter().text(next) != PlanPrinter().text(plan) { applied.append(pass.name) }
+            plan = next
+        }
+        return (plan, applied)
+    }
+
+    func optimise(_ script: CheckedScript) -> CheckedScript {
+        var out = script
+        out.statements = script.statements.map { statement in
+            switch statement {
+            case .pipeline(let p, let title): return .pipeline(optimise(p).plan, title: title)
+            case .letTable(let name, let p): return .letTable(name, optimise(p).plan)
+            default: return statement
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,7 @@
+/// One rewrite of a pipeline's plan that leaves its answer unchanged: the same rows in the
+/// same order, the same values, and the same errors on rows that are kept.
+protocol PlanPass: Sendable {
+    /// The pass's name, as `explain` prints it and `Engine.disabledOptimizerPasses` takes it.
+    var name: String { get }
+    func apply(to plan: PipelinePlan) -> PipelinePlan
+}

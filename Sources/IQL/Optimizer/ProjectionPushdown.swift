@@ -1,0 +1,27 @@
+/// Works out which of the source's columns the pipeline reads, from the last node back to the
+/// scan, so a reader loading a file for this one query can skip the others.
+struct ProjectionPushdown: PlanPass {
+    let name = "prune-columns"
+
+    func apply(to plan: PipelinePlan) -> PipelinePlan {
+        var needed = Set(plan.schema.columns.indices)
+        for i in plan.nodes.indices.reversed() {
+            let node = plan.nodes[i]
+            let input = plan.input(of: i)
+            guard let read = node.step.columnsRead(input: input) else {
+                needed = Set(input.columns.indices)
+                continue
+            }
+            if node.step.passesRowsThrough {
+                var replaced = Set<Int>()
+                if case .derive(let o) = node.step { replaced = Set(o.items.compactMap(\.replacing)) }
+                needed = needed.filter { $0 < input.columns.count && !replaced.contains($0) }.union(read)
+            } else {
+                needed = read
+            }
+        }
+        var out = plan
+        out.sourceColumns = needed.count < plan.sourceSchema.columns.count ? needed.sorted() : nil
+        return out
+    }
+}

@@ -1,0 +1,20 @@
+/// `sort … | take N` becomes one top-N node: the same rows in the same order, kept in a bounded
+/// heap instead of sorting every row.
+struct TopNFusion: PlanPass {
+    let name = "top-n"
+
+    func apply(to plan: PipelinePlan) -> PipelinePlan {
+        var out = plan
+        out.nodes = []
+        for node in plan.nodes {
+            if case .take(let take) = node.step, let last = out.nodes.last, case .sort(let sort) = last.step {
+                out.nodes[out.nodes.count - 1] = PlanNode(step: .topN(TopKOperator(keys: sort.keys, take: take)),
+                                                          schema: node.schema, text: last.text + " | " + node.text,
+                                                          range: last.range.union(node.range))
+            } else {
+                out.nodes.append(node)
+            }
+        }
+        return out
+    }
+}

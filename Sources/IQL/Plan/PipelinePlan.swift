@@ -1,0 +1,38 @@
+/// A pipeline's logical plan: where its rows come from and the nodes they pass through, in
+/// order. It is data: the optimiser rewrites it, `explain` prints it, and only when it runs
+/// does each node become the operator that executes it.
+struct PipelinePlan: Sendable {
+    enum Source: Sendable, Hashable {
+        case dataset(String)
+        case binding(String)
+    }
+
+    var source: Source
+    /// The source's columns, as the first node reads them.
+    var sourceSchema: Schema
+    /// The source as written (`from …`).
+    var sourceText: String
+    var nodes: [PlanNode]
+    /// The source columns the pipeline reads, when a pass has worked them out (nil: all);
+    /// a reader that loads a file for this one query may skip the others.
+    var sourceColumns: [Int]?
+
+    /// The result's columns.
+    var schema: Schema { nodes.last?.schema ?? sourceSchema }
+
+    /// The columns each node reads, in order: the source's, then each node's output.
+    func input(of node: Int) -> Schema {
+        node > 0 && node <= nodes.count ? nodes[node - 1].schema : sourceSchema
+    }
+}
+
+/// One stage of a plan: what it does, the columns it leaves, and the stage it came from.
+struct PlanNode: Sendable {
+    var step: PlanStep
+    /// The columns after this node.
+    var schema: Schema
+    /// The stage (or stages, once fused) as written.
+    var text: String
+    /// Where that is in the source, so a limit or failure met while it runs points there.
+    var range: SourceRange
+}
