@@ -100,7 +100,11 @@ struct DifferentialTests {
         let day = Day(ordinal: (Day(year: 2019, month: 1, day: 1)?.ordinal ?? 0) + Int32(g.int(0...700))).description
         let s = g.pick(["a", "b", "c", "z"])
         let k = g.int(-9...9)
-        switch g.int(0...17) {
+        switch g.int(0...20) {
+        // Functions of several varying arguments, and of one column's few values.
+        case 18: return ("days_between(date(year(dt), month(dt), 1), dt)", "date_diff('day', make_date(year(dt), month(dt), 1), dt)")
+        case 19: return ("(year(dt) * 100 + month(dt))", "(year(dt) * 100 + month(dt))")
+        case 20: return ("floor(d) + ceil(d)", "floor(d) + ceil(d)")
         case 0: return ("n", "n")
         case 1: return ("d", "d")
         case 2: return ("year(dt)", "year(dt)")
@@ -162,12 +166,29 @@ struct DifferentialTests {
                                         ("min(n)", "min(n)"), ("max(d)", "max(d)"), ("min(dt)", "min(dt)"),
                                         ("max(g)", "max(g)"), ("count_distinct(n)", "count(DISTINCT n)"),
                                         ("count(n > 0)", "count(*) FILTER (WHERE n > 0)"), ("sum(d)", "sum(d)"),
-                                        ("avg(d)", "avg(d)"), ("median(n)", "median(n)")])
+                                        ("avg(d)", "avg(d)"), ("median(n)", "median(n)"),
+                                        ("count_distinct(g)", "count(DISTINCT g)"), ("min(g)", "min(g)"),
+                                        ("count_distinct(dt)", "count(DISTINCT dt)"), ("max(dt)", "max(dt)"),
+                                        ("count_distinct(d * 2)", "count(DISTINCT d * 2)"), ("max(n * 3 - 1)", "max(n * 3 - 1)"),
+                                        ("sum(n * 2 + 1)", "sum(n * 2 + 1)"), ("avg(d + n)", "avg(d + n)"),
+                                        ("first(n)", "first(n ORDER BY id) FILTER (WHERE n IS NOT NULL)"),
+                                        ("last(g)", "last(g ORDER BY id) FILTER (WHERE g IS NOT NULL)"),
+                                        ("min(lower(g))", "min(lower(g))")])
             if g.chance(30) {
                 return ("from t | where \(p.iql) | summarize x = \(agg)", "SELECT \(sqlAgg) AS x FROM t WHERE \(p.sql)")
             }
-            return ("from t | where \(p.iql) | summarize x = \(agg) by g",
-                    "SELECT g, \(sqlAgg) AS x FROM t WHERE \(p.sql) GROUP BY g ORDER BY g NULLS LAST")
+            // One key, two keys, or a computed key.
+            switch g.int(0...3) {
+            case 0:
+                return ("from t | where \(p.iql) | summarize x = \(agg) by g, b",
+                        "SELECT g, b, \(sqlAgg) AS x FROM t WHERE \(p.sql) GROUP BY g, b ORDER BY g NULLS LAST, b NULLS LAST")
+            case 1:
+                return ("from t | where \(p.iql) | summarize x = \(agg) by y = year(dt)",
+                        "SELECT year(dt) AS y, \(sqlAgg) AS x FROM t WHERE \(p.sql) GROUP BY y ORDER BY y NULLS LAST")
+            default:
+                return ("from t | where \(p.iql) | summarize x = \(agg) by g",
+                        "SELECT g, \(sqlAgg) AS x FROM t WHERE \(p.sql) GROUP BY g ORDER BY g NULLS LAST")
+            }
         case 3:
             let k = g.int(0...12)
             let (column, descending) = (g.pick(["n", "d", "dt", "g"]), g.chance(50))
@@ -186,6 +207,10 @@ struct DifferentialTests {
             return ("from t | where \(p.iql) | join u on g | sort id | select id, label",
                     "SELECT t.id, u.label FROM (SELECT * FROM t WHERE \(p.sql)) AS t JOIN u ON t.g = u.g ORDER BY t.id")
         default:
+            if g.chance(40) {
+                return ("from t | where \(p.iql) | select g, b, dt | distinct | count",
+                        "SELECT count(*) AS n FROM (SELECT DISTINCT g, b, dt FROM t WHERE \(p.sql))")
+            }
             return ("from t | where \(p.iql) | select g | distinct | sort g",
                     "SELECT DISTINCT g FROM t WHERE \(p.sql) ORDER BY g NULLS LAST")
         }

@@ -19,11 +19,26 @@ struct Grouping {
             return Grouping(groupOf: [], whole: true, firstRow: n > 0 ? [0] : [], rowCount: n)
         }
         if keys.count == 1, case .column(let i) = keys[0].shape, let g = dense(table.columns[i]) { return g }
-        let codes = keys.map { keyCodes($0, table) }
-        if codes.allSatisfy({ $0 != nil }) {
-            let columns = codes.compactMap { $0 }
-            return columns.count == 1 ? single(columns[0]) : composite(columns)
+        // Each key grouped on its own (stored codes index a table directly) and folded into the
+        // groups so far; once every row is a group of its own, further keys cannot split any.
+        var current: Grouping?
+        var folded = 0
+        for key in keys {
+            try env.checkCancelled()
+            if let c = current, c.count == n { folded = keys.count; break }
+            var own: Grouping
+            if case .column(let i) = key.shape, let g = dense(table.columns[i]) {
+                own = g
+            } else if let c = try keyCodes(key, table) ?? vectorCodes(key, table, env) {
+                own = single(c)
+            } else {
+                break
+            }
+            if let c = current { own = combined(c, own) }
+            current = own
+            folded += 1
         }
+        if folded == keys.count, let current { return current }
         let values = try keys.map { try Evaluating.column($0, over: table, env) }
         return try hashed(n, env) { r in values.map { $0[r] } }
     }
@@ -88,7 +103,56 @@ struct Grouping {
         }
     }
 
-    private static func single(_ codes: [Int64]) -> Grouping {
+    /// Any key's values, evaluated a column at a time, as integers equal exactly when the values
+    /// are: numbers at one scale by mantissa, days, doubles by bit pattern, text by its string's
+    /// first code, each with one code for null. Nil where the vector has no such form (values
+    /// of several types), or a value would collide with the null code.
+    private static func vectorCodes(_ key: CompiledExpression, _ table: Table, _ env: RuntimeEnvironment) throws -> [Int64]? {
+        guard env.vectorised else { return nil }
+        return codes(of: try VectorEvaluator(table: table, environment: env).evaluate(key), count: table.rowCount)
+    }
+
+    /// A vector's values as integers equal exactly when the values are (see `vectorCodes`).
+    static func codes(of vector: Vector, count n: Int) -> [Int64]? {
+        switch vector {
+        case .constant: return [Int64](repeating: 0, count: n)
+        case .ints(let a, let m), .decimals(let a, _, let m):
+            guard let m else { return a }
+            var out = a
+            for r in 0..<n {
+                if m.contains(r) { out[r] = .min } else if a[r] == .min { return nil }
+            }
+            return out
+        case .dates(let a, let m):
+            return (0..<n).map { r in m?.contains(r) == true ? Int64.min : Int64(a[r]) }
+        case .doubles(let a, let m):
+            var out = [Int64](repeating: .min, count: n)
+            for r in 0..<n where !(m?.contains(r) ?? false) {
+                let d = a[r]
+                guard !d.isNaN else { return nil }
+                // 0 and -0 are equal values.
+                let bits = Int64(bitPattern: (d == 0 ? 0.0 : d).bitPattern)
+                if bits == .min { return nil }
+                out[r] = bits
+            }
+            return out
+        case .texts(let codes, let dictionary):
+            // A dictionary a function made may hold a string twice: equal strings, one code.
+            var firstCode: [String: Int64] = [:]
+            let canonical = dictionary.strings.indices.map { c -> Int64 in
+                if c == 0 { return 0 }
+                if let k = firstCode[dictionary.strings[c]] { return k }
+                firstCode[dictionary.strings[c]] = Int64(c)
+                return Int64(c)
+            }
+            return codes.map { Int($0) < canonical.count ? canonical[Int($0)] : 0 }
+        case .ratings(let a): return a.map(Int64.init)
+        case .bools(let t): return (0..<n).map { t.isTrueAt($0) ? 2 : t.isNullAt($0) ? 0 : 1 }
+        case .values: return nil
+        }
+    }
+
+    static func single(_ codes: [Int64]) -> Grouping {
         var groupOf = [Int32](repeating: 0, count: codes.count)
         var first: [Int] = []
         // Small non-negative codes (dictionary, ratings) index an array; others hash.
@@ -104,22 +168,76 @@ struct Grouping {
                 groupOf[r] = g
             }
         } else {
-            return hashed(codes.count) { codes[$0] }
+            return probed(codes)
         }
         return Grouping(groupOf: groupOf, firstRow: first)
     }
 
-    /// Several keys, one at a time: the groups so far and the next key's own group numbers
-    /// make one 64-bit key, so no row builds an array of its keys. Each step numbers groups
-    /// in order of first appearance, as grouping on the whole tuple would.
-    private static func composite(_ columns: [[Int64]]) -> Grouping {
-        var current = single(columns[0])
-        for column in columns.dropFirst() {
-            let own = single(column)
-            let combined = zip(current.groupOf, own.groupOf).map { Int64($0) << 32 | Int64($1) }
-            current = single(combined)
+    /// Integer keys of any range, through an open-addressing table (linear probing, a
+    /// multiplicative hash): several times faster than a `Dictionary` for a million keys.
+    private static func probed(_ codes: [Int64]) -> Grouping {
+        let n = codes.count
+        var capacity = 16
+        while capacity < 2 * n { capacity <<= 1 }
+        let mask = capacity - 1
+        var keys = [Int64](repeating: 0, count: capacity)
+        var slots = [Int32](repeating: -1, count: capacity)
+        var groupOf = [Int32](repeating: 0, count: n)
+        var first: [Int] = []
+        keys.withUnsafeMutableBufferPointer { keys in
+            slots.withUnsafeMutableBufferPointer { slots in
+                groupOf.withUnsafeMutableBufferPointer { groupOf in
+                    for r in 0..<n {
+                        let c = codes[r]
+                        var h = Int(truncatingIfNeeded: (UInt64(bitPattern: c) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+                        while true {
+                            let g = slots[h]
+                            if g < 0 {
+                                let new = Int32(truncatingIfNeeded: first.count)
+                                slots[h] = new
+                                keys[h] = c
+                                first.append(r)
+                                groupOf[r] = new
+                                break
+                            }
+                            if keys[h] == c {
+                                groupOf[r] = g
+                                break
+                            }
+                            h = (h &+ 1) & mask
+                        }
+                    }
+                }
+            }
         }
-        return current
+        return Grouping(groupOf: groupOf, firstRow: first)
+    }
+
+    /// The groups of two keys together, from each one's groups: the pair of group numbers is
+    /// one integer key, so no row builds an array of its keys. Groups are numbered in order of
+    /// first appearance, as grouping on the whole tuple would number them.
+    static func combined(_ current: Grouping, _ own: Grouping) -> Grouping {
+        let n = own.groupOf.count
+        let width = Int64(own.count)
+        let pairs = Int64(current.count).multipliedReportingOverflow(by: width)
+        guard !pairs.overflow, pairs.partialValue < 1 << 22 else {
+            return probed(zip(current.groupOf, own.groupOf).map { Int64($0) << 32 | Int64($1) })
+        }
+        // Few enough pairs to index a table by pair directly.
+        var slot = [Int32](repeating: -1, count: Int(pairs.partialValue))
+        var groupOf = [Int32](repeating: 0, count: n)
+        var first: [Int] = []
+        for r in 0..<n {
+            let k = Int(current.groupOf[r]) * Int(width) + Int(own.groupOf[r])
+            var g = slot[k]
+            if g < 0 {
+                g = Int32(truncatingIfNeeded: first.count)
+                slot[k] = g
+                first.append(r)
+            }
+            groupOf[r] = g
+        }
+        return Grouping(groupOf: groupOf, firstRow: first)
     }
 
     /// Groups rows by a hashable key, numbering groups in order of first appearance.

@@ -125,6 +125,7 @@ extension Truth {
     static func of(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment) throws -> Truth {
         let n = table.rowCount
         guard env.vectorised else { return try rowByRow(e, over: table, env) }
+        if let t = byDistinctValues(e, over: table, env) { return t }
         let vectors = VectorEvaluator(table: table, environment: env)
         switch e.shape {
         case .and(let a, let b) where e.constant == nil:

@@ -8,15 +8,25 @@
 struct ConstantFolding: PlanPass {
     let name = "fold-constants"
 
-    func apply(to plan: PipelinePlan) -> PipelinePlan {
+    func rewrite(_ plan: PipelinePlan) -> PipelinePlan? {
         var out = plan
         out.nodes = []
+        var changed = false
         for var node in plan.nodes {
-            node.step = node.step.mapExpressions(Self.simplify)
-            if case .filter(let f) = node.step, f.condition.constant == .bool(true) { continue }
+            var simplified = false
+            node.step = node.step.mapExpressions { e in
+                let s = Self.simplify(e)
+                if !s.sameTree(as: e) { simplified = true }
+                return s
+            }
+            changed = changed || simplified
+            if case .filter(let f) = node.step, f.condition.constant == .bool(true) {
+                changed = true
+                continue
+            }
             out.nodes.append(node)
         }
-        return out
+        return changed ? out : nil
     }
 
     static func simplify(_ e: CompiledExpression) -> CompiledExpression {

@@ -7,8 +7,9 @@
 struct FilterPushdown: PlanPass {
     let name = "push-filters"
 
-    func apply(to plan: PipelinePlan) -> PipelinePlan {
+    func rewrite(_ plan: PipelinePlan) -> PipelinePlan? {
         var out = plan
+        var changed = false
         var i = 0
         while i < out.nodes.count {
             guard case .filter = out.nodes[i].step else { i += 1; continue }
@@ -17,10 +18,11 @@ struct FilterPushdown: PlanPass {
                 out.nodes[k - 1] = swapped.filter
                 out.nodes[k] = swapped.stage
                 k -= 1
+                changed = true
             }
             i += 1
         }
-        return out
+        return changed ? out : nil
     }
 
     /// The filter moved before `stage`, and the stage after it, if that leaves the answer alone.
@@ -45,9 +47,8 @@ struct FilterPushdown: PlanPass {
                 guard i < o.items.count, case .column(let j) = o.items[i].shape else { return nil }
                 return j
             }
-        case .join(let o):
+        case .join:
             guard read.allSatisfy({ $0 < input.columns.count }) else { return nil }
-            _ = o
             moved = filter.condition
         default:
             return nil

@@ -3,15 +3,17 @@
 struct LatestInputOrder: PlanPass {
     let name = "latest-input-order"
 
-    func apply(to plan: PipelinePlan) -> PipelinePlan {
+    func rewrite(_ plan: PipelinePlan) -> PipelinePlan? {
         var out = plan
+        var changed = false
         for i in plan.nodes.indices.dropFirst() {
             guard case .aggregate(let aggregate) = plan.nodes[i].step,
                   case .latest(var latest) = plan.nodes[i - 1].step,
-                  aggregate.aggregates.allSatisfy(\.function.ignoresRowOrder) else { continue }
+                  latest.keyOrder, aggregate.aggregates.allSatisfy(\.function.ignoresRowOrder) else { continue }
             latest.keyOrder = false
             out.nodes[i - 1].step = .latest(latest)
+            changed = true
         }
-        return out
+        return changed ? out : nil
     }
 }

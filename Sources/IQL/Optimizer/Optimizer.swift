@@ -17,8 +17,8 @@ struct Optimizer: Sendable {
         var plan = plan
         var applied: [String] = []
         for pass in Self.passes where !disabled.contains(pass.name) {
-            let next = pass.apply(to: plan)
-            if PlanPrinter().text(next) != PlanPrinter().text(plan) { applied.append(pass.name) }
+            guard let next = pass.rewrite(plan) else { continue }
+            applied.append(pass.name)
             plan = next
         }
         return (plan, applied)

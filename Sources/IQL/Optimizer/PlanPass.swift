@@ -3,5 +3,11 @@
 protocol PlanPass: Sendable {
     /// The pass's name, as `explain` prints it and `Engine.disabledOptimizerPasses` takes it.
     var name: String { get }
-    func apply(to plan: PipelinePlan) -> PipelinePlan
+    /// The rewritten plan, or nil when the pass has nothing to change.
+    func rewrite(_ plan: PipelinePlan) -> PipelinePlan?
+}
+
+extension PlanPass {
+    /// The plan after the pass, changed or not.
+    func apply(to plan: PipelinePlan) -> PipelinePlan { rewrite(plan) ?? plan }
 }

@@ -3,7 +3,7 @@
 struct ProjectionPushdown: PlanPass {
     let name = "prune-columns"
 
-    func apply(to plan: PipelinePlan) -> PipelinePlan {
+    func rewrite(_ plan: PipelinePlan) -> PipelinePlan? {
         var needed = Set(plan.schema.columns.indices)
         for i in plan.nodes.indices.reversed() {
             let node = plan.nodes[i]
@@ -20,8 +20,9 @@ struct ProjectionPushdown: PlanPass {
                 needed = read
             }
         }
+        guard needed.count < plan.sourceSchema.columns.count else { return nil }
         var out = plan
-        out.sourceColumns = needed.count < plan.sourceSchema.columns.count ? needed.sorted() : nil
+        out.sourceColumns = needed.sorted()
         return out
     }
 }

@@ -3,18 +3,20 @@
 struct TopNFusion: PlanPass {
     let name = "top-n"
 
-    func apply(to plan: PipelinePlan) -> PipelinePlan {
+    func rewrite(_ plan: PipelinePlan) -> PipelinePlan? {
         var out = plan
         out.nodes = []
+        var changed = false
         for node in plan.nodes {
             if case .take(let take) = node.step, let last = out.nodes.last, case .sort(let sort) = last.step {
                 out.nodes[out.nodes.count - 1] = PlanNode(step: .topN(TopKOperator(keys: sort.keys, take: take)),
                                                           schema: node.schema, text: last.text + " | " + node.text,
                                                           range: last.range.union(node.range))
+                changed = true
             } else {
                 out.nodes.append(node)
             }
         }
-        return out
+        return changed ? out : nil
     }
 }

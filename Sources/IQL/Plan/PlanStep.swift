@@ -239,3 +239,32 @@ extension PlanStep {
         }
     }
 }
+
+extension CompiledExpression {
+    /// Whether the two compute the same tree (same nodes, columns and constants).
+    func sameTree(as other: CompiledExpression) -> Bool {
+        func same(_ a: [CompiledExpression], _ b: [CompiledExpression]) -> Bool {
+            a.count == b.count && zip(a, b).allSatisfy { $0.sameTree(as: $1) }
+        }
+        switch (shape, other.shape) {
+        case (.column(let a), .column(let b)): return a == b
+        case (.constant(let a), .constant(let b)): return a == b && type == other.type
+        case (.binding(let a), .binding(let b)): return a == b
+        case (.aggregate(let a, _), .aggregate(let b, _)): return a == b
+        case (.arithmetic(let o, let a, let b), .arithmetic(let p, let c, let d)),
+             (.compare(let o, let a, let b), .compare(let p, let c, let d)):
+            return o == p && a.sameTree(as: c) && b.sameTree(as: d)
+        case (.and(let a, let b), .and(let c, let d)), (.or(let a, let b), .or(let c, let d)):
+            return a.sameTree(as: c) && b.sameTree(as: d)
+        case (.member(let a, let b, let n), .member(let c, let d, let m)):
+            return n == m && a.sameTree(as: c) && b.sameTree(as: d)
+        case (.negate(let a), .negate(let b)), (.not(let a), .not(let b)): return a.sameTree(as: b)
+        case (.isNull(let a, let n), .isNull(let b, let m)): return n == m && a.sameTree(as: b)
+        case (.inList(let a, let xs, let n), .inList(let b, let ys, let m)): return n == m && xs == ys && a.sameTree(as: b)
+        case (.window(let n, let a), .window(let m, let b)): return n == m && a.sameTree(as: b)
+        case (.list(let a), .list(let b)): return same(a, b)
+        case (.call(let f, let a), .call(let g, let b)): return f == g && same(a, b)
+        default: return false
+        }
+    }
+}

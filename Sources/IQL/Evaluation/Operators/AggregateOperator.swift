@@ -18,7 +18,8 @@ struct AggregateOperator: TableOperator {
         var results: [[Value]] = []
         for call in aggregates {
             try env.checkCancelled()
-            if let fast = try AggregateKernels.compute(call, grouping, groups: groups, over: input, env) {
+            if let fast = try AggregateKernels.compute(call, grouping, groups: groups, over: input, env)
+                ?? GroupedAggregates.compute(call, grouping, groups: groups, over: input, env) {
                 results.append(fast)
                 continue
             }
@@ -30,16 +31,27 @@ struct AggregateOperator: TableOperator {
                                           rowCount: groupRows.count, at: call.range)
             })
         }
-        var output = Array(repeating: [Value](), count: keys.count + items.count)
         let firsts = emptyWhole ? Table.singleEmptyRow : input.gathering(order.map { grouping.firstRow[$0] })
-        for (k, key) in keys.enumerated() { output[k] = try Evaluating.column(key, over: firsts, env) }
-        for (position, g) in order.enumerated() {
-            let values = results.map { $0[g] }
-            // Items may read key columns, which are the same on every row of the group.
-            let ctx = RowContext(table: firsts, environment: env, row: emptyWhole ? 0 : position, aggregates: values)
-            for (j, item) in items.enumerated() { output[keys.count + j].append(try item.evaluate(ctx)) }
+        // Keys keep their stored form (a group's first row holds its key).
+        var columns = try keys.map { try Evaluating.stored($0, over: firsts, env) }
+        // An item that is one aggregate is that aggregate's results in key order; any other is
+        // evaluated per group, reading the group's aggregates and (for keys) its first row.
+        var ctx = RowContext(table: firsts, environment: env)
+        for item in items {
+            if case .aggregate(let i, _) = item.shape, i < results.count {
+                columns.append(Column(order.map { results[i][$0] }))
+                continue
+            }
+            var values: [Value] = []
+            values.reserveCapacity(order.count)
+            for (position, g) in order.enumerated() {
+                ctx.row = emptyWhole ? 0 : position
+                ctx.aggregates = results.map { $0[g] }
+                values.append(try item.evaluate(ctx))
+            }
+            columns.append(Column(values))
         }
-        var table = Table(schema: schema, columns: output.map(Column.init), rowCount: order.count)
+        var table = Table(schema: schema, columns: columns, rowCount: order.count)
         table.notes = try nullNotes(input, env, grouped: !keys.isEmpty)
         return table
     }

@@ -34,6 +34,7 @@ extension VectorEvaluator {
             }
         default: break
         }
+        if let v = perDistinctTuple(function, values, range: e.range) { return v }
         let propagate = function.nullPropagating
         var buffer = [Value](repeating: .null, count: values.count)
         return try perRow { r in
@@ -85,6 +86,35 @@ extension VectorEvaluator {
         default:
             return nil
         }
+    }
+
+    /// When several arguments vary but their combinations repeat (`date(year(d), month(d), 1)`
+    /// has one per month), the function runs once per distinct combination, at the first row
+    /// holding it. Nil when combinations are nearly as many as rows, an argument has no codes
+    /// (mixed values), or one combination makes it fail (row by row then reports the row).
+    private func perDistinctTuple(_ function: ScalarFunction, _ values: [Vector], range: SourceRange) -> Vector? {
+        let n = count
+        guard values.count > 1, n >= 64 else { return nil }
+        var groups: Grouping?
+        for v in values {
+            guard let codes = Grouping.codes(of: v, count: n) else { return nil }
+            let own = Grouping.single(codes)
+            groups = groups.map { Grouping.combined($0, own) } ?? own
+            if let g = groups, g.count > n / 4 { return nil }
+        }
+        guard let groups else { return nil }
+        var answers: [Value] = []
+        answers.reserveCapacity(groups.count)
+        for r in groups.firstRow {
+            let args = values.map { $0.value(at: r) }
+            if function.nullPropagating, args.contains(where: \.isNull) {
+                answers.append(.null)
+                continue
+            }
+            guard let a = try? function.evaluate(args, range) else { return nil }
+            answers.append(a)
+        }
+        return Self.mapped(answers, groups.groupOf.map(Int.init))
     }
 
     /// Answers for every value from the smallest to the largest a row holds, when that span is
@@ -152,6 +182,23 @@ extension VectorEvaluator {
                 out[r] = code
             }
             return .texts(out, TextDictionary(strings: strings))
+        }
+        if answers.allSatisfy({ if case .date = $0 { true } else { $0.isNull } }) {
+            let days = answers.map { v -> Int32 in if case .date(let d) = v { d.ordinal } else { 0 } }
+            var out = [Int32](repeating: 0, count: n)
+            var nulls: NullMask?
+            for (r, c) in codes.enumerated() {
+                out[r] = days[c]
+                if answers[c].isNull {
+                    if nulls == nil { nulls = NullMask(count: n) }
+                    nulls?.insert(r)
+                }
+            }
+            return .dates(out, nulls)
+        }
+        if answers.allSatisfy({ if case .rating = $0 { true } else { $0.isNull } }) {
+            let raw = answers.map { v -> Int8 in if case .rating(let x) = v { x.rawValue } else { 0 } }
+            return .ratings(codes.map { raw[$0] })
         }
         return .values(codes.map { answers[$0] })
     }

@@ -16,6 +16,7 @@ struct VectorEvaluator {
 
     func evaluate(_ e: CompiledExpression) throws -> Vector {
         if let c = e.constant { return .constant(c) }
+        if e.type != .bool, let v = byDistinctValues(e) { return v }
         switch e.shape {
         case .column(let i) where table.columns.indices.contains(i):
             return Vector(table.columns[i])

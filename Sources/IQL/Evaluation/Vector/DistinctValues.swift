@@ -1,0 +1,150 @@
+/// An expression that reads one stored column holding few distinct values, evaluated once per
+/// distinct value rather than once per row: `year(inspected) == 2020` is worked out for each
+/// day the column spans, `starts_with(lower(authority), "west")` for each council name, and
+/// each row then takes its value's answer through its stored code, with no per-row vector built
+/// for the inner nodes.
+///
+/// The distinct values are evaluated as a small table by the same evaluator, so answers are the
+/// same. If that evaluation fails (on a value the span holds but perhaps no row does), nil:
+/// the rows are then evaluated as they are, which reports a failure only for a row that has it.
+struct DistinctValues {
+    /// The distinct values as a one-column table: row k holds the value of code k.
+    let table: Table
+    /// Maps a stored offset to its row of `table`.
+    let column: Column
+    private let kind: Kind
+
+    private enum Kind {
+        /// Dictionary text: the code is the row.
+        case text
+        /// Ratings and bools: the stored byte is the row.
+        case small
+        /// Whole numbers and days: row 0 is null, row k + 1 the value lo + k.
+        case span(lo: Int64)
+    }
+
+    /// Whether evaluating per distinct value is worth it for this expression: it reads exactly
+    /// one column, does work per row beyond a comparison (a call or arithmetic), and reads no
+    /// neighbouring rows.
+    static func applies(to e: CompiledExpression) -> Int? {
+        guard e.constant == nil, !e.readsWindow, e.hasWork else { return nil }
+        var read = Set<Int>()
+        e.addColumns(to: &read)
+        return read.count == 1 ? read.first : nil
+    }
+
+    init?(_ column: Column, rows n: Int) {
+        self.column = column
+        switch column.storage {
+        case .text(_, let dictionary):
+            // A dictionary much larger than the rows (a few rows of a big table) is not worth it.
+            guard dictionary.strings.count * 2 <= n else { return nil }
+            let d = dictionary.strings.count
+            table = Table(schema: Schema(columns: [.init(name: "v", type: .text)]),
+                          columns: [Column(storage: .text(PackedInts((0..<Int64(d)).map { $0 }), dictionary), count: d)],
+                          rowCount: d)
+            kind = .text
+        case .rating:
+            guard n >= 64 else { return nil }
+            table = Table(schema: Schema(columns: [.init(name: "v", type: .rating)]),
+                          columns: [Column(storage: .rating([0, 1, 2, 3, 4]), count: 5)], rowCount: 5)
+            kind = .small
+        case .int64(let v, _), .date(let v, _):
+            let isDate: Bool
+            if case .date = column.storage { isDate = true } else { isDate = false }
+            guard let (lo, hi) = v.range(), hi >= lo else { return nil }
+            let (span, o) = hi.subtractingReportingOverflow(lo)
+            guard !o, span < Int64(n / 2), span < 1 << 22 else { return nil }
+            // Row 0 is null; then every value of the span, by offset (no value passes Int64.max).
+            let count = Int(span) + 2
+            var values = [Int64](repeating: 0, count: count)
+            for k in 1..<count { values[k] = lo &+ Int64(k - 1) }
+            var mask = NullMask(count: count)
+            mask.insert(0)
+            let storage: Column.Storage = isDate ? .date(PackedInts(values), nulls: mask) : .int64(PackedInts(values), nulls: mask)
+            table = Table(schema: Schema(columns: [.init(name: "v", type: isDate ? .date : .number)]),
+                          columns: [Column(storage: storage, count: count)], rowCount: count)
+            kind = .span(lo: lo)
+        default:
+            return nil
+        }
+    }
+
+    /// The row of `table` each row of the column takes.
+    func rows() -> [Int] {
+        let n = column.count
+        switch (kind, column.storage) {
+        case (.text, .text(let codes, _)):
+            let base = Int(codes.base)
+            func run<T: FixedWidthInteger>(_ a: [T]) -> [Int] { (0..<n).map { base + Int(a[column.physical($0)]) } }
+            return codes.visit(run, run, run, run)
+        case (.small, .rating(let v)):
+            return (0..<n).map { Int(v[column.physical($0)]) }
+        case (.span(let lo), .int64(let v, let nulls)), (.span(let lo), .date(let v, let nulls)):
+            let base = v.base
+            func run<T: FixedWidthInteger>(_ a: [T]) -> [Int] {
+                (0..<n).map { r in
+                    let p = column.physical(r)
+                    if let nulls, nulls.contains(p) { return 0 }
+                    return Int((base &+ Int64(a[p])) &- lo) + 1
+                }
+            }
+            return v.visit(run, run, run, run)
+        default:
+            return []
+        }
+    }
+}
+
+extension CompiledExpression {
+    /// Whether it does more per row than read and compare: a call or arithmetic somewhere.
+    var hasWork: Bool {
+        switch shape {
+        case .call, .arithmetic, .negate: return true
+        case .column, .constant, .binding, .aggregate: return false
+        case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .member(let a, of: let b, _):
+            return a.hasWork || b.hasWork
+        case .not(let a), .isNull(let a, _), .inList(let a, _, _), .window(_, let a): return a.hasWork
+        case .list(let items): return items.contains { $0.hasWork }
+        }
+    }
+}
+
+extension PackedInts {
+    /// The smallest and largest stored value, nil if there are none.
+    func range() -> (Int64, Int64)? {
+        func run<T: FixedWidthInteger>(_ a: [T]) -> (Int64, Int64)? {
+            guard let lo = a.min(), let hi = a.max() else { return nil }
+            return (base &+ Int64(lo), base &+ Int64(hi))
+        }
+        return visit(run, run, run, run)
+    }
+}
+
+extension Truth {
+    /// A condition over one column of few distinct values, by `DistinctValues`; nil where that
+    /// does not apply.
+    static func byDistinctValues(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment) -> Truth? {
+        guard let i = DistinctValues.applies(to: e), table.columns.indices.contains(i),
+              let distinct = DistinctValues(table.columns[i], rows: table.rowCount),
+              let onValues = e.remapped({ $0 == i ? 0 : nil }),
+              let small = try? Truth.of(onValues, over: distinct.table, env) else { return nil }
+        let answers: [UInt8] = (0..<small.count).map { small.isTrueAt($0) ? 1 : small.isNullAt($0) ? 2 : 0 }
+        var out = Truth(count: table.rowCount)
+        out.fill(distinct.rows(), answers)
+        return out
+    }
+}
+
+extension VectorEvaluator {
+    /// An expression over one column of few distinct values, by `DistinctValues`; nil where
+    /// that does not apply.
+    func byDistinctValues(_ e: CompiledExpression) -> Vector? {
+        guard let i = DistinctValues.applies(to: e), table.columns.indices.contains(i),
+              let distinct = DistinctValues(table.columns[i], rows: count),
+              let onValues = e.remapped({ $0 == i ? 0 : nil }),
+              let small = try? VectorEvaluator(table: distinct.table, environment: environment).evaluate(onValues)
+        else { return nil }
+        return Self.mapped(small.values(count: distinct.table.rowCount), distinct.rows())
+    }
+}
