@@ -153,22 +153,29 @@ struct Grouping {
     }
 
     static func single(_ codes: [Int64]) -> Grouping {
+        // Keys in a narrow range (dictionary codes, ratings, small numbers; Int64.min, the null
+        // code, aside) index an array by offset; others go to the open-addressing table.
+        var lo = Int64.max, hi = Int64.min
+        for c in codes where c != .min {
+            if c < lo { lo = c }
+            if c > hi { hi = c }
+        }
+        if lo > hi { lo = 0; hi = 0 }
+        let (span, o) = hi.subtractingReportingOverflow(lo)
+        guard !o, span < 1 << 22 else { return probed(codes) }
+        let nullSlot = Int(span) + 1
+        var slot = [Int32](repeating: -1, count: nullSlot + 1)
         var groupOf = [Int32](repeating: 0, count: codes.count)
         var first: [Int] = []
-        // Small non-negative codes (dictionary, ratings) index an array; others hash.
-        if let top = codes.max(), let bottom = codes.min(), bottom >= 0, top < 1 << 22 {
-            var slot = [Int32](repeating: -1, count: Int(top) + 1)
-            for (r, c) in codes.enumerated() {
-                var g = slot[Int(c)]
-                if g < 0 {
-                    g = Int32(first.count)
-                    slot[Int(c)] = g
-                    first.append(r)
-                }
-                groupOf[r] = g
+        for (r, c) in codes.enumerated() {
+            let k = c == .min ? nullSlot : Int(c &- lo)
+            var g = slot[k]
+            if g < 0 {
+                g = Int32(truncatingIfNeeded: first.count)
+                slot[k] = g
+                first.append(r)
             }
-        } else {
-            return probed(codes)
+            groupOf[r] = g
         }
         return Grouping(groupOf: groupOf, firstRow: first)
     }

@@ -95,11 +95,24 @@ struct JoinOperator: TableOperator {
         rightRows.reserveCapacity(input.rowCount)
         let noMatch: [Int] = []
         var reserved = 0
+        // Other keys: the left rows grouped by key (on stored codes), each distinct key looked
+        // up once, and each row then finds its matches by its group.
+        var byGroup: (groupOf: [Int32], matches: [[Int]])?
+        if byCode == nil {
+            let key = CompiledExpression.column(leftKey, type: input.schema.columns[leftKey].type, range: SourceRange(start: 0, end: 0))
+            let grouping = try Grouping.make([key], over: input, env)
+            byGroup = (grouping.groupOf, grouping.firstRow.map { r in
+                let k = leftKeys[r]
+                return k.isNull ? noMatch : index[k] ?? noMatch
+            })
+        }
         for r in 0..<input.rowCount {
             if r & 4095 == 0 { try env.checkCancelled() }
             let matches: [Int]
             if let byCode, case .text(let codes, _) = leftKeys.storage {
                 matches = byCode[Int(codes[leftKeys.physical(r)])]
+            } else if let byGroup, r < byGroup.groupOf.count {
+                matches = byGroup.matches[Int(byGroup.groupOf[r])]
             } else {
                 let k = leftKeys[r]
                 matches = k.isNull ? noMatch : index[k] ?? noMatch

@@ -19,7 +19,7 @@ struct DistinctValues {
         case text
         /// Ratings and bools: the stored byte is the row.
         case small
-        /// Whole numbers and days: row 0 is null, row k + 1 the value lo + k.
+        /// Whole numbers, decimals (by mantissa) and days: row 0 is null, row k + 1 the value lo + k.
         case span(lo: Int64)
     }
 
@@ -49,9 +49,7 @@ struct DistinctValues {
             table = Table(schema: Schema(columns: [.init(name: "v", type: .rating)]),
                           columns: [Column(storage: .rating([0, 1, 2, 3, 4]), count: 5)], rowCount: 5)
             kind = .small
-        case .int64(let v, _), .date(let v, _):
-            let isDate: Bool
-            if case .date = column.storage { isDate = true } else { isDate = false }
+        case .int64(let v, _), .date(let v, _), .decimal(let v, _, _):
             guard let (lo, hi) = v.range(), hi >= lo else { return nil }
             let (span, o) = hi.subtractingReportingOverflow(lo)
             guard !o, span < Int64(n / 2), span < 1 << 22 else { return nil }
@@ -61,8 +59,14 @@ struct DistinctValues {
             for k in 1..<count { values[k] = lo &+ Int64(k - 1) }
             var mask = NullMask(count: count)
             mask.insert(0)
-            let storage: Column.Storage = isDate ? .date(PackedInts(values), nulls: mask) : .int64(PackedInts(values), nulls: mask)
-            table = Table(schema: Schema(columns: [.init(name: "v", type: isDate ? .date : .number)]),
+            let storage: Column.Storage
+            switch column.storage {
+            case .date: storage = .date(PackedInts(values), nulls: mask)
+            case .decimal(_, let scale, _): storage = .decimal(PackedInts(values), scale: scale, nulls: mask)
+            default: storage = .int64(PackedInts(values), nulls: mask)
+            }
+            let type: ValueType = if case .date = column.storage { .date } else { .number }
+            table = Table(schema: Schema(columns: [.init(name: "v", type: type)]),
                           columns: [Column(storage: storage, count: count)], rowCount: count)
             kind = .span(lo: lo)
         default:
@@ -80,7 +84,8 @@ struct DistinctValues {
             return codes.visit(run, run, run, run)
         case (.small, .rating(let v)):
             return (0..<n).map { Int(v[column.physical($0)]) }
-        case (.span(let lo), .int64(let v, let nulls)), (.span(let lo), .date(let v, let nulls)):
+        case (.span(let lo), .int64(let v, let nulls)), (.span(let lo), .date(let v, let nulls)),
+             (.span(let lo), .decimal(let v, _, let nulls)):
             let base = v.base
             func run<T: FixedWidthInteger>(_ a: [T]) -> [Int] {
                 (0..<n).map { r in
