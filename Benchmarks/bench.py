@@ -178,6 +178,16 @@ CATALOGUE_WORKLOADS = {
         "sql": "select overall, count(*) as n from (select overall, row_number() over (partition by urn order by inspected desc, id desc) as rn "
                "from insp where inspected <= '2015-01-01') where rn = 1 group by overall",
     },
+    "ze_previous_by_key": {
+        "iql": "from insp | derive before = previous(overall) by urn | where before == inadequate and overall >= good | count",
+        "sql": "select count(*) as n from (select overall, lag(overall) over (partition by urn order by inspected, id) as before "
+               "from insp) where before = 'Inadequate' and overall in ('Good', 'Outstanding')",
+    },
+    "zf_next_by_key": {
+        "iql": "from insp | derive after = next(pupils) by urn | summarize s = sum(after - pupils)",
+        "sql": "select sum(after - pupils) as s from (select pupils, lead(pupils) over (partition by urn order by inspected, id) as after "
+               "from insp)",
+    },
     "zc_in_list": {
         "iql": 'from insp | where authority in ["Oxfordshire", "Oldham", "Leeds", "Kent"] and overall != inadequate | count',
         "sql": "select count(*) as n from insp where authority in ('Oxfordshire', 'Oldham', 'Leeds', 'Kent') and overall <> 'Inadequate'",
@@ -328,10 +338,16 @@ def sqlite_empty_to_null(tables):
     return out
 
 
+# The inspection table's time column, which previous/next order by.
+TIME_COLUMNS = {"insp": "inspected"}
+
+
 def iql_data_args(tables):
     args = []
     for name, path in tables.items():
         args += ["--data", f"{name}={path}"]
+        if name in TIME_COLUMNS:
+            args += ["--time", f"{name}={TIME_COLUMNS[name]}"]
     return args
 
 
@@ -396,6 +412,8 @@ def warm_iql(binaries, tables, workloads, runs):
     args = [binaries["iql_bench"], "--runs", str(runs)]
     for name, path in tables.items():
         args += ["--csv", f"{name}={path}"]
+        if name in TIME_COLUMNS:
+            args += ["--time", f"{name}={TIME_COLUMNS[name]}"]
     for name, w in workloads.items():
         args += ["--query", f"{name}={w['iql']}"]
     out, _, rss = run(args)

@@ -10,6 +10,8 @@ struct Options {
     /// Lines to complete, each read from a file (a 1 MB line does not fit in an argument).
     var completions: [(String, String)] = []
     var runs = 5
+    /// `--time NAME=COLUMN`: a dataset's time column, as `iql --time` gives it.
+    var time: [String: String] = [:]
 }
 
 func parse() -> Options? {
@@ -18,12 +20,13 @@ func parse() -> Options? {
     while let a = args.popFirst() {
         guard let v = args.popFirst() else { return nil }
         switch a {
-        case "--csv", "--query", "--complete-file":
+        case "--csv", "--query", "--complete-file", "--time":
             guard let eq = v.firstIndex(of: "=") else { return nil }
             let pair = (String(v[..<eq]), String(v[v.index(after: eq)...]))
             switch a {
             case "--csv": o.csv.append(pair)
             case "--query": o.queries.append(pair)
+            case "--time": o.time[pair.0] = pair.1
             default: o.completions.append(pair)
             }
         case "--runs": o.runs = Int(v) ?? 5
@@ -49,7 +52,7 @@ func peakRSSKilobytes() -> Int {
 }
 
 guard let options = parse() else {
-    FileHandle.standardError.write(Data("usage: IQLBench --csv NAME=PATH … --query NAME=TEXT … --complete-file NAME=PATH … [--runs N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: IQLBench --csv NAME=PATH … [--time NAME=COLUMN] --query NAME=TEXT … --complete-file NAME=PATH … [--runs N]\n".utf8))
     exit(2)
 }
 let clock = ContinuousClock()
@@ -58,7 +61,7 @@ var loads: [String] = []
 for (name, path) in options.csv {
     let start = clock.now
     do {
-        try engine.registerCSV(atPath: path, as: name)
+        try engine.registerCSV(atPath: path, as: name, timeColumn: options.time[name])
     } catch {
         FileHandle.standardError.write(Data("\(error)\n".utf8))
         exit(1)

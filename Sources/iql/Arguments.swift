@@ -14,6 +14,8 @@ struct Arguments {
     var file: String?
     var format: OutputFormat = .table
     var data: [(name: String, path: String)] = []
+    /// `--time NAME=COLUMN`: the time column of a --data dataset, for previous/next and latest.
+    var timeColumns: [String: String] = [:]
     var parameters: [String: Value] = [:]
     var schema: String??
     var help = false
@@ -58,6 +60,8 @@ struct Arguments {
     options:
       --format FORMAT      table (default), csv, json or markdown
       --data NAME=PATH     add a CSV file as the dataset NAME (repeatable)
+      --time NAME=COLUMN   the time column of --data dataset NAME (what previous, next and latest
+                           order by when none is named)
       --lenient            leave out rows of --data files with the wrong number of fields (and say
                            which) instead of stopping at the first
       --param NAME=VALUE   give a script parameter a value (repeatable)
@@ -133,6 +137,12 @@ struct Arguments {
                     throw UsageError(message: "--data takes NAME=PATH.csv, found '\(spec)'")
                 }
                 a.data.append((String(spec[..<eq]), String(spec[spec.index(after: eq)...])))
+            case "--time":
+                let spec = try take()
+                guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex, spec.index(after: eq) != spec.endIndex else {
+                    throw UsageError(message: "--time takes NAME=COLUMN, found '\(spec)'")
+                }
+                a.timeColumns[String(spec[..<eq])] = String(spec[spec.index(after: eq)...])
             case "--param", "-p":
                 let spec = try take()
                 guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else {
@@ -208,6 +218,9 @@ struct Arguments {
         }
         if a.query != nil && a.file != nil {
             throw UsageError(message: "give either -c QUERY or a script file, not both")
+        }
+        for name in a.timeColumns.keys where !a.data.contains(where: { $0.name == name }) {
+            throw UsageError(message: "--time \(name)=…: no --data \(name)=FILE.csv to take it")
         }
         if (a.plan || a.analyze) && a.query == nil && a.file == nil {
             throw UsageError(message: "\(a.plan ? "--plan" : "--analyze") needs -c QUERY or a script file")

@@ -57,11 +57,12 @@ struct Runner {
         for (name, path) in arguments.data {
             let started = ContinuousClock.now
             do throws(IQLError) {
+                let time = arguments.timeColumns[name]
                 let report = if let oneShot {
                     try engine.registerCSV(atPath: path, as: name, readBy: oneShot.text, parameters: arguments.parameters,
-                                           lenient: arguments.lenient)
+                                           timeColumn: time, lenient: arguments.lenient)
                 } else {
-                    try engine.registerCSV(atPath: path, as: name, lenient: arguments.lenient)
+                    try engine.registerCSV(atPath: path, as: name, timeColumn: time, lenient: arguments.lenient)
                 }
                 if let warning = report.warning(file: path) {
                     write([warning], in: nil)

@@ -204,6 +204,24 @@ struct CLITests {
         }
     }
 
+    /// `--time NAME=COLUMN` gives a --data file the time column previous/next order by, in a
+    /// one-shot load (read in part) as in a whole one.
+    @Test func timeColumnForDataFiles() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("t.csv")
+        try "k,d,v,x\na,2020-01-02,2,q\na,2020-01-01,1,q\nb,2020-01-01,5,q\n".write(to: csv, atomically: true, encoding: .utf8)
+        let q = "from t | derive before = previous(v) by k | sort k, d | select k, v, before"
+        let r = try Self.iql(["--data", "t=\(csv.path)", "--time", "t=d", "-c", q, "--format", "csv"])
+        #expect(r.stdout == "k,v,before\na,1,\na,2,1\nb,5,\n", "\(r.stderr)")
+        let none = try Self.iql(["--data", "t=\(csv.path)", "-c", q])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("IQL"))
+        let wrong = try Self.iql(["--time", "u=d", "--data", "t=\(csv.path)", "-c", q])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("no --data u=FILE.csv"))
+    }
+
     @Test func jsonOutputIsValidJSON() throws {
         let r = try Self.iql(["--format", "json", "-c", "from children_in_care | where authority == \"Oxfordshire\" | take 2"])
         let parsed = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]

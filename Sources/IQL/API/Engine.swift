@@ -134,24 +134,28 @@ public struct Engine: Sendable {
     /// showing every column), the whole file is loaded.
     @discardableResult
     public mutating func registerCSV(atPath path: String, as name: String, readBy script: String,
-                                     parameters: [String: Value] = [:], lenient: Bool = false) throws(IQLError) -> CSVLoadReport {
+                                     parameters: [String: Value] = [:], timeColumn: String? = nil,
+                                     lenient: Bool = false) throws(IQLError) -> CSVLoadReport {
         try Engine.validateName(name)
         guard let mapped = MappedFile(path: path) else {
-            return try registerCSV(atPath: path, as: name, lenient: lenient)
+            return try registerCSV(atPath: path, as: name, timeColumn: timeColumn, lenient: lenient)
         }
-        let sampled = try mapped.guarded { (bytes) throws(IQLError) in try CSVLoader.sampledSchema(buffer: bytes, file: path) }
-        guard let sampled, let columns = columnsRead(from: name, schema: sampled, by: script, parameters: parameters) else {
-            return try registerCSV(atPath: path, as: name, lenient: lenient)
+        var sampled = try mapped.guarded { (bytes) throws(IQLError) in try CSVLoader.sampledSchema(buffer: bytes, file: path) }
+        sampled?.timeColumn = timeColumn
+        guard let sampled, var columns = columnsRead(from: name, schema: sampled, by: script, parameters: parameters) else {
+            return try registerCSV(atPath: path, as: name, timeColumn: timeColumn, lenient: lenient)
         }
+        // The time column is kept, so the table is what the script was checked against.
+        if let timeColumn { columns.insert(timeColumn) }
         let trim = trimsMemory
         let loaded = try mapped.guarded { (bytes) throws(IQLError) in
-            try CSVLoader.loadReporting(buffer: bytes, file: path, releasePages: true, lenient: lenient,
+            try CSVLoader.loadReporting(buffer: bytes, file: path, timeColumn: timeColumn, releasePages: true, lenient: lenient,
                                         trimMemory: trim, only: columns)
         }
         guard let loaded else {
             throw IQLError([.error(.fileChanged(path), at: nil, notes: ["load it again once it is written whole"])], source: nil)
         }
-        var report = try register(loaded, file: path, as: name, timeColumn: nil)
+        var report = try register(loaded, file: path, as: name, timeColumn: timeColumn)
         report.unreadColumns = sampled.names.filter { !columns.contains($0) }
         return report
     }

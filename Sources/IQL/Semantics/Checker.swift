@@ -275,7 +275,6 @@ struct Checker {
         }
         return schema
     }
-
 }
 
 extension Table {

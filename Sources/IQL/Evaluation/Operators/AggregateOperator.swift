@@ -191,9 +191,52 @@ enum AggregateKernels {
         var out: [Value] = []
         out.reserveCapacity(groups)
         for g in 0..<groups {
-            let slice = placed[starts[g]..<starts[g + 1]].sorted()
-            out.append(try Aggregate.median(count: slice.count, at: call.range) { number(slice[$0]) })
+            let lo = starts[g], count = starts[g + 1] - lo
+            guard count > 0 else { out.append(.null); continue }
+            // Only the middle one or two are needed: selected in place, in linear time.
+            let upper = lo + count / 2
+            Self.select(&placed, upper, in: lo..<(lo + count))
+            var lower = upper
+            if count % 2 == 0 {
+                // The largest of the half below the middle is the other middle value.
+                lower = lo
+                for i in lo..<upper where placed[i] > placed[lower] { lower = i }
+            }
+            let middle = [placed[lower], placed[upper]]
+            out.append(try Aggregate.median(count: count, at: call.range) { k in
+                number(k == count / 2 ? middle[1] : middle[0])
+            })
         }
         return out
+    }
+
+    /// Moves the `k`th smallest of `a[range]` to `a[k]`, smaller ones before it and larger after
+    /// (quickselect, median-of-three pivots; a range that keeps splitting badly is sorted).
+    static func select(_ a: inout [Int64], _ k: Int, in range: Range<Int>) {
+        var lo = range.lowerBound, hi = range.upperBound - 1
+        var rounds = 0
+        while lo < hi {
+            rounds += 1
+            if rounds > 64 {
+                a[lo...hi].sort()
+                return
+            }
+            let mid = lo + (hi - lo) / 2
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return }
+        }
     }
 }

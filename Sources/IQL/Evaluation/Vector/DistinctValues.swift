@@ -80,18 +80,22 @@ struct DistinctValues {
         switch (kind, column.storage) {
         case (.text, .text(let codes, _)):
             let base = Int(codes.base)
-            func run<T: FixedWidthInteger>(_ a: [T]) -> [Int] { (0..<n).map { base + Int(a[column.physical($0)]) } }
+            func run<T: FixedWidthInteger>(_ a: [T]) -> [Int] {
+                if let rows = column.selection?.rows { return rows.map { base + Int(a[$0]) } }
+                return a.map { base + Int($0) }
+            }
             return codes.visit(run, run, run, run)
         case (.small, .rating(let v)):
             return (0..<n).map { Int(v[column.physical($0)]) }
         case (.span(let lo), .int64(let v, let nulls)), (.span(let lo), .date(let v, let nulls)),
              (.span(let lo), .decimal(let v, _, let nulls)):
-            let base = v.base
+            let shift = Int(v.base &- lo) + 1
             func run<T: FixedWidthInteger>(_ a: [T]) -> [Int] {
-                (0..<n).map { r in
+                if nulls == nil, column.selection == nil { return a.map { Int($0) &+ shift } }
+                return (0..<n).map { r in
                     let p = column.physical(r)
                     if let nulls, nulls.contains(p) { return 0 }
-                    return Int((base &+ Int64(a[p])) &- lo) + 1
+                    return Int(a[p]) &+ shift
                 }
             }
             return v.visit(run, run, run, run)

@@ -152,13 +152,22 @@ extension VectorEvaluator {
             return .bools(t)
         }
         if answers.allSatisfy({ if case .number(.int) = $0 { true } else { $0.isNull } }) {
-            var out = [Int64](repeating: 0, count: n)
-            var nulls: NullMask?
-            for (r, c) in codes.enumerated() {
-                if case .number(.int(let i)) = answers[c] { out[r] = i } else {
-                    if nulls == nil { nulls = NullMask(count: n) }
-                    nulls?.insert(r)
+            // The answers as a typed table first, so the loop over the rows is a plain lookup.
+            let table = answers.map { v -> Int64 in if case .number(.int(let i)) = v { i } else { 0 } }
+            let isNull = answers.map(\.isNull)
+            let out = [Int64](unsafeUninitializedCapacity: n) { buffer, initialised in
+                table.withUnsafeBufferPointer { table in
+                    codes.withUnsafeBufferPointer { codes in
+                        for r in 0..<n { buffer[r] = table[codes[r]] }
+                    }
                 }
+                initialised = n
+            }
+            var nulls: NullMask?
+            if isNull.contains(true) {
+                var mask = NullMask(count: n)
+                for (r, c) in codes.enumerated() where isNull[c] { mask.insert(r) }
+                nulls = mask
             }
             return .ints(out, nulls)
         }
