@@ -143,6 +143,13 @@ struct DifferentialTests {
             let k = g.int(0...12)
             return ("from t | sort n desc, id | where \(p.iql) | take \(k) | select id, n",
                     "SELECT id, n FROM t WHERE \(p.sql) ORDER BY n DESC NULLS LAST, id LIMIT \(k)")
+        case 9 where g.chance(40):
+            // Windows: the neighbour within each group in time order, ties in file order, no time last.
+            let next = g.chance(50)
+            let (fn, sqlFn) = next ? ("next", "lead") : ("previous", "lag")
+            let key = g.pick(["g", "b"])
+            return ("from t | where \(p.iql) | derive p = \(fn)(n) by \(key) | sort id | select id, p",
+                    "SELECT id, \(sqlFn)(n) OVER (PARTITION BY \(key) ORDER BY dt NULLS LAST, id) AS p FROM t WHERE \(p.sql) ORDER BY id")
         case 9:
             return ("from t | select id, g, n, d, dt, b | derive x = n | where \(p.iql) | sort id | select id, x",
                     "SELECT id, n AS x FROM t WHERE \(p.sql) ORDER BY id")
@@ -294,7 +301,8 @@ struct DifferentialTests {
         try Self.tableCSV().write(to: tableURL, atomically: true, encoding: .utf8)
         try Self.lookupCSV.write(to: lookupURL, atomically: true, encoding: .utf8)
         var optimised = Engine(bundledData: false)
-        try optimised.registerCSV(atPath: tableURL.path, as: "t")
+        // dt is the time column, which previous/next order by.
+        try optimised.registerCSV(atPath: tableURL.path, as: "t", timeColumn: "dt")
         try optimised.registerCSV(atPath: lookupURL.path, as: "u")
         // Every query runs with all the optimiser's passes and with none.
         var plain = optimised
@@ -336,7 +344,7 @@ struct DifferentialTests {
     /// expressions run a column at a time as row by row through their closures.
     @Test func vectorisedAndRowByRowAgree() throws {
         var vector = Engine(bundledData: false)
-        try vector.registerCSV(text: Self.tableCSV(), as: "t")
+        try vector.registerCSV(text: Self.tableCSV(), as: "t", timeColumn: "dt")
         try vector.registerCSV(text: Self.lookupCSV, as: "u")
         var rows = vector
         rows.vectorised = false
