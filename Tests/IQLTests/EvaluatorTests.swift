@@ -336,6 +336,19 @@ struct TopStoredTests {
 /// `ScalarFunction.canFail` decides whether a call may run on rows that evaluation skips (the
 /// right side of `and`, an untaken `if` branch), so it must be right both ways: a function not
 /// marked never throws for arguments of its types, and a marked one does for some.
+/// `contains` searches bytes when both texts are ASCII: the answer must be Swift's own.
+struct ContainsTests {
+    @Test(arguments: [("Grammar Hill Academy", "Academy"), ("aab", "ab"), ("abc", "abcd"), ("abc", ""), ("", "a"),
+                      ("St Mary's", "Mary"), ("academy", "Academy"), ("Caf\u{E9}", "Caf"), ("cafe\u{301}", "cafe"),
+                      ("x", "x"), ("xyxyz", "xyz")])
+    func byteSearchAgreesWithCharacters(text: String, part: String) throws {
+        let expected = part.isEmpty || text.contains(part)
+        if let bytes = ScalarFunction.asciiContains(text, part) { #expect(bytes == expected, "\(text) / \(part)") }
+        let call = try #require(ScalarFunction.catalog["contains"])
+        #expect(try call.evaluate([.text(text), .text(part)], SourceRange(start: 0, end: 0)) == .bool(expected))
+    }
+}
+
 struct FunctionFailureTests {
     static let samples: [Value] = [
         .int(0), .int(1), .int(-1), .int(.max), .int(.min), .number(.decimal(Decimal64(mantissa: 15, scale: 1)!)),

@@ -110,6 +110,10 @@ struct REPLTests {
         #expect(t.waitFor("12 rows  (141 fewer)", after: m))
         #expect(t.waitFor("      authority text\r\n", after: m))
         m = t.mark
+        t.send(".plan from authorities | sort authority | take 2\r")
+        #expect(t.waitFor("optimised (top-n", after: m))
+        #expect(t.waitFor("TopN 2 by authority", after: m))
+        m = t.mark
         t.send("from child_population | where authority == \"Hartlepool\" and year == 2024 | chart bar authority children\r")
         #expect(t.waitFor("Hartlepool █", after: m))
         #expect(t.waitFor("21090", after: m))

@@ -34,6 +34,29 @@ extension ScalarFunction {
                        }, evaluate: evaluate)
     }
 
+    /// Whether `text` holds `part`, searching bytes; nil unless both are ASCII, where a byte
+    /// search and Swift's character comparison agree.
+    static func asciiContains(_ text: String, _ part: String) -> Bool? {
+        var text = text, part = part
+        return text.withUTF8 { t -> Bool? in
+            part.withUTF8 { p -> Bool? in
+                guard !t.contains(where: { $0 >= 0x80 }), !p.contains(where: { $0 >= 0x80 }) else { return nil }
+                guard p.count <= t.count, let first = p.first else { return p.isEmpty }
+                var i = 0
+                let last = t.count - p.count
+                while i <= last {
+                    if t[i] == first {
+                        var k = 1
+                        while k < p.count, t[i + k] == p[k] { k += 1 }
+                        if k == p.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
     static let catalog: [String: ScalarFunction] = {
         var f: [String: ScalarFunction] = [:]
         f["year"] = .typed("year(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.year)) }
@@ -79,7 +102,11 @@ extension ScalarFunction {
         f["upper"] = .typed("upper(text)", [.text], returns: .text) { a, _ in .text(a[0].string.uppercased()) }
         f["length"] = .typed("length(text)", [.text], returns: .number) { a, _ in .int(Int64(a[0].string.count)) }
         f["contains"] = .typed("contains(text, part)", [.text, .text], returns: .bool) { a, _ in
-            .bool(a[1].string.isEmpty || a[0].string.contains(a[1].string))
+            let text = a[0].string, part = a[1].string
+            if part.isEmpty { return .bool(true) }
+            // ASCII text compares byte by byte exactly as it does character by character.
+            if let found = ScalarFunction.asciiContains(text, part) { return .bool(found) }
+            return .bool(text.contains(part))
         }
         f["starts_with"] = .typed("starts_with(text, prefix)", [.text, .text], returns: .bool) { a, _ in
             .bool(a[0].string.hasPrefix(a[1].string))
