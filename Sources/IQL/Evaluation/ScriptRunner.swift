@@ -20,7 +20,7 @@ struct ScriptRunner {
         for statement in script.statements {
             switch statement {
             case .pipeline(let checked, let title):
-                let plan = optimizer.optimise(checked).plan
+                let plan = runnable(checked)
                 var table = try run(plan, checked: checked)
                 // A script's results are all kept until it ends.
                 try environment.budget.reserve(table.estimatedBytes, for: "the result")
@@ -43,7 +43,7 @@ struct ScriptRunner {
                 }
                 results.append((title, table))
             case .letTable(let name, let checked):
-                let table = try run(optimizer.optimise(checked).plan, checked: checked)
+                let table = try run(runnable(checked), checked: checked)
                 try environment.budget.reserve(table.estimatedBytes, for: "let \(name)")
                 environment.tables[name] = table
                 environment.values[name] = nil
@@ -56,6 +56,12 @@ struct ScriptRunner {
                 try check(plan, over: results.last?.table)
             }
         }
+    }
+
+    /// The plan to run: all passes when it will be shown, only those that change execution
+    /// otherwise.
+    private func runnable(_ checked: PipelinePlan) -> PipelinePlan {
+        (tracing ? optimizer : optimizer.forRunning).optimise(checked).plan
     }
 
     /// Runs an optimised plan; `checked` is the plan before the optimiser, for `explain`.

@@ -9,24 +9,23 @@ struct ConstantFolding: PlanPass {
     let name = "fold-constants"
 
     func rewrite(_ plan: PipelinePlan) -> PipelinePlan? {
+        // Most plans have nothing to fold: they are looked at, not copied.
+        guard plan.nodes.contains(where: { $0.step.anyExpression { Self.simplified($0) != nil } }) else { return nil }
         var out = plan
         out.nodes = []
-        var changed = false
         for var node in plan.nodes {
-            var simplified = false
-            node.step = node.step.mapExpressions { e in
-                let s = Self.simplify(e)
-                if !s.sameTree(as: e) { simplified = true }
-                return s
-            }
-            changed = changed || simplified
-            if case .filter(let f) = node.step, f.condition.constant == .bool(true) {
-                changed = true
-                continue
-            }
+            node.step = node.step.mapExpressions { Self.simplified($0) ?? $0 }
+            if case .filter(let f) = node.step, f.condition.constant == .bool(true) { continue }
             out.nodes.append(node)
         }
-        return changed ? out : nil
+        return out
+    }
+
+    /// The expression simplified, or nil when there is nothing to simplify.
+    static func simplified(_ e: CompiledExpression) -> CompiledExpression? {
+        guard e.constant == nil, e.hasFoldableConstant else { return nil }
+        let s = simplify(e)
+        return s.sameTree(as: e) ? nil : s
     }
 
     static func simplify(_ e: CompiledExpression) -> CompiledExpression {
@@ -105,6 +104,26 @@ struct ConstantFolding: PlanPass {
             return CompiledExpression(type: e.type, range: e.range, shape: .window(next: next, simplify(a0)))
         case .column, .constant, .binding, .aggregate:
             return e
+        }
+    }
+}
+
+extension CompiledExpression {
+    /// Whether some operator or call in it has a constant operand (not a bare constant or a
+    /// plain comparison with one, which the checker has already folded as far as it can).
+    var hasFoldableConstant: Bool {
+        func constantIn(_ xs: [CompiledExpression]) -> Bool { xs.contains { $0.constant != nil } }
+        switch shape {
+        case .column, .constant, .binding, .aggregate: return false
+        case .and(let a, let b), .or(let a, let b):
+            return a.constant != nil || b.constant != nil || a.hasFoldableConstant || b.hasFoldableConstant
+        case .not(let a): return { if case .not = a.shape { true } else { false } }() || a.hasFoldableConstant
+        case .call(let name, let args):
+            return ((name == "if" || name == "coalesce") && constantIn(args)) || args.contains { $0.hasFoldableConstant }
+        case .arithmetic(_, let a, let b), .compare(_, let a, let b), .member(let a, of: let b, _):
+            return a.hasFoldableConstant || b.hasFoldableConstant
+        case .negate(let a), .isNull(let a, _), .inList(let a, _, _), .window(_, let a): return a.hasFoldableConstant
+        case .list(let items): return items.contains { $0.hasFoldableConstant }
         }
     }
 }

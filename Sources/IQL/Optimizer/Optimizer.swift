@@ -12,6 +12,15 @@ struct Optimizer: Sendable {
 
     var disabled: Set<String> = []
 
+    /// The passes that change how a plan runs in memory, for running it: `prune-columns` only
+    /// tells a file's reader what to skip, which has happened by then, so it runs only where
+    /// the plan is shown (`explain`) or a file is about to be read.
+    var forRunning: Optimizer {
+        var o = self
+        o.disabled.insert(ProjectionPushdown().name)
+        return o
+    }
+
     /// The plan after each pass that changed it, with the pass's name.
     func optimise(_ plan: PipelinePlan) -> (plan: PipelinePlan, applied: [String]) {
         var plan = plan

@@ -200,6 +200,24 @@ extension CompiledExpression {
 }
 
 extension PlanStep {
+    /// Whether `test` holds for some expression the step evaluates over its input.
+    func anyExpression(_ test: (CompiledExpression) -> Bool) -> Bool {
+        switch self {
+        case .filter(let o): return test(o.condition)
+        case .select(let o): return o.items.contains(where: test)
+        case .derive(let o): return o.items.contains { test($0.expression) } || o.keys.contains(where: test)
+        case .sort(let o): return o.keys.contains { test($0.expression) }
+        case .topN(let o): return o.keys.contains { test($0.expression) }
+        case .aggregate(let o):
+            return o.keys.contains(where: test) || o.items.contains(where: test)
+                || o.aggregates.contains { $0.argument.map(test) ?? false }
+        case .distinct(let o): return o.keys.contains(where: test)
+        case .latest(let o): return o.keys.contains(where: test)
+        case .rank(let o): return test(o.value) || o.keys.contains(where: test)
+        case .take, .join, .compare, .pivot, .unpivot, .chart, .diff: return false
+        }
+    }
+
     /// The same step with `f` applied to each expression it evaluates over its input.
     func mapExpressions(_ f: (CompiledExpression) -> CompiledExpression) -> PlanStep {
         switch self {
