@@ -230,7 +230,13 @@ struct Checker {
         var nodes: [PlanNode] = []
         var ok = true
         currentSource = (planSource, schema)
-        let sourceSchema = schema
+        // The catalog's own schema (shared, not copied): the copy above carries each column's
+        // origin for checking only, and a long script would keep one per pipeline.
+        let sourceSchema: Schema
+        switch planSource {
+        case .dataset(let d): sourceSchema = catalog.schemas[d] ?? schema
+        case .binding: sourceSchema = schema
+        }
         for stage in pipeline.stages {
             if outOfBudget() { return nil }
             guard let (step, next) = check(stage, input: schema, table: name) else {
