@@ -53,10 +53,11 @@ enum RowCompiler {
         case .window(let next, let inner):
             let f = inner.evaluate
             return { ctx in
-                guard let links = ctx.window,
-                      let other = next ? links.next[ctx.row] : links.previous[ctx.row] else { return .null }
+                guard let links = ctx.window else { return .null }
+                let other = next ? links.next[ctx.row] : links.previous[ctx.row]
+                guard other >= 0 else { return .null }
                 var moved = ctx
-                moved.row = other
+                moved.row = Int(other)
                 return try f(moved)
             }
         }

@@ -10,10 +10,11 @@ struct RowContext {
     var window: WindowLinks?
 }
 
-/// The previous and next row of every row, within its `by` group in time order.
+/// The previous and next row of every row, within its `by` group in time order; -1 for none
+/// (four bytes a row, where an optional row number would take sixteen).
 struct WindowLinks {
-    var previous: [Int?]
-    var next: [Int?]
+    var previous: [Int32]
+    var next: [Int32]
 }
 
 /// Values a script binds as it runs: `let` values and parameters.

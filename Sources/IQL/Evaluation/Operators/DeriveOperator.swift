@@ -16,6 +16,10 @@ struct DeriveOperator: TableOperator {
     var timeColumn: Int?
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
+        // Neighbours are held as 32-bit row numbers.
+        if timeColumn != nil, input.rowCount >= Int(Int32.max) {
+            throw Diagnostic.error(.wouldMakeRows("a window over the rows", input.rowCount, limit: Int(Int32.max) - 1), at: nil)
+        }
         let window = try timeColumn.map { try links(input, timeColumn: $0, env) }
         try env.budget.reserve(input.rowCount &* items.count &* 8, for: "derive of \(items.count) columns")
         var table = input
@@ -39,8 +43,8 @@ struct DeriveOperator: TableOperator {
     /// span few values), ties in input order, rows with no time last.
     private func links(_ table: Table, timeColumn: Int, _ env: RuntimeEnvironment) throws -> WindowLinks {
         let n = table.rowCount
-        var previous = [Int?](repeating: nil, count: n)
-        var next = [Int?](repeating: nil, count: n)
+        var previous = [Int32](repeating: -1, count: n)
+        var next = [Int32](repeating: -1, count: n)
         guard let ranks = SortKeys.ranks(of: table.columns[timeColumn]) else { return try linksByValue(table, timeColumn: timeColumn, env) }
         let grouping = try Grouping.make(keys, over: table, env)
         try env.checkCancelled()
@@ -85,8 +89,8 @@ struct DeriveOperator: TableOperator {
         }
         for g in 0..<groups where starts[g + 1] - starts[g] > 1 {
             for i in (starts[g] + 1)..<starts[g + 1] {
-                previous[ordered[i]] = ordered[i - 1]
-                next[ordered[i - 1]] = ordered[i]
+                previous[ordered[i]] = Int32(truncatingIfNeeded: ordered[i - 1])
+                next[ordered[i - 1]] = Int32(truncatingIfNeeded: ordered[i])
             }
         }
         return WindowLinks(previous: previous, next: next)
@@ -94,8 +98,8 @@ struct DeriveOperator: TableOperator {
 
     /// The same by comparing values, for a time column without ranks.
     private func linksByValue(_ table: Table, timeColumn: Int, _ env: RuntimeEnvironment) throws -> WindowLinks {
-        var previous = [Int?](repeating: nil, count: table.rowCount)
-        var next = [Int?](repeating: nil, count: table.rowCount)
+        var previous = [Int32](repeating: -1, count: table.rowCount)
+        var next = [Int32](repeating: -1, count: table.rowCount)
         let time = table.columns[timeColumn]
         for group in try Evaluating.groups(keys, over: table, env) {
             // Stable: rows with equal times keep their input order; rows with no time come last.
@@ -105,8 +109,8 @@ struct DeriveOperator: TableOperator {
                 return a.offset < b.offset
             }.map(\.element)
             for (i, r) in ordered.enumerated() {
-                if i > 0 { previous[r] = ordered[i - 1] }
-                if i + 1 < ordered.count { next[r] = ordered[i + 1] }
+                if i > 0 { previous[r] = Int32(truncatingIfNeeded: ordered[i - 1]) }
+                if i + 1 < ordered.count { next[r] = Int32(truncatingIfNeeded: ordered[i + 1]) }
             }
         }
         return WindowLinks(previous: previous, next: next)

@@ -138,27 +138,28 @@ enum Vector {
         }
     }
 
-    /// Row r takes the value at `rows[r]`, or null where there is none (a window's neighbour).
-    func gathered(_ rows: [Int?]) -> Vector {
+    /// Row r takes the value at `rows[r]`, or null where that is -1 (a window's missing neighbour).
+    func gathered(_ rows: [Int32]) -> Vector {
         let n = rows.count
         func mask(_ m: NullMask?) -> NullMask? {
             var out: NullMask?
-            for (r, s) in rows.enumerated() where s == nil || (m?.contains(s ?? 0) ?? false) {
+            for (r, s) in rows.enumerated() where s < 0 || (m?.contains(Int(s)) ?? false) {
                 if out == nil { out = NullMask(count: n) }
                 out?.insert(r)
             }
             return out
         }
+        func take<T>(_ a: [T], _ none: T) -> [T] { rows.map { $0 < 0 ? none : a[Int($0)] } }
         switch self {
         case .constant(let v):
-            return v.isNull ? self : .values(rows.map { $0 == nil ? .null : v })
-        case .ints(let a, let m): return .ints(rows.map { $0.map { a[$0] } ?? 0 }, mask(m))
-        case .decimals(let a, let scale, let m): return .decimals(rows.map { $0.map { a[$0] } ?? 0 }, scale: scale, mask(m))
-        case .doubles(let a, let m): return .doubles(rows.map { $0.map { a[$0] } ?? 0 }, mask(m))
-        case .dates(let a, let m): return .dates(rows.map { $0.map { a[$0] } ?? 0 }, mask(m))
-        case .texts(let codes, let dictionary): return .texts(rows.map { $0.map { codes[$0] } ?? 0 }, dictionary)
-        case .ratings(let a): return .ratings(rows.map { $0.map { a[$0] } ?? 0 })
-        case .bools, .values: return .values(rows.map { $0.map { value(at: $0) } ?? .null })
+            return v.isNull ? self : .values(rows.map { $0 < 0 ? .null : v })
+        case .ints(let a, let m): return .ints(take(a, 0), mask(m))
+        case .decimals(let a, let scale, let m): return .decimals(take(a, 0), scale: scale, mask(m))
+        case .doubles(let a, let m): return .doubles(take(a, 0), mask(m))
+        case .dates(let a, let m): return .dates(take(a, 0), mask(m))
+        case .texts(let codes, let dictionary): return .texts(take(codes, 0), dictionary)
+        case .ratings(let a): return .ratings(take(a, 0))
+        case .bools, .values: return .values(rows.map { $0 < 0 ? .null : value(at: Int($0)) })
         }
     }
 
