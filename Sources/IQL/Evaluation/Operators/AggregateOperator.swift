@@ -121,11 +121,14 @@ enum AggregateKernels {
             let base = values.base
             // Nil on overflow: the general path then reports it with the call's range. The
             // arrays are the function's own, not captured, so the loop keeps them in registers.
+            // Only the tables the function reads are kept: with many groups each is a cache miss a row.
+            let needsSum = call.function == .sum || call.function == .avg
+            let needsLow = call.function == .min, needsHigh = call.function == .max
             func accumulate<T: FixedWidthInteger>(_ a: [T]) -> (sums: [Int64], counts: [Int64], lows: [Int64], highs: [Int64])? {
-                var sums = [Int64](repeating: 0, count: groups)
+                var sums = [Int64](repeating: 0, count: needsSum ? groups : 1)
                 var counts = [Int64](repeating: 0, count: groups)
-                var lows = [Int64](repeating: .max, count: groups)
-                var highs = [Int64](repeating: .min, count: groups)
+                var lows = [Int64](repeating: .max, count: needsLow ? groups : 1)
+                var highs = [Int64](repeating: .min, count: needsHigh ? groups : 1)
                 // Through buffers: array writes in this loop would each check for sharing.
                 let ok = sums.withUnsafeMutableBufferPointer { sums in
                     counts.withUnsafeMutableBufferPointer { counts in
@@ -135,12 +138,14 @@ enum AggregateKernels {
                                     let p = column.physical(r)
                                     if let nulls, nulls.contains(p) { continue }
                                     let g = grouping.whole ? 0 : Int(grouping.groupOf[r]), v = base &+ Int64(a[p])
-                                    let (s, o) = sums[g].addingReportingOverflow(v)
-                                    if o { return false }
-                                    sums[g] = s
+                                    if needsSum {
+                                        let (s, o) = sums[g].addingReportingOverflow(v)
+                                        if o { return false }
+                                        sums[g] = s
+                                    }
                                     counts[g] += 1
-                                    if v < lows[g] { lows[g] = v }
-                                    if v > highs[g] { highs[g] = v }
+                                    if needsLow, v < lows[g] { lows[g] = v }
+                                    if needsHigh, v > highs[g] { highs[g] = v }
                                 }
                                 return true
                             }
