@@ -166,7 +166,8 @@ struct Arguments {
             case "--plan": a.plan = true
             case "--analyze": a.analyze = true
             case "--no-optimize":
-                let names = inline.map { $0.split(separator: ",").map(String.init) } ?? Engine.optimizerPasses
+                let names = inline.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+                    ?? Engine.optimizerPasses
                 for n in names where !Engine.optimizerPasses.contains(n) {
                     throw UsageError(message: "no optimiser pass '\(n)': the passes are \(Engine.optimizerPasses.joined(separator: ", "))")
                 }

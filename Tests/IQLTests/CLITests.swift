@@ -187,6 +187,7 @@ struct CLITests {
         #expect(plain.stdout.hasPrefix("plan (the optimiser changed nothing):\n"), "\(plain.stdout)")
         let some = try Self.iql(["--plan", "--no-optimize=top-n", "-c", q])
         #expect(some.stdout.contains("optimised (push-filters, prune-columns):\n"), "\(some.stdout)")
+        #expect(try Self.iql(["--plan", "--no-optimize=", "-c", q]).status == 2)
         let wrong = try Self.iql(["--plan", "--no-optimize=topn", "-c", q])
         #expect(wrong.status == 2)
         #expect(wrong.stderr.contains("no optimiser pass 'topn'"))

@@ -164,15 +164,25 @@ struct Grouping {
         let (span, o) = hi.subtractingReportingOverflow(lo)
         guard !o, span < 1 << 22 else { return probed(codes) }
         let nullSlot = Int(span) + 1
-        var slot = [Int32](repeating: -1, count: nullSlot + 1)
-        var groupOf = [Int32](repeating: 0, count: codes.count)
+        return bySlot(codes.count, slots: nullSlot + 1) { r in
+            let c = codes[r]
+            return c == .min ? nullSlot : Int(c &- lo)
+        }
+    }
+
+    /// Rows numbered by a small table: `slot(r)` is the row's place in it (below `slots`), and
+    /// each place gets a group the first time a row lands there.
+    @inline(__always)
+    private static func bySlot(_ n: Int, slots: Int, _ slot: (Int) -> Int) -> Grouping {
+        var table = [Int32](repeating: -1, count: slots)
+        var groupOf = [Int32](repeating: 0, count: n)
         var first: [Int] = []
-        for (r, c) in codes.enumerated() {
-            let k = c == .min ? nullSlot : Int(c &- lo)
-            var g = slot[k]
+        for r in 0..<n {
+            let k = slot(r)
+            var g = table[k]
             if g < 0 {
                 g = Int32(truncatingIfNeeded: first.count)
-                slot[k] = g
+                table[k] = g
                 first.append(r)
             }
             groupOf[r] = g
@@ -231,29 +241,12 @@ struct Grouping {
             return probed(zip(current.groupOf, own.groupOf).map { Int64($0) << 32 | Int64($1) })
         }
         // Few enough pairs to index a table by pair directly.
-        var slot = [Int32](repeating: -1, count: Int(pairs.partialValue))
-        var groupOf = [Int32](repeating: 0, count: n)
-        var first: [Int] = []
-        for r in 0..<n {
-            let k = Int(current.groupOf[r]) * Int(width) + Int(own.groupOf[r])
-            var g = slot[k]
-            if g < 0 {
-                g = Int32(truncatingIfNeeded: first.count)
-                slot[k] = g
-                first.append(r)
-            }
-            groupOf[r] = g
-        }
-        return Grouping(groupOf: groupOf, firstRow: first)
+        let w = Int(width)
+        return bySlot(n, slots: Int(pairs.partialValue)) { r in Int(current.groupOf[r]) * w + Int(own.groupOf[r]) }
     }
 
-    /// Groups rows by a hashable key, numbering groups in order of first appearance.
-    private static func hashed<K: Hashable>(_ n: Int, key: (Int) -> K) -> Grouping {
-        // Without an environment there is nothing to cancel, so nothing is thrown.
-        (try? hashed(n, nil, key: key)) ?? Grouping(groupOf: [], firstRow: [])
-    }
-
-    /// The same, checking for cancellation every few thousand rows when given an environment.
+    /// Groups rows by a hashable key, numbering groups in order of first appearance, checking
+    /// for cancellation every few thousand rows when given an environment.
     private static func hashed<K: Hashable>(_ n: Int, _ env: RuntimeEnvironment?, key: (Int) -> K) throws -> Grouping {
         var index: [K: Int32] = [:]
         var groupOf = [Int32](repeating: 0, count: n)

@@ -20,8 +20,8 @@ struct ScriptRunner {
         for statement in script.statements {
             switch statement {
             case .pipeline(let checked, let title):
-                let plan = runnable(checked)
-                var table = try run(plan, checked: checked)
+                let (plan, applied) = runnable(checked)
+                var table = try run(plan, checked: checked, applied: applied)
                 // A script's results are all kept until it ends.
                 try environment.budget.reserve(table.estimatedBytes, for: "the result")
                 if let title, table.chart != nil { table.chart?.title = title }
@@ -43,7 +43,8 @@ struct ScriptRunner {
                 }
                 results.append((title, table))
             case .letTable(let name, let checked):
-                let table = try run(runnable(checked), checked: checked)
+                let (plan, applied) = runnable(checked)
+                let table = try run(plan, checked: checked, applied: applied)
                 try environment.budget.reserve(table.estimatedBytes, for: "let \(name)")
                 environment.tables[name] = table
                 environment.values[name] = nil
@@ -60,12 +61,13 @@ struct ScriptRunner {
 
     /// The plan to run: all passes when it will be shown, only those that change execution
     /// otherwise.
-    private func runnable(_ checked: PipelinePlan) -> PipelinePlan {
-        (tracing ? optimizer : optimizer.forRunning).optimise(checked).plan
+    private func runnable(_ checked: PipelinePlan) -> (plan: PipelinePlan, applied: [String]) {
+        (tracing ? optimizer : optimizer.forRunning).optimise(checked)
     }
 
-    /// Runs an optimised plan; `checked` is the plan before the optimiser, for `explain`.
-    mutating func run(_ plan: PipelinePlan, checked: PipelinePlan) throws -> Table {
+    /// Runs an optimised plan; `checked` is the plan before the optimiser and `applied` the
+    /// passes that changed it, for `explain`.
+    mutating func run(_ plan: PipelinePlan, checked: PipelinePlan, applied: [String]) throws -> Table {
         // What the stages charged is given back once the pipeline is done: only its result lives on.
         let charged = environment.budget.bytesUsed
         defer { environment.budget.release(environment.budget.bytesUsed - charged) }
@@ -95,9 +97,8 @@ struct ScriptRunner {
         }
         table.notes = notes
         if tracing {
-            let optimised = optimizer.optimise(checked)
             traces.append(Explanation.Pipeline(
-                steps: steps, checkedPlan: PlanPrinter().text(checked), passes: optimised.applied,
+                steps: steps, checkedPlan: PlanPrinter().text(checked), passes: applied,
                 plan: PlanPrinter(measured: steps.map { ($0.rows, $0.time) }).text(plan)))
         }
         return table

@@ -17,13 +17,7 @@ enum SortKeys {
             return (0..<n).map { r in let x = v[column.physical(r)]; return x == 0 ? .max : Int64(x) }
         case .text(let codes, let dictionary):
             // Rank the distinct strings once, then every row by its code.
-            let order = (1..<dictionary.strings.count).sorted { dictionary.strings[$0] < dictionary.strings[$1] }
-            var rankOfCode = [Int64](repeating: .max, count: dictionary.strings.count)
-            var rank: Int64 = 0
-            for (k, code) in order.enumerated() {
-                if k > 0, dictionary.strings[code] != dictionary.strings[order[k - 1]] { rank += 1 }
-                rankOfCode[code] = rank
-            }
+            let rankOfCode = ranks(of: dictionary)
             let base = Int(codes.base)
             func lookUp<T: FixedWidthInteger>(_ a: [T]) -> [Int64] {
                 if let selection = column.selection { return selection.rows.map { rankOfCode[base + Int(a[$0])] } }
@@ -36,6 +30,20 @@ enum SortKeys {
     }
 
     /// Stored integers as ranks: the values themselves, nulls last.
+    /// Each dictionary code's place among the strings in sorted order; equal strings (a
+    /// dictionary made by a function may hold one twice) share a place; code 0 (null) is .max.
+    static func ranks(of dictionary: TextDictionary) -> [Int64] {
+        let strings = dictionary.strings
+        let order = strings.indices.dropFirst().sorted { strings[$0] < strings[$1] }
+        var rankOfCode = [Int64](repeating: .max, count: strings.count)
+        var rank: Int64 = 0
+        for (k, code) in order.enumerated() {
+            if k > 0, strings[code] != strings[order[k - 1]] { rank += 1 }
+            rankOfCode[code] = rank
+        }
+        return rankOfCode
+    }
+
     private static func ranks(_ v: PackedInts, _ nulls: NullMask?, _ column: Column) -> [Int64] {
         var out = column.widened(v)
         if let nulls {

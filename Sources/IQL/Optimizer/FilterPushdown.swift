@@ -1,9 +1,11 @@
 /// Moves each `where` as early as it can go, so the stages before it run on fewer rows: past a
-/// `sort` (stable, so the kept rows keep their order), a `derive` or `select` whose columns it
-/// does not read as derived, and a `join` when it reads only the left side's columns.
+/// `sort` (stable, so the kept rows keep their order), and a `derive` or `select` whose columns
+/// it does not read as derived.
 ///
 /// A stage is passed only if none of its expressions can fail: row by row, the stage would
-/// have run on every row and reported an error on one the filter then drops.
+/// have run on every row and reported an error on one the filter then drops. Nor does a filter
+/// pass a `join`, whose note under the result counts the rows it matched and missed: moved, the
+/// same answer would come with other counts.
 struct FilterPushdown: PlanPass {
     let name = "push-filters"
 
@@ -47,9 +49,6 @@ struct FilterPushdown: PlanPass {
                 guard i < o.items.count, case .column(let j) = o.items[i].shape else { return nil }
                 return j
             }
-        case .join:
-            guard read.allSatisfy({ $0 < input.columns.count }) else { return nil }
-            moved = filter.condition
         default:
             return nil
         }

@@ -7,7 +7,7 @@ struct LatestOperator: TableOperator {
     var asOf: CompiledExpression?
     /// False when the next stage does not depend on the order of its rows (a `count`, say):
     /// the rows then come out in the input's order, which the next stage reads without jumping
-    /// about the columns. Set by `Checker.fused`, never by the user.
+    /// about the columns. Set by the `latest-input-order` pass, never by the user.
     var keyOrder = true
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {

@@ -73,16 +73,9 @@ enum GroupedAggregates {
         case .ints(let a, let m), .decimals(let a, _, let m): return Keys(values: a, nulls: m)
         case .dates(let a, let m): return Keys(values: a.map(Int64.init), nulls: m)
         case .texts(let codes, let dictionary):
-            // Each entry's place among the dictionary's strings in IQL's order; equal strings
-            // (a dictionary made by a function may hold one twice) share a place.
-            let strings = dictionary.strings
-            let order = strings.indices.dropFirst().sorted { strings[$0] < strings[$1] }
-            var place = [Int64](repeating: Int64.min, count: strings.count)
-            var rank: Int64 = -1
-            for (k, code) in order.enumerated() {
-                if k == 0 || strings[code] != strings[order[k - 1]] { rank += 1 }
-                place[code] = rank
-            }
+            // Each entry's place among the dictionary's strings, as `sort` orders them.
+            var place = SortKeys.ranks(of: dictionary)
+            if !place.isEmpty { place[0] = Int64.min }
             return Keys(values: codes.map { Int($0) < place.count ? place[Int($0)] : Int64.min },
                         nulls: nil, nullCodes: true)
         case .ratings(let a):
