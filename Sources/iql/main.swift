@@ -4,12 +4,13 @@ import IQL
 import Glibc
 #endif
 
-let code: Int32
 do {
     var runner = Runner(try Arguments.parse(Array(CommandLine.arguments.dropFirst())))
-    code = runner.main()
+    let code = runner.main()
+    // The process ends here: freeing what the session built (a long script's tables, one by
+    // one) would only delay the exit.
+    withExtendedLifetime(runner) { exit(code) }
 } catch {
     Terminal.err("iql: \(error.message)\n\n" + Arguments.usage + "\n")
-    code = 2
+    exit(2)
 }
-exit(code)

@@ -349,6 +349,40 @@ struct ContainsTests {
     }
 }
 
+/// Text `==`, `!=`, `in` and `not in` against constants look codes up in the column's
+/// dictionary: by comparing entries on the first search, by a hash index from the second (or
+/// for a list). Each way must give Swift's `==` answer, where a composed and a decomposed
+/// accent are two entries that both match, with SQL's nulls.
+struct TextLookupTests {
+    static let csv = "name,row\nCaf\u{E9},1\nCafe\u{301},2\nCafe,3\n,4\nTea,5\nCaf\u{E9},6\n"
+
+    @Test(arguments: [
+        (#"where name == "Caf\#u{E9}""#, "1,2,6"),
+        (#"where name == "Cafe\#u{301}""#, "1,2,6"),
+        (#"where name != "Caf\#u{E9}""#, "3,5"),
+        (#"where name == "cafe\#u{301}""#, ""),
+        (#"where name == "nothing""#, ""),
+        (#"where name in ["Tea", "Caf\#u{E9}"]"#, "1,2,5,6"),
+        (#"where name not in ["Tea", "Caf\#u{E9}"]"#, "3"),
+        (#"where name in ["Tea", null]"#, "5"),
+        (#"where (name not in ["Tea", null]) is null"#, "1,2,3,4,6"),
+        (#"where (name == "Tea") is null"#, "4"),
+    ])
+    func lookupsAgreeOnFirstAndLaterSearches(condition: String, rows: String) throws {
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(text: Self.csv, as: "t")
+        let query = "from t | \(condition) | sort row | select row"
+        // First search (entries compared), then again (the index), then row by row.
+        for _ in 0..<3 {
+            let got = try engine.query(query).rows.map { $0[0].displayText }.joined(separator: ",")
+            #expect(got == rows, "\(query)")
+        }
+        engine.vectorised = false
+        let rowByRow = try engine.query(query).rows.map { $0[0].displayText }.joined(separator: ",")
+        #expect(rowByRow == rows, "row by row: \(query)")
+    }
+}
+
 struct FunctionFailureTests {
     static let samples: [Value] = [
         .int(0), .int(1), .int(-1), .int(.max), .int(.min), .number(.decimal(Decimal64(mantissa: 15, scale: 1)!)),

@@ -419,19 +419,27 @@ public struct Engine: Sendable {
         let started = clock.now
         let budget = makeBudget(cancellation: cancellation)
         let source = SourceFile(name: sourceName, text: text)
-        let (script, syntax) = Parser.parse(source, budget: budget)
-        if let stop = budget.stop { throw IQLError([stop], source: source) }
-        let parsed = clock.now
-        let (checkedScript, diagnostics) = diagnose(script, syntax: syntax, source: source, parameters: parameters, budget: budget)
-        guard let checked = checkedScript, !diagnostics.contains(where: { $0.severity == .error }) else {
+        // The syntax tree is not kept past checking: a long script's tree is freed before its
+        // statements run, which reuse the memory.
+        let (parsed, checkedScript, diagnostics) = try { () throws(IQLError) in
+            let (script, syntax) = Parser.parse(source, budget: budget)
+            if let stop = budget.stop { throw IQLError([stop], source: source) }
+            let parsed = clock.now
+            let (checked, diagnostics) = diagnose(script, syntax: syntax, source: source, parameters: parameters, budget: budget)
+            return (parsed, checked, diagnostics)
+        }()
+        guard var checked = checkedScript, !diagnostics.contains(where: { $0.severity == .error }) else {
             throw IQLError(diagnostics, source: source)
         }
         let checkedAt = clock.now
         var runner = ScriptRunner(environment: environment(budget))
         runner.tracing = tracing
         runner.optimizer = Optimizer(disabled: disabledOptimizerPasses)
+        // The runner takes the statements and frees each plan once it has run.
+        let statements = checked.statements
+        checked.statements = []
         do {
-            try runner.run(checked)
+            try runner.run(consuming: statements)
         } catch {
             var failure: IQLError
             switch error {
@@ -444,6 +452,7 @@ public struct Engine: Sendable {
             throw failure
         }
         let tables = runner.results.map(\.table)
+        bindings.reserveCapacity(runner.environment.tables.count + runner.environment.values.count)
         for (name, table) in runner.environment.tables { bindings[name] = .table(table) }
         for (name, value) in runner.environment.values { bindings[name] = .value(value) }
         let timings = ScriptResult.Timings(parse: parsed - started, check: checkedAt - parsed, run: clock.now - checkedAt)

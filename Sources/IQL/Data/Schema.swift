@@ -32,7 +32,13 @@ public struct Schema: Sendable, Hashable {
     public var timeColumn: String?
     /// Set by `pivot`: the columns it made are known only when it runs, and `unpivot` reads
     /// this to turn them back into rows.
-    var pivot: Pivot?
+    var pivot: Pivot? {
+        get { pivotStorage.first }
+        set { pivotStorage = newValue.map { [$0] } ?? [] }
+    }
+    /// `pivot`, out of line: held inline it made every schema (and every plan node, which
+    /// holds one) four times the size, and plans are copied as they are optimised.
+    private var pivotStorage: [Pivot] = []
 
     /// What a `pivot` consumed: the rows' key columns, the column whose values became column
     /// names, and the column of values.

@@ -10,7 +10,13 @@ public struct Table: Sendable {
     /// average left out null values. Shown under a rendered table.
     public var notes: [String] = []
     /// The picture a `chart` stage asked for; the rows are what it draws.
-    public var chart: ChartSpec?
+    public var chart: ChartSpec? {
+        get { chartStorage.first }
+        set { chartStorage = newValue.map { [$0] } ?? [] }
+    }
+    /// `chart`, out of line: most tables have none, and a table is copied into bindings and
+    /// results; inline, the spec more than doubled its size.
+    private var chartStorage: [ChartSpec] = []
 
     /// Makes a table; every column must have `rowCount` values.
     init(schema: Schema, columns: [Column], rowCount: Int) {
@@ -50,10 +56,15 @@ public struct Table: Sendable {
     /// budget: columns that show rows of another table count only their selection, once.
     var estimatedBytes: Int {
         var total = 0
-        var seen = Set<ObjectIdentifier>()
+        // Columns gathered together share one selection; it is counted once. A few selections
+        // at most, so a list beats a set (which a long script would allocate per statement).
+        var seen: [ObjectIdentifier] = []
         for c in columns {
             total &+= c.estimatedBytes
-            if let s = c.selection, seen.insert(ObjectIdentifier(s)).inserted { total &+= s.rows.count &* 8 }
+            if let s = c.selection, !seen.contains(ObjectIdentifier(s)) {
+                seen.append(ObjectIdentifier(s))
+                total &+= s.rows.count &* 8
+            }
         }
         return total
     }

@@ -1,14 +1,62 @@
+import Synchronization
+
 /// The distinct strings of a text column, each stored once; rows hold 32-bit codes into it.
 /// Code 0 is null, so a column of codes needs no separate null mask.
 struct TextDictionary: Sendable {
     /// `strings[code]`; `strings[0]` is an unused placeholder for null.
     private(set) var strings: [String]
+    /// Shared by every copy (they hold the same strings): built when the dictionary is
+    /// searched a second time.
+    private let index = TextDictionaryIndex()
 
     init(strings: [String]) {
         self.strings = [""] + strings
     }
 
     var count: Int { strings.count - 1 }
+
+    /// The codes of the entries equal to any of `texts`, by Swift's `==` (so the composed and
+    /// decomposed spellings of an accented letter, two entries, both match). The first search
+    /// of a dictionary compares its entries with the one text; from the second on (or a
+    /// search for several texts) a hash index answers, so a filter or an `in` list over a
+    /// column of many values costs a lookup per text instead of a pass over the values.
+    func codes(equalTo texts: [String]) -> [Int] {
+        if let map = index.map(for: strings, searches: texts.count) {
+            var out: [Int] = []
+            for t in texts { if let codes = map[t] { out.append(contentsOf: codes.lazy.map { Int($0) }) } }
+            return out
+        }
+        var out: [Int] = []
+        for t in texts {
+            for code in strings.indices.dropFirst() where strings[code] == t { out.append(code) }
+        }
+        return out
+    }
+}
+
+/// `TextDictionary`'s hash index: a cache, so a class, locked because queries on one table
+/// may run at once.
+final class TextDictionaryIndex: Sendable {
+    private struct State {
+        var searches = 0
+        var map: [String: [Int32]]?
+    }
+    private let state = Mutex(State())
+
+    /// The index, once this search brings the dictionary to two or more searched texts; nil
+    /// (scan instead) before that.
+    func map(for strings: [String], searches: Int) -> [String: [Int32]]? {
+        state.withLock { s in
+            if let map = s.map { return map }
+            s.searches &+= searches
+            guard s.searches > 1 else { return nil }
+            var map: [String: [Int32]] = [:]
+            map.reserveCapacity(strings.count)
+            for code in strings.indices.dropFirst() { map[strings[code], default: []].append(Int32(truncatingIfNeeded: code)) }
+            s.map = map
+            return map
+        }
+    }
 }
 
 /// Builds a dictionary from UTF-8 bytes without making a `String` per field: an open-addressing

@@ -68,16 +68,23 @@ struct RuntimeEnvironment: Sendable {
 }
 
 /// A typed expression of the plan: what it computes as data (`shape`, the tree the optimiser
-/// rewrites, `explain` prints and `VectorEvaluator` runs a column at a time), with the closure
-/// that evaluates it at one row, derived from the tree by `RowCompiler` when it is made.
+/// rewrites, `explain` prints and `VectorEvaluator` runs a column at a time). It holds no
+/// closure: `evaluate` derives the row-at-a-time one from the tree when a stage needs it.
 struct CompiledExpression: Sendable {
     typealias Evaluate = @Sendable (RowContext) throws -> Value
 
     var type: ValueType
-    /// Evaluates the expression at one row; always `RowCompiler.closure(for: shape)`.
-    private(set) var evaluate: Evaluate
-    /// Set when the value does not depend on the row, so operators can hoist it.
-    private(set) var constant: Value?
+    /// A closure that evaluates the expression at one row, made from the tree each time it is
+    /// asked for: the plan holds trees only (a closure per node would be allocated for every
+    /// expression checked, though most run as kernels), so a caller evaluating many rows asks
+    /// once, outside its loop.
+    var evaluate: Evaluate { RowCompiler.closure(for: shape, type: type, range: range) }
+    /// The value, when it does not depend on the row, so operators can hoist it. Read from
+    /// the tree rather than stored: a stored copy made every node (and every tree node's box)
+    /// a third larger.
+    var constant: Value? {
+        if case .constant(let v) = shape { v } else { nil }
+    }
     /// The source range, for runtime errors.
     var range: SourceRange
     /// What the expression computes.
@@ -110,12 +117,75 @@ struct CompiledExpression: Sendable {
         case window(next: Bool, CompiledExpression)
     }
 
+    /// What the optimiser and the evaluator ask of a whole tree, worked out from the children's
+    /// as each node is made: asking is then O(1), where walking the tree at every node of a
+    /// deep one was quadratic, and a long script asked millions of times.
+    struct Traits: OptionSet, Sendable {
+        let rawValue: UInt8
+        /// Evaluating it can raise an error (overflow, division by zero, a bad date).
+        static let mayFail = Traits(rawValue: 1)
+        /// It reads a window's neighbours (`previous`/`next`).
+        static let readsWindow = Traits(rawValue: 2)
+        /// Some operator or call in it has a constant operand that `fold-constants` may simplify.
+        static let foldable = Traits(rawValue: 4)
+        /// It does work per row beyond comparing (a call or arithmetic somewhere in it).
+        static let hasWork = Traits(rawValue: 8)
+    }
+
+    private(set) var traits: Traits
+
     init(type: ValueType, range: SourceRange, shape: Shape) {
         self.type = type
         self.range = range
         self.shape = shape
-        if case .constant(let v) = shape { constant = v }
-        self.evaluate = RowCompiler.closure(for: shape, type: type, range: range)
+        traits = Self.traits(of: shape, constant: { if case .constant = shape { true } else { false } }())
+    }
+
+    private static func traits(of shape: Shape, constant: Bool) -> Traits {
+        func inherited(_ xs: CompiledExpression...) -> Traits {
+            var t: Traits = []
+            for x in xs { t.formUnion(x.traits) }
+            return t
+        }
+        func inherited(_ xs: [CompiledExpression]) -> Traits {
+            var t: Traits = []
+            for x in xs { t.formUnion(x.traits) }
+            return t
+        }
+        var t: Traits
+        switch shape {
+        case .column, .constant, .binding, .aggregate:
+            t = []
+        case .and(let a, let b), .or(let a, let b):
+            t = inherited(a, b)
+            if a.constant != nil || b.constant != nil { t.insert(.foldable) }
+        case .not(let a):
+            t = inherited(a)
+            if case .not = a.shape { t.insert(.foldable) }
+        case .call(let name, let args):
+            t = inherited(args)
+            if (name == "if" || name == "coalesce") && args.contains(where: { $0.constant != nil }) { t.insert(.foldable) }
+            if ScalarFunction.catalog[name]?.canFail ?? true { t.insert(.mayFail) }
+            t.insert(.hasWork)
+        case .arithmetic(_, let a, let b):
+            t = inherited(a, b)
+            t.formUnion([.mayFail, .hasWork])
+        case .negate(let a):
+            t = inherited(a)
+            t.formUnion([.mayFail, .hasWork])
+        case .compare(_, let a, let b), .member(let a, of: let b, _):
+            t = inherited(a, b)
+        case .isNull(let a, _), .inList(let a, _, _):
+            t = inherited(a)
+        case .window(_, let a):
+            t = inherited(a)
+            t.insert(.readsWindow)
+        case .list(let items):
+            t = inherited(items)
+        }
+        // A constant is already a value: it cannot fail, and there is nothing left to fold.
+        if constant { t.remove(.mayFail); t.remove(.foldable) }
+        return t
     }
 
     static func constant(_ value: Value, type: ValueType? = nil, range: SourceRange) -> CompiledExpression {

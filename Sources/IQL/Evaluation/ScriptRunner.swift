@@ -8,7 +8,11 @@ struct ScriptRunner {
     /// Whether to record each stage's output for `explain`.
     var tracing = false
     /// The passes each pipeline's plan goes through before it runs.
-    var optimizer = Optimizer()
+    var optimizer = Optimizer() {
+        didSet { runningOptimizer = optimizer.forRunning }
+    }
+    /// `optimizer.forRunning`, worked out once rather than per statement.
+    private var runningOptimizer = Optimizer().forRunning
     private(set) var traces: [Explanation.Pipeline] = []
 
     init(environment: RuntimeEnvironment) {
@@ -17,7 +21,17 @@ struct ScriptRunner {
 
     /// Runs every statement, collecting each pipeline's result in order.
     mutating func run(_ script: CheckedScript) throws {
-        for statement in script.statements {
+        try run(consuming: script.statements)
+    }
+
+    /// Runs the statements, freeing each one's plan once it has run (a long script's plans
+    /// would otherwise all live until its end).
+    mutating func run(consuming statements: consuming [CheckedStatement]) throws {
+        var statements = statements
+        let lets = statements.count { if case .letTable = $0 { true } else { false } }
+        environment.tables.reserveCapacity(environment.tables.count + lets)
+        statements.reverse()
+        while let statement = statements.popLast() {
             switch statement {
             case .pipeline(let checked, let title):
                 let (plan, applied) = runnable(checked)
@@ -62,7 +76,7 @@ struct ScriptRunner {
     /// The plan to run: all passes when it will be shown, only those that change execution
     /// otherwise.
     private func runnable(_ checked: PipelinePlan) -> (plan: PipelinePlan, applied: [String]) {
-        (tracing ? optimizer : optimizer.forRunning).optimise(checked)
+        (tracing ? optimizer : runningOptimizer).optimise(checked)
     }
 
     /// Runs an optimised plan; `checked` is the plan before the optimiser and `applied` the

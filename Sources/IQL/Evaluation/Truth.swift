@@ -8,8 +8,9 @@ struct Truth {
 
     init(count: Int) {
         self.count = count
+        // Two arrays of their own: one shared would be copied at the first null set.
         isTrue = Array(repeating: 0, count: (count + 63) >> 6)
-        isNull = isTrue
+        isNull = Array(repeating: 0, count: (count + 63) >> 6)
     }
 
     /// The rows where the condition is true, in order.
@@ -43,31 +44,28 @@ struct Truth {
     /// without branches: the loop the filters of most queries spend their time in.
     /// `base` is added to each stored code to give the index into `answers`.
     mutating func fill<C: BinaryInteger>(_ codes: [C], _ answers: [UInt8], base codeBase: Int = 0) {
-        let trueBit = answers.map { UInt64($0 == 1 ? 1 : 0) }
-        let nullBit = answers.map { UInt64($0 == 2 ? 1 : 0) }
         let n = min(count, codes.count)
         codes.withUnsafeBufferPointer { c in
-            trueBit.withUnsafeBufferPointer { tb in
-                nullBit.withUnsafeBufferPointer { nb in
-                    // Tables moved by the base, so a stored code indexes them directly.
-                    guard let tbBase = tb.baseAddress, let nbBase = nb.baseAddress else { return }
-                    let tp = tbBase + codeBase, np = nbBase + codeBase
-                    isTrue.withUnsafeMutableBufferPointer { t in
-                        isNull.withUnsafeMutableBufferPointer { nn in
-                            var w = 0, base = 0
-                            while base < n {
-                                let end = min(64, n - base)
-                                var tw: UInt64 = 0, nw: UInt64 = 0
-                                for b in 0..<end {
-                                    let code = Int(truncatingIfNeeded: c[base &+ b])
-                                    tw |= tp[code] &<< UInt64(truncatingIfNeeded: b)
-                                    nw |= np[code] &<< UInt64(truncatingIfNeeded: b)
-                                }
-                                t[w] = tw
-                                nn[w] = nw
-                                w += 1
-                                base += 64
+            answers.withUnsafeBufferPointer { a in
+                // The table moved by the base, so a stored code indexes it directly. An answer's
+                // low bit is "true" (1) and its high bit "null" (2), read without branches.
+                guard let aBase = a.baseAddress else { return }
+                let ap = aBase + codeBase
+                isTrue.withUnsafeMutableBufferPointer { t in
+                    isNull.withUnsafeMutableBufferPointer { nn in
+                        var w = 0, base = 0
+                        while base < n {
+                            let end = min(64, n - base)
+                            var tw: UInt64 = 0, nw: UInt64 = 0
+                            for b in 0..<end {
+                                let answer = UInt64(ap[Int(truncatingIfNeeded: c[base &+ b])])
+                                tw |= (answer & 1) &<< UInt64(truncatingIfNeeded: b)
+                                nw |= (answer >> 1) &<< UInt64(truncatingIfNeeded: b)
                             }
+                            t[w] = tw
+                            nn[w] = nw
+                            w += 1
+                            base += 64
                         }
                     }
                 }
@@ -154,6 +152,10 @@ extension Truth {
             return try vectors.compare(op, a, b)
         case .inList(let a, let items, let negated) where e.constant == nil:
             if case .column(let i) = a.shape, table.columns.indices.contains(i),
+               let t = textMembership(table.columns[i], items, negated: negated) {
+                return t
+            }
+            if case .column(let i) = a.shape, table.columns.indices.contains(i),
                let t = byDistinctValue(table.columns[i], { Operations.member($0, of: items, negated: negated) }) {
                 return t
             }
@@ -193,6 +195,7 @@ extension Truth {
     }
 
     private static func compare(_ column: Column, _ op: BinaryOperator, _ v: Value, _ env: RuntimeEnvironment) throws -> Truth? {
+        if let t = textEquality(column, op, v) { return t }
         if let t = byDistinctValue(column, { Operations.compare(op, $0, v) }) { return t }
         let n = column.count
         var out = Truth(count: n)
@@ -221,6 +224,57 @@ extension Truth {
         return out
     }
 
+    /// A text column `==` or `!=` a text constant: the dictionary's strings compared with it
+    /// directly (no `Value` per entry), then each row looks its code's answer up.
+    private static func textEquality(_ column: Column, _ op: BinaryOperator, _ v: Value) -> Truth? {
+        guard op == .eq || op == .ne, case .text(let s) = v, case .text(_, let dictionary) = column.storage else { return nil }
+        let equal: UInt8 = op == .eq ? 1 : 0
+        var answers = [UInt8](repeating: 1 - equal, count: dictionary.strings.count)
+        answers[0] = 2
+        for code in dictionary.codes(equalTo: [s]) { answers[code] = equal }
+        return byTextCode(column, answers)
+    }
+
+    /// A text column `in` a list of texts (and nulls), with SQL's rules: true where the row's
+    /// text is listed; otherwise null if the list holds a null, else false (`not in` the
+    /// opposite); null rows null. A lookup per listed text, not a pass over the list per entry.
+    private static func textMembership(_ column: Column, _ items: [Value], negated: Bool) -> Truth? {
+        guard case .text(_, let dictionary) = column.storage else { return nil }
+        var texts: [String] = []
+        texts.reserveCapacity(items.count)
+        var sawNull = false
+        for item in items {
+            switch item {
+            case .text(let s): texts.append(s)
+            case .null: sawNull = true
+            default: return nil
+            }
+        }
+        let listed: UInt8 = negated ? 0 : 1
+        var answers = [UInt8](repeating: sawNull ? 2 : 1 - listed, count: dictionary.strings.count)
+        answers[0] = 2
+        for code in dictionary.codes(equalTo: texts) { answers[code] = listed }
+        return byTextCode(column, answers)
+    }
+
+    /// Each row of a text column given its code's answer (0 false, 1 true, 2 null; code 0 is null).
+    private static func byTextCode(_ column: Column, _ answers: [UInt8]) -> Truth? {
+        guard case .text(let codes, _) = column.storage else { return nil }
+        let n = column.count
+        let base = Int(codes.base), selection = column.selection
+        // Fills its own Truth rather than a captured one, which would be boxed.
+        func run<T: FixedWidthInteger>(_ a: [T]) -> Truth {
+            var t = Truth(count: n)
+            if let selection {
+                for r in 0..<n { t.set(r, answers[base + Int(a[selection.rows[r]])]) }
+            } else {
+                t.fill(a, answers, base: base)
+            }
+            return t
+        }
+        return codes.visit(run, run, run, run)
+    }
+
     /// For columns with few distinct values (text, ratings, true/false): the condition is
     /// computed once per distinct value, then each row looks its answer up.
     private static func byDistinctValue(_ column: Column, _ test: (Value) -> Value) -> Truth? {
@@ -234,20 +288,9 @@ extension Truth {
             }
         }
         switch column.storage {
-        case .text(let codes, let dictionary):
+        case .text(_, let dictionary):
             let answers = dictionary.strings.indices.map { code in encode(test(code == 0 ? .null : .text(dictionary.strings[code]))) }
-            let base = Int(codes.base), selection = column.selection
-            // Fills its own Truth rather than the captured one, which would be boxed.
-            func run<T: FixedWidthInteger>(_ a: [T]) -> Truth {
-                var t = Truth(count: n)
-                if let selection {
-                    for r in 0..<n { t.set(r, answers[base + Int(a[selection.rows[r]])]) }
-                } else {
-                    t.fill(a, answers, base: base)
-                }
-                return t
-            }
-            out = codes.visit(run, run, run, run)
+            return byTextCode(column, answers)
         case .rating(let values):
             let answers = (0...4).map { raw in encode(test(Rating(rawValue: Int8(raw)).map(Value.rating) ?? .null)) }
             if column.selection == nil {

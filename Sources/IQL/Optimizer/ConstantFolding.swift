@@ -111,19 +111,5 @@ struct ConstantFolding: PlanPass {
 extension CompiledExpression {
     /// Whether some operator or call in it has a constant operand (not a bare constant or a
     /// plain comparison with one, which the checker has already folded as far as it can).
-    var hasFoldableConstant: Bool {
-        func constantIn(_ xs: [CompiledExpression]) -> Bool { xs.contains { $0.constant != nil } }
-        switch shape {
-        case .column, .constant, .binding, .aggregate: return false
-        case .and(let a, let b), .or(let a, let b):
-            return a.constant != nil || b.constant != nil || a.hasFoldableConstant || b.hasFoldableConstant
-        case .not(let a): return { if case .not = a.shape { true } else { false } }() || a.hasFoldableConstant
-        case .call(let name, let args):
-            return ((name == "if" || name == "coalesce") && constantIn(args)) || args.contains { $0.hasFoldableConstant }
-        case .arithmetic(_, let a, let b), .compare(_, let a, let b), .member(let a, of: let b, _):
-            return a.hasFoldableConstant || b.hasFoldableConstant
-        case .negate(let a), .isNull(let a, _), .inList(let a, _, _), .window(_, let a): return a.hasFoldableConstant
-        case .list(let items): return items.contains { $0.hasFoldableConstant }
-        }
-    }
+    var hasFoldableConstant: Bool { traits.contains(.foldable) }
 }

@@ -10,6 +10,10 @@ struct FilterPushdown: PlanPass {
     let name = "push-filters"
 
     func rewrite(_ plan: PipelinePlan) -> PipelinePlan? {
+        // Only a filter after some other stage can move.
+        guard plan.nodes.indices.dropFirst().contains(where: { i in
+            if case .filter = plan.nodes[i].step { true } else { false }
+        }) else { return nil }
         var out = plan
         var changed = false
         var i = 0

@@ -4,6 +4,7 @@ struct LatestInputOrder: PlanPass {
     let name = "latest-input-order"
 
     func rewrite(_ plan: PipelinePlan) -> PipelinePlan? {
+        guard plan.nodes.contains(where: { if case .latest = $0.step { true } else { false } }) else { return nil }
         var out = plan
         var changed = false
         for i in plan.nodes.indices.dropFirst() {

@@ -4,6 +4,10 @@ struct TopNFusion: PlanPass {
     let name = "top-n"
 
     func rewrite(_ plan: PipelinePlan) -> PipelinePlan? {
+        // Looked at before anything is copied: most plans have no `sort | take`.
+        guard plan.nodes.indices.dropFirst().contains(where: { i in
+            if case .take = plan.nodes[i].step, case .sort = plan.nodes[i - 1].step { true } else { false }
+        }) else { return nil }
         var out = plan
         out.nodes = []
         var changed = false

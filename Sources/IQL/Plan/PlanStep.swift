@@ -1,7 +1,9 @@
 /// What one plan node does, with everything it needs as data: typed expression trees and
 /// column positions in the node's input, never closures of its own. Each case is the operator
 /// that runs it (`physical`); the optimiser matches on the cases instead of downcasting.
-enum PlanStep: Sendable {
+/// Indirect: a node is then one reference, so copying a plan (as the passes do) copies no
+/// operator's fields.
+indirect enum PlanStep: Sendable {
     case filter(FilterOperator)
     case select(SelectOperator)
     case derive(DeriveOperator)
@@ -186,17 +188,7 @@ extension CompiledExpression {
     }
 
     /// Whether it reads a window's neighbours, which depend on which rows are present.
-    var readsWindow: Bool {
-        switch shape {
-        case .window: return true
-        case .column, .constant, .binding, .aggregate: return false
-        case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
-             .member(let a, of: let b, _):
-            return a.readsWindow || b.readsWindow
-        case .negate(let a), .not(let a), .isNull(let a, _), .inList(let a, _, _): return a.readsWindow
-        case .list(let items), .call(_, let items): return items.contains { $0.readsWindow }
-        }
-    }
+    var readsWindow: Bool { traits.contains(.readsWindow) }
 }
 
 extension PlanStep {

@@ -20,7 +20,8 @@ struct CheckedScript: Sendable {
     var datasetsUsed: Set<String> = []
 }
 
-enum CheckedStatement: Sendable {
+/// Indirect: a plan is a dozen words, and a long script holds one statement per line.
+indirect enum CheckedStatement: Sendable {
     case pipeline(PipelinePlan, title: String?)
     case letTable(String, PipelinePlan)
     case letValue(String, CompiledExpression)

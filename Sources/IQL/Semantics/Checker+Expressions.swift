@@ -68,13 +68,13 @@ extension Checker {
                     error(.cannotNegate(c.type), at: range)
                     return poison(range)
                 }
-                return folded(CompiledExpression(type: .number, range: range, shape: .negate(c)), from: [c])
+                return folded(CompiledExpression(type: .number, range: range, shape: .negate(c)), from: c)
             case .not:
                 guard c.type == .bool || c.type == .null else {
                     error(.notNeedsCondition(found: c.type), at: operand.range)
                     return poison(range)
                 }
-                return folded(CompiledExpression(type: .bool, range: range, shape: .not(c)), from: [c])
+                return folded(CompiledExpression(type: .bool, range: range, shape: .not(c)), from: c)
             }
 
         case .binary(let op, let lhs, let rhs):
@@ -118,11 +118,11 @@ extension Checker {
             } else {
                 membership = CompiledExpression(type: .bool, range: range, shape: .member(l, of: r, negated: negated))
             }
-            return folded(membership, from: [l, r])
+            return folded(membership, from: l, r)
 
         case .isNull(let operand, let negated):
             let c = compile(operand, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
-            return folded(CompiledExpression(type: .bool, range: range, shape: .isNull(c, negated: negated)), from: [c])
+            return folded(CompiledExpression(type: .bool, range: range, shape: .isNull(c, negated: negated)), from: c)
 
         case .call(let name, let args):
             return compileCall(name, args, range: range, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
@@ -137,8 +137,20 @@ extension Checker {
     /// Evaluates once now when every input is constant, so `1 + 2` costs nothing per row.
     /// Errors (overflow, division by zero) are left to surface at run time with their range.
     func folded(_ c: CompiledExpression, from inputs: [CompiledExpression]) -> CompiledExpression {
-        guard inputs.allSatisfy({ $0.constant != nil }),
-              let v = try? c.evaluate(RowContext(table: .singleEmptyRow, environment: RuntimeEnvironment())) else { return c }
+        guard inputs.allSatisfy({ $0.constant != nil }) else { return c }
+        return folded(c)
+    }
+
+    /// The same for one or two inputs, without an array per operator (a long script checks
+    /// millions of them).
+    func folded(_ c: CompiledExpression, from a: CompiledExpression, _ b: CompiledExpression? = nil) -> CompiledExpression {
+        guard a.constant != nil, b == nil || b?.constant != nil else { return c }
+        return folded(c)
+    }
+
+    /// `c`, whose inputs are all constants, as the constant it evaluates to (unless it fails).
+    private func folded(_ c: CompiledExpression) -> CompiledExpression {
+        guard let v = try? c.evaluate(RowContext(table: .singleEmptyRow, environment: RuntimeEnvironment())) else { return c }
         return .constant(v, type: c.type, range: c.range)
     }
 
@@ -192,12 +204,14 @@ extension Checker {
                                         lhs: Expr, rhs: Expr, range: SourceRange, schema: Schema?) -> CompiledExpression {
         switch op {
         case .and, .or:
-            for (c, e) in [(l, lhs), (r, rhs)] where c.type != .bool && c.type != .null {
-                error(.logicNeedsConditions(op.rawValue, found: c.type), at: e.range)
+            for left in [true, false] {
+                let c = left ? l : r
+                guard c.type != .bool && c.type != .null else { continue }
+                error(.logicNeedsConditions(op.rawValue, found: c.type), at: (left ? lhs : rhs).range)
                 return poison(range)
             }
             return folded(CompiledExpression(type: .bool, range: range, shape: op == .and ? .and(l, r) : .or(l, r)),
-                          from: [l, r])
+                          from: l, r)
 
         case .add, .subtract, .multiply, .divide, .remainder:
             let type: ValueType
@@ -220,7 +234,7 @@ extension Checker {
                 error(.cannotApply(op.rawValue, l.type, r.type), at: range, label: label)
                 return poison(range)
             }
-            return folded(CompiledExpression(type: type, range: range, shape: .arithmetic(op, l, r)), from: [l, r])
+            return folded(CompiledExpression(type: type, range: range, shape: .arithmetic(op, l, r)), from: l, r)
 
         case .eq, .ne, .lt, .le, .gt, .ge:
             return compileComparison(op, l, r, lhs: lhs, rhs: rhs, range: range, schema: schema)
@@ -230,9 +244,9 @@ extension Checker {
     private mutating func compileComparison(_ op: BinaryOperator, _ l0: CompiledExpression, _ r0: CompiledExpression,
                                             lhs: Expr, rhs: Expr, range: SourceRange, schema: Schema?) -> CompiledExpression {
         var l = l0, r = r0
-        for (c, e) in [(l, lhs), (r, rhs)] {
-            if case .literal(.null) = e.kind {
-                let other = c.range == l.range ? rhs : lhs
+        for left in [true, false] {
+            if case .literal(.null) = (left ? lhs : rhs).kind {
+                let other = left ? rhs : lhs
                 let otherText = source.text(in: other.range)
                 error(.nullComparison, at: range,
                       label: "write '\(otherText) is \(op == .ne ? "not " : "")null'",
@@ -276,7 +290,7 @@ extension Checker {
             if let v = r.constant { warnIfAbsent(l, v, at: rhs.range, lhs: lhs, schema: schema) }
             if let v = l.constant { warnIfAbsent(r, v, at: lhs.range, lhs: rhs, schema: schema) }
         }
-        return folded(CompiledExpression(type: .bool, range: range, shape: .compare(op, l, r)), from: [l, r])
+        return folded(CompiledExpression(type: .bool, range: range, shape: .compare(op, l, r)), from: l, r)
     }
 
     /// Text in Ofsted's wording (any case) as a rating, or an error with the closest wording.
@@ -332,8 +346,7 @@ extension Checker {
     /// for suggestions, and (for up to 20,000 values) which council each names, if only one
     /// value names it.
     mutating func knownValues(_ origin: Schema.Origin) -> KnownValues? {
-        let key = origin.dataset + "\u{0}" + origin.column
-        if let cached = knownValueCache[key] { return cached }
+        if let cached = knownValueCache[origin] { return cached }
         let known = catalog.textValues(origin.dataset, origin.column).map { set -> KnownValues in
             var identities: [String: String?]?
             if set.count <= 20_000 {
@@ -346,7 +359,7 @@ extension Checker {
             }
             return KnownValues(set: set, list: set.sorted(), identities: identities)
         }
-        knownValueCache[key] = .some(known)
+        knownValueCache[origin] = .some(known)
         return known
     }
 

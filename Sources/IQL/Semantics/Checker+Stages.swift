@@ -159,9 +159,15 @@ extension Checker {
     /// The schema of a stage's output columns; the time column survives if a bare reference
     /// to it does. Duplicate names are an error.
     mutating func schemaOf(_ items: [OutputItem], input: Schema, stage: Stage) -> Schema? {
-        var seen = Set<String>()
         var ok = true
-        for item in items where !seen.insert(item.column.name).inserted {
+        // A set only for long lists: most selects name a handful of columns.
+        var seen = Set<String>()
+        func repeated(_ k: Int) -> Bool {
+            if items.count <= 16 { return items[..<k].contains { $0.column.name == items[k].column.name } }
+            return !seen.insert(items[k].column.name).inserted
+        }
+        for k in items.indices where repeated(k) {
+            let item = items[k]
             error(.twoColumns(stage.keyword.text, item.column.name),
                   at: item.expression.range, label: "give one a new name: NAME = …")
             ok = false
@@ -179,11 +185,8 @@ extension Checker {
         if case .table(let s)? = scope[tableName.text] {
             right = s
             source = .binding(tableName.text)
-        } else if let s = catalog.schemas[tableName.text] {
+        } else if let s = datasetSchema(tableName.text) {
             right = s
-            for i in right.columns.indices {
-                right.columns[i].origin = .init(dataset: tableName.text, column: right.columns[i].name)
-            }
             source = .dataset(tableName.text)
             datasetsUsed.insert(tableName.text)
         } else {

@@ -32,7 +32,9 @@ struct Checker {
     var stopped = false
     static let suggestedLiterals = 10
     /// Each text column's distinct values, read once per check (nil: the column has none to read).
-    var knownValueCache: [String: KnownValues?] = [:]
+    var knownValueCache: [Schema.Origin: KnownValues?] = [:]
+    /// `datasetSchema`'s answers.
+    var originSchemas: [String: Schema] = [:]
     /// The council-name resolver: the bundled authorities' when the engine has bundled data.
     var councilNames = AuthorityNames.withoutBundledData
     /// Datasets the script reads, with `from` or `join`.
@@ -210,9 +212,8 @@ struct Checker {
         if case .table(let s)? = scope[name] {
             schema = s
             planSource = .binding(name)
-        } else if let s = catalog.schemas[name] {
+        } else if let s = datasetSchema(name) {
             schema = s
-            for i in schema.columns.indices { schema.columns[i].origin = .init(dataset: name, column: schema.columns[i].name) }
             planSource = .dataset(name)
             datasetsUsed.insert(name)
         } else {
@@ -257,6 +258,16 @@ struct Checker {
                             nodes: nodes)
     }
 
+    /// A dataset's schema with each column's origin, for the checks that read its values: made
+    /// once per dataset and shared by every pipeline that reads it.
+    mutating func datasetSchema(_ name: String) -> Schema? {
+        if let s = originSchemas[name] { return s }
+        guard var schema = catalog.schemas[name] else { return nil }
+        for i in schema.columns.indices { schema.columns[i].origin = .init(dataset: name, column: schema.columns[i].name) }
+        originSchemas[name] = schema
+        return schema
+    }
+
     /// The schema after the longest run of a pipeline's first stages that check without error,
     /// for completion: one pass over the stages, however many of them fail.
     mutating func schemaOfCheckingPrefix(_ pipeline: Pipeline) -> Schema? {
@@ -265,9 +276,8 @@ struct Checker {
         if case .table(let s)? = scope[name] {
             schema = s
             currentSource = (.binding(name), s)
-        } else if let s = catalog.schemas[name] {
+        } else if let s = datasetSchema(name) {
             schema = s
-            for i in schema.columns.indices { schema.columns[i].origin = .init(dataset: name, column: schema.columns[i].name) }
             currentSource = (.dataset(name), schema)
         } else {
             return nil

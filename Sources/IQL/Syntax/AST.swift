@@ -56,7 +56,9 @@ struct SortKey: Sendable, Hashable {
 
 /// One `| stage` of a pipeline.
 struct Stage: Sendable, Hashable {
-    enum Kind: Sendable, Hashable {
+    /// Indirect, so a stage is a few words however many names its kind holds (inline, every
+    /// stage took the room of a `chart`'s five names).
+    indirect enum Kind: Sendable, Hashable {
         case `where`(Expr)
         case select([NamedExpr])
         case derive([NamedExpr], by: [NamedExpr])
@@ -105,7 +107,8 @@ struct Pipeline: Sendable, Hashable {
 
 /// One statement of a script.
 struct Statement: Sendable, Hashable {
-    enum Kind: Sendable, Hashable {
+    /// Indirect, for the same reason as `Stage.Kind`.
+    indirect enum Kind: Sendable, Hashable {
         case pipeline(Pipeline)
         case letTable(Name, Pipeline)
         case letValue(Name, Expr)

@@ -11,6 +11,9 @@ struct Lexer {
     static func tokenize(_ source: SourceFile, budget: QueryBudget = .unlimited) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var lexer = Lexer(source)
         var tokens: [Token] = []
+        // About one token in six bytes of typical scripts: a long script's array then grows
+        // once or twice instead of twenty times (each a copy of all the tokens so far).
+        tokens.reserveCapacity(source.utf8.count / 6 + 16)
         while true {
             let t = lexer.next()
             // Out of time or cancelled: end here, as if the text did; the caller reports it.
@@ -29,9 +32,24 @@ struct Lexer {
         return i < bytes.count ? bytes[i] : nil
     }
 
-    /// Every word the lexer reads is looked up here; one hash beats the raw-value switch's
-    /// comparison with each keyword in turn.
-    private static let keywords = Dictionary(uniqueKeysWithValues: Keyword.allCases.map { ($0.rawValue, $0) })
+    /// The keywords by length in bytes: a word is compared only with the few of its length,
+    /// byte by byte, before any string is made of it (hashing each word cost more).
+    private static let keywordsByLength: [[(bytes: [UInt8], keyword: Keyword)]] = {
+        var table = Array(repeating: [(bytes: [UInt8], keyword: Keyword)](), count: 1 + (Keyword.allCases.map(\.rawValue.utf8.count).max() ?? 0))
+        for k in Keyword.allCases { table[k.rawValue.utf8.count].append((Array(k.rawValue.utf8), k)) }
+        return table
+    }()
+
+    /// The keyword spelt by `bytes[start..<end]`, if it is one.
+    private func keyword(_ start: Int, _ end: Int) -> Keyword? {
+        let length = end - start
+        guard length < Lexer.keywordsByLength.count else { return nil }
+        candidates: for (spelling, k) in Lexer.keywordsByLength[length] {
+            for i in 0..<length where spelling[i] != bytes[start + i] { continue candidates }
+            return k
+        }
+        return nil
+    }
 
     private static func isDigit(_ c: UInt8?) -> Bool { c.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
     private static func isIdentStart(_ c: UInt8?) -> Bool {
@@ -65,9 +83,8 @@ struct Lexer {
 
         if Lexer.isIdentStart(c) {
             while Lexer.isIdentPart(peek()) { pos += 1 }
-            let word = String(decoding: bytes[start..<pos], as: UTF8.self)
-            if let k = Lexer.keywords[word] { return make(.keyword(k), word) }
-            return make(.identifier, word)
+            if let k = keyword(start, pos) { return make(.keyword(k), k.rawValue) }
+            return make(.identifier, String(decoding: bytes[start..<pos], as: UTF8.self))
         }
         if Lexer.isDigit(c) { return number(start: start, newline: newline) }
 
@@ -164,6 +181,14 @@ struct Lexer {
     }
 
     private mutating func string(start: Int, newline: Bool) -> Token {
+        // Most literals have no escapes: the text is then the bytes up to the closing quote.
+        var end = pos
+        while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C { end += 1 }
+        if end < bytes.count, bytes[end] == 0x22 {
+            let text = String(decoding: bytes[pos..<end], as: UTF8.self)
+            pos = end + 1
+            return Token(kind: .string, text: text, range: SourceRange(start: start, end: pos), newlineBefore: newline)
+        }
         var value: [UInt8] = []
         while true {
             guard let c = peek() else {

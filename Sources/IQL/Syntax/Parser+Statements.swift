@@ -27,6 +27,8 @@ extension Parser {
 
     /// The text of a `#` comment on the line directly above a statement that starts its line.
     func title(above offset: Int) -> String? {
+        // Most statements have no comment above: the bytes say so without making a string.
+        guard source.lineAboveStartsWithHash(offset) else { return nil }
         let (line, column) = source.location(of: offset)
         guard line > 1, source.line(line).prefix(column - 1).allSatisfy({ $0 == " " || $0 == "\t" }) else { return nil }
         let above = source.line(line - 1).trimmingSpaces

@@ -36,6 +36,17 @@ public struct SourceFile: Sendable, Hashable {
         return lo
     }
 
+    /// Whether the line before the one holding `offset` starts (after spaces and tabs) with `#`:
+    /// a cheap test before `line(_:)` builds strings.
+    func lineAboveStartsWithHash(_ offset: Int) -> Bool {
+        let lo = lineIndex(of: max(0, min(offset, utf8.count)))
+        guard lo > 0 else { return false }
+        var i = lineStarts[lo - 1]
+        let end = lineStarts[lo]
+        while i < end, utf8[i] == 0x20 || utf8[i] == 0x09 { i += 1 }
+        return i < end && utf8[i] == 0x23
+    }
+
     /// The text of a 1-based line, without its line break.
     public func line(_ number: Int) -> String {
         guard number >= 1, number <= lineStarts.count else { return "" }

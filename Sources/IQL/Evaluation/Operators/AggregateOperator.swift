@@ -44,10 +44,11 @@ struct AggregateOperator: TableOperator {
             }
             var values: [Value] = []
             values.reserveCapacity(order.count)
+            let evaluate = item.evaluate
             for (position, g) in order.enumerated() {
                 ctx.row = emptyWhole ? 0 : position
                 ctx.aggregates = results.map { $0[g] }
-                values.append(try item.evaluate(ctx))
+                values.append(try evaluate(ctx))
             }
             columns.append(Column(values))
         }

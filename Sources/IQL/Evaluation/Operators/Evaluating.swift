@@ -19,10 +19,11 @@ enum Evaluating {
         var ctx = RowContext(table: table, environment: env, window: window)
         var out: [Value] = []
         out.reserveCapacity(table.rowCount)
+        let evaluate = e.evaluate
         for r in 0..<table.rowCount {
             if r & 4095 == 0 { try env.checkCancelled() }
             ctx.row = r
-            out.append(try e.evaluate(ctx))
+            out.append(try evaluate(ctx))
         }
         return out
     }

@@ -107,16 +107,7 @@ struct DistinctValues {
 
 extension CompiledExpression {
     /// Whether it does more per row than read and compare: a call or arithmetic somewhere.
-    var hasWork: Bool {
-        switch shape {
-        case .call, .arithmetic, .negate: return true
-        case .column, .constant, .binding, .aggregate: return false
-        case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .member(let a, of: let b, _):
-            return a.hasWork || b.hasWork
-        case .not(let a), .isNull(let a, _), .inList(let a, _, _), .window(_, let a): return a.hasWork
-        case .list(let items): return items.contains { $0.hasWork }
-        }
-    }
+    var hasWork: Bool { traits.contains(.hasWork) }
 }
 
 extension PackedInts {

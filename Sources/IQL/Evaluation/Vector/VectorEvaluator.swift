@@ -60,20 +60,5 @@ struct VectorEvaluator {
 extension CompiledExpression {
     /// Whether evaluating it can raise an error at some row (overflow, division by zero, a bad
     /// argument), so that it must not run on rows that row-by-row evaluation would skip.
-    var mayFail: Bool {
-        if constant != nil { return false }
-        switch shape {
-        case .column, .constant, .binding: return false
-        case .compare(_, let a, let b), .and(let a, let b), .or(let a, let b): return a.mayFail || b.mayFail
-        case .not(let a), .isNull(let a, _), .inList(let a, _, _): return a.mayFail
-        case .call(let name, let args):
-            return (ScalarFunction.catalog[name]?.canFail ?? true) || args.contains { $0.mayFail }
-        case .member(let a, let b, _): return a.mayFail || b.mayFail
-        case .list(let items): return items.contains { $0.mayFail }
-        case .window(_, let a): return a.mayFail
-        // The aggregate was computed before; reading it cannot fail.
-        case .aggregate: return false
-        case .arithmetic, .negate: return true
-        }
-    }
+    var mayFail: Bool { traits.contains(.mayFail) }
 }
