@@ -255,7 +255,7 @@ struct LatestTimeTests {
                      schema: Schema(columns: []), text: "count", range: range)
         }
         for (f, keyOrder) in [(Aggregate.count, false), (.max, false), (.first, true), (.sum, true)] {
-            let plan = PipelinePlan(source: .dataset("p"), sourceSchema: schema, sourceText: "from p", nodes: [latest, aggregate(f)])
+            let plan = PipelinePlan(source: .dataset("p"), sourceSchema: schema, nodes: [latest, aggregate(f)])
             let fused = LatestInputOrder().apply(to: plan)
             guard case .latest(let l) = fused.nodes[0].step else { Issue.record("latest moved"); continue }
             #expect(l.keyOrder == keyOrder, "\(f)")

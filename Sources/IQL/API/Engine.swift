@@ -277,7 +277,7 @@ public struct Engine: Sendable {
 
     /// Checks a parsed script. With syntax errors, it still checks the statements before the
     /// first one, so a single run reports misspelt names as well as the syntax mistake.
-    private func diagnose(_ script: Script, syntax: [Diagnostic], source: SourceFile, parameters: [String: Value],
+    private func diagnose(_ script: consuming Script, syntax: [Diagnostic], source: SourceFile, parameters: [String: Value],
                           requireParameters: Bool = true, budget: QueryBudget) -> (checked: CheckedScript?, diagnostics: [Diagnostic]) {
         var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: parameters)
         checker.requireParameters = requireParameters
@@ -296,7 +296,8 @@ public struct Engine: Sendable {
                 return (nil, [.error(.nothingToRun(source.name == "query" ? "the query" : source.name, what), at: nil,
                                      notes: ["a query starts with 'from', e.g. from authorities | count"])])
             }
-            let checked = checker.check(script)
+            // The checker takes the tree and frees each statement's once it is checked.
+            let checked = checker.check(consuming: script)
             return (checked, ordered(syntax + checker.diagnostics))
         }
         let prefix = script.statements.filter { $0.range.start <= firstError }

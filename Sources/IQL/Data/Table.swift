@@ -56,15 +56,22 @@ public struct Table: Sendable {
     /// budget: columns that show rows of another table count only their selection, once.
     var estimatedBytes: Int {
         var total = 0
-        // Columns gathered together share one selection; it is counted once. A few selections
-        // at most, so a list beats a set (which a long script would allocate per statement).
-        var seen: [ObjectIdentifier] = []
+        // Columns gathered together share one selection; it is counted once. Usually all
+        // share one, held aside; a list (allocated) only for the others.
+        var first: ObjectIdentifier?
+        var others: [ObjectIdentifier] = []
         for c in columns {
             total &+= c.estimatedBytes
-            if let s = c.selection, !seen.contains(ObjectIdentifier(s)) {
-                seen.append(ObjectIdentifier(s))
-                total &+= s.rows.count &* 8
+            guard let s = c.selection else { continue }
+            let id = ObjectIdentifier(s)
+            if first == nil {
+                first = id
+            } else if id == first || others.contains(id) {
+                continue
+            } else {
+                others.append(id)
             }
+            total &+= s.rows.count &* 8
         }
         return total
     }

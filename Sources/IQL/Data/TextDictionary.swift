@@ -15,6 +15,15 @@ struct TextDictionary: Sendable {
 
     var count: Int { strings.count - 1 }
 
+    /// `codes(equalTo: [text])` without the arrays, for a comparison with one constant.
+    func forEachCode(equalTo text: String, _ body: (Int) -> Void) {
+        if let map = index.map(for: strings, searches: 1) {
+            for code in map[text] ?? [] { body(Int(code)) }
+            return
+        }
+        for code in strings.indices.dropFirst() where strings[code] == text { body(code) }
+    }
+
     /// The codes of the entries equal to any of `texts`, by Swift's `==` (so the composed and
     /// decomposed spellings of an accented letter, two entries, both match). The first search
     /// of a dictionary compares its entries with the one text; from the second on (or a

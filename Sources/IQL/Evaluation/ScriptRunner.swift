@@ -95,13 +95,13 @@ struct ScriptRunner {
             try environment.checkCancelled()
             started = clock.now
             do {
-                table = try node.step.physical.run(table, environment)
+                table = try node.step.run(table, environment)
             } catch var d as Diagnostic where d.range == nil {
                 // A limit or a failure met while the stage ran points at the stage.
                 d.range = node.range
                 throw d
             }
-            if tracing { steps.append(.init(stage: node.text, rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
+            if tracing { steps.append(.init(stage: String(node.text), rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
             if let limit = environment.rowLimit, table.rowCount > limit {
                 throw Diagnostic.error(.stageRows(table.rowCount, limit: limit), at: node.range,
                                        notes: ["filter earlier, or raise the limit (Engine.limits, --max-rows)"])

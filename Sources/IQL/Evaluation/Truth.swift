@@ -85,32 +85,33 @@ struct Truth {
         return f
     }
 
-    static func and(_ a: Truth, _ b: Truth) -> Truth {
-        var out = Truth(count: a.count)
+    // The operators write into their left operand, which the caller gives up: no new arrays.
+
+    static func and(_ a: consuming Truth, _ b: Truth) -> Truth {
+        var out = a
         for w in out.isTrue.indices {
-            let t = a.isTrue[w] & b.isTrue[w]
-            let f = a.isFalse(w) | b.isFalse(w)
+            let t = out.isTrue[w] & b.isTrue[w]
+            let f = out.isFalse(w) | b.isFalse(w)
+            out.isNull[w] = (out.isNull[w] | b.isNull[w]) & ~f & ~t
             out.isTrue[w] = t
-            out.isNull[w] = (a.isNull[w] | b.isNull[w]) & ~f & ~t
         }
         return out
     }
 
-    static func or(_ a: Truth, _ b: Truth) -> Truth {
-        var out = Truth(count: a.count)
+    static func or(_ a: consuming Truth, _ b: Truth) -> Truth {
+        var out = a
         for w in out.isTrue.indices {
-            let t = a.isTrue[w] | b.isTrue[w]
+            let t = out.isTrue[w] | b.isTrue[w]
+            out.isNull[w] = (out.isNull[w] | b.isNull[w]) & ~t
             out.isTrue[w] = t
-            out.isNull[w] = (a.isNull[w] | b.isNull[w]) & ~t
         }
         return out
     }
 
-    static func not(_ a: Truth) -> Truth {
-        var out = Truth(count: a.count)
+    static func not(_ a: consuming Truth) -> Truth {
+        var out = a
         for w in out.isTrue.indices {
-            out.isTrue[w] = a.isFalse(w)
-            out.isNull[w] = a.isNull[w]
+            out.isTrue[w] = out.isFalse(w)
         }
         return out
     }
@@ -124,14 +125,18 @@ extension Truth {
         let n = table.rowCount
         guard env.vectorised else { return try rowByRow(e, over: table, env) }
         if let t = byDistinctValues(e, over: table, env) { return t }
-        let vectors = VectorEvaluator(table: table, environment: env)
+        // Made only where a case needs it: most filters are answered from storage, and a copy
+        // of the table and environment per condition cost more than some of them.
+        var vectors: VectorEvaluator { VectorEvaluator(table: table, environment: env) }
         switch e.shape {
         case .and(let a, let b) where e.constant == nil:
             let left = try of(a, over: table, env)
-            return and(left, b.mayFail ? try gated(b, at: left.notFalseRows, over: table, env) : try of(b, over: table, env))
+            let right = b.mayFail ? try gated(b, at: left.notFalseRows, over: table, env) : try of(b, over: table, env)
+            return and(left, right)
         case .or(let a, let b) where e.constant == nil:
             let left = try of(a, over: table, env)
-            return or(left, b.mayFail ? try gated(b, at: left.notTrueRows, over: table, env) : try of(b, over: table, env))
+            let right = b.mayFail ? try gated(b, at: left.notTrueRows, over: table, env) : try of(b, over: table, env)
+            return or(left, right)
         case .not(let a) where e.constant == nil:
             return not(try of(a, over: table, env))
         case .isNull(let a, let negated) where e.constant == nil:
@@ -231,7 +236,7 @@ extension Truth {
         let equal: UInt8 = op == .eq ? 1 : 0
         var answers = [UInt8](repeating: 1 - equal, count: dictionary.strings.count)
         answers[0] = 2
-        for code in dictionary.codes(equalTo: [s]) { answers[code] = equal }
+        dictionary.forEachCode(equalTo: s) { answers[$0] = equal }
         return byTextCode(column, answers)
     }
 

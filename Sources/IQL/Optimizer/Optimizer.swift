@@ -10,7 +10,16 @@ struct Optimizer: Sendable {
 
     static var passNames: [String] { passes.map(\.name) }
 
-    var disabled: Set<String> = []
+    var disabled: Set<String> = [] {
+        didSet { active = Self.passes.filter { !disabled.contains($0.name) } }
+    }
+    /// The passes not disabled, worked out when `disabled` changes rather than per plan.
+    private var active: [any PlanPass] = Optimizer.passes
+
+    init(disabled: Set<String> = []) {
+        self.disabled = disabled
+        active = Self.passes.filter { !disabled.contains($0.name) }
+    }
 
     /// The passes that change how a plan runs in memory, for running it: `prune-columns` only
     /// tells a file's reader what to skip, which has happened by then, so it runs only where
@@ -25,7 +34,7 @@ struct Optimizer: Sendable {
     func optimise(_ plan: PipelinePlan) -> (plan: PipelinePlan, applied: [String]) {
         var plan = plan
         var applied: [String] = []
-        for pass in Self.passes where !disabled.contains(pass.name) {
+        for pass in active {
             guard let next = pass.rewrite(plan) else { continue }
             applied.append(pass.name)
             plan = next

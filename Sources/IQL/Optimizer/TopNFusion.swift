@@ -14,7 +14,7 @@ struct TopNFusion: PlanPass {
         for node in plan.nodes {
             if case .take(let take) = node.step, let last = out.nodes.last, case .sort(let sort) = last.step {
                 out.nodes[out.nodes.count - 1] = PlanNode(step: .topN(TopKOperator(keys: sort.keys, take: take)),
-                                                          schema: node.schema, text: last.text + " | " + node.text,
+                                                          schema: node.schema, text: Substring(last.text + " | " + node.text),
                                                           range: last.range.union(node.range))
                 changed = true
             } else {

@@ -10,8 +10,12 @@ struct PipelinePlan: Sendable {
     var source: Source
     /// The source's columns, as the first node reads them.
     var sourceSchema: Schema
-    /// The source as written (`from …`).
-    var sourceText: String
+    /// The source as written (`from …`), made when shown rather than stored per plan.
+    var sourceText: String {
+        switch source {
+        case .dataset(let name), .binding(let name): "from " + name
+        }
+    }
     var nodes: [PlanNode]
     /// The source columns the pipeline reads, when a pass has worked them out (nil: all);
     /// a reader that loads a file for this one query may skip the others.
@@ -31,8 +35,8 @@ struct PlanNode: Sendable {
     var step: PlanStep
     /// The columns after this node.
     var schema: Schema
-    /// The stage (or stages, once fused) as written.
-    var text: String
+    /// The stage (or stages, once fused) as written: a slice of the script, not a copy.
+    var text: Substring
     /// Where that is in the source, so a limit or failure met while it runs points there.
     var range: SourceRange
 }

@@ -1,6 +1,6 @@
 /// What one plan node does, with everything it needs as data: typed expression trees and
 /// column positions in the node's input, never closures of its own. Each case is the operator
-/// that runs it (`physical`); the optimiser matches on the cases instead of downcasting.
+/// that runs it (`run`); the optimiser matches on the cases instead of downcasting.
 /// Indirect: a node is then one reference, so copying a plan (as the passes do) copies no
 /// operator's fields.
 indirect enum PlanStep: Sendable {
@@ -23,25 +23,27 @@ indirect enum PlanStep: Sendable {
     case chart(ChartOperator)
     case diff(DiffOperator)
 
-    /// The operator that executes the node.
-    var physical: any TableOperator {
+    /// Runs the node's operator over its input: a switch rather than an `any TableOperator`,
+    /// whose box (most operators are too large for an existential's inline room) cost an
+    /// allocation each time a node ran.
+    func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         switch self {
-        case .filter(let o): return o
-        case .select(let o): return o
-        case .derive(let o): return o
-        case .sort(let o): return o
-        case .take(let o): return o
-        case .topN(let o): return o
-        case .aggregate(let o): return o
-        case .distinct(let o): return o
-        case .join(let o): return o
-        case .latest(let o): return o
-        case .rank(let o): return o
-        case .compare(let o): return o
-        case .pivot(let o): return o
-        case .unpivot(let o): return o
-        case .chart(let o): return o
-        case .diff(let o): return o
+        case .filter(let o): return try o.run(input, env)
+        case .select(let o): return try o.run(input, env)
+        case .derive(let o): return try o.run(input, env)
+        case .sort(let o): return try o.run(input, env)
+        case .take(let o): return try o.run(input, env)
+        case .topN(let o): return try o.run(input, env)
+        case .aggregate(let o): return try o.run(input, env)
+        case .distinct(let o): return try o.run(input, env)
+        case .join(let o): return try o.run(input, env)
+        case .latest(let o): return try o.run(input, env)
+        case .rank(let o): return try o.run(input, env)
+        case .compare(let o): return try o.run(input, env)
+        case .pivot(let o): return try o.run(input, env)
+        case .unpivot(let o): return try o.run(input, env)
+        case .chart(let o): return try o.run(input, env)
+        case .diff(let o): return try o.run(input, env)
         }
     }
 

@@ -346,6 +346,10 @@ extension Checker {
     /// for suggestions, and (for up to 20,000 values) which council each names, if only one
     /// value names it.
     mutating func knownValues(_ origin: Schema.Origin) -> KnownValues? {
+        // Each literal asks twice (for a council's other spellings, then for a warning), and a
+        // script's literals mostly compare with one column: the last answer is kept at hand.
+        if let last = lastKnownValues, last.origin == origin { return last.values }
+        defer { lastKnownValues = (origin, knownValueCache[origin] ?? nil) }
         if let cached = knownValueCache[origin] { return cached }
         let known = catalog.textValues(origin.dataset, origin.column).map { set -> KnownValues in
             var identities: [String: String?]?

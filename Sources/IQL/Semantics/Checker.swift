@@ -33,6 +33,8 @@ struct Checker {
     static let suggestedLiterals = 10
     /// Each text column's distinct values, read once per check (nil: the column has none to read).
     var knownValueCache: [Schema.Origin: KnownValues?] = [:]
+    /// The last origin `knownValues` was asked about, and its answer.
+    var lastKnownValues: (origin: Schema.Origin, values: KnownValues?)?
     /// `datasetSchema`'s answers.
     var originSchemas: [String: Schema] = [:]
     /// The council-name resolver: the bundled authorities' when the engine has bundled data.
@@ -83,6 +85,12 @@ struct Checker {
     /// Checks every statement. `partial` is for a script cut short by a syntax error: names it
     /// might declare later are not reported as unknown.
     mutating func check(_ script: Script, partial: Bool = false) -> CheckedScript {
+        check(consuming: script, partial: partial)
+    }
+
+    /// `check`, freeing each statement's syntax tree once it is checked: a long script's
+    /// plans then reuse the memory its trees held.
+    mutating func check(consuming script: consuming Script, partial: Bool = false) -> CheckedScript {
         // A long script would otherwise copy its checked statements and names each time they grow.
         var out: [CheckedStatement] = []
         out.reserveCapacity(script.statements.count)
@@ -90,7 +98,9 @@ struct Checker {
         // The schema of the most recent pipeline's result, which `assert` checks.
         var lastResult: Schema?
         var lastResultFailed = false
-        for statement in script.statements {
+        var pending = (consume script).statements
+        pending.reverse()
+        while let statement = pending.popLast() {
             if outOfBudget() { break }
             switch statement.kind {
             case .pipeline(let p):
@@ -249,13 +259,11 @@ struct Checker {
                 default: return nil
                 }
             }
-            let text = source.text(in: stage.range).trimming { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-            nodes.append(PlanNode(step: step, schema: next, text: text, range: stage.range))
+            nodes.append(PlanNode(step: step, schema: next, text: source.trimmedSlice(stage.range), range: stage.range))
             schema = next
         }
         guard ok else { return nil }
-        return PipelinePlan(source: planSource, sourceSchema: sourceSchema, sourceText: "from " + source.text(in: pipeline.source.range),
-                            nodes: nodes)
+        return PipelinePlan(source: planSource, sourceSchema: sourceSchema, nodes: nodes)
     }
 
     /// A dataset's schema with each column's origin, for the checks that read its values: made

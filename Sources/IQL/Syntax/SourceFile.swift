@@ -87,6 +87,18 @@ public struct SourceFile: Sendable, Hashable {
         return (keptBefore + keptAfter, keptBefore.count + 1, clippedStart, clippedEnd)
     }
 
+    /// The text inside a range without the spaces and line breaks at its ends, as a slice of
+    /// the script (no copy). Ranges the parser makes start and end on whole characters.
+    func trimmedSlice(_ range: SourceRange) -> Substring {
+        var lo = max(0, min(range.start, utf8.count)), hi = max(lo, min(range.end, utf8.count))
+        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        while lo < hi, space(utf8[lo]) { lo += 1 }
+        while hi > lo, space(utf8[hi - 1]) { hi -= 1 }
+        let view = text.utf8
+        let start = view.index(view.startIndex, offsetBy: lo), end = view.index(view.startIndex, offsetBy: hi)
+        return text[start..<end]
+    }
+
     /// The source text inside a range.
     public func text(in range: SourceRange) -> String {
         let lo = max(0, min(range.start, utf8.count)), hi = max(lo, min(range.end, utf8.count))

@@ -16,11 +16,19 @@ struct Token: Sendable, Hashable {
         case eof
     }
 
-    var kind: Kind
+    // Declared in this order so the one-byte fields share a word: a long script holds millions.
     var text: String
     var range: SourceRange
+    var kind: Kind
     /// A line break stands between this token and the one before it.
     var newlineBefore: Bool
+
+    init(kind: Kind, text: String, range: SourceRange, newlineBefore: Bool) {
+        self.text = text
+        self.range = range
+        self.kind = kind
+        self.newlineBefore = newlineBefore
+    }
 }
 
 /// Words the lexer reserves. Stage names, `by`, `as`, `of`, `on`, `asc`, `desc` and `left` are
