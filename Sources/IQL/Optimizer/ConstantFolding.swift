@@ -10,7 +10,8 @@ struct ConstantFolding: PlanPass {
 
     func rewrite(_ plan: PipelinePlan) -> PipelinePlan? {
         // Most plans have nothing to fold: they are looked at, not copied.
-        guard plan.nodes.contains(where: { $0.step.anyExpression { Self.simplified($0) != nil } }) else { return nil }
+        guard plan.nodes.contains(where: { $0.traits.contains(.foldable) }),
+              plan.nodes.contains(where: { $0.step.anyExpression { Self.simplified($0) != nil } }) else { return nil }
         var out = plan
         out.nodes = []
         for var node in plan.nodes {

@@ -32,11 +32,24 @@ struct PipelinePlan: Sendable {
 
 /// One stage of a plan: what it does, the columns it leaves, and the stage it came from.
 struct PlanNode: Sendable {
-    var step: PlanStep
+    var step: PlanStep {
+        didSet { traits = step.expressionTraits }
+    }
+    /// What its expressions have between them (may fail, foldable, …), so a pass can tell
+    /// whether it has anything to do without opening the step.
+    private(set) var traits: CompiledExpression.Traits
     /// The columns after this node.
     var schema: Schema
     /// The stage (or stages, once fused) as written: a slice of the script, not a copy.
     var text: Substring
     /// Where that is in the source, so a limit or failure met while it runs points there.
     var range: SourceRange
+
+    init(step: PlanStep, schema: Schema, text: Substring, range: SourceRange) {
+        self.step = step
+        self.schema = schema
+        self.text = text
+        self.range = range
+        traits = step.expressionTraits
+    }
 }

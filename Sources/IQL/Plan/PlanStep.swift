@@ -212,6 +212,13 @@ extension PlanStep {
         }
     }
 
+    /// The traits of the expressions it evaluates over its input, together.
+    var expressionTraits: CompiledExpression.Traits {
+        var t: CompiledExpression.Traits = []
+        _ = anyExpression { t.formUnion($0.traits); return false }
+        return t
+    }
+
     /// The same step with `f` applied to each expression it evaluates over its input.
     func mapExpressions(_ f: (CompiledExpression) -> CompiledExpression) -> PlanStep {
         switch self {
