@@ -377,6 +377,12 @@ struct DifferentialTests {
             "from t | select d, dt | distinct | count",
             "from t | where (d * 2) is null | count",
             "from t | derive x = round(d), y = floor(d), z = ceil(d), w = pct_change(n, d) | summarize s = sum(x), t = sum(y), u = sum(z), v = sum(w)",
+            // Division by a column: exact where the quotient terminates, a double where not.
+            "from t | derive x = d / (abs(n) + 1), y = n / (n * n + 1), z = (d * 10) / (abs(n) + 3) | summarize a = sum(x), b = sum(y), c = sum(z)",
+            "from t | derive x = 1 / (abs(n) + 1) | select x | sort x | take 40",
+            "from t | derive x = pct_change(n, d * 10), y = pct_change(d, n), z = pct_change(n + 1, d), w = pct_change(n, n * 4) | summarize a = sum(x), b = sum(y), c = sum(z), e = sum(w)",
+            "from t | derive x = pct_change(n, 9223372036854775807) | count",
+            "from t | derive x = pct_change(d * 0 + 3, n) | select x | take 40",
         ]
         // What row-by-row evaluation skips cannot fail (docs/language.md, Expressions).
         for q in ["from t | where n != 0 and 100 / n > 3 | count", "from t | where n == 0 or 100 / n > 3 | count",

@@ -11,14 +11,21 @@ extension VectorEvaluator {
         case "coalesce": return try coalesce(args, e)
         default: break
         }
-        // Row by row, a null argument ends the call before later arguments run; so a later
-        // argument that could fail must not run on those rows.
+        let values: [Vector]
         if args.dropFirst().contains(where: \.mayFail) {
-            return .values(try Evaluating.rowByRow(e, over: table, environment))
+            // Row by row, a null argument ends the call before later arguments run; so a later
+            // argument that could fail runs only where those before it are not null. Should
+            // one fail, row by row finds which row fails first, and how.
+            guard function.nullPropagating, let guarded = try? guardedArguments(args) else {
+                return .values(try Evaluating.rowByRow(e, over: table, environment))
+            }
+            values = guarded
+        } else {
+            values = try args.map(evaluate)
         }
-        let values = try args.map(evaluate)
         let n = count
         if let v = try perDistinct(function, values, range: e.range) { return v }
+        if name == "pct_change", values.count == 2, let v = percentChange(values[0], values[1]) { return v }
         switch (name, values.first) {
         case ("year", .dates(let a, let m)?):
             return .ints(a.map { Int64(Day(ordinal: $0).components.year) }, m)
@@ -45,6 +52,102 @@ extension VectorEvaluator {
             }
             return try function.evaluate(buffer, e.range)
         }
+    }
+
+    /// The arguments in order, each that can fail evaluated only at the rows where every
+    /// argument before it is not null (null at the others). Evaluated at every row first:
+    /// if that fails nowhere, the rows that row by row would skip hold values the call
+    /// ignores, and the answer is the same without gathering the others.
+    private func guardedArguments(_ args: [CompiledExpression]) throws -> [Vector] {
+        let n = count
+        var values: [Vector] = []
+        for arg in args {
+            guard arg.mayFail, !values.isEmpty else {
+                values.append(try evaluate(arg))
+                continue
+            }
+            if let whole = try? evaluate(arg) {
+                values.append(whole)
+                continue
+            }
+            let open = (0..<n).filter { r in !values.contains { $0.isNull(at: r) } }
+            if open.count == n {
+                values.append(try evaluate(arg))
+            } else {
+                values.append(Self.scattered(try evaluate(arg, at: open), rows: open, count: n))
+            }
+        }
+        return values
+    }
+
+    /// A vector over some rows spread to all `n`, null at the rows not given.
+    static func scattered(_ v: Vector, rows: [Int], count n: Int) -> Vector {
+        var mask = NullMask(count: n)
+        var given = [Bool](repeating: false, count: n)
+        for r in rows { given[r] = true }
+        for r in 0..<n where !given[r] { mask.insert(r) }
+        func spread<T>(_ a: [T], _ zero: T, _ nulls: NullMask?) -> ([T], NullMask) {
+            var out = [T](repeating: zero, count: n)
+            var m = mask
+            for (k, r) in rows.enumerated() {
+                out[r] = a[k]
+                if nulls?.contains(k) ?? false { m.insert(r) }
+            }
+            return (out, m)
+        }
+        switch v {
+        case .ints(let a, let m): let (o, mm) = spread(a, 0, m); return .ints(o, mm)
+        case .decimals(let a, let s, let m): let (o, mm) = spread(a, 0, m); return .decimals(o, scale: s, mm)
+        case .doubles(let a, let m): let (o, mm) = spread(a, 0, m); return .doubles(o, mm)
+        case .dates(let a, let m): let (o, mm) = spread(a, 0, m); return .dates(o, mm)
+        default:
+            var out = [Value](repeating: .null, count: n)
+            for (k, r) in rows.enumerated() { out[r] = v.value(at: k) }
+            return .values(out)
+        }
+    }
+
+    /// `pct_change(old, new)` a column at a time: `(new - old) * 100 / |old|`, null where old is
+    /// 0, through the exact (or double) kernels, each step as the function's body takes it.
+    /// Nil if a step fails at some row (an overflow): the body then runs row by row and
+    /// reports the first such row as it would have.
+    private func percentChange(_ old: Vector, _ new: Vector) -> Vector? {
+        let n = count
+        if let o = Self.exact(old), let w = Self.exact(new) {
+            // One pass, each row's steps in registers: new and old at one scale, their
+            // difference, times 100, over |old|. A step that overflows makes the whole call
+            // go row by row, where the operands are normalised first and may not overflow.
+            let s = max(o.scale, w.scale)
+            let po = Decimal64.power(s - o.scale), pw = Decimal64.power(s - w.scale)
+            var out = Quotients(count: n, nulls: NullMask.union(o.nulls, w.nulls))
+            let given = out.nulls
+            for i in 0..<n {
+                if let given, given.contains(i) { continue }
+                let m = o.values[i]
+                if m == 0 { out.null(i); continue }
+                let (x, o1) = w.values[i].multipliedReportingOverflow(by: pw)
+                let (y, o2) = m.multipliedReportingOverflow(by: po)
+                let (change, o3) = x.subtractingReportingOverflow(y)
+                let (scaled, o4) = change.multipliedReportingOverflow(by: 100)
+                // |old|: negating the smallest integer overflows, as row by row it would.
+                guard !(o1 || o2 || o3 || o4), m != .min,
+                      out.divide(i, scaled, s, m < 0 ? -m : m, o.scale) else { return nil }
+            }
+            return out.vector()
+        }
+        guard Self.isDouble(old) || Self.isDouble(new), let o = Self.doubles(old), let w = Self.doubles(new) else { return nil }
+        let nulls = NullMask.union(o.nulls, w.nulls)
+        var out = [Double](repeating: 0, count: n)
+        var mask = nulls ?? NullMask(count: n)
+        for i in 0..<n where !(nulls?.contains(i) ?? false) {
+            let x = o.values[i]
+            if x == 0 { mask.insert(i); continue }
+            // Each step's result must be finite, as each row-by-row operation checks.
+            let change = w.values[i] - x, scaled = change * 100, q = scaled / (x < 0 ? -x : x)
+            guard change.isFinite, scaled.isFinite, q.isFinite else { return nil }
+            out[i] = q
+        }
+        return .doubles(out, mask)
     }
 
     /// When one argument varies and it has few distinct values (text codes, ratings, bools),
