@@ -383,6 +383,9 @@ struct DifferentialTests {
             "from t | derive x = pct_change(n, d * 10), y = pct_change(d, n), z = pct_change(n + 1, d), w = pct_change(n, n * 4) | summarize a = sum(x), b = sum(y), c = sum(z), e = sum(w)",
             "from t | derive x = pct_change(n, 9223372036854775807) | count",
             "from t | derive x = pct_change(d * 0 + 3, n) | select x | take 40",
+            // floor, ceil, round and abs as loops over decimals, doubles and integers.
+            "from t | derive a = floor(d * 1.123456789012345678), b = ceil(d / 3), c = round(d * 7 / 4), e = abs(d), f = abs(n), g = floor(n) | summarize s = sum(a), u = sum(b), v = sum(c), w = sum(e), x = sum(f), y = sum(g)",
+            "from t | where abs(d) > 10 or floor(d / 3) == 2 | count",
         ]
         // What row-by-row evaluation skips cannot fail (docs/language.md, Expressions).
         for q in ["from t | where n != 0 and 100 / n > 3 | count", "from t | where n == 0 or 100 / n > 3 | count",

@@ -128,7 +128,10 @@ struct CompiledExpression: Sendable {
         static let readsWindow = Traits(rawValue: 2)
         /// Some operator or call in it has a constant operand that `fold-constants` may simplify.
         static let foldable = Traits(rawValue: 4)
-        /// It does work per row beyond comparing (a call or arithmetic somewhere in it).
+        /// It does work per row beyond comparing: arithmetic, or a call that has no plain loop
+        /// of its own (`VectorEvaluator.loopFunctions`). Such a tree over one column of few
+        /// values is worth evaluating once per value (`DistinctValues`). Measured over 1M rows:
+        /// `where pupils * 3 + 1 > 1000` 3.8 ms so, 12 ms by arithmetic kernels.
         static let hasWork = Traits(rawValue: 8)
     }
 
@@ -166,7 +169,7 @@ struct CompiledExpression: Sendable {
             t = inherited(args)
             if (name == "if" || name == "coalesce") && args.contains(where: { $0.constant != nil }) { t.insert(.foldable) }
             if ScalarFunction.catalog[name]?.canFail ?? true { t.insert(.mayFail) }
-            t.insert(.hasWork)
+            if !VectorEvaluator.loopFunctions.contains(name) { t.insert(.hasWork) }
         case .arithmetic(_, let a, let b):
             t = inherited(a, b)
             t.formUnion([.mayFail, .hasWork])

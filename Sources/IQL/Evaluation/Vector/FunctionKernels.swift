@@ -24,6 +24,7 @@ extension VectorEvaluator {
             values = try args.map(evaluate)
         }
         let n = count
+        if values.count == 1, let v = Self.wholeNumbers(name, values[0]) { return v }
         if let v = try perDistinct(function, values, range: e.range) { return v }
         if name == "pct_change", values.count == 2, let v = percentChange(values[0], values[1]) { return v }
         switch (name, values.first) {
@@ -51,6 +52,63 @@ extension VectorEvaluator {
                 buffer[i] = x
             }
             return try function.evaluate(buffer, e.range)
+        }
+    }
+
+    /// Functions whose kernel is a plain loop over the rows, cheaper than evaluating once per
+    /// distinct value and mapping the rows to the answers (`CompiledExpression.Traits.hasWork`).
+    /// Measured: `abs` is (a compare and a negation); `floor`, `ceil` and `round` of decimals
+    /// are not (a division a row: 56–64 ms against 34 ms by distinct value over 1M rows).
+    static let loopFunctions: Set<String> = ["abs"]
+
+    /// `floor`, `ceil`, `round` (to a whole number) and `abs` of exact numbers (and `floor`,
+    /// `ceil`, `abs` of doubles) as loops over mantissas, each row as the function's body
+    /// gives it; nil for anything else, or a row the loop cannot decide (`abs` of the least
+    /// integer fails; a double too large for a whole number stays a double), which row by row
+    /// then takes.
+    static func wholeNumbers(_ name: String, _ x: Vector) -> Vector? {
+        switch (name, x) {
+        case ("floor", .ints), ("ceil", .ints), ("round", .ints):
+            return x
+        case ("floor", .decimals(let a, let scale, let m)), ("ceil", .decimals(let a, let scale, let m)),
+             ("round", .decimals(let a, let scale, let m)):
+            let p = Decimal64.power(scale)
+            var out = [Int64](repeating: 0, count: a.count)
+            for i in a.indices {
+                var q = a[i] / p
+                let r = a[i] % p
+                switch name {
+                case "floor": if r < 0 { q -= 1 }
+                case "ceil": if r > 0 { q += 1 }
+                // Half away from zero, as people round by hand.
+                default: if r.magnitude * 2 >= p.magnitude { q += a[i] < 0 ? -1 : 1 }
+                }
+                out[i] = q
+            }
+            return .ints(out, m)
+        case ("floor", .doubles(let a, let m)), ("ceil", .doubles(let a, let m)):
+            var out = [Int64](repeating: 0, count: a.count)
+            for i in a.indices where !(m?.contains(i) ?? false) {
+                let w = name == "ceil" ? a[i].rounded(.up) : a[i].rounded(.down)
+                guard Swift.abs(w) < 9e18 else { return nil }
+                out[i] = Int64(w)
+            }
+            return .ints(out, m)
+        case ("abs", .ints(let a, let m)), ("abs", .decimals(let a, _, let m)):
+            var out = [Int64](repeating: 0, count: a.count)
+            for i in a.indices {
+                if a[i] == .min {
+                    if m?.contains(i) ?? false { continue }
+                    return nil
+                }
+                out[i] = a[i] < 0 ? -a[i] : a[i]
+            }
+            if case .decimals(_, let scale, _) = x { return .decimals(out, scale: scale, m) }
+            return .ints(out, m)
+        case ("abs", .doubles(let a, let m)):
+            return .doubles(a.map { Swift.abs($0) }, m)
+        default:
+            return nil
         }
     }
 
