@@ -386,6 +386,11 @@ struct DifferentialTests {
             // floor, ceil, round and abs as loops over decimals, doubles and integers.
             "from t | derive a = floor(d * 1.123456789012345678), b = ceil(d / 3), c = round(d * 7 / 4), e = abs(d), f = abs(n), g = floor(n) | summarize s = sum(a), u = sum(b), v = sum(c), w = sum(e), x = sum(f), y = sum(g)",
             "from t | where abs(d) > 10 or floor(d / 3) == 2 | count",
+            // Once per distinct value, answers read straight from the stored codes, nulls given theirs.
+            "from t | where n * 3 + 1 > 5 | count",
+            "from t | where (n * 2 > 4) is null | count",
+            "from t | where not (n - 1 < 3) | count",
+            "from t | where year(dt) == 2019 or (n + 1) > 3 | count",
         ]
         // What row-by-row evaluation skips cannot fail (docs/language.md, Expressions).
         for q in ["from t | where n != 0 and 100 / n > 3 | count", "from t | where n == 0 or 100 / n > 3 | count",

@@ -73,6 +73,18 @@ struct Truth {
         }
     }
 
+    /// Gives the rows of `mask` the answer `v` (0 false, 1 true, 2 null), whatever they had.
+    mutating func overwrite(_ mask: NullMask, with v: UInt8) {
+        let words = min(isTrue.count, mask.words.count)
+        for w in 0..<words {
+            var bits = mask.words[w]
+            if w == isTrue.count - 1 { bits &= tailMask }
+            isTrue[w] &= ~bits
+            isNull[w] &= ~bits
+            if v == 1 { isTrue[w] |= bits } else if v == 2 { isNull[w] |= bits }
+        }
+    }
+
     /// Bits past the last row, cleared so complements stay within the table.
     private var tailMask: UInt64 {
         let r = count & 63

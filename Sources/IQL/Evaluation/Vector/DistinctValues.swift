@@ -74,6 +74,38 @@ struct DistinctValues {
         }
     }
 
+    /// Each row's truth from the answer of its distinct value (0 false, 1 true, 2 null): read
+    /// straight from the stored codes when the column has no selection (a stored code is then
+    /// its value's row of `table` moved by a constant), through `rows()` otherwise.
+    func truth(_ answers: [UInt8]) -> Truth {
+        func direct(_ p: PackedInts, shift: Int) -> Truth {
+            func run<T: FixedWidthInteger>(_ a: [T]) -> Truth {
+                var t = Truth(count: column.count)
+                t.fill(a, answers, base: shift)
+                return t
+            }
+            return p.visit(run, run, run, run)
+        }
+        if column.selection == nil {
+            switch (kind, column.storage) {
+            case (.text, .text(let codes, _)):
+                return direct(codes, shift: Int(codes.base))
+            case (.span(let lo), .int64(let v, let nulls)), (.span(let lo), .date(let v, let nulls)),
+                 (.span(let lo), .decimal(let v, _, let nulls)):
+                // A null row's stored word lies in the span too (the span is the words' range),
+                // so it is read safely, then given the null's answer.
+                var t = direct(v, shift: Int(v.base &- lo) + 1)
+                if let nulls { t.overwrite(nulls, with: answers[0]) }
+                return t
+            default:
+                break
+            }
+        }
+        var out = Truth(count: column.count)
+        out.fill(rows(), answers)
+        return out
+    }
+
     /// The row of `table` each row of the column takes.
     func rows() -> [Int] {
         let n = column.count
@@ -130,9 +162,7 @@ extension Truth {
               let onValues = e.remapped({ $0 == i ? 0 : nil }),
               let small = try? Truth.of(onValues, over: distinct.table, env) else { return nil }
         let answers: [UInt8] = (0..<small.count).map { small.isTrueAt($0) ? 1 : small.isNullAt($0) ? 2 : 0 }
-        var out = Truth(count: table.rowCount)
-        out.fill(distinct.rows(), answers)
-        return out
+        return distinct.truth(answers)
     }
 }
 
