@@ -137,6 +137,17 @@ public struct Column: Sendable {
         return ints.visit(read, read, read, read)
     }
 
+    /// `widened` straight into narrower words (day numbers, text codes), in one pass rather than
+    /// through an `Int64` array; each value is cut to `R` as `Int64(truncatingIfNeeded:)` would.
+    func widened<R: FixedWidthInteger>(_ ints: PackedInts, as _: R.Type) -> [R] {
+        let base = ints.base
+        func read<T: FixedWidthInteger>(_ a: [T]) -> [R] {
+            if let selection { return selection.rows.map { R(truncatingIfNeeded: base &+ Int64(a[$0])) } }
+            return a.map { R(truncatingIfNeeded: base &+ Int64($0)) }
+        }
+        return ints.visit(read, read, read, read)
+    }
+
     /// The values at the given rows, in that order: a view on the same storage.
     func gathering(_ rows: Selection) -> Column {
         Column(storage: storage, count: rows.rows.count, selection: selection.map { rows.composed(after: $0) } ?? rows)

@@ -34,9 +34,9 @@ enum Vector {
         case .double(let v, let m):
             self = .doubles(rows.map { $0.map { v[$0] } } ?? v, nulls(m))
         case .date(let p, let m):
-            self = .dates(column.widened(p).map { Int32(truncatingIfNeeded: $0) }, nulls(m))
+            self = .dates(column.widened(p, as: Int32.self), nulls(m))
         case .text(let p, let dictionary):
-            self = .texts(column.widened(p).map { UInt32(truncatingIfNeeded: $0) }, dictionary)
+            self = .texts(column.widened(p, as: UInt32.self), dictionary)
         case .rating(let v):
             self = .ratings(rows.map { $0.map { v[$0] } } ?? v)
         case .bool(let v):
