@@ -381,6 +381,22 @@ struct TextLookupTests {
         let rowByRow = try engine.query(query).rows.map { $0[0].displayText }.joined(separator: ",")
         #expect(rowByRow == rows, "row by row: \(query)")
     }
+
+    /// A dictionary too large for the index is searched by a pass over its entries, alone or
+    /// against a set of the listed texts: the same answers, every time.
+    @Test func aDictionaryPastTheIndexLimitGivesTheSameAnswers() throws {
+        let n = TextDictionaryIndex.maxEntries + 10
+        let csv = "name,row\n" + (0..<n).map { "n\($0),\($0)" }.joined(separator: "\n") + "\n"
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(text: csv, as: "t")
+        for _ in 0..<2 {
+            #expect(try engine.query(#"from t | where name == "n65540" | select row"#).rows == [[.int(65540)]])
+            #expect(try engine.query(#"from t | where name != "n5" | count"#).rows == [[.int(Int64(n - 1))]])
+            #expect(try engine.query(#"from t | where name in ["n3", "n65545", "nope", "n3"] | sort row | select row"#).rows
+                    == [[.int(3)], [.int(65545)]])
+            #expect(try engine.query(#"from t | where name not in ["n3", null] | count"#).rows == [[.int(0)]])
+        }
+    }
 }
 
 struct FunctionFailureTests {

@@ -6,7 +6,7 @@ struct TextDictionary: Sendable {
     /// `strings[code]`; `strings[0]` is an unused placeholder for null.
     private(set) var strings: [String]
     /// Shared by every copy (they hold the same strings): built when the dictionary is
-    /// searched a second time.
+    /// searched a second time, if it has at most `TextDictionaryIndex.maxEntries` entries.
     private let index = TextDictionaryIndex()
 
     init(strings: [String]) {
@@ -28,7 +28,9 @@ struct TextDictionary: Sendable {
     /// decomposed spellings of an accented letter, two entries, both match). The first search
     /// of a dictionary compares its entries with the one text; from the second on (or a
     /// search for several texts) a hash index answers, so a filter or an `in` list over a
-    /// column of many values costs a lookup per text instead of a pass over the values.
+    /// column of many values costs a lookup per text instead of a pass over the values. A
+    /// dictionary too large to index is searched in one pass over its entries, each looked up
+    /// among the texts.
     func codes(equalTo texts: [String]) -> [Int] {
         if let map = index.map(for: strings, searches: texts.count) {
             var out: [Int] = []
@@ -36,9 +38,12 @@ struct TextDictionary: Sendable {
             return out
         }
         var out: [Int] = []
-        for t in texts {
+        if texts.count == 1, let t = texts.first {
             for code in strings.indices.dropFirst() where strings[code] == t { out.append(code) }
+            return out
         }
+        let wanted = Set(texts)
+        for code in strings.indices.dropFirst() where wanted.contains(strings[code]) { out.append(code) }
         return out
     }
 }
@@ -52,10 +57,16 @@ final class TextDictionaryIndex: Sendable {
     }
     private let state = Mutex(State())
 
+    /// Past this many entries a dictionary is not indexed: the index would hold a copy of
+    /// every string's reference and a hash slot beside the table's own memory (a million
+    /// distinct names, tens of megabytes), outside the engine's memory budget.
+    static let maxEntries = 1 << 16
+
     /// The index, once this search brings the dictionary to two or more searched texts; nil
-    /// (scan instead) before that.
+    /// (scan instead) before that, or for a dictionary past `maxEntries`.
     func map(for strings: [String], searches: Int) -> [String: [Int32]]? {
-        state.withLock { s in
+        guard strings.count <= Self.maxEntries + 1 else { return nil }
+        return state.withLock { s in
             if let map = s.map { return map }
             s.searches &+= searches
             guard s.searches > 1 else { return nil }
