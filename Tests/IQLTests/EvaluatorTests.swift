@@ -382,6 +382,18 @@ struct TextLookupTests {
         #expect(rowByRow == rows, "row by row: \(query)")
     }
 
+    /// The index is built on a dictionary's second search, and never past the size limit.
+    @Test func theIndexIsBuiltOnTheSecondSearchAndOnlyUnderTheLimit() {
+        let small = ["", "a", "b"]
+        let index = TextDictionaryIndex()
+        #expect(index.map(for: small, searches: 1) == nil)
+        #expect(index.map(for: small, searches: 1) == ["a": [1], "b": [2]])
+        let big = [""] + (0...TextDictionaryIndex.maxEntries).map { "n\($0)" }
+        let bigIndex = TextDictionaryIndex()
+        #expect(bigIndex.map(for: big, searches: 5) == nil)
+        #expect(bigIndex.map(for: big, searches: 5) == nil)
+    }
+
     /// A dictionary too large for the index is searched by a pass over its entries, alone or
     /// against a set of the listed texts: the same answers, every time.
     @Test func aDictionaryPastTheIndexLimitGivesTheSameAnswers() throws {

@@ -32,14 +32,13 @@ struct TextDictionary: Sendable {
     /// dictionary too large to index is searched in one pass over its entries, each looked up
     /// among the texts.
     func codes(equalTo texts: [String]) -> [Int] {
-        if let map = index.map(for: strings, searches: texts.count) {
-            var out: [Int] = []
-            for t in texts { if let codes = map[t] { out.append(contentsOf: codes.lazy.map { Int($0) }) } }
-            return out
-        }
         var out: [Int] = []
         if texts.count == 1, let t = texts.first {
-            for code in strings.indices.dropFirst() where strings[code] == t { out.append(code) }
+            forEachCode(equalTo: t) { out.append($0) }
+            return out
+        }
+        if let map = index.map(for: strings, searches: texts.count) {
+            for t in texts { if let codes = map[t] { out.append(contentsOf: codes.lazy.map { Int($0) }) } }
             return out
         }
         let wanted = Set(texts)

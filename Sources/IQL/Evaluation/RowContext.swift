@@ -141,29 +141,23 @@ struct CompiledExpression: Sendable {
         self.type = type
         self.range = range
         self.shape = shape
-        traits = Self.traits(of: shape, constant: { if case .constant = shape { true } else { false } }())
+        traits = Self.traits(of: shape)
     }
 
-    private static func traits(of shape: Shape, constant: Bool) -> Traits {
-        func inherited(_ xs: CompiledExpression...) -> Traits {
-            var t: Traits = []
-            for x in xs { t.formUnion(x.traits) }
-            return t
-        }
+    private static func traits(of shape: Shape) -> Traits {
         func inherited(_ xs: [CompiledExpression]) -> Traits {
-            var t: Traits = []
-            for x in xs { t.formUnion(x.traits) }
-            return t
+            xs.reduce(into: []) { $0.formUnion($1.traits) }
         }
         var t: Traits
         switch shape {
+        // A constant is already a value: it cannot fail, and there is nothing left to fold.
         case .column, .constant, .binding, .aggregate:
             t = []
         case .and(let a, let b), .or(let a, let b):
-            t = inherited(a, b)
+            t = a.traits.union(b.traits)
             if a.constant != nil || b.constant != nil { t.insert(.foldable) }
         case .not(let a):
-            t = inherited(a)
+            t = a.traits
             if case .not = a.shape { t.insert(.foldable) }
         case .call(let name, let args):
             t = inherited(args)
@@ -171,23 +165,21 @@ struct CompiledExpression: Sendable {
             if ScalarFunction.catalog[name]?.canFail ?? true { t.insert(.mayFail) }
             if !VectorEvaluator.loopFunctions.contains(name) { t.insert(.hasWork) }
         case .arithmetic(_, let a, let b):
-            t = inherited(a, b)
+            t = a.traits.union(b.traits)
             t.formUnion([.mayFail, .hasWork])
         case .negate(let a):
-            t = inherited(a)
+            t = a.traits
             t.formUnion([.mayFail, .hasWork])
         case .compare(_, let a, let b), .member(let a, of: let b, _):
-            t = inherited(a, b)
+            t = a.traits.union(b.traits)
         case .isNull(let a, _), .inList(let a, _, _):
-            t = inherited(a)
+            t = a.traits
         case .window(_, let a):
-            t = inherited(a)
+            t = a.traits
             t.insert(.readsWindow)
         case .list(let items):
             t = inherited(items)
         }
-        // A constant is already a value: it cannot fail, and there is nothing left to fold.
-        if constant { t.remove(.mayFail); t.remove(.foldable) }
         return t
     }
 

@@ -29,7 +29,6 @@ enum SortKeys {
         }
     }
 
-    /// Stored integers as ranks: the values themselves, nulls last.
     /// Each dictionary code's place among the strings in sorted order; equal strings (a
     /// dictionary made by a function may hold one twice) share a place; code 0 (null) is .max.
     static func ranks(of dictionary: TextDictionary) -> [Int64] {
@@ -44,6 +43,7 @@ enum SortKeys {
         return rankOfCode
     }
 
+    /// Stored integers as ranks: the values themselves, nulls last.
     private static func ranks(_ v: PackedInts, _ nulls: NullMask?, _ column: Column) -> [Int64] {
         var out = column.widened(v)
         if let nulls {

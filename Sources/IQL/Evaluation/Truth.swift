@@ -275,7 +275,7 @@ extension Truth {
     }
 
     /// Each row of a text column given its code's answer (0 false, 1 true, 2 null; code 0 is null).
-    private static func byTextCode(_ column: Column, _ answers: [UInt8]) -> Truth? {
+    static func byTextCode(_ column: Column, _ answers: [UInt8]) -> Truth? {
         guard case .text(let codes, _) = column.storage else { return nil }
         let n = column.count
         let base = Int(codes.base), selection = column.selection

@@ -204,10 +204,10 @@ extension Checker {
                                         lhs: Expr, rhs: Expr, range: SourceRange, schema: Schema?) -> CompiledExpression {
         switch op {
         case .and, .or:
-            for left in [true, false] {
-                let c = left ? l : r
-                guard c.type != .bool && c.type != .null else { continue }
-                error(.logicNeedsConditions(op.rawValue, found: c.type), at: (left ? lhs : rhs).range)
+            func isCondition(_ c: CompiledExpression) -> Bool { c.type == .bool || c.type == .null }
+            if !isCondition(l) || !isCondition(r) {
+                let (c, e) = isCondition(l) ? (r, rhs) : (l, lhs)
+                error(.logicNeedsConditions(op.rawValue, found: c.type), at: e.range)
                 return poison(range)
             }
             return folded(CompiledExpression(type: .bool, range: range, shape: op == .and ? .and(l, r) : .or(l, r)),
@@ -244,15 +244,13 @@ extension Checker {
     private mutating func compileComparison(_ op: BinaryOperator, _ l0: CompiledExpression, _ r0: CompiledExpression,
                                             lhs: Expr, rhs: Expr, range: SourceRange, schema: Schema?) -> CompiledExpression {
         var l = l0, r = r0
-        for left in [true, false] {
-            if case .literal(.null) = (left ? lhs : rhs).kind {
-                let other = left ? rhs : lhs
-                let otherText = source.text(in: other.range)
-                error(.nullComparison, at: range,
-                      label: "write '\(otherText) is \(op == .ne ? "not " : "")null'",
-                      suggestion: "\(otherText) is \(op == .ne ? "not " : "")null")
-                return poison(range)
-            }
+        func isNullLiteral(_ e: Expr) -> Bool { if case .literal(.null) = e.kind { true } else { false } }
+        if isNullLiteral(lhs) || isNullLiteral(rhs) {
+            let otherText = source.text(in: (isNullLiteral(lhs) ? rhs : lhs).range)
+            error(.nullComparison, at: range,
+                  label: "write '\(otherText) is \(op == .ne ? "not " : "")null'",
+                  suggestion: "\(otherText) is \(op == .ne ? "not " : "")null")
+            return poison(range)
         }
         // A rating compared with text written in Ofsted's wording.
         if l.type == .rating, r.type == .text, let v = r.constant {

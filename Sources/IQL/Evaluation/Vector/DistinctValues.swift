@@ -75,26 +75,23 @@ struct DistinctValues {
     }
 
     /// Each row's truth from the answer of its distinct value (0 false, 1 true, 2 null): read
-    /// straight from the stored codes when the column has no selection (a stored code is then
-    /// its value's row of `table` moved by a constant), through `rows()` otherwise.
+    /// straight from the stored codes (a text code is its value's row of `table`; a span's
+    /// stored word is, moved by a constant), through `rows()` for a span behind a selection.
     func truth(_ answers: [UInt8]) -> Truth {
-        func direct(_ p: PackedInts, shift: Int) -> Truth {
-            func run<T: FixedWidthInteger>(_ a: [T]) -> Truth {
-                var t = Truth(count: column.count)
-                t.fill(a, answers, base: shift)
-                return t
-            }
-            return p.visit(run, run, run, run)
-        }
+        if case .text = kind, let t = Truth.byTextCode(column, answers) { return t }
         if column.selection == nil {
             switch (kind, column.storage) {
-            case (.text, .text(let codes, _)):
-                return direct(codes, shift: Int(codes.base))
             case (.span(let lo), .int64(let v, let nulls)), (.span(let lo), .date(let v, let nulls)),
                  (.span(let lo), .decimal(let v, _, let nulls)):
                 // A null row's stored word lies in the span too (the span is the words' range),
                 // so it is read safely, then given the null's answer.
-                var t = direct(v, shift: Int(v.base &- lo) + 1)
+                let shift = Int(v.base &- lo) + 1
+                func run<T: FixedWidthInteger>(_ a: [T]) -> Truth {
+                    var t = Truth(count: column.count)
+                    t.fill(a, answers, base: shift)
+                    return t
+                }
+                var t = v.visit(run, run, run, run)
                 if let nulls { t.overwrite(nulls, with: answers[0]) }
                 return t
             default:
@@ -138,7 +135,7 @@ struct DistinctValues {
 }
 
 extension CompiledExpression {
-    /// Whether it does more per row than read and compare: a call or arithmetic somewhere.
+    /// Whether it does more per row than read and compare (`Traits.hasWork`).
     var hasWork: Bool { traits.contains(.hasWork) }
 }
 
