@@ -2,41 +2,80 @@
 /// first. Grammar areas live in `extension Parser` files: statements, stages, expressions.
 struct Parser {
     let source: SourceFile
-    var tokens: [Token]
-    var index = 0
+    private var lexer: Lexer
+    /// The tokens around the current one, lexed as the parser reaches them: a long script's
+    /// tokens (40 bytes each, one in every four or five bytes of text) never all sit in memory.
+    private var window: [Token] = []
+    /// The number of the token at `window[0]`, counting from the start of the text.
+    private var windowStart = 0
+    private var lexedToEnd = false
+    /// The current token's number, counting from the start of the text.
+    private(set) var index = 0
     var diagnostics: [Diagnostic] = []
     /// The call's deadline and cancellation: parsing stops early when they run out.
-    var budget = QueryBudget.unlimited
+    let budget: QueryBudget
+
+    /// Tokens lexed at a time; the budget is looked at once per batch.
+    private static let batch = 1024
 
     /// Parses a whole script; with a budget that runs out, as much as it parsed by then (the
     /// caller reports the limit).
     static func parse(_ source: SourceFile, budget: QueryBudget = .unlimited) -> (script: Script, diagnostics: [Diagnostic]) {
-        let (tokens, lexDiagnostics) = Lexer.tokenize(source, budget: budget)
-        var parser = Parser(source: source, tokens: tokens)
-        parser.budget = budget
-        parser.diagnostics = lexDiagnostics
+        var parser = Parser(source: source, budget: budget)
         let script = parser.parseScript()
-        let sorted = parser.diagnostics.sorted { ($0.range?.start ?? 0) < ($1.range?.start ?? 0) }
+        // The lexer's first where both point at one place, as when it lexed everything first.
+        let sorted = (parser.lexer.diagnostics + parser.diagnostics).sorted { ($0.range?.start ?? 0) < ($1.range?.start ?? 0) }
         return (script, sorted)
     }
 
-    init(source: SourceFile, tokens: [Token]) {
+    init(source: SourceFile, budget: QueryBudget = .unlimited) {
         self.source = source
-        self.tokens = tokens
+        self.lexer = Lexer(source)
+        self.budget = budget
+        lexMore()
+    }
+
+    /// Drops the tokens already passed (all but the one before the current, for `gapRange`)
+    /// and lexes the next batch.
+    private mutating func lexMore() {
+        let passed = max(0, index - 1 - windowStart)
+        if passed > 0 {
+            window.removeFirst(passed)
+            windowStart += passed
+        }
+        guard !lexedToEnd else { return }
+        // Out of time or cancelled: end here, as if the text did; the caller reports it.
+        if windowStart > 0, budget.isExhausted {
+            let at = window.last?.range.end ?? 0
+            window.append(Token(kind: .eof, text: "", range: SourceRange(start: at, end: at), newlineBefore: true))
+            lexedToEnd = true
+            return
+        }
+        for _ in 0..<Parser.batch {
+            let t = lexer.next()
+            window.append(t)
+            if t.kind == .eof { lexedToEnd = true; break }
+        }
     }
 
     // MARK: - Token access
 
-    var current: Token { tokens[min(index, tokens.count - 1)] }
+    /// The current token; past the end, the `eof` token.
+    var current: Token { window[min(index - windowStart, window.count - 1)] }
 
-    func peek(_ ahead: Int = 1) -> Token { tokens[min(index + ahead, tokens.count - 1)] }
+    /// The token after the current one (or `eof`).
+    func peek() -> Token { window[min(index + 1 - windowStart, window.count - 1)] }
 
     var atEnd: Bool { current.kind == .eof }
 
     @discardableResult
     mutating func advance() -> Token {
         let t = current
-        if index < tokens.count - 1 { index += 1 }
+        if index - windowStart < window.count - 1 {
+            index += 1
+            // `peek` needs the token after the new current one.
+            if index + 1 - windowStart >= window.count { lexMore() }
+        }
         return t
     }
 
@@ -54,7 +93,7 @@ struct Parser {
 
     /// The range just after the previous token, where something missing belongs.
     var gapRange: SourceRange {
-        let end = index > 0 ? tokens[index - 1].range.end : 0
+        let end = index > 0 ? window[index - 1 - windowStart].range.end : 0
         return SourceRange(start: end, end: end)
     }
 
