@@ -391,6 +391,15 @@ struct DifferentialTests {
             "from t | where (n * 2 > 4) is null | count",
             "from t | where not (n - 1 < 3) | count",
             "from t | where year(dt) == 2019 or (n + 1) > 3 | count",
+            // Derived columns packed straight from the distinct values' answers: answers that
+            // are null for a value that is not (n = 0), null rows given a value, a selection.
+            "from t | derive x = pct_change(n, 5), y = 100 / (n + 100), z = year(dt) * 2 | summarize a = sum(x), b = avg(y), c = min(z), e = max(z)",
+            "from t | derive x = coalesce(n, 7) * 2, y = if(n > 3, d, null) | select id, x, y | sort id | take 60",
+            "from t | where id > 3 | derive x = n * 3 | summarize a = sum(x), b = min(x)",
+            // Whole-column sums, least and greatest, and sums that could overflow part way.
+            "from t | derive x = n * 3 | summarize a = sum(x), b = min(x), c = max(x), e = avg(x), k = count(x)",
+            "from t | derive x = n * 92233720368547758 | summarize s = sum(x)",
+            "from t | derive x = n + 9223372036854775000 | summarize s = sum(x), m = max(x)",
         ]
         // What row-by-row evaluation skips cannot fail (docs/language.md, Expressions).
         for q in ["from t | where n != 0 and 100 / n > 3 | count", "from t | where n == 0 or 100 / n > 3 | count",
@@ -419,6 +428,62 @@ struct DifferentialTests {
             default:
                 Issue.record("one way failed: \(q)\nvectorised: \(a)\n\(name): \(b)")
             }
+            }
+        }
+    }
+
+    /// Over a table of several blocks (`BlockEvaluation.rows`), expressions over two or more
+    /// columns run a block at a time: the same tables, and the same first failing row, as row
+    /// by row; behind a selection too, and where blocks' vectors differ in type or scale.
+    @Test func blocksAgreeWithRowByRow() throws {
+        var vector = Engine(bundledData: false)
+        try vector.registerCSV(text: Self.tableCSV(rows: 5 * BlockEvaluation.rows + 123), as: "t", timeColumn: "dt")
+        var rows = vector
+        rows.vectorised = false
+        let queries = [
+            "from t | where n * d > 3 | count",
+            "from t | where n * d / 7 > 1 | count",
+            "from t | where (n * d) is null | count",
+            "from t | derive x = n * d, y = d / (abs(n) + 1), z = pct_change(n, d), w = n + d | summarize a = sum(x), b = sum(y), c = sum(z), e = sum(w), k = count()",
+            "from t | where days_between(dt, dt + n) > 3 | count",
+            "from t | derive x = dt + n | summarize a = min(x), b = max(x)",
+            "from t | where if(n > 5, d, 0) > 3 or coalesce(n, 0) == 0 | count",
+            "from t | where id > 7 | where n * d > 3 | count",
+            "from t | sort d, id | derive x = n + d | select id, x | take 50",
+            "from t | derive x = n * d | where x > 100 | select id, x | sort id | take 100",
+            "from t | derive x = d * n / (abs(n) + 3) | select id, x | sort id | take 100",
+            "from t | where b and n * d > 0 | count",
+        ]
+        // Failing rows in a later block: the first one is reported, as row by row.
+        let failing = [
+            "from t | where 100 / (id - 20000 + coalesce(n, 0) * 0) > 3 | count",
+            "from t | derive x = id * 922337203685477 + n | summarize s = sum(x)",
+            "from t | where id * n * 9223372036854 > 3 | count",
+        ]
+        for q in failing {
+            #expect(throws: IQLError.self, "\(q)") { _ = try vector.query(q) }
+        }
+        // The queries do take the block path: a condition over two columns does, one over one
+        // column (answered per distinct value) does not.
+        func condition(_ text: String) throws -> CompiledExpression? {
+            let plan = try PlanTests.checkedPlans(vector, "from t | where \(text)").first
+            if case .filter(let f)? = plan?.nodes.last?.step { return f.condition }
+            return nil
+        }
+        let whole = try vector.query("from t")
+        #expect(BlockEvaluation.applies(try #require(try condition("n * d > 3")), over: whole))
+        #expect(!BlockEvaluation.applies(try #require(try condition("n * 3 > 3")), over: whole))
+        #expect(!BlockEvaluation.applies(try #require(try condition("n * d > 3")), over: try vector.query("from t | take 100")))
+        for q in queries + failing {
+            let a = Result { () throws(IQLError) -> String in CSVWriter.render(try vector.query(q)) }
+            let b = Result { () throws(IQLError) -> String in CSVWriter.render(try rows.query(q)) }
+            switch (a, b) {
+            case (.success(let x), .success(let y)):
+                #expect(x == y, "\(q)")
+            case (.failure(let x), .failure(let y)):
+                #expect(x.diagnostics.map(\.message) == y.diagnostics.map(\.message), "\(q)")
+            default:
+                Issue.record("one way failed: \(q)\nvectorised: \(a)\nrow by row: \(b)")
             }
         }
     }

@@ -134,7 +134,8 @@ public struct Column: Sendable {
             if let selection { return selection.rows.map { base &+ Int64(a[$0]) } }
             return a.map { base &+ Int64($0) }
         }
-        return ints.visit(read, read, read, read)
+        // Full-width words with no base are the values already: shared, not copied.
+        return ints.visit(read, read, read) { base == 0 && selection == nil ? $0 : read($0) }
     }
 
     /// `widened` straight into narrower words (day numbers, text codes), in one pass rather than

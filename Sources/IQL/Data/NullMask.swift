@@ -6,6 +6,20 @@ struct NullMask: Sendable, Equatable {
         words = Array(repeating: 0, count: (count + 63) >> 6)
     }
 
+    /// A mask of these words (bit r of word r / 64 set where row r is null).
+    init(words: [UInt64]) {
+        self.words = words
+    }
+
+    /// Sets the rows of `part` from row `start`, a multiple of 64, keeping the words whole.
+    mutating func place(_ part: NullMask, at start: Int) {
+        let w = start >> 6
+        for (k, word) in part.words.enumerated() where word != 0 {
+            if w + k >= words.count { words.append(contentsOf: repeatElement(0, count: w + k - words.count + 1)) }
+            words[w + k] |= word
+        }
+    }
+
     func contains(_ row: Int) -> Bool {
         let w = row >> 6
         return w < words.count && words[w] & (1 << UInt64(row & 63)) != 0
@@ -15,6 +29,11 @@ struct NullMask: Sendable, Equatable {
         let w = row >> 6
         if w >= words.count { words.append(contentsOf: repeatElement(0, count: w - words.count + 1)) }
         words[w] |= 1 << UInt64(row & 63)
+    }
+
+    mutating func remove(_ row: Int) {
+        let w = row >> 6
+        if w < words.count { words[w] &= ~(1 << UInt64(row & 63)) }
     }
 
     var isEmpty: Bool { !words.contains { $0 != 0 } }

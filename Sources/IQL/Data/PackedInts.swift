@@ -27,12 +27,35 @@ struct PackedInts: Sendable, RandomAccessCollection {
 
     /// Packs values at the narrowest width that holds their range.
     init(_ values: [Int64]) {
-        guard let lo = values.min(), let hi = values.max() else {
+        guard !values.isEmpty else {
             self.init(base: 0, words: .i8([]))
             return
         }
+        // One pass for both ends, and plain loops over the buffer: the compiler vectorises
+        // them (a derived column of 1M rows: 17 ms to pack through `min()`, `max()` and `map`).
+        var lo = Int64.max, hi = Int64.min
+        values.withUnsafeBufferPointer { v in
+            for x in v {
+                lo = Swift.min(lo, x)
+                hi = Swift.max(hi, x)
+            }
+        }
         let layout = PackedInts.layout(lo: lo, hi: hi)
-        self.init(base: layout.base, words: PackedInts.pack(values.count, width: layout.width, base: layout.base) { values[$0] })
+        let base = layout.base
+        func narrowed<T: FixedWidthInteger>(_: T.Type) -> [T] {
+            [T](unsafeUninitializedCapacity: values.count) { out, initialised in
+                values.withUnsafeBufferPointer { v in
+                    for i in 0..<v.count { out[i] = T(truncatingIfNeeded: v[i] &- base) }
+                }
+                initialised = values.count
+            }
+        }
+        switch layout.width {
+        case 1: self.init(base: base, words: .i8(narrowed(Int8.self)))
+        case 2: self.init(base: base, words: .i16(narrowed(Int16.self)))
+        case 4: self.init(base: base, words: .i32(narrowed(Int32.self)))
+        default: self.init(base: 0, words: .i64(values))
+        }
     }
 
     var startIndex: Int { 0 }

@@ -137,6 +137,7 @@ extension Truth {
         let n = table.rowCount
         guard env.vectorised else { return try rowByRow(e, over: table, env) }
         if let t = byDistinctValues(e, over: table, env) { return t }
+        if BlockEvaluation.applies(e, over: table) { return try BlockEvaluation.truth(e, over: table, env) }
         // Made only where a case needs it: most filters are answered from storage, and a copy
         // of the table and environment per condition cost more than some of them.
         var vectors: VectorEvaluator { VectorEvaluator(table: table, environment: env) }

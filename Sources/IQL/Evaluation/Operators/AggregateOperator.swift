@@ -119,6 +119,15 @@ enum AggregateKernels {
             }
             let column = table.columns[i]
             if grouping.whole && groups == 0 { return nil }
+            if grouping.whole, column.selection == nil, let whole = wholeColumn(values, nulls, rows: n) {
+                if whole.count == 0 { return [.null] }
+                switch call.function {
+                case .sum: return [.int(whole.sum)]
+                case .min: return [.int(whole.low)]
+                case .max: return [.int(whole.high)]
+                default: return [.number(try Operations.numeric(.divide, .int(whole.sum), .int(whole.count), at: call.range))]
+                }
+            }
             let base = values.base
             // Nil on overflow: the general path then reports it with the call's range. The
             // arrays are the function's own, not captured, so the loop keeps them in registers.
@@ -170,6 +179,60 @@ enum AggregateKernels {
         default:
             return nil
         }
+    }
+
+    /// Sum, count, least and greatest of a whole stored column of whole numbers, 64 rows at a
+    /// time with the null mask read a word at a time: the loop the compiler can vectorise.
+    /// Nil where some partial sum might overflow (the row-at-a-time path then reports it);
+    /// below that bound no partial sum can, so the answer is the one row by row would give.
+    static func wholeColumn(_ values: PackedInts, _ nulls: NullMask?, rows n: Int)
+        -> (sum: Int64, count: Int64, low: Int64, high: Int64)? {
+        let base = values.base
+        // Every value lies within |base| + 2^(bits-1) of zero (64-bit words: anywhere).
+        guard values.width < 8 else { return nil }
+        let reach = base.magnitude.addingReportingOverflow(UInt64(1) << UInt64(values.width * 8 - 1))
+        guard !reach.overflow, reach.partialValue <= UInt64(Int64.max),
+              !Int64(reach.partialValue).multipliedReportingOverflow(by: Int64(max(n, 1))).overflow else { return nil }
+        let words = nulls?.words ?? []
+        func run<T: FixedWidthInteger>(_ a: [T]) -> (sum: Int64, count: Int64, low: Int64, high: Int64) {
+            var sum: Int64 = 0, count = 0
+            var low = T.max, high = T.min
+            a.withUnsafeBufferPointer { a in
+                var start = 0
+                while start < n {
+                    let end = min(start + 64, n)
+                    let w = start >> 6
+                    let nullBits = w < words.count ? words[w] : 0
+                    if nullBits == 0 {
+                        // Separate plain loops over the block: each one vectorises.
+                        let block = UnsafeBufferPointer(rebasing: a[start..<end])
+                        var s: Int64 = 0
+                        for v in block { s &+= Int64(v) }
+                        var l = low, h = high
+                        for v in block {
+                            l = min(l, v)
+                            h = max(h, v)
+                        }
+                        sum &+= s
+                        low = l
+                        high = h
+                        count += end - start
+                    } else {
+                        for r in start..<end where nullBits & (1 << UInt64(r - start)) == 0 {
+                            let v = a[r]
+                            sum &+= Int64(v)
+                            low = min(low, v)
+                            high = max(high, v)
+                            count += 1
+                        }
+                    }
+                    start = end
+                }
+            }
+            // The bound above keeps count × base + sum within range.
+            return (sum &+ base &* Int64(count), Int64(count), base &+ Int64(low), base &+ Int64(high))
+        }
+        return values.visit(run, run, run, run)
     }
 
     /// Each group's median of exact numbers, from the argument's vector: rows placed by group

@@ -34,7 +34,10 @@ enum Evaluating {
                        window: WindowLinks? = nil) throws -> Column {
         if case .column(let i) = e.shape, table.columns.indices.contains(i) { return table.columns[i] }
         if window == nil, env.vectorised, e.constant == nil {
-            return try VectorEvaluator(table: table, environment: env).evaluate(e).column(count: table.rowCount)
+            let evaluator = VectorEvaluator(table: table, environment: env)
+            if let column = evaluator.storedByDistinctValues(e) { return column }
+            if BlockEvaluation.applies(e, over: table) { return try BlockEvaluation.column(e, over: table, env) }
+            return try evaluator.evaluate(e).column(count: table.rowCount)
         }
         return Column(try column(e, over: table, env, window: window))
     }
