@@ -222,6 +222,18 @@ extension Truth {
             let base = values.base
             // Fills its own Truth rather than a captured one, which would be boxed.
             func run<T: FixedWidthInteger>(_ a: [T]) -> Truth {
+                if column.selection == nil, a.count == n {
+                    // The constant moved into the stored words' terms, compared a word at a time
+                    // by the branch-free kernel; beyond the words' range, one answer for all.
+                    let (d, o) = k.subtractingReportingOverflow(base)
+                    if !o, let kt = T(exactly: d) { return VectorEvaluator.fill(n, op, .array(a), .scalar(kt), nulls) }
+                    // k lies outside base + T's range, so every stored word (a null row's too)
+                    // is on the same side of it as the first.
+                    var t = Truth(count: n)
+                    if let first = a.first, test(base &+ Int64(first)) { t.setAll(1) }
+                    if let nulls { t.overwrite(nulls, with: 2) }
+                    return t
+                }
                 var t = Truth(count: n)
                 for r in 0..<n {
                     let p = column.physical(r)

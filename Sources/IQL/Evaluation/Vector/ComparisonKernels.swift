@@ -94,19 +94,44 @@ extension VectorEvaluator {
     @inline(__always)
     private static func fill<T>(_ n: Int, _ x: Operand<T>, _ y: Operand<T>, _ nulls: NullMask?, _ test: (T, T) -> Bool) -> Truth {
         var t = Truth(count: n)
-        t.isTrue.withUnsafeMutableBufferPointer { words in
-            var base = 0, w = 0
-            while base < n {
-                let end = min(64, n - base)
-                var word: UInt64 = 0
-                for b in 0..<end where test(x[base + b], y[base + b]) { word |= 1 << UInt64(b) }
-                words[w] = word
-                w += 1
-                base += 64
+        // Each pairing of arrays and constants gets its own loop over buffers, with each row's
+        // bit set without a branch: the loop then vectorises (days_between … > 50: 18% of the
+        // query's time in the per-element switch on the operand and the branch).
+        @inline(__always)
+        func words(_ bit: (Int) -> Bool) {
+            t.isTrue.withUnsafeMutableBufferPointer { words in
+                var base = 0, w = 0
+                while base < n {
+                    let end = min(64, n - base)
+                    var word: UInt64 = 0
+                    for b in 0..<end { word |= UInt64(bit(base &+ b) ? 1 : 0) << UInt64(b) }
+                    words[w] = word
+                    w += 1
+                    base += 64
+                }
             }
         }
+        switch (x, y) {
+        case (.array(let a), .array(let b)):
+            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in words { test(a[$0], b[$0]) } } }
+        case (.array(let a), .scalar(let k)):
+            a.withUnsafeBufferPointer { a in words { test(a[$0], k) } }
+        case (.scalar(let k), .array(let b)):
+            b.withUnsafeBufferPointer { b in words { test(k, b[$0]) } }
+        case (.scalar(let j), .scalar(let k)):
+            let answer = test(j, k)
+            words { _ in answer }
+        }
         if let nulls {
-            for r in 0..<n where nulls.contains(r) { t.setNull(r) }
+            // Null rows are not true, and are null: a word at a time.
+            let m = nulls.words
+            for w in 0..<min(m.count, t.isTrue.count) where m[w] != 0 {
+                t.isTrue[w] &= ~m[w]
+                t.isNull[w] |= m[w]
+            }
+            if n & 63 != 0, let last = t.isNull.indices.last {
+                t.isNull[last] &= (1 << UInt64(n & 63)) - 1
+            }
         }
         return t
     }

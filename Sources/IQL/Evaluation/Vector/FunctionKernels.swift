@@ -36,7 +36,16 @@ extension VectorEvaluator {
             return .ints(a.map { Int64(Day(ordinal: $0).components.day) }, m)
         case ("days_between", .dates(let a, let ma)?):
             switch values[1] {
-            case .dates(let b, let mb): return .ints((0..<n).map { Int64(b[$0]) - Int64(a[$0]) }, NullMask.union(ma, mb))
+            case .dates(let b, let mb) where a.count == n && b.count == n:
+                let out = [Int64](unsafeUninitializedCapacity: n) { out, initialised in
+                    a.withUnsafeBufferPointer { a in
+                        b.withUnsafeBufferPointer { b in
+                            for r in 0..<n { out[r] = Int64(b[r]) &- Int64(a[r]) }
+                        }
+                    }
+                    initialised = n
+                }
+                return .ints(out, NullMask.union(ma, mb))
             case .constant(.date(let d)): return .ints(a.map { Int64(d.ordinal) - Int64($0) }, ma)
             default: break
             }
@@ -399,15 +408,36 @@ extension VectorEvaluator {
         let s = max(a.scale, b.scale)
         guard let xs = rescaled(a.values, by: Decimal64.power(s - a.scale), count: n, nulls: a.nulls),
               let ys = rescaled(b.values, by: Decimal64.power(s - b.scale), count: n, nulls: b.nulls) else { return nil }
-        var out = [Int64](repeating: 0, count: n)
-        var nulls: NullMask?
-        for r in 0..<n {
-            let fromX = condition.isTrueAt(r)
-            out[r] = fromX ? xs[r] : ys[r]
-            if (fromX ? a.nulls : b.nulls)?.contains(r) ?? false {
-                if nulls == nil { nulls = NullMask(count: n) }
-                nulls?.insert(r)
+        // A word of the condition at a time: each row picks without a branch, and the nulls
+        // are the taken side's, word by word.
+        let words = condition.isTrue
+        @inline(__always)
+        func pick(_ x: (Int) -> Int64, _ y: (Int) -> Int64) -> [Int64] {
+            [Int64](unsafeUninitializedCapacity: n) { out, initialised in
+                for r in 0..<n {
+                    let taken = words[r >> 6] >> UInt64(r & 63) & 1 != 0
+                    out[r] = taken ? x(r) : y(r)
+                }
+                initialised = n
             }
+        }
+        let out: [Int64]
+        switch (xs, ys) {
+        case (.array(let p), .array(let q)): out = p.withUnsafeBufferPointer { p in q.withUnsafeBufferPointer { q in pick({ p[$0] }, { q[$0] }) } }
+        case (.array(let p), .scalar(let k)): out = p.withUnsafeBufferPointer { p in pick({ p[$0] }, { _ in k }) }
+        case (.scalar(let k), .array(let q)): out = q.withUnsafeBufferPointer { q in pick({ _ in k }, { q[$0] }) }
+        case (.scalar(let j), .scalar(let k)): out = pick({ _ in j }, { _ in k })
+        }
+        var nulls: NullMask?
+        if a.nulls != nil || b.nulls != nil {
+            let xn = a.nulls?.words ?? [], yn = b.nulls?.words ?? []
+            var mask = [UInt64](repeating: 0, count: (n + 63) >> 6)
+            for w in mask.indices {
+                let t = w < words.count ? words[w] : 0
+                mask[w] = (t & (w < xn.count ? xn[w] : 0)) | (~t & (w < yn.count ? yn[w] : 0))
+            }
+            if n & 63 != 0, let last = mask.indices.last { mask[last] &= (1 << UInt64(n & 63)) - 1 }
+            if mask.contains(where: { $0 != 0 }) { nulls = NullMask(words: mask) }
         }
         return s == 0 ? .ints(out, nulls) : .decimals(out, scale: s, nulls)
     }
