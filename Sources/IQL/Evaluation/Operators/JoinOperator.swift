@@ -45,47 +45,18 @@ struct JoinOperator: TableOperator {
             // A lookup table (each right key once) joined on text: one integer per distinct
             // left value says which right row it matches, and rows are matched by their codes.
             let matchOfCode = byCode.map { $0.first ?? -1 }
-            let base = Int(codes.base), isLeft = isLeft, n = input.rowCount
-            // Builds its own arrays rather than appending to captured ones, which would be boxed.
-            func match<T: FixedWidthInteger>(_ a: [T]) throws -> ([Int]?, [Int], Bool) {
-                // First as if every row matches, the usual case for a lookup table: then the left
-                // rows are all rows in order and need no list, and the right rows are written
-                // straight into an array. A row without a match stops it, for the general loop.
-                if leftKeys.selection == nil, a.count == n {
-                    let rights = matchOfCode.withUnsafeBufferPointer { matchOfCode in
-                        a.withUnsafeBufferPointer { a in
-                            [Int](unsafeUninitializedCapacity: n) { out, count in
-                                var r = 0
-                                while r < n {
-                                    let code = base &+ Int(a[r])
-                                    guard code >= 0, code < matchOfCode.count else { break }
-                                    let m = matchOfCode[code]
-                                    if m < 0 { break }
-                                    out[r] = m
-                                    r &+= 1
-                                }
-                                count = r
-                            }
-                        }
-                    }
-                    try env.checkCancelled()
-                    if rights.count == n { return (nil, rights, false) }
-                }
-                var lefts: [Int] = [], rights: [Int] = [], missed = false
-                lefts.reserveCapacity(n)
-                rights.reserveCapacity(n)
-                for r in 0..<n {
-                    if r & 65535 == 0 { try env.checkCancelled() }
-                    let m = matchOfCode[base + Int(a[leftKeys.physical(r)])]
-                    if m >= 0 || isLeft {
-                        lefts.append(r)
-                        rights.append(m)
-                        if m < 0 { missed = true }
-                    }
-                }
-                return (lefts, rights, missed)
-            }
-            let (lefts, rights, missed) = try codes.visit(match, match, match, match)
+            let (lefts, rights, missed) = try lookUp(codes, offset: Int(codes.base), matchOfCode, nulls: nil, leftKeys, env)
+            return noted(assemble(input, other, lefts, rights, missed), report)
+        }
+        if case .int64(let words, let nulls) = leftKeys.storage, leftKeys.selection == nil,
+           index.values.allSatisfy({ $0.count <= 1 }), let (lo, hi) = words.range(),
+           case let (span, overflow) = hi.subtractingReportingOverflow(lo), !overflow,
+           span < 65_536, span <= Int64(input.rowCount / 8) {
+            // The same for whole numbers spanning few values (`pupils % 10`): each value of
+            // the span is looked up once, as the rows would look it up, and rows are matched
+            // by their stored words, with no grouping of the left rows first.
+            let matchOfCode = (0...Int(span)).map { k in index[.int(lo &+ Int64(k))]?.first ?? -1 }
+            let (lefts, rights, missed) = try lookUp(words, offset: Int(words.base &- lo), matchOfCode, nulls: nulls, leftKeys, env)
             return noted(assemble(input, other, lefts, rights, missed), report)
         }
         var leftRows: [Int] = []
@@ -142,6 +113,56 @@ struct JoinOperator: TableOperator {
             }
         }
         return noted(assemble(input, other, leftRows, rightRows, misses), report)
+    }
+
+    /// Matches rows to a lookup table through their stored words: row r's match is
+    /// `matchOfCode[offset + word]` (-1 for none); null rows (`nulls`, or a code that is
+    /// -1) match nothing. Left rows nil when every row matched once, in order.
+    private func lookUp(_ codes: PackedInts, offset: Int, _ matchOfCode: [Int], nulls: NullMask?, _ keys: Column,
+                        _ env: RuntimeEnvironment) throws -> ([Int]?, [Int], Bool) {
+        let n = keys.count, isLeft = isLeft
+        // Builds its own arrays rather than appending to captured ones, which would be boxed.
+        func match<T: FixedWidthInteger>(_ a: [T]) throws -> ([Int]?, [Int], Bool) {
+            // First as if every row matches, the usual case for a lookup table: then the left
+            // rows are all rows in order and need no list, and the right rows are written
+            // straight into an array. A row without a match stops it, for the general loop.
+            if keys.selection == nil, a.count == n, nulls == nil {
+                let rights = matchOfCode.withUnsafeBufferPointer { matchOfCode in
+                    a.withUnsafeBufferPointer { a in
+                        [Int](unsafeUninitializedCapacity: n) { out, count in
+                            var r = 0
+                            while r < n {
+                                let code = offset &+ Int(a[r])
+                                guard code >= 0, code < matchOfCode.count else { break }
+                                let m = matchOfCode[code]
+                                if m < 0 { break }
+                                out[r] = m
+                                r &+= 1
+                            }
+                            count = r
+                        }
+                    }
+                }
+                try env.checkCancelled()
+                if rights.count == n { return (nil, rights, false) }
+            }
+            var lefts: [Int] = [], rights: [Int] = [], missed = false
+            lefts.reserveCapacity(n)
+            rights.reserveCapacity(n)
+            for r in 0..<n {
+                if r & 65535 == 0 { try env.checkCancelled() }
+                let p = keys.physical(r)
+                let code = offset &+ Int(a[p])
+                let m = nulls?.contains(p) == true || code < 0 || code >= matchOfCode.count ? -1 : matchOfCode[code]
+                if m >= 0 || isLeft {
+                    lefts.append(r)
+                    rights.append(m)
+                    if m < 0 { missed = true }
+                }
+            }
+            return (lefts, rights, missed)
+        }
+        return try codes.visit(match, match, match, match)
     }
 
     /// Rows of output charged to the memory budget at a time, and the bytes each takes: a row

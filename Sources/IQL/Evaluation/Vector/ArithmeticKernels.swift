@@ -23,7 +23,7 @@ extension VectorEvaluator {
         if case .constant(.null) = x { return .constant(.null) }
         if case .constant(.null) = y { return .constant(.null) }
         let generic = { try perRow { r in try Operations.arithmetic(op, x.value(at: r), y.value(at: r), at: range) } }
-        if op == .add || op == .subtract || op == .multiply,
+        if op == .add || op == .subtract || op == .multiply || op == .remainder,
            let a = Self.exact(x), let b = Self.exact(y),
            let v = exactArithmetic(op, a, b) {
             return v
@@ -113,6 +113,11 @@ extension VectorEvaluator {
                 switch op {
                 case .add: (r, overflow) = x[i].addingReportingOverflow(y[i])
                 case .subtract: (r, overflow) = x[i].subtractingReportingOverflow(y[i])
+                case .remainder:
+                    // By zero fails as overflow does: row by row then reports the row. At one
+                    // scale, the remainder is the same number as at the operands' own.
+                    let divisor = y[i]
+                    (r, overflow) = divisor == 0 ? (0, true) : x[i].remainderReportingOverflow(dividingBy: divisor)
                 default: (r, overflow) = x[i].multipliedReportingOverflow(by: y[i])
                 }
                 if overflow, !(nulls?.contains(i) ?? false) { failed = true; return }

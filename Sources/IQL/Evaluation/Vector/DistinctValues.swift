@@ -179,6 +179,12 @@ struct DistinctValues {
     func storedColumn(_ answers: Vector) -> Column? {
         guard let direct = directWords else { return nil }
         let n = column.count
+        // Answers evaluated one by one are typed first: there are few of them.
+        if case .values(let values) = answers {
+            let typed = VectorEvaluator.mapped(values, Array(values.indices))
+            if case .values = typed { return nil }
+            return storedColumn(typed)
+        }
         func packed(_ values: [Int64]) -> PackedInts {
             let small = PackedInts(values)
             let words = small.visit({ PackedInts.Words.i8(take($0, direct)) }, { .i16(take($0, direct)) },
