@@ -18,6 +18,8 @@ struct Runner {
         engine.outputDirectory = arguments.safe ? nil : FileManager.default.currentDirectoryPath
         engine.parametersFromCommandLine = true
         engine.trimsMemory = true
+        // The tool owns its process: memory freed by one query is kept for the next.
+        ProcessMemory.keepFreedMemory()
         engine.disabledOptimizerPasses = arguments.disabledPasses
         outColor = arguments.color ?? Terminal.wantsColor(1)
         errColor = arguments.color ?? Terminal.wantsColor(2)

@@ -463,6 +463,21 @@ struct UntrustedInputTests {
         #expect(Engine().councilNames.identity(of: "Oxfordshire") == "E10000025")
         #expect(Engine().trimsMemory == false)
     }
+
+    /// The allocator's settings are the host's: nothing in the library calls
+    /// `ProcessMemory.keepFreedMemory` (or mallopt); the `iql` tool and the benchmark do.
+    @Test func theLibraryLeavesTheAllocatorAlone() throws {
+        let library = Repo.root.appendingPathComponent("Sources/IQL")
+        let files = try #require(FileManager.default.enumerator(atPath: library.path)).compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".swift") && !$0.hasSuffix("API/ProcessMemory.swift") }
+        #expect(files.count > 50)
+        for file in files {
+            let text = try String(contentsOf: library.appendingPathComponent(file), encoding: .utf8)
+            #expect(!text.contains("keepFreedMemory") && !text.contains("iql_keep_freed_memory") && !text.contains("mallopt"), "\(file)")
+        }
+        let tool = try String(contentsOf: Repo.root.appendingPathComponent("Sources/iql/Runner.swift"), encoding: .utf8)
+        #expect(tool.contains("ProcessMemory.keepFreedMemory()"))
+    }
 }
 
 /// The real `iql` binary run to completion, with its own peak memory. A small Python process

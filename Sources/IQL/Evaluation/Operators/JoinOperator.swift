@@ -146,21 +146,34 @@ struct JoinOperator: TableOperator {
                 try env.checkCancelled()
                 if rights.count == n { return (nil, rights, false) }
             }
-            var lefts: [Int] = [], rights: [Int] = [], missed = false
-            lefts.reserveCapacity(n)
-            rights.reserveCapacity(n)
-            for r in 0..<n {
-                if r & 65535 == 0 { try env.checkCancelled() }
-                let p = keys.physical(r)
-                let code = offset &+ Int(a[p])
-                let m = nulls?.contains(p) == true || code < 0 || code >= matchOfCode.count ? -1 : matchOfCode[code]
-                if m >= 0 || isLeft {
-                    lefts.append(r)
-                    rights.append(m)
-                    if m < 0 { missed = true }
+            // Each row's match (-1 for none) in one plain pass, then the rows kept: a left join
+            // keeps every row once, in order, so it needs no list of left rows.
+            let selected = keys.selection?.rows
+            let nullWords = nulls?.words ?? []
+            let matched = matchOfCode.withUnsafeBufferPointer { matchOfCode in
+                a.withUnsafeBufferPointer { a in
+                    [Int](unsafeUninitializedCapacity: n) { out, count in
+                        for r in 0..<n {
+                            let p = selected?[r] ?? r
+                            let code = offset &+ Int(a[p])
+                            let isNull = !nullWords.isEmpty && (p >> 6) < nullWords.count && nullWords[p >> 6] >> UInt64(p & 63) & 1 != 0
+                            out[r] = isNull || code < 0 || code >= matchOfCode.count ? -1 : matchOfCode[code]
+                        }
+                        count = n
+                    }
                 }
             }
-            return (lefts, rights, missed)
+            try env.checkCancelled()
+            let missed = matched.contains(-1)
+            if isLeft || !missed { return (nil, matched, missed && isLeft) }
+            var lefts: [Int] = [], rights: [Int] = []
+            lefts.reserveCapacity(n)
+            rights.reserveCapacity(n)
+            for (r, m) in matched.enumerated() where m >= 0 {
+                lefts.append(r)
+                rights.append(m)
+            }
+            return (lefts, rights, false)
         }
         return try codes.visit(match, match, match, match)
     }
