@@ -429,17 +429,24 @@ struct DifferentialTests {
         ]
         for q in queries {
             for (name, other) in [("row by row", rows), ("no optimiser passes", plain)] {
-            let a = Result { () throws(IQLError) -> String in CSVWriter.render(try vector.query(q)) }
-            let b = Result { () throws(IQLError) -> String in CSVWriter.render(try other.query(q)) }
-            switch (a, b) {
-            case (.success(let x), .success(let y)):
-                #expect(x == y, "\(q)")
-            case (.failure(let x), .failure(let y)):
-                #expect(x.diagnostics.map(\.code) == y.diagnostics.map(\.code), "\(q)")
-            default:
-                Issue.record("one way failed: \(q)\nvectorised: \(a)\n\(name): \(b)")
+                Self.expectSameOutcome(q, vector, other, name: name) { $0.diagnostics.map(\.code) }
             }
-            }
+        }
+    }
+
+    /// `q` gives the same table on both engines, or fails on both with the same `failure`
+    /// (codes, or whole messages).
+    static func expectSameOutcome<T: Equatable>(_ q: String, _ vector: Engine, _ other: Engine, name: String,
+                                                failure: (IQLError) -> [T]) {
+        let a = Result { () throws(IQLError) -> String in CSVWriter.render(try vector.query(q)) }
+        let b = Result { () throws(IQLError) -> String in CSVWriter.render(try other.query(q)) }
+        switch (a, b) {
+        case (.success(let x), .success(let y)):
+            #expect(x == y, "\(q)")
+        case (.failure(let x), .failure(let y)):
+            #expect(failure(x) == failure(y), "\(q)")
+        default:
+            Issue.record("one way failed: \(q)\nvectorised: \(a)\n\(name): \(b)")
         }
     }
 
@@ -486,16 +493,7 @@ struct DifferentialTests {
         #expect(!BlockEvaluation.applies(try #require(try condition("n * 3 > 3")), over: whole))
         #expect(!BlockEvaluation.applies(try #require(try condition("n * d > 3")), over: try vector.query("from t | take 100")))
         for q in queries + failing {
-            let a = Result { () throws(IQLError) -> String in CSVWriter.render(try vector.query(q)) }
-            let b = Result { () throws(IQLError) -> String in CSVWriter.render(try rows.query(q)) }
-            switch (a, b) {
-            case (.success(let x), .success(let y)):
-                #expect(x == y, "\(q)")
-            case (.failure(let x), .failure(let y)):
-                #expect(x.diagnostics.map(\.message) == y.diagnostics.map(\.message), "\(q)")
-            default:
-                Issue.record("one way failed: \(q)\nvectorised: \(a)\nrow by row: \(b)")
-            }
+            Self.expectSameOutcome(q, vector, rows, name: "row by row") { $0.diagnostics.map(\.message) }
         }
     }
 

@@ -38,6 +38,19 @@ struct NullMask: Sendable, Equatable {
 
     var isEmpty: Bool { !words.contains { $0 != 0 } }
 
+    /// Calls `body` with each set row below `rows`, in order, a word at a time (no test per row).
+    func forEachRow(below rows: Int, _ body: (Int) -> Void) {
+        for (w, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                let r = w << 6 + bits.trailingZeroBitCount
+                if r >= rows { return }
+                body(r)
+                bits &= bits - 1
+            }
+        }
+    }
+
     /// Rows set among the first `rows`.
     func count(below rows: Int) -> Int {
         var n = 0

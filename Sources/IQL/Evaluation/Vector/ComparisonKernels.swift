@@ -122,25 +122,8 @@ extension VectorEvaluator {
             let answer = test(j, k)
             words { _ in answer }
         }
-        if let nulls {
-            // Null rows are not true, and are null: a word at a time.
-            let m = nulls.words
-            for w in 0..<min(m.count, t.isTrue.count) where m[w] != 0 {
-                t.isTrue[w] &= ~m[w]
-                t.isNull[w] |= m[w]
-            }
-            if n & 63 != 0, let last = t.isNull.indices.last {
-                t.isNull[last] &= (1 << UInt64(n & 63)) - 1
-            }
-        }
+        // Null rows are not true, and are null: a word at a time.
+        if let nulls { t.overwrite(nulls, with: 2) }
         return t
-    }
-}
-
-extension Truth {
-    /// Marks a row null (and not true).
-    mutating func setNull(_ r: Int) {
-        isTrue[r >> 6] &= ~(1 << UInt64(r & 63))
-        isNull[r >> 6] |= 1 << UInt64(r & 63)
     }
 }

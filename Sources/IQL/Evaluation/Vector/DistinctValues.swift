@@ -129,7 +129,7 @@ struct DistinctValues {
         }
         var out = direct.words.visit(run, run, run, run)
         if let columnNulls = direct.nulls, let first = values.first {
-            for r in 0..<n where columnNulls.contains(r) { out[r] = first }
+            columnNulls.forEachRow(below: n) { out[$0] = first }
         }
         return out
     }
@@ -149,7 +149,7 @@ struct DistinctValues {
         direct.words.visit(run, run, run, run)
         if let columnNulls = direct.nulls {
             let nullAnswer = answerNulls.contains(0)
-            for r in 0..<n where columnNulls.contains(r) {
+            columnNulls.forEachRow(below: n) { r in
                 if nullAnswer { mask.insert(r) } else { mask.remove(r) }
             }
         }
