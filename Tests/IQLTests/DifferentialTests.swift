@@ -497,6 +497,58 @@ struct DifferentialTests {
         }
     }
 
+    /// Text `==` and `!=` a constant, which compares stored codes a word at a time when the text
+    /// is one dictionary entry (or none), give row by row's answers: with and without null
+    /// rows, codes of one and two bytes, a text no row holds, behind a filter and a sort (which
+    /// take the look-up path), and in a table of several blocks.
+    @Test func textEqualityAgreesWithRowByRow() throws {
+        var g = Generator(11)
+        var csv = "id,s,full,wide\n"
+        for id in 1...(3 * BlockEvaluation.rows + 77) {
+            let s = g.chance(12) ? "" : g.pick(["north", "south", "east", "west"])
+            let full = g.pick(["x", "y", "z"])
+            let wide = g.chance(5) ? "" : "w\(g.int(0...400))"
+            csv += "\(id),\(s),\(full),\(wide)\n"
+        }
+        var vector = Engine(bundledData: false)
+        try vector.registerCSV(text: csv, as: "t")
+        var rows = vector
+        rows.vectorised = false
+        var queries: [String] = []
+        for (column, texts) in [("s", ["north", "west", "nowhere"]), ("full", ["x", "z", "q"]),
+                                ("wide", ["w0", "w399", "w400", "w9999"])] {
+            for text in texts {
+                for op in ["==", "!="] {
+                    queries.append("from t | where \(column) \(op) \"\(text)\" | count")
+                    queries.append("from t | where \(column) \(op) \"\(text)\" | summarize k = sum(id)")
+                    queries.append("from t | derive v = \(column) \(op) \"\(text)\" | count by v")
+                    queries.append("from t | where id % 3 == 0 | where \(column) \(op) \"\(text)\" | count")
+                    queries.append("from t | sort \(column), id | where \(column) \(op) \"\(text)\" | take 5 | select id")
+                    queries.append("from t | take 70 | where \(column) \(op) \"\(text)\" | count")
+                }
+            }
+        }
+        #expect(try vector.query(#"from t | where s == "north" | count"#).rows != [[.int(0)]])
+        for q in queries {
+            Self.expectSameOutcome(q, vector, rows, name: "row by row") { $0.diagnostics.map(\.message) }
+        }
+    }
+
+    /// The word-at-a-time byte comparison marks exactly the bytes equal to the one sought, for
+    /// every byte value, with neighbours that borrow or carry (0x00, 0x80, 0xFF).
+    @Test func equalBytesMarksExactlyTheEqualBytes() {
+        var g = Generator(5)
+        let edges: [UInt8] = [0x00, 0x01, 0x7F, 0x80, 0x81, 0xFE, 0xFF]
+        for trial in 0..<4_000 {
+            var bytes = (0..<8).map { _ in g.chance(50) ? g.pick(edges) : UInt8(g.int(0...255)) }
+            let sought = trial < 256 ? UInt8(trial) : g.pick(bytes)
+            if trial % 3 == 0 { bytes[g.int(0...7)] = sought }
+            let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+            let expected = bytes.enumerated().reduce(UInt64(0)) { $0 | ($1.element == sought ? 1 << UInt64($1.offset) : 0) }
+            #expect(Truth.equalBytes(UInt64(littleEndian: word), sought) == expected, "\(bytes) \(sought)")
+        }
+    }
+
     /// A join on whole numbers spanning few values (matched through the stored words, with no
     /// grouping) gives the rows the general join gives (a key behind a selection goes that
     /// way): inner and left, null keys, keys with no match, keys outside the right's range.

@@ -5,7 +5,7 @@
 /// its distinct strings, so a million-row column of regions is a byte a row. Anything else
 /// (lists, mixed kinds of number) is kept as values.
 public struct Column: Sendable {
-    enum Storage: Sendable {
+    indirect enum Storage: Sendable {
         case boxed([Value])
         case int64(PackedInts, nulls: NullMask?)
         /// Mantissas at one scale: the value is `m / 10^scale`.

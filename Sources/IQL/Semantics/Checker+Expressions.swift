@@ -106,11 +106,18 @@ extension Checker {
                 return poison(range)
             }
             if case .list(let items)? = r.constant {
-                let spelt = items.map { authoritySpelling($0, lhs: lhs, schema: scope.schema) ?? $0 }
-                if spelt != items { r = .constant(.list(spelt), type: r.type, range: rhs.range) }
-                for (i, item) in spelt.enumerated() {
-                    warnIfAbsent(l, item, at: listItemRange(rhs, i) ?? rhs.range, lhs: lhs, schema: scope.schema)
+                var spelt = items
+                var respelt = false
+                for (i, item) in items.enumerated() {
+                    guard let lookup = literalAmongValues(item, lhs: lhs, schema: scope.schema) else { continue }
+                    if let other = authoritySpelling(lookup) {
+                        spelt[i] = other
+                        respelt = true
+                    } else {
+                        warnIfAbsent(l, lookup, at: listItemRange(rhs, i) ?? rhs.range, lhs: lhs)
+                    }
                 }
+                if respelt { r = .constant(.list(spelt), type: r.type, range: rhs.range) }
             }
             let membership: CompiledExpression
             if case .list(let items)? = r.constant {
@@ -280,13 +287,19 @@ extension Checker {
             return poison(range)
         }
         if op == .eq || op == .ne {
-            if let v = r.constant, let spelt = authoritySpelling(v, lhs: lhs, schema: schema) {
+            // Each side's literal is looked up among the other side's column values once, for
+            // both a council's other spellings and the warning.
+            let right = r.constant.flatMap { literalAmongValues($0, lhs: lhs, schema: schema) }
+            let left = right == nil ? l.constant.flatMap { literalAmongValues($0, lhs: rhs, schema: schema) } : nil
+            if let right, let spelt = authoritySpelling(right) {
                 r = .constant(spelt, range: rhs.range)
-            } else if let v = l.constant, let spelt = authoritySpelling(v, lhs: rhs, schema: schema) {
+            } else if let left, let spelt = authoritySpelling(left) {
                 l = .constant(spelt, range: lhs.range)
+            } else if let right {
+                warnIfAbsent(l, right, at: rhs.range, lhs: lhs)
+            } else if let left {
+                warnIfAbsent(r, left, at: lhs.range, lhs: rhs)
             }
-            if let v = r.constant { warnIfAbsent(l, v, at: rhs.range, lhs: lhs, schema: schema) }
-            if let v = l.constant { warnIfAbsent(r, v, at: lhs.range, lhs: rhs, schema: schema) }
         }
         return folded(CompiledExpression(type: .bool, range: range, shape: .compare(op, l, r)), from: l, r)
     }
@@ -306,13 +319,28 @@ extension Checker {
         return nil
     }
 
+    /// A text literal compared with a dataset column, and whether the column holds it.
+    struct LiteralLookup {
+        var text: String
+        var origin: Schema.Origin
+        var values: KnownValues
+        var present: Bool
+    }
+
+    /// Looks a text literal up among the distinct values of the dataset column it is compared
+    /// with; nil when it is not text or the other side is not such a column.
+    private mutating func literalAmongValues(_ literal: Value, lhs: Expr, schema: Schema?) -> LiteralLookup? {
+        guard case .text(let text) = literal, let origin = originOf(lhs, schema),
+              let values = knownValues(origin) else { return nil }
+        return LiteralLookup(text: text, origin: origin, values: values, present: values.set.contains(text))
+    }
+
     /// Warns when a text literal compared with a dataset column matches no row.
-    private mutating func warnIfAbsent(_ column: CompiledExpression, _ literal: Value, at range: SourceRange, lhs: Expr,
-                                       schema: Schema?) {
-        guard case .text(let text) = literal, column.type == .text, column.constant == nil,
-              case .name(let n, _) = lhs.kind else { return }
-        guard let origin = originOf(lhs, schema), let values = knownValues(origin), !values.set.contains(text),
-              warnedLiterals.insert(origin.dataset + "\u{0}" + origin.column + "\u{0}" + text).inserted else { return }
+    private mutating func warnIfAbsent(_ column: CompiledExpression, _ lookup: LiteralLookup, at range: SourceRange,
+                                       lhs: Expr) {
+        guard !lookup.present, column.type == .text, column.constant == nil, case .name(let n, _) = lhs.kind else { return }
+        let origin = lookup.origin, text = lookup.text
+        guard warnedLiterals.insert(origin.dataset + "\u{0}" + origin.column + "\u{0}" + text).inserted else { return }
         // Each warning costs a search of the column's values: past the first few, unmatched
         // literals are counted into one warning instead, so a huge list checks in linear time.
         guard warnedLiterals.count <= Checker.suggestedLiterals else {
@@ -320,7 +348,7 @@ extension Checker {
             unmatchedBeyondCap += 1
             return
         }
-        let close = Suggest.ranked(text, among: values.list, limit: 3)
+        let close = Suggest.ranked(text, among: lookup.values.list, limit: 3)
         let shown = close.map { "\"\($0)\"" }
         // A generated query may compare with a huge literal: the message shows its start.
         let quoted = text.count > 60 ? text.prefix(57) + "…" : text
@@ -332,11 +360,9 @@ extension Checker {
     /// A council named by another official spelling or a code ("Bristol, City of", "E06000023",
     /// "801"), as the column compared with it writes that council; nil when the literal is
     /// already a value of the column or names no council.
-    private mutating func authoritySpelling(_ literal: Value, lhs: Expr, schema: Schema?) -> Value? {
-        guard case .text(let text) = literal, let origin = originOf(lhs, schema),
-              let values = knownValues(origin), !values.set.contains(text),
-              let identities = values.identities, let id = councilNames.identity(of: text),
-              let spelt = identities[id] else { return nil }
+    private func authoritySpelling(_ lookup: LiteralLookup) -> Value? {
+        guard !lookup.present, let identities = lookup.values.identities,
+              let id = councilNames.identity(of: lookup.text), let spelt = identities[id] else { return nil }
         return spelt.map(Value.text)
     }
 
@@ -344,10 +370,18 @@ extension Checker {
     /// for suggestions, and (for up to 20,000 values) which council each names, if only one
     /// value names it.
     mutating func knownValues(_ origin: Schema.Origin) -> KnownValues? {
-        // Each literal asks twice (for a council's other spellings, then for a warning), and a
-        // script's literals mostly compare with one column: the last answer is kept at hand.
-        if let last = lastKnownValues, last.origin == origin { return last.values }
-        defer { lastKnownValues = (origin, knownValueCache[origin] ?? nil) }
+        // A script's literals mostly compare with a few columns (`region == … and authority
+        // != …`): the last four answers are kept at hand, round-robin.
+        for recent in recentKnownValues where recent.origin == origin { return recent.values }
+        defer {
+            let entry = (origin: origin, values: knownValueCache[origin] ?? nil)
+            if recentKnownValues.count < 4 {
+                recentKnownValues.append(entry)
+            } else {
+                recentKnownValues[nextRecentKnownValues] = entry
+                nextRecentKnownValues = (nextRecentKnownValues + 1) % 4
+            }
+        }
         if let cached = knownValueCache[origin] { return cached }
         let known = catalog.textValues(origin.dataset, origin.column).map { set -> KnownValues in
             var identities: [String: String?]?

@@ -33,8 +33,12 @@ struct Checker {
     static let suggestedLiterals = 10
     /// Each text column's distinct values, read once per check (nil: the column has none to read).
     var knownValueCache: [Schema.Origin: KnownValues?] = [:]
-    /// The last origin `knownValues` was asked about, and its answer.
-    var lastKnownValues: (origin: Schema.Origin, values: KnownValues?)?
+    /// The last few origins `knownValues` was asked about, and their answers: a script's
+    /// literals mostly compare with a handful of columns, and comparing two origins' names costs
+    /// less than hashing one to look it up.
+    var recentKnownValues: [(origin: Schema.Origin, values: KnownValues?)] = []
+    /// Which entry of `recentKnownValues` the next origin not among them replaces.
+    var nextRecentKnownValues = 0
     /// `datasetSchema`'s answers.
     var originSchemas: [String: Schema] = [:]
     /// The council-name resolver: the bundled authorities' when the engine has bundled data.
