@@ -16,6 +16,8 @@ import os
 import re
 import sys
 from collections import Counter, defaultdict
+from datetime import date
+from decimal import Decimal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -53,15 +55,18 @@ for r in REF:
     }
 
 # Councils abolished by reorganisation: their history rows stay, under their own codes.
+# (name in IQL, region, Ofsted region, name in Ofsted's history table). Each has a name of its
+# own: the former Dorset County Council is written "Dorset" by Ofsted, like the unitary Dorset
+# Council (E06000059) that replaced it, and one name for two councils would merge their rows.
 NYE = "North East, Yorkshire and the Humber"
 DEFUNCT = {
-    "E06000028": ("Bournemouth", "South West", "South West"),
-    "E06000029": ("Poole", "South West", "South West"),
-    "E10000009": ("Dorset", "South West", "South West"),
-    "E10000021": ("Northamptonshire", "East Midlands", "East Midlands"),
-    "E10000006": ("Cumbria", "North West", "North West"),
+    "E06000028": ("Bournemouth", "South West", "South West", "Bournemouth"),
+    "E06000029": ("Poole", "South West", "South West", "Poole"),
+    "E10000009": ("Dorset County Council", "South West", "South West", "Dorset"),
+    "E10000021": ("Northamptonshire", "East Midlands", "East Midlands", "Northamptonshire"),
+    "E10000006": ("Cumbria", "North West", "North West", "Cumbria"),
 }
-for code, (name, region, oreg) in DEFUNCT.items():
+for code, (name, region, oreg, _) in DEFUNCT.items():
     COUNCILS[code] = {"authority": name, "authority_code": code, "region": region,
                       "ofsted_region": oreg, "status": "No longer exists"}
 
@@ -96,14 +101,16 @@ def council(code):
 
 
 def council_by_name(name, defunct_ok=False):
+    """A council by a source's spelling; `defunct_ok` prefers an abolished council of that name
+    (the source says the row is from before a reorganisation)."""
     if defunct_ok:
-        for code, (n, _, _) in DEFUNCT.items():
-            if n == name:
+        for code, (_, _, _, source_name) in DEFUNCT.items():
+            if source_name == name:
                 return COUNCILS[code]
     code = NAME_TO_CODE.get(name.lower())
     if code is None:
-        for c, (n, _, _) in DEFUNCT.items():
-            if n == name:
+        for c, (_, _, _, source_name) in DEFUNCT.items():
+            if source_name == name:
                 return COUNCILS[c]
         fail("unknown council name " + repr(name))
     return COUNCILS[code]
@@ -152,7 +159,38 @@ def council_cols(c):
 DATASETS = []
 
 
+# Categories a source spells two ways, by table and column: each variant to the spelling the
+# source uses most (listed in docs/datasets.md). `emit` fails on any other pair of values of a
+# column that differ only in case, spacing or "&" for "and".
+CATEGORY_SPELLINGS = {
+    ("providers", "provision_type"): {"Children's Home": "Children's home"},
+}
+
+
+def category_key(value):
+    return " ".join(value.lower().replace("&", "and").split())
+
+
+def check_categories(name, header, rows):
+    for i, column in enumerate(header):
+        values = {row[i] for row in rows}
+        if len(values) > 500:
+            continue  # names, not categories
+        spellings = defaultdict(set)
+        for v in values:
+            spellings[category_key(v)].add(v)
+        for variants in spellings.values():
+            if len(variants) > 1:
+                fail("%s.%s spells one category %d ways: %s (add them to CATEGORY_SPELLINGS)"
+                     % (name, column, len(variants), sorted(variants)))
+
+
+def normalised_category(table, column, value):
+    return CATEGORY_SPELLINGS.get((table, column), {}).get(value, value)
+
+
 def emit(name, header, rows):
+    check_categories(name, header, rows)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
@@ -189,20 +227,41 @@ def build_authorities():
 
 # MARK: - inspections
 
+SCRAPE_LOOKUP = {r["urn"]: r for r in read("d2i_la_lookup.csv")}
+# Scraped reports that match no official row and give nothing to make a row of (no inspection
+# dates, no readable judgement), with why; docs/datasets.md lists them and a test checks that
+# every other scraped report is in the table.
+UNBUNDLED_SCRAPES = {
+    ("E10000030", "2015-08-03"): "Surrey, a report file of 3 August 2015 the scraper could not read; "
+                                 "Ofsted's history has Surrey's SIF inspection published on 3 June 2015 "
+                                 "and none in August",
+}
+
 JUDGEMENTS = ["overall", "leaders", "help_and_protection", "children_in_care", "care_leavers",
               "adoption", "lscb", "safeguarding", "looked_after_children"]
+
+
+def scraped_council_code(r):
+    """The council of a scraped report, through its DfE code: the scrape's own ONS codes are
+    newer than the reference table's for Barnsley and Sheffield (E08000038/9 for E08000016/9),
+    which have no Ofsted reference number to match on instead."""
+    row = SCRAPE_LOOKUP.get(r["urn"])
+    if row is None:
+        fail("scraped report of an unknown council: " + r["urn"] + " " + r["local_authority"])
+    if row["la_code"] in CURRENT_BY_DFE:
+        return CURRENT_BY_DFE[row["la_code"]]
+    return council(row["la_code_new"])["authority_code"]
 
 
 def build_inspections():
     rows = []
     official_ilacs = read("ofsted_ilacs_inspections_2018_2025.csv")
     d2i = read("d2i_ilacs_scraped_report_history.csv")
-    urn_to_code = {r["urn"]: r["la_code_new"] for r in read("d2i_la_lookup.csv")}
     d2i_by_start = {}
     for r in d2i:
-        code = urn_to_code.get(r["urn"])
-        if code and r["inspection_start_date"]:
-            d2i_by_start[(RECODED.get(code, code), r["inspection_start_date"])] = r
+        r["code"] = scraped_council_code(r)
+        if r["inspection_start_date"]:
+            d2i_by_start[(r["code"], r["inspection_start_date"])] = r
 
     # Pre-ILACS history (publication dates only). Its ILACS rows are the first ILACS
     # inspections, which the official 2018-2025 ILACS table holds with inspection dates.
@@ -216,12 +275,25 @@ def build_inspections():
         for prefix in ("SLAC_REINSP",):
             if framework.startswith(prefix):
                 framework = "SLAC"
+        # A CPI or TLAC inspection judged the effectiveness of child protection or of services
+        # for looked-after children, not overall effectiveness: Ofsted's history table writes
+        # that judgement in its overall column, IQL in `safeguarding` / `looked_after_children`,
+        # so that `overall` is only ever an overall-effectiveness judgement.
+        overall, safeguarding, lac = r["overall_effectiveness"], r["safeguarding_oe"], r["looked_after_children_oe"]
+        if framework in ("CPI", "CPRI"):
+            if safeguarding:
+                fail("CPI row with a safeguarding judgement of its own: " + r["la_name"])
+            overall, safeguarding = "", overall
+        elif framework == "TLAC":
+            if lac:
+                fail("TLAC row with a looked-after judgement of its own: " + r["la_name"])
+            overall, lac = "", overall
         j = {
-            "overall": r["overall_effectiveness"], "leaders": r["leadership"],
+            "overall": overall, "leaders": r["leadership"],
             "help_and_protection": r["help_and_protection"],
             "children_in_care": r["children_in_care"], "care_leavers": r["care_leavers"],
             "adoption": r["adoption"], "lscb": r["lscb"],
-            "safeguarding": r["safeguarding_oe"], "looked_after_children": r["looked_after_children_oe"],
+            "safeguarding": safeguarding, "looked_after_children": lac,
         }
         rows.append(council_cols(c) + [c["status"], framework, r["event"], "", "",
                     r["publication_date"]] + [strict_rating(j[k]) for k in JUDGEMENTS] + [OFFICIAL])
@@ -248,12 +320,28 @@ def build_inspections():
                     r["inspection_date"], ended, r["publication_date"]]
                     + [strict_rating(j.get(k, "")) for k in JUDGEMENTS] + [OFFICIAL])
 
-    # Inspections after Ofsted's official table ends exist only in the D2I scrape.
-    last_official = max(r["inspection_date"] for r in official_ilacs)
-    for key, r in sorted(d2i_by_start.items()):
-        if key in seen or r["inspection_start_date"] <= last_official:
+    # Every scraped report that matches no official row is an inspection Ofsted's tables do
+    # not hold (published after their cut-off, as Wakefield's of March 2025): it is kept. A
+    # report matches an official ILACS row on council and start date, or any official row of
+    # the council published within a fortnight of it (the scrape's dates for older reports
+    # are the file's, a few days from Ofsted's; a SIF re-inspection is scraped as "standard").
+    published_by_code = defaultdict(list)
+    for row in rows:
+        published_by_code[row[1]].append(date.fromisoformat(row[9]))
+    kept = 0
+    for r in sorted(d2i, key=lambda r: (r["code"], r["publication_date"], r["inspection_start_date"])):
+        if (r["code"], r["inspection_start_date"]) in seen:
             continue
-        c = council(key[0])
+        published = date.fromisoformat(r["publication_date"])
+        if any(abs((published - p).days) <= 14 for p in published_by_code[r["code"]]):
+            continue
+        if (r["code"], r["publication_date"]) in UNBUNDLED_SCRAPES:
+            continue
+        if not r["inspection_start_date"] or r["inspection_framework"] not in ("short", "standard"):
+            fail("scraped report matching no official row has no ILACS inspection dates: %s %s"
+                 % (r["local_authority"], r["publication_date"]))
+        kept += 1
+        c = council(r["code"])
         grades = [r["overall_effectiveness_grade"], r["impact_of_leaders_grade"],
                   r["help_and_protection_grade"], r["in_care_grade"], r["care_leavers_grade"]]
         grades = [rating(g) if rating(g) is not None else "" for g in grades]
@@ -261,6 +349,8 @@ def build_inspections():
         rows.append(council_cols(c) + [c["status"], "ILACS", kind[r["inspection_framework"]],
                     r["inspection_start_date"], r["inspection_end_date"], r["publication_date"]]
                     + grades + ["", "", "", ""] + [D2I])
+    print("inspections: of %d scraped reports, %d match official rows, %d are kept, %d are not bundled"
+          % (len(d2i), len(d2i) - kept - len(UNBUNDLED_SCRAPES), kept, len(UNBUNDLED_SCRAPES)))
 
     rows.sort(key=lambda x: (x[0], x[9] or "", x[7] or ""))
     emit("inspections", COUNCIL_COLS + ["status", "framework", "type", "inspected", "ended",
@@ -355,7 +445,8 @@ def build_providers():
     for r in read("ofsted_sc_providers_latest_2023-03-31.csv"):
         c = council_by_name(r["local_authority"], defunct_ok=r["local_authority"] == "Cumbria")
         rows.append(council_cols(c) + [
-            r["urn"], r["name"], r["provision_type"], r["sector"], r["registration_status"],
+            r["urn"], r["name"], normalised_category("providers", "provision_type", r["provision_type"]),
+            r["sector"], r["registration_status"],
             r["registration_date"], number(r["places"]), r["organisation_which_owns_the_provider"],
             r["latest_full_inspection_event_type"], r["latest_full_inspection_date"],
             r["latest_full_inspection_publication_date"],
@@ -402,14 +493,27 @@ def period_end_year(period):
 
 
 def lait_value(raw):
+    """LAIT's figure as the exact decimal LAIT publishes: the raw file writes each double with 17
+    significant digits (34.700000000000003, 8.1200000000000005E-3), a conversion artefact; the
+    shortest decimal that reads back as the same double (34.7, 0.00812) is the figure, written
+    without an exponent."""
     raw = raw.strip()
     if raw.lower() in SUPPRESSION:
         return ""
     try:
-        float(raw)
+        double = float(raw)
     except ValueError:
         fail("LAIT value is not a number: " + repr(raw))
-    return raw
+    if double != double or double in (float("inf"), float("-inf")):
+        fail("LAIT value is not finite: " + repr(raw))
+    text = format(Decimal(repr(double)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    if float(text) != double:
+        fail("LAIT value %r: shortest form %r does not read back" % (raw, text))
+    return text
 
 
 def build_indicators():
@@ -448,9 +552,17 @@ def build_indicators():
     w.writerows(rows)
     os.makedirs(BLOBS, exist_ok=True)
     # mtime=0 and no file name: the same input gives the same bytes, so git sees no change.
-    with open(os.path.join(BLOBS, "indicators.csv.gz"), "wb") as raw:
-        with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0) as f:
-            f.write(buf.getvalue().encode("utf-8"))
+    packed = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=packed, mtime=0) as f:
+        f.write(buf.getvalue().encode("utf-8"))
+    blob = os.path.join(BLOBS, "indicators.csv.gz")
+    before = open(blob, "rb").read() if os.path.exists(blob) else b""
+    if packed.getvalue() != before:
+        with open(blob, "wb") as raw:
+            raw.write(packed.getvalue())
+        # SwiftPM does not know the assembler file includes the blob (.incbin): touching it
+        # makes the next incremental build embed the new data instead of the old.
+        os.utime(os.path.join(BLOBS, "indicators.S"))
     DATASETS.append(("indicators", len(rows)))
 
     polarity = read_polarity(known)

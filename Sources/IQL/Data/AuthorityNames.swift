@@ -32,7 +32,7 @@ struct AuthorityNames: Sendable {
         // Abolished councils, whose history rows remain under their own names and codes.
         add("E06000028", display: "Bournemouth", aliases: ["Bournemouth", "837", "Bournemouth (Pre LG)"])
         add("E06000029", display: "Poole", aliases: ["Poole", "836", "Poole (Pre LG)"])
-        add("E10000009", display: "Dorset (county, before 2019)", aliases: ["835", "Dorset (Pre LG)", "E10000009"])
+        add("E10000009", display: "Dorset County Council", aliases: ["Dorset County Council", "835", "Dorset (Pre LG)", "E10000009"])
         add("E10000021", display: "Northamptonshire", aliases: ["Northamptonshire", "928"])
         add("E10000006", display: "Cumbria", aliases: ["Cumbria", "909"])
         // Councils that continued under a new ONS code after a boundary change.

@@ -459,19 +459,19 @@ year,authority,authority_code,region,ofsted_region,children
 2022,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",65165
 2023,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",66679
 2024,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",68271
-2012,Dorset,E10000009,South West,South West,
-2013,Dorset,E10000009,South West,South West,
-2014,Dorset,E10000009,South West,South West,
-2015,Dorset,E10000009,South West,South West,
-2016,Dorset,E10000009,South West,South West,
-2017,Dorset,E10000009,South West,South West,
-2018,Dorset,E10000009,South West,South West,
 2019,Dorset,E06000059,South West,South West,66931
 2020,Dorset,E06000059,South West,South West,66203
 2021,Dorset,E06000059,South West,South West,65983
 2022,Dorset,E06000059,South West,South West,66267
 2023,Dorset,E06000059,South West,South West,66436
 2024,Dorset,E06000059,South West,South West,67149
+2012,Dorset County Council,E10000009,South West,South West,
+2013,Dorset County Council,E10000009,South West,South West,
+2014,Dorset County Council,E10000009,South West,South West,
+2015,Dorset County Council,E10000009,South West,South West,
+2016,Dorset County Council,E10000009,South West,South West,
+2017,Dorset County Council,E10000009,South West,South West,
+2018,Dorset County Council,E10000009,South West,South West,
 2012,Dudley,E08000027,West Midlands,West Midlands,67302
 2013,Dudley,E08000027,West Midlands,West Midlands,67412
 2014,Dudley,E08000027,West Midlands,West Midlands,67510

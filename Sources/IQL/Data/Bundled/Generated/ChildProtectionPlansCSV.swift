@@ -459,19 +459,19 @@ year,authority,authority_code,region,ofsted_region,children,three_months_or_less
 2023,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",326,107,104,66,36,13
 2024,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",296,89,85,64,,
 2025,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",395,133,116,105,,
-2013,Dorset,E10000009,South West,South West,243,63,66,61,45,8
-2014,Dorset,E10000009,South West,South West,270,95,81,58,,
-2015,Dorset,E10000009,South West,South West,372,107,94,103,58,10
-2016,Dorset,E10000009,South West,South West,409,138,79,128,52,12
-2017,Dorset,E10000009,South West,South West,415,120,106,132,51,6
-2018,Dorset,E10000009,South West,South West,244,68,65,68,37,6
-2019,Dorset,E10000009,South West,South West,305,117,59,95,27,7
 2020,Dorset,E06000059,South West,South West,276,99,63,72,,
 2021,Dorset,E06000059,South West,South West,300,97,98,76,,
 2022,Dorset,E06000059,South West,South West,323,138,78,64,43,0
 2023,Dorset,E06000059,South West,South West,304,76,85,83,,
 2024,Dorset,E06000059,South West,South West,296,98,74,74,43,7
 2025,Dorset,E06000059,South West,South West,278,85,66,65,55,7
+2013,Dorset County Council,E10000009,South West,South West,243,63,66,61,45,8
+2014,Dorset County Council,E10000009,South West,South West,270,95,81,58,,
+2015,Dorset County Council,E10000009,South West,South West,372,107,94,103,58,10
+2016,Dorset County Council,E10000009,South West,South West,409,138,79,128,52,12
+2017,Dorset County Council,E10000009,South West,South West,415,120,106,132,51,6
+2018,Dorset County Council,E10000009,South West,South West,244,68,65,68,37,6
+2019,Dorset County Council,E10000009,South West,South West,305,117,59,95,27,7
 2013,Dudley,E08000027,West Midlands,West Midlands,242,82,75,56,,
 2014,Dudley,E08000027,West Midlands,West Midlands,304,74,100,81,,
 2015,Dudley,E08000027,West Midlands,West Midlands,309,109,85,73,,

@@ -564,22 +564,22 @@ year,authority,authority_code,region,ofsted_region,children,rate_per_10k,source
 2023,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",540,83,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
 2024,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",524,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
 2025,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",504,74,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Dorset,E10000009,South West,South West,273,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Dorset,E10000009,South West,South West,276,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Dorset,E10000009,South West,South West,302,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Dorset,E10000009,South West,South West,351,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Dorset,E10000009,South West,South West,340,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Dorset,E10000009,South West,South West,385,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Dorset,E10000009,South West,South West,479,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Dorset,E10000009,South West,South West,484,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Dorset,E10000009,South West,South West,450,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Dorset,E10000009,South West,South West,414,,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
 2020,Dorset,E06000059,South West,South West,476,71,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
 2021,Dorset,E06000059,South West,South West,450,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
 2022,Dorset,E06000059,South West,South West,450,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
 2023,Dorset,E06000059,South West,South West,433,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
 2024,Dorset,E06000059,South West,South West,447,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
 2025,Dorset,E06000059,South West,South West,437,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Dorset County Council,E10000009,South West,South West,273,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Dorset County Council,E10000009,South West,South West,276,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Dorset County Council,E10000009,South West,South West,302,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Dorset County Council,E10000009,South West,South West,351,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Dorset County Council,E10000009,South West,South West,340,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Dorset County Council,E10000009,South West,South West,385,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Dorset County Council,E10000009,South West,South West,479,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Dorset County Council,E10000009,South West,South West,484,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Dorset County Council,E10000009,South West,South West,450,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Dorset County Council,E10000009,South West,South West,414,,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
 2010,Dudley,E08000027,West Midlands,West Midlands,613,,SFR27/2010 underlying data (SFR27_2010_March.csv)
 2011,Dudley,E08000027,West Midlands,West Midlands,612,,SFR21/2011 underlying data (SFR21_CLA.csv)
 2012,Dudley,E08000027,West Midlands,West Midlands,678,,SFR20/2012 underlying data (SFR20_CLA2012.csv)

@@ -459,19 +459,19 @@ year,authority,authority_code,region,ofsted_region,children,episodes_in_year,sta
 2023,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",2281,4695,2567,2414,22
 2024,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",2258,3921,2051,1663,48
 2025,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",2251,3835,2004,1584,25
-2013,Dorset,E10000009,South West,South West,2181,5187,3009,3006,98
-2014,Dorset,E10000009,South West,South West,2260,4664,2520,2404,52
-2015,Dorset,E10000009,South West,South West,2687,5172,3170,2485,111
-2016,Dorset,E10000009,South West,South West,2609,5173,2917,2564,80
-2017,Dorset,E10000009,South West,South West,2364,5007,2850,2643,68
-2018,Dorset,E10000009,South West,South West,2410,4154,2115,1744,31
-2019,Dorset,E10000009,South West,South West,2712,4488,2334,1776,69
 2020,Dorset,E06000059,South West,South West,2854,4353,2042,1499,79
 2021,Dorset,E06000059,South West,South West,2205,4119,1637,1914,23
 2022,Dorset,E06000059,South West,South West,2412,4016,1858,1604,33
 2023,Dorset,E06000059,South West,South West,2371,4121,1874,1750,22
 2024,Dorset,E06000059,South West,South West,2167,3807,1542,1640,21
 2025,Dorset,E06000059,South West,South West,2177,3469,1517,1292,128
+2013,Dorset County Council,E10000009,South West,South West,2181,5187,3009,3006,98
+2014,Dorset County Council,E10000009,South West,South West,2260,4664,2520,2404,52
+2015,Dorset County Council,E10000009,South West,South West,2687,5172,3170,2485,111
+2016,Dorset County Council,E10000009,South West,South West,2609,5173,2917,2564,80
+2017,Dorset County Council,E10000009,South West,South West,2364,5007,2850,2643,68
+2018,Dorset County Council,E10000009,South West,South West,2410,4154,2115,1744,31
+2019,Dorset County Council,E10000009,South West,South West,2712,4488,2334,1776,69
 2013,Dudley,E08000027,West Midlands,West Midlands,3000,5447,2673,2447,291
 2014,Dudley,E08000027,West Midlands,West Midlands,3262,5579,2533,2317,397
 2015,Dudley,E08000027,West Midlands,West Midlands,3134,5826,2847,2692,491

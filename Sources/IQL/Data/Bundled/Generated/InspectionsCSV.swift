@@ -14,15 +14,15 @@ Barnet,E09000003,London,London,Current,ILACS,ILACS Standard Inspection,2019-05-1
 Barnet,E09000003,London,London,Current,ILACS,ILACS Short Inspection,2024-06-10,2024-06-14,2024-07-23,Good,Good,Good,Outstanding,Good,,,,,Ofsted official statistics
 Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2012-08-10,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
 Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SIF,SIF first inspection,,,2014-08-08,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
-Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2018-10-08,,2018-11-19,Good,Good,Good,Good,,,,,,Ofsted official statistics
-Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2023-09-11,,2023-10-27,Good,Good,Requires improvement to be good,Good,Good,,,,,Ofsted official statistics
+Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2018-10-08,2018-10-19,2018-11-19,Good,Good,Good,Good,,,,,,Ofsted official statistics
+Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2023-09-11,2023-09-15,2023-10-27,Good,Good,Requires improvement to be good,Good,Good,,,,,Ofsted official statistics
 Bath and North East Somerset,E06000022,South West,South West,Current,SLAC,Safeguarding and looked after children inspection,,,2012-02-24,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
-Bath and North East Somerset,E06000022,South West,South West,Current,CPI,Child protection inspection,,,2013-04-16,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Bath and North East Somerset,E06000022,South West,South West,Current,CPI,Child protection inspection,,,2013-04-16,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Bath and North East Somerset,E06000022,South West,South West,Current,SIF,SIF first inspection,,,2017-07-07,Good,Good,Requires improvement to be good,Good,Requires improvement to be good,Outstanding,Good,,,Ofsted official statistics
 Bath and North East Somerset,E06000022,South West,South West,Current,ILACS,ILACS Short Inspection,2022-02-28,2022-03-04,2022-04-19,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Bath and North East Somerset,E06000022,South West,South West,Current,ILACS,ILACS Short Inspection,2025-06-09,2025-06-13,2025-08-05,Good,Good,Good,Good,Good,,,,,D2I report scrape (unofficial)
 Bedford,E06000055,East of England,East of England,Current,SLAC,Safeguarding and looked after children inspection,,,2012-03-09,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Bedford,E06000055,East of England,East of England,Current,CPI,Child protection inspection,,,2013-02-15,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Bedford,E06000055,East of England,East of England,Current,CPI,Child protection inspection,,,2013-02-15,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Bedford,E06000055,East of England,East of England,Current,SIF,SIF first inspection,,,2017-04-07,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Good,Good,,,Ofsted official statistics
 Bedford,E06000055,East of England,East of England,Current,ILACS,ILACS Standard Inspection,2021-11-15,2021-11-26,2022-01-14,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Bedford,E06000055,East of England,East of England,Current,ILACS,ILACS Short Inspection,2025-07-14,2025-07-18,2025-08-27,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,D2I report scrape (unofficial)
@@ -31,7 +31,7 @@ Bexley,E09000004,London,London,Current,SIF,SIF first inspection,,,2014-05-23,Req
 Bexley,E09000004,London,London,Current,ILACS,ILACS Standard Inspection,2018-07-09,2018-07-20,2018-08-20,Outstanding,Outstanding,Outstanding,Good,,,,,,Ofsted official statistics
 Bexley,E09000004,London,London,Current,ILACS,ILACS Short Inspection,2023-02-06,2023-02-10,2023-03-24,Outstanding,Outstanding,Good,Good,Outstanding,,,,,Ofsted official statistics
 Birmingham,E08000025,West Midlands,West Midlands,Current,SLAC,Safeguarding and looked after children inspection,,,2010-07-16,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-Birmingham,E08000025,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2012-10-19,Inadequate,,,,,,,,,Ofsted official statistics
+Birmingham,E08000025,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2012-10-19,,,,,,,,Inadequate,,Ofsted official statistics
 Birmingham,E08000025,West Midlands,West Midlands,Current,SIF,SIF first inspection,,,2014-05-23,Inadequate,Inadequate,Inadequate,Inadequate,Inadequate,Inadequate,Inadequate,,,Ofsted official statistics
 Birmingham,E08000025,West Midlands,West Midlands,Current,SIF,SIF re-inspection,,,2016-11-25,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,Ofsted official statistics
 Birmingham,E08000025,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2018-12-03,2018-12-14,2019-01-17,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
@@ -41,7 +41,7 @@ Blackburn with Darwen,E06000008,North West,North West,Current,SIF,SIF first insp
 Blackburn with Darwen,E06000008,North West,North West,Current,ILACS,ILACS Standard Inspection,2022-01-24,2022-02-04,2022-03-18,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Blackburn with Darwen,E06000008,North West,North West,Current,ILACS,ILACS Standard Inspection,2025-03-03,2025-03-14,2025-04-23,Good,Good,Good,Good,Requires improvement to be good,,,,,Ofsted official statistics
 Blackpool,E06000009,North West,North West,Current,SLAC,Safeguarding and looked after children inspection,,,2009-12-04,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
-Blackpool,E06000009,North West,North West,Current,CPI,Child protection inspection,,,2012-07-13,Inadequate,,,,,,,,,Ofsted official statistics
+Blackpool,E06000009,North West,North West,Current,CPI,Child protection inspection,,,2012-07-13,,,,,,,,Inadequate,,Ofsted official statistics
 Blackpool,E06000009,North West,North West,Current,SIF,SIF first inspection,,,2014-09-08,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Blackpool,E06000009,North West,North West,Current,ILACS,ILACS Standard Inspection,2018-11-26,2018-12-07,2019-01-17,Inadequate,Inadequate,Inadequate,Requires improvement to be good,,,,,,Ofsted official statistics
 Blackpool,E06000009,North West,North West,Current,ILACS,ILACS Standard Inspection,2022-12-05,2022-12-16,2023-02-01,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
@@ -65,7 +65,7 @@ Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humbe
 Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2022-11-21,2022-12-02,2023-01-31,Inadequate,Inadequate,Inadequate,Inadequate,,,,,,Ofsted official statistics
 Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2026-01-12,2026-01-23,2026-05-21,Requires improvement to be good,Good,Requires improvement to be good,Requires improvement to be good,Good,,,,,D2I report scrape (unofficial)
 Brent,E09000005,London,London,Current,SLAC,Safeguarding and looked after children inspection,,,2011-11-18,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Brent,E09000005,London,London,Current,CPI,Child protection inspection,,,2012-11-30,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Brent,E09000005,London,London,Current,CPI,Child protection inspection,,,2012-11-30,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Brent,E09000005,London,London,Current,SIF,SIF first inspection,,,2015-11-30,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,Ofsted official statistics
 Brent,E09000005,London,London,Current,ILACS,ILACS Standard Inspection,2018-05-14,2018-05-25,2018-07-02,Good,Good,Requires improvement to be good,Outstanding,,,,,,Ofsted official statistics
 Brent,E09000005,London,London,Current,ILACS,ILACS Short Inspection,2023-02-20,2023-02-24,2023-04-11,Good,Good,Good,Good,Good,,,,,Ofsted official statistics
@@ -79,7 +79,7 @@ Bristol,E06000023,South West,South West,Current,SIF,SIF first inspection,,,2014-
 Bristol,E06000023,South West,South West,Current,ILACS,ILACS Standard Inspection,2018-09-10,2018-09-21,2018-10-22,Requires improvement to be good,Good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Bristol,E06000023,South West,South West,Current,ILACS,ILACS Standard Inspection,2023-01-16,2023-01-27,2023-03-10,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Good,,,,,Ofsted official statistics
 Bromley,E09000006,London,London,Current,SLAC,Safeguarding and looked after children inspection,,,2010-05-24,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Bromley,E09000006,London,London,Current,CPI,Child protection inspection,,,2012-08-17,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Bromley,E09000006,London,London,Current,CPI,Child protection inspection,,,2012-08-17,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Bromley,E09000006,London,London,Current,SIF,SIF first inspection,,,2016-06-27,Inadequate,Inadequate,Inadequate,Inadequate,Inadequate,Inadequate,Requires improvement to be good,,,Ofsted official statistics
 Bromley,E09000006,London,London,Current,ILACS,ILACS Standard Inspection,2018-11-19,2018-11-30,2019-01-07,Good,Outstanding,Good,Good,,,,,,Ofsted official statistics
 Bromley,E09000006,London,London,Current,ILACS,ILACS Short Inspection,2023-11-13,2023-11-17,2024-01-12,Outstanding,Outstanding,Outstanding,Outstanding,Outstanding,,,,,Ofsted official statistics
@@ -93,13 +93,13 @@ Bury,E08000002,North West,North West,Current,SIF,SIF first inspection,,,2016-05-
 Bury,E08000002,North West,North West,Current,ILACS,ILACS Standard Inspection,2021-10-25,2021-11-05,2021-12-17,Inadequate,Inadequate,Inadequate,Requires improvement to be good,,,,,,Ofsted official statistics
 Bury,E08000002,North West,North West,Current,ILACS,ILACS Standard Inspection,2025-06-09,2025-06-20,2025-07-29,Requires improvement to be good,Good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,D2I report scrape (unofficial)
 Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2010-02-26,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2013-01-21,Inadequate,,,,,,,,,Ofsted official statistics
-Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPRI,Child protection re-inspection,,,2013-07-26,Inadequate,,,,,,,,,Ofsted official statistics
+Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2013-01-21,,,,,,,,Inadequate,,Ofsted official statistics
+Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPRI,Child protection re-inspection,,,2013-07-26,,,,,,,,Inadequate,,Ofsted official statistics
 Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SIF,SIF first inspection,,,2015-03-20,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Inadequate,Requires improvement to be good,,,Ofsted official statistics
 Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2018-11-12,2018-11-23,2018-12-19,Good,Good,Requires improvement to be good,Outstanding,,,,,,Ofsted official statistics
 Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2024-02-19,2024-02-23,2024-05-15,Good,Good,Good,Good,Good,,,,,Ofsted official statistics
 Cambridgeshire,E10000003,East of England,East of England,Current,SLAC,Safeguarding and looked after children inspection,,,2009-10-23,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Cambridgeshire,E10000003,East of England,East of England,Current,CPI,Child protection inspection,,,2012-10-19,Inadequate,,,,,,,,,Ofsted official statistics
+Cambridgeshire,E10000003,East of England,East of England,Current,CPI,Child protection inspection,,,2012-10-19,,,,,,,,Inadequate,,Ofsted official statistics
 Cambridgeshire,E10000003,East of England,East of England,Current,SIF,SIF first inspection,,,2014-08-08,Good,Good,Requires improvement to be good,Good,Good,Good,Good,,,Ofsted official statistics
 Cambridgeshire,E10000003,East of England,East of England,Current,ILACS,ILACS Short Inspection,2019-01-14,2019-01-18,2019-02-18,Requires improvement to be good,Good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Cambridgeshire,E10000003,East of England,East of England,Current,ILACS,ILACS Standard Inspection,2024-03-04,2024-03-15,2024-05-16,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,Ofsted official statistics
@@ -112,12 +112,12 @@ Central Bedfordshire,E06000056,East of England,East of England,Current,SIF,SIF f
 Central Bedfordshire,E06000056,East of England,East of England,Current,ILACS,ILACS Short Inspection,2022-01-17,2022-01-21,2022-03-04,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Central Bedfordshire,E06000056,East of England,East of England,Current,ILACS,ILACS Short Inspection,2025-03-10,2025-03-14,2025-04-24,Good,Good,Good,Good,Good,,,,,Ofsted official statistics
 Cheshire East,E06000049,North West,North West,Current,SLAC,Safeguarding and looked after children inspection,,,2011-08-12,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Cheshire East,E06000049,North West,North West,Current,CPI,Child protection inspection,,,2013-04-23,Inadequate,,,,,,,,,Ofsted official statistics
+Cheshire East,E06000049,North West,North West,Current,CPI,Child protection inspection,,,2013-04-23,,,,,,,,Inadequate,,Ofsted official statistics
 Cheshire East,E06000049,North West,North West,Current,SIF,SIF first inspection,,,2015-09-15,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,Ofsted official statistics
 Cheshire East,E06000049,North West,North West,Current,ILACS,ILACS Standard Inspection,2019-11-18,2019-11-29,2020-01-09,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Cheshire East,E06000049,North West,North West,Current,ILACS,ILACS Standard Inspection,2024-02-26,2024-03-08,2024-05-16,Inadequate,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Inadequate,,,,,Ofsted official statistics
 Cheshire West and Chester,E06000050,North West,North West,Current,SLAC,Safeguarding and looked after children inspection,,,2010-12-10,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-Cheshire West and Chester,E06000050,North West,North West,Current,CPI,Child protection inspection,,,2012-11-09,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Cheshire West and Chester,E06000050,North West,North West,Current,CPI,Child protection inspection,,,2012-11-09,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Cheshire West and Chester,E06000050,North West,North West,Current,SIF,SIF first inspection,,,2016-02-19,Good,Outstanding,Good,Good,Good,Outstanding,Good,,,Ofsted official statistics
 Cheshire West and Chester,E06000050,North West,North West,Current,ILACS,ILACS Short Inspection,2019-03-18,2019-03-22,2019-05-08,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Cheshire West and Chester,E06000050,North West,North West,Current,ILACS,ILACS Short Inspection,2024-07-15,2024-07-19,2024-08-28,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,,,Ofsted official statistics
@@ -128,7 +128,7 @@ City of London,E09000001,London,London,Current,ILACS,ILACS Short Inspection,2024
 Cornwall,E06000052,South West,South West,Current,SLAC,Safeguarding and looked after children inspection,,,2009-10-23,,,,,,,,Inadequate,Inadequate,Ofsted official statistics
 Cornwall,E06000052,South West,South West,Current,SLAC,SLAC re-inspection of safeguarding,,,2011-02-25,,,,,,,,Inadequate,,Ofsted official statistics
 Cornwall,E06000052,South West,South West,Current,SLAC,SLAC re-inspection of services for children looked after,,,2011-02-25,,,,,,,,,Requires improvement to be good,Ofsted official statistics
-Cornwall,E06000052,South West,South West,Current,CPI,Child protection inspection,,,2013-03-15,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Cornwall,E06000052,South West,South West,Current,CPI,Child protection inspection,,,2013-03-15,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Cornwall,E06000052,South West,South West,Current,SIF,SIF first inspection,,,2016-06-27,Good,Good,Requires improvement to be good,Good,Good,Good,Requires improvement to be good,,,Ofsted official statistics
 Cornwall,E06000052,South West,South West,Current,ILACS,ILACS Short Inspection,2019-10-14,2019-10-18,2019-11-05,Outstanding,Outstanding,Good,Outstanding,,,,,,Ofsted official statistics
 Cornwall,E06000052,South West,South West,Current,ILACS,ILACS Short Inspection,2024-07-01,2024-07-05,2024-08-22,Good,Good,Good,Good,Outstanding,,,,,Ofsted official statistics
@@ -143,7 +143,7 @@ Croydon,E09000008,London,London,Current,ILACS,ILACS Standard Inspection,2020-02-
 Croydon,E09000008,London,London,Current,ILACS,ILACS Standard Inspection,2024-10-14,2024-10-25,2024-12-03,Good,Good,Requires improvement to be good,Good,Good,,,,,Ofsted official statistics
 Cumberland,E06000063,North West,North West,Current,ILACS,ILACS Standard Inspection,2024-10-07,2024-10-18,2024-11-26,Good,Good,Requires improvement to be good,Good,Good,,,,,Ofsted official statistics
 Cumbria,E10000006,North West,North West,No longer exists,SLAC,Safeguarding and looked after children inspection,,,2012-05-29,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-Cumbria,E10000006,North West,North West,No longer exists,CPI,Child protection inspection,,,2013-06-24,Inadequate,,,,,,,,,Ofsted official statistics
+Cumbria,E10000006,North West,North West,No longer exists,CPI,Child protection inspection,,,2013-06-24,,,,,,,,Inadequate,,Ofsted official statistics
 Cumbria,E10000006,North West,North West,No longer exists,SIF,SIF first inspection,,,2015-05-13,Inadequate,Inadequate,Requires improvement to be good,Inadequate,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Cumbria,E10000006,North West,North West,No longer exists,SIF,SIF re-inspection,,,2018-01-29,Requires improvement to be good,Good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,,,,Ofsted official statistics
 Cumbria,E10000006,North West,North West,No longer exists,ILACS,ILACS Standard Inspection,2022-09-20,,2022-11-15,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
@@ -153,7 +153,7 @@ Darlington,E06000005,North East,"North East, Yorkshire and the Humber",Current,S
 Darlington,E06000005,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2022-10-10,2022-10-21,2022-12-02,Good,Good,Good,Outstanding,,,,,,Ofsted official statistics
 Darlington,E06000005,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2026-02-09,2026-02-13,2026-03-24,Outstanding,Outstanding,Good,Outstanding,Outstanding,,,,,D2I report scrape (unofficial)
 Derby,E06000015,East Midlands,East Midlands,Current,SLAC,Safeguarding and looked after children inspection,,,2011-06-27,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Derby,E06000015,East Midlands,East Midlands,Current,CPI,Child protection inspection,,,2013-01-21,Good,,,,,,,,,Ofsted official statistics
+Derby,E06000015,East Midlands,East Midlands,Current,CPI,Child protection inspection,,,2013-01-21,,,,,,,,Good,,Ofsted official statistics
 Derby,E06000015,East Midlands,East Midlands,Current,SIF,SIF first inspection,,,2017-06-13,Good,Good,Requires improvement to be good,Good,Good,Good,Outstanding,,,Ofsted official statistics
 Derby,E06000015,East Midlands,East Midlands,Current,ILACS,ILACS Short Inspection,2022-03-21,2022-03-25,2022-05-11,Outstanding,Outstanding,Outstanding,Good,,,,,,Ofsted official statistics
 Derby,E06000015,East Midlands,East Midlands,Current,ILACS,ILACS Short Inspection,2025-05-19,2025-05-23,2025-07-08,Outstanding,Outstanding,Outstanding,Outstanding,Outstanding,,,,,D2I report scrape (unofficial)
@@ -162,20 +162,20 @@ Derbyshire,E10000007,East Midlands,East Midlands,Current,SIF,SIF first inspectio
 Derbyshire,E10000007,East Midlands,East Midlands,Current,ILACS,ILACS Short Inspection,2019-07-08,2019-07-12,2019-09-19,Requires improvement to be good,Good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Derbyshire,E10000007,East Midlands,East Midlands,Current,ILACS,ILACS Standard Inspection,2023-10-30,2023-11-10,2024-01-12,Good,Good,Good,Good,Good,,,,,Ofsted official statistics
 Devon,E10000008,South West,South West,Current,SLAC,Safeguarding and looked after children inspection,,,2009-08-07,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
-Devon,E10000008,South West,South West,Current,CPI,Child protection inspection,,,2013-05-29,Inadequate,,,,,,,,,Ofsted official statistics
+Devon,E10000008,South West,South West,Current,CPI,Child protection inspection,,,2013-05-29,,,,,,,,Inadequate,,Ofsted official statistics
 Devon,E10000008,South West,South West,Current,SIF,SIF first inspection,,,2015-05-12,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Inadequate,Good,Inadequate,,,Ofsted official statistics
 Devon,E10000008,South West,South West,Current,ILACS,ILACS Standard Inspection,2020-01-20,2020-01-31,2020-03-17,Inadequate,Inadequate,Requires improvement to be good,Inadequate,,,,,,Ofsted official statistics
 Devon,E10000008,South West,South West,Current,ILACS,ILACS Standard Inspection,2024-09-30,2024-10-11,2025-05-13,Inadequate,Requires improvement to be good,Inadequate,Inadequate,Inadequate,,,,,Ofsted official statistics
 Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2011-05-12,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2012-11-16,Inadequate,,,,,,,,,Ofsted official statistics
+Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2012-11-16,,,,,,,,Inadequate,,Ofsted official statistics
 Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SIF,SIF first inspection,,,2015-11-27,Inadequate,Requires improvement to be good,Inadequate,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,Ofsted official statistics
 Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SIF,SIF re-inspection,,,2018-01-19,Good,Good,Good,Good,Good,Good,,,,Ofsted official statistics
 Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2022-02-14,2022-02-25,2022-04-08,Requires improvement to be good,Inadequate,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2025-01-20,2025-01-31,2025-03-18,Good,Good,Good,Good,Requires improvement to be good,,,,,Ofsted official statistics
-Dorset,E10000009,South West,South West,No longer exists,SLAC,Safeguarding and looked after children inspection,,,2011-10-28,,,,,,,,Good,Good,Ofsted official statistics
-Dorset,E10000009,South West,South West,No longer exists,SIF,SIF first inspection,,,2016-05-23,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Inadequate,,,Ofsted official statistics
 Dorset,E06000059,South West,South West,Current,ILACS,ILACS Standard Inspection,2021-09-27,2021-10-08,2021-11-19,Good,Outstanding,Good,Good,,,,,,Ofsted official statistics
 Dorset,E06000059,South West,South West,Current,ILACS,ILACS Short Inspection,2025-03-17,2025-03-21,2025-05-09,Outstanding,Outstanding,Outstanding,Outstanding,Good,,,,,Ofsted official statistics
+Dorset County Council,E10000009,South West,South West,No longer exists,SLAC,Safeguarding and looked after children inspection,,,2011-10-28,,,,,,,,Good,Good,Ofsted official statistics
+Dorset County Council,E10000009,South West,South West,No longer exists,SIF,SIF first inspection,,,2016-05-23,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Inadequate,,,Ofsted official statistics
 Dudley,E08000027,West Midlands,West Midlands,Current,SLAC,Safeguarding and looked after children inspection,,,2012-01-25,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
 Dudley,E08000027,West Midlands,West Midlands,Current,SIF,SIF first inspection,,,2016-04-05,Inadequate,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Inadequate,Inadequate,,,Ofsted official statistics
 Dudley,E08000027,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2018-10-29,2018-11-09,2018-12-10,Requires improvement to be good,Good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
@@ -207,7 +207,7 @@ Essex,E10000012,East of England,East of England,Current,SIF,SIF first inspection
 Essex,E10000012,East of England,East of England,Current,ILACS,ILACS Short Inspection,2018-11-19,2018-11-23,2019-01-07,Outstanding,Outstanding,Outstanding,Good,,,,,,Ofsted official statistics
 Essex,E10000012,East of England,East of England,Current,ILACS,ILACS Short Inspection,2023-06-26,2023-06-30,2023-08-11,Outstanding,Outstanding,Outstanding,Outstanding,Outstanding,,,,,Ofsted official statistics
 Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2011-03-11,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2013-04-09,Good,,,,,,,,,Ofsted official statistics
+Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2013-04-09,,,,,,,,Good,,Ofsted official statistics
 Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",Current,SIF,SIF first inspection,,,2016-03-11,Good,Good,Good,Good,Requires improvement to be good,Good,Requires improvement to be good,,,Ofsted official statistics
 Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2019-04-29,2019-05-03,2019-06-11,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2024-12-02,2024-12-06,2025-01-29,Good,Good,Good,Good,Good,,,,,Ofsted official statistics
@@ -217,7 +217,7 @@ Gloucestershire,E10000013,South West,South West,Current,SIF,SIF first inspection
 Gloucestershire,E10000013,South West,South West,Current,ILACS,ILACS Standard Inspection,2022-02-07,2022-02-18,2022-04-01,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Gloucestershire,E10000013,South West,South West,Current,ILACS,ILACS Standard Inspection,2025-06-09,2025-06-20,2025-08-04,Good,Outstanding,Good,Outstanding,Good,,,,,D2I report scrape (unofficial)
 Greenwich,E09000011,London,London,Current,SLAC,Safeguarding and looked after children inspection,,,2010-08-06,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Greenwich,E09000011,London,London,Current,CPI,Child protection inspection,,,2013-01-21,Good,,,,,,,,,Ofsted official statistics
+Greenwich,E09000011,London,London,Current,CPI,Child protection inspection,,,2013-01-21,,,,,,,,Good,,Ofsted official statistics
 Greenwich,E09000011,London,London,Current,SIF,SIF first inspection,,,2016-08-05,Good,Good,Good,Good,Good,Good,Good,,,Ofsted official statistics
 Greenwich,E09000011,London,London,Current,ILACS,ILACS Short Inspection,2019-12-09,2019-12-13,2020-01-27,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Greenwich,E09000011,London,London,Current,ILACS,ILACS Short Inspection,2024-06-03,2024-06-07,2024-07-16,Outstanding,Outstanding,Good,Outstanding,Outstanding,,,,,Ofsted official statistics
@@ -251,18 +251,18 @@ Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",Current,S
 Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2018-07-23,2018-07-27,2018-08-28,Good,Good,Good,Outstanding,,,,,,Ofsted official statistics
 Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2024-03-18,2024-03-22,2024-05-16,Outstanding,Outstanding,Outstanding,Outstanding,Good,,,,,Ofsted official statistics
 Havering,E09000016,London,London,Current,SLAC,Safeguarding and looked after children inspection,,,2011-10-28,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Havering,E09000016,London,London,Current,CPI,Child protection inspection,,,2013-04-09,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Havering,E09000016,London,London,Current,CPI,Child protection inspection,,,2013-04-09,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Havering,E09000016,London,London,Current,SIF,SIF first inspection,,,2016-12-09,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Inadequate,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Havering,E09000016,London,London,Current,ILACS,ILACS Standard Inspection,2018-06-11,2018-06-22,2018-07-23,Good,Good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
 Havering,E09000016,London,London,Current,ILACS,ILACS Standard Inspection,2023-12-11,2023-12-22,2024-02-16,Inadequate,Inadequate,Inadequate,Inadequate,Requires improvement to be good,,,,,Ofsted official statistics
 Herefordshire,E06000019,West Midlands,West Midlands,Current,SLAC,Safeguarding and looked after children inspection,,,2010-10-22,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
-Herefordshire,E06000019,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2012-10-19,Inadequate,,,,,,,,,Ofsted official statistics
+Herefordshire,E06000019,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2012-10-19,,,,,,,,Inadequate,,Ofsted official statistics
 Herefordshire,E06000019,West Midlands,West Midlands,Current,SIF,SIF first inspection,,,2014-06-30,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,Ofsted official statistics
 Herefordshire,E06000019,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2018-06-11,2018-06-22,2018-07-23,Requires improvement to be good,Inadequate,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Herefordshire,E06000019,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2022-07-18,2022-07-29,2022-09-21,Inadequate,Inadequate,Inadequate,Inadequate,,,,,,Ofsted official statistics
 Herefordshire,E06000019,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2025-11-10,2025-11-21,2026-01-12,Good,Outstanding,Good,Good,Good,,,,,D2I report scrape (unofficial)
 Hertfordshire,E10000015,East of England,East of England,Current,SLAC,Safeguarding and looked after children inspection,,,2010-11-19,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Hertfordshire,E10000015,East of England,East of England,Current,CPI,Child protection inspection,,,2013-03-08,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Hertfordshire,E10000015,East of England,East of England,Current,CPI,Child protection inspection,,,2013-03-08,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Hertfordshire,E10000015,East of England,East of England,Current,SIF,SIF first inspection,,,2015-11-27,Good,Good,Requires improvement to be good,Good,Good,Good,Good,,,Ofsted official statistics
 Hertfordshire,E10000015,East of England,East of England,Current,ILACS,ILACS Short Inspection,2018-10-15,2018-10-19,2018-11-19,Good,Outstanding,Good,Good,,,,,,Ofsted official statistics
 Hertfordshire,E10000015,East of England,East of England,Current,ILACS,ILACS Short Inspection,2023-01-23,2023-01-27,2023-03-10,Outstanding,Outstanding,Good,Outstanding,Good,,,,,Ofsted official statistics
@@ -275,7 +275,7 @@ Hounslow,E09000018,London,London,Current,SIF,SIF first inspection,,,2014-03-21,R
 Hounslow,E09000018,London,London,Current,ILACS,ILACS Standard Inspection,2018-10-01,2018-10-12,2018-11-12,Good,Good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
 Hounslow,E09000018,London,London,Current,ILACS,ILACS Short Inspection,2023-10-16,2023-10-20,2023-12-01,Good,Outstanding,Good,Good,Good,,,,,Ofsted official statistics
 Isle of Wight,E06000046,South East,South East,Current,SLAC,Safeguarding and looked after children inspection,,,2010-10-18,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Isle of Wight,E06000046,South East,South East,Current,CPI,Child protection inspection,,,2013-01-15,Inadequate,,,,,,,,,Ofsted official statistics
+Isle of Wight,E06000046,South East,South East,Current,CPI,Child protection inspection,,,2013-01-15,,,,,,,,Inadequate,,Ofsted official statistics
 Isle of Wight,E06000046,South East,South East,Current,SIF,SIF first inspection,,,2014-11-19,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Isle of Wight,E06000046,South East,South East,Current,ILACS,ILACS Standard Inspection,2018-11-19,2018-11-30,2019-01-07,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Isle of Wight,E06000046,South East,South East,Current,ILACS,ILACS Short Inspection,2023-10-30,2023-11-03,2023-12-15,Good,Good,Requires improvement to be good,Good,Good,,,,,Ofsted official statistics
@@ -292,8 +292,8 @@ Kensington and Chelsea,E09000020,London,London,Current,SIF,SIF first inspection,
 Kensington and Chelsea,E09000020,London,London,Current,ILACS,ILACS Short Inspection,2019-09-09,2019-09-13,2019-10-15,Outstanding,Outstanding,Outstanding,Outstanding,,,,,,Ofsted official statistics
 Kensington and Chelsea,E09000020,London,London,Current,ILACS,ILACS Short Inspection,2024-11-11,2024-11-15,2025-01-13,Outstanding,Outstanding,Outstanding,Good,Outstanding,,,,,Ofsted official statistics
 Kent,E10000016,South East,South East,Current,SLAC,Safeguarding and looked after children inspection,,,2010-11-19,,,,,,,,Inadequate,Inadequate,Ofsted official statistics
-Kent,E10000016,South East,South East,Current,CPI,Child protection inspection,,,2013-01-15,Requires improvement to be good,,,,,,,,,Ofsted official statistics
-Kent,E10000016,South East,South East,Current,TLAC,Targeted looked after children inspection,,,2013-08-23,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Kent,E10000016,South East,South East,Current,CPI,Child protection inspection,,,2013-01-15,,,,,,,,Requires improvement to be good,,Ofsted official statistics
+Kent,E10000016,South East,South East,Current,TLAC,Targeted looked after children inspection,,,2013-08-23,,,,,,,,,Requires improvement to be good,Ofsted official statistics
 Kent,E10000016,South East,South East,Current,SIF,SIF first inspection,,,2017-06-13,Good,Good,Requires improvement to be good,Good,Good,Good,Requires improvement to be good,,,Ofsted official statistics
 Kent,E10000016,South East,South East,Current,ILACS,ILACS Standard Inspection,2022-05-09,2022-05-20,2022-07-05,Outstanding,Outstanding,Good,Outstanding,,,,,,Ofsted official statistics
 Kent,E10000016,South East,South East,Current,ILACS,ILACS Short Inspection,2025-11-03,2025-11-07,2026-02-02,Good,Good,Good,Outstanding,Requires improvement to be good,,,,,D2I report scrape (unofficial)
@@ -303,7 +303,7 @@ Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and
 Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2022-11-14,2022-11-25,2023-01-13,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
 Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2026-03-02,2026-03-13,2026-05-18,Good,Outstanding,Good,Good,Outstanding,,,,,D2I report scrape (unofficial)
 Kingston upon Thames,E09000021,London,London,Current,SLAC,Safeguarding and looked after children inspection,,,2012-07-10,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-Kingston upon Thames,E09000021,London,London,Current,CPI,Child protection inspection,,,2013-07-12,Inadequate,,,,,,,,,Ofsted official statistics
+Kingston upon Thames,E09000021,London,London,Current,CPI,Child protection inspection,,,2013-07-12,,,,,,,,Inadequate,,Ofsted official statistics
 Kingston upon Thames,E09000021,London,London,Current,SIF,SIF first inspection,,,2015-08-03,Good,Good,Good,Good,Good,Good,Good,,,Ofsted official statistics
 Kingston upon Thames,E09000021,London,London,Current,ILACS,ILACS Short Inspection,2019-10-21,2019-10-25,2019-12-19,Outstanding,Outstanding,Good,Outstanding,,,,,,Ofsted official statistics
 Kingston upon Thames,E09000021,London,London,Current,ILACS,ILACS Short Inspection,2024-12-02,2024-12-06,2025-01-29,Outstanding,Outstanding,Outstanding,Outstanding,Outstanding,,,,,Ofsted official statistics
@@ -365,8 +365,8 @@ Manchester,E08000003,North West,North West,Current,SIF,SIF re-inspection,,,2017-
 Manchester,E08000003,North West,North West,Current,ILACS,ILACS Standard Inspection,2022-03-21,2022-04-01,2022-05-19,Good,Good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
 Manchester,E08000003,North West,North West,Current,ILACS,ILACS Standard Inspection,2025-09-22,2025-10-03,2025-11-11,Outstanding,Outstanding,Good,Outstanding,Outstanding,,,,,D2I report scrape (unofficial)
 Medway,E06000035,South East,South East,Current,SLAC,Safeguarding and looked after children inspection,,,2011-11-18,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Medway,E06000035,South East,South East,Current,CPI,Child protection inspection,,,2013-02-15,Inadequate,,,,,,,,,Ofsted official statistics
-Medway,E06000035,South East,South East,Current,TLAC,Targeted looked after children inspection,,,2013-08-23,Inadequate,,,,,,,,,Ofsted official statistics
+Medway,E06000035,South East,South East,Current,CPI,Child protection inspection,,,2013-02-15,,,,,,,,Inadequate,,Ofsted official statistics
+Medway,E06000035,South East,South East,Current,TLAC,Targeted looked after children inspection,,,2013-08-23,,,,,,,,,Inadequate,Ofsted official statistics
 Medway,E06000035,South East,South East,Current,SIF,SIF first inspection,,,2015-11-27,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Medway,E06000035,South East,South East,Current,ILACS,ILACS Standard Inspection,2019-07-15,2019-07-26,2019-08-27,Inadequate,Inadequate,Inadequate,Requires improvement to be good,,,,,,Ofsted official statistics
 Medway,E06000035,South East,South East,Current,ILACS,ILACS Standard Inspection,2023-07-17,2023-07-28,2023-09-11,Good,Good,Requires improvement to be good,Good,Good,,,,,Ofsted official statistics
@@ -393,8 +393,8 @@ Newham,E09000025,London,London,Current,ILACS,ILACS Standard Inspection,2019-02-1
 Newham,E09000025,London,London,Current,ILACS,ILACS Standard Inspection,2022-07-18,2022-07-29,2022-09-21,Good,Outstanding,Good,Good,,,,,,Ofsted official statistics
 Newham,E09000025,London,London,Current,ILACS,ILACS Short Inspection,2025-11-10,2025-11-14,2026-01-12,Outstanding,Outstanding,Outstanding,Outstanding,Outstanding,,,,,D2I report scrape (unofficial)
 Norfolk,E10000020,East of England,East of England,Current,SLAC,Safeguarding and looked after children inspection,,,2011-07-22,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Norfolk,E10000020,East of England,East of England,Current,CPI,Child protection inspection,,,2013-02-22,Inadequate,,,,,,,,,Ofsted official statistics
-Norfolk,E10000020,East of England,East of England,Current,TLAC,Targeted looked after children inspection,,,2013-08-16,Inadequate,,,,,,,,,Ofsted official statistics
+Norfolk,E10000020,East of England,East of England,Current,CPI,Child protection inspection,,,2013-02-22,,,,,,,,Inadequate,,Ofsted official statistics
+Norfolk,E10000020,East of England,East of England,Current,TLAC,Targeted looked after children inspection,,,2013-08-16,,,,,,,,,Inadequate,Ofsted official statistics
 Norfolk,E10000020,East of England,East of England,Current,SIF,SIF first inspection,,,2015-10-19,Inadequate,Requires improvement to be good,Requires improvement to be good,Inadequate,Inadequate,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Norfolk,E10000020,East of England,East of England,Current,SIF,SIF re-inspection,,,2018-01-19,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Outstanding,,,,Ofsted official statistics
 Norfolk,E10000020,East of England,East of England,Current,ILACS,ILACS Standard Inspection,2022-11-07,2022-11-18,2023-01-13,Good,Good,Good,Good,,,,,,Ofsted official statistics
@@ -418,13 +418,13 @@ North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",Curre
 North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2020-03-09,2020-03-13,2020-04-15,Outstanding,Outstanding,Outstanding,Good,,,,,,Ofsted official statistics
 North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2024-11-11,2024-11-15,2025-01-13,Outstanding,Outstanding,Outstanding,Outstanding,Outstanding,,,,,Ofsted official statistics
 North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2009-10-23,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
-North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2012-11-09,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2012-11-09,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SIF,SIF first inspection,,,2014-06-30,Good,Good,Good,Good,Good,Good,Good,,,Ofsted official statistics
 North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2018-07-02,2018-07-06,2018-08-06,Outstanding,Outstanding,Outstanding,Outstanding,,,,,,Ofsted official statistics
 North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2023-07-03,2023-07-07,2023-08-18,Outstanding,Outstanding,Outstanding,Outstanding,Outstanding,,,,,Ofsted official statistics
 Northamptonshire,E10000021,East Midlands,East Midlands,No longer exists,SLAC,Safeguarding and looked after children inspection,,,2011-05-06,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Northamptonshire,E10000021,East Midlands,East Midlands,No longer exists,CPI,Child protection inspection,,,2013-03-20,Inadequate,,,,,,,,,Ofsted official statistics
-Northamptonshire,E10000021,East Midlands,East Midlands,No longer exists,TLAC,Targeted looked after children inspection,,,2013-08-23,Inadequate,,,,,,,,,Ofsted official statistics
+Northamptonshire,E10000021,East Midlands,East Midlands,No longer exists,CPI,Child protection inspection,,,2013-03-20,,,,,,,,Inadequate,,Ofsted official statistics
+Northamptonshire,E10000021,East Midlands,East Midlands,No longer exists,TLAC,Targeted looked after children inspection,,,2013-08-23,,,,,,,,,Inadequate,Ofsted official statistics
 Northamptonshire,E10000021,East Midlands,East Midlands,No longer exists,SIF,SIF first inspection,,,2016-04-27,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Northamptonshire,E10000021,East Midlands,East Midlands,No longer exists,ILACS,ILACS Standard Inspection,2019-06-17,,2019-07-29,Inadequate,Requires improvement to be good,Inadequate,Inadequate,,,,,,Ofsted official statistics
 Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2012-05-14,,,,,,,,Outstanding,Good,Ofsted official statistics
@@ -450,7 +450,7 @@ Oxfordshire,E10000025,South East,South East,Current,ILACS,ILACS Short Inspection
 Oxfordshire,E10000025,South East,South East,Current,ILACS,ILACS Standard Inspection,2024-02-12,2024-02-23,2024-04-09,Good,Good,Good,Good,Good,,,,,Ofsted official statistics
 Peterborough,E06000031,East of England,East of England,Current,SLAC,Safeguarding and looked after children inspection,,,2010-05-21,,,,,,,,Inadequate,Good,Ofsted official statistics
 Peterborough,E06000031,East of England,East of England,Current,SLAC,SLAC re-inspection of safeguarding,,,2011-09-06,,,,,,,,Inadequate,,Ofsted official statistics
-Peterborough,E06000031,East of England,East of England,Current,CPI,Child protection inspection,,,2013-03-08,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Peterborough,E06000031,East of England,East of England,Current,CPI,Child protection inspection,,,2013-03-08,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Peterborough,E06000031,East of England,East of England,Current,SIF,SIF first inspection,,,2015-09-18,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Good,,,Ofsted official statistics
 Peterborough,E06000031,East of England,East of England,Current,ILACS,ILACS Standard Inspection,2018-06-25,2018-07-06,2018-08-06,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Peterborough,E06000031,East of England,East of England,Current,ILACS,ILACS Standard Inspection,2023-11-27,2023-12-08,2024-01-30,Inadequate,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Inadequate,,,,,Ofsted official statistics
@@ -466,12 +466,12 @@ Portsmouth,E06000044,South East,South East,Current,ILACS,ILACS Standard Inspecti
 Portsmouth,E06000044,South East,South East,Current,ILACS,ILACS Short Inspection,2023-05-15,2023-05-19,2023-07-03,Good,Good,Outstanding,Good,Requires improvement to be good,,,,,Ofsted official statistics
 Portsmouth,E06000044,South East,South East,Current,ILACS,ILACS Short Inspection,2026-07-06,2026-07-10,2026-08-18,,Outstanding,Outstanding,Outstanding,Outstanding,,,,,D2I report scrape (unofficial)
 Reading,E06000038,South East,South East,Current,SLAC,Safeguarding and looked after children inspection,,,2012-03-23,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Reading,E06000038,South East,South East,Current,CPI,Child protection inspection,,,2013-04-23,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Reading,E06000038,South East,South East,Current,CPI,Child protection inspection,,,2013-04-23,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Reading,E06000038,South East,South East,Current,SIF,SIF first inspection,,,2016-08-05,Inadequate,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Reading,E06000038,South East,South East,Current,ILACS,ILACS Standard Inspection,2019-09-16,2019-09-27,2019-10-28,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Reading,E06000038,South East,South East,Current,ILACS,ILACS Standard Inspection,2024-04-22,2024-05-03,2024-07-12,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Good,,,,,Ofsted official statistics
 Redbridge,E09000026,London,London,Current,SLAC,Safeguarding and looked after children inspection,,,2010-03-05,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Redbridge,E09000026,London,London,Current,CPI,Child protection inspection,,,2012-11-12,Good,,,,,,,,,Ofsted official statistics
+Redbridge,E09000026,London,London,Current,CPI,Child protection inspection,,,2012-11-12,,,,,,,,Good,,Ofsted official statistics
 Redbridge,E09000026,London,London,Current,SIF,SIF first inspection,,,2016-11-25,Good,Good,Good,Good,Requires improvement to be good,Good,Good,,,Ofsted official statistics
 Redbridge,E09000026,London,London,Current,ILACS,ILACS Short Inspection,2019-04-29,2019-05-03,2019-06-11,Outstanding,Outstanding,Outstanding,Good,,,,,,Ofsted official statistics
 Redbridge,E09000026,London,London,Current,ILACS,ILACS Short Inspection,2024-06-10,2024-06-14,2024-07-23,Outstanding,Outstanding,Outstanding,Outstanding,Outstanding,,,,,Ofsted official statistics
@@ -484,30 +484,30 @@ Richmond upon Thames,E09000027,London,London,Current,SIF,SIF first inspection,,,
 Richmond upon Thames,E09000027,London,London,Current,ILACS,ILACS Short Inspection,2022-01-31,2022-02-04,2022-03-18,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Richmond upon Thames,E09000027,London,London,Current,ILACS,ILACS Short Inspection,2025-06-30,2025-07-04,2025-08-12,Outstanding,Outstanding,Good,Outstanding,Outstanding,,,,,D2I report scrape (unofficial)
 Rochdale,E08000005,North West,North West,Current,SLAC,Safeguarding and looked after children inspection,,,2010-08-06,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Rochdale,E08000005,North West,North West,Current,CPI,Child protection inspection,,,2012-12-21,Inadequate,,,,,,,,,Ofsted official statistics
+Rochdale,E08000005,North West,North West,Current,CPI,Child protection inspection,,,2012-12-21,,,,,,,,Inadequate,,Ofsted official statistics
 Rochdale,E08000005,North West,North West,Current,SIF,SIF first inspection,,,2014-12-05,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Inadequate,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Rochdale,E08000005,North West,North West,Current,ILACS,ILACS Standard Inspection,2018-01-29,2018-02-09,2018-03-12,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
 Rochdale,E08000005,North West,North West,Current,ILACS,ILACS Standard Inspection,2023-01-23,2023-02-03,2023-03-17,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,Ofsted official statistics
 Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2010-08-27,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2012-08-10,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2012-08-10,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SIF,SIF first inspection,,,2014-11-19,Inadequate,Inadequate,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Inadequate,,,Ofsted official statistics
 Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SIF,SIF re-inspection,,,2018-01-29,Good,Good,Good,Requires improvement to be good,Outstanding,Good,,,,Ofsted official statistics
 Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2022-06-27,2022-07-01,2022-08-12,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2025-11-03,2025-11-07,2025-12-16,Outstanding,Outstanding,Outstanding,Outstanding,Good,,,,,D2I report scrape (unofficial)
 Rutland,E06000017,East Midlands,East Midlands,Current,SLAC,Safeguarding and looked after children inspection,,,2011-11-18,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
-Rutland,E06000017,East Midlands,East Midlands,Current,CPI,Child protection inspection,,,2013-02-15,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Rutland,E06000017,East Midlands,East Midlands,Current,CPI,Child protection inspection,,,2013-02-15,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Rutland,E06000017,East Midlands,East Midlands,Current,SIF,SIF first inspection,,,2017-02-13,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,Good,,,Ofsted official statistics
 Rutland,E06000017,East Midlands,East Midlands,Current,ILACS,ILACS Standard Inspection,2020-03-02,2020-03-13,2020-04-15,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Rutland,E06000017,East Midlands,East Midlands,Current,ILACS,ILACS Standard Inspection,2024-04-15,2024-04-26,2024-07-12,Good,Good,Good,Good,Good,,,,,Ofsted official statistics
 Salford,E08000006,North West,North West,Current,SLAC,Safeguarding and looked after children inspection,,,2010-06-21,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-Salford,E08000006,North West,North West,Current,CPI,Child protection inspection,,,2012-11-12,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Salford,E08000006,North West,North West,Current,CPI,Child protection inspection,,,2012-11-12,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Salford,E08000006,North West,North West,Current,SIF,SIF first inspection,,,2015-06-22,Good,Good,Good,Good,Good,Requires improvement to be good,Good,,,Ofsted official statistics
 Salford,E08000006,North West,North West,Current,ILACS,ILACS Short Inspection,2018-10-08,2018-10-12,2018-11-12,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Salford,E08000006,North West,North West,Current,ILACS,ILACS Short Inspection,2023-11-06,2023-11-10,2024-01-12,Good,Outstanding,Good,Good,Outstanding,,,,,Ofsted official statistics
 Sandwell,E08000028,West Midlands,West Midlands,Current,SLAC,Safeguarding and looked after children inspection,,,2010-01-13,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
 Sandwell,E08000028,West Midlands,West Midlands,Current,SLAC,SLAC re-inspection of safeguarding,,,2012-02-20,,,,,,,,Requires improvement to be good,,Ofsted official statistics
-Sandwell,E08000028,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2013-04-09,Inadequate,,,,,,,,,Ofsted official statistics
-Sandwell,E08000028,West Midlands,West Midlands,Current,TLAC,Targeted looked after children inspection,,,2013-08-02,Inadequate,,,,,,,,,Ofsted official statistics
+Sandwell,E08000028,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2013-04-09,,,,,,,,Inadequate,,Ofsted official statistics
+Sandwell,E08000028,West Midlands,West Midlands,Current,TLAC,Targeted looked after children inspection,,,2013-08-02,,,,,,,,,Inadequate,Ofsted official statistics
 Sandwell,E08000028,West Midlands,West Midlands,Current,SIF,SIF first inspection,,,2015-06-05,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Inadequate,,,Ofsted official statistics
 Sandwell,E08000028,West Midlands,West Midlands,Current,SIF,SIF re-inspection,,,2018-01-29,Inadequate,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Inadequate,,,,Ofsted official statistics
 Sandwell,E08000028,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2022-05-09,2022-05-20,2022-07-05,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
@@ -518,10 +518,10 @@ Sefton,E08000014,North West,North West,Current,ILACS,ILACS Standard Inspection,2
 Sefton,E08000014,North West,North West,Current,ILACS,ILACS Standard Inspection,2025-06-23,2025-07-04,2025-08-12,Good,Good,Requires improvement to be good,Good,Good,,,,,D2I report scrape (unofficial)
 Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2010-11-16,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
 Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SIF,SIF first inspection,,,2014-02-21,Requires improvement to be good,Good,Good,Requires improvement to be good,Good,Requires improvement to be good,Good,,,Ofsted official statistics
-Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2019-07-15,,2019-08-27,Good,Good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
-Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2023-09-11,,2023-11-03,Good,Good,Good,Outstanding,Good,,,,,Ofsted official statistics
+Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2019-07-15,2019-07-26,2019-08-27,Good,Good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
+Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2023-09-11,2023-09-22,2023-11-03,Good,Good,Good,Outstanding,Good,,,,,Ofsted official statistics
 Shropshire,E06000051,West Midlands,West Midlands,Current,SLAC,Safeguarding and looked after children inspection,,,2011-03-25,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
-Shropshire,E06000051,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2013-01-08,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Shropshire,E06000051,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2013-01-08,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Shropshire,E06000051,West Midlands,West Midlands,Current,SIF,SIF first inspection,,,2017-11-24,Good,Good,Good,Requires improvement to be good,Requires improvement to be good,Good,Good,,,Ofsted official statistics
 Shropshire,E06000051,West Midlands,West Midlands,Current,ILACS,ILACS Short Inspection,2022-02-07,2022-02-11,2022-03-25,Good,Good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
 Shropshire,E06000051,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2025-06-23,2025-07-04,2025-08-12,Outstanding,Outstanding,Outstanding,Outstanding,Good,,,,,D2I report scrape (unofficial)
@@ -536,7 +536,7 @@ Solihull,E08000029,West Midlands,West Midlands,Current,ILACS,ILACS Standard Insp
 Solihull,E08000029,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2022-10-31,2022-11-11,2023-01-13,Inadequate,Inadequate,Inadequate,Inadequate,,,,,,Ofsted official statistics
 Solihull,E08000029,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2025-11-03,2025-11-14,2026-01-12,Good,Good,Good,Requires improvement to be good,Good,,,,,D2I report scrape (unofficial)
 Somerset,E06000066,South West,South West,Current,SLAC,Safeguarding and looked after children inspection,,,2012-06-13,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Somerset,E06000066,South West,South West,Current,CPI,Child protection inspection,,,2013-08-05,Inadequate,,,,,,,,,Ofsted official statistics
+Somerset,E06000066,South West,South West,Current,CPI,Child protection inspection,,,2013-08-05,,,,,,,,Inadequate,,Ofsted official statistics
 Somerset,E06000066,South West,South West,Current,SIF,SIF first inspection,,,2015-03-27,Inadequate,Inadequate,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Inadequate,,,Ofsted official statistics
 Somerset,E06000066,South West,South West,Current,SIF,SIF re-inspection,,,2018-01-29,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,,,,Ofsted official statistics
 Somerset,E06000066,South West,South West,Current,ILACS,ILACS Standard Inspection,2022-07-18,2022-07-29,2022-09-21,Good,Good,Good,Good,,,,,,Ofsted official statistics
@@ -546,7 +546,7 @@ South Gloucestershire,E06000025,South West,South West,Current,SIF,SIF first insp
 South Gloucestershire,E06000025,South West,South West,Current,ILACS,ILACS Standard Inspection,2019-03-04,2019-03-15,2019-05-08,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 South Gloucestershire,E06000025,South West,South West,Current,ILACS,ILACS Standard Inspection,2024-06-03,2024-06-14,2024-07-23,Good,Good,Good,Good,Good,,,,,Ofsted official statistics
 South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2012-06-15,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
-South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2013-06-24,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2013-06-24,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",Current,SIF,SIF first inspection,,,2017-11-24,Good,Good,Good,Good,Good,Outstanding,Good,,,Ofsted official statistics
 South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2022-12-05,2022-12-09,2023-05-10,Inadequate,Inadequate,Requires improvement to be good,Inadequate,,,,,,Ofsted official statistics
 South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2026-06-15,2026-06-26,2026-08-04,,Good,Good,Good,Outstanding,,,,,D2I report scrape (unofficial)
@@ -567,7 +567,7 @@ St Helens,E08000013,North West,North West,Current,SIF,SIF first inspection,,,201
 St Helens,E08000013,North West,North West,Current,ILACS,ILACS Standard Inspection,2019-09-23,2019-10-04,2019-11-04,Inadequate,Requires improvement to be good,Requires improvement to be good,Inadequate,,,,,,Ofsted official statistics
 St Helens,E08000013,North West,North West,Current,ILACS,ILACS Standard Inspection,2023-07-10,2023-07-21,2023-09-04,Good,Good,Requires improvement to be good,Good,Outstanding,,,,,Ofsted official statistics
 Staffordshire,E10000028,West Midlands,West Midlands,Current,SLAC,Safeguarding and looked after children inspection,,,2009-08-07,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Staffordshire,E10000028,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2012-12-14,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Staffordshire,E10000028,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2012-12-14,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Staffordshire,E10000028,West Midlands,West Midlands,Current,SIF,SIF first inspection,,,2014-03-21,Good,Good,Good,Good,Good,Good,Good,,,Ofsted official statistics
 Staffordshire,E10000028,West Midlands,West Midlands,Current,ILACS,ILACS Short Inspection,2019-02-04,2019-02-08,2019-03-11,Good,Good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
 Staffordshire,E10000028,West Midlands,West Midlands,Current,ILACS,ILACS Short Inspection,2023-11-06,2023-11-10,2024-01-12,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,,,Ofsted official statistics
@@ -576,7 +576,7 @@ Stockport,E08000007,North West,North West,Current,SIF,SIF first inspection,,,201
 Stockport,E08000007,North West,North West,Current,ILACS,ILACS Short Inspection,2022-03-28,2022-04-01,2022-05-18,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Stockport,E08000007,North West,North West,Current,ILACS,ILACS Standard Inspection,2025-05-12,2025-05-23,2025-07-15,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,,,,,D2I report scrape (unofficial)
 Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2010-10-22,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
-Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2013-02-15,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2013-02-15,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",Current,SIF,SIF first inspection,,,2016-08-05,Good,Good,Good,Requires improvement to be good,Outstanding,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2019-05-20,2019-05-24,2019-07-01,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2023-03-06,2023-03-17,2023-05-09,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,Ofsted official statistics
@@ -586,7 +586,7 @@ Stoke-on-Trent,E06000021,West Midlands,West Midlands,Current,ILACS,ILACS Standar
 Stoke-on-Trent,E06000021,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2022-10-03,2022-10-14,2022-11-25,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
 Stoke-on-Trent,E06000021,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2025-05-12,2025-05-23,2025-07-15,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,,,D2I report scrape (unofficial)
 Suffolk,E10000029,East of England,East of England,Current,SLAC,Safeguarding and looked after children inspection,,,2010-12-10,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Suffolk,E10000029,East of England,East of England,Current,CPI,Child protection inspection,,,2013-06-12,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Suffolk,E10000029,East of England,East of England,Current,CPI,Child protection inspection,,,2013-06-12,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Suffolk,E10000029,East of England,East of England,Current,SIF,SIF first inspection,,,2016-02-11,Good,Good,Requires improvement to be good,Good,Requires improvement to be good,Good,Good,,,Ofsted official statistics
 Suffolk,E10000029,East of England,East of England,Current,ILACS,ILACS Short Inspection,2019-04-08,2019-04-12,2019-05-21,Outstanding,Outstanding,Outstanding,Good,,,,,,Ofsted official statistics
 Suffolk,E10000029,East of England,East of England,Current,ILACS,ILACS Short Inspection,2024-06-03,2024-06-07,2024-08-21,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,,,Ofsted official statistics
@@ -596,13 +596,13 @@ Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",Current,S
 Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2021-06-28,2021-07-09,2021-08-20,Outstanding,Outstanding,Good,Outstanding,,,,,,Ofsted official statistics
 Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2025-01-27,2025-01-31,2025-03-11,Outstanding,Outstanding,Outstanding,Outstanding,Good,,,,,Ofsted official statistics
 Surrey,E10000030,South East,South East,Current,SLAC,Safeguarding and looked after children inspection,,,2010-10-18,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Surrey,E10000030,South East,South East,Current,CPI,Child protection inspection,,,2012-10-19,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Surrey,E10000030,South East,South East,Current,CPI,Child protection inspection,,,2012-10-19,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Surrey,E10000030,South East,South East,Current,SIF,SIF first inspection,,,2015-06-03,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,Ofsted official statistics
 Surrey,E10000030,South East,South East,Current,SIF,SIF re-inspection,,,2018-05-16,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Requires improvement to be good,Good,,,,Ofsted official statistics
 Surrey,E10000030,South East,South East,Current,ILACS,ILACS Standard Inspection,2022-01-17,2022-01-28,2022-03-09,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Surrey,E10000030,South East,South East,Current,ILACS,ILACS Standard Inspection,2025-03-17,2025-03-28,2025-05-09,Good,Good,Good,Good,Good,,,,,Ofsted official statistics
 Sutton,E09000029,London,London,Current,SLAC,Safeguarding and looked after children inspection,,,2012-05-29,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-Sutton,E09000029,London,London,Current,CPI,Child protection inspection,,,2013-06-24,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Sutton,E09000029,London,London,Current,CPI,Child protection inspection,,,2013-06-24,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Sutton,E09000029,London,London,Current,SIF,SIF first inspection,,,2017-02-13,Good,Good,Good,Good,Requires improvement to be good,Good,Good,,,Ofsted official statistics
 Sutton,E09000029,London,London,Current,ILACS,ILACS Short Inspection,2021-12-06,2021-12-10,2022-02-01,Good,Outstanding,Good,Good,,,,,,Ofsted official statistics
 Sutton,E09000029,London,London,Current,ILACS,ILACS Short Inspection,2025-06-16,2025-06-20,2025-07-29,Good,Good,Good,Good,Good,,,,,D2I report scrape (unofficial)
@@ -623,7 +623,7 @@ Thurrock,E06000034,East of England,East of England,Current,SIF,SIF first inspect
 Thurrock,E06000034,East of England,East of England,Current,ILACS,ILACS Standard Inspection,2019-11-11,2019-11-22,2019-12-20,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Thurrock,E06000034,East of England,East of England,Current,ILACS,ILACS Short Inspection,2024-09-16,2024-09-20,2024-10-29,Outstanding,Outstanding,Outstanding,Outstanding,Outstanding,,,,,Ofsted official statistics
 Torbay,E06000027,South West,South West,Current,SLAC,Safeguarding and looked after children inspection,,,2010-10-22,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-Torbay,E06000027,South West,South West,Current,CPI,Child protection inspection,,,2013-04-09,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Torbay,E06000027,South West,South West,Current,CPI,Child protection inspection,,,2013-04-09,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Torbay,E06000027,South West,South West,Current,SIF,SIF first inspection,,,2016-01-05,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Inadequate,,,Ofsted official statistics
 Torbay,E06000027,South West,South West,Current,SIF,SIF re-inspection,,,2018-08-24,Inadequate,Inadequate,Inadequate,Requires improvement to be good,Requires improvement to be good,Good,,,,Ofsted official statistics
 Torbay,E06000027,South West,South West,Current,ILACS,ILACS Standard Inspection,2022-03-21,2022-04-01,2022-05-18,Good,Good,Good,Good,,,,,,Ofsted official statistics
@@ -638,17 +638,18 @@ Trafford,E08000009,North West,North West,Current,ILACS,ILACS Short Inspection,20
 Trafford,E08000009,North West,North West,Current,ILACS,ILACS Standard Inspection,2022-11-21,2022-12-02,2023-01-31,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Trafford,E08000009,North West,North West,Current,ILACS,ILACS Standard Inspection,2026-06-08,2026-06-19,2026-08-03,,Inadequate,Inadequate,Good,Requires improvement to be good,,,,,D2I report scrape (unofficial)
 Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SLAC,Safeguarding and looked after children inspection,,,2011-01-26,,,,,,,,Requires improvement to be good,Good,Ofsted official statistics
-Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2012-12-07,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,CPI,Child protection inspection,,,2012-12-07,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,SIF,SIF first inspection,,,2016-09-20,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Good,Good,,,Ofsted official statistics
 Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2018-06-04,2018-06-15,2018-07-17,Inadequate,Inadequate,Inadequate,Inadequate,,,,,,Ofsted official statistics
 Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Standard Inspection,2021-11-08,2021-11-19,2022-01-05,Good,Outstanding,Good,Good,,,,,,Ofsted official statistics
+Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",Current,ILACS,ILACS Short Inspection,2025-03-24,2025-03-28,2025-07-18,Good,Good,Good,Outstanding,Requires improvement to be good,,,,,D2I report scrape (unofficial)
 Walsall,E08000030,West Midlands,West Midlands,Current,SLAC,Safeguarding and looked after children inspection,,,2012-07-31,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-Walsall,E08000030,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2013-08-02,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Walsall,E08000030,West Midlands,West Midlands,Current,CPI,Child protection inspection,,,2013-08-02,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Walsall,E08000030,West Midlands,West Midlands,Current,SIF,SIF first inspection,,,2017-09-04,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,Ofsted official statistics
 Walsall,E08000030,West Midlands,West Midlands,Current,ILACS,ILACS Standard Inspection,2021-10-04,2021-10-15,2021-11-26,Good,Good,Requires improvement to be good,Good,,,,,,Ofsted official statistics
 Walsall,E08000030,West Midlands,West Midlands,Current,ILACS,ILACS Short Inspection,2025-05-12,2025-05-16,2025-07-08,Outstanding,Outstanding,Good,Outstanding,Good,,,,,D2I report scrape (unofficial)
 Waltham Forest,E09000031,London,London,Current,SLAC,Safeguarding and looked after children inspection,,,2011-10-28,,,,,,,,Requires improvement to be good,Inadequate,Ofsted official statistics
-Waltham Forest,E09000031,London,London,Current,CPI,Child protection inspection,,,2013-02-15,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Waltham Forest,E09000031,London,London,Current,CPI,Child protection inspection,,,2013-02-15,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Waltham Forest,E09000031,London,London,Current,SIF,SIF first inspection,,,2015-01-20,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Waltham Forest,E09000031,London,London,Current,ILACS,ILACS Standard Inspection,2019-01-28,2019-02-08,2019-03-11,Good,Outstanding,Good,Good,,,,,,Ofsted official statistics
 Waltham Forest,E09000031,London,London,Current,ILACS,ILACS Short Inspection,2024-07-08,2024-07-12,2024-08-20,Good,Good,Good,Outstanding,Good,,,,,Ofsted official statistics
@@ -675,7 +676,7 @@ West Berkshire,E06000037,South East,South East,Current,ILACS,ILACS Short Inspect
 West Northamptonshire,E06000062,East Midlands,East Midlands,Current,ILACS,ILACS Standard Inspection,2022-10-03,2022-10-14,2022-11-25,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 West Northamptonshire,E06000062,East Midlands,East Midlands,Current,ILACS,ILACS Standard Inspection,2026-05-11,2026-05-22,2026-07-07,,Outstanding,Good,Good,Good,,,,,D2I report scrape (unofficial)
 West Sussex,E10000032,South East,South East,Current,SLAC,Safeguarding and looked after children inspection,,,2010-12-17,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-West Sussex,E10000032,South East,South East,Current,CPI,Child protection inspection,,,2013-03-22,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+West Sussex,E10000032,South East,South East,Current,CPI,Child protection inspection,,,2013-03-22,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 West Sussex,E10000032,South East,South East,Current,SIF,SIF first inspection,,,2016-01-20,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 West Sussex,E10000032,South East,South East,Current,ILACS,ILACS Standard Inspection,2019-02-25,2019-03-08,2019-05-08,Inadequate,Inadequate,Inadequate,Inadequate,,,,,,Ofsted official statistics
 West Sussex,E10000032,South East,South East,Current,ILACS,ILACS Standard Inspection,2023-03-13,2023-03-24,2023-05-11,Requires improvement to be good,Good,Requires improvement to be good,Good,Requires improvement to be good,,,,,Ofsted official statistics
@@ -689,7 +690,7 @@ Wigan,E08000010,North West,North West,Current,SIF,SIF first inspection,,,2017-03
 Wigan,E08000010,North West,North West,Current,ILACS,ILACS Standard Inspection,2022-05-09,2022-05-20,2022-07-05,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Wigan,E08000010,North West,North West,Current,ILACS,ILACS Standard Inspection,2025-10-06,2025-10-17,2025-11-26,Good,Good,Requires improvement to be good,Outstanding,Outstanding,,,,,D2I report scrape (unofficial)
 Wiltshire,E06000054,South West,South West,Current,SLAC,Safeguarding and looked after children inspection,,,2012-04-24,,,,,,,,Inadequate,Requires improvement to be good,Ofsted official statistics
-Wiltshire,E06000054,South West,South West,Current,CPI,Child protection inspection,,,2013-08-16,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Wiltshire,E06000054,South West,South West,Current,CPI,Child protection inspection,,,2013-08-16,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Wiltshire,E06000054,South West,South West,Current,SIF,SIF first inspection,,,2015-09-01,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,Ofsted official statistics
 Wiltshire,E06000054,South West,South West,Current,ILACS,ILACS Standard Inspection,2019-06-03,2019-06-19,2019-07-22,Good,Good,Good,Good,,,,,,Ofsted official statistics
 Wiltshire,E06000054,South West,South West,Current,ILACS,ILACS Short Inspection,2023-09-25,2023-09-29,2023-12-12,Outstanding,Outstanding,Good,Outstanding,Outstanding,,,,,Ofsted official statistics
@@ -702,7 +703,7 @@ Wirral,E08000015,North West,North West,Current,SIF,SIF first inspection,,,2016-0
 Wirral,E08000015,North West,North West,Current,ILACS,ILACS Standard Inspection,2019-06-17,2019-06-28,2019-07-29,Requires improvement to be good,Good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Wirral,E08000015,North West,North West,Current,ILACS,ILACS Standard Inspection,2023-09-18,2023-09-29,2024-02-02,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,Ofsted official statistics
 Wokingham,E06000041,South East,South East,Current,SLAC,Safeguarding and looked after children inspection,,,2010-08-27,,,,,,,,Requires improvement to be good,Requires improvement to be good,Ofsted official statistics
-Wokingham,E06000041,South East,South East,Current,CPI,Child protection inspection,,,2012-12-21,Requires improvement to be good,,,,,,,,,Ofsted official statistics
+Wokingham,E06000041,South East,South East,Current,CPI,Child protection inspection,,,2012-12-21,,,,,,,,Requires improvement to be good,,Ofsted official statistics
 Wokingham,E06000041,South East,South East,Current,SIF,SIF first inspection,,,2016-01-05,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,Ofsted official statistics
 Wokingham,E06000041,South East,South East,Current,ILACS,ILACS Standard Inspection,2019-06-03,2019-06-14,2019-07-15,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,,,,,,Ofsted official statistics
 Wokingham,E06000041,South East,South East,Current,ILACS,ILACS Standard Inspection,2023-03-06,2023-03-17,2023-05-09,Requires improvement to be good,Requires improvement to be good,Requires improvement to be good,Good,Requires improvement to be good,,,,,Ofsted official statistics

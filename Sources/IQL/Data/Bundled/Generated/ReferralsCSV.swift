@@ -459,19 +459,19 @@ year,authority,authority_code,region,ofsted_region,referrals,rereferrals,rerefer
 2023,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",5033,1269,25.2,358,2108
 2024,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",5810,1763,30.3,490,3269
 2025,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",5665,1664,29.4,731,2930
-2013,Dorset,E10000009,South West,South West,3009,589,19.6,0,0
-2014,Dorset,E10000009,South West,South West,3262,624,19.1,0,742
-2015,Dorset,E10000009,South West,South West,4578,954,20.8,0,1408
-2016,Dorset,E10000009,South West,South West,4669,1219,26.1,0,1752
-2017,Dorset,E10000009,South West,South West,4847,1260,26,0,1997
-2018,Dorset,E10000009,South West,South West,4894,1357,27.7,625,2154
-2019,Dorset,E10000009,South West,South West,4686,1278,27.3,132,2220
 2020,Dorset,E06000059,South West,South West,3137,,,37,1058
 2021,Dorset,E06000059,South West,South West,2785,567,20.4,302,846
 2022,Dorset,E06000059,South West,South West,2899,488,16.8,294,747
 2023,Dorset,E06000059,South West,South West,2978,486,16.3,349,755
 2024,Dorset,E06000059,South West,South West,2454,345,14.1,289,623
 2025,Dorset,E06000059,South West,South West,2349,346,14.7,377,455
+2013,Dorset County Council,E10000009,South West,South West,3009,589,19.6,0,0
+2014,Dorset County Council,E10000009,South West,South West,3262,624,19.1,0,742
+2015,Dorset County Council,E10000009,South West,South West,4578,954,20.8,0,1408
+2016,Dorset County Council,E10000009,South West,South West,4669,1219,26.1,0,1752
+2017,Dorset County Council,E10000009,South West,South West,4847,1260,26,0,1997
+2018,Dorset County Council,E10000009,South West,South West,4894,1357,27.7,625,2154
+2019,Dorset County Council,E10000009,South West,South West,4686,1278,27.3,132,2220
 2013,Dudley,E08000027,West Midlands,West Midlands,3004,464,15.4,190,141
 2014,Dudley,E08000027,West Midlands,West Midlands,3452,630,18.3,325,594
 2015,Dudley,E08000027,West Midlands,West Midlands,3275,563,17.2,251,177
