@@ -392,36 +392,174 @@ def ees_rows(name, fields):
     return rows
 
 
+# MARK: - England, regions and London's halves (DfE's published figures)
+
+AREA_LEVELS = {"National": "england", "Regional": "region"}
+AREA_COLS = ["level", "authority", "authority_code"]
+
+
+def area_cols(r):
+    """An EES national or regional row's area: England, a region (IQL's names and E12 codes) or
+    Inner/Outer London (E13, level `subregion`)."""
+    if r["geographic_level"] == "National":
+        return ["england", "England", "E92000001"]
+    code = r["region_code"]
+    if code.startswith("E13"):
+        return ["subregion", r["region_name"], code]
+    if not code.startswith("E12"):
+        fail("unknown region code " + repr(code))
+    return ["region", r["region_name"], code]
+
+
+def ees_area_rows(name, fields):
+    rows = []
+    seen = set()
+    for r in read(name):
+        if r["geographic_level"] not in AREA_LEVELS:
+            continue
+        area = area_cols(r)
+        key = (r["time_period"], area[2])
+        if key in seen:
+            fail(name + ": two rows for " + str(key))
+        seen.add(key)
+        rows.append([r["time_period"]] + area + [number(r[f]) for f in fields])
+    rows.sort(key=lambda x: (x[3], int(x[0])))
+    return rows
+
+
+# MARK: - children in care
+
+CLA_AT_31 = "Children looked after at 31 March"
+CLA_STARTED = "Children starting to be looked after"
+CLA_CEASED = "Children ceasing to be looked after"
+CLA_RELEASE_2025 = "DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+CLA_RELEASE_2024 = "DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+
+
+def cla_number_and_rate():
+    """(year, area code) -> {measure: (number, rate)} from DfE's two releases of
+    cla_number_and_rate_per_10k_children: 2021-2025 from the 2025 release, 2019-2020 from the
+    2024 one (which writes its columns under other names)."""
+    out = defaultdict(dict)
+    for name, kind, count, release, years in (
+            ("dfe_cla_number_and_rate_2021_2025.csv", "population_type", "children_count", CLA_RELEASE_2025, range(2021, 2026)),
+            ("dfe_cla_number_and_rate_2019_2023.csv", "population_count", "number", CLA_RELEASE_2024, range(2019, 2021))):
+        for r in read(name):
+            if int(r["time_period"]) not in years:
+                continue
+            measure = next((m for m in (CLA_AT_31, CLA_STARTED, CLA_CEASED)
+                            if r[kind].replace(" on 31 March", " at 31 March").startswith(m)), None)
+            if measure is None:
+                fail(name + ": unknown population type " + repr(r[kind]))
+            if r["geographic_level"] == "Local authority":
+                code = council(r["new_la_code"])["authority_code"]
+            else:
+                code = area_cols(r)[2]
+            key = (int(r["time_period"]), code)
+            if measure in out[key]:
+                fail(name + ": two rows for " + str(key) + " " + measure)
+            out[key][measure] = (number(r[count]), number(r["rate_per_10000"]), release, r)
+    return out
+
+
 def build_children_in_care():
+    flows = cla_number_and_rate()
     rows = []
     for r in read("dfe_cla_at_31_march_by_la_2010_2025.csv"):
         c = council(r["la_code_ons"])
-        rows.append([r["year"]] + council_cols(c) + [number(r["cla_31_march"]),
-                    number(r["rate_per_10000"]), r["source"]])
+        f = flows.get((int(r["year"]), c["authority_code"]), {})
+        if int(r["year"]) >= 2019 and (CLA_STARTED not in f or CLA_CEASED not in f):
+            fail("children_in_care: no starting or ceasing figures for %s %s" % (c["authority"], r["year"]))
+        started, ceased = f.get(CLA_STARTED, ("", "")), f.get(CLA_CEASED, ("", ""))
+        rows.append([r["year"]] + council_cols(c) + [number(r["cla_31_march"]), number(r["rate_per_10000"]),
+                    started[0], started[1], ceased[0], ceased[1], r["source"]])
     rows.sort(key=lambda x: (x[1], int(x[0])))
-    emit("children_in_care", ["year"] + COUNCIL_COLS + ["children", "rate_per_10k", "source"], rows)
+    header = ["year"] + COUNCIL_COLS + ["children", "rate_per_10k", "started", "started_rate_per_10k",
+                                        "ceased", "ceased_rate_per_10k", "source"]
+    emit("children_in_care", header, rows)
+    cross_check_starters(rows)
+
+    # England, the regions and London's halves: DfE's published figures, from the same two
+    # releases from 2019, and England's number alone from the 1994-2023 time series before.
+    area_rows = []
+    for (year, code), f in sorted(flows.items()):
+        if code not in AREA_CODES:
+            continue
+        r = f[CLA_AT_31][3]
+        n, rate, release, _ = f[CLA_AT_31]
+        area_rows.append([str(year)] + area_cols(r) + [n, rate, f[CLA_STARTED][0], f[CLA_STARTED][1],
+                         f[CLA_CEASED][0], f[CLA_CEASED][1], release])
+    series = defaultdict(dict)
+    for r in read("dfe_cla_england_time_series_1994_2023.csv"):
+        series[int(r["time_period"])][r["population_count"]] = number(r["number"])
+    for year in range(2010, 2019):
+        t = series.get(year)
+        if not t:
+            fail("England time series lacks " + str(year))
+        area_rows.append([str(year), "england", "England", "E92000001", t["Children looked after at 31 March"], "",
+                          t["Children starting to be looked after during the year"], "",
+                          t["Children ceasing to be looked after during the year"], "",
+                          "DfE EES CLA time series 1994-2023 (cla_time_series_1994_2023.csv)"])
+    area_rows.sort(key=lambda x: (x[3], int(x[0])))
+    emit("children_in_care_areas", ["year"] + AREA_COLS + header[len(COUNCIL_COLS) + 1:], area_rows)
+
+
+AREA_CODES = {"E92000001"} | {"E1200000%d" % i for i in range(1, 10)} | {"E13000001", "E13000002"}
+
+
+def cross_check_starters(rows):
+    """DfE's children starting to be looked after against LAIT's LACnum_Start, where both have
+    the council and year: the build reports how many agree."""
+    lait = {}
+    for r in read("lait_all_measures_long.csv"):
+        if r["measure_short"] != "LACnum_Start" or not r["la_code_dfe"] or r["la_code_dfe"] not in CURRENT_BY_DFE:
+            continue
+        year = period_end_year(r["period"])
+        value = lait_value(r["value"])
+        if year is not None and value != "":
+            lait[(year, CURRENT_BY_DFE[r["la_code_dfe"]])] = value
+    both = agree = 0
+    differ = []
+    for row in rows:
+        key = (int(row[0]), row[2])
+        if key in lait and row[7] != "":
+            both += 1
+            if float(lait[key]) == float(row[7]):
+                agree += 1
+            else:
+                differ.append("%s %s: DfE %s, LAIT %s" % (row[1], row[0], row[7], lait[key]))
+    STARTERS_CHECK.update(both=both, agree=agree, differ=differ)
+    print("children_in_care: starting to be looked after, DfE against LAIT LACnum_Start: %d of %d agree"
+          % (agree, both))
+    for d in differ[:10]:
+        print("  " + d)
+
+
+STARTERS_CHECK = {}
+
+
+YEARLY = [
+    ("children_in_need", "dfe_children_in_need_2013_2025.csv",
+     ["children", "episodes_in_year", "started", "ended", "awaiting_assessment"],
+     ["At31_episodes", "Anypoint_episodes", "Started_episodes", "Ended_episodes", "awaiting_assessment"]),
+    ("child_protection_plans", "dfe_child_protection_plans_2013_2025.csv",
+     ["children", "three_months_or_less", "over_three_to_six_months", "over_six_months_to_a_year",
+      "one_to_two_years", "two_years_or_more"],
+     ["CPP_At31", "3_months_or_less", "more_than_3_months_6_months", "more_than_6_months_less_than_1_year",
+      "1_year_less_than_2_years", "2_years_or_more"]),
+    ("referrals", "dfe_cin_referrals_2013_2025.csv",
+     ["referrals", "rereferrals", "rereferral_percent", "no_further_action", "not_in_need"],
+     ["referral_count", "rereferral_count", "rereferral_percent", "no_further_action_count", "not_in_need_count"]),
+    ("child_population", "ons_child_population_0_17_2012_2024.csv", ["children"], ["population_estimate"]),
+]
 
 
 def build_yearly():
-    emit("children_in_need", ["year"] + COUNCIL_COLS + ["children", "episodes_in_year",
-         "started", "ended", "awaiting_assessment"],
-         ees_rows("dfe_children_in_need_2013_2025.csv",
-                  ["At31_episodes", "Anypoint_episodes", "Started_episodes", "Ended_episodes",
-                   "awaiting_assessment"]))
-    emit("child_protection_plans", ["year"] + COUNCIL_COLS + ["children", "three_months_or_less",
-         "over_three_to_six_months", "over_six_months_to_a_year", "one_to_two_years",
-         "two_years_or_more"],
-         ees_rows("dfe_child_protection_plans_2013_2025.csv",
-                  ["CPP_At31", "3_months_or_less", "more_than_3_months_6_months",
-                   "more_than_6_months_less_than_1_year", "1_year_less_than_2_years",
-                   "2_years_or_more"]))
-    emit("referrals", ["year"] + COUNCIL_COLS + ["referrals", "rereferrals", "rereferral_percent",
-         "no_further_action", "not_in_need"],
-         ees_rows("dfe_cin_referrals_2013_2025.csv",
-                  ["referral_count", "rereferral_count", "rereferral_percent",
-                   "no_further_action_count", "not_in_need_count"]))
-    emit("child_population", ["year"] + COUNCIL_COLS + ["children"],
-         ees_rows("ons_child_population_0_17_2012_2024.csv", ["population_estimate"]))
+    # Each table's council rows, and beside it the same figures for England, the regions and
+    # London's halves as DfE publishes them (the raw files' National and Regional rows).
+    for name, raw, columns, fields in YEARLY:
+        emit(name, ["year"] + COUNCIL_COLS + columns, ees_rows(raw, fields))
+        emit(name + "_areas", ["year"] + AREA_COLS + columns, ees_area_rows(raw, fields))
 
 
 # MARK: - neighbours

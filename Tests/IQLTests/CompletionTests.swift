@@ -8,7 +8,7 @@ struct CompletionTests {
     static let cases: [(String, Int, [String])] = [
         ("", 0, ["from", "let", "param"]),
         ("from insp", 4, ["inspections"]),
-        ("from children_in", 11, ["children_in_care", "children_in_need"]),
+        ("from children_in", 11, ["children_in_care", "children_in_care_areas", "children_in_need", "children_in_need_areas"]),
         ("from inspections | wh", 2, ["where"]),
         ("from inspections | ", 0, Parser.stageNames.sorted()),
         ("from inspections | where autho", 5, ["authority", "authority_code"]),

@@ -56,3 +56,40 @@ struct FittedTableTests {
         }
     }
 }
+
+/// Numbers that are not exact show to six significant digits in tables and Markdown, and keep
+/// every digit in CSV and JSON; exact numbers show as written everywhere.
+struct NumberDisplayTests {
+    @Test(arguments: [
+        (Number.double(102.30434782608695), "102.304"),
+        (.double(59.94736842105263), "59.9474"),
+        (.double(1_234_567.891), "1234568"),
+        (.double(0.000123456789), "0.000123457"),
+        (.double(-2.5), "-2.5"),
+        (.double(0.1 + 0.2), "0.3"),
+        (.double(99.999996), "100"),
+        (.double(-0.0000004), "-0.0000004"),
+        (.double(1.5e20), "1.5e+20"),
+        (.double(1e-20), "1e-20"),
+        (.double(.nan), "NaN"),
+        (.double(-.infinity), "-inf"),
+        (.double(3), "3"),
+        (.int(5), "5"),
+        (.decimal(Decimal64(mantissa: 32_048_347_220_950_464, scale: 18)!), "0.032048347220950464"),
+    ])
+    func shown(_ n: Number, _ text: String) {
+        #expect(n.shownText == text)
+    }
+
+    @Test func tablesRoundAndCSVAndJSONKeepEveryDigit() throws {
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(text: "g,x\na,1\na,2\na,4\nb,0.1\n", as: "t")
+        let t = try engine.query("from t | summarize m = avg(x) / 3, e = sum(x) by g | sort g")
+        let table = TableRenderer().render(t)
+        #expect(table.contains("0.777778"))
+        #expect(!table.contains("0.7777777"))
+        #expect(MarkdownWriter.render(t).contains("| a | 0.777778 | 7 |"))
+        #expect(CSVWriter.render(t).contains("a,0.7777777777777778,7"))
+        #expect(JSONWriter.render(t).contains("0.7777777777777778"))
+    }
+}

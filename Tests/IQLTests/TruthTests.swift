@@ -236,6 +236,42 @@ struct TruthTests {
         #expect(longer.isEmpty, "not in shortest form: \(longer)")
     }
 
+    /// `compare … with england, region` on a DfE table reads DfE's published figures (from the
+    /// table's `_areas` companion), not the plain average of the councils: Oxfordshire's 2025
+    /// children in care per 10,000 is 51 against England's 67 and the South East's 55.
+    @Test func compareUsesDfEsPublishedFigures() throws {
+        let t = try Self.engine.query("""
+            from children_in_care | where authority == "Oxfordshire" and year == 2025
+            | select authority, year, rate_per_10k | compare with england, region
+            """)
+        #expect(t.rows == [[.text("Oxfordshire"), .int(2025), .int(51), .int(67), .int(-16), .int(55), .int(-4)]])
+        #expect(t.notes.contains { $0.contains("published England figure") })
+        #expect(!t.notes.contains { $0.contains("plain average") })
+        let england = try Self.engine.query("""
+            from children_in_care_areas | where authority == "England" and year in [2010, 2025] | select year, children, rate_per_10k
+            """)
+        #expect(england.rows == [[.int(2010), .int(64_460), .null], [.int(2025), .int(81_770), .int(67)]])
+        // Every DfE council table has its companion, and compare finds it.
+        for name in ["children_in_need", "child_protection_plans", "referrals", "child_population"] {
+            let c = try Self.engine.query("from \(name) | where authority == \"Oxfordshire\" and year == 2024 | select authority, year, children_or_referrals | compare with england"
+                .replacingOccurrences(of: "children_or_referrals", with: name == "referrals" ? "referrals" : "children"))
+            #expect(c.notes.contains { $0.contains("from \(name)_areas") }, "\(name): \(c.notes)")
+        }
+    }
+
+    /// Children starting and ceasing to be looked after, from DfE's file (Oxfordshire 2025:
+    /// 344 started, 22 per 10,000; 318 ceased, 20), null before 2019.
+    @Test func childrenStartingAndCeasingToBeLookedAfter() throws {
+        let t = try Self.engine.query("""
+            from children_in_care | where authority == "Oxfordshire" and year in [2018, 2025]
+            | select year, started, started_rate_per_10k, ceased, ceased_rate_per_10k
+            """)
+        #expect(t.rows == [[.int(2018), .null, .null, .null, .null], [.int(2025), .int(344), .int(22), .int(318), .int(20)]])
+        // From 2019 only a suppressed figure is missing: the Isles of Scilly's in 2020.
+        let missing = try Self.engine.query("from children_in_care | where year >= 2019 and started is null | select authority, year")
+        #expect(missing.rows == [[.text("Isles of Scilly"), .int(2020)]])
+    }
+
     /// A double's shortest text (Swift's, which may use an exponent) as a plain decimal.
     static func plain(_ text: String) -> String {
         let parts = text.lowercased().split(separator: "e")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An IQL number: an exact 64-bit integer, an exact decimal, or (only where exactness is
 /// impossible, such as `1 / 3`) a binary double.
 ///
@@ -54,6 +56,38 @@ public enum Number: Sendable, CustomStringConvertible {
             if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
             return String(d)
         }
+    }
+}
+
+extension Number {
+    /// Significant digits a non-exact number shows in a table or Markdown for people to read.
+    static let shownDigits = 6
+
+    /// The number as a person reads it in a table: exact numbers as written, a double (an
+    /// average, a ratio, a computed comparator) to six significant digits, never fewer than its
+    /// whole part (`102.304` for 102.30434782608695, `59.9474`, `1234568` for 1234567.891).
+    /// CSV and JSON keep `description`, every digit.
+    public var shownText: String {
+        guard case .double(let d) = self, d.isFinite, d != d.rounded() else { return description }
+        let magnitude = Int((abs(d)).log10Floor)
+        let decimals = Number.shownDigits - 1 - magnitude
+        // Beyond 15 decimals a double has no digits left to show that are its own: too small
+        // a number for fixed notation, shown in full instead.
+        if decimals <= 0 { return abs(d) < 1e15 ? String(Int64(d.rounded(.toNearestOrAwayFromZero))) : description }
+        guard decimals <= 15 else { return description }
+        // Six digits as an exact mantissa, written as a decimal is: no exponent, no noise.
+        let mantissa = (d * Double(Decimal64.power(decimals))).rounded(.toNearestOrAwayFromZero)
+        guard abs(mantissa) < 1e15, let shown = Number.exact(Int64(mantissa), scale: decimals) else { return description }
+        return shown.description
+    }
+}
+
+private extension Double {
+    /// ⌊log10 |x|⌋ for a finite non-zero x, exactly at powers of ten.
+    var log10Floor: Double {
+        var e = (Foundation.log10(abs(self))).rounded(.down)
+        if Foundation.pow(10, e) > abs(self) { e -= 1 } else if Foundation.pow(10, e + 1) <= abs(self) { e += 1 }
+        return e
     }
 }
 

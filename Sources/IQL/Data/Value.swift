@@ -55,6 +55,13 @@ public enum Value: Sendable, Hashable {
         }
     }
 
+    /// The value as a table or Markdown shows it to a person: as `displayText`, but a number
+    /// that is not exact to six significant digits (`Number.shownText`).
+    public var shownText: String {
+        if case .number(let n) = self { return n.shownText }
+        return displayText
+    }
+
     /// The value as IQL source would write it.
     public var literalText: String {
         switch self {

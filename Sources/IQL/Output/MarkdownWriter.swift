@@ -8,7 +8,7 @@ public enum MarkdownWriter {
         var out = "| " + table.schema.names.map(cell).joined(separator: " | ") + " |\n"
         out += "|" + table.schema.columns.map { $0.type == .number ? " ---: " : " --- " }.joined(separator: "|") + "|\n"
         for r in 0..<table.rowCount {
-            out += "| " + table.columns.map { cell($0[r].displayText) }.joined(separator: " | ") + " |\n"
+            out += "| " + table.columns.map { cell($0[r].shownText) }.joined(separator: " | ") + " |\n"
         }
         return out
     }

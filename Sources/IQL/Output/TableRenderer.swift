@@ -103,7 +103,7 @@ public struct TableRenderer: Sendable {
 
     private func cell(_ v: Value) -> String {
         if v.isNull { return "null" }
-        return v.displayText.replacingNewlines()
+        return v.shownText.replacingNewlines()
     }
 }
 

@@ -121,6 +121,18 @@ extension Checker {
             dimensions.append((i, s))
         }
         if kinds.contains(.neighbours) { datasetsUsed.insert("neighbours") }
+        // A bundled council table's England and regional figures, as published, are in its
+        // companion; the source must be the bundled table itself (not a table registered in
+        // its name), and the companion must be there to read.
+        var areas: PipelinePlan.Source?
+        if kinds.contains(where: { $0 != .neighbours }), case .dataset(let name) = source,
+           let bundled = BundledDataset.named(name), let companion = bundled.areas,
+           sourceSchema.columns.map(\.name) == bundled.schema.columns.map(\.name),
+           let companionSchema = datasetSchema(companion),
+           companionSchema.columns.map(\.name) == BundledDataset.named(companion)?.schema.columns.map(\.name) {
+            areas = .dataset(companion)
+            datasetsUsed.insert(companion)
+        }
         var schema = input
         for k in kinds {
             for name in ["\(k.rawValue)_value", "vs_\(k.rawValue)"] {
@@ -131,8 +143,9 @@ extension Checker {
                 schema.columns.append(.init(name: name, type: .number))
             }
         }
-        return (.compare(CompareOperator(source: source, comparators: kinds, inputValue: vi, sourceValue: si, inputAuthority: ai,
-                                sourceAuthority: sai, dimensions: dimensions, valueName: valueColumn.name, schema: schema)), schema)
+        return (.compare(CompareOperator(source: source, areas: areas, comparators: kinds, inputValue: vi, sourceValue: si,
+                                         inputAuthority: ai, sourceAuthority: sai, dimensions: dimensions,
+                                         valueName: valueColumn.name, schema: schema)), schema)
     }
 
     mutating func checkPivot(_ columnName: Name, _ valueName: Name?, input: Schema, table: String,

@@ -68,9 +68,13 @@ extension BundledDataset {
         schema: Schema(columns: [.number("year", "year of the 31 March count")] + councilColumns + [
             .number("children", "children looked after at 31 March (null where suppressed)"),
             .number("rate_per_10k", "per 10,000 children aged under 18 (published from 2019)"),
+            .number("started", "children who started to be looked after in the year to 31 March (from 2019)"),
+            .number("started_rate_per_10k", "those starting, per 10,000 children aged under 18 (from 2019)"),
+            .number("ceased", "children who ceased to be looked after in the year to 31 March (from 2019)"),
+            .number("ceased_rate_per_10k", "those ceasing, per 10,000 children aged under 18 (from 2019)"),
             .text("source", "the publication the figure comes from"),
         ], timeColumn: "year"),
-        csv: BundledCSV.children_in_care)
+        csv: BundledCSV.children_in_care).withAreas("children_in_care_areas")
 
     static let childrenInNeed = BundledDataset(
         name: "children_in_need",
@@ -83,7 +87,7 @@ extension BundledDataset {
             .number("ended", "episodes that ended in the year"),
             .number("awaiting_assessment", "children awaiting a first assessment at 31 March"),
         ], timeColumn: "year"),
-        csv: BundledCSV.children_in_need)
+        csv: BundledCSV.children_in_need).withAreas("children_in_need_areas")
 
     static let childProtectionPlans = BundledDataset(
         name: "child_protection_plans",
@@ -97,7 +101,7 @@ extension BundledDataset {
             .number("one_to_two_years", "1 year, less than 2"),
             .number("two_years_or_more", "2 years or more"),
         ], timeColumn: "year"),
-        csv: BundledCSV.child_protection_plans)
+        csv: BundledCSV.child_protection_plans).withAreas("child_protection_plans_areas")
 
     static let referrals = BundledDataset(
         name: "referrals",
@@ -110,7 +114,7 @@ extension BundledDataset {
             .number("no_further_action", "referrals that led to no further action"),
             .number("not_in_need", "referrals assessed as not in need"),
         ], timeColumn: "year"),
-        csv: BundledCSV.referrals)
+        csv: BundledCSV.referrals).withAreas("referrals_areas")
 
     static let childPopulation = BundledDataset(
         name: "child_population",
@@ -119,7 +123,7 @@ extension BundledDataset {
         schema: Schema(columns: [.number("year", "mid-year of the estimate")] + councilColumns + [
             .number("children", "estimated residents aged 0 to 17"),
         ], timeColumn: "year"),
-        csv: BundledCSV.child_population)
+        csv: BundledCSV.child_population).withAreas("child_population_areas")
 
     static let neighbours = BundledDataset(
         name: "neighbours",
@@ -156,4 +160,20 @@ extension BundledDataset {
             .rating("health", "health services"),
         ], timeColumn: "inspected"),
         csv: BundledCSV.providers)
+
+    static let childrenInCareAreas = areas(
+        of: childrenInCare, summary: "Children looked after at 31 March, England (2010-2025) and regions (2019-2025), as DfE publishes them",
+        csv: BundledCSV.children_in_care_areas)
+    static let childrenInNeedAreas = areas(
+        of: childrenInNeed, summary: "Children in need, England and regions, 2013-2025, as DfE publishes them",
+        csv: BundledCSV.children_in_need_areas)
+    static let childProtectionPlansAreas = areas(
+        of: childProtectionPlans, summary: "Children on a child protection plan, England and regions, 2013-2025, as DfE publishes them",
+        csv: BundledCSV.child_protection_plans_areas)
+    static let referralsAreas = areas(
+        of: referrals, summary: "Referrals to children's social care, England and regions, 2013-2025, as DfE publishes them",
+        csv: BundledCSV.referrals_areas)
+    static let childPopulationAreas = areas(
+        of: childPopulation, summary: "Children aged 0 to 17, England and regions, 2012-2024, ONS estimates as DfE publishes them",
+        csv: BundledCSV.child_population_areas)
 }

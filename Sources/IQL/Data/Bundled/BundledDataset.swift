@@ -8,6 +8,10 @@ public struct BundledDataset: Sendable {
     public var source: String
     /// Column names, types and descriptions; `timeColumn` says which column orders rows in time.
     public var schema: Schema
+    /// The dataset holding the same figures for England, the regions and London's halves as
+    /// the publisher gives them (`children_in_care_areas` beside `children_in_care`), which
+    /// `compare … with region, england` reads instead of averaging the councils.
+    public internal(set) var areas: String?
     let csv: String
     /// Builds the table some other way than by parsing `csv` (the compressed LAIT table).
     let build: (@Sendable () throws(IQLError) -> Table)?
@@ -34,8 +38,31 @@ public struct BundledDataset: Sendable {
     /// The bundled datasets, in the order `.datasets` lists them.
     public static let all: [BundledDataset] = [
         authorities, inspections, visits, childrenInCare, childrenInNeed, childProtectionPlans, referrals,
-        childPopulation, neighbours, providers, indicators, measures,
+        childPopulation, childrenInCareAreas, childrenInNeedAreas, childProtectionPlansAreas, referralsAreas,
+        childPopulationAreas, neighbours, providers, indicators, measures,
     ]
+
+    /// This dataset with its England-and-regions companion named.
+    func withAreas(_ name: String) -> BundledDataset {
+        var d = self
+        d.areas = name
+        return d
+    }
+
+    /// The companion of a council table: the same year and figures, for England, the 9
+    /// regions and Inner and Outer London.
+    static func areas(of councils: BundledDataset, summary: String, csv: String) -> BundledDataset {
+        let figures = councils.schema.columns.filter { !["year", "authority", "authority_code", "region", "ofsted_region"].contains($0.name) }
+        let year = councils.schema.columns.first { $0.name == "year" } ?? .number("year", "year")
+        return BundledDataset(
+            name: councils.name + "_areas", summary: summary, source: councils.source + "; national and regional rows",
+            schema: Schema(columns: [year,
+                                     .text("level", "england, region (9; London whole) or subregion (Inner or Outer London)"),
+                                     .text("authority", "England, the region's name, or Inner London / Outer London"),
+                                     .text("authority_code", "ONS code: E92000001 England, E12… region, E13… London half")] + figures,
+                           timeColumn: "year"),
+            csv: csv)
+    }
 
     /// Looks a bundled dataset up by name.
     public static func named(_ name: String) -> BundledDataset? { all.first { $0.name == name } }

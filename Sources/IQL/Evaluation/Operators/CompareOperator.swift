@@ -3,12 +3,16 @@
 /// pipeline's source, not just the rows that reached this stage, and the difference.
 ///
 /// Neighbours: the plain average of the council's 10 DfE statistical neighbours that have a
-/// value. Region and England: the published figure where the source has rows for them (LAIT
-/// does), otherwise the plain average of the councils, which a note says.
+/// value. Region and England: the published figure where there is one, in the source's own
+/// rows (LAIT has them) or in its companion of England and regional rows (`areas`: DfE's
+/// tables), otherwise the plain average of the councils, which a note says.
 struct CompareOperator: TableOperator {
     enum Comparator: String, Sendable, CaseIterable { case neighbours, region, england }
 
     var source: PipelinePlan.Source
+    /// The source's companion of published England and regional figures, with the same
+    /// column names.
+    var areas: PipelinePlan.Source?
     var comparators: [Comparator]
     /// The compared column in the input and in the source.
     var inputValue: Int
@@ -57,10 +61,31 @@ struct CompareOperator: TableOperator {
                 councilValues[Key(dimensions: d, authority: "E92000001"), default: []].append(v)
             }
         }
+        // The companion's figures, where the source has none of its own for that area.
+        var fromAreas = false
+        if let areas {
+            let t = try env.table(areas)
+            let sourceNames = whole.schema.columns.map(\.name)
+            let columns = dimensions.map { t.schema.index(of: sourceNames[$0.source]) }
+            if let a = t.schema.index(of: sourceNames[sourceAuthority]), let value = t.schema.index(of: valueName),
+               !columns.contains(nil) {
+                for r in 0..<t.rowCount {
+                    let v = t.columns[value][r]
+                    guard !v.isNull, let id = identity(t.columns[a][r]) else { continue }
+                    let d = columns.map { t.columns[$0 ?? 0][r] }
+                    guard wanted.contains(d) else { continue }
+                    let key = Key(dimensions: d, authority: id)
+                    if published[key]?.isNull ?? true {
+                        published[key] = v
+                        fromAreas = true
+                    }
+                }
+            }
+        }
         let neighbours = comparators.contains(.neighbours) ? try neighbourLists(env, identity) : [:]
 
         var added: [[Value]] = Array(repeating: [], count: comparators.count * 2)
-        var computed: Set<Comparator> = []
+        var computed: Set<Comparator> = [], usedAreas: Set<Comparator> = []
         var shortNeighbours = 0
         let range = SourceRange(start: 0, end: 0)
         for r in 0..<input.rowCount {
@@ -79,8 +104,9 @@ struct CompareOperator: TableOperator {
                         let target = comparator == .england ? "E92000001" : names.region(of: id)
                         if let target {
                             let key = Key(dimensions: d, authority: target)
-                            if let p = published[key] {
+                            if let p = published[key], !p.isNull {
                                 v = p
+                                if fromAreas { usedAreas.insert(comparator) }
                             } else if let values = councilValues[key] {
                                 v = try Aggregate.avg.compute(values, rowCount: values.count, at: range)
                                 computed.insert(comparator)
@@ -99,7 +125,11 @@ struct CompareOperator: TableOperator {
             t.notes.append("neighbours_value: the plain average of the council's 10 DfE statistical neighbours (2025 model)"
                            + (shortNeighbours > 0 ? "; on \(shortNeighbours) row\(shortNeighbours == 1 ? "" : "s") some neighbours have no value and the average is over the rest" : ""))
         }
-        for c in comparators where computed.contains(c) {
+        for c in comparators where usedAreas.contains(c) {
+            t.notes.append("\(c.rawValue)_value: the published \(c == .region ? "regional" : "England") figure, from \(areas?.name ?? "")"
+                           + (computed.contains(c) ? "; where none is published, the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)" : ""))
+        }
+        for c in comparators where computed.contains(c) && !usedAreas.contains(c) {
             t.notes.append("\(c.rawValue)_value: \(source.name) has no published \(c.rawValue) figure, so it is the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)")
         }
         return t

@@ -3,2426 +3,2426 @@
 
 extension BundledCSV {
     static let children_in_care = #"""
-year,authority,authority_code,region,ofsted_region,children,rate_per_10k,source
-2010,Barking and Dagenham,E09000002,London,London,378,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Barking and Dagenham,E09000002,London,London,410,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Barking and Dagenham,E09000002,London,London,427,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Barking and Dagenham,E09000002,London,London,420,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Barking and Dagenham,E09000002,London,London,458,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Barking and Dagenham,E09000002,London,London,457,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Barking and Dagenham,E09000002,London,London,418,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Barking and Dagenham,E09000002,London,London,409,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Barking and Dagenham,E09000002,London,London,409,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Barking and Dagenham,E09000002,London,London,414,65,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Barking and Dagenham,E09000002,London,London,402,63,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Barking and Dagenham,E09000002,London,London,391,61,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Barking and Dagenham,E09000002,London,London,412,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Barking and Dagenham,E09000002,London,London,428,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Barking and Dagenham,E09000002,London,London,433,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Barking and Dagenham,E09000002,London,London,431,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Barnet,E09000003,London,London,311,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Barnet,E09000003,London,London,304,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Barnet,E09000003,London,London,300,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Barnet,E09000003,London,London,310,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Barnet,E09000003,London,London,309,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Barnet,E09000003,London,London,302,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Barnet,E09000003,London,London,314,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Barnet,E09000003,London,London,344,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Barnet,E09000003,London,London,328,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Barnet,E09000003,London,London,312,35,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Barnet,E09000003,London,London,327,37,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Barnet,E09000003,London,London,323,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Barnet,E09000003,London,London,333,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Barnet,E09000003,London,London,330,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Barnet,E09000003,London,London,330,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Barnet,E09000003,London,London,343,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",245,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",246,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",227,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",234,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",228,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",241,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",278,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",289,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",310,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",301,61,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",300,60,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",329,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",346,69,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",398,78,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",404,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",366,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Bath and North East Somerset,E06000022,South West,South West,138,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Bath and North East Somerset,E06000022,South West,South West,161,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Bath and North East Somerset,E06000022,South West,South West,164,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Bath and North East Somerset,E06000022,South West,South West,140,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Bath and North East Somerset,E06000022,South West,South West,148,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Bath and North East Somerset,E06000022,South West,South West,131,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Bath and North East Somerset,E06000022,South West,South West,147,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Bath and North East Somerset,E06000022,South West,South West,160,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Bath and North East Somerset,E06000022,South West,South West,169,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Bath and North East Somerset,E06000022,South West,South West,192,54,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Bath and North East Somerset,E06000022,South West,South West,180,50,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Bath and North East Somerset,E06000022,South West,South West,179,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Bath and North East Somerset,E06000022,South West,South West,196,55,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Bath and North East Somerset,E06000022,South West,South West,226,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Bath and North East Somerset,E06000022,South West,South West,217,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Bath and North East Somerset,E06000022,South West,South West,220,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Bedford,E06000055,East of England,East of England,163,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Bedford,E06000055,East of England,East of England,163,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Bedford,E06000055,East of England,East of England,216,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Bedford,E06000055,East of England,East of England,247,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Bedford,E06000055,East of England,East of England,268,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Bedford,E06000055,East of England,East of England,252,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Bedford,E06000055,East of England,East of England,253,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Bedford,E06000055,East of England,East of England,265,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Bedford,E06000055,East of England,East of England,239,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Bedford,E06000055,East of England,East of England,232,58,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Bedford,E06000055,East of England,East of England,253,62,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Bedford,E06000055,East of England,East of England,272,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Bedford,E06000055,East of England,East of England,272,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Bedford,E06000055,East of England,East of England,273,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Bedford,E06000055,East of England,East of England,262,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Bedford,E06000055,East of England,East of England,261,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Bexley,E09000004,London,London,220,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Bexley,E09000004,London,London,213,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Bexley,E09000004,London,London,239,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Bexley,E09000004,London,London,256,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Bexley,E09000004,London,London,254,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Bexley,E09000004,London,London,275,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Bexley,E09000004,London,London,259,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Bexley,E09000004,London,London,238,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Bexley,E09000004,London,London,240,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Bexley,E09000004,London,London,227,40,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Bexley,E09000004,London,London,221,39,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Bexley,E09000004,London,London,234,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Bexley,E09000004,London,London,233,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Bexley,E09000004,London,London,264,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Bexley,E09000004,London,London,292,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Bexley,E09000004,London,London,289,49,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Birmingham,E08000025,West Midlands,West Midlands,2033,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Birmingham,E08000025,West Midlands,West Midlands,1901,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Birmingham,E08000025,West Midlands,West Midlands,1896,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Birmingham,E08000025,West Midlands,West Midlands,1892,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Birmingham,E08000025,West Midlands,West Midlands,1801,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Birmingham,E08000025,West Midlands,West Midlands,1989,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Birmingham,E08000025,West Midlands,West Midlands,1814,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Birmingham,E08000025,West Midlands,West Midlands,1841,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Birmingham,E08000025,West Midlands,West Midlands,1921,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Birmingham,E08000025,West Midlands,West Midlands,1945,67,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Birmingham,E08000025,West Midlands,West Midlands,1915,66,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Birmingham,E08000025,West Midlands,West Midlands,1922,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Birmingham,E08000025,West Midlands,West Midlands,2104,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Birmingham,E08000025,West Midlands,West Midlands,2211,77,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Birmingham,E08000025,West Midlands,West Midlands,2296,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Birmingham,E08000025,West Midlands,West Midlands,2317,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Blackburn with Darwen,E06000008,North West,North West,361,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Blackburn with Darwen,E06000008,North West,North West,366,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Blackburn with Darwen,E06000008,North West,North West,358,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Blackburn with Darwen,E06000008,North West,North West,345,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Blackburn with Darwen,E06000008,North West,North West,343,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Blackburn with Darwen,E06000008,North West,North West,316,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Blackburn with Darwen,E06000008,North West,North West,348,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Blackburn with Darwen,E06000008,North West,North West,369,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Blackburn with Darwen,E06000008,North West,North West,375,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Blackburn with Darwen,E06000008,North West,North West,400,101,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Blackburn with Darwen,E06000008,North West,North West,411,103,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Blackburn with Darwen,E06000008,North West,North West,374,94,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Blackburn with Darwen,E06000008,North West,North West,387,97,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Blackburn with Darwen,E06000008,North West,North West,355,89,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Blackburn with Darwen,E06000008,North West,North West,349,86,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Blackburn with Darwen,E06000008,North West,North West,375,90,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Blackpool,E06000009,North West,North West,374,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Blackpool,E06000009,North West,North West,396,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Blackpool,E06000009,North West,North West,434,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Blackpool,E06000009,North West,North West,483,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Blackpool,E06000009,North West,North West,443,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Blackpool,E06000009,North West,North West,454,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Blackpool,E06000009,North West,North West,470,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Blackpool,E06000009,North West,North West,525,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Blackpool,E06000009,North West,North West,533,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Blackpool,E06000009,North West,North West,568,200,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Blackpool,E06000009,North West,North West,653,228,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Blackpool,E06000009,North West,North West,609,215,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Blackpool,E06000009,North West,North West,609,219,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Blackpool,E06000009,North West,North West,539,190,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Blackpool,E06000009,North West,North West,520,182,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Blackpool,E06000009,North West,North West,531,184,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Bolton,E08000001,North West,North West,481,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Bolton,E08000001,North West,North West,519,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Bolton,E08000001,North West,North West,517,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Bolton,E08000001,North West,North West,539,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Bolton,E08000001,North West,North West,531,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Bolton,E08000001,North West,North West,571,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Bolton,E08000001,North West,North West,562,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Bolton,E08000001,North West,North West,579,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Bolton,E08000001,North West,North West,615,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Bolton,E08000001,North West,North West,644,92,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Bolton,E08000001,North West,North West,632,89,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Bolton,E08000001,North West,North West,617,86,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Bolton,E08000001,North West,North West,544,76,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Bolton,E08000001,North West,North West,562,77,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Bolton,E08000001,North West,North West,569,77,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Bolton,E08000001,North West,North West,590,78,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Bournemouth,E06000028,South West,South West,203,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Bournemouth,E06000028,South West,South West,202,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Bournemouth,E06000028,South West,South West,251,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Bournemouth,E06000028,South West,South West,265,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Bournemouth,E06000028,South West,South West,279,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Bournemouth,E06000028,South West,South West,259,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Bournemouth,E06000028,South West,South West,258,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Bournemouth,E06000028,South West,South West,238,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Bournemouth,E06000028,South West,South West,246,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Bournemouth,E06000028,South West,South West,248,,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,506,69,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,431,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,489,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,518,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,546,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,560,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Bracknell Forest,E06000036,South East,South East,88,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Bracknell Forest,E06000036,South East,South East,87,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Bracknell Forest,E06000036,South East,South East,100,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Bracknell Forest,E06000036,South East,South East,103,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Bracknell Forest,E06000036,South East,South East,113,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Bracknell Forest,E06000036,South East,South East,104,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Bracknell Forest,E06000036,South East,South East,98,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Bracknell Forest,E06000036,South East,South East,116,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Bracknell Forest,E06000036,South East,South East,138,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Bracknell Forest,E06000036,South East,South East,158,58,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Bracknell Forest,E06000036,South East,South East,142,52,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Bracknell Forest,E06000036,South East,South East,146,53,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Bracknell Forest,E06000036,South East,South East,137,49,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Bracknell Forest,E06000036,South East,South East,157,55,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Bracknell Forest,E06000036,South East,South East,140,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Bracknell Forest,E06000036,South East,South East,124,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",885,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",888,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",896,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",877,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",878,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",878,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",848,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",927,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",986,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1159,82,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1246,87,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1347,95,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1446,103,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1584,113,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1483,105,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1366,96,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Brent,E09000005,London,London,369,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Brent,E09000005,London,London,385,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Brent,E09000005,London,London,362,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Brent,E09000005,London,London,346,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Brent,E09000005,London,London,348,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Brent,E09000005,London,London,326,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Brent,E09000005,London,London,336,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Brent,E09000005,London,London,319,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Brent,E09000005,London,London,317,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Brent,E09000005,London,London,300,39,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Brent,E09000005,London,London,299,39,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Brent,E09000005,London,London,289,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Brent,E09000005,London,London,341,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Brent,E09000005,London,London,319,43,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Brent,E09000005,London,London,307,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Brent,E09000005,London,London,296,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Brighton and Hove,E06000043,South East,South East,463,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Brighton and Hove,E06000043,South East,South East,483,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Brighton and Hove,E06000043,South East,South East,487,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Brighton and Hove,E06000043,South East,South East,443,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Brighton and Hove,E06000043,South East,South East,463,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Brighton and Hove,E06000043,South East,South East,471,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Brighton and Hove,E06000043,South East,South East,437,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Brighton and Hove,E06000043,South East,South East,454,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Brighton and Hove,E06000043,South East,South East,419,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Brighton and Hove,E06000043,South East,South East,393,80,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Brighton and Hove,E06000043,South East,South East,371,77,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Brighton and Hove,E06000043,South East,South East,376,78,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Brighton and Hove,E06000043,South East,South East,391,83,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Brighton and Hove,E06000043,South East,South East,347,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Brighton and Hove,E06000043,South East,South East,355,76,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Brighton and Hove,E06000043,South East,South East,332,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Bristol,E06000023,South West,South West,648,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Bristol,E06000023,South West,South West,681,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Bristol,E06000023,South West,South West,685,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Bristol,E06000023,South West,South West,719,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Bristol,E06000023,South West,South West,694,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Bristol,E06000023,South West,South West,699,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Bristol,E06000023,South West,South West,675,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Bristol,E06000023,South West,South West,684,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Bristol,E06000023,South West,South West,639,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Bristol,E06000023,South West,South West,617,66,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Bristol,E06000023,South West,South West,622,67,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Bristol,E06000023,South West,South West,633,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Bristol,E06000023,South West,South West,690,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Bristol,E06000023,South West,South West,732,80,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Bristol,E06000023,South West,South West,764,83,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Bristol,E06000023,South West,South West,753,81,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Bromley,E09000006,London,London,285,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Bromley,E09000006,London,London,266,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Bromley,E09000006,London,London,275,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Bromley,E09000006,London,London,277,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Bromley,E09000006,London,London,268,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Bromley,E09000006,London,London,264,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Bromley,E09000006,London,London,286,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Bromley,E09000006,London,London,288,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Bromley,E09000006,London,London,310,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Bromley,E09000006,London,London,348,47,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Bromley,E09000006,London,London,330,45,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Bromley,E09000006,London,London,341,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Bromley,E09000006,London,London,328,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Bromley,E09000006,London,London,343,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Bromley,E09000006,London,London,350,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Bromley,E09000006,London,London,343,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Buckinghamshire,E06000060,South East,South East,346,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Buckinghamshire,E06000060,South East,South East,384,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Buckinghamshire,E06000060,South East,South East,372,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Buckinghamshire,E06000060,South East,South East,398,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Buckinghamshire,E06000060,South East,South East,443,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Buckinghamshire,E06000060,South East,South East,436,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Buckinghamshire,E06000060,South East,South East,458,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Buckinghamshire,E06000060,South East,South East,454,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Buckinghamshire,E06000060,South East,South East,472,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Buckinghamshire,E06000060,South East,South East,514,42,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Buckinghamshire,E06000060,South East,South East,484,40,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Buckinghamshire,E06000060,South East,South East,510,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Buckinghamshire,E06000060,South East,South East,500,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Buckinghamshire,E06000060,South East,South East,496,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Buckinghamshire,E06000060,South East,South East,520,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Buckinghamshire,E06000060,South East,South East,522,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Bury,E08000002,North West,North West,290,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Bury,E08000002,North West,North West,325,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Bury,E08000002,North West,North West,326,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Bury,E08000002,North West,North West,322,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Bury,E08000002,North West,North West,310,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Bury,E08000002,North West,North West,294,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Bury,E08000002,North West,North West,307,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Bury,E08000002,North West,North West,350,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Bury,E08000002,North West,North West,333,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Bury,E08000002,North West,North West,335,76,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Bury,E08000002,North West,North West,342,78,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Bury,E08000002,North West,North West,347,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Bury,E08000002,North West,North West,359,82,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Bury,E08000002,North West,North West,349,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Bury,E08000002,North West,North West,344,78,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Bury,E08000002,North West,North West,368,82,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",270,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",320,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",357,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",334,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",320,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",321,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",298,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",317,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",297,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",334,73,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",330,72,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",341,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",337,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",356,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",363,80,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",355,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Cambridgeshire,E10000003,East of England,East of England,481,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Cambridgeshire,E10000003,East of England,East of England,470,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Cambridgeshire,E10000003,East of England,East of England,470,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Cambridgeshire,E10000003,East of England,East of England,463,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Cambridgeshire,E10000003,East of England,East of England,501,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Cambridgeshire,E10000003,East of England,East of England,532,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Cambridgeshire,E10000003,East of England,East of England,607,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Cambridgeshire,E10000003,East of England,East of England,691,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Cambridgeshire,E10000003,East of England,East of England,700,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Cambridgeshire,E10000003,East of England,East of England,773,58,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Cambridgeshire,E10000003,East of England,East of England,717,54,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Cambridgeshire,E10000003,East of England,East of England,640,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Cambridgeshire,E10000003,East of England,East of England,593,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Cambridgeshire,E10000003,East of England,East of England,632,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Cambridgeshire,E10000003,East of England,East of England,631,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Cambridgeshire,E10000003,East of England,East of England,705,49,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Camden,E09000007,London,London,265,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Camden,E09000007,London,London,276,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Camden,E09000007,London,London,265,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Camden,E09000007,London,London,262,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Camden,E09000007,London,London,225,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Camden,E09000007,London,London,190,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Camden,E09000007,London,London,188,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Camden,E09000007,London,London,198,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Camden,E09000007,London,London,201,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Camden,E09000007,London,London,189,48,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Camden,E09000007,London,London,189,49,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Camden,E09000007,London,London,187,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Camden,E09000007,London,London,191,52,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Camden,E09000007,London,London,197,53,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Camden,E09000007,London,London,214,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Camden,E09000007,London,London,205,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Central Bedfordshire,E06000056,East of England,East of England,163,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Central Bedfordshire,E06000056,East of England,East of England,176,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Central Bedfordshire,E06000056,East of England,East of England,208,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Central Bedfordshire,E06000056,East of England,East of England,246,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Central Bedfordshire,E06000056,East of England,East of England,268,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Central Bedfordshire,E06000056,East of England,East of England,274,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Central Bedfordshire,E06000056,East of England,East of England,287,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Central Bedfordshire,E06000056,East of England,East of England,304,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Central Bedfordshire,E06000056,East of England,East of England,313,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Central Bedfordshire,E06000056,East of England,East of England,320,52,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Central Bedfordshire,E06000056,East of England,East of England,316,51,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Central Bedfordshire,E06000056,East of England,East of England,323,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Central Bedfordshire,E06000056,East of England,East of England,329,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Central Bedfordshire,E06000056,East of England,East of England,380,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Central Bedfordshire,E06000056,East of England,East of England,366,54,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Central Bedfordshire,E06000056,East of England,East of England,337,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Cheshire East,E06000049,North West,North West,430,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Cheshire East,E06000049,North West,North West,439,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Cheshire East,E06000049,North West,North West,437,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Cheshire East,E06000049,North West,North West,376,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Cheshire East,E06000049,North West,North West,333,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Cheshire East,E06000049,North West,North West,357,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Cheshire East,E06000049,North West,North West,386,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Cheshire East,E06000049,North West,North West,428,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Cheshire East,E06000049,North West,North West,476,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Cheshire East,E06000049,North West,North West,485,64,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Cheshire East,E06000049,North West,North West,534,70,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Cheshire East,E06000049,North West,North West,518,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Cheshire East,E06000049,North West,North West,522,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Cheshire East,E06000049,North West,North West,580,72,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Cheshire East,E06000049,North West,North West,541,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Cheshire East,E06000049,North West,North West,550,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Cheshire West and Chester,E06000050,North West,North West,320,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Cheshire West and Chester,E06000050,North West,North West,345,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Cheshire West and Chester,E06000050,North West,North West,364,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Cheshire West and Chester,E06000050,North West,North West,384,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Cheshire West and Chester,E06000050,North West,North West,442,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Cheshire West and Chester,E06000050,North West,North West,498,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Cheshire West and Chester,E06000050,North West,North West,467,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Cheshire West and Chester,E06000050,North West,North West,484,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Cheshire West and Chester,E06000050,North West,North West,488,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Cheshire West and Chester,E06000050,North West,North West,477,70,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Cheshire West and Chester,E06000050,North West,North West,488,71,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Cheshire West and Chester,E06000050,North West,North West,509,74,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Cheshire West and Chester,E06000050,North West,North West,537,77,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Cheshire West and Chester,E06000050,North West,North West,582,83,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Cheshire West and Chester,E06000050,North West,North West,570,80,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Cheshire West and Chester,E06000050,North West,North West,584,82,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,City of London,E09000001,London,London,15,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,City of London,E09000001,London,London,9,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,City of London,E09000001,London,London,6,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,City of London,E09000001,London,London,7,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,City of London,E09000001,London,London,7,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,City of London,E09000001,London,London,8,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,City of London,E09000001,London,London,11,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,City of London,E09000001,London,London,12,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,City of London,E09000001,London,London,10,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,City of London,E09000001,London,London,20,299,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,City of London,E09000001,London,London,24,343,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,City of London,E09000001,London,London,20,306,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,City of London,E09000001,London,London,10,153,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,City of London,E09000001,London,London,9,91,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,City of London,E09000001,London,London,7,76,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,City of London,E09000001,London,London,,,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Cornwall,E06000052,South West,South West,449,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Cornwall,E06000052,South West,South West,473,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Cornwall,E06000052,South West,South West,478,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Cornwall,E06000052,South West,South West,463,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Cornwall,E06000052,South West,South West,443,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Cornwall,E06000052,South West,South West,438,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Cornwall,E06000052,South West,South West,429,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Cornwall,E06000052,South West,South West,414,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Cornwall,E06000052,South West,South West,465,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Cornwall,E06000052,South West,South West,454,43,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Cornwall,E06000052,South West,South West,474,45,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Cornwall,E06000052,South West,South West,496,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Cornwall,E06000052,South West,South West,501,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Cornwall,E06000052,South West,South West,566,54,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Cornwall,E06000052,South West,South West,619,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Cornwall,E06000052,South West,South West,638,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Coventry,E08000026,West Midlands,West Midlands,588,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Coventry,E08000026,West Midlands,West Midlands,586,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Coventry,E08000026,West Midlands,West Midlands,578,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Coventry,E08000026,West Midlands,West Midlands,619,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Coventry,E08000026,West Midlands,West Midlands,630,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Coventry,E08000026,West Midlands,West Midlands,588,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Coventry,E08000026,West Midlands,West Midlands,580,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Coventry,E08000026,West Midlands,West Midlands,620,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Coventry,E08000026,West Midlands,West Midlands,653,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Coventry,E08000026,West Midlands,West Midlands,705,93,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Coventry,E08000026,West Midlands,West Midlands,698,91,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Coventry,E08000026,West Midlands,West Midlands,747,97,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Coventry,E08000026,West Midlands,West Midlands,724,95,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Coventry,E08000026,West Midlands,West Midlands,725,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Coventry,E08000026,West Midlands,West Midlands,672,83,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Coventry,E08000026,West Midlands,West Midlands,684,82,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Croydon,E09000008,London,London,1008,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Croydon,E09000008,London,London,845,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Croydon,E09000008,London,London,746,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Croydon,E09000008,London,London,735,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Croydon,E09000008,London,London,789,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Croydon,E09000008,London,London,803,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Croydon,E09000008,London,London,800,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Croydon,E09000008,London,London,785,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Croydon,E09000008,London,London,772,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Croydon,E09000008,London,London,818,89,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Croydon,E09000008,London,London,791,86,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Croydon,E09000008,London,London,680,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Croydon,E09000008,London,London,544,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Croydon,E09000008,London,London,526,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Croydon,E09000008,London,London,509,55,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Croydon,E09000008,London,London,547,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Cumberland,E06000063,North West,North West,482,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Cumberland,E06000063,North West,North West,458,87,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Cumbria,E10000006,North West,North West,511,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Cumbria,E10000006,North West,North West,507,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Cumbria,E10000006,North West,North West,600,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Cumbria,E10000006,North West,North West,629,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Cumbria,E10000006,North West,North West,663,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Cumbria,E10000006,North West,North West,681,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Cumbria,E10000006,North West,North West,661,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Cumbria,E10000006,North West,North West,627,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Cumbria,E10000006,North West,North West,666,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Cumbria,E10000006,North West,North West,683,75,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Cumbria,E10000006,North West,North West,721,79,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Cumbria,E10000006,North West,North West,736,81,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Cumbria,E10000006,North West,North West,734,81,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Cumbria,E10000006,North West,North West,740,82,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",143,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",187,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",207,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",208,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",188,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",200,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",204,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",219,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",214,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",264,119,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",270,121,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",272,122,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",272,122,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",319,143,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",298,132,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",266,117,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Derby,E06000015,East Midlands,East Midlands,420,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Derby,E06000015,East Midlands,East Midlands,461,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Derby,E06000015,East Midlands,East Midlands,480,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Derby,E06000015,East Midlands,East Midlands,465,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Derby,E06000015,East Midlands,East Midlands,445,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Derby,E06000015,East Midlands,East Midlands,470,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Derby,E06000015,East Midlands,East Midlands,448,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Derby,E06000015,East Midlands,East Midlands,448,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Derby,E06000015,East Midlands,East Midlands,491,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Derby,E06000015,East Midlands,East Midlands,562,95,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Derby,E06000015,East Midlands,East Midlands,588,99,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Derby,E06000015,East Midlands,East Midlands,642,109,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Derby,E06000015,East Midlands,East Midlands,627,107,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Derby,E06000015,East Midlands,East Midlands,620,104,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Derby,E06000015,East Midlands,East Midlands,598,99,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Derby,E06000015,East Midlands,East Midlands,545,88,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Derbyshire,E10000007,East Midlands,East Midlands,632,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Derbyshire,E10000007,East Midlands,East Midlands,660,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Derbyshire,E10000007,East Midlands,East Midlands,700,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Derbyshire,E10000007,East Midlands,East Midlands,664,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Derbyshire,E10000007,East Midlands,East Midlands,628,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Derbyshire,E10000007,East Midlands,East Midlands,603,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Derbyshire,E10000007,East Midlands,East Midlands,585,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Derbyshire,E10000007,East Midlands,East Midlands,630,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Derbyshire,E10000007,East Midlands,East Midlands,709,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Derbyshire,E10000007,East Midlands,East Midlands,801,53,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Derbyshire,E10000007,East Midlands,East Midlands,862,57,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Derbyshire,E10000007,East Midlands,East Midlands,898,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Derbyshire,E10000007,East Midlands,East Midlands,911,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Derbyshire,E10000007,East Midlands,East Midlands,995,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Derbyshire,E10000007,East Midlands,East Midlands,1056,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Derbyshire,E10000007,East Midlands,East Midlands,1024,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Devon,E10000008,South West,South West,620,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Devon,E10000008,South West,South West,644,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Devon,E10000008,South West,South West,711,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Devon,E10000008,South West,South West,693,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Devon,E10000008,South West,South West,684,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Devon,E10000008,South West,South West,702,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Devon,E10000008,South West,South West,708,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Devon,E10000008,South West,South West,682,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Devon,E10000008,South West,South West,698,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Devon,E10000008,South West,South West,750,52,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Devon,E10000008,South West,South West,749,52,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Devon,E10000008,South West,South West,812,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Devon,E10000008,South West,South West,820,57,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Devon,E10000008,South West,South West,894,61,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Devon,E10000008,South West,South West,873,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Devon,E10000008,South West,South West,849,57,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",466,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",450,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",510,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",497,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",499,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",480,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",487,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",510,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",568,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",532,83,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",506,79,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",548,85,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",589,92,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",540,83,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",524,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",504,74,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2020,Dorset,E06000059,South West,South West,476,71,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Dorset,E06000059,South West,South West,450,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Dorset,E06000059,South West,South West,450,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Dorset,E06000059,South West,South West,433,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Dorset,E06000059,South West,South West,447,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Dorset,E06000059,South West,South West,437,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Dorset County Council,E10000009,South West,South West,273,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Dorset County Council,E10000009,South West,South West,276,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Dorset County Council,E10000009,South West,South West,302,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Dorset County Council,E10000009,South West,South West,351,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Dorset County Council,E10000009,South West,South West,340,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Dorset County Council,E10000009,South West,South West,385,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Dorset County Council,E10000009,South West,South West,479,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Dorset County Council,E10000009,South West,South West,484,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Dorset County Council,E10000009,South West,South West,450,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Dorset County Council,E10000009,South West,South West,414,,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2010,Dudley,E08000027,West Midlands,West Midlands,613,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Dudley,E08000027,West Midlands,West Midlands,612,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Dudley,E08000027,West Midlands,West Midlands,678,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Dudley,E08000027,West Midlands,West Midlands,730,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Dudley,E08000027,West Midlands,West Midlands,754,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Dudley,E08000027,West Midlands,West Midlands,739,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Dudley,E08000027,West Midlands,West Midlands,726,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Dudley,E08000027,West Midlands,West Midlands,675,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Dudley,E08000027,West Midlands,West Midlands,662,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Dudley,E08000027,West Midlands,West Midlands,659,96,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Dudley,E08000027,West Midlands,West Midlands,623,91,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Dudley,E08000027,West Midlands,West Midlands,621,91,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Dudley,E08000027,West Midlands,West Midlands,583,85,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Dudley,E08000027,West Midlands,West Midlands,588,85,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Dudley,E08000027,West Midlands,West Midlands,573,82,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Dudley,E08000027,West Midlands,West Midlands,575,81,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Durham,E06000047,North East,"North East, Yorkshire and the Humber",497,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Durham,E06000047,North East,"North East, Yorkshire and the Humber",522,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Durham,E06000047,North East,"North East, Yorkshire and the Humber",659,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Durham,E06000047,North East,"North East, Yorkshire and the Humber",626,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Durham,E06000047,North East,"North East, Yorkshire and the Humber",606,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Durham,E06000047,North East,"North East, Yorkshire and the Humber",619,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Durham,E06000047,North East,"North East, Yorkshire and the Humber",680,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Durham,E06000047,North East,"North East, Yorkshire and the Humber",816,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Durham,E06000047,North East,"North East, Yorkshire and the Humber",803,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Durham,E06000047,North East,"North East, Yorkshire and the Humber",845,85,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Durham,E06000047,North East,"North East, Yorkshire and the Humber",914,92,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Durham,E06000047,North East,"North East, Yorkshire and the Humber",950,96,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Durham,E06000047,North East,"North East, Yorkshire and the Humber",984,99,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Durham,E06000047,North East,"North East, Yorkshire and the Humber",1065,107,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Durham,E06000047,North East,"North East, Yorkshire and the Humber",1208,121,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Durham,E06000047,North East,"North East, Yorkshire and the Humber",1183,118,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Ealing,E09000009,London,London,401,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Ealing,E09000009,London,London,383,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Ealing,E09000009,London,London,409,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Ealing,E09000009,London,London,398,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Ealing,E09000009,London,London,385,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Ealing,E09000009,London,London,355,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Ealing,E09000009,London,London,371,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Ealing,E09000009,London,London,347,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Ealing,E09000009,London,London,341,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Ealing,E09000009,London,London,351,43,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Ealing,E09000009,London,London,332,40,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Ealing,E09000009,London,London,307,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Ealing,E09000009,London,London,328,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Ealing,E09000009,London,London,296,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Ealing,E09000009,London,London,301,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Ealing,E09000009,London,London,275,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",275,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",304,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",315,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",336,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",312,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",290,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",261,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",287,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",312,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",334,54,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",340,55,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",344,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",325,53,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",351,57,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",351,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",363,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,East Sussex,E10000011,South East,South East,522,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,East Sussex,E10000011,South East,South East,587,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,East Sussex,E10000011,South East,South East,618,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,East Sussex,E10000011,South East,South East,598,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,East Sussex,E10000011,South East,South East,575,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,East Sussex,E10000011,South East,South East,545,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,East Sussex,E10000011,South East,South East,544,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,East Sussex,E10000011,South East,South East,558,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,East Sussex,E10000011,South East,South East,601,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,East Sussex,E10000011,South East,South East,589,57,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,East Sussex,E10000011,South East,South East,580,56,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,East Sussex,E10000011,South East,South East,610,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,East Sussex,E10000011,South East,South East,627,61,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,East Sussex,E10000011,South East,South East,654,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,East Sussex,E10000011,South East,South East,659,63,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,East Sussex,E10000011,South East,South East,688,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Enfield,E09000010,London,London,280,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Enfield,E09000010,London,London,303,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Enfield,E09000010,London,London,309,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Enfield,E09000010,London,London,300,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Enfield,E09000010,London,London,299,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Enfield,E09000010,London,London,358,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Enfield,E09000010,London,London,359,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Enfield,E09000010,London,London,325,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Enfield,E09000010,London,London,330,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Enfield,E09000010,London,London,374,44,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Enfield,E09000010,London,London,372,44,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Enfield,E09000010,London,London,375,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Enfield,E09000010,London,London,383,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Enfield,E09000010,London,London,422,52,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Enfield,E09000010,London,London,416,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Enfield,E09000010,London,London,372,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Essex,E10000012,East of England,East of England,1438,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Essex,E10000012,East of England,East of England,1582,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Essex,E10000012,East of England,East of England,1483,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Essex,E10000012,East of England,East of England,1260,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Essex,E10000012,East of England,East of England,1137,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Essex,E10000012,East of England,East of England,1027,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Essex,E10000012,East of England,East of England,1004,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Essex,E10000012,East of England,East of England,1012,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Essex,E10000012,East of England,East of England,1016,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Essex,E10000012,East of England,East of England,1060,34,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Essex,E10000012,East of England,East of England,1073,35,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Essex,E10000012,East of England,East of England,1081,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Essex,E10000012,East of England,East of England,1118,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Essex,E10000012,East of England,East of England,1163,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Essex,E10000012,East of England,East of England,1152,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Essex,E10000012,East of England,East of England,1141,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",301,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",365,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",384,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",388,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",358,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",340,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",343,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",380,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",395,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",379,97,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",414,107,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",439,114,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",483,125,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",527,133,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",528,132,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",503,124,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Gloucestershire,E10000013,South West,South West,492,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Gloucestershire,E10000013,South West,South West,483,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Gloucestershire,E10000013,South West,South West,461,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Gloucestershire,E10000013,South West,South West,522,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Gloucestershire,E10000013,South West,South West,477,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Gloucestershire,E10000013,South West,South West,522,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Gloucestershire,E10000013,South West,South West,556,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Gloucestershire,E10000013,South West,South West,611,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Gloucestershire,E10000013,South West,South West,656,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Gloucestershire,E10000013,South West,South West,716,56,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Gloucestershire,E10000013,South West,South West,730,57,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Gloucestershire,E10000013,South West,South West,784,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Gloucestershire,E10000013,South West,South West,836,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Gloucestershire,E10000013,South West,South West,865,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Gloucestershire,E10000013,South West,South West,840,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Gloucestershire,E10000013,South West,South West,758,57,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Greenwich,E09000011,London,London,589,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Greenwich,E09000011,London,London,590,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Greenwich,E09000011,London,London,563,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Greenwich,E09000011,London,London,575,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Greenwich,E09000011,London,London,540,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Greenwich,E09000011,London,London,519,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Greenwich,E09000011,London,London,518,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Greenwich,E09000011,London,London,496,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Greenwich,E09000011,London,London,497,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Greenwich,E09000011,London,London,479,72,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Greenwich,E09000011,London,London,461,69,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Greenwich,E09000011,London,London,417,63,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Greenwich,E09000011,London,London,460,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Greenwich,E09000011,London,London,414,63,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Greenwich,E09000011,London,London,422,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Greenwich,E09000011,London,London,404,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Hackney,E09000012,London,London,304,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Hackney,E09000012,London,London,264,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Hackney,E09000012,London,London,305,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Hackney,E09000012,London,London,320,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Hackney,E09000012,London,London,329,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Hackney,E09000012,London,London,345,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Hackney,E09000012,London,London,327,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Hackney,E09000012,London,London,371,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Hackney,E09000012,London,London,382,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Hackney,E09000012,London,London,405,68,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Hackney,E09000012,London,London,431,73,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Hackney,E09000012,London,London,418,72,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Hackney,E09000012,London,London,405,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Hackney,E09000012,London,London,391,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Hackney,E09000012,London,London,384,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Hackney,E09000012,London,London,352,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Halton,E06000006,North West,North West,147,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Halton,E06000006,North West,North West,127,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Halton,E06000006,North West,North West,124,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Halton,E06000006,North West,North West,145,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Halton,E06000006,North West,North West,211,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Halton,E06000006,North West,North West,229,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Halton,E06000006,North West,North West,239,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Halton,E06000006,North West,North West,266,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Halton,E06000006,North West,North West,262,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Halton,E06000006,North West,North West,265,95,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Halton,E06000006,North West,North West,277,99,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Halton,E06000006,North West,North West,307,111,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Halton,E06000006,North West,North West,369,134,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Halton,E06000006,North West,North West,386,139,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Halton,E06000006,North West,North West,382,137,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Halton,E06000006,North West,North West,367,132,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Hammersmith & Fulham,E09000013,London,London,257,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Hammersmith & Fulham,E09000013,London,London,252,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Hammersmith & Fulham,E09000013,London,London,225,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Hammersmith & Fulham,E09000013,London,London,236,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Hammersmith & Fulham,E09000013,London,London,200,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Hammersmith & Fulham,E09000013,London,London,185,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Hammersmith & Fulham,E09000013,London,London,198,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Hammersmith & Fulham,E09000013,London,London,215,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Hammersmith & Fulham,E09000013,London,London,226,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Hammersmith & Fulham,E09000013,London,London,246,74,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Hammersmith & Fulham,E09000013,London,London,256,78,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Hammersmith & Fulham,E09000013,London,London,244,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Hammersmith & Fulham,E09000013,London,London,215,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Hammersmith & Fulham,E09000013,London,London,208,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Hammersmith & Fulham,E09000013,London,London,205,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Hammersmith & Fulham,E09000013,London,London,197,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Hampshire,E10000014,South East,South East,1104,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Hampshire,E10000014,South East,South East,1083,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Hampshire,E10000014,South East,South East,1103,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Hampshire,E10000014,South East,South East,1131,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Hampshire,E10000014,South East,South East,1267,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Hampshire,E10000014,South East,South East,1341,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Hampshire,E10000014,South East,South East,1305,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Hampshire,E10000014,South East,South East,1440,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Hampshire,E10000014,South East,South East,1593,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Hampshire,E10000014,South East,South East,1664,59,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Hampshire,E10000014,South East,South East,1601,57,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Hampshire,E10000014,South East,South East,1661,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Hampshire,E10000014,South East,South East,1726,61,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Hampshire,E10000014,South East,South East,1859,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Hampshire,E10000014,South East,South East,1893,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Hampshire,E10000014,South East,South East,1738,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Haringey,E09000014,London,London,591,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Haringey,E09000014,London,London,614,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Haringey,E09000014,London,London,573,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Haringey,E09000014,London,London,540,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Haringey,E09000014,London,London,506,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Haringey,E09000014,London,London,451,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Haringey,E09000014,London,London,407,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Haringey,E09000014,London,London,443,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Haringey,E09000014,London,London,433,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Haringey,E09000014,London,London,428,74,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Haringey,E09000014,London,London,403,71,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Haringey,E09000014,London,London,392,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Haringey,E09000014,London,London,387,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Haringey,E09000014,London,London,372,69,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Haringey,E09000014,London,London,334,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Haringey,E09000014,London,London,325,61,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Harrow,E09000015,London,London,160,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Harrow,E09000015,London,London,140,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Harrow,E09000015,London,London,157,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Harrow,E09000015,London,London,168,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Harrow,E09000015,London,London,167,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Harrow,E09000015,London,London,165,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Harrow,E09000015,London,London,181,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Harrow,E09000015,London,London,206,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Harrow,E09000015,London,London,160,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Harrow,E09000015,London,London,170,29,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Harrow,E09000015,London,London,186,31,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Harrow,E09000015,London,London,182,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Harrow,E09000015,London,London,188,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Harrow,E09000015,London,London,179,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Harrow,E09000015,London,London,180,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Harrow,E09000015,London,London,176,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",166,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",167,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",176,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",192,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",207,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",163,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",208,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",257,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",278,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",285,143,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",311,156,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",348,176,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",302,152,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",321,159,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",336,164,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",332,157,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Havering,E09000016,London,London,198,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Havering,E09000016,London,London,198,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Havering,E09000016,London,London,185,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Havering,E09000016,London,London,185,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Havering,E09000016,London,London,207,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Havering,E09000016,London,London,240,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Havering,E09000016,London,London,229,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Havering,E09000016,London,London,247,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Havering,E09000016,London,London,251,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Havering,E09000016,London,London,247,43,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Havering,E09000016,London,London,232,40,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Havering,E09000016,London,London,206,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Havering,E09000016,London,London,265,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Havering,E09000016,London,London,241,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Havering,E09000016,London,London,284,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Havering,E09000016,London,London,268,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Herefordshire,E06000019,West Midlands,West Midlands,162,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Herefordshire,E06000019,West Midlands,West Midlands,199,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Herefordshire,E06000019,West Midlands,West Midlands,211,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Herefordshire,E06000019,West Midlands,West Midlands,216,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Herefordshire,E06000019,West Midlands,West Midlands,242,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Herefordshire,E06000019,West Midlands,West Midlands,271,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Herefordshire,E06000019,West Midlands,West Midlands,287,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Herefordshire,E06000019,West Midlands,West Midlands,301,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Herefordshire,E06000019,West Midlands,West Midlands,313,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Herefordshire,E06000019,West Midlands,West Midlands,332,96,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Herefordshire,E06000019,West Midlands,West Midlands,351,103,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Herefordshire,E06000019,West Midlands,West Midlands,312,92,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Herefordshire,E06000019,West Midlands,West Midlands,379,112,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Herefordshire,E06000019,West Midlands,West Midlands,413,122,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Herefordshire,E06000019,West Midlands,West Midlands,387,113,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Herefordshire,E06000019,West Midlands,West Midlands,344,100,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Hertfordshire,E10000015,East of England,East of England,1141,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Hertfordshire,E10000015,East of England,East of England,1097,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Hertfordshire,E10000015,East of England,East of England,1057,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Hertfordshire,E10000015,East of England,East of England,1037,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Hertfordshire,E10000015,East of England,East of England,1010,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Hertfordshire,E10000015,East of England,East of England,1004,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Hertfordshire,E10000015,East of England,East of England,1009,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Hertfordshire,E10000015,East of England,East of England,904,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Hertfordshire,E10000015,East of England,East of England,891,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Hertfordshire,E10000015,East of England,East of England,929,35,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Hertfordshire,E10000015,East of England,East of England,948,35,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Hertfordshire,E10000015,East of England,East of England,991,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Hertfordshire,E10000015,East of England,East of England,1022,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Hertfordshire,E10000015,East of England,East of England,964,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Hertfordshire,E10000015,East of England,East of England,971,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Hertfordshire,E10000015,East of England,East of England,999,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Hillingdon,E09000017,London,London,427,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Hillingdon,E09000017,London,London,385,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Hillingdon,E09000017,London,London,373,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Hillingdon,E09000017,London,London,367,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Hillingdon,E09000017,London,London,369,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Hillingdon,E09000017,London,London,334,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Hillingdon,E09000017,London,London,345,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Hillingdon,E09000017,London,London,309,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Hillingdon,E09000017,London,London,291,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Hillingdon,E09000017,London,London,326,46,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Hillingdon,E09000017,London,London,338,47,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Hillingdon,E09000017,London,London,338,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Hillingdon,E09000017,London,London,401,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Hillingdon,E09000017,London,London,348,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Hillingdon,E09000017,London,London,318,43,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Hillingdon,E09000017,London,London,312,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Hounslow,E09000018,London,London,357,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Hounslow,E09000018,London,London,344,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Hounslow,E09000018,London,London,322,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Hounslow,E09000018,London,London,303,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Hounslow,E09000018,London,London,317,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Hounslow,E09000018,London,London,297,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Hounslow,E09000018,London,London,279,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Hounslow,E09000018,London,London,251,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Hounslow,E09000018,London,London,248,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Hounslow,E09000018,London,London,277,42,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Hounslow,E09000018,London,London,269,40,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Hounslow,E09000018,London,London,254,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Hounslow,E09000018,London,London,296,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Hounslow,E09000018,London,London,320,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Hounslow,E09000018,London,London,285,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Hounslow,E09000018,London,London,263,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Isle of Wight,E06000046,South East,South East,179,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Isle of Wight,E06000046,South East,South East,176,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Isle of Wight,E06000046,South East,South East,158,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Isle of Wight,E06000046,South East,South East,179,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Isle of Wight,E06000046,South East,South East,190,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Isle of Wight,E06000046,South East,South East,204,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Isle of Wight,E06000046,South East,South East,204,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Isle of Wight,E06000046,South East,South East,226,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Isle of Wight,E06000046,South East,South East,225,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Isle of Wight,E06000046,South East,South East,242,99,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Isle of Wight,E06000046,South East,South East,261,107,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Isle of Wight,E06000046,South East,South East,268,112,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Isle of Wight,E06000046,South East,South East,275,116,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Isle of Wight,E06000046,South East,South East,289,123,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Isle of Wight,E06000046,South East,South East,282,120,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Isle of Wight,E06000046,South East,South East,258,110,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Isles of Scilly,E06000053,South West,South West,0,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2018,Isles of Scilly,E06000053,South West,South West,0,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Isles of Scilly,E06000053,South West,South West,0,0,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Isles of Scilly,E06000053,South West,South West,,,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2010,Islington,E09000019,London,London,316,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Islington,E09000019,London,London,324,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Islington,E09000019,London,London,329,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Islington,E09000019,London,London,310,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Islington,E09000019,London,London,306,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Islington,E09000019,London,London,352,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Islington,E09000019,London,London,353,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Islington,E09000019,London,London,340,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Islington,E09000019,London,London,335,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Islington,E09000019,London,London,313,83,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Islington,E09000019,London,London,365,98,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Islington,E09000019,London,London,343,92,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Islington,E09000019,London,London,385,105,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Islington,E09000019,London,London,325,89,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Islington,E09000019,London,London,299,83,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Islington,E09000019,London,London,282,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Kensington and Chelsea,E09000020,London,London,156,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Kensington and Chelsea,E09000020,London,London,130,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Kensington and Chelsea,E09000020,London,London,139,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Kensington and Chelsea,E09000020,London,London,98,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Kensington and Chelsea,E09000020,London,London,98,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Kensington and Chelsea,E09000020,London,London,105,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Kensington and Chelsea,E09000020,London,London,105,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Kensington and Chelsea,E09000020,London,London,81,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Kensington and Chelsea,E09000020,London,London,85,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Kensington and Chelsea,E09000020,London,London,93,38,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Kensington and Chelsea,E09000020,London,London,106,44,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Kensington and Chelsea,E09000020,London,London,106,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Kensington and Chelsea,E09000020,London,London,101,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Kensington and Chelsea,E09000020,London,London,105,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Kensington and Chelsea,E09000020,London,London,122,53,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Kensington and Chelsea,E09000020,London,London,106,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Kent,E10000016,South East,South East,1454,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Kent,E10000016,South East,South East,1694,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Kent,E10000016,South East,South East,1798,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Kent,E10000016,South East,South East,1828,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Kent,E10000016,South East,South East,1837,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Kent,E10000016,South East,South East,1870,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Kent,E10000016,South East,South East,2310,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Kent,E10000016,South East,South East,1898,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Kent,E10000016,South East,South East,1641,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Kent,E10000016,South East,South East,1588,48,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Kent,E10000016,South East,South East,1806,54,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Kent,E10000016,South East,South East,1662,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Kent,E10000016,South East,South East,1777,53,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Kent,E10000016,South East,South East,1938,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Kent,E10000016,South East,South East,1956,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Kent,E10000016,South East,South East,1896,53,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",573,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",622,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",616,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",651,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",641,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",663,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",646,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",694,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",757,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",793,136,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",869,148,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",947,160,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",881,149,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",768,128,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",747,121,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",742,119,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Kingston upon Thames,E09000021,London,London,128,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Kingston upon Thames,E09000021,London,London,113,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Kingston upon Thames,E09000021,London,London,127,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Kingston upon Thames,E09000021,London,London,129,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Kingston upon Thames,E09000021,London,London,117,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Kingston upon Thames,E09000021,London,London,117,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Kingston upon Thames,E09000021,London,London,114,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Kingston upon Thames,E09000021,London,London,115,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Kingston upon Thames,E09000021,London,London,135,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Kingston upon Thames,E09000021,London,London,131,36,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Kingston upon Thames,E09000021,London,London,125,34,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Kingston upon Thames,E09000021,London,London,132,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Kingston upon Thames,E09000021,London,London,133,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Kingston upon Thames,E09000021,London,London,111,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Kingston upon Thames,E09000021,London,London,130,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Kingston upon Thames,E09000021,London,London,113,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",555,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",588,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",642,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",652,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",608,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",622,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",652,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",698,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",673,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",621,63,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",665,68,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",661,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",600,61,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",589,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",602,61,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",641,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Knowsley,E08000011,North West,North West,296,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Knowsley,E08000011,North West,North West,284,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Knowsley,E08000011,North West,North West,255,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Knowsley,E08000011,North West,North West,237,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Knowsley,E08000011,North West,North West,257,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Knowsley,E08000011,North West,North West,305,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Knowsley,E08000011,North West,North West,290,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Knowsley,E08000011,North West,North West,290,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Knowsley,E08000011,North West,North West,288,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Knowsley,E08000011,North West,North West,301,92,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Knowsley,E08000011,North West,North West,307,93,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Knowsley,E08000011,North West,North West,313,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Knowsley,E08000011,North West,North West,298,88,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Knowsley,E08000011,North West,North West,328,94,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Knowsley,E08000011,North West,North West,337,95,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Knowsley,E08000011,North West,North West,325,90,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Lambeth,E09000022,London,London,566,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Lambeth,E09000022,London,London,499,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Lambeth,E09000022,London,London,509,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Lambeth,E09000022,London,London,501,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Lambeth,E09000022,London,London,534,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Lambeth,E09000022,London,London,483,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Lambeth,E09000022,London,London,459,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Lambeth,E09000022,London,London,417,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Lambeth,E09000022,London,London,411,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Lambeth,E09000022,London,London,349,59,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Lambeth,E09000022,London,London,361,62,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Lambeth,E09000022,London,London,375,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Lambeth,E09000022,London,London,402,74,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Lambeth,E09000022,London,London,407,76,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Lambeth,E09000022,London,London,469,89,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Lambeth,E09000022,London,London,377,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Lancashire,E10000017,North West,North West,1284,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Lancashire,E10000017,North West,North West,1296,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Lancashire,E10000017,North West,North West,1324,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Lancashire,E10000017,North West,North West,1475,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Lancashire,E10000017,North West,North West,1592,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Lancashire,E10000017,North West,North West,1609,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Lancashire,E10000017,North West,North West,1665,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Lancashire,E10000017,North West,North West,1848,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Lancashire,E10000017,North West,North West,1950,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Lancashire,E10000017,North West,North West,2115,85,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Lancashire,E10000017,North West,North West,2095,84,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Lancashire,E10000017,North West,North West,1995,80,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Lancashire,E10000017,North West,North West,1934,77,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Lancashire,E10000017,North West,North West,1870,74,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Lancashire,E10000017,North West,North West,1750,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Lancashire,E10000017,North West,North West,1699,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1417,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1448,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1475,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1373,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1339,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1245,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1226,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1253,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1267,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1286,77,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1344,79,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1281,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1374,81,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1452,84,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1546,89,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1498,85,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Leicester,E06000016,East Midlands,East Midlands,488,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Leicester,E06000016,East Midlands,East Midlands,497,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Leicester,E06000016,East Midlands,East Midlands,521,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Leicester,E06000016,East Midlands,East Midlands,521,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Leicester,E06000016,East Midlands,East Midlands,530,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Leicester,E06000016,East Midlands,East Midlands,564,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Leicester,E06000016,East Midlands,East Midlands,646,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Leicester,E06000016,East Midlands,East Midlands,695,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Leicester,E06000016,East Midlands,East Midlands,676,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Leicester,E06000016,East Midlands,East Midlands,642,74,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Leicester,E06000016,East Midlands,East Midlands,608,69,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Leicester,E06000016,East Midlands,East Midlands,615,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Leicester,E06000016,East Midlands,East Midlands,612,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Leicester,E06000016,East Midlands,East Midlands,628,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Leicester,E06000016,East Midlands,East Midlands,596,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Leicester,E06000016,East Midlands,East Midlands,595,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Leicestershire,E10000018,East Midlands,East Midlands,330,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Leicestershire,E10000018,East Midlands,East Midlands,352,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Leicestershire,E10000018,East Midlands,East Midlands,373,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Leicestershire,E10000018,East Midlands,East Midlands,435,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Leicestershire,E10000018,East Midlands,East Midlands,456,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Leicestershire,E10000018,East Midlands,East Midlands,472,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Leicestershire,E10000018,East Midlands,East Midlands,469,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Leicestershire,E10000018,East Midlands,East Midlands,509,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Leicestershire,E10000018,East Midlands,East Midlands,554,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Leicestershire,E10000018,East Midlands,East Midlands,583,42,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Leicestershire,E10000018,East Midlands,East Midlands,654,47,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Leicestershire,E10000018,East Midlands,East Midlands,706,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Leicestershire,E10000018,East Midlands,East Midlands,696,49,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Leicestershire,E10000018,East Midlands,East Midlands,681,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Leicestershire,E10000018,East Midlands,East Midlands,725,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Leicestershire,E10000018,East Midlands,East Midlands,694,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Lewisham,E09000023,London,London,526,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Lewisham,E09000023,London,London,485,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Lewisham,E09000023,London,London,498,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Lewisham,E09000023,London,London,494,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Lewisham,E09000023,London,London,500,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Lewisham,E09000023,London,London,486,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Lewisham,E09000023,London,London,463,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Lewisham,E09000023,London,London,457,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Lewisham,E09000023,London,London,480,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Lewisham,E09000023,London,London,484,72,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Lewisham,E09000023,London,London,473,71,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Lewisham,E09000023,London,London,468,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Lewisham,E09000023,London,London,462,72,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Lewisham,E09000023,London,London,433,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Lewisham,E09000023,London,London,453,72,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Lewisham,E09000023,London,London,439,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Lincolnshire,E10000019,East Midlands,East Midlands,522,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Lincolnshire,E10000019,East Midlands,East Midlands,489,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Lincolnshire,E10000019,East Midlands,East Midlands,500,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Lincolnshire,E10000019,East Midlands,East Midlands,583,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Lincolnshire,E10000019,East Midlands,East Midlands,606,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Lincolnshire,E10000019,East Midlands,East Midlands,631,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Lincolnshire,E10000019,East Midlands,East Midlands,627,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Lincolnshire,E10000019,East Midlands,East Midlands,690,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Lincolnshire,E10000019,East Midlands,East Midlands,656,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Lincolnshire,E10000019,East Midlands,East Midlands,611,42,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Lincolnshire,E10000019,East Midlands,East Midlands,622,43,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Lincolnshire,E10000019,East Midlands,East Midlands,680,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Lincolnshire,E10000019,East Midlands,East Midlands,736,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Lincolnshire,E10000019,East Midlands,East Midlands,728,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Lincolnshire,E10000019,East Midlands,East Midlands,752,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Lincolnshire,E10000019,East Midlands,East Midlands,805,54,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Liverpool,E08000012,North West,North West,911,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Liverpool,E08000012,North West,North West,941,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Liverpool,E08000012,North West,North West,899,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Liverpool,E08000012,North West,North West,957,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Liverpool,E08000012,North West,North West,990,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Liverpool,E08000012,North West,North West,997,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Liverpool,E08000012,North West,North West,1040,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Liverpool,E08000012,North West,North West,1121,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Liverpool,E08000012,North West,North West,1190,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Liverpool,E08000012,North West,North West,1331,145,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Liverpool,E08000012,North West,North West,1423,153,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Liverpool,E08000012,North West,North West,1516,163,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Liverpool,E08000012,North West,North West,1594,172,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Liverpool,E08000012,North West,North West,1477,157,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Liverpool,E08000012,North West,North West,1490,155,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Liverpool,E08000012,North West,North West,1416,145,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Luton,E06000032,East of England,East of England,339,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Luton,E06000032,East of England,East of England,384,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Luton,E06000032,East of England,East of England,383,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Luton,E06000032,East of England,East of England,388,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Luton,E06000032,East of England,East of England,397,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Luton,E06000032,East of England,East of England,399,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Luton,E06000032,East of England,East of England,378,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Luton,E06000032,East of England,East of England,364,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Luton,E06000032,East of England,East of England,379,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Luton,E06000032,East of England,East of England,406,70,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Luton,E06000032,East of England,East of England,385,66,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Luton,E06000032,East of England,East of England,375,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Luton,E06000032,East of England,East of England,382,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Luton,E06000032,East of England,East of England,420,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Luton,E06000032,East of England,East of England,375,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Luton,E06000032,East of England,East of England,359,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Manchester,E08000003,North West,North West,1426,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Manchester,E08000003,North West,North West,1387,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Manchester,E08000003,North West,North West,1312,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Manchester,E08000003,North West,North West,1302,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Manchester,E08000003,North West,North West,1373,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Manchester,E08000003,North West,North West,1291,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Manchester,E08000003,North West,North West,1237,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Manchester,E08000003,North West,North West,1165,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Manchester,E08000003,North West,North West,1257,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Manchester,E08000003,North West,North West,1290,104,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Manchester,E08000003,North West,North West,1410,112,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Manchester,E08000003,North West,North West,1371,108,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Manchester,E08000003,North West,North West,1384,109,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Manchester,E08000003,North West,North West,1336,104,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Manchester,E08000003,North West,North West,1302,100,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Manchester,E08000003,North West,North West,1280,97,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Medway,E06000035,South East,South East,352,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Medway,E06000035,South East,South East,426,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Medway,E06000035,South East,South East,443,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Medway,E06000035,South East,South East,407,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Medway,E06000035,South East,South East,378,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Medway,E06000035,South East,South East,425,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Medway,E06000035,South East,South East,430,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Medway,E06000035,South East,South East,390,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Medway,E06000035,South East,South East,414,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Medway,E06000035,South East,South East,424,67,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Medway,E06000035,South East,South East,426,67,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Medway,E06000035,South East,South East,440,69,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Medway,E06000035,South East,South East,444,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Medway,E06000035,South East,South East,466,72,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Medway,E06000035,South East,South East,476,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Medway,E06000035,South East,South East,495,72,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Merton,E09000024,London,London,138,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Merton,E09000024,London,London,132,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Merton,E09000024,London,London,130,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Merton,E09000024,London,London,140,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Merton,E09000024,London,London,150,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Merton,E09000024,London,London,157,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Merton,E09000024,London,London,163,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Merton,E09000024,London,London,152,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Merton,E09000024,London,London,155,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Merton,E09000024,London,London,159,34,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Merton,E09000024,London,London,154,32,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Merton,E09000024,London,London,142,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Merton,E09000024,London,London,122,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Merton,E09000024,London,London,123,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Merton,E09000024,London,London,147,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Merton,E09000024,London,London,145,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",325,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",331,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",351,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",360,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",353,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",360,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",382,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",442,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",466,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",518,159,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",618,188,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",570,172,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",502,150,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",509,148,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",513,146,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",493,138,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Milton Keynes,E06000042,South East,South East,260,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Milton Keynes,E06000042,South East,South East,271,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Milton Keynes,E06000042,South East,South East,278,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Milton Keynes,E06000042,South East,South East,282,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Milton Keynes,E06000042,South East,South East,303,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Milton Keynes,E06000042,South East,South East,340,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Milton Keynes,E06000042,South East,South East,342,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Milton Keynes,E06000042,South East,South East,395,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Milton Keynes,E06000042,South East,South East,394,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Milton Keynes,E06000042,South East,South East,382,56,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Milton Keynes,E06000042,South East,South East,403,58,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Milton Keynes,E06000042,South East,South East,395,57,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Milton Keynes,E06000042,South East,South East,361,52,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Milton Keynes,E06000042,South East,South East,354,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Milton Keynes,E06000042,South East,South East,411,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Milton Keynes,E06000042,South East,South East,509,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",523,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",527,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",548,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",548,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",557,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",505,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",498,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",535,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",566,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",678,119,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",663,116,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",682,118,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",671,117,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",634,108,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",596,99,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",654,107,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Newham,E09000025,London,London,560,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Newham,E09000025,London,London,490,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Newham,E09000025,London,London,445,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Newham,E09000025,London,London,406,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Newham,E09000025,London,London,406,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Newham,E09000025,London,London,431,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Newham,E09000025,London,London,350,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Newham,E09000025,London,London,396,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Newham,E09000025,London,London,405,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Newham,E09000025,London,London,380,45,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Newham,E09000025,London,London,411,48,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Newham,E09000025,London,London,382,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Newham,E09000025,London,London,431,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Newham,E09000025,London,London,411,49,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Newham,E09000025,London,London,426,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Newham,E09000025,London,London,404,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Norfolk,E10000020,East of England,East of England,884,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Norfolk,E10000020,East of England,East of England,958,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Norfolk,E10000020,East of England,East of England,1012,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Norfolk,E10000020,East of England,East of England,1077,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Norfolk,E10000020,East of England,East of England,1148,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Norfolk,E10000020,East of England,East of England,1070,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Norfolk,E10000020,East of England,East of England,1044,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Norfolk,E10000020,East of England,East of England,1106,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Norfolk,E10000020,East of England,East of England,1182,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Norfolk,E10000020,East of England,East of England,1186,71,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Norfolk,E10000020,East of England,East of England,1105,66,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Norfolk,E10000020,East of England,East of England,1083,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Norfolk,E10000020,East of England,East of England,1089,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Norfolk,E10000020,East of England,East of England,1215,72,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Norfolk,E10000020,East of England,East of England,1152,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Norfolk,E10000020,East of England,East of England,1069,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",153,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",146,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",154,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",198,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",263,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",265,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",294,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",297,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",354,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",450,133,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",572,171,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",596,179,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",615,186,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",574,173,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",469,141,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",438,131,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",160,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",164,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",172,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",165,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",170,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",177,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",202,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",226,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",226,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",251,72,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",231,67,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",207,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",192,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",188,55,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",205,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",215,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,North Northamptonshire,E06000061,East Midlands,East Midlands,525,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,North Northamptonshire,E06000061,East Midlands,East Midlands,547,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,North Northamptonshire,E06000061,East Midlands,East Midlands,534,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,North Northamptonshire,E06000061,East Midlands,East Midlands,568,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,North Somerset,E06000024,South West,South West,228,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,North Somerset,E06000024,South West,South West,228,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,North Somerset,E06000024,South West,South West,231,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,North Somerset,E06000024,South West,South West,252,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,North Somerset,E06000024,South West,South West,217,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,North Somerset,E06000024,South West,South West,232,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,North Somerset,E06000024,South West,South West,221,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,North Somerset,E06000024,South West,South West,226,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,North Somerset,E06000024,South West,South West,236,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,North Somerset,E06000024,South West,South West,242,57,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,North Somerset,E06000024,South West,South West,231,54,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,North Somerset,E06000024,South West,South West,213,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,North Somerset,E06000024,South West,South West,200,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,North Somerset,E06000024,South West,South West,223,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,North Somerset,E06000024,South West,South West,254,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,North Somerset,E06000024,South West,South West,280,63,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",275,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",283,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",299,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",297,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",305,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",304,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",291,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",296,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",282,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",308,74,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",297,71,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",289,69,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",345,82,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",357,85,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",351,83,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",385,91,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",470,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",476,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",481,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",488,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",460,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",446,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",411,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",423,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",437,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",430,37,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",443,39,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",422,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",430,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",463,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",501,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",561,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Northamptonshire,E10000021,East Midlands,East Midlands,701,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Northamptonshire,E10000021,East Midlands,East Midlands,736,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Northamptonshire,E10000021,East Midlands,East Midlands,794,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Northamptonshire,E10000021,East Midlands,East Midlands,729,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Northamptonshire,E10000021,East Midlands,East Midlands,834,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Northamptonshire,E10000021,East Midlands,East Midlands,936,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Northamptonshire,E10000021,East Midlands,East Midlands,993,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Northamptonshire,E10000021,East Midlands,East Midlands,1004,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Northamptonshire,E10000021,East Midlands,East Midlands,1092,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Northamptonshire,E10000021,East Midlands,East Midlands,1123,66,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Northamptonshire,E10000021,East Midlands,East Midlands,1157,68,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Northamptonshire,E10000021,East Midlands,East Midlands,1144,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",286,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",266,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",279,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",316,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",326,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",372,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",384,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",406,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",386,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",370,63,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",434,74,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",436,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",425,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",450,77,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",431,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",456,77,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Nottingham,E06000018,East Midlands,East Midlands,518,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Nottingham,E06000018,East Midlands,East Midlands,519,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Nottingham,E06000018,East Midlands,East Midlands,541,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Nottingham,E06000018,East Midlands,East Midlands,561,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Nottingham,E06000018,East Midlands,East Midlands,583,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Nottingham,E06000018,East Midlands,East Midlands,578,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Nottingham,E06000018,East Midlands,East Midlands,594,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Nottingham,E06000018,East Midlands,East Midlands,616,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Nottingham,E06000018,East Midlands,East Midlands,616,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Nottingham,E06000018,East Midlands,East Midlands,628,94,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Nottingham,E06000018,East Midlands,East Midlands,656,98,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Nottingham,E06000018,East Midlands,East Midlands,684,102,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Nottingham,E06000018,East Midlands,East Midlands,722,109,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Nottingham,E06000018,East Midlands,East Midlands,719,108,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Nottingham,E06000018,East Midlands,East Midlands,675,100,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Nottingham,E06000018,East Midlands,East Midlands,639,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Nottinghamshire,E10000024,East Midlands,East Midlands,580,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Nottinghamshire,E10000024,East Midlands,East Midlands,687,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Nottinghamshire,E10000024,East Midlands,East Midlands,800,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Nottinghamshire,E10000024,East Midlands,East Midlands,874,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Nottinghamshire,E10000024,East Midlands,East Midlands,830,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Nottinghamshire,E10000024,East Midlands,East Midlands,841,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Nottinghamshire,E10000024,East Midlands,East Midlands,828,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Nottinghamshire,E10000024,East Midlands,East Midlands,773,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Nottinghamshire,E10000024,East Midlands,East Midlands,790,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Nottinghamshire,E10000024,East Midlands,East Midlands,862,53,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Nottinghamshire,E10000024,East Midlands,East Midlands,909,56,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Nottinghamshire,E10000024,East Midlands,East Midlands,993,61,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Nottinghamshire,E10000024,East Midlands,East Midlands,958,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Nottinghamshire,E10000024,East Midlands,East Midlands,956,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Nottinghamshire,E10000024,East Midlands,East Midlands,955,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Nottinghamshire,E10000024,East Midlands,East Midlands,901,53,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Oldham,E08000004,North West,North West,349,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Oldham,E08000004,North West,North West,337,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Oldham,E08000004,North West,North West,323,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Oldham,E08000004,North West,North West,349,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Oldham,E08000004,North West,North West,393,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Oldham,E08000004,North West,North West,390,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Oldham,E08000004,North West,North West,415,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Oldham,E08000004,North West,North West,493,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Oldham,E08000004,North West,North West,551,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Oldham,E08000004,North West,North West,512,83,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Oldham,E08000004,North West,North West,522,84,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Oldham,E08000004,North West,North West,526,85,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Oldham,E08000004,North West,North West,539,87,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Oldham,E08000004,North West,North West,540,86,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Oldham,E08000004,North West,North West,590,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Oldham,E08000004,North West,North West,582,91,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Oxfordshire,E10000025,South East,South East,449,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Oxfordshire,E10000025,South East,South East,428,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Oxfordshire,E10000025,South East,South East,450,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Oxfordshire,E10000025,South East,South East,416,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Oxfordshire,E10000025,South East,South East,463,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Oxfordshire,E10000025,South East,South East,514,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Oxfordshire,E10000025,South East,South East,592,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Oxfordshire,E10000025,South East,South East,667,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Oxfordshire,E10000025,South East,South East,684,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Oxfordshire,E10000025,South East,South East,779,54,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Oxfordshire,E10000025,South East,South East,767,53,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Oxfordshire,E10000025,South East,South East,782,54,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Oxfordshire,E10000025,South East,South East,855,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Oxfordshire,E10000025,South East,South East,882,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Oxfordshire,E10000025,South East,South East,770,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Oxfordshire,E10000025,South East,South East,800,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Peterborough,E06000031,East of England,East of England,298,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Peterborough,E06000031,East of England,East of England,308,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Peterborough,E06000031,East of England,East of England,336,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Peterborough,E06000031,East of England,East of England,350,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Peterborough,E06000031,East of England,East of England,367,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Peterborough,E06000031,East of England,East of England,343,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Peterborough,E06000031,East of England,East of England,360,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Peterborough,E06000031,East of England,East of England,356,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Peterborough,E06000031,East of England,East of England,369,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Peterborough,E06000031,East of England,East of England,374,72,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Peterborough,E06000031,East of England,East of England,369,70,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Peterborough,E06000031,East of England,East of England,351,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Peterborough,E06000031,East of England,East of England,354,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Peterborough,E06000031,East of England,East of England,408,74,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Peterborough,E06000031,East of England,East of England,422,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Peterborough,E06000031,East of England,East of England,416,72,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Plymouth,E06000026,South West,South West,437,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Plymouth,E06000026,South West,South West,377,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Plymouth,E06000026,South West,South West,384,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Plymouth,E06000026,South West,South West,372,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Plymouth,E06000026,South West,South West,395,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Plymouth,E06000026,South West,South West,395,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Plymouth,E06000026,South West,South West,407,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Plymouth,E06000026,South West,South West,391,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Plymouth,E06000026,South West,South West,418,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Plymouth,E06000026,South West,South West,412,80,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Plymouth,E06000026,South West,South West,434,84,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Plymouth,E06000026,South West,South West,485,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Plymouth,E06000026,South West,South West,491,95,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Plymouth,E06000026,South West,South West,500,96,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Plymouth,E06000026,South West,South West,513,98,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Plymouth,E06000026,South West,South West,527,101,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Poole,E06000029,South West,South West,119,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Poole,E06000029,South West,South West,133,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Poole,E06000029,South West,South West,158,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Poole,E06000029,South West,South West,145,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Poole,E06000029,South West,South West,152,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Poole,E06000029,South West,South West,169,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Poole,E06000029,South West,South West,180,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Poole,E06000029,South West,South West,192,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Poole,E06000029,South West,South West,190,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Poole,E06000029,South West,South West,192,,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2010,Portsmouth,E06000044,South East,South East,295,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Portsmouth,E06000044,South East,South East,316,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Portsmouth,E06000044,South East,South East,298,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Portsmouth,E06000044,South East,South East,307,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Portsmouth,E06000044,South East,South East,318,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Portsmouth,E06000044,South East,South East,320,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Portsmouth,E06000044,South East,South East,322,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Portsmouth,E06000044,South East,South East,358,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Portsmouth,E06000044,South East,South East,415,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Portsmouth,E06000044,South East,South East,488,115,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Portsmouth,E06000044,South East,South East,468,111,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Portsmouth,E06000044,South East,South East,380,91,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Portsmouth,E06000044,South East,South East,386,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Portsmouth,E06000044,South East,South East,388,92,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Portsmouth,E06000044,South East,South East,402,94,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Portsmouth,E06000044,South East,South East,402,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Reading,E06000038,South East,South East,203,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Reading,E06000038,South East,South East,213,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Reading,E06000038,South East,South East,238,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Reading,E06000038,South East,South East,227,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Reading,E06000038,South East,South East,208,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Reading,E06000038,South East,South East,206,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Reading,E06000038,South East,South East,220,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Reading,E06000038,South East,South East,262,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Reading,E06000038,South East,South East,277,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Reading,E06000038,South East,South East,271,73,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Reading,E06000038,South East,South East,277,75,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Reading,E06000038,South East,South East,271,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Reading,E06000038,South East,South East,234,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Reading,E06000038,South East,South East,250,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Reading,E06000038,South East,South East,266,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Reading,E06000038,South East,South East,272,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Redbridge,E09000026,London,London,225,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Redbridge,E09000026,London,London,210,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Redbridge,E09000026,London,London,217,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Redbridge,E09000026,London,London,206,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Redbridge,E09000026,London,London,216,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Redbridge,E09000026,London,London,217,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Redbridge,E09000026,London,London,213,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Redbridge,E09000026,London,London,228,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Redbridge,E09000026,London,London,223,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Redbridge,E09000026,London,London,236,31,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Redbridge,E09000026,London,London,237,31,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Redbridge,E09000026,London,London,238,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Redbridge,E09000026,London,London,284,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Redbridge,E09000026,London,London,313,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Redbridge,E09000026,London,London,309,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Redbridge,E09000026,London,London,299,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",157,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",149,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",172,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",174,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",174,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",183,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",199,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",235,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",283,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",297,108,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",344,125,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",317,116,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",341,125,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",403,148,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",419,152,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",397,144,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Richmond upon Thames,E09000027,London,London,96,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Richmond upon Thames,E09000027,London,London,90,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Richmond upon Thames,E09000027,London,London,77,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Richmond upon Thames,E09000027,London,London,85,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Richmond upon Thames,E09000027,London,London,84,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Richmond upon Thames,E09000027,London,London,96,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Richmond upon Thames,E09000027,London,London,117,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Richmond upon Thames,E09000027,London,London,106,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Richmond upon Thames,E09000027,London,London,104,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Richmond upon Thames,E09000027,London,London,115,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Richmond upon Thames,E09000027,London,London,123,27,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Richmond upon Thames,E09000027,London,London,129,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Richmond upon Thames,E09000027,London,London,129,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Richmond upon Thames,E09000027,London,London,130,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Richmond upon Thames,E09000027,London,London,110,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Richmond upon Thames,E09000027,London,London,121,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Rochdale,E08000005,North West,North West,436,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Rochdale,E08000005,North West,North West,457,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Rochdale,E08000005,North West,North West,451,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Rochdale,E08000005,North West,North West,507,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Rochdale,E08000005,North West,North West,533,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Rochdale,E08000005,North West,North West,527,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Rochdale,E08000005,North West,North West,484,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Rochdale,E08000005,North West,North West,458,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Rochdale,E08000005,North West,North West,497,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Rochdale,E08000005,North West,North West,568,107,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Rochdale,E08000005,North West,North West,535,99,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Rochdale,E08000005,North West,North West,559,103,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Rochdale,E08000005,North West,North West,553,101,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Rochdale,E08000005,North West,North West,599,107,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Rochdale,E08000005,North West,North West,602,106,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Rochdale,E08000005,North West,North West,594,102,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",406,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",391,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",381,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",392,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",394,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",409,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",431,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",487,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",620,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",642,113,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",595,105,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",595,105,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",556,99,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",542,95,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",502,86,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",476,80,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Rutland,E06000017,East Midlands,East Midlands,30,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Rutland,E06000017,East Midlands,East Midlands,34,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Rutland,E06000017,East Midlands,East Midlands,29,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Rutland,E06000017,East Midlands,East Midlands,31,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Rutland,E06000017,East Midlands,East Midlands,34,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Rutland,E06000017,East Midlands,East Midlands,33,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Rutland,E06000017,East Midlands,East Midlands,40,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Rutland,E06000017,East Midlands,East Midlands,39,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Rutland,E06000017,East Midlands,East Midlands,30,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Rutland,E06000017,East Midlands,East Midlands,33,41,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Rutland,E06000017,East Midlands,East Midlands,43,53,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Rutland,E06000017,East Midlands,East Midlands,34,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Rutland,E06000017,East Midlands,East Midlands,25,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Rutland,E06000017,East Midlands,East Midlands,32,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Rutland,E06000017,East Midlands,East Midlands,27,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Rutland,E06000017,East Midlands,East Midlands,32,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Salford,E08000006,North West,North West,497,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Salford,E08000006,North West,North West,578,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Salford,E08000006,North West,North West,555,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Salford,E08000006,North West,North West,540,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Salford,E08000006,North West,North West,576,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Salford,E08000006,North West,North West,587,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Salford,E08000006,North West,North West,555,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Salford,E08000006,North West,North West,519,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Salford,E08000006,North West,North West,572,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Salford,E08000006,North West,North West,583,104,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Salford,E08000006,North West,North West,558,98,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Salford,E08000006,North West,North West,536,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Salford,E08000006,North West,North West,563,96,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Salford,E08000006,North West,North West,553,91,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Salford,E08000006,North West,North West,560,90,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Salford,E08000006,North West,North West,563,88,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Sandwell,E08000028,West Midlands,West Midlands,505,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Sandwell,E08000028,West Midlands,West Midlands,546,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Sandwell,E08000028,West Midlands,West Midlands,576,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Sandwell,E08000028,West Midlands,West Midlands,602,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Sandwell,E08000028,West Midlands,West Midlands,576,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Sandwell,E08000028,West Midlands,West Midlands,540,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Sandwell,E08000028,West Midlands,West Midlands,524,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Sandwell,E08000028,West Midlands,West Midlands,610,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Sandwell,E08000028,West Midlands,West Midlands,751,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Sandwell,E08000028,West Midlands,West Midlands,897,107,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Sandwell,E08000028,West Midlands,West Midlands,863,102,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Sandwell,E08000028,West Midlands,West Midlands,879,103,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Sandwell,E08000028,West Midlands,West Midlands,840,99,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Sandwell,E08000028,West Midlands,West Midlands,796,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Sandwell,E08000028,West Midlands,West Midlands,808,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Sandwell,E08000028,West Midlands,West Midlands,816,92,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Sefton,E08000014,North West,North West,375,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Sefton,E08000014,North West,North West,381,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Sefton,E08000014,North West,North West,398,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Sefton,E08000014,North West,North West,422,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Sefton,E08000014,North West,North West,403,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Sefton,E08000014,North West,North West,452,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Sefton,E08000014,North West,North West,463,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Sefton,E08000014,North West,North West,454,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Sefton,E08000014,North West,North West,480,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Sefton,E08000014,North West,North West,527,99,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Sefton,E08000014,North West,North West,566,107,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Sefton,E08000014,North West,North West,613,116,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Sefton,E08000014,North West,North West,594,112,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Sefton,E08000014,North West,North West,611,114,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Sefton,E08000014,North West,North West,581,107,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Sefton,E08000014,North West,North West,506,92,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",578,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",624,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",610,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",537,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",536,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",532,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",532,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",584,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",628,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",631,56,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",628,56,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",674,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",667,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",654,57,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",649,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",624,54,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Shropshire,E06000051,West Midlands,West Midlands,221,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Shropshire,E06000051,West Midlands,West Midlands,220,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Shropshire,E06000051,West Midlands,West Midlands,205,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Shropshire,E06000051,West Midlands,West Midlands,241,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Shropshire,E06000051,West Midlands,West Midlands,270,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Shropshire,E06000051,West Midlands,West Midlands,309,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Shropshire,E06000051,West Midlands,West Midlands,280,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Shropshire,E06000051,West Midlands,West Midlands,291,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Shropshire,E06000051,West Midlands,West Midlands,338,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Shropshire,E06000051,West Midlands,West Midlands,395,67,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Shropshire,E06000051,West Midlands,West Midlands,399,68,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Shropshire,E06000051,West Midlands,West Midlands,504,86,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Shropshire,E06000051,West Midlands,West Midlands,609,104,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Shropshire,E06000051,West Midlands,West Midlands,654,111,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Shropshire,E06000051,West Midlands,West Midlands,714,120,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Shropshire,E06000051,West Midlands,West Midlands,717,119,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Slough,E06000039,South East,South East,175,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Slough,E06000039,South East,South East,168,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Slough,E06000039,South East,South East,172,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Slough,E06000039,South East,South East,182,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Slough,E06000039,South East,South East,190,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Slough,E06000039,South East,South East,197,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Slough,E06000039,South East,South East,191,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Slough,E06000039,South East,South East,191,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Slough,E06000039,South East,South East,206,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Slough,E06000039,South East,South East,212,49,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Slough,E06000039,South East,South East,195,45,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Slough,E06000039,South East,South East,222,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Slough,E06000039,South East,South East,234,54,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Slough,E06000039,South East,South East,252,57,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Slough,E06000039,South East,South East,201,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Slough,E06000039,South East,South East,173,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Solihull,E08000029,West Midlands,West Midlands,415,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Solihull,E08000029,West Midlands,West Midlands,402,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Solihull,E08000029,West Midlands,West Midlands,366,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Solihull,E08000029,West Midlands,West Midlands,324,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Solihull,E08000029,West Midlands,West Midlands,327,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Solihull,E08000029,West Midlands,West Midlands,335,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Solihull,E08000029,West Midlands,West Midlands,361,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Solihull,E08000029,West Midlands,West Midlands,383,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Solihull,E08000029,West Midlands,West Midlands,412,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Solihull,E08000029,West Midlands,West Midlands,424,92,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Solihull,E08000029,West Midlands,West Midlands,463,99,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Solihull,E08000029,West Midlands,West Midlands,531,113,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Solihull,E08000029,West Midlands,West Midlands,528,113,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Solihull,E08000029,West Midlands,West Midlands,569,119,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Solihull,E08000029,West Midlands,West Midlands,554,114,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Solihull,E08000029,West Midlands,West Midlands,489,99,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Somerset,E06000066,South West,South West,432,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Somerset,E06000066,South West,South West,450,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Somerset,E06000066,South West,South West,495,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Somerset,E06000066,South West,South West,513,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Somerset,E06000066,South West,South West,488,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Somerset,E06000066,South West,South West,490,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Somerset,E06000066,South West,South West,503,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Somerset,E06000066,South West,South West,476,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Somerset,E06000066,South West,South West,516,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Somerset,E06000066,South West,South West,532,49,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Somerset,E06000066,South West,South West,529,48,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Somerset,E06000066,South West,South West,517,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Somerset,E06000066,South West,South West,548,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Somerset,E06000066,South West,South West,564,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Somerset,E06000066,South West,South West,586,52,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Somerset,E06000066,South West,South West,624,55,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,South Gloucestershire,E06000025,South West,South West,185,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,South Gloucestershire,E06000025,South West,South West,211,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,South Gloucestershire,E06000025,South West,South West,212,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,South Gloucestershire,E06000025,South West,South West,167,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,South Gloucestershire,E06000025,South West,South West,168,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,South Gloucestershire,E06000025,South West,South West,174,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,South Gloucestershire,E06000025,South West,South West,165,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,South Gloucestershire,E06000025,South West,South West,178,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,South Gloucestershire,E06000025,South West,South West,194,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,South Gloucestershire,E06000025,South West,South West,196,34,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,South Gloucestershire,E06000025,South West,South West,210,36,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,South Gloucestershire,E06000025,South West,South West,220,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,South Gloucestershire,E06000025,South West,South West,260,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,South Gloucestershire,E06000025,South West,South West,258,43,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,South Gloucestershire,E06000025,South West,South West,219,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,South Gloucestershire,E06000025,South West,South West,207,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",294,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",317,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",314,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",314,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",308,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",300,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",289,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",275,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",319,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",306,104,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",294,99,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",291,98,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",285,96,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",309,103,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",307,101,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",295,97,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Southampton,E06000045,South East,South East,374,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Southampton,E06000045,South East,South East,386,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Southampton,E06000045,South East,South East,429,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Southampton,E06000045,South East,South East,482,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Southampton,E06000045,South East,South East,500,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Southampton,E06000045,South East,South East,582,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Southampton,E06000045,South East,South East,590,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Southampton,E06000045,South East,South East,540,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Southampton,E06000045,South East,South East,522,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Southampton,E06000045,South East,South East,481,98,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Southampton,E06000045,South East,South East,486,98,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Southampton,E06000045,South East,South East,498,100,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Southampton,E06000045,South East,South East,561,114,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Southampton,E06000045,South East,South East,538,108,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Southampton,E06000045,South East,South East,489,97,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Southampton,E06000045,South East,South East,460,90,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Southend-on-Sea,E06000033,East of England,East of England,267,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Southend-on-Sea,E06000033,East of England,East of England,268,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Southend-on-Sea,E06000033,East of England,East of England,241,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Southend-on-Sea,E06000033,East of England,East of England,235,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Southend-on-Sea,E06000033,East of England,East of England,244,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Southend-on-Sea,E06000033,East of England,East of England,228,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Southend-on-Sea,E06000033,East of England,East of England,262,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Southend-on-Sea,E06000033,East of England,East of England,282,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Southend-on-Sea,E06000033,East of England,East of England,289,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Southend-on-Sea,E06000033,East of England,East of England,306,79,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Southend-on-Sea,E06000033,East of England,East of England,309,80,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Southend-on-Sea,E06000033,East of England,East of England,281,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Southend-on-Sea,E06000033,East of England,East of England,314,83,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Southend-on-Sea,E06000033,East of England,East of England,310,81,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Southend-on-Sea,E06000033,East of England,East of England,307,79,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Southend-on-Sea,E06000033,East of England,East of England,316,80,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Southwark,E09000028,London,London,557,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Southwark,E09000028,London,London,519,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Southwark,E09000028,London,London,551,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Southwark,E09000028,London,London,565,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Southwark,E09000028,London,London,550,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Southwark,E09000028,London,London,503,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Southwark,E09000028,London,London,474,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Southwark,E09000028,London,London,498,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Southwark,E09000028,London,London,491,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Southwark,E09000028,London,London,460,76,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Southwark,E09000028,London,London,458,76,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Southwark,E09000028,London,London,449,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Southwark,E09000028,London,London,457,80,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Southwark,E09000028,London,London,421,74,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Southwark,E09000028,London,London,397,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Southwark,E09000028,London,London,387,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,St Helens,E08000013,North West,North West,355,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,St Helens,E08000013,North West,North West,344,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,St Helens,E08000013,North West,North West,335,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,St Helens,E08000013,North West,North West,440,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,St Helens,E08000013,North West,North West,432,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,St Helens,E08000013,North West,North West,412,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,St Helens,E08000013,North West,North West,410,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,St Helens,E08000013,North West,North West,427,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,St Helens,E08000013,North West,North West,442,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,St Helens,E08000013,North West,North West,466,127,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,St Helens,E08000013,North West,North West,496,135,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,St Helens,E08000013,North West,North West,478,130,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,St Helens,E08000013,North West,North West,470,128,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,St Helens,E08000013,North West,North West,469,127,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,St Helens,E08000013,North West,North West,488,131,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,St Helens,E08000013,North West,North West,440,117,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Staffordshire,E10000028,West Midlands,West Midlands,740,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Staffordshire,E10000028,West Midlands,West Midlands,795,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Staffordshire,E10000028,West Midlands,West Midlands,876,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Staffordshire,E10000028,West Midlands,West Midlands,953,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Staffordshire,E10000028,West Midlands,West Midlands,953,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Staffordshire,E10000028,West Midlands,West Midlands,931,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Staffordshire,E10000028,West Midlands,West Midlands,982,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Staffordshire,E10000028,West Midlands,West Midlands,994,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Staffordshire,E10000028,West Midlands,West Midlands,1099,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Staffordshire,E10000028,West Midlands,West Midlands,1173,70,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Staffordshire,E10000028,West Midlands,West Midlands,1218,73,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Staffordshire,E10000028,West Midlands,West Midlands,1242,74,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Staffordshire,E10000028,West Midlands,West Midlands,1303,77,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Staffordshire,E10000028,West Midlands,West Midlands,1385,81,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Staffordshire,E10000028,West Midlands,West Midlands,1307,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Staffordshire,E10000028,West Midlands,West Midlands,1306,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Stockport,E08000007,North West,North West,317,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Stockport,E08000007,North West,North West,295,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Stockport,E08000007,North West,North West,298,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Stockport,E08000007,North West,North West,304,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Stockport,E08000007,North West,North West,301,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Stockport,E08000007,North West,North West,291,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Stockport,E08000007,North West,North West,293,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Stockport,E08000007,North West,North West,331,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Stockport,E08000007,North West,North West,362,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Stockport,E08000007,North West,North West,361,58,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Stockport,E08000007,North West,North West,368,59,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Stockport,E08000007,North West,North West,409,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Stockport,E08000007,North West,North West,447,72,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Stockport,E08000007,North West,North West,479,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Stockport,E08000007,North West,North West,493,77,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Stockport,E08000007,North West,North West,485,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",287,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",293,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",337,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",362,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",381,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",374,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",377,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",434,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",468,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",500,115,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",575,133,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",578,133,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",574,133,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",577,131,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",581,131,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",564,125,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Stoke-on-Trent,E06000021,West Midlands,West Midlands,403,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Stoke-on-Trent,E06000021,West Midlands,West Midlands,412,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Stoke-on-Trent,E06000021,West Midlands,West Midlands,440,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Stoke-on-Trent,E06000021,West Midlands,West Midlands,479,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Stoke-on-Trent,E06000021,West Midlands,West Midlands,536,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Stoke-on-Trent,E06000021,West Midlands,West Midlands,610,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Stoke-on-Trent,E06000021,West Midlands,West Midlands,655,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Stoke-on-Trent,E06000021,West Midlands,West Midlands,653,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Stoke-on-Trent,E06000021,West Midlands,West Midlands,740,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Stoke-on-Trent,E06000021,West Midlands,West Midlands,851,147,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Stoke-on-Trent,E06000021,West Midlands,West Midlands,917,157,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Stoke-on-Trent,E06000021,West Midlands,West Midlands,1004,171,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Stoke-on-Trent,E06000021,West Midlands,West Midlands,1022,175,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Stoke-on-Trent,E06000021,West Midlands,West Midlands,1106,187,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Stoke-on-Trent,E06000021,West Midlands,West Midlands,1152,190,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Stoke-on-Trent,E06000021,West Midlands,West Midlands,1063,170,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Suffolk,E10000029,East of England,East of England,776,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Suffolk,E10000029,East of England,East of England,786,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Suffolk,E10000029,East of England,East of England,781,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Suffolk,E10000029,East of England,East of England,735,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Suffolk,E10000029,East of England,East of England,723,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Suffolk,E10000029,East of England,East of England,730,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Suffolk,E10000029,East of England,East of England,794,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Suffolk,E10000029,East of England,East of England,832,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Suffolk,E10000029,East of England,East of England,854,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Suffolk,E10000029,East of England,East of England,865,58,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Suffolk,E10000029,East of England,East of England,936,63,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Suffolk,E10000029,East of England,East of England,946,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Suffolk,E10000029,East of England,East of England,915,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Suffolk,E10000029,East of England,East of England,981,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Suffolk,E10000029,East of England,East of England,928,61,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Suffolk,E10000029,East of England,East of England,916,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",392,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",411,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",388,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",437,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",491,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",570,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",548,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",541,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",581,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",594,110,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",583,108,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",615,114,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",554,102,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",500,91,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",525,94,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",510,90,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Surrey,E10000030,South East,South East,768,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Surrey,E10000030,South East,South East,734,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Surrey,E10000030,South East,South East,807,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Surrey,E10000030,South East,South East,831,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Surrey,E10000030,South East,South East,793,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Surrey,E10000030,South East,South East,779,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Surrey,E10000030,South East,South East,872,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Surrey,E10000030,South East,South East,871,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Surrey,E10000030,South East,South East,930,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Surrey,E10000030,South East,South East,970,38,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Surrey,E10000030,South East,South East,983,38,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Surrey,E10000030,South East,South East,993,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Surrey,E10000030,South East,South East,1048,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Surrey,E10000030,South East,South East,1019,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Surrey,E10000030,South East,South East,965,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Surrey,E10000030,South East,South East,932,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Sutton,E09000029,London,London,148,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Sutton,E09000029,London,London,164,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Sutton,E09000029,London,London,153,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Sutton,E09000029,London,London,172,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Sutton,E09000029,London,London,199,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Sutton,E09000029,London,London,228,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Sutton,E09000029,London,London,231,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Sutton,E09000029,London,London,230,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Sutton,E09000029,London,London,215,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Sutton,E09000029,London,London,237,50,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Sutton,E09000029,London,London,234,48,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Sutton,E09000029,London,London,239,49,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Sutton,E09000029,London,London,236,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Sutton,E09000029,London,London,234,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Sutton,E09000029,London,London,234,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Sutton,E09000029,London,London,215,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Swindon,E06000030,South West,South West,246,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Swindon,E06000030,South West,South West,236,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Swindon,E06000030,South West,South West,253,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Swindon,E06000030,South West,South West,250,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Swindon,E06000030,South West,South West,252,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Swindon,E06000030,South West,South West,252,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Swindon,E06000030,South West,South West,292,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Swindon,E06000030,South West,South West,327,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Swindon,E06000030,South West,South West,360,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Swindon,E06000030,South West,South West,349,69,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Swindon,E06000030,South West,South West,301,59,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Swindon,E06000030,South West,South West,304,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Swindon,E06000030,South West,South West,331,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Swindon,E06000030,South West,South West,337,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Swindon,E06000030,South West,South West,320,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Swindon,E06000030,South West,South West,307,57,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Tameside,E08000008,North West,North West,352,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Tameside,E08000008,North West,North West,373,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Tameside,E08000008,North West,North West,390,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Tameside,E08000008,North West,North West,390,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Tameside,E08000008,North West,North West,423,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Tameside,E08000008,North West,North West,417,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Tameside,E08000008,North West,North West,427,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Tameside,E08000008,North West,North West,516,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Tameside,E08000008,North West,North West,617,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Tameside,E08000008,North West,North West,664,131,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Tameside,E08000008,North West,North West,704,138,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Tameside,E08000008,North West,North West,682,133,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Tameside,E08000008,North West,North West,666,130,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Tameside,E08000008,North West,North West,655,127,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Tameside,E08000008,North West,North West,644,123,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Tameside,E08000008,North West,North West,652,123,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Telford & Wrekin,E06000020,West Midlands,West Midlands,270,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Telford & Wrekin,E06000020,West Midlands,West Midlands,269,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Telford & Wrekin,E06000020,West Midlands,West Midlands,300,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Telford & Wrekin,E06000020,West Midlands,West Midlands,320,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Telford & Wrekin,E06000020,West Midlands,West Midlands,308,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Telford & Wrekin,E06000020,West Midlands,West Midlands,293,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Telford & Wrekin,E06000020,West Midlands,West Midlands,299,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Telford & Wrekin,E06000020,West Midlands,West Midlands,379,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Telford & Wrekin,E06000020,West Midlands,West Midlands,370,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Telford & Wrekin,E06000020,West Midlands,West Midlands,388,96,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Telford & Wrekin,E06000020,West Midlands,West Midlands,403,99,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Telford & Wrekin,E06000020,West Midlands,West Midlands,425,104,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Telford & Wrekin,E06000020,West Midlands,West Midlands,423,102,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Telford & Wrekin,E06000020,West Midlands,West Midlands,453,107,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Telford & Wrekin,E06000020,West Midlands,West Midlands,412,95,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Telford & Wrekin,E06000020,West Midlands,West Midlands,411,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Thurrock,E06000034,East of England,East of England,229,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Thurrock,E06000034,East of England,East of England,212,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Thurrock,E06000034,East of England,East of England,239,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Thurrock,E06000034,East of England,East of England,264,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Thurrock,E06000034,East of England,East of England,284,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Thurrock,E06000034,East of England,East of England,279,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Thurrock,E06000034,East of England,East of England,334,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Thurrock,E06000034,East of England,East of England,345,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Thurrock,E06000034,East of England,East of England,299,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Thurrock,E06000034,East of England,East of England,290,67,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Thurrock,E06000034,East of England,East of England,297,68,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Thurrock,E06000034,East of England,East of England,298,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Thurrock,E06000034,East of England,East of England,294,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Thurrock,E06000034,East of England,East of England,292,65,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Thurrock,E06000034,East of England,East of England,290,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Thurrock,E06000034,East of England,East of England,276,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Torbay,E06000027,South West,South West,180,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Torbay,E06000027,South West,South West,218,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Torbay,E06000027,South West,South West,248,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Torbay,E06000027,South West,South West,301,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Torbay,E06000027,South West,South West,314,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Torbay,E06000027,South West,South West,305,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Torbay,E06000027,South West,South West,279,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Torbay,E06000027,South West,South West,284,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Torbay,E06000027,South West,South West,328,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Torbay,E06000027,South West,South West,361,141,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Torbay,E06000027,South West,South West,354,138,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Torbay,E06000027,South West,South West,319,126,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Torbay,E06000027,South West,South West,299,119,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Torbay,E06000027,South West,South West,314,125,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Torbay,E06000027,South West,South West,300,121,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Torbay,E06000027,South West,South West,282,114,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Tower Hamlets,E09000030,London,London,351,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Tower Hamlets,E09000030,London,London,327,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Tower Hamlets,E09000030,London,London,293,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Tower Hamlets,E09000030,London,London,303,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Tower Hamlets,E09000030,London,London,323,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Tower Hamlets,E09000030,London,London,277,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Tower Hamlets,E09000030,London,London,304,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Tower Hamlets,E09000030,London,London,333,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Tower Hamlets,E09000030,London,London,286,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Tower Hamlets,E09000030,London,London,329,52,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Tower Hamlets,E09000030,London,London,307,48,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Tower Hamlets,E09000030,London,London,305,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Tower Hamlets,E09000030,London,London,332,52,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Tower Hamlets,E09000030,London,London,301,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Tower Hamlets,E09000030,London,London,277,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Tower Hamlets,E09000030,London,London,284,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Trafford,E08000009,North West,North West,249,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Trafford,E08000009,North West,North West,264,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Trafford,E08000009,North West,North West,278,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Trafford,E08000009,North West,North West,290,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Trafford,E08000009,North West,North West,316,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Trafford,E08000009,North West,North West,334,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Trafford,E08000009,North West,North West,329,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Trafford,E08000009,North West,North West,385,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Trafford,E08000009,North West,North West,383,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Trafford,E08000009,North West,North West,416,76,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Trafford,E08000009,North West,North West,377,68,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Trafford,E08000009,North West,North West,389,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Trafford,E08000009,North West,North West,361,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Trafford,E08000009,North West,North West,350,63,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Trafford,E08000009,North West,North West,377,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Trafford,E08000009,North West,North West,353,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",375,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",397,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",433,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",446,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",492,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",497,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",479,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",519,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",557,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",601,84,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",635,88,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",636,87,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",650,88,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",634,85,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",682,89,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",692,89,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Walsall,E08000030,West Midlands,West Midlands,497,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Walsall,E08000030,West Midlands,West Midlands,518,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Walsall,E08000030,West Midlands,West Midlands,489,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Walsall,E08000030,West Midlands,West Midlands,576,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Walsall,E08000030,West Midlands,West Midlands,627,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Walsall,E08000030,West Midlands,West Midlands,607,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Walsall,E08000030,West Midlands,West Midlands,622,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Walsall,E08000030,West Midlands,West Midlands,648,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Walsall,E08000030,West Midlands,West Midlands,636,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Walsall,E08000030,West Midlands,West Midlands,614,91,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Walsall,E08000030,West Midlands,West Midlands,669,98,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Walsall,E08000030,West Midlands,West Midlands,670,98,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Walsall,E08000030,West Midlands,West Midlands,661,97,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Walsall,E08000030,West Midlands,West Midlands,650,94,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Walsall,E08000030,West Midlands,West Midlands,665,94,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Walsall,E08000030,West Midlands,West Midlands,578,81,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Waltham Forest,E09000031,London,London,340,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Waltham Forest,E09000031,London,London,310,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Waltham Forest,E09000031,London,London,312,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Waltham Forest,E09000031,London,London,280,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Waltham Forest,E09000031,London,London,263,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Waltham Forest,E09000031,London,London,268,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Waltham Forest,E09000031,London,London,277,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Waltham Forest,E09000031,London,London,281,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Waltham Forest,E09000031,London,London,296,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Waltham Forest,E09000031,London,London,285,44,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Waltham Forest,E09000031,London,London,304,47,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Waltham Forest,E09000031,London,London,318,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Waltham Forest,E09000031,London,London,328,52,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Waltham Forest,E09000031,London,London,345,55,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Waltham Forest,E09000031,London,London,304,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Waltham Forest,E09000031,London,London,292,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Wandsworth,E09000032,London,London,206,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Wandsworth,E09000032,London,London,207,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Wandsworth,E09000032,London,London,217,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Wandsworth,E09000032,London,London,211,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Wandsworth,E09000032,London,London,207,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Wandsworth,E09000032,London,London,222,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Wandsworth,E09000032,London,London,247,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Wandsworth,E09000032,London,London,288,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Wandsworth,E09000032,London,London,309,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Wandsworth,E09000032,London,London,309,51,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Wandsworth,E09000032,London,London,277,46,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Wandsworth,E09000032,London,London,253,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Wandsworth,E09000032,London,London,243,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Wandsworth,E09000032,London,London,236,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Wandsworth,E09000032,London,London,218,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Wandsworth,E09000032,London,London,240,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Warrington,E06000007,North West,North West,267,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Warrington,E06000007,North West,North West,246,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Warrington,E06000007,North West,North West,236,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Warrington,E06000007,North West,North West,227,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Warrington,E06000007,North West,North West,232,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Warrington,E06000007,North West,North West,300,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Warrington,E06000007,North West,North West,346,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Warrington,E06000007,North West,North West,381,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Warrington,E06000007,North West,North West,401,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Warrington,E06000007,North West,North West,385,87,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Warrington,E06000007,North West,North West,364,83,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Warrington,E06000007,North West,North West,366,84,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Warrington,E06000007,North West,North West,329,76,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Warrington,E06000007,North West,North West,332,76,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Warrington,E06000007,North West,North West,354,80,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Warrington,E06000007,North West,North West,310,69,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Warwickshire,E10000031,West Midlands,West Midlands,574,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Warwickshire,E10000031,West Midlands,West Midlands,636,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Warwickshire,E10000031,West Midlands,West Midlands,681,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Warwickshire,E10000031,West Midlands,West Midlands,698,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Warwickshire,E10000031,West Midlands,West Midlands,690,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Warwickshire,E10000031,West Midlands,West Midlands,690,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Warwickshire,E10000031,West Midlands,West Midlands,764,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Warwickshire,E10000031,West Midlands,West Midlands,698,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Warwickshire,E10000031,West Midlands,West Midlands,717,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Warwickshire,E10000031,West Midlands,West Midlands,722,62,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Warwickshire,E10000031,West Midlands,West Midlands,755,65,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Warwickshire,E10000031,West Midlands,West Midlands,861,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Warwickshire,E10000031,West Midlands,West Midlands,821,69,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Warwickshire,E10000031,West Midlands,West Midlands,778,63,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Warwickshire,E10000031,West Midlands,West Midlands,805,64,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Warwickshire,E10000031,West Midlands,West Midlands,727,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,West Berkshire,E06000037,South East,South East,125,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,West Berkshire,E06000037,South East,South East,124,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,West Berkshire,E06000037,South East,South East,124,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,West Berkshire,E06000037,South East,South East,144,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,West Berkshire,E06000037,South East,South East,159,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,West Berkshire,E06000037,South East,South East,168,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,West Berkshire,E06000037,South East,South East,157,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,West Berkshire,E06000037,South East,South East,161,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,West Berkshire,E06000037,South East,South East,145,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,West Berkshire,E06000037,South East,South East,171,49,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,West Berkshire,E06000037,South East,South East,156,44,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,West Berkshire,E06000037,South East,South East,146,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,West Berkshire,E06000037,South East,South East,166,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,West Berkshire,E06000037,South East,South East,197,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,West Berkshire,E06000037,South East,South East,186,52,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,West Berkshire,E06000037,South East,South East,189,53,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,West Northamptonshire,E06000062,East Midlands,East Midlands,658,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,West Northamptonshire,E06000062,East Midlands,East Midlands,688,74,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,West Northamptonshire,E06000062,East Midlands,East Midlands,648,68,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,West Northamptonshire,E06000062,East Midlands,East Midlands,602,63,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,West Sussex,E10000032,South East,South East,784,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,West Sussex,E10000032,South East,South East,749,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,West Sussex,E10000032,South East,South East,673,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,West Sussex,E10000032,South East,South East,670,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,West Sussex,E10000032,South East,South East,604,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,West Sussex,E10000032,South East,South East,639,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,West Sussex,E10000032,South East,South East,639,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,West Sussex,E10000032,South East,South East,664,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,West Sussex,E10000032,South East,South East,704,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,West Sussex,E10000032,South East,South East,705,41,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,West Sussex,E10000032,South East,South East,806,46,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,West Sussex,E10000032,South East,South East,891,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,West Sussex,E10000032,South East,South East,861,49,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,West Sussex,E10000032,South East,South East,886,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,West Sussex,E10000032,South East,South East,906,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,West Sussex,E10000032,South East,South East,975,54,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Westminster,E09000033,London,London,247,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Westminster,E09000033,London,London,209,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Westminster,E09000033,London,London,208,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Westminster,E09000033,London,London,188,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Westminster,E09000033,London,London,176,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Westminster,E09000033,London,London,179,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Westminster,E09000033,London,London,166,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Westminster,E09000033,London,London,182,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Westminster,E09000033,London,London,204,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Westminster,E09000033,London,London,210,63,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Westminster,E09000033,London,London,220,67,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Westminster,E09000033,London,London,166,52,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Westminster,E09000033,London,London,171,56,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Westminster,E09000033,London,London,182,60,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Westminster,E09000033,London,London,174,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Westminster,E09000033,London,London,186,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Westmorland and Furness,E06000064,North West,North West,247,63,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Westmorland and Furness,E06000064,North West,North West,261,67,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Wigan,E08000010,North West,North West,518,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Wigan,E08000010,North West,North West,467,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Wigan,E08000010,North West,North West,479,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Wigan,E08000010,North West,North West,508,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Wigan,E08000010,North West,North West,497,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Wigan,E08000010,North West,North West,506,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Wigan,E08000010,North West,North West,483,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Wigan,E08000010,North West,North West,446,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Wigan,E08000010,North West,North West,479,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Wigan,E08000010,North West,North West,448,67,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Wigan,E08000010,North West,North West,534,79,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Wigan,E08000010,North West,North West,647,95,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Wigan,E08000010,North West,North West,614,90,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Wigan,E08000010,North West,North West,676,97,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Wigan,E08000010,North West,North West,733,104,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Wigan,E08000010,North West,North West,652,91,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Wiltshire,E06000054,South West,South West,349,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Wiltshire,E06000054,South West,South West,384,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Wiltshire,E06000054,South West,South West,416,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Wiltshire,E06000054,South West,South West,446,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Wiltshire,E06000054,South West,South West,397,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Wiltshire,E06000054,South West,South West,404,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Wiltshire,E06000054,South West,South West,414,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Wiltshire,E06000054,South West,South West,441,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Wiltshire,E06000054,South West,South West,444,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Wiltshire,E06000054,South West,South West,459,44,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Wiltshire,E06000054,South West,South West,458,44,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Wiltshire,E06000054,South West,South West,417,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Wiltshire,E06000054,South West,South West,426,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Wiltshire,E06000054,South West,South West,455,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Wiltshire,E06000054,South West,South West,475,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Wiltshire,E06000054,South West,South West,478,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Windsor and Maidenhead,E06000040,South East,South East,107,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Windsor and Maidenhead,E06000040,South East,South East,104,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Windsor and Maidenhead,E06000040,South East,South East,97,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Windsor and Maidenhead,E06000040,South East,South East,106,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Windsor and Maidenhead,E06000040,South East,South East,107,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Windsor and Maidenhead,E06000040,South East,South East,99,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Windsor and Maidenhead,E06000040,South East,South East,89,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Windsor and Maidenhead,E06000040,South East,South East,109,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Windsor and Maidenhead,E06000040,South East,South East,107,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Windsor and Maidenhead,E06000040,South East,South East,124,36,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Windsor and Maidenhead,E06000040,South East,South East,116,34,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Windsor and Maidenhead,E06000040,South East,South East,130,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Windsor and Maidenhead,E06000040,South East,South East,126,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Windsor and Maidenhead,E06000040,South East,South East,151,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Windsor and Maidenhead,E06000040,South East,South East,140,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Windsor and Maidenhead,E06000040,South East,South East,139,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Wirral,E08000015,North West,North West,629,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Wirral,E08000015,North West,North West,681,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Wirral,E08000015,North West,North West,673,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Wirral,E08000015,North West,North West,669,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Wirral,E08000015,North West,North West,669,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Wirral,E08000015,North West,North West,676,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Wirral,E08000015,North West,North West,668,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Wirral,E08000015,North West,North West,767,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Wirral,E08000015,North West,North West,834,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Wirral,E08000015,North West,North West,832,125,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Wirral,E08000015,North West,North West,811,123,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Wirral,E08000015,North West,North West,826,126,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Wirral,E08000015,North West,North West,789,121,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Wirral,E08000015,North West,North West,772,117,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Wirral,E08000015,North West,North West,766,116,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Wirral,E08000015,North West,North West,681,103,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Wokingham,E06000041,South East,South East,78,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Wokingham,E06000041,South East,South East,72,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Wokingham,E06000041,South East,South East,72,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Wokingham,E06000041,South East,South East,86,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Wokingham,E06000041,South East,South East,74,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Wokingham,E06000041,South East,South East,74,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Wokingham,E06000041,South East,South East,81,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Wokingham,E06000041,South East,South East,75,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Wokingham,E06000041,South East,South East,106,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Wokingham,E06000041,South East,South East,110,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Wokingham,E06000041,South East,South East,98,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Wokingham,E06000041,South East,South East,101,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Wokingham,E06000041,South East,South East,136,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Wokingham,E06000041,South East,South East,135,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Wokingham,E06000041,South East,South East,137,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Wokingham,E06000041,South East,South East,149,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Wolverhampton,E08000031,West Midlands,West Midlands,402,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Wolverhampton,E08000031,West Midlands,West Midlands,494,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Wolverhampton,E08000031,West Midlands,West Midlands,575,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Wolverhampton,E08000031,West Midlands,West Midlands,661,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Wolverhampton,E08000031,West Midlands,West Midlands,769,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Wolverhampton,E08000031,West Midlands,West Midlands,778,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Wolverhampton,E08000031,West Midlands,West Midlands,653,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Wolverhampton,E08000031,West Midlands,West Midlands,639,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Wolverhampton,E08000031,West Midlands,West Midlands,649,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Wolverhampton,E08000031,West Midlands,West Midlands,625,103,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Wolverhampton,E08000031,West Midlands,West Midlands,588,96,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Wolverhampton,E08000031,West Midlands,West Midlands,540,88,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Wolverhampton,E08000031,West Midlands,West Midlands,512,83,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Wolverhampton,E08000031,West Midlands,West Midlands,498,78,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Wolverhampton,E08000031,West Midlands,West Midlands,517,78,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Wolverhampton,E08000031,West Midlands,West Midlands,501,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,Worcestershire,E10000034,West Midlands,West Midlands,583,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,Worcestershire,E10000034,West Midlands,West Midlands,591,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,Worcestershire,E10000034,West Midlands,West Midlands,601,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,Worcestershire,E10000034,West Midlands,West Midlands,635,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,Worcestershire,E10000034,West Midlands,West Midlands,642,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,Worcestershire,E10000034,West Midlands,West Midlands,687,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,Worcestershire,E10000034,West Midlands,West Midlands,694,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,Worcestershire,E10000034,West Midlands,West Midlands,767,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,Worcestershire,E10000034,West Midlands,West Midlands,796,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,Worcestershire,E10000034,West Midlands,West Midlands,833,71,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,Worcestershire,E10000034,West Midlands,West Midlands,819,70,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,Worcestershire,E10000034,West Midlands,West Midlands,859,73,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,Worcestershire,E10000034,West Midlands,West Midlands,891,76,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,Worcestershire,E10000034,West Midlands,West Midlands,998,84,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,Worcestershire,E10000034,West Midlands,West Midlands,1043,87,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,Worcestershire,E10000034,West Midlands,West Midlands,1036,86,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2010,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",223,,SFR27/2010 underlying data (SFR27_2010_March.csv)
-2011,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",235,,SFR21/2011 underlying data (SFR21_CLA.csv)
-2012,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",256,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
-2013,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",243,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
-2014,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",222,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
-2015,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",193,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
-2016,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",191,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
-2017,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",205,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
-2018,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",195,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
-2019,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",207,59,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2020,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",263,74,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
-2021,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",279,80,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2022,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",276,80,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2023,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",263,76,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2024,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",243,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
-2025,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",240,69,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+year,authority,authority_code,region,ofsted_region,children,rate_per_10k,started,started_rate_per_10k,ceased,ceased_rate_per_10k,source
+2010,Barking and Dagenham,E09000002,London,London,378,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Barking and Dagenham,E09000002,London,London,410,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Barking and Dagenham,E09000002,London,London,427,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Barking and Dagenham,E09000002,London,London,420,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Barking and Dagenham,E09000002,London,London,458,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Barking and Dagenham,E09000002,London,London,457,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Barking and Dagenham,E09000002,London,London,418,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Barking and Dagenham,E09000002,London,London,409,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Barking and Dagenham,E09000002,London,London,409,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Barking and Dagenham,E09000002,London,London,414,65,201,32,200,31,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Barking and Dagenham,E09000002,London,London,402,63,180,28,198,31,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Barking and Dagenham,E09000002,London,London,391,61,185,29,198,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Barking and Dagenham,E09000002,London,London,412,65,196,31,177,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Barking and Dagenham,E09000002,London,London,428,67,249,39,236,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Barking and Dagenham,E09000002,London,London,433,67,182,28,186,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Barking and Dagenham,E09000002,London,London,431,65,203,31,212,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Barnet,E09000003,London,London,311,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Barnet,E09000003,London,London,304,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Barnet,E09000003,London,London,300,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Barnet,E09000003,London,London,310,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Barnet,E09000003,London,London,309,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Barnet,E09000003,London,London,302,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Barnet,E09000003,London,London,314,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Barnet,E09000003,London,London,344,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Barnet,E09000003,London,London,328,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Barnet,E09000003,London,London,312,35,160,18,177,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Barnet,E09000003,London,London,327,37,190,21,179,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Barnet,E09000003,London,London,323,36,134,15,143,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Barnet,E09000003,London,London,333,37,197,22,189,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Barnet,E09000003,London,London,330,36,186,20,188,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Barnet,E09000003,London,London,330,35,193,21,194,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Barnet,E09000003,London,London,343,37,162,17,150,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",245,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",246,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",227,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",234,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",228,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",241,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",278,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",289,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",310,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",301,61,106,21,119,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",300,60,127,26,128,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",329,66,157,31,130,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",346,69,171,34,155,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",398,78,197,39,150,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",404,79,223,44,217,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Barnsley,E08000016,Yorkshire and The Humber,"North East, Yorkshire and the Humber",366,71,163,31,207,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Bath and North East Somerset,E06000022,South West,South West,138,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Bath and North East Somerset,E06000022,South West,South West,161,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Bath and North East Somerset,E06000022,South West,South West,164,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Bath and North East Somerset,E06000022,South West,South West,140,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Bath and North East Somerset,E06000022,South West,South West,148,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Bath and North East Somerset,E06000022,South West,South West,131,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Bath and North East Somerset,E06000022,South West,South West,147,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Bath and North East Somerset,E06000022,South West,South West,160,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Bath and North East Somerset,E06000022,South West,South West,169,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Bath and North East Somerset,E06000022,South West,South West,192,54,90,25,69,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Bath and North East Somerset,E06000022,South West,South West,180,50,73,20,86,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Bath and North East Somerset,E06000022,South West,South West,179,50,52,15,55,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Bath and North East Somerset,E06000022,South West,South West,196,55,77,22,60,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Bath and North East Somerset,E06000022,South West,South West,226,62,95,26,67,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Bath and North East Somerset,E06000022,South West,South West,217,59,77,21,89,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Bath and North East Somerset,E06000022,South West,South West,220,60,76,21,73,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Bedford,E06000055,East of England,East of England,163,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Bedford,E06000055,East of England,East of England,163,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Bedford,E06000055,East of England,East of England,216,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Bedford,E06000055,East of England,East of England,247,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Bedford,E06000055,East of England,East of England,268,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Bedford,E06000055,East of England,East of England,252,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Bedford,E06000055,East of England,East of England,253,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Bedford,E06000055,East of England,East of England,265,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Bedford,E06000055,East of England,East of England,239,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Bedford,E06000055,East of England,East of England,232,58,95,24,102,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Bedford,E06000055,East of England,East of England,253,62,108,27,89,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Bedford,E06000055,East of England,East of England,272,66,114,28,97,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Bedford,E06000055,East of England,East of England,272,66,101,24,103,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Bedford,E06000055,East of England,East of England,273,65,76,18,77,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Bedford,E06000055,East of England,East of England,262,60,74,17,85,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Bedford,E06000055,East of England,East of England,261,59,100,22,101,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Bexley,E09000004,London,London,220,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Bexley,E09000004,London,London,213,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Bexley,E09000004,London,London,239,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Bexley,E09000004,London,London,256,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Bexley,E09000004,London,London,254,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Bexley,E09000004,London,London,275,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Bexley,E09000004,London,London,259,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Bexley,E09000004,London,London,238,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Bexley,E09000004,London,London,240,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Bexley,E09000004,London,London,227,40,96,17,115,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Bexley,E09000004,London,London,221,39,122,21,136,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Bexley,E09000004,London,London,234,41,111,20,98,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Bexley,E09000004,London,London,233,41,116,21,117,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Bexley,E09000004,London,London,264,46,129,23,98,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Bexley,E09000004,London,London,292,50,156,27,131,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Bexley,E09000004,London,London,289,49,109,19,116,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Birmingham,E08000025,West Midlands,West Midlands,2033,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Birmingham,E08000025,West Midlands,West Midlands,1901,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Birmingham,E08000025,West Midlands,West Midlands,1896,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Birmingham,E08000025,West Midlands,West Midlands,1892,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Birmingham,E08000025,West Midlands,West Midlands,1801,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Birmingham,E08000025,West Midlands,West Midlands,1989,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Birmingham,E08000025,West Midlands,West Midlands,1814,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Birmingham,E08000025,West Midlands,West Midlands,1841,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Birmingham,E08000025,West Midlands,West Midlands,1921,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Birmingham,E08000025,West Midlands,West Midlands,1945,67,664,23,661,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Birmingham,E08000025,West Midlands,West Midlands,1915,66,631,22,681,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Birmingham,E08000025,West Midlands,West Midlands,1922,66,559,19,562,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Birmingham,E08000025,West Midlands,West Midlands,2104,73,770,27,598,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Birmingham,E08000025,West Midlands,West Midlands,2211,77,708,25,611,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Birmingham,E08000025,West Midlands,West Midlands,2296,79,743,26,664,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Birmingham,E08000025,West Midlands,West Midlands,2317,79,749,26,743,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Blackburn with Darwen,E06000008,North West,North West,361,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Blackburn with Darwen,E06000008,North West,North West,366,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Blackburn with Darwen,E06000008,North West,North West,358,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Blackburn with Darwen,E06000008,North West,North West,345,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Blackburn with Darwen,E06000008,North West,North West,343,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Blackburn with Darwen,E06000008,North West,North West,316,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Blackburn with Darwen,E06000008,North West,North West,348,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Blackburn with Darwen,E06000008,North West,North West,369,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Blackburn with Darwen,E06000008,North West,North West,375,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Blackburn with Darwen,E06000008,North West,North West,400,101,172,43,146,37,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Blackburn with Darwen,E06000008,North West,North West,411,103,151,38,142,36,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Blackburn with Darwen,E06000008,North West,North West,374,94,86,22,125,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Blackburn with Darwen,E06000008,North West,North West,387,97,120,30,106,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Blackburn with Darwen,E06000008,North West,North West,355,89,131,33,165,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Blackburn with Darwen,E06000008,North West,North West,349,86,134,33,141,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Blackburn with Darwen,E06000008,North West,North West,375,90,173,41,148,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Blackpool,E06000009,North West,North West,374,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Blackpool,E06000009,North West,North West,396,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Blackpool,E06000009,North West,North West,434,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Blackpool,E06000009,North West,North West,483,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Blackpool,E06000009,North West,North West,443,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Blackpool,E06000009,North West,North West,454,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Blackpool,E06000009,North West,North West,470,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Blackpool,E06000009,North West,North West,525,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Blackpool,E06000009,North West,North West,533,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Blackpool,E06000009,North West,North West,568,200,196,69,165,58,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Blackpool,E06000009,North West,North West,653,228,242,85,162,57,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Blackpool,E06000009,North West,North West,609,215,181,64,228,81,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Blackpool,E06000009,North West,North West,609,219,178,64,184,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Blackpool,E06000009,North West,North West,539,190,181,64,251,89,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Blackpool,E06000009,North West,North West,520,182,155,54,179,63,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Blackpool,E06000009,North West,North West,531,184,165,57,159,55,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Bolton,E08000001,North West,North West,481,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Bolton,E08000001,North West,North West,519,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Bolton,E08000001,North West,North West,517,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Bolton,E08000001,North West,North West,539,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Bolton,E08000001,North West,North West,531,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Bolton,E08000001,North West,North West,571,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Bolton,E08000001,North West,North West,562,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Bolton,E08000001,North West,North West,579,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Bolton,E08000001,North West,North West,615,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Bolton,E08000001,North West,North West,644,92,200,29,179,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Bolton,E08000001,North West,North West,632,89,197,28,214,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Bolton,E08000001,North West,North West,617,86,214,30,229,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Bolton,E08000001,North West,North West,544,76,157,22,232,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Bolton,E08000001,North West,North West,562,77,193,27,181,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Bolton,E08000001,North West,North West,569,77,210,28,204,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Bolton,E08000001,North West,North West,590,78,220,29,202,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Bournemouth,E06000028,South West,South West,203,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Bournemouth,E06000028,South West,South West,202,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Bournemouth,E06000028,South West,South West,251,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Bournemouth,E06000028,South West,South West,265,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Bournemouth,E06000028,South West,South West,279,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Bournemouth,E06000028,South West,South West,259,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Bournemouth,E06000028,South West,South West,258,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Bournemouth,E06000028,South West,South West,238,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Bournemouth,E06000028,South West,South West,246,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Bournemouth,E06000028,South West,South West,248,,99,,100,,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,506,69,226,31,161,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,431,59,175,24,253,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,489,67,234,32,183,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,518,70,261,35,237,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,546,73,241,32,222,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,"Bournemouth, Christchurch & Poole",E06000058,South West,South West,560,75,243,32,237,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Bracknell Forest,E06000036,South East,South East,88,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Bracknell Forest,E06000036,South East,South East,87,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Bracknell Forest,E06000036,South East,South East,100,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Bracknell Forest,E06000036,South East,South East,103,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Bracknell Forest,E06000036,South East,South East,113,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Bracknell Forest,E06000036,South East,South East,104,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Bracknell Forest,E06000036,South East,South East,98,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Bracknell Forest,E06000036,South East,South East,116,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Bracknell Forest,E06000036,South East,South East,138,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Bracknell Forest,E06000036,South East,South East,158,58,84,31,65,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Bracknell Forest,E06000036,South East,South East,142,52,47,17,62,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Bracknell Forest,E06000036,South East,South East,146,53,41,15,37,13,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Bracknell Forest,E06000036,South East,South East,137,49,45,16,54,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Bracknell Forest,E06000036,South East,South East,157,55,84,30,68,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Bracknell Forest,E06000036,South East,South East,140,48,40,14,57,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Bracknell Forest,E06000036,South East,South East,124,42,52,18,71,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",885,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",888,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",896,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",877,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",878,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",878,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",848,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",927,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",986,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1159,82,492,35,328,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1246,87,509,36,425,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1347,95,494,35,406,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1446,103,471,34,380,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1584,113,594,42,460,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1483,105,497,35,600,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Bradford,E08000032,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1366,96,346,24,465,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Brent,E09000005,London,London,369,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Brent,E09000005,London,London,385,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Brent,E09000005,London,London,362,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Brent,E09000005,London,London,346,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Brent,E09000005,London,London,348,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Brent,E09000005,London,London,326,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Brent,E09000005,London,London,336,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Brent,E09000005,London,London,319,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Brent,E09000005,London,London,317,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Brent,E09000005,London,London,300,39,164,21,184,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Brent,E09000005,London,London,299,39,170,22,172,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Brent,E09000005,London,London,289,38,168,22,179,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Brent,E09000005,London,London,341,47,218,30,169,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Brent,E09000005,London,London,319,43,157,21,180,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Brent,E09000005,London,London,307,41,145,19,160,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Brent,E09000005,London,London,296,39,138,18,152,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Brighton and Hove,E06000043,South East,South East,463,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Brighton and Hove,E06000043,South East,South East,483,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Brighton and Hove,E06000043,South East,South East,487,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Brighton and Hove,E06000043,South East,South East,443,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Brighton and Hove,E06000043,South East,South East,463,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Brighton and Hove,E06000043,South East,South East,471,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Brighton and Hove,E06000043,South East,South East,437,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Brighton and Hove,E06000043,South East,South East,454,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Brighton and Hove,E06000043,South East,South East,419,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Brighton and Hove,E06000043,South East,South East,393,80,158,32,186,38,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Brighton and Hove,E06000043,South East,South East,371,77,154,32,178,37,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Brighton and Hove,E06000043,South East,South East,376,78,153,32,152,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Brighton and Hove,E06000043,South East,South East,391,83,146,31,134,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Brighton and Hove,E06000043,South East,South East,347,73,116,25,163,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Brighton and Hove,E06000043,South East,South East,355,76,140,30,135,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Brighton and Hove,E06000043,South East,South East,332,71,129,28,156,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Bristol,E06000023,South West,South West,648,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Bristol,E06000023,South West,South West,681,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Bristol,E06000023,South West,South West,685,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Bristol,E06000023,South West,South West,719,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Bristol,E06000023,South West,South West,694,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Bristol,E06000023,South West,South West,699,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Bristol,E06000023,South West,South West,675,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Bristol,E06000023,South West,South West,684,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Bristol,E06000023,South West,South West,639,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Bristol,E06000023,South West,South West,617,66,211,23,233,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Bristol,E06000023,South West,South West,622,67,210,23,211,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Bristol,E06000023,South West,South West,633,68,194,21,188,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Bristol,E06000023,South West,South West,690,75,253,28,197,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Bristol,E06000023,South West,South West,732,80,270,29,229,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Bristol,E06000023,South West,South West,764,83,302,33,274,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Bristol,E06000023,South West,South West,753,81,271,29,288,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Bromley,E09000006,London,London,285,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Bromley,E09000006,London,London,266,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Bromley,E09000006,London,London,275,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Bromley,E09000006,London,London,277,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Bromley,E09000006,London,London,268,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Bromley,E09000006,London,London,264,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Bromley,E09000006,London,London,286,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Bromley,E09000006,London,London,288,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Bromley,E09000006,London,London,310,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Bromley,E09000006,London,London,348,47,182,25,147,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Bromley,E09000006,London,London,330,45,122,17,148,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Bromley,E09000006,London,London,341,47,136,19,129,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Bromley,E09000006,London,London,328,45,113,16,130,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Bromley,E09000006,London,London,343,47,156,21,141,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Bromley,E09000006,London,London,350,48,136,19,131,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Bromley,E09000006,London,London,343,47,125,17,133,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Buckinghamshire,E06000060,South East,South East,346,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Buckinghamshire,E06000060,South East,South East,384,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Buckinghamshire,E06000060,South East,South East,372,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Buckinghamshire,E06000060,South East,South East,398,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Buckinghamshire,E06000060,South East,South East,443,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Buckinghamshire,E06000060,South East,South East,436,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Buckinghamshire,E06000060,South East,South East,458,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Buckinghamshire,E06000060,South East,South East,454,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Buckinghamshire,E06000060,South East,South East,472,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Buckinghamshire,E06000060,South East,South East,514,42,209,17,171,14,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Buckinghamshire,E06000060,South East,South East,484,40,203,17,236,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Buckinghamshire,E06000060,South East,South East,510,42,205,17,184,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Buckinghamshire,E06000060,South East,South East,500,40,193,16,208,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Buckinghamshire,E06000060,South East,South East,496,39,193,15,200,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Buckinghamshire,E06000060,South East,South East,520,41,230,18,207,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Buckinghamshire,E06000060,South East,South East,522,40,214,16,215,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Bury,E08000002,North West,North West,290,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Bury,E08000002,North West,North West,325,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Bury,E08000002,North West,North West,326,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Bury,E08000002,North West,North West,322,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Bury,E08000002,North West,North West,310,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Bury,E08000002,North West,North West,294,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Bury,E08000002,North West,North West,307,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Bury,E08000002,North West,North West,350,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Bury,E08000002,North West,North West,333,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Bury,E08000002,North West,North West,335,76,123,28,125,29,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Bury,E08000002,North West,North West,342,78,91,21,87,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Bury,E08000002,North West,North West,347,79,107,24,107,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Bury,E08000002,North West,North West,359,82,110,25,101,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Bury,E08000002,North West,North West,349,79,86,20,98,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Bury,E08000002,North West,North West,344,78,109,25,116,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Bury,E08000002,North West,North West,368,82,127,28,105,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",270,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",320,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",357,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",334,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",320,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",321,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",298,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",317,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",297,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",334,73,112,25,79,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",330,72,99,22,107,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",341,75,96,21,88,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",337,75,105,23,109,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",356,79,117,26,98,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",363,80,144,32,138,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Calderdale,E08000033,Yorkshire and The Humber,"North East, Yorkshire and the Humber",355,79,137,30,146,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Cambridgeshire,E10000003,East of England,East of England,481,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Cambridgeshire,E10000003,East of England,East of England,470,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Cambridgeshire,E10000003,East of England,East of England,470,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Cambridgeshire,E10000003,East of England,East of England,463,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Cambridgeshire,E10000003,East of England,East of England,501,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Cambridgeshire,E10000003,East of England,East of England,532,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Cambridgeshire,E10000003,East of England,East of England,607,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Cambridgeshire,E10000003,East of England,East of England,691,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Cambridgeshire,E10000003,East of England,East of England,700,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Cambridgeshire,E10000003,East of England,East of England,773,58,332,25,262,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Cambridgeshire,E10000003,East of England,East of England,717,54,234,18,295,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Cambridgeshire,E10000003,East of England,East of England,640,48,149,11,230,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Cambridgeshire,E10000003,East of England,East of England,593,44,195,15,247,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Cambridgeshire,E10000003,East of England,East of England,632,46,251,18,211,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Cambridgeshire,E10000003,East of England,East of England,631,45,232,17,234,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Cambridgeshire,E10000003,East of England,East of England,705,49,300,21,229,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Camden,E09000007,London,London,265,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Camden,E09000007,London,London,276,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Camden,E09000007,London,London,265,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Camden,E09000007,London,London,262,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Camden,E09000007,London,London,225,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Camden,E09000007,London,London,190,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Camden,E09000007,London,London,188,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Camden,E09000007,London,London,198,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Camden,E09000007,London,London,201,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Camden,E09000007,London,London,189,48,89,23,102,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Camden,E09000007,London,London,189,49,102,26,103,27,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Camden,E09000007,London,London,187,50,106,28,110,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Camden,E09000007,London,London,191,52,140,38,135,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Camden,E09000007,London,London,197,53,131,36,127,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Camden,E09000007,London,London,214,59,135,37,118,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Camden,E09000007,London,London,205,58,109,31,118,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Central Bedfordshire,E06000056,East of England,East of England,163,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Central Bedfordshire,E06000056,East of England,East of England,176,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Central Bedfordshire,E06000056,East of England,East of England,208,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Central Bedfordshire,E06000056,East of England,East of England,246,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Central Bedfordshire,E06000056,East of England,East of England,268,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Central Bedfordshire,E06000056,East of England,East of England,274,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Central Bedfordshire,E06000056,East of England,East of England,287,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Central Bedfordshire,E06000056,East of England,East of England,304,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Central Bedfordshire,E06000056,East of England,East of England,313,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Central Bedfordshire,E06000056,East of England,East of England,320,52,113,19,104,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Central Bedfordshire,E06000056,East of England,East of England,316,51,94,15,99,16,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Central Bedfordshire,E06000056,East of England,East of England,323,51,89,14,82,13,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Central Bedfordshire,E06000056,East of England,East of England,329,51,116,18,112,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Central Bedfordshire,E06000056,East of England,East of England,380,58,134,20,82,12,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Central Bedfordshire,E06000056,East of England,East of England,366,54,125,18,140,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Central Bedfordshire,E06000056,East of England,East of England,337,48,106,15,136,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Cheshire East,E06000049,North West,North West,430,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Cheshire East,E06000049,North West,North West,439,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Cheshire East,E06000049,North West,North West,437,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Cheshire East,E06000049,North West,North West,376,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Cheshire East,E06000049,North West,North West,333,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Cheshire East,E06000049,North West,North West,357,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Cheshire East,E06000049,North West,North West,386,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Cheshire East,E06000049,North West,North West,428,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Cheshire East,E06000049,North West,North West,476,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Cheshire East,E06000049,North West,North West,485,64,155,20,146,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Cheshire East,E06000049,North West,North West,534,70,179,23,132,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Cheshire East,E06000049,North West,North West,518,67,130,17,148,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Cheshire East,E06000049,North West,North West,522,67,157,20,154,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Cheshire East,E06000049,North West,North West,580,72,212,26,157,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Cheshire East,E06000049,North West,North West,541,66,205,25,258,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Cheshire East,E06000049,North West,North West,550,66,222,27,215,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Cheshire West and Chester,E06000050,North West,North West,320,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Cheshire West and Chester,E06000050,North West,North West,345,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Cheshire West and Chester,E06000050,North West,North West,364,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Cheshire West and Chester,E06000050,North West,North West,384,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Cheshire West and Chester,E06000050,North West,North West,442,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Cheshire West and Chester,E06000050,North West,North West,498,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Cheshire West and Chester,E06000050,North West,North West,467,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Cheshire West and Chester,E06000050,North West,North West,484,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Cheshire West and Chester,E06000050,North West,North West,488,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Cheshire West and Chester,E06000050,North West,North West,477,70,121,18,133,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Cheshire West and Chester,E06000050,North West,North West,488,71,124,18,120,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Cheshire West and Chester,E06000050,North West,North West,509,74,147,21,130,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Cheshire West and Chester,E06000050,North West,North West,537,77,146,21,122,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Cheshire West and Chester,E06000050,North West,North West,582,83,205,29,164,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Cheshire West and Chester,E06000050,North West,North West,570,80,162,23,177,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Cheshire West and Chester,E06000050,North West,North West,584,82,172,24,159,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,City of London,E09000001,London,London,15,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,City of London,E09000001,London,London,9,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,City of London,E09000001,London,London,6,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,City of London,E09000001,London,London,7,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,City of London,E09000001,London,London,7,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,City of London,E09000001,London,London,8,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,City of London,E09000001,London,London,11,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,City of London,E09000001,London,London,12,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,City of London,E09000001,London,London,10,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,City of London,E09000001,London,London,20,299,28,419,18,269,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,City of London,E09000001,London,London,24,343,25,358,21,300,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,City of London,E09000001,London,London,20,306,17,260,21,321,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,City of London,E09000001,London,London,10,153,8,122,18,275,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,City of London,E09000001,London,London,9,91,10,102,11,112,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,City of London,E09000001,London,London,7,76,15,163,18,196,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,City of London,E09000001,London,London,,,15,177,18,213,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Cornwall,E06000052,South West,South West,449,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Cornwall,E06000052,South West,South West,473,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Cornwall,E06000052,South West,South West,478,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Cornwall,E06000052,South West,South West,463,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Cornwall,E06000052,South West,South West,443,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Cornwall,E06000052,South West,South West,438,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Cornwall,E06000052,South West,South West,429,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Cornwall,E06000052,South West,South West,414,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Cornwall,E06000052,South West,South West,465,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Cornwall,E06000052,South West,South West,454,43,223,21,242,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Cornwall,E06000052,South West,South West,474,45,231,22,220,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Cornwall,E06000052,South West,South West,496,48,234,22,217,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Cornwall,E06000052,South West,South West,501,48,224,21,225,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Cornwall,E06000052,South West,South West,566,54,293,28,232,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Cornwall,E06000052,South West,South West,619,58,272,26,224,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Cornwall,E06000052,South West,South West,638,60,290,27,277,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Coventry,E08000026,West Midlands,West Midlands,588,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Coventry,E08000026,West Midlands,West Midlands,586,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Coventry,E08000026,West Midlands,West Midlands,578,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Coventry,E08000026,West Midlands,West Midlands,619,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Coventry,E08000026,West Midlands,West Midlands,630,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Coventry,E08000026,West Midlands,West Midlands,588,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Coventry,E08000026,West Midlands,West Midlands,580,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Coventry,E08000026,West Midlands,West Midlands,620,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Coventry,E08000026,West Midlands,West Midlands,653,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Coventry,E08000026,West Midlands,West Midlands,705,93,300,39,255,34,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Coventry,E08000026,West Midlands,West Midlands,698,91,263,34,268,35,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Coventry,E08000026,West Midlands,West Midlands,747,97,303,39,261,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Coventry,E08000026,West Midlands,West Midlands,724,95,254,33,281,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Coventry,E08000026,West Midlands,West Midlands,725,93,277,36,283,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Coventry,E08000026,West Midlands,West Midlands,672,83,257,32,313,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Coventry,E08000026,West Midlands,West Midlands,684,82,282,34,275,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Croydon,E09000008,London,London,1008,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Croydon,E09000008,London,London,845,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Croydon,E09000008,London,London,746,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Croydon,E09000008,London,London,735,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Croydon,E09000008,London,London,789,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Croydon,E09000008,London,London,803,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Croydon,E09000008,London,London,800,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Croydon,E09000008,London,London,785,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Croydon,E09000008,London,London,772,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Croydon,E09000008,London,London,818,89,515,56,477,52,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Croydon,E09000008,London,London,791,86,362,39,392,43,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Croydon,E09000008,London,London,680,75,195,21,308,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Croydon,E09000008,London,London,544,60,247,27,387,43,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Croydon,E09000008,London,London,526,58,245,27,267,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Croydon,E09000008,London,London,509,55,217,24,240,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Croydon,E09000008,London,London,547,58,275,29,244,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Cumberland,E06000063,North West,North West,482,93,173,33,176,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Cumberland,E06000063,North West,North West,458,87,182,35,207,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Cumbria,E10000006,North West,North West,511,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Cumbria,E10000006,North West,North West,507,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Cumbria,E10000006,North West,North West,600,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Cumbria,E10000006,North West,North West,629,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Cumbria,E10000006,North West,North West,663,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Cumbria,E10000006,North West,North West,681,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Cumbria,E10000006,North West,North West,661,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Cumbria,E10000006,North West,North West,627,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Cumbria,E10000006,North West,North West,666,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Cumbria,E10000006,North West,North West,683,75,219,24,208,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Cumbria,E10000006,North West,North West,721,79,211,23,175,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Cumbria,E10000006,North West,North West,736,81,209,23,196,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Cumbria,E10000006,North West,North West,734,81,218,24,222,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Cumbria,E10000006,North West,North West,740,82,275,30,268,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",143,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",187,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",207,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",208,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",188,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",200,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",204,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",219,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",214,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",264,119,134,60,86,39,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",270,121,109,49,102,46,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",272,122,82,37,80,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",272,122,99,45,99,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",319,143,141,63,100,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",298,132,119,53,138,61,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Darlington,E06000005,North East,"North East, Yorkshire and the Humber",266,117,60,26,95,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Derby,E06000015,East Midlands,East Midlands,420,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Derby,E06000015,East Midlands,East Midlands,461,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Derby,E06000015,East Midlands,East Midlands,480,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Derby,E06000015,East Midlands,East Midlands,465,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Derby,E06000015,East Midlands,East Midlands,445,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Derby,E06000015,East Midlands,East Midlands,470,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Derby,E06000015,East Midlands,East Midlands,448,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Derby,E06000015,East Midlands,East Midlands,448,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Derby,E06000015,East Midlands,East Midlands,491,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Derby,E06000015,East Midlands,East Midlands,562,95,277,47,212,36,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Derby,E06000015,East Midlands,East Midlands,588,99,216,36,191,32,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Derby,E06000015,East Midlands,East Midlands,642,109,239,40,182,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Derby,E06000015,East Midlands,East Midlands,627,107,230,39,246,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Derby,E06000015,East Midlands,East Midlands,620,104,219,37,229,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Derby,E06000015,East Midlands,East Midlands,598,99,233,38,260,43,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Derby,E06000015,East Midlands,East Midlands,545,88,156,25,217,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Derbyshire,E10000007,East Midlands,East Midlands,632,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Derbyshire,E10000007,East Midlands,East Midlands,660,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Derbyshire,E10000007,East Midlands,East Midlands,700,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Derbyshire,E10000007,East Midlands,East Midlands,664,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Derbyshire,E10000007,East Midlands,East Midlands,628,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Derbyshire,E10000007,East Midlands,East Midlands,603,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Derbyshire,E10000007,East Midlands,East Midlands,585,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Derbyshire,E10000007,East Midlands,East Midlands,630,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Derbyshire,E10000007,East Midlands,East Midlands,709,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Derbyshire,E10000007,East Midlands,East Midlands,801,53,369,24,283,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Derbyshire,E10000007,East Midlands,East Midlands,862,57,394,26,336,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Derbyshire,E10000007,East Midlands,East Midlands,898,59,375,25,343,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Derbyshire,E10000007,East Midlands,East Midlands,911,60,337,22,328,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Derbyshire,E10000007,East Midlands,East Midlands,995,65,483,32,403,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Derbyshire,E10000007,East Midlands,East Midlands,1056,68,485,31,428,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Derbyshire,E10000007,East Midlands,East Midlands,1024,66,405,26,440,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Devon,E10000008,South West,South West,620,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Devon,E10000008,South West,South West,644,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Devon,E10000008,South West,South West,711,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Devon,E10000008,South West,South West,693,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Devon,E10000008,South West,South West,684,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Devon,E10000008,South West,South West,702,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Devon,E10000008,South West,South West,708,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Devon,E10000008,South West,South West,682,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Devon,E10000008,South West,South West,698,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Devon,E10000008,South West,South West,750,52,299,21,259,18,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Devon,E10000008,South West,South West,749,52,320,22,333,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Devon,E10000008,South West,South West,812,56,359,25,307,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Devon,E10000008,South West,South West,820,57,275,19,271,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Devon,E10000008,South West,South West,894,61,377,26,309,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Devon,E10000008,South West,South West,873,59,328,22,353,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Devon,E10000008,South West,South West,849,57,335,23,365,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",466,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",450,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",510,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",497,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",499,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",480,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",487,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",510,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",568,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",532,83,206,32,244,38,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",506,79,185,29,214,33,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",548,85,188,29,152,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",589,92,220,34,178,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",540,83,214,33,270,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",524,79,218,33,237,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Doncaster,E08000017,Yorkshire and The Humber,"North East, Yorkshire and the Humber",504,74,233,34,256,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2020,Dorset,E06000059,South West,South West,476,71,199,30,139,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Dorset,E06000059,South West,South West,450,68,128,19,156,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Dorset,E06000059,South West,South West,450,68,138,21,138,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Dorset,E06000059,South West,South West,433,65,150,23,172,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Dorset,E06000059,South West,South West,447,67,161,24,149,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Dorset,E06000059,South West,South West,437,65,138,21,149,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Dorset County Council,E10000009,South West,South West,273,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Dorset County Council,E10000009,South West,South West,276,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Dorset County Council,E10000009,South West,South West,302,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Dorset County Council,E10000009,South West,South West,351,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Dorset County Council,E10000009,South West,South West,340,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Dorset County Council,E10000009,South West,South West,385,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Dorset County Council,E10000009,South West,South West,479,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Dorset County Council,E10000009,South West,South West,484,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Dorset County Council,E10000009,South West,South West,450,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Dorset County Council,E10000009,South West,South West,414,,157,,199,,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2010,Dudley,E08000027,West Midlands,West Midlands,613,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Dudley,E08000027,West Midlands,West Midlands,612,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Dudley,E08000027,West Midlands,West Midlands,678,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Dudley,E08000027,West Midlands,West Midlands,730,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Dudley,E08000027,West Midlands,West Midlands,754,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Dudley,E08000027,West Midlands,West Midlands,739,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Dudley,E08000027,West Midlands,West Midlands,726,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Dudley,E08000027,West Midlands,West Midlands,675,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Dudley,E08000027,West Midlands,West Midlands,662,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Dudley,E08000027,West Midlands,West Midlands,659,96,169,25,174,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Dudley,E08000027,West Midlands,West Midlands,623,91,123,18,162,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Dudley,E08000027,West Midlands,West Midlands,621,91,114,17,117,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Dudley,E08000027,West Midlands,West Midlands,583,85,132,19,172,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Dudley,E08000027,West Midlands,West Midlands,588,85,160,23,158,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Dudley,E08000027,West Midlands,West Midlands,573,82,138,20,153,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Dudley,E08000027,West Midlands,West Midlands,575,81,173,24,173,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Durham,E06000047,North East,"North East, Yorkshire and the Humber",497,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Durham,E06000047,North East,"North East, Yorkshire and the Humber",522,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Durham,E06000047,North East,"North East, Yorkshire and the Humber",659,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Durham,E06000047,North East,"North East, Yorkshire and the Humber",626,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Durham,E06000047,North East,"North East, Yorkshire and the Humber",606,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Durham,E06000047,North East,"North East, Yorkshire and the Humber",619,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Durham,E06000047,North East,"North East, Yorkshire and the Humber",680,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Durham,E06000047,North East,"North East, Yorkshire and the Humber",816,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Durham,E06000047,North East,"North East, Yorkshire and the Humber",803,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Durham,E06000047,North East,"North East, Yorkshire and the Humber",845,85,388,39,348,35,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Durham,E06000047,North East,"North East, Yorkshire and the Humber",914,92,413,42,352,36,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Durham,E06000047,North East,"North East, Yorkshire and the Humber",950,96,336,34,305,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Durham,E06000047,North East,"North East, Yorkshire and the Humber",984,99,388,39,354,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Durham,E06000047,North East,"North East, Yorkshire and the Humber",1065,107,450,45,373,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Durham,E06000047,North East,"North East, Yorkshire and the Humber",1208,121,532,53,402,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Durham,E06000047,North East,"North East, Yorkshire and the Humber",1183,118,450,45,477,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Ealing,E09000009,London,London,401,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Ealing,E09000009,London,London,383,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Ealing,E09000009,London,London,409,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Ealing,E09000009,London,London,398,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Ealing,E09000009,London,London,385,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Ealing,E09000009,London,London,355,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Ealing,E09000009,London,London,371,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Ealing,E09000009,London,London,347,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Ealing,E09000009,London,London,341,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Ealing,E09000009,London,London,351,43,209,26,196,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Ealing,E09000009,London,London,332,40,187,23,209,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Ealing,E09000009,London,London,307,38,144,18,174,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Ealing,E09000009,London,London,328,41,165,21,149,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Ealing,E09000009,London,London,296,37,147,18,183,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Ealing,E09000009,London,London,301,37,149,18,143,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Ealing,E09000009,London,London,275,33,139,17,171,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",275,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",304,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",315,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",336,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",312,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",290,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",261,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",287,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",312,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",334,54,124,20,105,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",340,55,119,19,115,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",344,56,100,16,98,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",325,53,94,15,112,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",351,57,153,25,127,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",351,56,146,23,147,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,East Riding of Yorkshire,E06000011,Yorkshire and The Humber,"North East, Yorkshire and the Humber",363,58,156,25,145,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,East Sussex,E10000011,South East,South East,522,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,East Sussex,E10000011,South East,South East,587,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,East Sussex,E10000011,South East,South East,618,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,East Sussex,E10000011,South East,South East,598,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,East Sussex,E10000011,South East,South East,575,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,East Sussex,E10000011,South East,South East,545,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,East Sussex,E10000011,South East,South East,544,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,East Sussex,E10000011,South East,South East,558,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,East Sussex,E10000011,South East,South East,601,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,East Sussex,E10000011,South East,South East,589,57,193,19,203,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,East Sussex,E10000011,South East,South East,580,56,174,17,184,18,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,East Sussex,E10000011,South East,South East,610,60,204,20,178,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,East Sussex,E10000011,South East,South East,627,61,236,23,225,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,East Sussex,E10000011,South East,South East,654,64,245,24,224,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,East Sussex,E10000011,South East,South East,659,63,242,23,235,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,East Sussex,E10000011,South East,South East,688,66,251,24,228,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Enfield,E09000010,London,London,280,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Enfield,E09000010,London,London,303,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Enfield,E09000010,London,London,309,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Enfield,E09000010,London,London,300,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Enfield,E09000010,London,London,299,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Enfield,E09000010,London,London,358,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Enfield,E09000010,London,London,359,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Enfield,E09000010,London,London,325,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Enfield,E09000010,London,London,330,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Enfield,E09000010,London,London,374,44,217,26,179,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Enfield,E09000010,London,London,372,44,230,27,236,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Enfield,E09000010,London,London,375,45,187,22,186,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Enfield,E09000010,London,London,383,47,213,26,206,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Enfield,E09000010,London,London,422,52,233,29,195,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Enfield,E09000010,London,London,416,51,193,24,206,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Enfield,E09000010,London,London,372,46,149,19,194,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Essex,E10000012,East of England,East of England,1438,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Essex,E10000012,East of England,East of England,1582,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Essex,E10000012,East of England,East of England,1483,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Essex,E10000012,East of England,East of England,1260,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Essex,E10000012,East of England,East of England,1137,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Essex,E10000012,East of England,East of England,1027,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Essex,E10000012,East of England,East of England,1004,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Essex,E10000012,East of England,East of England,1012,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Essex,E10000012,East of England,East of England,1016,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Essex,E10000012,East of England,East of England,1060,34,493,16,467,15,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Essex,E10000012,East of England,East of England,1073,35,443,14,443,14,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Essex,E10000012,East of England,East of England,1081,35,388,12,394,13,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Essex,E10000012,East of England,East of England,1118,36,454,14,426,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Essex,E10000012,East of England,East of England,1163,37,517,16,484,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Essex,E10000012,East of England,East of England,1152,36,442,14,457,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Essex,E10000012,East of England,East of England,1141,35,398,12,416,13,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",301,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",365,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",384,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",388,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",358,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",340,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",343,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",380,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",395,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",379,97,166,43,185,47,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",414,107,159,41,126,33,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",439,114,180,47,159,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",483,125,201,52,163,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",527,133,230,58,188,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",528,132,203,51,206,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Gateshead,E08000037,North East,"North East, Yorkshire and the Humber",503,124,177,44,203,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Gloucestershire,E10000013,South West,South West,492,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Gloucestershire,E10000013,South West,South West,483,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Gloucestershire,E10000013,South West,South West,461,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Gloucestershire,E10000013,South West,South West,522,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Gloucestershire,E10000013,South West,South West,477,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Gloucestershire,E10000013,South West,South West,522,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Gloucestershire,E10000013,South West,South West,556,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Gloucestershire,E10000013,South West,South West,611,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Gloucestershire,E10000013,South West,South West,656,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Gloucestershire,E10000013,South West,South West,716,56,313,25,275,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Gloucestershire,E10000013,South West,South West,730,57,352,28,346,27,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Gloucestershire,E10000013,South West,South West,784,62,333,26,290,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Gloucestershire,E10000013,South West,South West,836,66,366,29,315,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Gloucestershire,E10000013,South West,South West,865,67,323,25,301,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Gloucestershire,E10000013,South West,South West,840,64,292,22,320,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Gloucestershire,E10000013,South West,South West,758,57,239,18,323,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Greenwich,E09000011,London,London,589,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Greenwich,E09000011,London,London,590,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Greenwich,E09000011,London,London,563,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Greenwich,E09000011,London,London,575,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Greenwich,E09000011,London,London,540,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Greenwich,E09000011,London,London,519,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Greenwich,E09000011,London,London,518,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Greenwich,E09000011,London,London,496,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Greenwich,E09000011,London,London,497,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Greenwich,E09000011,London,London,479,72,182,27,206,31,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Greenwich,E09000011,London,London,461,69,169,25,191,29,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Greenwich,E09000011,London,London,417,63,121,18,170,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Greenwich,E09000011,London,London,460,70,166,25,126,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Greenwich,E09000011,London,London,414,63,155,24,204,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Greenwich,E09000011,London,London,422,64,166,25,165,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Greenwich,E09000011,London,London,404,62,139,21,161,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Hackney,E09000012,London,London,304,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Hackney,E09000012,London,London,264,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Hackney,E09000012,London,London,305,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Hackney,E09000012,London,London,320,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Hackney,E09000012,London,London,329,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Hackney,E09000012,London,London,345,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Hackney,E09000012,London,London,327,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Hackney,E09000012,London,London,371,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Hackney,E09000012,London,London,382,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Hackney,E09000012,London,London,405,68,212,36,195,33,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Hackney,E09000012,London,London,431,73,229,39,208,35,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Hackney,E09000012,London,London,418,72,189,33,202,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Hackney,E09000012,London,London,405,73,164,29,188,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Hackney,E09000012,London,London,391,71,185,34,204,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Hackney,E09000012,London,London,384,70,151,28,165,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Hackney,E09000012,London,London,352,65,133,25,168,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Halton,E06000006,North West,North West,147,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Halton,E06000006,North West,North West,127,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Halton,E06000006,North West,North West,124,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Halton,E06000006,North West,North West,145,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Halton,E06000006,North West,North West,211,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Halton,E06000006,North West,North West,229,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Halton,E06000006,North West,North West,239,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Halton,E06000006,North West,North West,266,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Halton,E06000006,North West,North West,262,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Halton,E06000006,North West,North West,265,95,61,22,58,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Halton,E06000006,North West,North West,277,99,93,33,84,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Halton,E06000006,North West,North West,307,111,85,31,55,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Halton,E06000006,North West,North West,369,134,167,61,106,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Halton,E06000006,North West,North West,386,139,147,53,132,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Halton,E06000006,North West,North West,382,137,123,44,127,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Halton,E06000006,North West,North West,367,132,112,40,127,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Hammersmith & Fulham,E09000013,London,London,257,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Hammersmith & Fulham,E09000013,London,London,252,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Hammersmith & Fulham,E09000013,London,London,225,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Hammersmith & Fulham,E09000013,London,London,236,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Hammersmith & Fulham,E09000013,London,London,200,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Hammersmith & Fulham,E09000013,London,London,185,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Hammersmith & Fulham,E09000013,London,London,198,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Hammersmith & Fulham,E09000013,London,London,215,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Hammersmith & Fulham,E09000013,London,London,226,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Hammersmith & Fulham,E09000013,London,London,246,74,170,51,151,45,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Hammersmith & Fulham,E09000013,London,London,256,78,151,46,145,44,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Hammersmith & Fulham,E09000013,London,London,244,75,113,35,127,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Hammersmith & Fulham,E09000013,London,London,215,68,104,33,135,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Hammersmith & Fulham,E09000013,London,London,208,65,111,35,118,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Hammersmith & Fulham,E09000013,London,London,205,64,102,32,105,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Hammersmith & Fulham,E09000013,London,London,197,62,93,29,104,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Hampshire,E10000014,South East,South East,1104,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Hampshire,E10000014,South East,South East,1083,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Hampshire,E10000014,South East,South East,1103,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Hampshire,E10000014,South East,South East,1131,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Hampshire,E10000014,South East,South East,1267,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Hampshire,E10000014,South East,South East,1341,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Hampshire,E10000014,South East,South East,1305,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Hampshire,E10000014,South East,South East,1440,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Hampshire,E10000014,South East,South East,1593,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Hampshire,E10000014,South East,South East,1664,59,652,23,592,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Hampshire,E10000014,South East,South East,1601,57,549,20,625,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Hampshire,E10000014,South East,South East,1661,59,618,22,577,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Hampshire,E10000014,South East,South East,1726,61,612,22,557,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Hampshire,E10000014,South East,South East,1859,66,737,26,614,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Hampshire,E10000014,South East,South East,1893,66,688,24,669,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Hampshire,E10000014,South East,South East,1738,60,548,19,711,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Haringey,E09000014,London,London,591,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Haringey,E09000014,London,London,614,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Haringey,E09000014,London,London,573,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Haringey,E09000014,London,London,540,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Haringey,E09000014,London,London,506,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Haringey,E09000014,London,London,451,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Haringey,E09000014,London,London,407,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Haringey,E09000014,London,London,443,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Haringey,E09000014,London,London,433,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Haringey,E09000014,London,London,428,74,220,38,226,39,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Haringey,E09000014,London,London,403,71,179,31,209,37,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Haringey,E09000014,London,London,392,70,143,26,153,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Haringey,E09000014,London,London,387,71,151,28,158,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Haringey,E09000014,London,London,372,69,143,27,161,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Haringey,E09000014,London,London,334,62,119,22,156,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Haringey,E09000014,London,London,325,61,120,22,134,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Harrow,E09000015,London,London,160,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Harrow,E09000015,London,London,140,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Harrow,E09000015,London,London,157,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Harrow,E09000015,London,London,168,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Harrow,E09000015,London,London,167,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Harrow,E09000015,London,London,165,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Harrow,E09000015,London,London,181,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Harrow,E09000015,London,London,206,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Harrow,E09000015,London,London,160,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Harrow,E09000015,London,London,170,29,125,21,118,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Harrow,E09000015,London,London,186,31,139,23,130,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Harrow,E09000015,London,London,182,31,113,19,118,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Harrow,E09000015,London,London,188,32,113,19,109,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Harrow,E09000015,London,London,179,30,105,18,115,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Harrow,E09000015,London,London,180,30,108,18,106,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Harrow,E09000015,London,London,176,29,107,18,114,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",166,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",167,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",176,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",192,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",207,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",163,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",208,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",257,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",278,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",285,143,111,56,106,53,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",311,156,144,72,121,61,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",348,176,136,69,100,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",302,152,97,49,148,75,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",321,159,150,74,133,66,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",336,164,131,64,118,57,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Hartlepool,E06000001,North East,"North East, Yorkshire and the Humber",332,157,126,60,131,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Havering,E09000016,London,London,198,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Havering,E09000016,London,London,198,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Havering,E09000016,London,London,185,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Havering,E09000016,London,London,185,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Havering,E09000016,London,London,207,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Havering,E09000016,London,London,240,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Havering,E09000016,London,London,229,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Havering,E09000016,London,London,247,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Havering,E09000016,London,London,251,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Havering,E09000016,London,London,247,43,122,21,131,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Havering,E09000016,London,London,232,40,123,21,138,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Havering,E09000016,London,London,206,35,79,14,110,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Havering,E09000016,London,London,265,45,147,25,89,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Havering,E09000016,London,London,241,40,116,19,145,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Havering,E09000016,London,London,284,46,143,23,106,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Havering,E09000016,London,London,268,42,122,19,138,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Herefordshire,E06000019,West Midlands,West Midlands,162,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Herefordshire,E06000019,West Midlands,West Midlands,199,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Herefordshire,E06000019,West Midlands,West Midlands,211,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Herefordshire,E06000019,West Midlands,West Midlands,216,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Herefordshire,E06000019,West Midlands,West Midlands,242,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Herefordshire,E06000019,West Midlands,West Midlands,271,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Herefordshire,E06000019,West Midlands,West Midlands,287,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Herefordshire,E06000019,West Midlands,West Midlands,301,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Herefordshire,E06000019,West Midlands,West Midlands,313,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Herefordshire,E06000019,West Midlands,West Midlands,332,96,95,28,78,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Herefordshire,E06000019,West Midlands,West Midlands,351,103,94,27,77,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Herefordshire,E06000019,West Midlands,West Midlands,312,92,84,25,124,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Herefordshire,E06000019,West Midlands,West Midlands,379,112,161,48,95,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Herefordshire,E06000019,West Midlands,West Midlands,413,122,137,40,103,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Herefordshire,E06000019,West Midlands,West Midlands,387,113,96,28,122,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Herefordshire,E06000019,West Midlands,West Midlands,344,100,68,20,111,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Hertfordshire,E10000015,East of England,East of England,1141,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Hertfordshire,E10000015,East of England,East of England,1097,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Hertfordshire,E10000015,East of England,East of England,1057,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Hertfordshire,E10000015,East of England,East of England,1037,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Hertfordshire,E10000015,East of England,East of England,1010,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Hertfordshire,E10000015,East of England,East of England,1004,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Hertfordshire,E10000015,East of England,East of England,1009,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Hertfordshire,E10000015,East of England,East of England,904,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Hertfordshire,E10000015,East of England,East of England,891,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Hertfordshire,E10000015,East of England,East of England,929,35,412,15,376,14,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Hertfordshire,E10000015,East of England,East of England,948,35,360,13,358,13,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Hertfordshire,E10000015,East of England,East of England,991,37,340,13,302,11,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Hertfordshire,E10000015,East of England,East of England,1022,38,376,14,350,13,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Hertfordshire,E10000015,East of England,East of England,964,36,368,14,435,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Hertfordshire,E10000015,East of England,East of England,971,35,368,13,373,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Hertfordshire,E10000015,East of England,East of England,999,36,424,15,404,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Hillingdon,E09000017,London,London,427,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Hillingdon,E09000017,London,London,385,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Hillingdon,E09000017,London,London,373,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Hillingdon,E09000017,London,London,367,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Hillingdon,E09000017,London,London,369,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Hillingdon,E09000017,London,London,334,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Hillingdon,E09000017,London,London,345,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Hillingdon,E09000017,London,London,309,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Hillingdon,E09000017,London,London,291,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Hillingdon,E09000017,London,London,326,46,222,31,193,27,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Hillingdon,E09000017,London,London,338,47,209,29,199,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Hillingdon,E09000017,London,London,338,47,181,25,184,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Hillingdon,E09000017,London,London,401,56,346,49,288,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Hillingdon,E09000017,London,London,348,48,263,36,317,43,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Hillingdon,E09000017,London,London,318,43,191,26,220,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Hillingdon,E09000017,London,London,312,41,224,30,236,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Hounslow,E09000018,London,London,357,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Hounslow,E09000018,London,London,344,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Hounslow,E09000018,London,London,322,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Hounslow,E09000018,London,London,303,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Hounslow,E09000018,London,London,317,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Hounslow,E09000018,London,London,297,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Hounslow,E09000018,London,London,279,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Hounslow,E09000018,London,London,251,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Hounslow,E09000018,London,London,248,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Hounslow,E09000018,London,London,277,42,144,22,123,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Hounslow,E09000018,London,London,269,40,143,21,155,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Hounslow,E09000018,London,London,254,38,128,19,145,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Hounslow,E09000018,London,London,296,45,180,27,139,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Hounslow,E09000018,London,London,320,48,248,37,228,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Hounslow,E09000018,London,London,285,42,176,26,210,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Hounslow,E09000018,London,London,263,39,154,23,178,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Isle of Wight,E06000046,South East,South East,179,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Isle of Wight,E06000046,South East,South East,176,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Isle of Wight,E06000046,South East,South East,158,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Isle of Wight,E06000046,South East,South East,179,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Isle of Wight,E06000046,South East,South East,190,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Isle of Wight,E06000046,South East,South East,204,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Isle of Wight,E06000046,South East,South East,204,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Isle of Wight,E06000046,South East,South East,226,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Isle of Wight,E06000046,South East,South East,225,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Isle of Wight,E06000046,South East,South East,242,99,75,31,61,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Isle of Wight,E06000046,South East,South East,261,107,72,30,54,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Isle of Wight,E06000046,South East,South East,268,112,72,30,67,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Isle of Wight,E06000046,South East,South East,275,116,95,40,89,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Isle of Wight,E06000046,South East,South East,289,123,85,36,78,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Isle of Wight,E06000046,South East,South East,282,120,71,30,84,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Isle of Wight,E06000046,South East,South East,258,110,81,35,106,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Isles of Scilly,E06000053,South West,South West,0,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2018,Isles of Scilly,E06000053,South West,South West,0,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Isles of Scilly,E06000053,South West,South West,0,0,0,0,0,0,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Isles of Scilly,E06000053,South West,South West,,,,,0,0,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2010,Islington,E09000019,London,London,316,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Islington,E09000019,London,London,324,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Islington,E09000019,London,London,329,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Islington,E09000019,London,London,310,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Islington,E09000019,London,London,306,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Islington,E09000019,London,London,352,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Islington,E09000019,London,London,353,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Islington,E09000019,London,London,340,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Islington,E09000019,London,London,335,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Islington,E09000019,London,London,313,83,153,41,179,48,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Islington,E09000019,London,London,365,98,186,50,137,37,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Islington,E09000019,London,London,343,92,140,38,166,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Islington,E09000019,London,London,385,105,202,55,165,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Islington,E09000019,London,London,325,89,132,36,192,53,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Islington,E09000019,London,London,299,83,124,34,150,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Islington,E09000019,London,London,282,79,126,35,144,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Kensington and Chelsea,E09000020,London,London,156,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Kensington and Chelsea,E09000020,London,London,130,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Kensington and Chelsea,E09000020,London,London,139,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Kensington and Chelsea,E09000020,London,London,98,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Kensington and Chelsea,E09000020,London,London,98,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Kensington and Chelsea,E09000020,London,London,105,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Kensington and Chelsea,E09000020,London,London,105,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Kensington and Chelsea,E09000020,London,London,81,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Kensington and Chelsea,E09000020,London,London,85,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Kensington and Chelsea,E09000020,London,London,93,38,67,27,59,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Kensington and Chelsea,E09000020,London,London,106,44,68,28,58,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Kensington and Chelsea,E09000020,London,London,106,45,73,31,75,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Kensington and Chelsea,E09000020,London,London,101,44,77,34,82,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Kensington and Chelsea,E09000020,London,London,105,45,64,28,61,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Kensington and Chelsea,E09000020,London,London,122,53,79,34,65,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Kensington and Chelsea,E09000020,London,London,106,47,57,25,75,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Kent,E10000016,South East,South East,1454,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Kent,E10000016,South East,South East,1694,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Kent,E10000016,South East,South East,1798,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Kent,E10000016,South East,South East,1828,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Kent,E10000016,South East,South East,1837,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Kent,E10000016,South East,South East,1870,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Kent,E10000016,South East,South East,2310,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Kent,E10000016,South East,South East,1898,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Kent,E10000016,South East,South East,1641,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Kent,E10000016,South East,South East,1588,48,696,21,765,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Kent,E10000016,South East,South East,1806,54,949,28,742,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Kent,E10000016,South East,South East,1662,50,977,29,1138,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Kent,E10000016,South East,South East,1777,53,1495,44,1394,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Kent,E10000016,South East,South East,1938,56,1785,52,1635,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Kent,E10000016,South East,South East,1956,56,2741,78,2739,78,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Kent,E10000016,South East,South East,1896,53,3226,91,3311,93,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",573,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",622,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",616,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",651,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",641,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",663,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",646,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",694,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",757,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",793,136,270,46,236,41,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",869,148,334,57,263,45,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",947,160,362,61,283,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",881,149,258,44,326,55,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",768,128,259,43,373,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",747,121,262,43,286,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Kingston upon Hull,E06000010,Yorkshire and The Humber,"North East, Yorkshire and the Humber",742,119,281,45,288,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Kingston upon Thames,E09000021,London,London,128,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Kingston upon Thames,E09000021,London,London,113,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Kingston upon Thames,E09000021,London,London,127,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Kingston upon Thames,E09000021,London,London,129,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Kingston upon Thames,E09000021,London,London,117,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Kingston upon Thames,E09000021,London,London,117,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Kingston upon Thames,E09000021,London,London,114,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Kingston upon Thames,E09000021,London,London,115,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Kingston upon Thames,E09000021,London,London,135,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Kingston upon Thames,E09000021,London,London,131,36,58,16,63,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Kingston upon Thames,E09000021,London,London,125,34,67,18,75,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Kingston upon Thames,E09000021,London,London,132,36,68,18,62,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Kingston upon Thames,E09000021,London,London,133,37,71,19,73,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Kingston upon Thames,E09000021,London,London,111,30,54,15,76,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Kingston upon Thames,E09000021,London,London,130,35,70,19,54,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Kingston upon Thames,E09000021,London,London,113,30,39,11,57,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",555,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",588,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",642,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",652,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",608,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",622,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",652,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",698,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",673,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",621,63,149,15,201,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",665,68,248,25,207,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",661,67,225,23,233,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",600,61,162,17,225,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",589,60,210,21,222,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",602,61,249,25,236,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Kirklees,E08000034,Yorkshire and The Humber,"North East, Yorkshire and the Humber",641,64,270,27,232,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Knowsley,E08000011,North West,North West,296,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Knowsley,E08000011,North West,North West,284,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Knowsley,E08000011,North West,North West,255,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Knowsley,E08000011,North West,North West,237,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Knowsley,E08000011,North West,North West,257,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Knowsley,E08000011,North West,North West,305,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Knowsley,E08000011,North West,North West,290,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Knowsley,E08000011,North West,North West,290,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Knowsley,E08000011,North West,North West,288,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Knowsley,E08000011,North West,North West,301,92,103,31,93,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Knowsley,E08000011,North West,North West,307,93,77,23,71,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Knowsley,E08000011,North West,North West,313,93,87,26,84,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Knowsley,E08000011,North West,North West,298,88,74,22,90,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Knowsley,E08000011,North West,North West,328,94,114,33,86,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Knowsley,E08000011,North West,North West,337,95,105,30,97,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Knowsley,E08000011,North West,North West,325,90,92,26,105,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Lambeth,E09000022,London,London,566,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Lambeth,E09000022,London,London,499,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Lambeth,E09000022,London,London,509,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Lambeth,E09000022,London,London,501,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Lambeth,E09000022,London,London,534,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Lambeth,E09000022,London,London,483,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Lambeth,E09000022,London,London,459,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Lambeth,E09000022,London,London,417,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Lambeth,E09000022,London,London,411,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Lambeth,E09000022,London,London,349,59,164,28,229,39,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Lambeth,E09000022,London,London,361,62,167,29,159,27,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Lambeth,E09000022,London,London,375,66,192,34,180,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Lambeth,E09000022,London,London,402,74,215,40,190,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Lambeth,E09000022,London,London,407,76,207,39,206,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Lambeth,E09000022,London,London,469,89,297,56,240,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Lambeth,E09000022,London,London,377,73,162,31,257,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Lancashire,E10000017,North West,North West,1284,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Lancashire,E10000017,North West,North West,1296,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Lancashire,E10000017,North West,North West,1324,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Lancashire,E10000017,North West,North West,1475,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Lancashire,E10000017,North West,North West,1592,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Lancashire,E10000017,North West,North West,1609,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Lancashire,E10000017,North West,North West,1665,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Lancashire,E10000017,North West,North West,1848,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Lancashire,E10000017,North West,North West,1950,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Lancashire,E10000017,North West,North West,2115,85,818,33,672,27,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Lancashire,E10000017,North West,North West,2095,84,717,29,741,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Lancashire,E10000017,North West,North West,1995,80,537,22,639,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Lancashire,E10000017,North West,North West,1934,77,609,24,678,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Lancashire,E10000017,North West,North West,1870,74,569,22,634,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Lancashire,E10000017,North West,North West,1750,68,477,19,599,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Lancashire,E10000017,North West,North West,1699,65,517,20,569,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1417,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1448,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1475,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1373,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1339,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1245,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1226,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1253,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1267,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1286,77,386,23,375,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1344,79,412,24,368,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1281,75,325,19,389,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1374,81,453,27,370,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1452,84,506,29,439,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1546,89,557,32,478,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Leeds,E08000035,Yorkshire and The Humber,"North East, Yorkshire and the Humber",1498,85,458,26,512,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Leicester,E06000016,East Midlands,East Midlands,488,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Leicester,E06000016,East Midlands,East Midlands,497,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Leicester,E06000016,East Midlands,East Midlands,521,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Leicester,E06000016,East Midlands,East Midlands,521,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Leicester,E06000016,East Midlands,East Midlands,530,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Leicester,E06000016,East Midlands,East Midlands,564,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Leicester,E06000016,East Midlands,East Midlands,646,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Leicester,E06000016,East Midlands,East Midlands,695,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Leicester,E06000016,East Midlands,East Midlands,676,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Leicester,E06000016,East Midlands,East Midlands,642,74,187,21,223,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Leicester,E06000016,East Midlands,East Midlands,608,69,193,22,226,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Leicester,E06000016,East Midlands,East Midlands,615,70,151,17,144,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Leicester,E06000016,East Midlands,East Midlands,612,71,183,21,189,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Leicester,E06000016,East Midlands,East Midlands,628,71,221,25,207,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Leicester,E06000016,East Midlands,East Midlands,596,67,196,22,232,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Leicester,E06000016,East Midlands,East Midlands,595,66,207,23,208,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Leicestershire,E10000018,East Midlands,East Midlands,330,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Leicestershire,E10000018,East Midlands,East Midlands,352,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Leicestershire,E10000018,East Midlands,East Midlands,373,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Leicestershire,E10000018,East Midlands,East Midlands,435,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Leicestershire,E10000018,East Midlands,East Midlands,456,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Leicestershire,E10000018,East Midlands,East Midlands,472,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Leicestershire,E10000018,East Midlands,East Midlands,469,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Leicestershire,E10000018,East Midlands,East Midlands,509,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Leicestershire,E10000018,East Midlands,East Midlands,554,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Leicestershire,E10000018,East Midlands,East Midlands,583,42,207,15,184,13,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Leicestershire,E10000018,East Midlands,East Midlands,654,47,239,17,173,12,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Leicestershire,E10000018,East Midlands,East Midlands,706,50,239,17,188,13,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Leicestershire,E10000018,East Midlands,East Midlands,696,49,247,18,262,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Leicestershire,E10000018,East Midlands,East Midlands,681,48,253,18,271,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Leicestershire,E10000018,East Midlands,East Midlands,725,50,311,21,275,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Leicestershire,E10000018,East Midlands,East Midlands,694,47,299,20,332,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Lewisham,E09000023,London,London,526,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Lewisham,E09000023,London,London,485,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Lewisham,E09000023,London,London,498,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Lewisham,E09000023,London,London,494,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Lewisham,E09000023,London,London,500,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Lewisham,E09000023,London,London,486,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Lewisham,E09000023,London,London,463,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Lewisham,E09000023,London,London,457,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Lewisham,E09000023,London,London,480,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Lewisham,E09000023,London,London,484,72,230,34,231,34,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Lewisham,E09000023,London,London,473,71,215,32,229,34,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Lewisham,E09000023,London,London,468,71,167,25,178,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Lewisham,E09000023,London,London,462,72,205,32,218,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Lewisham,E09000023,London,London,433,68,147,23,180,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Lewisham,E09000023,London,London,453,72,181,29,164,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Lewisham,E09000023,London,London,439,71,166,27,182,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Lincolnshire,E10000019,East Midlands,East Midlands,522,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Lincolnshire,E10000019,East Midlands,East Midlands,489,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Lincolnshire,E10000019,East Midlands,East Midlands,500,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Lincolnshire,E10000019,East Midlands,East Midlands,583,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Lincolnshire,E10000019,East Midlands,East Midlands,606,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Lincolnshire,E10000019,East Midlands,East Midlands,631,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Lincolnshire,E10000019,East Midlands,East Midlands,627,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Lincolnshire,E10000019,East Midlands,East Midlands,690,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Lincolnshire,E10000019,East Midlands,East Midlands,656,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Lincolnshire,E10000019,East Midlands,East Midlands,611,42,261,18,309,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Lincolnshire,E10000019,East Midlands,East Midlands,622,43,281,20,280,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Lincolnshire,E10000019,East Midlands,East Midlands,680,47,287,20,231,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Lincolnshire,E10000019,East Midlands,East Midlands,736,51,311,22,257,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Lincolnshire,E10000019,East Midlands,East Midlands,728,50,304,21,316,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Lincolnshire,E10000019,East Midlands,East Midlands,752,51,365,25,342,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Lincolnshire,E10000019,East Midlands,East Midlands,805,54,342,23,290,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Liverpool,E08000012,North West,North West,911,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Liverpool,E08000012,North West,North West,941,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Liverpool,E08000012,North West,North West,899,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Liverpool,E08000012,North West,North West,957,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Liverpool,E08000012,North West,North West,990,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Liverpool,E08000012,North West,North West,997,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Liverpool,E08000012,North West,North West,1040,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Liverpool,E08000012,North West,North West,1121,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Liverpool,E08000012,North West,North West,1190,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Liverpool,E08000012,North West,North West,1331,145,525,57,389,42,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Liverpool,E08000012,North West,North West,1423,153,425,46,338,36,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Liverpool,E08000012,North West,North West,1516,163,429,46,332,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Liverpool,E08000012,North West,North West,1594,172,447,48,371,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Liverpool,E08000012,North West,North West,1477,157,348,37,464,49,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Liverpool,E08000012,North West,North West,1490,155,404,42,394,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Liverpool,E08000012,North West,North West,1416,145,411,42,483,49,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Luton,E06000032,East of England,East of England,339,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Luton,E06000032,East of England,East of England,384,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Luton,E06000032,East of England,East of England,383,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Luton,E06000032,East of England,East of England,388,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Luton,E06000032,East of England,East of England,397,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Luton,E06000032,East of England,East of England,399,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Luton,E06000032,East of England,East of England,378,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Luton,E06000032,East of England,East of England,364,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Luton,E06000032,East of England,East of England,379,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Luton,E06000032,East of England,East of England,406,70,185,32,170,29,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Luton,E06000032,East of England,East of England,385,66,136,23,161,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Luton,E06000032,East of England,East of England,375,64,130,22,142,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Luton,E06000032,East of England,East of England,382,65,185,31,179,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Luton,E06000032,East of England,East of England,420,71,185,31,149,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Luton,E06000032,East of England,East of England,375,62,162,27,208,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Luton,E06000032,East of England,East of England,359,58,125,20,143,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Manchester,E08000003,North West,North West,1426,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Manchester,E08000003,North West,North West,1387,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Manchester,E08000003,North West,North West,1312,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Manchester,E08000003,North West,North West,1302,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Manchester,E08000003,North West,North West,1373,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Manchester,E08000003,North West,North West,1291,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Manchester,E08000003,North West,North West,1237,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Manchester,E08000003,North West,North West,1165,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Manchester,E08000003,North West,North West,1257,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Manchester,E08000003,North West,North West,1290,104,520,42,497,40,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Manchester,E08000003,North West,North West,1410,112,603,48,492,39,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Manchester,E08000003,North West,North West,1371,108,413,32,458,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Manchester,E08000003,North West,North West,1384,109,507,40,497,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Manchester,E08000003,North West,North West,1336,104,510,40,565,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Manchester,E08000003,North West,North West,1302,100,483,37,526,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Manchester,E08000003,North West,North West,1280,97,497,38,523,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Medway,E06000035,South East,South East,352,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Medway,E06000035,South East,South East,426,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Medway,E06000035,South East,South East,443,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Medway,E06000035,South East,South East,407,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Medway,E06000035,South East,South East,378,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Medway,E06000035,South East,South East,425,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Medway,E06000035,South East,South East,430,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Medway,E06000035,South East,South East,390,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Medway,E06000035,South East,South East,414,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Medway,E06000035,South East,South East,424,67,167,26,159,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Medway,E06000035,South East,South East,426,67,174,27,180,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Medway,E06000035,South East,South East,440,69,149,23,135,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Medway,E06000035,South East,South East,444,70,125,20,124,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Medway,E06000035,South East,South East,466,72,163,25,147,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Medway,E06000035,South East,South East,476,71,191,28,186,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Medway,E06000035,South East,South East,495,72,156,23,139,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Merton,E09000024,London,London,138,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Merton,E09000024,London,London,132,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Merton,E09000024,London,London,130,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Merton,E09000024,London,London,140,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Merton,E09000024,London,London,150,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Merton,E09000024,London,London,157,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Merton,E09000024,London,London,163,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Merton,E09000024,London,London,152,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Merton,E09000024,London,London,155,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Merton,E09000024,London,London,159,34,74,16,70,15,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Merton,E09000024,London,London,154,32,82,17,87,18,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Merton,E09000024,London,London,142,30,53,11,67,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Merton,E09000024,London,London,122,26,54,11,76,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Merton,E09000024,London,London,123,26,61,13,61,13,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Merton,E09000024,London,London,147,31,71,15,50,11,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Merton,E09000024,London,London,145,31,61,13,62,13,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",325,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",331,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",351,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",360,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",353,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",360,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",382,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",442,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",466,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",518,159,205,63,152,47,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",618,188,296,90,199,61,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",570,172,227,68,279,84,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",502,150,199,59,273,82,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",509,148,245,71,239,70,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",513,146,207,59,205,58,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Middlesbrough,E06000002,North East,"North East, Yorkshire and the Humber",493,138,172,48,193,54,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Milton Keynes,E06000042,South East,South East,260,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Milton Keynes,E06000042,South East,South East,271,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Milton Keynes,E06000042,South East,South East,278,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Milton Keynes,E06000042,South East,South East,282,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Milton Keynes,E06000042,South East,South East,303,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Milton Keynes,E06000042,South East,South East,340,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Milton Keynes,E06000042,South East,South East,342,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Milton Keynes,E06000042,South East,South East,395,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Milton Keynes,E06000042,South East,South East,394,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Milton Keynes,E06000042,South East,South East,382,56,164,24,174,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Milton Keynes,E06000042,South East,South East,403,58,168,24,148,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Milton Keynes,E06000042,South East,South East,395,57,161,23,168,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Milton Keynes,E06000042,South East,South East,361,52,150,22,187,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Milton Keynes,E06000042,South East,South East,354,50,166,23,174,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Milton Keynes,E06000042,South East,South East,411,56,239,33,181,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Milton Keynes,E06000042,South East,South East,509,68,276,37,183,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",523,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",527,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",548,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",548,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",557,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",505,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",498,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",535,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",566,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",678,119,374,66,270,48,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",663,116,214,37,237,41,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",682,118,239,41,225,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",671,117,242,42,255,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",634,108,181,31,218,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",596,99,212,35,254,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Newcastle upon Tyne,E08000021,North East,"North East, Yorkshire and the Humber",654,107,264,43,206,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Newham,E09000025,London,London,560,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Newham,E09000025,London,London,490,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Newham,E09000025,London,London,445,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Newham,E09000025,London,London,406,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Newham,E09000025,London,London,406,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Newham,E09000025,London,London,431,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Newham,E09000025,London,London,350,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Newham,E09000025,London,London,396,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Newham,E09000025,London,London,405,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Newham,E09000025,London,London,380,45,220,26,253,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Newham,E09000025,London,London,411,48,219,26,194,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Newham,E09000025,London,London,382,45,183,22,217,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Newham,E09000025,London,London,431,51,236,28,190,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Newham,E09000025,London,London,411,49,219,26,246,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Newham,E09000025,London,London,426,50,226,27,216,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Newham,E09000025,London,London,404,48,169,20,195,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Norfolk,E10000020,East of England,East of England,884,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Norfolk,E10000020,East of England,East of England,958,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Norfolk,E10000020,East of England,East of England,1012,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Norfolk,E10000020,East of England,East of England,1077,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Norfolk,E10000020,East of England,East of England,1148,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Norfolk,E10000020,East of England,East of England,1070,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Norfolk,E10000020,East of England,East of England,1044,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Norfolk,E10000020,East of England,East of England,1106,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Norfolk,E10000020,East of England,East of England,1182,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Norfolk,E10000020,East of England,East of England,1186,71,454,27,459,27,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Norfolk,E10000020,East of England,East of England,1105,66,342,20,435,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Norfolk,E10000020,East of England,East of England,1083,65,310,19,335,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Norfolk,E10000020,East of England,East of England,1089,65,334,20,337,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Norfolk,E10000020,East of England,East of England,1215,72,437,26,318,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Norfolk,E10000020,East of England,East of England,1152,68,319,19,388,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Norfolk,E10000020,East of England,East of England,1069,62,338,20,431,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",153,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",146,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",154,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",198,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",263,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",265,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",294,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",297,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",354,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",450,133,201,60,108,32,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",572,171,262,78,142,42,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",596,179,180,54,158,48,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",615,186,194,59,179,54,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",574,173,153,46,196,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",469,141,100,30,205,62,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,North East Lincolnshire,E06000012,Yorkshire and The Humber,"North East, Yorkshire and the Humber",438,131,97,29,128,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",160,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",164,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",172,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",165,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",170,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",177,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",202,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",226,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",226,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",251,72,129,37,105,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",231,67,51,15,72,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",207,60,62,18,86,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",192,56,62,18,78,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",188,55,76,22,79,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",205,59,102,30,87,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,North Lincolnshire,E06000013,Yorkshire and The Humber,"North East, Yorkshire and the Humber",215,62,97,28,88,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,North Northamptonshire,E06000061,East Midlands,East Midlands,525,66,187,24,171,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,North Northamptonshire,E06000061,East Midlands,East Midlands,547,68,189,24,170,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,North Northamptonshire,E06000061,East Midlands,East Midlands,534,66,206,25,219,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,North Northamptonshire,E06000061,East Midlands,East Midlands,568,68,229,28,199,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,North Somerset,E06000024,South West,South West,228,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,North Somerset,E06000024,South West,South West,228,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,North Somerset,E06000024,South West,South West,231,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,North Somerset,E06000024,South West,South West,252,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,North Somerset,E06000024,South West,South West,217,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,North Somerset,E06000024,South West,South West,232,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,North Somerset,E06000024,South West,South West,221,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,North Somerset,E06000024,South West,South West,226,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,North Somerset,E06000024,South West,South West,236,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,North Somerset,E06000024,South West,South West,242,57,86,20,79,18,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,North Somerset,E06000024,South West,South West,231,54,85,20,98,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,North Somerset,E06000024,South West,South West,213,50,63,15,81,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,North Somerset,E06000024,South West,South West,200,47,68,16,81,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,North Somerset,E06000024,South West,South West,223,51,100,23,79,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,North Somerset,E06000024,South West,South West,254,58,111,25,83,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,North Somerset,E06000024,South West,South West,280,63,106,24,84,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",275,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",283,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",299,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",297,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",305,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",304,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",291,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",296,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",282,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",308,74,141,34,117,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",297,71,160,38,174,42,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",289,69,103,25,114,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",345,82,165,39,114,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",357,85,200,47,190,45,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",351,83,182,43,194,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,North Tyneside,E08000022,North East,"North East, Yorkshire and the Humber",385,91,182,43,151,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",470,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",476,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",481,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",488,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",460,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",446,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",411,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",423,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",437,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",430,37,146,13,156,14,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",443,39,144,13,136,12,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",422,37,149,13,174,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",430,38,146,13,140,12,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",463,40,192,17,166,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",501,44,222,19,187,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,North Yorkshire,E06000065,Yorkshire and The Humber,"North East, Yorkshire and the Humber",561,48,242,21,188,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Northamptonshire,E10000021,East Midlands,East Midlands,701,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Northamptonshire,E10000021,East Midlands,East Midlands,736,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Northamptonshire,E10000021,East Midlands,East Midlands,794,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Northamptonshire,E10000021,East Midlands,East Midlands,729,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Northamptonshire,E10000021,East Midlands,East Midlands,834,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Northamptonshire,E10000021,East Midlands,East Midlands,936,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Northamptonshire,E10000021,East Midlands,East Midlands,993,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Northamptonshire,E10000021,East Midlands,East Midlands,1004,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Northamptonshire,E10000021,East Midlands,East Midlands,1092,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Northamptonshire,E10000021,East Midlands,East Midlands,1123,66,450,27,431,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Northamptonshire,E10000021,East Midlands,East Midlands,1157,68,439,26,408,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Northamptonshire,E10000021,East Midlands,East Midlands,1144,67,377,22,396,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",286,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",266,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",279,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",316,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",326,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",372,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",384,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",406,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",386,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",370,63,148,25,165,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",434,74,199,34,136,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",436,75,172,30,171,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",425,73,176,30,191,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",450,77,178,30,153,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",431,73,199,34,224,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Northumberland,E06000057,North East,"North East, Yorkshire and the Humber",456,77,225,38,200,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Nottingham,E06000018,East Midlands,East Midlands,518,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Nottingham,E06000018,East Midlands,East Midlands,519,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Nottingham,E06000018,East Midlands,East Midlands,541,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Nottingham,E06000018,East Midlands,East Midlands,561,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Nottingham,E06000018,East Midlands,East Midlands,583,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Nottingham,E06000018,East Midlands,East Midlands,578,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Nottingham,E06000018,East Midlands,East Midlands,594,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Nottingham,E06000018,East Midlands,East Midlands,616,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Nottingham,E06000018,East Midlands,East Midlands,616,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Nottingham,E06000018,East Midlands,East Midlands,628,94,227,34,219,33,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Nottingham,E06000018,East Midlands,East Midlands,656,98,243,36,221,33,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Nottingham,E06000018,East Midlands,East Midlands,684,102,223,33,198,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Nottingham,E06000018,East Midlands,East Midlands,722,109,265,40,234,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Nottingham,E06000018,East Midlands,East Midlands,719,108,261,39,266,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Nottingham,E06000018,East Midlands,East Midlands,675,100,216,32,264,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Nottingham,E06000018,East Midlands,East Midlands,639,93,202,29,237,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Nottinghamshire,E10000024,East Midlands,East Midlands,580,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Nottinghamshire,E10000024,East Midlands,East Midlands,687,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Nottinghamshire,E10000024,East Midlands,East Midlands,800,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Nottinghamshire,E10000024,East Midlands,East Midlands,874,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Nottinghamshire,E10000024,East Midlands,East Midlands,830,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Nottinghamshire,E10000024,East Midlands,East Midlands,841,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Nottinghamshire,E10000024,East Midlands,East Midlands,828,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Nottinghamshire,E10000024,East Midlands,East Midlands,773,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Nottinghamshire,E10000024,East Midlands,East Midlands,790,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Nottinghamshire,E10000024,East Midlands,East Midlands,862,53,371,23,307,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Nottinghamshire,E10000024,East Midlands,East Midlands,909,56,352,22,313,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Nottinghamshire,E10000024,East Midlands,East Midlands,993,61,393,24,312,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Nottinghamshire,E10000024,East Midlands,East Midlands,958,59,346,21,380,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Nottinghamshire,E10000024,East Midlands,East Midlands,956,58,331,20,336,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Nottinghamshire,E10000024,East Midlands,East Midlands,955,56,349,21,357,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Nottinghamshire,E10000024,East Midlands,East Midlands,901,53,347,20,403,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Oldham,E08000004,North West,North West,349,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Oldham,E08000004,North West,North West,337,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Oldham,E08000004,North West,North West,323,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Oldham,E08000004,North West,North West,349,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Oldham,E08000004,North West,North West,393,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Oldham,E08000004,North West,North West,390,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Oldham,E08000004,North West,North West,415,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Oldham,E08000004,North West,North West,493,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Oldham,E08000004,North West,North West,551,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Oldham,E08000004,North West,North West,512,83,198,32,239,39,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Oldham,E08000004,North West,North West,522,84,179,29,171,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Oldham,E08000004,North West,North West,526,85,191,31,190,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Oldham,E08000004,North West,North West,539,87,174,28,161,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Oldham,E08000004,North West,North West,540,86,191,31,190,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Oldham,E08000004,North West,North West,590,93,240,38,195,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Oldham,E08000004,North West,North West,582,91,197,31,208,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Oxfordshire,E10000025,South East,South East,449,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Oxfordshire,E10000025,South East,South East,428,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Oxfordshire,E10000025,South East,South East,450,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Oxfordshire,E10000025,South East,South East,416,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Oxfordshire,E10000025,South East,South East,463,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Oxfordshire,E10000025,South East,South East,514,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Oxfordshire,E10000025,South East,South East,592,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Oxfordshire,E10000025,South East,South East,667,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Oxfordshire,E10000025,South East,South East,684,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Oxfordshire,E10000025,South East,South East,779,54,355,25,273,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Oxfordshire,E10000025,South East,South East,767,53,309,21,322,22,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Oxfordshire,E10000025,South East,South East,782,54,289,20,281,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Oxfordshire,E10000025,South East,South East,855,58,373,25,300,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Oxfordshire,E10000025,South East,South East,882,59,371,25,349,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Oxfordshire,E10000025,South East,South East,770,50,219,14,335,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Oxfordshire,E10000025,South East,South East,800,51,344,22,318,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Peterborough,E06000031,East of England,East of England,298,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Peterborough,E06000031,East of England,East of England,308,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Peterborough,E06000031,East of England,East of England,336,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Peterborough,E06000031,East of England,East of England,350,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Peterborough,E06000031,East of England,East of England,367,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Peterborough,E06000031,East of England,East of England,343,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Peterborough,E06000031,East of England,East of England,360,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Peterborough,E06000031,East of England,East of England,356,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Peterborough,E06000031,East of England,East of England,369,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Peterborough,E06000031,East of England,East of England,374,72,180,34,178,34,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Peterborough,E06000031,East of England,East of England,369,70,153,29,159,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Peterborough,E06000031,East of England,East of England,351,66,135,25,153,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Peterborough,E06000031,East of England,East of England,354,66,129,24,127,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Peterborough,E06000031,East of England,East of England,408,74,174,32,128,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Peterborough,E06000031,East of England,East of England,422,75,161,29,146,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Peterborough,E06000031,East of England,East of England,416,72,182,32,188,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Plymouth,E06000026,South West,South West,437,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Plymouth,E06000026,South West,South West,377,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Plymouth,E06000026,South West,South West,384,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Plymouth,E06000026,South West,South West,372,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Plymouth,E06000026,South West,South West,395,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Plymouth,E06000026,South West,South West,395,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Plymouth,E06000026,South West,South West,407,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Plymouth,E06000026,South West,South West,391,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Plymouth,E06000026,South West,South West,418,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Plymouth,E06000026,South West,South West,412,80,160,31,165,32,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Plymouth,E06000026,South West,South West,434,84,165,32,146,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Plymouth,E06000026,South West,South West,485,93,185,36,140,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Plymouth,E06000026,South West,South West,491,95,173,34,168,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Plymouth,E06000026,South West,South West,500,96,185,36,177,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Plymouth,E06000026,South West,South West,513,98,193,37,184,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Plymouth,E06000026,South West,South West,527,101,168,32,156,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Poole,E06000029,South West,South West,119,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Poole,E06000029,South West,South West,133,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Poole,E06000029,South West,South West,158,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Poole,E06000029,South West,South West,145,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Poole,E06000029,South West,South West,152,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Poole,E06000029,South West,South West,169,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Poole,E06000029,South West,South West,180,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Poole,E06000029,South West,South West,192,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Poole,E06000029,South West,South West,190,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Poole,E06000029,South West,South West,192,,88,,89,,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2010,Portsmouth,E06000044,South East,South East,295,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Portsmouth,E06000044,South East,South East,316,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Portsmouth,E06000044,South East,South East,298,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Portsmouth,E06000044,South East,South East,307,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Portsmouth,E06000044,South East,South East,318,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Portsmouth,E06000044,South East,South East,320,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Portsmouth,E06000044,South East,South East,322,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Portsmouth,E06000044,South East,South East,358,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Portsmouth,E06000044,South East,South East,415,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Portsmouth,E06000044,South East,South East,488,115,229,54,159,37,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Portsmouth,E06000044,South East,South East,468,111,179,43,203,48,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Portsmouth,E06000044,South East,South East,380,91,127,30,215,51,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Portsmouth,E06000044,South East,South East,386,93,132,32,128,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Portsmouth,E06000044,South East,South East,388,92,153,36,157,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Portsmouth,E06000044,South East,South East,402,94,168,39,156,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Portsmouth,E06000044,South East,South East,402,93,157,36,158,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Reading,E06000038,South East,South East,203,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Reading,E06000038,South East,South East,213,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Reading,E06000038,South East,South East,238,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Reading,E06000038,South East,South East,227,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Reading,E06000038,South East,South East,208,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Reading,E06000038,South East,South East,206,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Reading,E06000038,South East,South East,220,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Reading,E06000038,South East,South East,262,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Reading,E06000038,South East,South East,277,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Reading,E06000038,South East,South East,271,73,88,24,94,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Reading,E06000038,South East,South East,277,75,116,31,112,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Reading,E06000038,South East,South East,271,73,95,26,101,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Reading,E06000038,South East,South East,234,64,79,22,116,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Reading,E06000038,South East,South East,250,67,99,27,84,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Reading,E06000038,South East,South East,266,70,112,29,97,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Reading,E06000038,South East,South East,272,70,120,31,115,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Redbridge,E09000026,London,London,225,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Redbridge,E09000026,London,London,210,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Redbridge,E09000026,London,London,217,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Redbridge,E09000026,London,London,206,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Redbridge,E09000026,London,London,216,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Redbridge,E09000026,London,London,217,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Redbridge,E09000026,London,London,213,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Redbridge,E09000026,London,London,228,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Redbridge,E09000026,London,London,223,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Redbridge,E09000026,London,London,236,31,137,18,127,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Redbridge,E09000026,London,London,237,31,132,17,130,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Redbridge,E09000026,London,London,238,31,122,16,123,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Redbridge,E09000026,London,London,284,37,154,20,111,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Redbridge,E09000026,London,London,313,41,171,22,143,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Redbridge,E09000026,London,London,309,40,125,16,132,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Redbridge,E09000026,London,London,299,38,107,14,120,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",157,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",149,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",172,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",174,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",174,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",183,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",199,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",235,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",283,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",297,108,120,44,112,41,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",344,125,152,55,108,39,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",317,116,126,46,155,57,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",341,125,160,59,136,50,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",403,148,218,80,162,59,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",419,152,212,77,194,71,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Redcar and Cleveland,E06000003,North East,"North East, Yorkshire and the Humber",397,144,175,64,197,72,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Richmond upon Thames,E09000027,London,London,96,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Richmond upon Thames,E09000027,London,London,90,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Richmond upon Thames,E09000027,London,London,77,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Richmond upon Thames,E09000027,London,London,85,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Richmond upon Thames,E09000027,London,London,84,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Richmond upon Thames,E09000027,London,London,96,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Richmond upon Thames,E09000027,London,London,117,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Richmond upon Thames,E09000027,London,London,106,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Richmond upon Thames,E09000027,London,London,104,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Richmond upon Thames,E09000027,London,London,115,26,73,16,64,14,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Richmond upon Thames,E09000027,London,London,123,27,73,16,68,15,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Richmond upon Thames,E09000027,London,London,129,29,62,14,55,12,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Richmond upon Thames,E09000027,London,London,129,29,64,15,65,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Richmond upon Thames,E09000027,London,London,130,29,71,16,72,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Richmond upon Thames,E09000027,London,London,110,25,47,11,66,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Richmond upon Thames,E09000027,London,London,121,27,54,12,43,10,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Rochdale,E08000005,North West,North West,436,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Rochdale,E08000005,North West,North West,457,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Rochdale,E08000005,North West,North West,451,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Rochdale,E08000005,North West,North West,507,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Rochdale,E08000005,North West,North West,533,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Rochdale,E08000005,North West,North West,527,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Rochdale,E08000005,North West,North West,484,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Rochdale,E08000005,North West,North West,458,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Rochdale,E08000005,North West,North West,497,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Rochdale,E08000005,North West,North West,568,107,205,39,134,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Rochdale,E08000005,North West,North West,535,99,116,22,150,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Rochdale,E08000005,North West,North West,559,103,165,30,141,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Rochdale,E08000005,North West,North West,553,101,139,25,147,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Rochdale,E08000005,North West,North West,599,107,195,35,151,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Rochdale,E08000005,North West,North West,602,106,164,29,162,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Rochdale,E08000005,North West,North West,594,102,176,30,188,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",406,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",391,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",381,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",392,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",394,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",409,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",431,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",487,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",620,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",642,113,266,47,248,44,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",595,105,206,36,258,45,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",595,105,183,32,186,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",556,99,175,31,216,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",542,95,184,32,198,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",502,86,167,29,206,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Rotherham,E08000018,Yorkshire and The Humber,"North East, Yorkshire and the Humber",476,80,165,28,191,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Rutland,E06000017,East Midlands,East Midlands,30,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Rutland,E06000017,East Midlands,East Midlands,34,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Rutland,E06000017,East Midlands,East Midlands,29,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Rutland,E06000017,East Midlands,East Midlands,31,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Rutland,E06000017,East Midlands,East Midlands,34,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Rutland,E06000017,East Midlands,East Midlands,33,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Rutland,E06000017,East Midlands,East Midlands,40,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Rutland,E06000017,East Midlands,East Midlands,39,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Rutland,E06000017,East Midlands,East Midlands,30,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Rutland,E06000017,East Midlands,East Midlands,33,41,11,14,8,10,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Rutland,E06000017,East Midlands,East Midlands,43,53,25,31,15,18,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Rutland,E06000017,East Midlands,East Midlands,34,42,14,17,24,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Rutland,E06000017,East Midlands,East Midlands,25,31,9,11,18,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Rutland,E06000017,East Midlands,East Midlands,32,40,16,20,9,11,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Rutland,E06000017,East Midlands,East Midlands,27,34,9,11,14,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Rutland,E06000017,East Midlands,East Midlands,32,40,15,19,10,12,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Salford,E08000006,North West,North West,497,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Salford,E08000006,North West,North West,578,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Salford,E08000006,North West,North West,555,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Salford,E08000006,North West,North West,540,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Salford,E08000006,North West,North West,576,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Salford,E08000006,North West,North West,587,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Salford,E08000006,North West,North West,555,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Salford,E08000006,North West,North West,519,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Salford,E08000006,North West,North West,572,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Salford,E08000006,North West,North West,583,104,193,34,188,33,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Salford,E08000006,North West,North West,558,98,182,32,210,37,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Salford,E08000006,North West,North West,536,93,166,29,188,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Salford,E08000006,North West,North West,563,96,218,37,191,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Salford,E08000006,North West,North West,553,91,196,32,209,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Salford,E08000006,North West,North West,560,90,193,31,186,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Salford,E08000006,North West,North West,563,88,157,25,157,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Sandwell,E08000028,West Midlands,West Midlands,505,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Sandwell,E08000028,West Midlands,West Midlands,546,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Sandwell,E08000028,West Midlands,West Midlands,576,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Sandwell,E08000028,West Midlands,West Midlands,602,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Sandwell,E08000028,West Midlands,West Midlands,576,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Sandwell,E08000028,West Midlands,West Midlands,540,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Sandwell,E08000028,West Midlands,West Midlands,524,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Sandwell,E08000028,West Midlands,West Midlands,610,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Sandwell,E08000028,West Midlands,West Midlands,751,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Sandwell,E08000028,West Midlands,West Midlands,897,107,334,40,194,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Sandwell,E08000028,West Midlands,West Midlands,863,102,184,22,219,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Sandwell,E08000028,West Midlands,West Midlands,879,103,213,25,199,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Sandwell,E08000028,West Midlands,West Midlands,840,99,157,18,198,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Sandwell,E08000028,West Midlands,West Midlands,796,93,162,19,216,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Sandwell,E08000028,West Midlands,West Midlands,808,93,189,22,178,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Sandwell,E08000028,West Midlands,West Midlands,816,92,265,30,260,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Sefton,E08000014,North West,North West,375,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Sefton,E08000014,North West,North West,381,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Sefton,E08000014,North West,North West,398,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Sefton,E08000014,North West,North West,422,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Sefton,E08000014,North West,North West,403,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Sefton,E08000014,North West,North West,452,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Sefton,E08000014,North West,North West,463,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Sefton,E08000014,North West,North West,454,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Sefton,E08000014,North West,North West,480,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Sefton,E08000014,North West,North West,527,99,175,33,132,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Sefton,E08000014,North West,North West,566,107,167,31,129,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Sefton,E08000014,North West,North West,613,116,180,34,134,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Sefton,E08000014,North West,North West,594,112,171,32,190,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Sefton,E08000014,North West,North West,611,114,197,37,182,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Sefton,E08000014,North West,North West,581,107,162,30,194,36,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Sefton,E08000014,North West,North West,506,92,164,30,241,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",578,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",624,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",610,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",537,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",536,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",532,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",532,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",584,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",628,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",631,56,266,24,265,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",628,56,269,24,276,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",674,60,326,29,281,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",667,59,310,28,319,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",654,57,338,30,354,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",649,56,302,26,308,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Sheffield,E08000019,Yorkshire and The Humber,"North East, Yorkshire and the Humber",624,54,338,29,371,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Shropshire,E06000051,West Midlands,West Midlands,221,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Shropshire,E06000051,West Midlands,West Midlands,220,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Shropshire,E06000051,West Midlands,West Midlands,205,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Shropshire,E06000051,West Midlands,West Midlands,241,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Shropshire,E06000051,West Midlands,West Midlands,270,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Shropshire,E06000051,West Midlands,West Midlands,309,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Shropshire,E06000051,West Midlands,West Midlands,280,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Shropshire,E06000051,West Midlands,West Midlands,291,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Shropshire,E06000051,West Midlands,West Midlands,338,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Shropshire,E06000051,West Midlands,West Midlands,395,67,153,26,96,16,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Shropshire,E06000051,West Midlands,West Midlands,399,68,104,18,99,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Shropshire,E06000051,West Midlands,West Midlands,504,86,198,34,93,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Shropshire,E06000051,West Midlands,West Midlands,609,104,240,41,135,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Shropshire,E06000051,West Midlands,West Midlands,654,111,205,35,160,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Shropshire,E06000051,West Midlands,West Midlands,714,120,209,35,155,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Shropshire,E06000051,West Midlands,West Midlands,717,119,207,34,204,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Slough,E06000039,South East,South East,175,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Slough,E06000039,South East,South East,168,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Slough,E06000039,South East,South East,172,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Slough,E06000039,South East,South East,182,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Slough,E06000039,South East,South East,190,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Slough,E06000039,South East,South East,197,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Slough,E06000039,South East,South East,191,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Slough,E06000039,South East,South East,191,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Slough,E06000039,South East,South East,206,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Slough,E06000039,South East,South East,212,49,133,31,127,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Slough,E06000039,South East,South East,195,45,107,25,125,29,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Slough,E06000039,South East,South East,222,51,129,29,103,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Slough,E06000039,South East,South East,234,54,124,28,113,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Slough,E06000039,South East,South East,252,57,140,32,122,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Slough,E06000039,South East,South East,201,44,73,16,124,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Slough,E06000039,South East,South East,173,37,73,16,102,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Solihull,E08000029,West Midlands,West Midlands,415,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Solihull,E08000029,West Midlands,West Midlands,402,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Solihull,E08000029,West Midlands,West Midlands,366,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Solihull,E08000029,West Midlands,West Midlands,324,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Solihull,E08000029,West Midlands,West Midlands,327,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Solihull,E08000029,West Midlands,West Midlands,335,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Solihull,E08000029,West Midlands,West Midlands,361,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Solihull,E08000029,West Midlands,West Midlands,383,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Solihull,E08000029,West Midlands,West Midlands,412,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Solihull,E08000029,West Midlands,West Midlands,424,92,131,28,120,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Solihull,E08000029,West Midlands,West Midlands,463,99,151,32,116,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Solihull,E08000029,West Midlands,West Midlands,531,113,170,36,104,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Solihull,E08000029,West Midlands,West Midlands,528,113,132,28,138,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Solihull,E08000029,West Midlands,West Midlands,569,119,183,38,144,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Solihull,E08000029,West Midlands,West Midlands,554,114,155,32,170,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Solihull,E08000029,West Midlands,West Midlands,489,99,98,20,162,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Somerset,E06000066,South West,South West,432,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Somerset,E06000066,South West,South West,450,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Somerset,E06000066,South West,South West,495,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Somerset,E06000066,South West,South West,513,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Somerset,E06000066,South West,South West,488,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Somerset,E06000066,South West,South West,490,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Somerset,E06000066,South West,South West,503,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Somerset,E06000066,South West,South West,476,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Somerset,E06000066,South West,South West,516,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Somerset,E06000066,South West,South West,532,49,194,18,185,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Somerset,E06000066,South West,South West,529,48,191,17,197,18,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Somerset,E06000066,South West,South West,517,47,189,17,203,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Somerset,E06000066,South West,South West,548,50,229,21,205,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Somerset,E06000066,South West,South West,564,51,244,22,231,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Somerset,E06000066,South West,South West,586,52,247,22,231,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Somerset,E06000066,South West,South West,624,55,291,26,264,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,South Gloucestershire,E06000025,South West,South West,185,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,South Gloucestershire,E06000025,South West,South West,211,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,South Gloucestershire,E06000025,South West,South West,212,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,South Gloucestershire,E06000025,South West,South West,167,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,South Gloucestershire,E06000025,South West,South West,168,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,South Gloucestershire,E06000025,South West,South West,174,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,South Gloucestershire,E06000025,South West,South West,165,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,South Gloucestershire,E06000025,South West,South West,178,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,South Gloucestershire,E06000025,South West,South West,194,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,South Gloucestershire,E06000025,South West,South West,196,34,99,17,97,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,South Gloucestershire,E06000025,South West,South West,210,36,113,19,101,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,South Gloucestershire,E06000025,South West,South West,220,37,108,18,102,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,South Gloucestershire,E06000025,South West,South West,260,44,142,24,107,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,South Gloucestershire,E06000025,South West,South West,258,43,124,21,127,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,South Gloucestershire,E06000025,South West,South West,219,36,96,16,135,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,South Gloucestershire,E06000025,South West,South West,207,33,109,17,122,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",294,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",317,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",314,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",314,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",308,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",300,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",289,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",275,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",319,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",306,104,120,41,134,46,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",294,99,92,31,106,36,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",291,98,115,39,119,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",285,96,101,34,109,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",309,103,138,46,114,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",307,101,136,45,140,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,South Tyneside,E08000023,North East,"North East, Yorkshire and the Humber",295,97,124,41,141,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Southampton,E06000045,South East,South East,374,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Southampton,E06000045,South East,South East,386,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Southampton,E06000045,South East,South East,429,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Southampton,E06000045,South East,South East,482,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Southampton,E06000045,South East,South East,500,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Southampton,E06000045,South East,South East,582,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Southampton,E06000045,South East,South East,590,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Southampton,E06000045,South East,South East,540,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Southampton,E06000045,South East,South East,522,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Southampton,E06000045,South East,South East,481,98,170,34,214,43,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Southampton,E06000045,South East,South East,486,98,197,40,199,40,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Southampton,E06000045,South East,South East,498,100,193,39,183,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Southampton,E06000045,South East,South East,561,114,227,46,167,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Southampton,E06000045,South East,South East,538,108,195,39,218,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Southampton,E06000045,South East,South East,489,97,163,32,213,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Southampton,E06000045,South East,South East,460,90,176,35,210,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Southend-on-Sea,E06000033,East of England,East of England,267,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Southend-on-Sea,E06000033,East of England,East of England,268,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Southend-on-Sea,E06000033,East of England,East of England,241,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Southend-on-Sea,E06000033,East of England,East of England,235,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Southend-on-Sea,E06000033,East of England,East of England,244,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Southend-on-Sea,E06000033,East of England,East of England,228,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Southend-on-Sea,E06000033,East of England,East of England,262,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Southend-on-Sea,E06000033,East of England,East of England,282,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Southend-on-Sea,E06000033,East of England,East of England,289,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Southend-on-Sea,E06000033,East of England,East of England,306,79,115,30,99,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Southend-on-Sea,E06000033,East of England,East of England,309,80,115,30,113,29,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Southend-on-Sea,E06000033,East of England,East of England,281,73,72,19,100,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Southend-on-Sea,E06000033,East of England,East of England,314,83,139,37,107,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Southend-on-Sea,E06000033,East of England,East of England,310,81,94,25,101,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Southend-on-Sea,E06000033,East of England,East of England,307,79,81,21,84,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Southend-on-Sea,E06000033,East of England,East of England,316,80,94,24,87,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Southwark,E09000028,London,London,557,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Southwark,E09000028,London,London,519,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Southwark,E09000028,London,London,551,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Southwark,E09000028,London,London,565,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Southwark,E09000028,London,London,550,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Southwark,E09000028,London,London,503,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Southwark,E09000028,London,London,474,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Southwark,E09000028,London,London,498,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Southwark,E09000028,London,London,491,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Southwark,E09000028,London,London,460,76,210,35,244,40,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Southwark,E09000028,London,London,458,76,204,34,222,37,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Southwark,E09000028,London,London,449,75,165,28,177,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Southwark,E09000028,London,London,457,80,229,40,224,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Southwark,E09000028,London,London,421,74,183,32,228,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Southwark,E09000028,London,London,397,71,177,31,208,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Southwark,E09000028,London,London,387,70,194,35,208,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,St Helens,E08000013,North West,North West,355,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,St Helens,E08000013,North West,North West,344,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,St Helens,E08000013,North West,North West,335,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,St Helens,E08000013,North West,North West,440,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,St Helens,E08000013,North West,North West,432,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,St Helens,E08000013,North West,North West,412,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,St Helens,E08000013,North West,North West,410,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,St Helens,E08000013,North West,North West,427,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,St Helens,E08000013,North West,North West,442,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,St Helens,E08000013,North West,North West,466,127,126,34,103,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,St Helens,E08000013,North West,North West,496,135,187,51,162,44,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,St Helens,E08000013,North West,North West,478,130,115,31,134,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,St Helens,E08000013,North West,North West,470,128,131,36,144,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,St Helens,E08000013,North West,North West,469,127,150,41,151,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,St Helens,E08000013,North West,North West,488,131,186,50,172,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,St Helens,E08000013,North West,North West,440,117,124,33,174,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Staffordshire,E10000028,West Midlands,West Midlands,740,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Staffordshire,E10000028,West Midlands,West Midlands,795,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Staffordshire,E10000028,West Midlands,West Midlands,876,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Staffordshire,E10000028,West Midlands,West Midlands,953,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Staffordshire,E10000028,West Midlands,West Midlands,953,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Staffordshire,E10000028,West Midlands,West Midlands,931,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Staffordshire,E10000028,West Midlands,West Midlands,982,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Staffordshire,E10000028,West Midlands,West Midlands,994,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Staffordshire,E10000028,West Midlands,West Midlands,1099,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Staffordshire,E10000028,West Midlands,West Midlands,1173,70,401,24,330,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Staffordshire,E10000028,West Midlands,West Midlands,1218,73,368,22,329,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Staffordshire,E10000028,West Midlands,West Midlands,1242,74,339,20,319,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Staffordshire,E10000028,West Midlands,West Midlands,1303,77,404,24,345,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Staffordshire,E10000028,West Midlands,West Midlands,1385,81,445,26,364,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Staffordshire,E10000028,West Midlands,West Midlands,1307,75,366,21,449,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Staffordshire,E10000028,West Midlands,West Midlands,1306,75,416,24,418,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Stockport,E08000007,North West,North West,317,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Stockport,E08000007,North West,North West,295,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Stockport,E08000007,North West,North West,298,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Stockport,E08000007,North West,North West,304,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Stockport,E08000007,North West,North West,301,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Stockport,E08000007,North West,North West,291,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Stockport,E08000007,North West,North West,293,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Stockport,E08000007,North West,North West,331,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Stockport,E08000007,North West,North West,362,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Stockport,E08000007,North West,North West,361,58,159,26,162,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Stockport,E08000007,North West,North West,368,59,169,27,164,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Stockport,E08000007,North West,North West,409,66,173,28,132,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Stockport,E08000007,North West,North West,447,72,155,25,120,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Stockport,E08000007,North West,North West,479,75,201,32,172,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Stockport,E08000007,North West,North West,493,77,188,29,175,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Stockport,E08000007,North West,North West,485,75,184,28,190,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",287,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",293,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",337,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",362,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",381,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",374,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",377,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",434,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",468,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",500,115,142,33,110,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",575,133,214,49,141,33,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",578,133,162,37,160,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",574,133,175,41,183,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",577,131,167,38,163,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",581,131,168,38,165,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Stockton-on-Tees,E06000004,North East,"North East, Yorkshire and the Humber",564,125,161,36,180,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Stoke-on-Trent,E06000021,West Midlands,West Midlands,403,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Stoke-on-Trent,E06000021,West Midlands,West Midlands,412,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Stoke-on-Trent,E06000021,West Midlands,West Midlands,440,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Stoke-on-Trent,E06000021,West Midlands,West Midlands,479,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Stoke-on-Trent,E06000021,West Midlands,West Midlands,536,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Stoke-on-Trent,E06000021,West Midlands,West Midlands,610,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Stoke-on-Trent,E06000021,West Midlands,West Midlands,655,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Stoke-on-Trent,E06000021,West Midlands,West Midlands,653,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Stoke-on-Trent,E06000021,West Midlands,West Midlands,740,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Stoke-on-Trent,E06000021,West Midlands,West Midlands,851,147,257,44,148,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Stoke-on-Trent,E06000021,West Midlands,West Midlands,917,157,248,43,183,31,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Stoke-on-Trent,E06000021,West Midlands,West Midlands,1004,171,278,47,192,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Stoke-on-Trent,E06000021,West Midlands,West Midlands,1022,175,269,46,254,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Stoke-on-Trent,E06000021,West Midlands,West Midlands,1106,187,280,47,197,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Stoke-on-Trent,E06000021,West Midlands,West Midlands,1152,190,287,47,243,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Stoke-on-Trent,E06000021,West Midlands,West Midlands,1063,170,178,28,270,43,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Suffolk,E10000029,East of England,East of England,776,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Suffolk,E10000029,East of England,East of England,786,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Suffolk,E10000029,East of England,East of England,781,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Suffolk,E10000029,East of England,East of England,735,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Suffolk,E10000029,East of England,East of England,723,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Suffolk,E10000029,East of England,East of England,730,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Suffolk,E10000029,East of England,East of England,794,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Suffolk,E10000029,East of England,East of England,832,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Suffolk,E10000029,East of England,East of England,854,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Suffolk,E10000029,East of England,East of England,865,58,351,23,345,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Suffolk,E10000029,East of England,East of England,936,63,381,26,316,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Suffolk,E10000029,East of England,East of England,946,64,331,22,321,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Suffolk,E10000029,East of England,East of England,915,62,307,21,345,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Suffolk,E10000029,East of England,East of England,981,66,374,25,315,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Suffolk,E10000029,East of England,East of England,928,61,292,19,348,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Suffolk,E10000029,East of England,East of England,916,60,282,19,296,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",392,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",411,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",388,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",437,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",491,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",570,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",548,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",541,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",581,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",594,110,358,66,348,64,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",583,108,270,50,285,53,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",615,114,251,46,221,41,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",554,102,232,43,295,55,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",500,91,182,33,238,43,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",525,94,258,46,238,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Sunderland,E08000024,North East,"North East, Yorkshire and the Humber",510,90,231,41,250,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Surrey,E10000030,South East,South East,768,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Surrey,E10000030,South East,South East,734,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Surrey,E10000030,South East,South East,807,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Surrey,E10000030,South East,South East,831,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Surrey,E10000030,South East,South East,793,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Surrey,E10000030,South East,South East,779,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Surrey,E10000030,South East,South East,872,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Surrey,E10000030,South East,South East,871,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Surrey,E10000030,South East,South East,930,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Surrey,E10000030,South East,South East,970,38,436,17,398,15,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Surrey,E10000030,South East,South East,983,38,374,14,364,14,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Surrey,E10000030,South East,South East,993,38,419,16,411,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Surrey,E10000030,South East,South East,1048,40,450,17,398,15,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Surrey,E10000030,South East,South East,1019,39,384,15,420,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Surrey,E10000030,South East,South East,965,36,361,14,420,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Surrey,E10000030,South East,South East,932,35,332,12,371,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Sutton,E09000029,London,London,148,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Sutton,E09000029,London,London,164,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Sutton,E09000029,London,London,153,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Sutton,E09000029,London,London,172,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Sutton,E09000029,London,London,199,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Sutton,E09000029,London,London,228,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Sutton,E09000029,London,London,231,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Sutton,E09000029,London,London,230,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Sutton,E09000029,London,London,215,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Sutton,E09000029,London,London,237,50,121,25,98,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Sutton,E09000029,London,London,234,48,120,25,122,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Sutton,E09000029,London,London,239,49,104,21,99,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Sutton,E09000029,London,London,236,48,106,22,110,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Sutton,E09000029,London,London,234,47,93,19,97,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Sutton,E09000029,London,London,234,46,104,21,107,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Sutton,E09000029,London,London,215,42,85,17,107,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Swindon,E06000030,South West,South West,246,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Swindon,E06000030,South West,South West,236,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Swindon,E06000030,South West,South West,253,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Swindon,E06000030,South West,South West,250,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Swindon,E06000030,South West,South West,252,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Swindon,E06000030,South West,South West,252,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Swindon,E06000030,South West,South West,292,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Swindon,E06000030,South West,South West,327,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Swindon,E06000030,South West,South West,360,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Swindon,E06000030,South West,South West,349,69,137,27,148,29,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Swindon,E06000030,South West,South West,301,59,107,21,155,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Swindon,E06000030,South West,South West,304,59,113,22,114,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Swindon,E06000030,South West,South West,331,64,135,26,110,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Swindon,E06000030,South West,South West,337,65,152,29,150,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Swindon,E06000030,South West,South West,320,60,122,23,139,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Swindon,E06000030,South West,South West,307,57,108,20,125,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Tameside,E08000008,North West,North West,352,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Tameside,E08000008,North West,North West,373,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Tameside,E08000008,North West,North West,390,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Tameside,E08000008,North West,North West,390,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Tameside,E08000008,North West,North West,423,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Tameside,E08000008,North West,North West,417,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Tameside,E08000008,North West,North West,427,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Tameside,E08000008,North West,North West,516,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Tameside,E08000008,North West,North West,617,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Tameside,E08000008,North West,North West,664,131,249,49,210,42,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Tameside,E08000008,North West,North West,704,138,261,51,229,45,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Tameside,E08000008,North West,North West,682,133,195,38,217,42,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Tameside,E08000008,North West,North West,666,130,187,37,207,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Tameside,E08000008,North West,North West,655,127,191,37,207,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Tameside,E08000008,North West,North West,644,123,187,36,200,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Tameside,E08000008,North West,North West,652,123,236,45,229,43,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Telford & Wrekin,E06000020,West Midlands,West Midlands,270,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Telford & Wrekin,E06000020,West Midlands,West Midlands,269,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Telford & Wrekin,E06000020,West Midlands,West Midlands,300,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Telford & Wrekin,E06000020,West Midlands,West Midlands,320,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Telford & Wrekin,E06000020,West Midlands,West Midlands,308,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Telford & Wrekin,E06000020,West Midlands,West Midlands,293,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Telford & Wrekin,E06000020,West Midlands,West Midlands,299,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Telford & Wrekin,E06000020,West Midlands,West Midlands,379,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Telford & Wrekin,E06000020,West Midlands,West Midlands,370,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Telford & Wrekin,E06000020,West Midlands,West Midlands,388,96,110,27,95,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Telford & Wrekin,E06000020,West Midlands,West Midlands,403,99,105,26,92,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Telford & Wrekin,E06000020,West Midlands,West Midlands,425,104,125,31,104,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Telford & Wrekin,E06000020,West Midlands,West Midlands,423,102,126,30,129,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Telford & Wrekin,E06000020,West Midlands,West Midlands,453,107,131,31,101,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Telford & Wrekin,E06000020,West Midlands,West Midlands,412,95,103,24,146,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Telford & Wrekin,E06000020,West Midlands,West Midlands,411,93,125,28,126,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Thurrock,E06000034,East of England,East of England,229,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Thurrock,E06000034,East of England,East of England,212,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Thurrock,E06000034,East of England,East of England,239,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Thurrock,E06000034,East of England,East of England,264,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Thurrock,E06000034,East of England,East of England,284,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Thurrock,E06000034,East of England,East of England,279,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Thurrock,E06000034,East of England,East of England,334,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Thurrock,E06000034,East of England,East of England,345,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Thurrock,E06000034,East of England,East of England,299,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Thurrock,E06000034,East of England,East of England,290,67,201,47,210,49,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Thurrock,E06000034,East of England,East of England,297,68,234,54,233,53,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Thurrock,E06000034,East of England,East of England,298,67,147,33,148,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Thurrock,E06000034,East of England,East of England,294,67,121,27,125,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Thurrock,E06000034,East of England,East of England,292,65,95,21,101,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Thurrock,E06000034,East of England,East of England,290,64,141,31,144,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Thurrock,E06000034,East of England,East of England,276,60,109,24,124,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Torbay,E06000027,South West,South West,180,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Torbay,E06000027,South West,South West,218,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Torbay,E06000027,South West,South West,248,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Torbay,E06000027,South West,South West,301,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Torbay,E06000027,South West,South West,314,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Torbay,E06000027,South West,South West,305,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Torbay,E06000027,South West,South West,279,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Torbay,E06000027,South West,South West,284,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Torbay,E06000027,South West,South West,328,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Torbay,E06000027,South West,South West,361,141,147,57,118,46,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Torbay,E06000027,South West,South West,354,138,135,53,143,56,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Torbay,E06000027,South West,South West,319,126,73,29,111,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Torbay,E06000027,South West,South West,299,119,91,36,112,44,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Torbay,E06000027,South West,South West,314,125,112,45,100,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Torbay,E06000027,South West,South West,300,121,83,33,97,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Torbay,E06000027,South West,South West,282,114,95,38,115,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Tower Hamlets,E09000030,London,London,351,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Tower Hamlets,E09000030,London,London,327,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Tower Hamlets,E09000030,London,London,293,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Tower Hamlets,E09000030,London,London,303,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Tower Hamlets,E09000030,London,London,323,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Tower Hamlets,E09000030,London,London,277,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Tower Hamlets,E09000030,London,London,304,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Tower Hamlets,E09000030,London,London,333,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Tower Hamlets,E09000030,London,London,286,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Tower Hamlets,E09000030,London,London,329,52,208,33,168,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Tower Hamlets,E09000030,London,London,307,48,146,23,169,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Tower Hamlets,E09000030,London,London,305,47,131,20,132,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Tower Hamlets,E09000030,London,London,332,52,181,28,156,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Tower Hamlets,E09000030,London,London,301,47,134,21,167,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Tower Hamlets,E09000030,London,London,277,44,149,23,173,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Tower Hamlets,E09000030,London,London,284,45,168,27,162,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Trafford,E08000009,North West,North West,249,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Trafford,E08000009,North West,North West,264,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Trafford,E08000009,North West,North West,278,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Trafford,E08000009,North West,North West,290,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Trafford,E08000009,North West,North West,316,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Trafford,E08000009,North West,North West,334,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Trafford,E08000009,North West,North West,329,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Trafford,E08000009,North West,North West,385,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Trafford,E08000009,North West,North West,383,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Trafford,E08000009,North West,North West,416,76,157,29,126,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Trafford,E08000009,North West,North West,377,68,99,18,137,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Trafford,E08000009,North West,North West,389,71,117,21,107,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Trafford,E08000009,North West,North West,361,66,91,17,121,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Trafford,E08000009,North West,North West,350,63,109,20,120,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Trafford,E08000009,North West,North West,377,67,142,25,117,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Trafford,E08000009,North West,North West,353,62,119,21,144,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",375,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",397,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",433,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",446,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",492,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",497,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",479,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",519,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",557,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",601,84,253,35,213,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",635,88,260,36,229,32,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",636,87,220,30,223,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",650,88,237,32,223,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",634,85,226,30,243,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",682,89,248,33,198,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Wakefield,E08000036,Yorkshire and The Humber,"North East, Yorkshire and the Humber",692,89,259,33,249,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Walsall,E08000030,West Midlands,West Midlands,497,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Walsall,E08000030,West Midlands,West Midlands,518,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Walsall,E08000030,West Midlands,West Midlands,489,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Walsall,E08000030,West Midlands,West Midlands,576,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Walsall,E08000030,West Midlands,West Midlands,627,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Walsall,E08000030,West Midlands,West Midlands,607,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Walsall,E08000030,West Midlands,West Midlands,622,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Walsall,E08000030,West Midlands,West Midlands,648,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Walsall,E08000030,West Midlands,West Midlands,636,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Walsall,E08000030,West Midlands,West Midlands,614,91,153,23,177,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Walsall,E08000030,West Midlands,West Midlands,669,98,237,35,184,27,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Walsall,E08000030,West Midlands,West Midlands,670,98,165,24,166,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Walsall,E08000030,West Midlands,West Midlands,661,97,180,26,192,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Walsall,E08000030,West Midlands,West Midlands,650,94,163,24,176,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Walsall,E08000030,West Midlands,West Midlands,665,94,197,28,187,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Walsall,E08000030,West Midlands,West Midlands,578,81,115,16,207,29,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Waltham Forest,E09000031,London,London,340,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Waltham Forest,E09000031,London,London,310,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Waltham Forest,E09000031,London,London,312,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Waltham Forest,E09000031,London,London,280,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Waltham Forest,E09000031,London,London,263,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Waltham Forest,E09000031,London,London,268,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Waltham Forest,E09000031,London,London,277,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Waltham Forest,E09000031,London,London,281,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Waltham Forest,E09000031,London,London,296,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Waltham Forest,E09000031,London,London,285,44,142,22,159,25,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Waltham Forest,E09000031,London,London,304,47,168,26,155,24,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Waltham Forest,E09000031,London,London,318,50,139,22,133,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Waltham Forest,E09000031,London,London,328,52,149,24,141,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Waltham Forest,E09000031,London,London,345,55,177,28,162,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Waltham Forest,E09000031,London,London,304,48,132,21,176,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Waltham Forest,E09000031,London,London,292,47,119,19,139,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Wandsworth,E09000032,London,London,206,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Wandsworth,E09000032,London,London,207,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Wandsworth,E09000032,London,London,217,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Wandsworth,E09000032,London,London,211,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Wandsworth,E09000032,London,London,207,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Wandsworth,E09000032,London,London,222,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Wandsworth,E09000032,London,London,247,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Wandsworth,E09000032,London,London,288,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Wandsworth,E09000032,London,London,309,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Wandsworth,E09000032,London,London,309,51,193,32,194,32,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Wandsworth,E09000032,London,London,277,46,153,25,187,31,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Wandsworth,E09000032,London,London,253,42,114,19,140,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Wandsworth,E09000032,London,London,243,41,110,19,126,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Wandsworth,E09000032,London,London,236,40,93,16,102,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Wandsworth,E09000032,London,London,218,37,96,16,112,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Wandsworth,E09000032,London,London,240,41,125,21,104,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Warrington,E06000007,North West,North West,267,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Warrington,E06000007,North West,North West,246,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Warrington,E06000007,North West,North West,236,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Warrington,E06000007,North West,North West,227,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Warrington,E06000007,North West,North West,232,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Warrington,E06000007,North West,North West,300,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Warrington,E06000007,North West,North West,346,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Warrington,E06000007,North West,North West,381,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Warrington,E06000007,North West,North West,401,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Warrington,E06000007,North West,North West,385,87,114,26,132,30,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Warrington,E06000007,North West,North West,364,83,113,26,139,32,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Warrington,E06000007,North West,North West,366,84,100,23,98,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Warrington,E06000007,North West,North West,329,76,99,23,140,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Warrington,E06000007,North West,North West,332,76,116,27,114,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Warrington,E06000007,North West,North West,354,80,143,32,122,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Warrington,E06000007,North West,North West,310,69,101,23,146,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Warwickshire,E10000031,West Midlands,West Midlands,574,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Warwickshire,E10000031,West Midlands,West Midlands,636,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Warwickshire,E10000031,West Midlands,West Midlands,681,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Warwickshire,E10000031,West Midlands,West Midlands,698,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Warwickshire,E10000031,West Midlands,West Midlands,690,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Warwickshire,E10000031,West Midlands,West Midlands,690,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Warwickshire,E10000031,West Midlands,West Midlands,764,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Warwickshire,E10000031,West Midlands,West Midlands,698,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Warwickshire,E10000031,West Midlands,West Midlands,717,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Warwickshire,E10000031,West Midlands,West Midlands,722,62,303,26,301,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Warwickshire,E10000031,West Midlands,West Midlands,755,65,299,26,273,23,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Warwickshire,E10000031,West Midlands,West Midlands,861,73,359,30,257,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Warwickshire,E10000031,West Midlands,West Midlands,821,69,314,26,359,30,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Warwickshire,E10000031,West Midlands,West Midlands,778,63,268,22,313,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Warwickshire,E10000031,West Midlands,West Midlands,805,64,329,26,310,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Warwickshire,E10000031,West Midlands,West Midlands,727,56,269,21,347,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,West Berkshire,E06000037,South East,South East,125,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,West Berkshire,E06000037,South East,South East,124,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,West Berkshire,E06000037,South East,South East,124,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,West Berkshire,E06000037,South East,South East,144,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,West Berkshire,E06000037,South East,South East,159,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,West Berkshire,E06000037,South East,South East,168,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,West Berkshire,E06000037,South East,South East,157,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,West Berkshire,E06000037,South East,South East,161,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,West Berkshire,E06000037,South East,South East,145,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,West Berkshire,E06000037,South East,South East,171,49,78,22,54,15,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,West Berkshire,E06000037,South East,South East,156,44,59,17,74,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,West Berkshire,E06000037,South East,South East,146,42,48,14,58,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,West Berkshire,E06000037,South East,South East,166,48,76,22,56,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,West Berkshire,E06000037,South East,South East,197,56,100,29,70,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,West Berkshire,E06000037,South East,South East,186,52,70,20,82,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,West Berkshire,E06000037,South East,South East,189,53,86,24,84,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,West Northamptonshire,E06000062,East Midlands,East Midlands,658,71,254,28,254,28,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,West Northamptonshire,E06000062,East Midlands,East Midlands,688,74,259,28,233,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,West Northamptonshire,E06000062,East Midlands,East Midlands,648,68,210,22,260,27,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,West Northamptonshire,E06000062,East Midlands,East Midlands,602,63,187,19,242,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,West Sussex,E10000032,South East,South East,784,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,West Sussex,E10000032,South East,South East,749,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,West Sussex,E10000032,South East,South East,673,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,West Sussex,E10000032,South East,South East,670,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,West Sussex,E10000032,South East,South East,604,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,West Sussex,E10000032,South East,South East,639,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,West Sussex,E10000032,South East,South East,639,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,West Sussex,E10000032,South East,South East,664,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,West Sussex,E10000032,South East,South East,704,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,West Sussex,E10000032,South East,South East,705,41,347,20,354,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,West Sussex,E10000032,South East,South East,806,46,457,26,357,21,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,West Sussex,E10000032,South East,South East,891,51,456,26,387,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,West Sussex,E10000032,South East,South East,861,49,417,24,457,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,West Sussex,E10000032,South East,South East,886,50,398,22,377,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,West Sussex,E10000032,South East,South East,906,50,410,23,401,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,West Sussex,E10000032,South East,South East,975,54,393,22,328,18,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Westminster,E09000033,London,London,247,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Westminster,E09000033,London,London,209,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Westminster,E09000033,London,London,208,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Westminster,E09000033,London,London,188,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Westminster,E09000033,London,London,176,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Westminster,E09000033,London,London,179,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Westminster,E09000033,London,London,166,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Westminster,E09000033,London,London,182,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Westminster,E09000033,London,London,204,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Westminster,E09000033,London,London,210,63,177,53,173,52,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Westminster,E09000033,London,London,220,67,146,45,137,42,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Westminster,E09000033,London,London,166,52,90,28,145,46,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Westminster,E09000033,London,London,171,56,123,40,119,39,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Westminster,E09000033,London,London,182,60,132,43,121,40,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Westminster,E09000033,London,London,174,58,134,44,142,47,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Westminster,E09000033,London,London,186,62,111,37,102,34,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Westmorland and Furness,E06000064,North West,North West,247,63,72,18,82,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Westmorland and Furness,E06000064,North West,North West,261,67,105,27,91,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Wigan,E08000010,North West,North West,518,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Wigan,E08000010,North West,North West,467,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Wigan,E08000010,North West,North West,479,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Wigan,E08000010,North West,North West,508,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Wigan,E08000010,North West,North West,497,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Wigan,E08000010,North West,North West,506,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Wigan,E08000010,North West,North West,483,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Wigan,E08000010,North West,North West,446,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Wigan,E08000010,North West,North West,479,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Wigan,E08000010,North West,North West,448,67,151,22,186,28,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Wigan,E08000010,North West,North West,534,79,208,31,129,19,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Wigan,E08000010,North West,North West,647,95,247,36,136,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Wigan,E08000010,North West,North West,614,90,184,27,220,32,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Wigan,E08000010,North West,North West,676,97,242,35,183,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Wigan,E08000010,North West,North West,733,104,279,39,222,31,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Wigan,E08000010,North West,North West,652,91,183,26,263,37,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Wiltshire,E06000054,South West,South West,349,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Wiltshire,E06000054,South West,South West,384,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Wiltshire,E06000054,South West,South West,416,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Wiltshire,E06000054,South West,South West,446,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Wiltshire,E06000054,South West,South West,397,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Wiltshire,E06000054,South West,South West,404,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Wiltshire,E06000054,South West,South West,414,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Wiltshire,E06000054,South West,South West,441,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Wiltshire,E06000054,South West,South West,444,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Wiltshire,E06000054,South West,South West,459,44,163,16,151,15,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Wiltshire,E06000054,South West,South West,458,44,170,16,176,17,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Wiltshire,E06000054,South West,South West,417,40,131,13,174,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Wiltshire,E06000054,South West,South West,426,41,147,14,139,13,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Wiltshire,E06000054,South West,South West,455,44,169,16,141,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Wiltshire,E06000054,South West,South West,475,46,168,16,148,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Wiltshire,E06000054,South West,South West,478,46,145,14,143,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Windsor and Maidenhead,E06000040,South East,South East,107,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Windsor and Maidenhead,E06000040,South East,South East,104,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Windsor and Maidenhead,E06000040,South East,South East,97,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Windsor and Maidenhead,E06000040,South East,South East,106,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Windsor and Maidenhead,E06000040,South East,South East,107,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Windsor and Maidenhead,E06000040,South East,South East,99,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Windsor and Maidenhead,E06000040,South East,South East,89,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Windsor and Maidenhead,E06000040,South East,South East,109,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Windsor and Maidenhead,E06000040,South East,South East,107,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Windsor and Maidenhead,E06000040,South East,South East,124,36,65,19,52,15,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Windsor and Maidenhead,E06000040,South East,South East,116,34,52,15,62,18,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Windsor and Maidenhead,E06000040,South East,South East,130,38,51,15,39,11,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Windsor and Maidenhead,E06000040,South East,South East,126,37,45,13,49,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Windsor and Maidenhead,E06000040,South East,South East,151,44,98,29,73,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Windsor and Maidenhead,E06000040,South East,South East,140,41,63,18,75,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Windsor and Maidenhead,E06000040,South East,South East,139,40,57,16,58,17,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Wirral,E08000015,North West,North West,629,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Wirral,E08000015,North West,North West,681,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Wirral,E08000015,North West,North West,673,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Wirral,E08000015,North West,North West,669,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Wirral,E08000015,North West,North West,669,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Wirral,E08000015,North West,North West,676,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Wirral,E08000015,North West,North West,668,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Wirral,E08000015,North West,North West,767,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Wirral,E08000015,North West,North West,834,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Wirral,E08000015,North West,North West,832,125,208,31,212,32,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Wirral,E08000015,North West,North West,811,123,192,29,213,32,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Wirral,E08000015,North West,North West,826,126,181,28,169,26,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Wirral,E08000015,North West,North West,789,121,175,27,216,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Wirral,E08000015,North West,North West,772,117,216,33,233,35,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Wirral,E08000015,North West,North West,766,116,211,32,216,33,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Wirral,E08000015,North West,North West,681,103,160,24,250,38,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Wokingham,E06000041,South East,South East,78,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Wokingham,E06000041,South East,South East,72,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Wokingham,E06000041,South East,South East,72,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Wokingham,E06000041,South East,South East,86,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Wokingham,E06000041,South East,South East,74,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Wokingham,E06000041,South East,South East,74,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Wokingham,E06000041,South East,South East,81,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Wokingham,E06000041,South East,South East,75,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Wokingham,E06000041,South East,South East,106,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Wokingham,E06000041,South East,South East,110,28,62,16,58,15,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Wokingham,E06000041,South East,South East,98,25,44,11,55,14,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Wokingham,E06000041,South East,South East,101,25,51,13,49,12,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Wokingham,E06000041,South East,South East,136,33,93,23,58,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Wokingham,E06000041,South East,South East,135,32,67,16,69,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Wokingham,E06000041,South East,South East,137,31,58,13,56,13,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Wokingham,E06000041,South East,South East,149,34,63,14,51,11,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Wolverhampton,E08000031,West Midlands,West Midlands,402,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Wolverhampton,E08000031,West Midlands,West Midlands,494,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Wolverhampton,E08000031,West Midlands,West Midlands,575,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Wolverhampton,E08000031,West Midlands,West Midlands,661,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Wolverhampton,E08000031,West Midlands,West Midlands,769,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Wolverhampton,E08000031,West Midlands,West Midlands,778,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Wolverhampton,E08000031,West Midlands,West Midlands,653,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Wolverhampton,E08000031,West Midlands,West Midlands,639,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Wolverhampton,E08000031,West Midlands,West Midlands,649,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Wolverhampton,E08000031,West Midlands,West Midlands,625,103,132,22,158,26,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Wolverhampton,E08000031,West Midlands,West Midlands,588,96,123,20,163,27,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Wolverhampton,E08000031,West Midlands,West Midlands,540,88,96,16,144,23,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Wolverhampton,E08000031,West Midlands,West Midlands,512,83,125,20,155,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Wolverhampton,E08000031,West Midlands,West Midlands,498,78,123,19,138,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Wolverhampton,E08000031,West Midlands,West Midlands,517,78,143,22,124,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Wolverhampton,E08000031,West Midlands,West Midlands,501,73,119,17,137,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,Worcestershire,E10000034,West Midlands,West Midlands,583,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,Worcestershire,E10000034,West Midlands,West Midlands,591,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,Worcestershire,E10000034,West Midlands,West Midlands,601,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,Worcestershire,E10000034,West Midlands,West Midlands,635,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,Worcestershire,E10000034,West Midlands,West Midlands,642,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,Worcestershire,E10000034,West Midlands,West Midlands,687,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,Worcestershire,E10000034,West Midlands,West Midlands,694,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,Worcestershire,E10000034,West Midlands,West Midlands,767,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,Worcestershire,E10000034,West Midlands,West Midlands,796,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,Worcestershire,E10000034,West Midlands,West Midlands,833,71,243,21,207,18,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,Worcestershire,E10000034,West Midlands,West Midlands,819,70,220,19,235,20,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,Worcestershire,E10000034,West Midlands,West Midlands,859,73,204,17,170,14,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,Worcestershire,E10000034,West Midlands,West Midlands,891,76,212,18,184,16,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,Worcestershire,E10000034,West Midlands,West Midlands,998,84,326,27,223,19,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,Worcestershire,E10000034,West Midlands,West Midlands,1043,87,312,26,267,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,Worcestershire,E10000034,West Midlands,West Midlands,1036,86,290,24,301,25,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2010,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",223,,,,,,SFR27/2010 underlying data (SFR27_2010_March.csv)
+2011,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",235,,,,,,SFR21/2011 underlying data (SFR21_CLA.csv)
+2012,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",256,,,,,,SFR20/2012 underlying data (SFR20_CLA2012.csv)
+2013,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",243,,,,,,SFR36/2013 underlying data (SFR36_CLA2013.csv)
+2014,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",222,,,,,,SFR36/2014 underlying data (SFR36_CLA2014.csv)
+2015,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",193,,,,,,SFR34/2015 underlying data (SFR34_CLA2015.csv)
+2016,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",191,,,,,,SFR41/2016 underlying data (SFR41_CLA2016.csv)
+2017,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",205,,,,,,SFR50/2017 underlying data (SFR50_CLA2017.csv)
+2018,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",195,,,,,,"DfE LAIT bds_long_0.parquet (LACnum, 2018)"
+2019,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",207,59,69,20,58,16,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2020,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",263,74,112,32,58,16,"DfE EES CLA 2024 release, cla_number_and_rate_per_10k_children.csv"
+2021,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",279,80,85,24,72,21,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2022,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",276,80,62,18,68,20,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2023,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",263,76,62,18,76,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2024,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",243,70,61,17,84,24,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
+2025,York,E06000014,Yorkshire and The Humber,"North East, Yorkshire and the Humber",240,69,72,21,76,22,"DfE EES CLA 2025 release, cla_number_and_rate_per_10k_children.csv"
 """#
 }
