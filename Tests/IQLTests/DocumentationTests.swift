@@ -6,6 +6,20 @@ import Testing
 /// the rendered result must equal it. UPDATE_GOLDEN=1 rewrites those outputs (then fails, so
 /// the change is reviewed).
 struct DocumentationTests {
+    /// The README and docs/datasets.md name every bundled dataset, and say how many there are.
+    @Test func docsNameEveryBundledDataset() throws {
+        let readme = try Repo.read("README.md"), datasets = try Repo.read("docs/datasets.md")
+        for d in BundledDataset.all {
+            #expect(readme.contains("`\(d.name)`"), "README.md does not list \(d.name)")
+            #expect(datasets.contains("## \(d.name) ") || datasets.contains(" \(d.name),") || datasets.contains(", \(d.name) ")
+                    || datasets.contains("`\(d.name)`"), "docs/datasets.md does not describe \(d.name)")
+        }
+        let words = ["twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+        let count = try #require(words.indices.contains(BundledDataset.all.count - 12) ? words[BundledDataset.all.count - 12] : nil)
+        #expect(readme.contains("\(count) tables"), "README.md should say \(count) tables")
+        #expect(datasets.contains("ships \(count) tables"), "docs/datasets.md should say \(count) tables")
+    }
+
     struct Example: Sendable, CustomTestStringConvertible {
         var file: String
         var line: Int
