@@ -67,6 +67,19 @@ struct ParserTests {
         }
     }
 
+    /// `x between a and b` is `x >= a and x <= b`, and its `and` binds before the next one.
+    @Test func betweenIsTwoComparisons() throws {
+        let (script, diagnostics) = Self.parse("let v = x not between 1 and 2 + 3 and y")
+        #expect(diagnostics.isEmpty)
+        guard case .letValue(_, let e) = script.statements.first?.kind,
+              case .binary(.and, let negated, let y) = e.kind, case .name(let yName, _) = y.kind, yName.text == "y",
+              case .unary(.not, let both) = negated.kind, case .binary(.and, let low, let high) = both.kind,
+              case .binary(.ge, _, _) = low.kind, case .binary(.le, _, let sum) = high.kind, case .binary(.add, _, _) = sum.kind else {
+            Issue.record("wrong tree")
+            return
+        }
+    }
+
     /// Invalid input, the kind of the first error and its message.
     static let invalid: [(String, Diagnostic.Kind, String)] = [
         ("from inspections |", .incompleteInput, "incomplete input: expected a stage after '|'"),
@@ -79,6 +92,8 @@ struct ParserTests {
         ("from a | selct x", .name, "unknown stage 'selct'"),
         ("from a | where x = 1", .syntax, "'=' names a column; to compare, write '=='"),
         ("from a | where 1 < x < 3", .syntax, "comparisons cannot be chained"),
+        ("from a | where x between 1 or 3", .syntax, "expected 'and' between the two bounds of 'between', found 'or'"),
+        ("from a | where x between 1", .incompleteInput, "incomplete input: expected 'and' between the two bounds of 'between'"),
         ("from a | where x == 1)", .syntax, "expected '|', ';' or a new line, found ')'"),
         ("where x == 1", .syntax, "expected 'from' before the first stage, found 'where'"),
         ("from a | take 5 from b", .syntax, "expected '|', ';' or a new line, found 'from'"),

@@ -102,7 +102,7 @@ public struct Table: Sendable {
             guard let earlier = column.selection else { return column.gathering(selection) }
             let key = ObjectIdentifier(earlier)
             if composed[key] == nil { composed[key] = selection.composed(after: earlier) }
-            return Column(storage: column.storage, count: rows.count, selection: composed[key])
+            return Column(viewing: column, count: rows.count, selection: composed[key])
         }
         return Table(schema: schema, columns: gathered, rowCount: rows.count)
     }

@@ -63,6 +63,21 @@ extension Parser {
             }
             return e
         }
+        // `between` is a word, not a reserved keyword, so a column may still be called that:
+        // it means `between` only after a complete operand.
+        if isWord("between") || (check(.keyword(.not)) && peek().kind == .identifier && peek().text == "between") {
+            let negated = consume(.keyword(.not)) != nil
+            advance()
+            let low = try parseAdditive(&depth)
+            _ = try expect(.keyword(.and), "'and' between the two bounds of 'between'")
+            let high = try parseAdditive(&depth)
+            // SQL's meaning, inclusive at both ends and with its nulls: `x >= low and x <= high`.
+            let atLeast = Expr(kind: .binary(.ge, lhs, low), range: lhs.range.union(low.range))
+            let atMost = Expr(kind: .binary(.le, lhs, high), range: lhs.range.union(high.range))
+            let range = lhs.range.union(high.range)
+            let both = Expr(kind: .binary(.and, atLeast, atMost), range: range)
+            return negated ? Expr(kind: .unary(.not, both), range: range) : both
+        }
         if check(.keyword(.in)) || (check(.keyword(.not)) && peek().kind == .keyword(.in)) {
             let negated = consume(.keyword(.not)) != nil
             advance()

@@ -120,7 +120,7 @@ extension Column {
     /// Rows `range` (starting at a multiple of 64) as a column of their own.
     func rows(_ range: Range<Int>) -> Column {
         if let selection {
-            return Column(storage: storage, count: range.count, selection: Selection(Array(selection.rows[range])))
+            return Column(viewing: self, count: range.count, selection: Selection(Array(selection.rows[range])))
         }
         let n = range.count
         switch storage {
