@@ -11,6 +11,7 @@ struct CheckerTests {
         ("from inspectons", "no dataset or table named 'inspectons'", "inspectons"),
         ("from inspections | where overall == 3", "cannot compare rating with number", "overall == 3"),
         (#"from inspections | where overall == "Gooood""#, #""Gooood" is not an Ofsted rating"#, #""Gooood""#),
+        (#"from inspections | where overall == "Adequate""#, #""Adequate" is not an Ofsted rating"#, #""Adequate""#),
         (#"from inspections | where published > "2019-01-01""#, "cannot compare date with text", #"published > "2019-01-01""#),
         ("from inspections | where authority", "where needs a condition (bool), found text", "authority"),
         ("from inspections | where overall == null", "comparing with null never matches: the result is always null", "overall == null"),
@@ -56,6 +57,19 @@ struct CheckerTests {
         ("from inspections | selct authority", "select"),
         ("from inspections | where overall == \"requires improvment to be good\"", "\"Requires improvement to be good\""),
     ]
+
+    /// "Adequate" is explained (stored as Requires improvement, write ri), not answered with
+    /// "did you mean Inadequate?"; "RI" in any case is Requires improvement, as `ri` is.
+    @Test func adequateIsExplainedAndRIIsARating() throws {
+        let d = try #require(Self.engine.check(#"from inspections | where safeguarding == "adequate" | count"#).first)
+        #expect(d.suggestion == "ri")
+        #expect(d.label?.contains("Requires improvement to be good") == true)
+        #expect(!(d.label ?? "").contains("Inadequate"))
+        let ri = try Self.engine.query(#"from inspections | where overall == "RI" | count"#)
+        let spelt = try Self.engine.query("from inspections | where overall == ri | count")
+        #expect(ri.rows == spelt.rows)
+        #expect(Rating(wording: "R.I.") == .requiresImprovement)
+    }
 
     @Test(arguments: suggestions)
     func suggestsTheClosestName(query: String, suggestion: String) {

@@ -31,7 +31,7 @@ public enum Rating: Int8, Sendable, Hashable, Comparable, CaseIterable {
         switch text.lowercased() {
         case "outstanding": self = .outstanding
         case "good": self = .good
-        case "requires improvement to be good", "requires improvement": self = .requiresImprovement
+        case "requires improvement to be good", "requires improvement", "ri", "r.i.": self = .requiresImprovement
         case "inadequate": self = .inadequate
         default: return nil
         }

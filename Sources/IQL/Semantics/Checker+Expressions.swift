@@ -310,6 +310,17 @@ extension Checker {
         if v.isNull { return v }
         guard case .text(let s) = v else { return nil }
         if let r = Rating(wording: s) { return .rating(r) }
+        // Not "did you mean Inadequate?", the opposite judgement: Ofsted's pre-2013 scale had
+        // Adequate, which its tables (and so IQL's) write as Requires improvement to be good.
+        if s.lowercased() == "adequate" {
+            error(.notARating(s), at: range,
+                  label: "before 2013 Ofsted's tables write Adequate as Requires improvement to be good: write ri",
+                  suggestion: "ri",
+                  notes: ["SLAC, CPI and TLAC inspections (2009 to 2013) were judged outstanding, good, adequate or inadequate; "
+                          + "Ofsted's history table, which IQL's inspections come from, has no Adequate and writes those judgements "
+                          + "as Requires improvement to be good (docs/datasets.md, inspections)"])
+            return nil
+        }
         let wordings = Rating.allCases.map(\.wording)
         let close = Suggest.closest(to: s, among: wordings)
         error(.notARating(s), at: range,
