@@ -54,6 +54,8 @@ struct CheckerTests {
         (#"from inspections | where athority == "Oldham""#, "authority"),
         ("from inspectons", "inspections"),
         ("from inspections | select lenght(authority)", "length"),
+        ("from authorities | summarize m = mean(1)", "avg"),
+        ("from authorities | summarize m = average(1)", "avg"),
         ("from inspections | selct authority", "select"),
         ("from inspections | where overall == \"requires improvment to be good\"", "\"Requires improvement to be good\""),
     ]

@@ -67,6 +67,26 @@ struct ParserTests {
         }
     }
 
+    /// SQL habits get IQL's translation and, where one word does it, the fix; single-quoted
+    /// text is read as the text it means, so the rest of the query is still checked.
+    @Test func sqlHabitsAreTranslated() throws {
+        func first(_ text: String) -> Diagnostic? { Self.parse(text).1.first { $0.severity == .error } }
+        let order = try #require(first("from a | order by x desc"))
+        #expect(order.suggestion == "sort")
+        #expect(SourceFile(name: "q", text: "from a | order by x desc").text(in: try #require(order.range)) == "order by")
+        #expect(order.label?.contains("sort") == true)
+        #expect(first("from a | limit 5")?.suggestion == "take")
+        #expect(first("from a | group by x")?.suggestion == nil)
+        #expect(first("from a | group by x")?.label?.contains("summarize") == true)
+        let quoted = try #require(first(#"from a | where x == 'it''s' | where y == 1"#))
+        #expect(quoted.message == "text is written in double quotes")
+        let (script, diagnostics) = Self.parse("from a | where x == 'London' | where y > 1")
+        #expect(diagnostics.count == 1)
+        #expect(first("from a | where x == 'London' | where y > 1")?.suggestion == "\"London\"")
+        guard case .pipeline(let p)? = script.statements.first?.kind else { Issue.record("no pipeline"); return }
+        #expect(p.stages.count == 2)
+    }
+
     /// `x between a and b` is `x >= a and x <= b`, and its `and` binds before the next one.
     @Test func betweenIsTwoComparisons() throws {
         let (script, diagnostics) = Self.parse("let v = x not between 1 and 2 + 3 and y")
@@ -92,6 +112,10 @@ struct ParserTests {
         ("from a | selct x", .name, "unknown stage 'selct'"),
         ("from a | where x = 1", .syntax, "'=' names a column; to compare, write '=='"),
         ("from a | where 1 < x < 3", .syntax, "comparisons cannot be chained"),
+        ("from a | order by x", .name, "unknown stage 'order'"),
+        ("from a | limit 5", .name, "unknown stage 'limit'"),
+        ("from a | group by x", .name, "unknown stage 'group'"),
+        ("from a | where x == 'open'", .syntax, "text is written in double quotes"),
         ("from a | where x between 1 or 3", .syntax, "expected 'and' between the two bounds of 'between', found 'or'"),
         ("from a | where x between 1", .incompleteInput, "incomplete input: expected 'and' between the two bounds of 'between'"),
         ("from a | where x == 1)", .syntax, "expected '|', ';' or a new line, found ')'"),

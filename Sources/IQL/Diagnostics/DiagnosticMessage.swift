@@ -20,6 +20,7 @@ public struct DiagnosticMessage: Sendable, Hashable {
     static let exclamationMark = Self(.unexpectedCharacter, "unexpected '!'")
     static func unexpectedCharacter(_ shown: String) -> Self { Self(.unexpectedCharacter, "unexpected character \(shown)") }
     static let numberRunsIntoName = Self(.unexpectedCharacter, "a number cannot run straight into a name")
+    static let singleQuotedText = Self(.unexpectedCharacter, "text is written in double quotes")
 
     // MARK: unterminatedText
     static let unterminatedText = Self(.unterminatedText, "unterminated text literal")

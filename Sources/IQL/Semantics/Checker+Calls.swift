@@ -1,4 +1,13 @@
 extension Checker {
+    /// Other tools' names for IQL's functions, suggested before a near spelling (`mean` is
+    /// nearer `median` than `avg`).
+    static let functionAliases: [String: String] = [
+        "mean": "avg", "average": "avg", "avg_if": "avg", "countif": "count", "count_if": "count",
+        "nvl": "coalesce", "ifnull": "coalesce", "isnull": "coalesce", "iif": "if",
+        "len": "length", "char_length": "length", "substr_count": "contains",
+        "ucase": "upper", "lcase": "lower", "startswith": "starts_with", "endswith": "ends_with",
+    ]
+
     mutating func compileCall(_ name: Name, _ args: [Expr], range: SourceRange, in scope: ExpressionScope,
                               aggregates: inout [AggregateCall], usesWindow: inout Bool) -> CompiledExpression {
         if let aggregate = Aggregate(rawValue: name.text) {
@@ -9,7 +18,7 @@ extension Checker {
         }
         guard let function = ScalarFunction.catalog[name.text] else {
             error(.unknownFunction(name.text), at: name.range,
-                  suggestion: Suggest.closest(to: name.text, among: Checker.functionNames),
+                  suggestion: Checker.functionAliases[name.text.lowercased()] ?? Suggest.closest(to: name.text, among: Checker.functionNames),
                   notes: ["functions: " + Checker.functionNames.sorted().joined(separator: ", ")])
             for a in args { _ = compile(a, in: scope, aggregates: &aggregates, usesWindow: &usesWindow) }
             return poison(range)

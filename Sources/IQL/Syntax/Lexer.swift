@@ -135,6 +135,18 @@ struct Lexer {
         case 0x3E:
             if peek() == 0x3D { pos += 1; return make(.ge) }
             return make(.gt)
+        case 0x27:
+            // SQL's 'text': said once, with the fix, and read as the text it means so that the
+            // rest of the query is still checked.
+            var end = pos
+            while end < bytes.count, bytes[end] != 0x27, bytes[end] != 0x0A { end += 1 }
+            guard end < bytes.count, bytes[end] == 0x27 else { fallthrough }
+            let text = String(decoding: bytes[pos..<end], as: UTF8.self)
+            pos = end + 1
+            let quoted = "\"" + text.replacingOccurrencesOf("\\", "\\\\").replacingOccurrencesOf("\"", "\\\"") + "\""
+            diagnostics.append(.error(.singleQuotedText, at: SourceRange(start: start, end: pos),
+                                      label: "write \(quoted)", suggestion: quoted))
+            return Token(kind: .string, text: text, range: SourceRange(start: start, end: pos), newlineBefore: newline)
         default:
             // Step over a whole UTF-8 sequence so the caret covers one character.
             while let d = peek(), d & 0xC0 == 0x80 { pos += 1 }

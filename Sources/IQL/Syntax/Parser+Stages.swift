@@ -121,6 +121,15 @@ extension Parser {
             repeat { keys.append(try expectName("a key column")) } while consume(.comma) != nil
             kind = .diff(table: table, keys: keys)
         default:
+            // SQL's words for IQL's stages: the translation, not a near spelling.
+            if let habit = Parser.sqlHabits[keyword.text.lowercased()] {
+                var range = keyword.range
+                var fix = habit.fix
+                if habit.takesBy, isWord("by") { range = range.union(current.range) } else if habit.takesBy { fix = nil }
+                diagnostics.append(.error(.unknownStage(keyword.text), at: range,
+                                          label: "IQL writes this with '\(habit.stage)': \(habit.example)", suggestion: fix))
+                throw SyntaxError()
+            }
             let close = Suggest.closest(to: keyword.text, among: Parser.stageNames)
             diagnostics.append(.error(.unknownStage(keyword.text), at: keyword.range,
                                       suggestion: close,
@@ -129,6 +138,17 @@ extension Parser {
         }
         return Stage(kind: kind, keyword: keyword, range: keyword.range.union(gapRange))
     }
+
+    /// What a SQL user writes for a stage: the stage, an example, the fix-it (replacing the
+    /// word, and `by` after it when `takesBy`) where one word replaces it.
+    static let sqlHabits: [String: (stage: String, example: String, fix: String?, takesBy: Bool)] = [
+        "order": ("sort", "sort region, year desc", "sort", true),
+        "limit": ("take", "take 10", "take", false),
+        "top": ("take", "sort n desc | take 10", "take", false),
+        "group": ("summarize", "summarize n = count() by region", nil, true),
+        "having": ("where", "summarize n = count() by region | where n > 5", "where", false),
+        "filter": ("where", "where region == \"London\"", "where", false),
+    ]
 
     /// True if the current token can begin an expression, so an optional list is present.
     var startsExpression: Bool {
