@@ -155,6 +155,28 @@ struct AnalysisTests {
         #expect(bound.tables.last?.notes.contains { $0.contains("plain average of the councils' rate_per_10k") } == true)
     }
 
+    /// `latest` says when it leaves out groups whose only rows up to `as of` have no time
+    /// (SIF inspections have publication dates only), and says nothing when a group is out
+    /// only because every row is later, or when no row lacks a time.
+    @Test func latestNotesGroupsLeftOutForWantOfATime() throws {
+        let engine = Engine()
+        let mixed = try engine.query(#"from inspections | where framework in ["SIF", "ILACS"] | latest inspected by authority as of 2019-03-31 | count"#)
+        #expect(mixed.rows == [[.int(48)]])
+        #expect(mixed.notes.contains { $0.hasPrefix("latest: 104 of 158 groups have no row with inspected by 2019-03-31 but do have rows with no inspected") })
+        let byPublished = try engine.query(#"from inspections | where framework in ["SIF", "ILACS"] | latest published by authority as of 2019-03-31 | count"#)
+        #expect(byPublished.rows == [[.int(152)]])
+        #expect(byPublished.notes.isEmpty)
+        let ilacs = try engine.query(#"from inspections | where framework == "ILACS" | latest inspected by authority as of 2019-03-31 | count"#)
+        #expect(ilacs.rows == [[.int(48)]])
+        #expect(ilacs.notes.isEmpty)
+        // The integer-key path notes the same.
+        var e = Engine(bundledData: false)
+        try e.registerCSV(text: "k,t\n1,2020-01-01\n2,\n2,\n3,2021-01-01\n", as: "t")
+        let keyed = try e.query("from t | latest t by k as of 2020-06-30")
+        #expect(keyed.rowCount == 1)
+        #expect(keyed.notes.contains { $0.hasPrefix("latest: 1 of 3 groups has no row with t by 2020-06-30") })
+    }
+
     @Test func compareNeedsTheMeasureInItsInput() throws {
         do {
             _ = try Engine().query("from indicators | where measure == \"LAC\" | select authority, year, value | compare with england")
