@@ -142,8 +142,10 @@ extension Session {
         let path = argument[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
         let name = argument[r.upperBound...].trimmingCharacters(in: .whitespaces)
         do {
-            try engine.registerCSV(atPath: path, as: name)
+            let report = try engine.registerCSV(atPath: path, as: name)
             loaded.append((name, path))
+            let warnings = report.warnings(file: path)
+            if !warnings.isEmpty { Terminal.err(DiagnosticRenderer(color: errColor).render(warnings, in: nil)) }
             if let s = engine.schema(of: name) {
                 let rows = (try? engine.table(named: name).rowCount) ?? 0
                 Terminal.out("\(name): \(rows) rows; columns " + s.columns.map { "\($0.name) (\($0.type))" }.joined(separator: ", ") + "\n")

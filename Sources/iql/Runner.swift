@@ -66,9 +66,8 @@ struct Runner {
                 } else {
                     try engine.registerCSV(atPath: path, as: name, timeColumn: time, lenient: arguments.lenient)
                 }
-                if let warning = report.warning(file: path) {
-                    write([warning], in: nil)
-                }
+                let warnings = report.warnings(file: path)
+                if !warnings.isEmpty { write(warnings, in: nil) }
                 if arguments.timer {
                     let unread = report.unreadColumns.count
                     let columns = unread == 0 ? "" : " (\(unread) column\(unread == 1 ? "" : "s") the query does not read left out)"

@@ -135,6 +135,15 @@ struct CLITests {
             """])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "authority,children,over\nOldham,512,-88\nOxfordshire,779,79\n")
+        #expect(!r.stderr.contains("IQL0613"))
+
+        // A file loaded under a bundled dataset's name is warned about (it hides the bundled one).
+        let shadow = try Self.iql(["--data", "referrals=\(csv.path)", "--format", "csv", "-c", "from referrals | count"])
+        #expect(shadow.status == 0, "\(shadow.stderr)")
+        #expect(shadow.stdout == "n\n2\n")
+        #expect(shadow.stderr.contains("warning[IQL0613]"))
+        #expect(shadow.stderr.contains("hides the bundled dataset of that name"))
+        #expect(shadow.stderr.contains("my_referrals"))
 
         let slash = dir.appendingPathComponent("dates.csv")
         try "when\n01/02/2020\n03/04/2021\n".write(to: slash, atomically: true, encoding: .utf8)

@@ -16,6 +16,19 @@ public struct CSVLoadReport: Sendable, Equatable {
     /// (`Engine.registerCSV(atPath:as:readBy:)`), in file order.
     public var unreadColumns: [String] = []
 
+    /// The bundled dataset the table's name hides, if it has the name of one.
+    public var hidesBundled: String?
+
+    /// The warnings a person loading the file should see: rows left out, a bundled dataset hidden.
+    public func warnings(file: String, shown: Int = 5) -> [Diagnostic] {
+        var out = warning(file: file, shown: shown).map { [$0] } ?? []
+        if let name = hidesBundled {
+            out.append(Diagnostic(.warning, .shadowsBundled(name, file: file),
+                                  notes: ["load it under a name of its own (e.g. my_\(name)) to keep the bundled \(name) as well"]))
+        }
+        return out
+    }
+
     /// One line for a person: how many rows were left out and the first few places.
     public func summary(file: String, shown: Int = 5) -> String? {
         guard !skipped.isEmpty else { return nil }

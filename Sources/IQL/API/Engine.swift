@@ -217,7 +217,8 @@ public struct Engine: Sendable {
                                    timeColumn: String?) throws(IQLError) -> CSVLoadReport {
         try register(loaded.table, file: file, as: name, timeColumn: timeColumn)
         return CSVLoadReport(rows: loaded.table.rowCount,
-                             skipped: loaded.skipped.map { CSVLoadReport.SkippedRow(line: $0.line, reason: $0.reason) })
+                             skipped: loaded.skipped.map { CSVLoadReport.SkippedRow(line: $0.line, reason: $0.reason) },
+                             hidesBundled: bundled[name] != nil ? name : nil)
     }
 
     private mutating func register(_ table: Table, file: String, as name: String, timeColumn: String?) throws(IQLError) {

@@ -354,6 +354,11 @@ extension DiagnosticCode {
                          "A warning: `derive … by` groups rows only for `previous()` and `next()`, and this derive uses neither.",
                          example: "from authorities | derive x = 1 by region",
                          fix: "Remove `by`.")
+        case .shadowsBundled:
+            return entry("A loaded table hides a bundled dataset",
+                         "A warning: a CSV file was loaded under the name of a bundled dataset (`--data referrals=my.csv`, `.load my.csv AS referrals`), so for the rest of the session that name means the file, and the bundled table (and its `_areas` companion in `compare`) is out of reach.",
+                         example: nil,
+                         fix: "Load it under a name of its own (`--data my_referrals=my.csv`) to keep both.")
         }
     }
 

@@ -72,6 +72,7 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     case invalidFileName = 610
     case fileChanged = 611
     case invalidHostValue = 612
+    case shadowsBundled = 613
     // Warnings: the query runs, but probably does not mean what it says.
     case absentValue = 701
     case unusedBy = 702

@@ -343,6 +343,7 @@ public struct DiagnosticMessage: Sendable, Hashable {
     }
     static func skippedRows(_ summary: String) -> Self { Self(.malformedCSV, summary) }
 
+
     // MARK: badHeader
     static func emptyCSV(_ file: String) -> Self { Self(.badHeader, "\(file): the file is empty; a CSV needs a header row") }
     static func unnamedColumn(_ file: String, _ position: Int) -> Self {
@@ -401,6 +402,11 @@ public struct DiagnosticMessage: Sendable, Hashable {
     }
     static func hostValueType(_ row: Int, column: String, _ value: String, _ type: ValueType, expected: ValueType) -> Self {
         Self(.invalidHostValue, "row \(row), column '\(column)': \(value) is \(type), not \(expected)")
+    }
+
+    // MARK: shadowsBundled
+    static func shadowsBundled(_ name: String, file: String) -> Self {
+        Self(.shadowsBundled, "\(file) is loaded as '\(name)', which hides the bundled dataset of that name for this session")
     }
 
     // MARK: absentValue
