@@ -108,12 +108,14 @@ struct Runner {
             let result = try engine.run(text, sourceName: sourceName, parameters: arguments.parameters)
             if !result.warnings.isEmpty { write(result.warnings, in: result.source) }
             Terminal.out(arguments.format.render(result.items, color: outColor))
+            Session.writeNotes(result.items.map(\.table), format: arguments.format, color: errColor)
             if arguments.timer { Terminal.err(Session.describe(result.timings) + "\n") }
             return 0
         } catch {
             // Results from before the failure (say, a failed assert) are printed first.
             if !error.completedResults.isEmpty {
                 Terminal.out(arguments.format.render(error.completedResults, color: outColor))
+                Session.writeNotes(error.completedResults.map(\.table), format: arguments.format, color: errColor)
             }
             report(error)
             return 1

@@ -97,12 +97,24 @@ final class Session {
         }
     }
 
+    /// The notes under results (a comparator computed, rows left out) on standard error, for
+    /// the formats whose output has no place for them: the table view prints them itself.
+    static func writeNotes(_ tables: [Table], format: OutputFormat, color: Bool) {
+        guard format != .table else { return }
+        var seen: Set<String> = []
+        for note in tables.flatMap(\.notes) where seen.insert(note).inserted {
+            Terminal.err((color ? "\u{1B}[1mnote:\u{1B}[0m " : "note: ") + note + "\n")
+        }
+    }
+
     /// Prints a table in the current mode: to the terminal fitted to its size, to a file whole.
     func show(_ table: Table) {
         if let output {
             output.handle.write(Data(mode.render(table).utf8))
+            Session.writeNotes([table], format: mode, color: errColor)
             return
         }
+        Session.writeNotes([table], format: mode, color: errColor)
         if mode == .table {
             let renderer = TableRenderer(color: outColor, maxWidth: LineEditor.terminalColumns, maxRows: 40,
                                          hint: "(.mode csv or .output FILE gives every row and column)")

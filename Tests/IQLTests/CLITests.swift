@@ -124,6 +124,21 @@ struct CLITests {
         #expect(unknown.stderr.contains("did you mean 'year'?"))
     }
 
+    /// Notes under a result reach the user in every format: in the table view under it, on
+    /// standard error for CSV, JSON and Markdown (whose output has no place for them).
+    @Test func notesReachEveryFormat() throws {
+        let query = #"from children_in_care | where year == 2025 and authority == "Oxfordshire" | select authority, year, rate_per_10k | compare with england"#
+        for format in ["csv", "json", "markdown"] {
+            let r = try Self.iql(["--format", format, "-c", query])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("note: england_value: the published England figure"), "\(format): \(r.stderr)")
+            #expect(!r.stdout.contains("note:"), "\(format)")
+        }
+        let table = try Self.iql(["-c", query])
+        #expect(table.stdout.contains("note: england_value: the published England figure"))
+        #expect(!table.stderr.contains("note:"))
+    }
+
     @Test func dataFlagAddsACSVDataset() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
