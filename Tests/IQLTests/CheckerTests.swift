@@ -73,6 +73,18 @@ struct CheckerTests {
         #expect(Rating(wording: "R.I.") == .requiresImprovement)
     }
 
+    /// A code that matches nothing is warned about with no "did you mean" (E06000053 is not a
+    /// typo of E06000003); a name still gets its suggestion.
+    @Test func codesGetNoFuzzySuggestion() throws {
+        let code = try #require(Self.engine.check(#"from visits | where authority_code == "E10000009" | count"#).first)
+        #expect(code.code == .absentValue)
+        #expect(code.suggestion == nil)
+        #expect(code.label == "this value matches nothing")
+        let name = try #require(Self.engine.check(#"from inspections | where authority == "Oxfordshre" | count"#).first)
+        #expect(name.suggestion == #""Oxfordshire""#)
+        #expect(Checker.isCodeLike("E06000053") && Checker.isCodeLike("801") && !Checker.isCodeLike("Oxfordshire") && !Checker.isCodeLike("E1"))
+    }
+
     @Test(arguments: suggestions)
     func suggestsTheClosestName(query: String, suggestion: String) {
         #expect(Self.engine.check(query).first?.suggestion == suggestion)

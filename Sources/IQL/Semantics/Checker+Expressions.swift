@@ -330,6 +330,15 @@ extension Checker {
         return nil
     }
 
+    /// Text that is an identifier, not a word: digits, or a letter or two then digits
+    /// (`E06000053`, `801`, `SC123456`).
+    static func isCodeLike(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let letters = bytes.prefix { (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }.count
+        let rest = bytes.dropFirst(letters)
+        return letters <= 2 && rest.count >= 3 && rest.allSatisfy { (0x30...0x39).contains($0) }
+    }
+
     /// A text literal compared with a dataset column, and whether the column holds it.
     struct LiteralLookup {
         var text: String
@@ -359,7 +368,9 @@ extension Checker {
             unmatchedBeyondCap += 1
             return
         }
-        let close = Suggest.ranked(text, among: lookup.values.list, limit: 3)
+        // A code or a number one digit from another is a different council, not a typo of it:
+        // no "did you mean" for those.
+        let close = Checker.isCodeLike(text) ? [] : Suggest.ranked(text, among: lookup.values.list, limit: 3)
         let shown = close.map { "\"\($0)\"" }
         // A generated query may compare with a huge literal: the message shows its start.
         let quoted = text.count > 60 ? text.prefix(57) + "…" : text
