@@ -76,10 +76,20 @@ struct CheckerTests {
     /// A code that matches nothing is warned about with no "did you mean" (E06000053 is not a
     /// typo of E06000003); a name still gets its suggestion.
     @Test func codesGetNoFuzzySuggestion() throws {
-        let code = try #require(Self.engine.check(#"from visits | where authority_code == "E10000009" | count"#).first)
+        let code = try #require(Self.engine.check(#"from visits | where authority_code == "E99999999" | count"#).first)
         #expect(code.code == .absentValue)
         #expect(code.suggestion == nil)
         #expect(code.label == "this value matches nothing")
+        let councilCode = try #require(Self.engine.check(#"from visits | where authority_code == "E10000018" | count"#).first)
+        #expect(councilCode.label == "E10000018 is a council, with no rows in visits")
+        // A council with no rows in the table: said so, with what the table covers, and no
+        // other council suggested.
+        let council = try #require(Self.engine.check(#"from visits | where authority == "Leicestershire" | count"#).first)
+        #expect(council.suggestion == nil)
+        #expect(council.label == "Leicestershire is a council, with no rows in visits")
+        #expect(council.notes.contains { $0.contains("2022-23 and 2024-25") })
+        let notCouncil = try #require(Self.engine.check(#"from providers | where provision_type == "Childrens home" | count"#).first)
+        #expect(notCouncil.suggestion != nil)
         let name = try #require(Self.engine.check(#"from inspections | where authority == "Oxfordshre" | count"#).first)
         #expect(name.suggestion == #""Oxfordshire""#)
         #expect(Checker.isCodeLike("E06000053") && Checker.isCodeLike("801") && !Checker.isCodeLike("Oxfordshire") && !Checker.isCodeLike("E1"))

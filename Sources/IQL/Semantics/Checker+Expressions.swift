@@ -368,12 +368,20 @@ extension Checker {
             unmatchedBeyondCap += 1
             return
         }
+        let quoted = text.count > 60 ? text.prefix(57) + "…" : text
+        // A real council the table has no rows for: say so, and what the table covers, rather
+        // than suggest another council ("Leicestershire" is not a typo of "Gloucestershire").
+        if Checker.authorityColumns.contains(origin.column), let id = councilNames.identity(of: text), councilNames.isCouncil(id) {
+            let covers = BundledDataset.named(origin.dataset).map { ["\(origin.dataset): \($0.summary)"] } ?? []
+            diagnostics.append(.warning(.absentValue(origin.dataset, n.text, quoted), at: range,
+                                        label: "\(text) is a council, with no rows in \(origin.dataset)", notes: covers))
+            return
+        }
         // A code or a number one digit from another is a different council, not a typo of it:
         // no "did you mean" for those.
         let close = Checker.isCodeLike(text) ? [] : Suggest.ranked(text, among: lookup.values.list, limit: 3)
         let shown = close.map { "\"\($0)\"" }
         // A generated query may compare with a huge literal: the message shows its start.
-        let quoted = text.count > 60 ? text.prefix(57) + "…" : text
         diagnostics.append(.warning(.absentValue(origin.dataset, n.text, quoted), at: range,
                                     label: shown.isEmpty ? "this value matches nothing" : "did you mean \(shown.joined(separator: " or "))?",
                                     suggestion: close.first.map { "\"\($0)\"" }))
