@@ -95,6 +95,15 @@ struct CheckerTests {
         #expect(Checker.isCodeLike("E06000053") && Checker.isCodeLike("801") && !Checker.isCodeLike("Oxfordshire") && !Checker.isCodeLike("E1"))
     }
 
+    /// Other tools' function names point at real IQL functions and never hide one.
+    @Test func functionAliasesNameRealFunctions() {
+        let names = Set(Checker.functionNames)
+        for (alias, target) in Checker.functionAliases {
+            #expect(names.contains(target), "\(alias) → \(target)")
+            #expect(!names.contains(alias), "\(alias) is a function")
+        }
+    }
+
     @Test(arguments: suggestions)
     func suggestsTheClosestName(query: String, suggestion: String) {
         #expect(Self.engine.check(query).first?.suggestion == suggestion)

@@ -85,6 +85,12 @@ struct ParserTests {
         #expect(first("from a | where x == 'London' | where y > 1")?.suggestion == "\"London\"")
         guard case .pipeline(let p)? = script.statements.first?.kind else { Issue.record("no pipeline"); return }
         #expect(p.stages.count == 2)
+        // The translations name real stages, and no SQL word shadows one.
+        for (word, habit) in Parser.sqlHabits {
+            #expect(Parser.stageNames.contains(habit.stage), "\(word) → \(habit.stage)")
+            #expect(!Parser.stageNames.contains(word), "\(word) is a stage")
+            #expect(habit.fix.map { Parser.stageNames.contains($0) } ?? true, "\(word)'s fix")
+        }
     }
 
     /// `x between a and b` is `x >= a and x <= b`, and its `and` binds before the next one.

@@ -272,6 +272,45 @@ struct TruthTests {
         #expect(missing.rows == [[.text("Isles of Scilly"), .int(2020)]])
     }
 
+    /// docs/datasets.md: DfE's children starting to be looked after agree with LAIT's
+    /// `LACnum_Start` for 1,056 of the 1,058 council-years both have; Hackney's and Richmond
+    /// upon Thames's 2020 figures differ by one.
+    @Test func startersAgreeWithLAIT() throws {
+        let dfe = try Self.engine.query("from children_in_care | where started is not null | select authority_code, year, started")
+        let lait = try Self.engine.query(#"from indicators | where measure == "LACnum_Start" and level == "council" and value is not null | select authority_code, year, value"#)
+        var theirs: [String: Value] = [:]
+        for row in lait.rows { theirs["\(row[0].displayText) \(row[1].displayText)"] = row[2] }
+        var both = 0
+        var differ: [String] = []
+        for row in dfe.rows {
+            guard let other = theirs["\(row[0].displayText) \(row[1].displayText)"] else { continue }
+            both += 1
+            if other != row[2] { differ.append("\(row[0].displayText) \(row[1].displayText)") }
+        }
+        #expect(both == 1_058)
+        #expect(differ.sorted() == ["E09000012 2020", "E09000027 2020"])
+    }
+
+    /// docs/datasets.md: an exact `sum(value)` overflows for 19 of the 434 LAIT measures (their
+    /// values are long in their shortest form), and rounding first always works.
+    @Test func laitSumsThatOverflow() throws {
+        let measures = try Self.engine.query("from measures | select measure").rows.compactMap { $0[0].textValue }
+        #expect(measures.count == 434)
+        var failing = 0
+        for m in measures {
+            let literal = Value.text(m).literalText
+            do {
+                _ = try Self.engine.query("from indicators | where measure == \(literal) | summarize s = sum(value)")
+            } catch {
+                #expect(error.diagnostics.first?.code == .overflow, "\(m): \(error.diagnostics.map(\.message))")
+                failing += 1
+            }
+        }
+        #expect(failing == 19)
+        let rounded = try Self.engine.query("from indicators | summarize s = sum(round(value, 4)) by measure | count")
+        #expect(rounded.rows == [[.int(434)]])
+    }
+
     /// A double's shortest text (Swift's, which may use an exponent) as a plain decimal.
     static func plain(_ text: String) -> String {
         let parts = text.lowercased().split(separator: "e")

@@ -71,9 +71,10 @@ extension Number {
         guard case .double(let d) = self, d.isFinite, d != d.rounded() else { return description }
         let magnitude = Int((abs(d)).log10Floor)
         let decimals = Number.shownDigits - 1 - magnitude
+        // Six digits or more before the point: the whole number (beyond 10^15, as `description`).
+        if decimals <= 0 { return abs(d) < 1e15 ? String(Int64(d.rounded(.toNearestOrAwayFromZero))) : description }
         // Beyond 15 decimals a double has no digits left to show that are its own: too small
         // a number for fixed notation, shown in full instead.
-        if decimals <= 0 { return abs(d) < 1e15 ? String(Int64(d.rounded(.toNearestOrAwayFromZero))) : description }
         guard decimals <= 15 else { return description }
         // Six digits as an exact mantissa, written as a decimal is: no exponent, no noise.
         let mantissa = (d * Double(Decimal64.power(decimals))).rounded(.toNearestOrAwayFromZero)

@@ -258,18 +258,19 @@ extension Truth {
     /// directly (no `Value` per entry), then each row looks its code's answer up.
     private static func textEquality(_ column: Column, _ op: BinaryOperator, _ v: Value) -> Truth? {
         guard op == .eq || op == .ne, case .text(let s) = v, case .text(_, let dictionary) = column.storage else { return nil }
-        var matches = 0, match = 0
+        // One search: the first matching code, and any others (two entries equal by Swift's
+        // `==`, composed and decomposed accents) apart, so the usual case allocates nothing.
+        var first: Int?, others: [Int] = []
         dictionary.forEachCode(equalTo: s) { code in
-            matches += 1
-            match = code
+            if first == nil { first = code } else { others.append(code) }
         }
-        if matches <= 1, column.selection == nil, case .text(let codes, _) = column.storage, codes.count == column.count {
-            return codeEquality(codes, code: matches == 1 ? match : nil, negated: op == .ne)
+        if others.isEmpty, column.selection == nil, case .text(let codes, _) = column.storage, codes.count == column.count {
+            return codeEquality(codes, code: first, negated: op == .ne)
         }
         let equal: UInt8 = op == .eq ? 1 : 0
         var answers = [UInt8](repeating: 1 - equal, count: dictionary.strings.count)
         answers[0] = 2
-        dictionary.forEachCode(equalTo: s) { answers[$0] = equal }
+        for code in (first.map { [$0] } ?? []) + others { answers[code] = equal }
         return byTextCode(column, answers)
     }
 

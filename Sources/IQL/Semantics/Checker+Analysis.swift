@@ -122,8 +122,8 @@ extension Checker {
         }
         if kinds.contains(.neighbours) { datasetsUsed.insert("neighbours") }
         // A bundled council table's England and regional figures, as published, are in its
-        // companion; the source must be the bundled table itself (not a table registered in
-        // its name), and the companion must be there to read.
+        // companion; the source must have the bundled table's columns (a table registered in
+        // its name with others is not it), and the companion must be there to read.
         var areas: PipelinePlan.Source?
         if kinds.contains(where: { $0 != .neighbours }), case .dataset(let name) = source,
            let bundled = BundledDataset.named(name), let companion = bundled.areas,

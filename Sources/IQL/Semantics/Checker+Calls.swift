@@ -2,9 +2,8 @@ extension Checker {
     /// Other tools' names for IQL's functions, suggested before a near spelling (`mean` is
     /// nearer `median` than `avg`).
     static let functionAliases: [String: String] = [
-        "mean": "avg", "average": "avg", "avg_if": "avg", "countif": "count", "count_if": "count",
-        "nvl": "coalesce", "ifnull": "coalesce", "isnull": "coalesce", "iif": "if",
-        "len": "length", "char_length": "length", "substr_count": "contains",
+        "mean": "avg", "average": "avg", "countif": "count", "count_if": "count",
+        "nvl": "coalesce", "ifnull": "coalesce", "iif": "if", "len": "length", "char_length": "length",
         "ucase": "upper", "lcase": "lower", "startswith": "starts_with", "endswith": "ends_with",
     ]
 

@@ -10,6 +10,22 @@ private let councilColumns: [Schema.Column] = [
 private let dfe = "DfE, Children's social care statistics (Explore education statistics)"
 
 extension BundledDataset {
+    /// The companion of a council table: the same year and figures, for England, the 9
+    /// regions and Inner and Outer London.
+    static func areas(of councils: BundledDataset, summary: String, csv: String) -> BundledDataset {
+        let councilNames = councilColumns.map(\.name)
+        let figures = councils.schema.columns.filter { $0.name != "year" && !councilNames.contains($0.name) }
+        let year = councils.schema.columns.first { $0.name == "year" } ?? .number("year", "year")
+        return BundledDataset(
+            name: councils.name + "_areas", summary: summary, source: councils.source + "; national and regional rows",
+            schema: Schema(columns: [year,
+                                     .text("level", "england, region (9; London whole) or subregion (Inner or Outer London)"),
+                                     .text("authority", "England, the region's name, or Inner London / Outer London"),
+                                     .text("authority_code", "ONS code: E92000001 England, E12… region, E13… London half")] + figures,
+                           timeColumn: "year"),
+            csv: csv)
+    }
+
     static let authorities = BundledDataset(
         name: "authorities",
         summary: "The 153 English councils with children's services: names, codes, regions, type",

@@ -62,22 +62,22 @@ struct CompareOperator: TableOperator {
             }
         }
         // The companion's figures, where the source has none of its own for that area.
-        var fromAreas = false
+        var fromAreas: Set<Key> = []
         if let areas {
             let t = try env.table(areas)
             let sourceNames = whole.schema.columns.map(\.name)
-            let columns = dimensions.map { t.schema.index(of: sourceNames[$0.source]) }
-            if let a = t.schema.index(of: sourceNames[sourceAuthority]), let value = t.schema.index(of: valueName),
-               !columns.contains(nil) {
+            let columns = dimensions.compactMap { t.schema.index(of: sourceNames[$0.source]) }
+            if columns.count == dimensions.count, let a = t.schema.index(of: sourceNames[sourceAuthority]),
+               let value = t.schema.index(of: valueName) {
                 for r in 0..<t.rowCount {
                     let v = t.columns[value][r]
                     guard !v.isNull, let id = identity(t.columns[a][r]) else { continue }
-                    let d = columns.map { t.columns[$0 ?? 0][r] }
+                    let d = columns.map { t.columns[$0][r] }
                     guard wanted.contains(d) else { continue }
                     let key = Key(dimensions: d, authority: id)
                     if published[key]?.isNull ?? true {
                         published[key] = v
-                        fromAreas = true
+                        fromAreas.insert(key)
                     }
                 }
             }
@@ -106,7 +106,7 @@ struct CompareOperator: TableOperator {
                             let key = Key(dimensions: d, authority: target)
                             if let p = published[key], !p.isNull {
                                 v = p
-                                if fromAreas { usedAreas.insert(comparator) }
+                                if fromAreas.contains(key) { usedAreas.insert(comparator) }
                             } else if let values = councilValues[key] {
                                 v = try Aggregate.avg.compute(values, rowCount: values.count, at: range)
                                 computed.insert(comparator)
