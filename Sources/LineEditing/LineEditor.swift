@@ -59,7 +59,15 @@ public final class LineEditor {
         iql_el_add_function(el, "iql-interrupt", "drop the input") { el, _ in
             guard let el, let data = iql_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
             Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().interrupted = true
-            return UInt8(CC_NEWLINE)
+            // As bash and psql do: the abandoned line stays on screen marked ^C, and the next
+            // prompt starts on a line of its own. The pushed line break goes through libedit's
+            // own newline, which moves below the text however long it is.
+            if let info = el_line(el)?.pointee, let cursor = info.cursor, let last = info.lastchar {
+                _ = el_cursor(el, Int32(clamping: last - cursor))
+            }
+            _ = el_insertstr(el, "^C")
+            el_push(el, "\n")
+            return UInt8(CC_REFRESH)
         }
         iql_el_bind(el, "^I", "iql-complete")
         iql_el_bind(el, "^C", "iql-interrupt")
@@ -94,7 +102,9 @@ public final class LineEditor {
         promptBuffer = strdup(prompt) ?? UnsafeMutablePointer<CChar>.allocate(capacity: 1)
         interrupted = false
         var count: Int32 = 0
+        iql_bracketed_paste(1)
         let raw = el_gets(editLine, &count)
+        iql_bracketed_paste(0)
         // Checked first: Ctrl-C on an empty line makes el_gets return NULL, as end of input does.
         if interrupted {
             interrupted = false
@@ -108,6 +118,15 @@ public final class LineEditor {
         var line = String(cString: raw)
         if line.hasSuffix("\n") { line.removeLast() }
         return .line(line)
+    }
+
+    /// The first character (other than spaces) of input already waiting, pasted or typed ahead,
+    /// or nil if none waits: the caller can read on before acting on the line it has, as pasted
+    /// text is one script, not many.
+    public var waitingInputStart: Character? {
+        guard !closed else { return nil }
+        let c = iql_input_waiting_start()
+        return c > 0 && c < 0x80 ? Character(Unicode.Scalar(UInt8(c))) : nil
     }
 
     /// Adds an entry (a multi-line one stays one entry) and saves the history file, mode 0600.

@@ -96,7 +96,8 @@ extension Session {
                 error("cannot read '\(argument)'")
                 break
             }
-            run(String(decoding: data, as: UTF8.self), sourceName: argument)
+            // A `.quit` in the file ends the file, not the session that read it.
+            _ = runScript(String(decoding: data, as: UTF8.self), sourceName: argument)
         case ".output":
             setOutput(argument)
         case ".load":

@@ -24,34 +24,73 @@ struct REPL {
         editor.completer = { text in REPL.complete(text, session: session) }
         Terminal.out("IQL \(IQLVersion.current), the Inspection Query Language. Datasets: "
             + session.engine.datasetNames.joined(separator: ", ") + ".\nType .help for help, Tab to complete, .quit to leave.\n")
+        // Lines already waiting when one is read (pasted, or typed ahead) are read on, and all
+        // of it runs as one script, dot commands included: every multi-line example in the docs
+        // continues with `|` lines, and a pasted `param` must reach the query below it.
+        var previous: String?
+        /// Runs what is pending; true if it ran `.quit`.
+        func runPending() -> Bool {
+            let entry = session.pending.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            session.pending = []
+            if entry.isEmpty || entry == ";" { return false }
+            editor.addHistory(entry)
+            switch session.runScript(entry, sourceName: "input") {
+            case .finished(let ok):
+                if ok { previous = REPL.lastPipeline(of: entry) ?? previous }
+                return false
+            case .quit:
+                return true
+            }
+        }
         while true {
             let prompt = session.pending.isEmpty ? "iql> " : "   ...> "
             switch editor.readLine(prompt: prompt) {
             case .endOfFile:
+                _ = runPending()
                 return 0
             case .interrupted:
                 session.pending = []
             case .line(let line):
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
+                let waiting = editor.waitingInputStart != nil
                 if session.pending.isEmpty {
                     if trimmed.isEmpty { continue }
-                    if trimmed.hasPrefix(".") {
+                    if trimmed.hasPrefix(".") && !waiting {
                         editor.addHistory(trimmed)
                         if case .quit = session.dot(trimmed) { return 0 }
                         continue
                     }
+                    if trimmed.hasPrefix("|") {
+                        guard let previous else {
+                            session.error("a line starting with | adds a stage to the statement before it, and none has run yet")
+                            continue
+                        }
+                        // The refined statement is one whole pipeline: it re-runs, and history
+                        // keeps it whole.
+                        session.pending = [previous]
+                    }
                 }
                 session.pending.append(line)
+                if waiting { continue }
                 let text = session.pending.joined(separator: "\n")
                 let ended = trimmed.isEmpty || trimmed.hasSuffix(";")
-                if !ended && Engine.needsMoreInput(text) { continue }
-                session.pending = []
-                let entry = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                if entry.isEmpty || entry == ";" { continue }
-                editor.addHistory(entry)
-                session.run(entry)
+                if !ended && Engine.needsMoreInput(ScriptSegments.codeOnly(text)) { continue }
+                if runPending() { return 0 }
             }
         }
+    }
+
+    /// The last statement of `text` that a `|` line can extend: from the last line that starts a
+    /// `from` or `let` statement to the end, without a final `;`.
+    static func lastPipeline(of text: String) -> String? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.lastIndex(where: { line in
+            let t = line.drop { $0 == " " || $0 == "\t" }
+            return t.hasPrefix("from ") || t.hasPrefix("let ") || t == "from"
+        }) else { return nil }
+        var body = lines[start...].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        while body.hasSuffix(";") { body.removeLast(); body = body.trimmingCharacters(in: .whitespacesAndNewlines) }
+        return body.isEmpty ? nil : body
     }
 
     /// Tab: dot commands and their arguments at the start of a line, otherwise the engine's

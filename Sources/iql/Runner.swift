@@ -55,7 +55,10 @@ struct Runner {
             }
             script = source
         }
-        let oneShot = arguments.schema == nil && arguments.command == .run && !arguments.plan ? script : nil
+        // Dot commands in the script run in the shell; the engine sees only the IQL.
+        let withDots = script.map { ScriptSegments($0.text).hasDotCommands } ?? false
+        let code = script.map { withDots ? SourceFile(name: $0.name, text: ScriptSegments.codeOnly($0.text)) : $0 }
+        let oneShot = arguments.schema == nil && arguments.command == .run && !arguments.plan ? code : nil
         for (name, path) in arguments.data {
             let started = ContinuousClock.now
             do throws(IQLError) {
@@ -81,10 +84,11 @@ struct Runner {
         if let schema = arguments.schema {
             return showSchema(schema)
         }
-        if let script {
-            if arguments.command == .check { return check(script.text, sourceName: script.name) }
-            if arguments.plan { return plan(script.text, sourceName: script.name) }
-            if arguments.analyze { return analyze(script.text, sourceName: script.name) }
+        if let script, let code {
+            if arguments.command == .check { return check(code.text, sourceName: code.name, script: script.text) }
+            if arguments.plan { return plan(code.text, sourceName: code.name) }
+            if arguments.analyze { return analyze(code.text, sourceName: code.name) }
+            if withDots { return runWithDotCommands(script.text, sourceName: script.name) }
             return run(script.text, sourceName: script.name)
         }
         if Terminal.isTerminal(0), let editor = LineEditor(program: "iql", historyPath: REPL.historyPath) {
@@ -100,7 +104,22 @@ struct Runner {
             write([invalid], in: source)
             return 1
         }
+        if ScriptSegments(source.text).hasDotCommands { return runWithDotCommands(source.text, sourceName: "stdin") }
         return run(source.text, sourceName: "stdin")
+    }
+
+    /// A script with dot commands (`.mode csv`, `.timer on`, `.read`) runs as the REPL would
+    /// run it typed line by line, with results shown whole; the first error stops it.
+    func runWithDotCommands(_ text: String, sourceName: String) -> Int32 {
+        let session = Session(engine: engine, parameters: arguments.parameters, outColor: outColor, errColor: errColor)
+        session.mode = arguments.format
+        session.safe = arguments.safe
+        session.timer = arguments.timer
+        session.loaded = arguments.data
+        session.fitsTerminal = false
+        switch session.runScript(text, sourceName: sourceName) {
+        case .finished(let ok), .quit(let ok): return ok ? 0 : 1
+        }
     }
 
     mutating func run(_ text: String, sourceName: String) -> Int32 {
@@ -148,11 +167,21 @@ struct Runner {
 
     /// `iql check`: every problem, without running anything. Parameters without a value are
     /// fine here, as an editor checks a script before anyone gives it one.
-    func check(_ text: String, sourceName: String) -> Int32 {
+    /// `script` is the text as written, dot commands and all, whose command names are checked.
+    func check(_ text: String, sourceName: String, script: String? = nil) -> Int32 {
         let diagnostics = engine.check(text, sourceName: sourceName, parameters: arguments.parameters,
                                        requireParameters: false)
         if !diagnostics.isEmpty { write(diagnostics, in: SourceFile(name: sourceName, text: text)) }
-        if diagnostics.contains(where: { $0.severity == .error }) { return 1 }
+        var unknownCommands = 0
+        for case .dot(let line, let number) in ScriptSegments(script ?? "").segments {
+            let name = String(line.prefix { !$0.isWhitespace })
+            let known = Session.dotCommands.map(\.name) + [".exit"]
+            guard !known.contains(name) else { continue }
+            unknownCommands += 1
+            let close = Engine.closest(to: name, among: known)
+            Terminal.err("\(sourceName):\(number): error: unknown command '\(name)'" + (close.map { "; did you mean '\($0)'?" } ?? "") + "\n")
+        }
+        if unknownCommands > 0 || diagnostics.contains(where: { $0.severity == .error }) { return 1 }
         Terminal.out("\(sourceName): ok\n")
         return 0
     }

@@ -26,6 +26,16 @@ final class Session {
     var safe = false
     /// The line editor's history, for `.history`.
     var history: () -> [String] = { [] }
+    /// Results are fitted to the terminal (at the prompt), or shown whole (a script run by the
+    /// shell, its output perhaps piped).
+    var fitsTerminal = true
+    /// Where the command being run came from ("setup.iql:3"), named in its error messages.
+    var location: String?
+    /// Errors reported so far, from statements and dot commands alike.
+    private(set) var failures = 0
+    /// How deep `.read` files are nested, so a file that reads itself stops.
+    private var readDepth = 0
+    static let maxReadDepth = 16
 
     init(engine: Engine, parameters: [String: Value], outColor: Bool, errColor: Bool) {
         self.engine = engine
@@ -53,8 +63,43 @@ final class Session {
             // A comment typed at the prompt is a note to oneself, not a mistake.
             if error.diagnostics.map(\.code) == [.emptyScript] { return true }
             Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
+            failures += 1
             return false
         }
+    }
+
+    /// How a script run by the shell ended.
+    enum ScriptOutcome {
+        case finished(succeeded: Bool)
+        /// It ran `.quit` (or `.exit`).
+        case quit(succeeded: Bool)
+    }
+
+    /// Runs a script that may hold dot commands on lines of their own (piped input, `iql FILE`,
+    /// `.read`): each part in order, stopping at the first error, as sqlite3's `-bail` does, so
+    /// nothing runs on the assumption that a failed step worked.
+    func runScript(_ text: String, sourceName: String) -> ScriptOutcome {
+        guard readDepth < Session.maxReadDepth else {
+            error("scripts read with .read are nested more than \(Session.maxReadDepth) deep; does '\(sourceName)' read itself?")
+            return .finished(succeeded: false)
+        }
+        readDepth += 1
+        defer { readDepth -= 1 }
+        let before = failures
+        for segment in ScriptSegments(text).segments {
+            switch segment {
+            case .code(let code):
+                location = nil
+                if !run(code, sourceName: sourceName) { return .finished(succeeded: false) }
+            case .dot(let line, let number):
+                location = "\(sourceName):\(number)"
+                let outcome = dot(line)
+                location = nil
+                if failures > before { return .finished(succeeded: false) }
+                if case .quit = outcome { return .quit(succeeded: true) }
+            }
+        }
+        return .finished(succeeded: failures == before)
     }
 
     /// Runs on another thread so Ctrl-C (a SIGINT outside line editing) can cancel the query
@@ -115,7 +160,7 @@ final class Session {
             return
         }
         Session.writeNotes([table], format: mode, color: errColor)
-        if mode == .table {
+        if mode == .table, fitsTerminal {
             let renderer = TableRenderer(color: outColor, maxWidth: LineEditor.terminalColumns, maxRows: 40,
                                          hint: "(.mode csv or .output FILE gives every row and column)")
             Terminal.out(renderer.render(table))
@@ -136,7 +181,8 @@ final class Session {
     }
 
     func error(_ message: String, suggestion: String? = nil) {
+        failures += 1
         let head = errColor ? "\u{1B}[1;31merror\u{1B}[0m" : "error"
-        Terminal.err(head + ": " + message + (suggestion.map { "; did you mean '\($0)'?" } ?? "") + "\n")
+        Terminal.err((location.map { $0 + ": " } ?? "") + head + ": " + message + (suggestion.map { "; did you mean '\($0)'?" } ?? "") + "\n")
     }
 }

@@ -183,8 +183,9 @@ struct REPLTests {
         #expect(t.waitFor("iql> "))
         var m = t.mark
         t.send("from authorities\r| count\r")
-        // A complete first line runs at once: the second is then an error, not a continuation.
-        #expect(t.waitFor("expected a statement", after: m))
+        // Two lines that arrive together are one script: the second continues the first.
+        #expect(t.waitFor("153", after: m))
+        #expect(!t.screen[m...].contains("error"))
         m = t.mark
         t.send("from authorities |\r")
         #expect(t.waitFor("   ...> ", after: m))
@@ -334,5 +335,83 @@ struct REPLTests {
         #expect(!r.stdout.contains("iql>"))
         #expect(!r.stdout.contains("\u{1B}"))
         #expect(r.stdout.contains("│    153 │"))
+    }
+
+    /// Every multi-line example in README.md and docs/language.md, pasted as a terminal pastes
+    /// it (with bracketed-paste markers, and without), runs as the script it is and shows the
+    /// documented output.
+    @Test(arguments: [true, false])
+    func pastingTheDocumentationsExamplesRunsThem(bracketed: Bool) throws {
+        let examples = DocumentationTests.all.filter { $0.query.contains("\n") }
+        #expect(examples.count >= 25)
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        for example in examples {
+            let m = t.mark
+            // Terminals send a pasted line break as a carriage return.
+            let text = example.query.replacingOccurrences(of: "\n", with: "\r") + "\r"
+            t.send(bracketed ? "\u{1B}[200~" + text + "\u{1B}[201~" : text)
+            #expect(t.waitFor("iql> ", after: m, timeout: 20), "\(example.testDescription): no prompt after the paste")
+            let shown = t.screen[m...].replacingOccurrences(of: "\r\n", with: "\n")
+                .replacingOccurrences(of: "\u{1B}[?2004h", with: "").replacingOccurrences(of: "\u{1B}[?2004l", with: "")
+            #expect(!shown.contains("error"), "\(example.testDescription):\n\(shown)")
+            guard let expected = example.output?.text else { continue }
+            // The documented output, line by line and in order (the screen interleaves prompts).
+            var rest = Substring(shown)
+            for line in expected.split(separator: "\n") {
+                // A bar is as long as the terminal is wide: its label is what must match.
+                let wanted = line.contains("█") ? line.prefix { $0 != "█" } : line
+                guard let r = rest.range(of: wanted) else {
+                    Issue.record("\(example.testDescription): missing \(line)\nscreen:\n\(shown)")
+                    break
+                }
+                rest = rest[r.upperBound...]
+            }
+        }
+    }
+
+    @Test func aLineStartingWithAPipeRefinesThePreviousStatement() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        var m = t.mark
+        t.send("| count\r")
+        #expect(t.waitFor("adds a stage to the statement before it, and none has run yet", after: m))
+        m = t.mark
+        t.send("from authorities | where region == \"London\"\r")
+        #expect(t.waitFor("33 rows", after: m))
+        m = t.mark
+        t.send("| count\r")
+        #expect(t.waitFor("│     33 │", after: m))
+        m = t.mark
+        // A refinement that fails leaves the last good statement to refine.
+        t.send("| select nosuch\r")
+        #expect(t.waitFor("no column 'nosuch'", after: m))
+        m = t.mark
+        t.send("| select n\r")
+        #expect(t.waitFor("│     33 │", after: m))
+        m = t.mark
+        t.send(".history\r")
+        #expect(t.waitFor("from authorities | where region == \"London\"\r\n       | count\r\n       | select n", after: m))
+    }
+
+    @Test func ctrlCEndsTheLineAndDrawsAFreshPrompt() throws {
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        var m = t.mark
+        t.send("from auth\u{3}")
+        #expect(t.waitFor("^C\r\n", after: m))
+        #expect(t.waitFor("iql> ", after: m))
+        // On a continuation line: the statement is dropped, and the prompt is the first one.
+        m = t.mark
+        t.send("from authorities |\r")
+        #expect(t.waitFor("   ...> ", after: m))
+        m = t.mark
+        t.send("where re\u{1}\u{3}")
+        #expect(t.waitFor("^C\r\n", after: m))
+        #expect(t.waitFor("iql> ", after: m))
+        m = t.mark
+        t.send("from authorities | count\r")
+        #expect(t.waitFor("153", after: m))
+        #expect(!t.screen[m...].contains("error"))
     }
 }

@@ -25,6 +25,12 @@ void iql_el_disable_tty_signals(EditLine *el);
 /// while the terminal was not yet in raw mode) becomes a Ctrl-C keystroke instead of being lost.
 void iql_el_use_interruptible_reader(EditLine *el);
 
+/// The first byte, other than spaces and tabs, of input already waiting to be read (pasted, or
+/// typed ahead), or 0 if none waits; waits a little for the rest of a bracketed paste.
+int iql_input_waiting_start(void);
+/// Turns the terminal's bracketed paste on (1) or off (0): pasted text then comes between
+/// markers, which the reader takes out.
+void iql_bracketed_paste(int on);
 /// Reads the user's ~/.editrc (or $EDITRC); returns 0 on success.
 int iql_el_source_user(EditLine *el);
 

@@ -11,6 +11,9 @@ public struct Engine: Sendable {
     private var registered: [String: Table] = [:]
     private var bundled: [String: BundledDataset]
     var bindings: [String: Binding] = [:]
+    /// Parameters declared with `param` in earlier `run` calls, with their values: like `let`
+    /// names, they stay for later calls, so a shell can declare one and use it below.
+    var declaredParameters: [String: Value] = [:]
 
     /// Set to stop a running query from another thread; the query ends with a "query cancelled" error.
     public var cancellation: CancellationFlag?
@@ -241,7 +244,8 @@ public struct Engine: Sendable {
 
     // MARK: - Bindings
 
-    /// Names bound by `let` in earlier `run` calls, with what each holds.
+    /// Names bound by `let` in earlier `run` calls, with what each holds, then the parameters
+    /// declared with `param` (written `$name`).
     public var boundNames: [(name: String, description: String)] {
         bindings.keys.sorted().map { name in
             switch bindings[name] {
@@ -249,6 +253,8 @@ public struct Engine: Sendable {
             case .value(let v)?: return (name, "\(v.type) = \(v.literalText)")
             case nil: return (name, "")
             }
+        } + declaredParameters.keys.sorted().map { name in
+            ("$" + name, "parameter, \(declaredParameters[name]?.type ?? .null) = \(declaredParameters[name]?.literalText ?? "null")")
         }
     }
 
@@ -280,7 +286,8 @@ public struct Engine: Sendable {
     /// first one, so a single run reports misspelt names as well as the syntax mistake.
     private func diagnose(_ script: consuming Script, syntax: [Diagnostic], source: SourceFile, parameters: [String: Value],
                           requireParameters: Bool = true, budget: QueryBudget) -> (checked: CheckedScript?, diagnostics: [Diagnostic]) {
-        var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: parameters)
+        var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: parameters,
+                              declared: declaredParameters)
         checker.requireParameters = requireParameters
         checker.parametersFromCommandLine = parametersFromCommandLine
         checker.outputFolder = outputFolder
@@ -457,6 +464,7 @@ public struct Engine: Sendable {
         bindings.reserveCapacity(runner.environment.tables.count + runner.environment.values.count)
         for (name, table) in runner.environment.tables { bindings[name] = .table(table) }
         for (name, value) in runner.environment.values { bindings[name] = .value(value) }
+        declaredParameters.merge(runner.environment.parameters) { $1 }
         let timings = ScriptResult.Timings(parse: parsed - started, check: checkedAt - parsed, run: clock.now - checkedAt)
         return (ScriptResult(tables: tables, titles: runner.results.map(\.title), warnings: checked.warnings,
                              source: source, datasetsUsed: checked.datasetsUsed.sorted(), timings: timings), runner.traces)
@@ -504,6 +512,7 @@ public struct Engine: Sendable {
             case .value(let v): env.values[name] = v
             }
         }
+        env.parameters = declaredParameters
         env.budget = budget
         env.rowLimit = limits.rows
         env.outputFolder = outputFolder

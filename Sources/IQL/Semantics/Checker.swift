@@ -54,10 +54,14 @@ struct Checker {
     /// The call's deadline and cancellation: checking a huge script stops when it runs out.
     var budget = QueryBudget.unlimited
 
-    init(catalog: Catalog, source: SourceFile, bindings: [String: Binding], parameters: [String: Value]) {
+    /// `declared`: parameters an earlier run of the same engine declared, usable without a
+    /// `param` line here.
+    init(catalog: Catalog, source: SourceFile, bindings: [String: Binding], parameters: [String: Value],
+         declared: [String: Value] = [:]) {
         self.catalog = catalog
         self.source = source
         self.provided = parameters
+        self.parameters = declared
         var scope: [String: ScopeEntry] = [:]
         for (name, b) in bindings {
             switch b {
