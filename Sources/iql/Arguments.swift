@@ -58,7 +58,7 @@ struct Arguments {
                            with no query or file, read a script from standard input, or start
                            the interactive shell when standard input is a terminal
     options:
-      --format FORMAT      table (default), csv, json or markdown
+      --format FORMAT      \(OutputFormat.namesInWords); table is the default
       --data NAME=PATH     add a CSV file as the dataset NAME (repeatable)
       --time NAME=COLUMN   the time column of --data dataset NAME (what previous, next and latest
                            order by when none is named)
@@ -128,7 +128,7 @@ struct Arguments {
             case "--format", "-f":
                 let f = try take()
                 guard let format = OutputFormat(rawValue: f) else {
-                    throw UsageError(message: "unknown format '\(f)': use table, csv, json, markdown or svg")
+                    throw UsageError(message: "unknown format '\(f)': use \(OutputFormat.namesInWords)")
                 }
                 a.format = format
             case "--data":

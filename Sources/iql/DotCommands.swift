@@ -15,7 +15,7 @@ extension Session {
         .init(name: ".help", usage: ".help [TOPIC]", summary: "this help; TOPIC is a stage, function, dataset or command"),
         .init(name: ".datasets", usage: ".datasets", summary: "list the datasets"),
         .init(name: ".schema", usage: ".schema [NAME]", summary: "the columns of a dataset or let table (all datasets without NAME)"),
-        .init(name: ".mode", usage: ".mode table|csv|json|markdown|svg", summary: "how results are shown"),
+        .init(name: ".mode", usage: ".mode " + OutputFormat.allCases.map(\.rawValue).joined(separator: "|"), summary: "how results are shown"),
         .init(name: ".timer", usage: ".timer on|off", summary: "show how long each query takes"),
         .init(name: ".explain", usage: ".explain QUERY", summary: "run QUERY and show its plan with each node's rows, time and columns"),
         .init(name: ".plan", usage: ".plan QUERY", summary: "show QUERY's plan as checked and as optimised, without running it"),
@@ -63,7 +63,7 @@ extension Session {
             } else if let m = OutputFormat(rawValue: argument) {
                 mode = m
             } else {
-                error("unknown mode '\(argument)': use table, csv, json, markdown or svg",
+                error("unknown mode '\(argument)': use \(OutputFormat.namesInWords)",
                       suggestion: closest(argument, OutputFormat.allCases.map(\.rawValue)))
             }
         case ".timer":

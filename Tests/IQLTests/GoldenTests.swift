@@ -48,12 +48,28 @@ struct GoldenTests {
 struct FittedTableTests {
     @Test func narrowTerminal() throws {
         let table = try Engine().query("from inspections | where authority == \"Oxfordshire\"")
-        let renderer = TableRenderer(maxWidth: 80, maxRows: 3, hint: "(.mode csv or .output FILE gives every row and column)")
+        let renderer = TableRenderer(maxWidth: 80, maxRows: 3, hint: "(.mode csv or .output FILE gives every row and column)",
+                                     verticalWhenTooWide: false)
         let text = renderer.render(table)
         Golden.check(text, "output/fitted.table")
         for line in text.split(separator: "\n") where line.hasPrefix("│") || line.hasPrefix("┌") {
             #expect(line.count <= 80)
         }
+    }
+
+    /// Rows too wide for the terminal are shown one field per line rather than lose columns.
+    @Test func tooWideRowsTurnVertical() throws {
+        let table = try Engine().query("from inspections | where authority == \"Oldham\" | sort published")
+        let text = TableRenderer(maxWidth: 80, maxRows: 12, hint: "(.mode csv or .output FILE gives every row and column)").render(table)
+        Golden.check(text, "output/vertical.table")
+        #expect(text.contains("-- row 3 --\n"))
+        #expect(!text.contains("-- row 4 --"))
+        #expect(text.contains("(first 3 shown)"))
+        for line in text.split(separator: "\n") { #expect(line.count <= 80, "\(line)") }
+        for name in table.schema.names { #expect(text.contains(" \(name) = ") || text.contains("\n\(name) = ")) }
+        // A table that fits stays a table.
+        let narrow = try Engine().query("from inspections | where authority == \"Oldham\" | select published, overall | take 2")
+        #expect(TableRenderer(maxWidth: 80).render(narrow).hasPrefix("┌"))
     }
 }
 

@@ -414,4 +414,23 @@ struct REPLTests {
         #expect(t.waitFor("153", after: m))
         #expect(!t.screen[m...].contains("error"))
     }
+
+    @Test func wideRowsTurnVerticalAndLineModeShowsEveryField() throws {
+        let t = try Terminal(columns: 80)
+        #expect(t.waitFor("iql> "))
+        var m = t.mark
+        t.send("from inspections | where authority == \"Oldham\" | sort published\r")
+        #expect(t.waitFor("4 rows\r\n", after: m))
+        let shown = String(t.screen[m...])
+        #expect(shown.contains("-- row 4 --"))
+        #expect(shown.contains("published = 2012-02-24"), "\(shown)")
+        #expect(shown.contains("overall = "))
+        #expect(!shown.contains("not shown:"))
+        m = t.mark
+        t.send(".mode line\r")
+        #expect(t.waitFor("iql> ", after: m))
+        m = t.mark
+        t.send("from authorities | where authority == \"Oldham\" | select authority, region\r")
+        #expect(t.waitFor("authority = Oldham\r\n   region = North West\r\n", after: m))
+    }
 }

@@ -10,6 +10,14 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case markdown
     /// An SVG picture: what a `chart` stage draws, or the table as text for other results.
     case svg
+    /// One `column = value` line per field, a blank line between rows (sqlite3's line mode).
+    case line
+
+    /// The names, as `--format` and `.mode` take them: "table, csv, json, markdown, svg or line".
+    public static var namesInWords: String {
+        let names = allCases.map(\.rawValue)
+        return names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+    }
 
     /// Renders a script's results in order, each under its title (the comment above its
     /// statement): a heading line for tables, `# title` in CSV, `### title` in Markdown. JSON
@@ -24,6 +32,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
                 case .table: text = (color ? "\u{1B}[1m\(title)\u{1B}[0m" : title) + "\n"
                 case .csv: text = "# " + title + "\n"
                 case .markdown: text = "### " + title + "\n\n"
+                case .line: text = "-- " + title + "\n"
                 case .json, .svg: break
                 }
             }
@@ -39,6 +48,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         case .csv: return CSVWriter.render(table)
         case .json: return JSONWriter.render(table)
         case .markdown: return MarkdownWriter.render(table)
+        case .line: return LineRenderer(color: color).render(table)
         case .svg:
             if let spec = table.chart { return ChartRenderer().svg(table, spec) }
             return ChartRenderer.svgText(TableRenderer().render(table))

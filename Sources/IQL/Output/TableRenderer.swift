@@ -13,16 +13,21 @@ public struct TableRenderer: Sendable {
     public var maxRows: Int?
     /// Added to the footer when anything was left out, e.g. how to see everything.
     public var hint: String?
+    /// When columns would not fit `maxWidth` side by side, show the rows one field per line
+    /// instead (as psql's `\x auto`) rather than leave columns out.
+    public var verticalWhenTooWide: Bool
 
     /// Narrowest a column is squeezed to before columns are left out instead.
     static let minColumnWidth = 12
 
     /// Makes a renderer.
-    public init(color: Bool = false, maxWidth: Int? = nil, maxRows: Int? = nil, hint: String? = nil) {
+    public init(color: Bool = false, maxWidth: Int? = nil, maxRows: Int? = nil, hint: String? = nil,
+                verticalWhenTooWide: Bool = true) {
         self.color = color
         self.maxWidth = maxWidth
         self.maxRows = maxRows
         self.hint = hint
+        self.verticalWhenTooWide = verticalWhenTooWide
     }
 
     /// The rendered table, ending with a newline.
@@ -57,6 +62,11 @@ public struct TableRenderer: Sendable {
                 hidden.insert(table.schema.columns[columns.removeLast()].name, at: 0)
                 widths.removeLast()
             }
+        }
+        if !hidden.isEmpty, verticalWhenTooWide {
+            // A row takes a line per column here: a quarter as many rows fill about a screen.
+            return LineRenderer(color: color, maxWidth: maxWidth, maxRows: maxRows.map { max(1, $0 / 4) },
+                                hint: hint, numbered: true).render(table)
         }
         let rightAligned = columns.map { table.schema.columns[$0].type == .number }
 
