@@ -85,6 +85,12 @@ struct Arguments {
       -h, --help           show this help
       --version            show the version
 
+    the language (docs/language.md; in the shell, .help TOPIC):
+      stages     \(Arguments.wrapped(LanguageReference.stages.map(\.name), indent: 13))
+      functions  \(Arguments.wrapped(LanguageReference.functions.map(\.name), indent: 13))
+      aggregates \(Arguments.wrapped(LanguageReference.aggregates.map(\.name), indent: 13))
+      in derive  \(Arguments.wrapped(LanguageReference.windowFunctions.map(\.name), indent: 13))
+
     exit status: 0 success, 1 a query, data or assertion error, 2 a usage error
 
     examples:
@@ -92,6 +98,22 @@ struct Arguments {
       iql run queries/children_in_care_change.iql --param council=Oldham
       iql --schema inspections
     """
+
+    /// Names joined with commas, broken before 96 columns, continuation lines indented.
+    static func wrapped(_ names: [String], indent: Int) -> String {
+        var lines: [String] = [], line = ""
+        for name in names {
+            let piece = line.isEmpty ? name : ", " + name
+            if indent + line.count + piece.count > 95 {
+                lines.append(line + ",")
+                line = name
+            } else {
+                line += piece
+            }
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n" + String(repeating: " ", count: indent))
+    }
 
     static func parse(_ args: [String]) throws(UsageError) -> Arguments {
         var a = Arguments()

@@ -186,7 +186,8 @@ extension Session {
               from inspections | where overall >= good | count by region
             End a statement with Enter when it is complete; an unfinished one (open bracket or
             quote, trailing |) continues on the next line; a blank line or ; ends it.
-            Stages: where, select, derive, sort, take, count, summarize, distinct, join, latest.
+            Stages: \(LanguageReference.stages.map(\.name).joined(separator: ", ")).
+            Pasted text runs as one script; a line starting with | adds a stage to the last statement.
             Tab completes datasets, stages, columns, functions and, inside quotes, real values.
             Ctrl-C clears the line or stops a running query; Ctrl-D or .quit leaves.
 
@@ -200,52 +201,18 @@ extension Session {
         }
         if let c = Session.dotCommands.first(where: { $0.name == topic || $0.name == "." + topic }) {
             Terminal.out("\(c.usage)\n  \(c.summary)\n")
-        } else if let s = Session.stageHelp[topic] {
-            Terminal.out(s + "\n")
-        } else if let f = Session.functionHelp[topic] {
-            Terminal.out(f + "\n")
+        } else if case let entries = LanguageReference.entries(named: topic), !entries.isEmpty {
+            Terminal.out(entries.map { "\($0.kind.rawValue): \($0.help)\n" }.joined())
         } else if engine.schema(of: topic) != nil {
             _ = dot(".schema \(topic)")
         } else {
-            let topics = Array(Session.stageHelp.keys) + Array(Session.functionHelp.keys) + engine.datasetNames
-                + Session.dotCommands.map(\.name)
+            let topics = Session.helpTopics(engine)
             error("no help on '\(topic)'", suggestion: closest(topic, topics))
         }
     }
 
-    static let stageHelp: [String: String] = [
-        "where": "where CONDITION — keep rows where it is true\n  from inspections | where overall >= good and region == \"London\"",
-        "select": "select ITEM, … — a new table of columns or NAME = EXPR\n  from children_in_care | select authority, year, children",
-        "derive": "derive NAME = EXPR, … [by KEYS] — add columns; previous()/next() read the row before/after in time order\n  from children_in_care | derive change = children - previous(children) by authority",
-        "sort": "sort KEY [asc|desc], … — order rows (nulls last, stable)\n  from children_in_care | where year == 2025 | sort rate_per_10k desc",
-        "take": "take N — the first N rows\n  from authorities | take 5",
-        "count": "count [by KEYS] — rows per group, as n\n  from inspections | count by framework",
-        "summarize": "summarize NAME = AGGREGATE, … [by KEYS] — aggregates per group\n  from children_in_care | summarize total = sum(children) by year",
-        "distinct": "distinct [KEYS] — distinct rows, or distinct key combinations\n  from inspections | distinct framework",
-        "join": "join [left] NAME on COLUMN [== COLUMN] — add the matching rows of another table\n  from children_in_care | join authorities on authority_code",
-        "latest": "latest [COLUMN] by KEYS [as of DATE] — per group, the row with the latest COLUMN not after DATE\n  from inspections | latest inspected by authority as of 2025-03-31",
-    ]
-
-    static let functionHelp: [String: String] = [
-        "year": "year(date), month(date), day(date) — parts of a date",
-        "month": "month(date) — the month of a date, 1 to 12",
-        "day": "day(date) — the day of the month",
-        "date": "date(year, month, day) — makes a date",
-        "days_between": "days_between(from, to) — days from one date to another",
-        "round": "round(number[, digits]) — rounds half away from zero",
-        "abs": "abs(number)", "floor": "floor(number)", "ceil": "ceil(number)",
-        "lower": "lower(text)", "upper": "upper(text)", "length": "length(text) — characters",
-        "contains": "contains(text, part) — true if part occurs in text",
-        "starts_with": "starts_with(text, prefix)", "ends_with": "ends_with(text, suffix)",
-        "coalesce": "coalesce(a, b, …) — the first value that is not null",
-        "if": "if(condition, then, else)",
-        "pct_change": "pct_change(old, new) — (new - old) / |old| × 100; null when old is 0",
-        "previous": "previous(expr) — in derive: the value at the row before, within the by group, in time order",
-        "next": "next(expr) — in derive: the value at the row after",
-        "count": "count() or count(condition) — in summarize; or the stage count [by KEYS]",
-        "count_distinct": "count_distinct(value) — distinct non-null values",
-        "sum": "sum(number)", "avg": "avg(number)", "median": "median(number)",
-        "min": "min(value)", "max": "max(value)",
-        "first": "first(value) — the first non-null value in row order", "last": "last(value)",
-    ]
+    /// What `.help` explains, for completion and suggestions.
+    static func helpTopics(_ engine: Engine) -> [String] {
+        Array(Set(LanguageReference.all.map(\.name))) + engine.datasetNames + Session.dotCommands.map(\.name)
+    }
 }

@@ -107,7 +107,7 @@ struct REPL {
             case ".schema": options = session.engine.datasetNames
             case ".mode": options = OutputFormat.allCases.map(\.rawValue)
             case ".timer": options = ["on", "off"]
-            case ".help": options = Array(Session.stageHelp.keys) + Array(Session.functionHelp.keys) + session.engine.datasetNames
+            case ".help": options = Session.helpTopics(session.engine)
             default: options = []
             }
             return (word.count, options.filter { $0.hasPrefix(word) }.sorted())

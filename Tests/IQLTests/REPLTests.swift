@@ -433,4 +433,17 @@ struct REPLTests {
         t.send("from authorities | where authority == \"Oldham\" | select authority, region\r")
         #expect(t.waitFor("authority = Oldham\r\n   region = North West\r\n", after: m))
     }
+
+    /// Tab after a dot lists every dot command `.help` lists (one registry for both).
+    @Test func tabCompletesEveryDotCommand() throws {
+        let names = LanguageReferenceTests.dotCommandNames
+        #expect(names.count >= 14)
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        let m = t.mark
+        t.send(".\t")
+        #expect(t.waitFor(".timer", after: m))
+        _ = t.waitFor("\u{0}", timeout: 0.3)
+        for n in names { #expect(t.screen[m...].contains(n), "\(n) does not complete") }
+    }
 }

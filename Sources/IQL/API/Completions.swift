@@ -59,8 +59,8 @@ extension Engine {
         default:
             let schema = schemaBeforeCurrentStage(tokens: before, source: source)
             candidates = (schema?.names ?? []) + valueNames
-                + ScalarFunction.catalog.keys.map { $0 + "(" } + Aggregate.allCases.map { $0.rawValue + "(" }
-                + ["previous(", "next("] + Rating.allCases.map(\.literal)
+                + (LanguageReference.functions + LanguageReference.aggregates + LanguageReference.windowFunctions).map { $0.name + "(" }
+                + Rating.allCases.map(\.literal)
                 + ["and", "or", "not", "in", "is", "null", "true", "false", "by", "asc", "desc", "as", "of", "on"]
         }
         let matching = Set(candidates.filter { $0.hasPrefix(prefix) })

@@ -1,7 +1,7 @@
 extension Checker {
     /// The function names users may call, for "did you mean".
     static var functionNames: [String] {
-        Array(ScalarFunction.catalog.keys) + Aggregate.allCases.map(\.rawValue) + ["previous", "next"]
+        (LanguageReference.functions + LanguageReference.aggregates + LanguageReference.windowFunctions).map(\.name)
     }
 
     func poison(_ range: SourceRange) -> CompiledExpression {
