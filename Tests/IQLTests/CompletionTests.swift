@@ -16,6 +16,8 @@ struct CompletionTests {
         ("from inspections | select x = roun", 4, ["round("]),
         ("from children_in_care | join auth", 4, ["authorities"]),
         ("from children_in_care | join left auth", 4, ["authorities"]),
+        ("from children_in_care | join anti auth", 4, ["authorities"]),
+        ("from children_in_care | join an", 2, ["anti"]),
         (#"from inspections | where authority == "Oxf"#, 4, [#""Oxfordshire""#]),
         (#"from inspections | where authority in ["Oldham", "Oxf"#, 4, [#""Oxfordshire""#]),
         (#"from inspections | where region == "north "#, 7, [#""North East""#, #""North West""#]),

@@ -35,6 +35,8 @@ struct DifferentialTests {
     }
 
     static let lookupCSV = "g,label\na,Alpha\nb,Beta\nc,Gamma\n"
+    /// A table keyed on two columns (g, b), with a key twice (many rows per match) and a null key.
+    static let pairsCSV = "g,b,w\na,true,1\na,false,2\nb,true,3\nb,true,33\nc,false,4\n,true,5\nd,,6\n"
 
     /// A condition, as IQL and as SQL.
     static func condition(_ g: inout Generator, depth: Int = 0) -> (iql: String, sql: String) {
@@ -211,8 +213,24 @@ struct DifferentialTests {
                     "SELECT g, id FROM (SELECT g, id, row_number() OVER (PARTITION BY g ORDER BY dt DESC, id DESC) AS rank "
                         + "FROM t WHERE (\(p.sql)) AND dt IS NOT NULL) WHERE rank = 1 ORDER BY g NULLS LAST")
         case 5:
-            return ("from t | where \(p.iql) | join u on g | sort id | select id, label",
-                    "SELECT t.id, u.label FROM (SELECT * FROM t WHERE \(p.sql)) AS t JOIN u ON t.g = u.g ORDER BY t.id")
+            // Joins on one key and on two, of every kind.
+            switch g.int(0...4) {
+            case 1:
+                return ("from t | where \(p.iql) | join w on g, b | sort id, w | select id, w",
+                        "SELECT t.id, w.w FROM (SELECT * FROM t WHERE \(p.sql)) AS t JOIN w ON t.g = w.g AND t.b = w.b ORDER BY t.id, w.w")
+            case 2:
+                return ("from t | where \(p.iql) | join left w on g, b | sort id, w | select id, w",
+                        "SELECT t.id, w.w FROM (SELECT * FROM t WHERE \(p.sql)) AS t LEFT JOIN w ON t.g = w.g AND t.b = w.b ORDER BY t.id, w.w NULLS LAST")
+            case 3:
+                return ("from t | where \(p.iql) | join anti w on g, b | sort id | select id",
+                        "SELECT id FROM t WHERE (\(p.sql)) AND NOT EXISTS (SELECT 1 FROM w WHERE w.g = t.g AND w.b = t.b) ORDER BY id")
+            case 4:
+                return ("from t | where \(p.iql) | join anti u on g | sort id | select id",
+                        "SELECT id FROM t WHERE (\(p.sql)) AND NOT EXISTS (SELECT 1 FROM u WHERE u.g = t.g) ORDER BY id")
+            default:
+                return ("from t | where \(p.iql) | join u on g | sort id | select id, label",
+                        "SELECT t.id, u.label FROM (SELECT * FROM t WHERE \(p.sql)) AS t JOIN u ON t.g = u.g ORDER BY t.id")
+            }
         default:
             if g.chance(40) {
                 return ("from t | where \(p.iql) | select g, b, dt | distinct | count",
@@ -252,6 +270,8 @@ struct DifferentialTests {
             CREATE TABLE t AS SELECT * FROM read_csv('\(table.path)', header = true,
                 columns = {'id': 'INTEGER', 'g': 'VARCHAR', 'n': 'BIGINT', 'd': 'DECIMAL(18,2)', 'dt': 'DATE', 'b': 'BOOLEAN'});
             CREATE TABLE u AS SELECT * FROM read_csv('\(lookup.path)', header = true, columns = {'g': 'VARCHAR', 'label': 'VARCHAR'});
+            CREATE TABLE w AS SELECT * FROM read_csv('\(lookup.deletingLastPathComponent().appendingPathComponent("w.csv").path)', header = true,
+                columns = {'g': 'VARCHAR', 'b': 'BOOLEAN', 'w': 'BIGINT'});
 
             """
         for (i, q) in sql.enumerated() { script += "SELECT '@@\(i)';\n\(q);\n" }
@@ -300,10 +320,13 @@ struct DifferentialTests {
         let tableURL = dir.appendingPathComponent("t.csv"), lookupURL = dir.appendingPathComponent("u.csv")
         try Self.tableCSV().write(to: tableURL, atomically: true, encoding: .utf8)
         try Self.lookupCSV.write(to: lookupURL, atomically: true, encoding: .utf8)
+        let pairsURL = dir.appendingPathComponent("w.csv")
+        try Self.pairsCSV.write(to: pairsURL, atomically: true, encoding: .utf8)
         var optimised = Engine(bundledData: false)
         // dt is the time column, which previous/next order by.
         try optimised.registerCSV(atPath: tableURL.path, as: "t", timeColumn: "dt")
         try optimised.registerCSV(atPath: lookupURL.path, as: "u")
+        try optimised.registerCSV(atPath: pairsURL.path, as: "w")
         // Every query runs with all the optimiser's passes and with none.
         var plain = optimised
         plain.disabledOptimizerPasses = Set(Engine.optimizerPasses)
@@ -346,6 +369,7 @@ struct DifferentialTests {
         var vector = Engine(bundledData: false)
         try vector.registerCSV(text: Self.tableCSV(), as: "t", timeColumn: "dt")
         try vector.registerCSV(text: Self.lookupCSV, as: "u")
+        try vector.registerCSV(text: Self.pairsCSV, as: "w")
         var rows = vector
         rows.vectorised = false
         var plain = vector

@@ -54,8 +54,9 @@ extension Engine {
             candidates = Parser.stageNames
         case .keyword(.from)?:
             candidates = tableNames
-        case .identifier? where previous?.text == "join" || (previous?.text == "left" && before.dropLast().last?.text == "join"):
-            candidates = tableNames + (previous?.text == "join" ? ["left"] : [])
+        case .identifier? where previous?.text == "join"
+            || ((previous?.text == "left" || previous?.text == "anti") && before.dropLast().last?.text == "join"):
+            candidates = tableNames + (previous?.text == "join" ? ["left", "anti"] : [])
         default:
             let schema = schemaBeforeCurrentStage(tokens: before, source: source)
             candidates = (schema?.names ?? []) + valueNames

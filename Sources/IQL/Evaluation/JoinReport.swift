@@ -40,14 +40,23 @@ struct JoinReport: Sendable {
         report.misses.sort { $0.rows != $1.rows ? $0.rows > $1.rows : $0.key < $1.key }
         // Only the misses the note shows get a search of the right keys, so a join of many
         // distinct unmatched keys stays linear.
-        for i in report.misses.indices.prefix(5) {
+        // A code that matches nothing is another council's code, not a typo of the nearest one.
+        for i in report.misses.indices.prefix(5) where !Checker.isCodeLike(report.misses[i].key) {
             report.misses[i].closest = Suggest.closest(to: report.misses[i].key, among: rightTexts)
         }
         return report
     }
 
     /// One line for the result's notes; nil when every key matched by its own text.
-    func text(joining source: PipelinePlan.Source) -> String? {
+    /// For an anti join, whose result is the rows that matched nothing, only the spellings.
+    func text(joining source: PipelinePlan.Source, anti: Bool = false) -> String? {
+        if anti {
+            guard resolved > 0 else { return nil }
+            var report = self
+            report.misses = []
+            report.rows = exact + resolved
+            return report.text(joining: source).map { $0 + "; the other rows matched nothing and are the result" }
+        }
         guard resolved > 0 || !misses.isEmpty else { return nil }
         let name: String
         switch source {

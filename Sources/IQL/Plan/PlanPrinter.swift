@@ -97,8 +97,10 @@ struct PlanPrinter {
         case .join(let o):
             let right: String = o.schema.columns.count > input.columns.count
                 ? " (+\(o.schema.columns.count - input.columns.count) columns)" : ""
-            let leftName = o.leftKey < input.columns.count ? input.columns[o.leftKey].name : "#\(o.leftKey)"
-            return (o.isLeft ? "left " : "") + o.right.name + " on " + leftName + " == " + o.rightKeyName + right
+            let on = o.keys.map { k in
+                (k.left < input.columns.count ? input.columns[k.left].name : "#\(k.left)") + " == " + k.rightName
+            }.joined(separator: ", ")
+            return (o.kind == .inner ? "" : o.kind.rawValue + " ") + o.right.name + " on " + on + right
         case .latest(let o):
             var s = o.column < input.columns.count ? input.columns[o.column].name : "#\(o.column)"
             if !o.keys.isEmpty { s += " by " + o.keys.map { p.text($0) }.joined(separator: ", ") }

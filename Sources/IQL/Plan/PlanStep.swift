@@ -99,7 +99,7 @@ indirect enum PlanStep: Sendable {
             add(o.value)
             o.keys.forEach(add)
             if let m = o.measureColumn { used.insert(m) }
-        case .join(let o): used.insert(o.leftKey)
+        case .join(let o): used.formUnion(o.keys.map(\.left))
         case .pivot(let o):
             used.formUnion([o.column, o.value] + o.keys)
         case .compare, .unpivot, .chart, .diff:

@@ -108,8 +108,8 @@ extension Checker {
             guard let schema = schemaOf(keys, input: input, stage: stage) else { return nil }
             return (.distinct(DistinctOperator(keys: keys.map(\.expression), schema: schema)), schema)
 
-        case .join(let isLeft, let tableName, let leftKey, let rightKey):
-            return checkJoin(isLeft: isLeft, tableName, leftKey, rightKey, input: input, table: table)
+        case .join(let kind, let tableName, let keys):
+            return checkJoin(kind, tableName, keys, input: input, table: table)
 
         case .latest(let columnName, let by, let asOf):
             return checkLatest(columnName, by, asOf, input: input, table: table, stage: stage)
@@ -178,7 +178,7 @@ extension Checker {
 
     // MARK: - join and latest
 
-    private mutating func checkJoin(isLeft: Bool, _ tableName: Name, _ leftKey: Name, _ rightKey: Name?,
+    private mutating func checkJoin(_ kind: JoinKind, _ tableName: Name, _ keys: [JoinKey],
                                     input: Schema, table: String) -> (PlanStep, Schema)? {
         let source: PipelinePlan.Source
         var right: Schema
@@ -196,41 +196,57 @@ extension Checker {
                   suggestion: Suggest.closest(to: tableName.text, among: candidates))
             return nil
         }
-        guard let li = input.index(of: leftKey.text) else {
-            error(.noColumn(leftKey.text, in: table), at: leftKey.range,
-                  suggestion: Suggest.closest(to: leftKey.text, among: input.names))
-            return nil
+        var pairs: [JoinOperator.KeyPair] = []
+        var failed = false
+        for key in keys {
+            guard let li = input.index(of: key.left.text) else {
+                error(.noColumn(key.left.text, in: table), at: key.left.range,
+                      suggestion: Suggest.closest(to: key.left.text, among: input.names))
+                failed = true
+                continue
+            }
+            let rightName = key.right ?? key.left
+            guard let ri = right.index(of: rightName.text) else {
+                error(.noColumn(rightName.text, in: tableName.text), at: rightName.range,
+                      suggestion: Suggest.closest(to: rightName.text, among: right.names),
+                      notes: key.right == nil ? ["name the other key: join \(tableName.text) on \(key.left.text) == COLUMN"] : [])
+                failed = true
+                continue
+            }
+            let lt = input.columns[li].type, rt = right.columns[ri].type
+            guard lt.unified(with: rt) != nil else {
+                error(.joinKeyTypes(lt, key.left.text, rt, rightName.text),
+                      at: key.left.range.union(rightName.range))
+                failed = true
+                continue
+            }
+            if pairs.contains(where: { $0.left == li && $0.right == ri }) {
+                error(.twoColumns("join", key.left.text), at: key.left.range, label: "this key is given twice")
+                failed = true
+                continue
+            }
+            pairs.append(JoinOperator.KeyPair(left: li, right: ri, rightName: rightName.text))
         }
-        let rightName = rightKey ?? leftKey
-        guard let ri = right.index(of: rightName.text) else {
-            error(.noColumn(rightName.text, in: tableName.text), at: rightName.range,
-                  suggestion: Suggest.closest(to: rightName.text, among: right.names),
-                  notes: rightKey == nil ? ["name the other key: join \(tableName.text) on \(leftKey.text) == COLUMN"] : [])
-            return nil
-        }
-        let lt = input.columns[li].type, rt = right.columns[ri].type
-        guard lt.unified(with: rt) != nil else {
-            error(.joinKeyTypes(lt, leftKey.text, rt, rightName.text),
-                  at: leftKey.range.union(rightName.range))
-            return nil
-        }
+        if failed { return nil }
         var schema = input
         var carried: [Int] = []
-        // A key of another name is kept: with spellings resolved, it says which row matched.
-        let keepsKey = rightName.text != leftKey.text
-        for (i, c) in right.columns.enumerated() where i != ri || keepsKey {
-            var column = c
-            if schema.index(of: c.name) != nil { column.name = "\(tableName.text).\(c.name)" }
-            if schema.index(of: column.name) != nil {
-                error(.twoColumns("join", column.name), at: tableName.range,
-                      label: "rename one with select or derive first")
-                return nil
+        // An anti join keeps the left rows as they are: nothing of the right table to carry.
+        if kind != .anti {
+            for (i, c) in right.columns.enumerated() {
+                // A key of another name is kept: with spellings resolved, it says which row matched.
+                if pairs.contains(where: { $0.right == i && input.columns[$0.left].name == c.name }) { continue }
+                var column = c
+                if schema.index(of: c.name) != nil { column.name = "\(tableName.text).\(c.name)" }
+                if schema.index(of: column.name) != nil {
+                    error(.twoColumns("join", column.name), at: tableName.range,
+                          label: "rename one with select or derive first")
+                    return nil
+                }
+                schema.columns.append(column)
+                carried.append(i)
             }
-            schema.columns.append(column)
-            carried.append(i)
         }
-        return (.join(JoinOperator(right: source, leftKey: li, rightKey: ri, rightKeyName: rightName.text, isLeft: isLeft, rightColumns: carried,
-                             schema: schema)), schema)
+        return (.join(JoinOperator(right: source, keys: pairs, kind: kind, rightColumns: carried, schema: schema)), schema)
     }
 
     private mutating func checkLatest(_ columnName: Name?, _ by: [NamedExpr], _ asOf: Expr?, input: Schema,

@@ -67,7 +67,9 @@ struct Stage: Sendable, Hashable {
         case count(by: [NamedExpr])
         case summarize([NamedExpr], by: [NamedExpr])
         case distinct([NamedExpr])
-        case join(left: Bool, table: Name, leftKey: Name, rightKey: Name?)
+        /// `join [left|anti] TABLE on KEY [== KEY], …`: each pair is a left column and, when it
+        /// has another name there, the right table's column.
+        case join(kind: JoinKind, table: Name, keys: [JoinKey])
         case latest(column: Name?, by: [NamedExpr], asOf: Expr?)
         /// `rank VALUE [asc|desc] [by KEYS]`: 1 is the best; nil direction follows the measure.
         case rank(Expr, descending: Bool?, by: [NamedExpr])
@@ -126,4 +128,21 @@ struct Statement: Sendable, Hashable {
 /// A parsed script.
 struct Script: Sendable, Hashable {
     var statements: [Statement]
+}
+
+/// Which rows a join keeps.
+enum JoinKind: String, Sendable, Hashable {
+    /// Each left row with each matching right row; left rows with no match are left out.
+    case inner
+    /// As inner, but a left row with no match is kept once, with nulls for the right columns.
+    case left
+    /// The left rows with no match, and only the left columns.
+    case anti
+}
+
+/// One key pair of a join: `authority_code`, or `council == authority`.
+struct JoinKey: Sendable, Hashable {
+    var left: Name
+    /// The right table's column, when it is named apart from the left one.
+    var right: Name?
 }

@@ -46,13 +46,23 @@ extension Parser {
         case "distinct":
             kind = .distinct(startsExpression ? try parseNamedList(what: "a column") : [])
         case "join":
-            let left = consumeWord("left") != nil
+            // `left` and `anti` are words only here, so a table may still be called either.
+            var joinKind = JoinKind.inner
+            if current.kind == .identifier, peek().kind == .identifier, peek().text != "on",
+               let k = JoinKind(rawValue: current.text), k != .inner {
+                joinKind = k
+                advance()
+            }
             let table = try expectName("a dataset name to join")
             guard consumeWord("on") != nil else { throw expected("'on' and the key column") }
-            let leftKey = try expectName("a key column")
-            var rightKey: Name?
-            if consume(.eq) != nil { rightKey = try expectName("the other table's key column") }
-            kind = .join(left: left, table: table, leftKey: leftKey, rightKey: rightKey)
+            var keys: [JoinKey] = []
+            repeat {
+                let leftKey = try expectName("a key column")
+                var rightKey: Name?
+                if consume(.eq) != nil { rightKey = try expectName("the other table's key column") }
+                keys.append(JoinKey(left: leftKey, right: rightKey))
+            } while consume(.comma) != nil
+            kind = .join(kind: joinKind, table: table, keys: keys)
         case "latest":
             var column: Name?
             if !isWord("by") { column = try expectName("a column or 'by'") }

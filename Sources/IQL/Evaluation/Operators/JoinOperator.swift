@@ -1,18 +1,31 @@
-/// `join`: pairs each left row with the right rows whose key is equal. An inner join drops left
-/// rows with no match; a left join keeps them with nulls. Null keys match nothing.
+/// `join`: pairs each left row with the right rows whose keys are all equal. An inner join
+/// drops left rows with no match; a left join keeps them with nulls; an anti join keeps only
+/// them. Null keys match nothing. Text keys that name a council match it by any spelling.
 struct JoinOperator: TableOperator {
+    /// A left column and the right column it must equal.
+    struct KeyPair: Sendable, Equatable {
+        var left: Int
+        var right: Int
+        /// The right key's name, for a printed plan.
+        var rightName: String
+    }
+
     var right: PipelinePlan.Source
-    var leftKey: Int
-    var rightKey: Int
-    /// The right key's name, for a printed plan.
-    var rightKeyName: String
-    var isLeft: Bool
-    /// Right-side columns carried into the output, in order (the key is not repeated).
+    var keys: [KeyPair]
+    var kind: JoinKind
+    /// Right-side columns carried into the output, in order (a key of the same name is not
+    /// repeated); none for an anti join.
     var rightColumns: [Int]
     var schema: Schema
 
+    var isLeft: Bool { kind == .left }
+    // The one-key paths below read the first pair.
+    var leftKey: Int { keys[0].left }
+    var rightKey: Int { keys[0].right }
+
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         let other = try env.table(right)
+        if keys.count > 1 { return try runOnSeveralKeys(input, other, env) }
         var index: [Value: [Int]] = [:]
         let rightKeys = other.columns[rightKey]
         for r in 0..<other.rowCount where !rightKeys.isNull(r) { index[rightKeys[r], default: []].append(r) }
@@ -89,7 +102,7 @@ struct JoinOperator: TableOperator {
                 matches = k.isNull ? noMatch : index[k] ?? noMatch
             }
             if matches.isEmpty {
-                if isLeft {
+                if kind != .inner {
                     leftRows.append(r)
                     rightRows.append(-1)
                     misses = true
@@ -120,7 +133,8 @@ struct JoinOperator: TableOperator {
     /// -1) match nothing. Left rows nil when every row matched once, in order.
     private func lookUp(_ codes: PackedInts, offset: Int, _ matchOfCode: [Int], nulls: NullMask?, _ keys: Column,
                         _ env: RuntimeEnvironment) throws -> ([Int]?, [Int], Bool) {
-        let n = keys.count, isLeft = isLeft
+        // An anti join matches as a left join does, then keeps the rows that found nothing.
+        let n = keys.count, isLeft = kind != .inner
         // Builds its own arrays rather than appending to captured ones, which would be boxed.
         func match<T: FixedWidthInteger>(_ a: [T]) throws -> ([Int]?, [Int], Bool) {
             // First as if every row matches, the usual case for a lookup table: then the left
@@ -195,7 +209,7 @@ struct JoinOperator: TableOperator {
     }
 
     private func noted(_ table: Table, _ report: JoinReport) -> Table {
-        guard let text = report.text(joining: right) else { return table }
+        guard let text = report.text(joining: right, anti: kind == .anti) else { return table }
         var t = table
         t.notes.append(text)
         return t
@@ -204,7 +218,11 @@ struct JoinOperator: TableOperator {
     /// The output: the left rows as a selection, the right columns as a selection too unless a
     /// left join left some rows without a match (those need nulls, so they are built).
     /// `leftRows` nil: every left row once, in order (the left columns are kept as they are).
-    private func assemble(_ input: Table, _ other: Table, _ leftRows: [Int]?, _ rightRows: [Int], _ misses: Bool) -> Table {
+    func assemble(_ input: Table, _ other: Table, _ leftRows: [Int]?, _ rightRows: [Int], _ misses: Bool) -> Table {
+        if kind == .anti {
+            let kept = rightRows.indices.filter { rightRows[$0] < 0 }.map { leftRows?[$0] ?? $0 }
+            return Table(schema: schema, columns: input.gathering(kept).columns, rowCount: kept.count)
+        }
         var columns = leftRows.map { input.gathering($0).columns } ?? input.columns
         if misses {
             for c in rightColumns {

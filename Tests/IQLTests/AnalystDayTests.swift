@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+/// The analyst's first day (issue 17), through the real binary: each language item as a user
+/// types it, with its notes.
+struct AnalystDayTests {
+    @Test func joinsOnSeveralKeysOfEveryKindWithNotes() throws {
+        let dir = try CLITests.temporaryDirectory()
+        let targets = dir.appendingPathComponent("targets.csv").path
+        // The council spelt as DfE spells it, and one that is no council.
+        try "council,year,target\nKingston upon Hull,2024,700\nBristol,2024,800\nNowhere,2024,1\nBristol,2009,5\n"
+            .write(toFile: targets, atomically: true, encoding: .utf8)
+        let inner = try CLITests.iql(["--data", "t=\(targets)", "--format", "csv", "-c",
+                                      "from t | join children_in_care on council == authority, year | select council, year, target, children"])
+        #expect(inner.status == 0, "\(inner.stderr)")
+        #expect(inner.stdout == "council,year,target,children\nKingston upon Hull,2024,700,747\nBristol,2024,800,764\n")
+        #expect(inner.stderr.contains("note: join children_in_care on council == authority, year: 2 of 4 rows matched; 2 matched nothing and were left out: (\"Nowhere\", 2024), (\"Bristol\", 2009)"),
+                "\(inner.stderr)")
+        let left = try CLITests.iql(["--data", "t=\(targets)", "--format", "csv", "-c",
+                                     "from t | join left children_in_care on council == authority, year | select council, year, children"])
+        #expect(left.stdout == "council,year,children\nKingston upon Hull,2024,747\nBristol,2024,764\nNowhere,2024,\nBristol,2009,\n")
+        let anti = try CLITests.iql(["--data", "t=\(targets)", "--format", "csv", "-c",
+                                     "from t | join anti children_in_care on council == authority, year | select council, year"])
+        #expect(anti.stdout == "council,year\nNowhere,2024\nBristol,2009\n")
+        #expect(anti.stderr == "")
+        // A key missing from the other table is named with the table.
+        let bad = try CLITests.iql(["-c", "from children_in_care | join visits on authority, year"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("no column 'year' in visits"))
+    }
+}
