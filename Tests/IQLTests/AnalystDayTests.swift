@@ -28,4 +28,21 @@ struct AnalystDayTests {
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("no column 'year' in visits"))
     }
+
+    @Test func patternsAndCaseWarnings() throws {
+        let dir = try CLITests.temporaryDirectory()
+        let homes = dir.appendingPathComponent("homes.csv").path
+        try "name,kind\na,Children's Home\nb,Children's home\nc,Children's home\nd,Fostering\n"
+            .write(toFile: homes, atomically: true, encoding: .utf8)
+        let exact = try CLITests.iql(["--data", "h=\(homes)", "--format", "csv", "-c", "from h | where kind == \"Children's home\" | count"])
+        #expect(exact.stdout == "n\n2\n")
+        #expect(exact.stderr.contains("warning[IQL0703]: h also has kind \"Children's Home\", which \"Children's home\" does not match"), "\(exact.stderr)")
+        let any = try CLITests.iql(["--data", "h=\(homes)", "--format", "csv", "-c", "from h | where kind ilike \"children's home\" | count"])
+        #expect(any.stdout == "n\n3\n")
+        #expect(any.stderr == "")
+        let other = try CLITests.iql(["--data", "h=\(homes)", "--format", "csv", "-c", "from h | where kind == \"fostering\" | count"])
+        #expect(other.stderr.contains("it has \"Fostering\", in another case"), "\(other.stderr)")
+        let like = try CLITests.iql(["--format", "csv", "-c", "from authorities | where authority like \"%upon T%\" | select authority"])
+        #expect(like.stdout == "authority\nKingston upon Thames\nNewcastle upon Tyne\nRichmond upon Thames\n")
+    }
 }

@@ -65,6 +65,12 @@ struct DifferentialTests {
             let day = Day(ordinal: (Day(year: 2019, month: 1, day: 1)?.ordinal ?? 0) + Int32(g.int(-10...710))).description
             return ("dt \(op) \(day)", "dt \(sqlOp) DATE '\(day)'")
         case 3:
+            if g.chance(35) {
+                // Patterns, matched with and without case.
+                let pattern = g.pick(["a", "_", "%", "a%", "%a", "_%", "", "__", "%%", "A", "A%", "%B%"])
+                let word = g.pick(["like", "ilike", "not like", "not ilike"])
+                return ("g \(word) \"\(pattern)\"", "g \(word.uppercased()) '\(pattern)'")
+            }
             let s = g.pick(["a", "b", "c", "d", "e", "z"])
             return ("g \(op) \"\(s)\"", "g \(sqlOp) '\(s)'")
         case 4:

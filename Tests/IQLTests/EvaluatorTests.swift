@@ -105,6 +105,12 @@ struct EvaluatorTests {
          "p,q\n100,\n"),
         ("from sample | select u = upper(name), l = lower(\"AbC\"), n = length(region), c = contains(region, \"ort\"), s = starts_with(region, \"So\") | take 3",
          "u,l,n,c,s\nA,abc,5,true,false\nB,abc,5,true,false\nC,abc,5,false,true\n"),
+        ("from sample | where region like \"%th\" | select name",
+         "name\na\nb\nc\nd\n"),
+        ("from sample | where region not like \"N%\" and region ilike \"s_UTH\" | select name",
+         "name\nc\nd\n"),
+        ("from sample | select a = like(\"50% off\", \"50%\"), b = \"x\" like \"\", c = \"\" like \"%\", d = \"Ünïcode\" ilike \"üNÏ%\", e = \"ab\" like \"a_b\" | take 1",
+         "a,b,c,d,e\ntrue,false,true,true,false\n"),
         ("from sample | select d = date(2024, 2, 29) | take 1",
          "d\n2024-02-29\n"),
         ("from sample | where score > 15 and rating is null | select name",
@@ -466,5 +472,25 @@ struct FunctionFailureTests {
             }
         }
         if function.canFail { #expect(threw, "\(name) is marked canFail but no sample made it fail") }
+    }
+}
+
+/// SQL's LIKE: `%` any run, `_` one character, the whole text must match.
+struct LikePatternTests {
+    @Test(arguments: [
+        ("abc", "abc", true), ("abc", "ab", false), ("abc", "a%", true), ("abc", "%c", true), ("abc", "%b%", true),
+        ("abc", "a_c", true), ("abc", "a__c", false), ("abc", "%", true), ("", "%", true), ("", "", true), ("a", "", false),
+        ("aaa", "%a%a%a%", true), ("aa", "%a%a%a%", false), ("mississippi", "m%iss%pi", true), ("mississippi", "m%iss%px", false),
+        ("über", "_ber", true), ("x%y", "x%y", true), ("x_y", "x_y", true), ("Children's home", "Children's%", true),
+    ])
+    func matches(text: String, pattern: String, expected: Bool) {
+        #expect(ScalarFunction.matches(text, pattern: pattern) == expected, "\(text) like \(pattern)")
+    }
+
+    /// Many % in a long text stay fast: each % is retried only from its last place.
+    @Test func manyWildcardsStayLinear() {
+        let text = String(repeating: "a", count: 20_000)
+        let pattern = String(repeating: "%a", count: 200) + "%b"
+        #expect(!ScalarFunction.matches(text, pattern: pattern))
     }
 }

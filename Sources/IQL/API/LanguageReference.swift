@@ -94,6 +94,8 @@ public enum LanguageReference {
         function("contains", "true if the part occurs in the text"),
         function("starts_with", "true if the text starts with the prefix"),
         function("ends_with", "true if the text ends with the suffix"),
+        function("like", "true if the text matches the pattern: % any characters, _ one (also written text like pattern)"),
+        function("ilike", "like, ignoring case (also written text ilike pattern)"),
         function("coalesce", "the first argument that is not null"),
         function("if", "then when the condition is true, else otherwise (false or null)"),
         function("pct_change", "(new - old) / |old| × 100; null when old is 0"),

@@ -349,6 +349,12 @@ extension DiagnosticCode {
                          "A warning: a text literal compared with a column matches no row of the dataset, often a misspelling. The query still runs.",
                          example: "from authorities | where region == \"Londn\"",
                          fix: "Use the suggested spelling.")
+        case .otherCase:
+            return entry("Value also spelt in another case",
+                         "A warning: `==` (and `in`) compare text exactly, and the column also holds the value in another case (\"Children's Home\" beside \"Children's home\"), so those rows are not matched. The query still runs.",
+                         example: "from data | where kind == \"Children's home\" | count",
+                         csv: "name,kind\na,Children's home\nb,Children's Home\n",
+                         fix: "Match every spelling with `ilike` (`provision_type ilike \"children's home\"`) or `lower(…) == …`, or name each spelling in a list.")
         case .unusedBy:
             return entry("'by' has no effect",
                          "A warning: `derive … by` groups rows only for `previous()` and `next()`, and this derive uses neither.",

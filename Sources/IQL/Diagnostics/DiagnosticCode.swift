@@ -76,6 +76,7 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     // Warnings: the query runs, but probably does not mean what it says.
     case absentValue = 701
     case unusedBy = 702
+    case otherCase = 703
 
     /// The code as written in messages and documentation, e.g. `IQL0201`.
     public var id: String {

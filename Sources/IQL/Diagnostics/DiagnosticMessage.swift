@@ -419,4 +419,10 @@ public struct DiagnosticMessage: Sendable, Hashable {
 
     // MARK: unusedBy
     static let unusedBy = Self(.unusedBy, "'by' only matters to previous() and next(), which this derive does not use")
+
+    // MARK: otherCase
+    static func otherCase(_ dataset: String, _ column: String, _ value: String, others: [String]) -> Self {
+        Self(.otherCase, "\(dataset) also has \(column) " + others.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")
+             + ", which \"\(value)\" does not match: text compares case by case")
+    }
 }

@@ -358,6 +358,15 @@ extension Checker {
     /// Warns when a text literal compared with a dataset column matches no row.
     private mutating func warnIfAbsent(_ column: CompiledExpression, _ lookup: LiteralLookup, at range: SourceRange,
                                        lhs: Expr) {
+        if lookup.present, column.type == .text, column.constant == nil, case .name(let n, _) = lhs.kind,
+           let variants = lookup.values.caseVariants[lookup.text.lowercased()] {
+            let others = variants.filter { $0 != lookup.text }
+            if !others.isEmpty, warnedLiterals.insert("case\u{0}" + lookup.origin.dataset + "\u{0}" + lookup.origin.column + "\u{0}" + lookup.text).inserted {
+                diagnostics.append(.warning(.otherCase(lookup.origin.dataset, n.text, lookup.text, others: others), at: range,
+                                            label: "matches only this spelling; ilike matches every case"))
+            }
+            return
+        }
         guard !lookup.present, column.type == .text, column.constant == nil, case .name(let n, _) = lhs.kind else { return }
         let origin = lookup.origin, text = lookup.text
         guard warnedLiterals.insert(origin.dataset + "\u{0}" + origin.column + "\u{0}" + text).inserted else { return }
@@ -375,6 +384,16 @@ extension Checker {
             let covers = BundledDataset.named(origin.dataset).map { ["\(origin.dataset): \($0.summary)"] } ?? []
             diagnostics.append(.warning(.absentValue(origin.dataset, n.text, quoted), at: range,
                                         label: "\(text) is a council, with no rows in \(origin.dataset)", notes: covers))
+            return
+        }
+        // The value in another case is what was meant, whatever the nearest spellings.
+        let lowered = text.lowercased()
+        let sameLetters = lookup.values.list.filter { $0.count == text.count && $0.lowercased() == lowered }
+        if !sameLetters.isEmpty {
+            let shown = sameLetters.prefix(3).map { "\"\($0)\"" }
+            diagnostics.append(.warning(.absentValue(origin.dataset, n.text, quoted), at: range,
+                                        label: "it has \(shown.joined(separator: " and ")), in another case: text compares case by case",
+                                        suggestion: shown.first))
             return
         }
         // A code or a number one digit from another is a different council, not a typo of it:
@@ -423,7 +442,12 @@ extension Checker {
                 }
                 identities = map
             }
-            return KnownValues(set: set, list: set.sorted(), identities: identities)
+            var byLower: [String: [String]] = [:]
+            if set.count <= 20_000 {
+                for v in set { byLower[v.lowercased(), default: []].append(v) }
+                byLower = byLower.filter { $0.value.count > 1 }.mapValues { $0.sorted() }
+            }
+            return KnownValues(set: set, list: set.sorted(), identities: identities, caseVariants: byLower)
         }
         knownValueCache[origin] = .some(known)
         return known

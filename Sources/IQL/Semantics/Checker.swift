@@ -346,4 +346,6 @@ struct KnownValues {
     var list: [String]
     /// The one value naming each council; nil (the value) when two do; nil (the map) past 20,000 values.
     var identities: [String: String?]?
+    /// Values that differ only in case, by their lower-case form; empty for most columns.
+    var caseVariants: [String: [String]] = [:]
 }

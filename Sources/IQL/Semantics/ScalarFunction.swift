@@ -57,6 +57,34 @@ extension ScalarFunction {
         }
     }
 
+    /// SQL's LIKE: `%` matches any run of characters (none included), `_` exactly one, and
+    /// every other character itself; the whole text must match. No escape character, as in
+    /// SQL without ESCAPE. Linear in practice: a `%` is only ever re-tried from its last place.
+    static func matches(_ text: String, pattern: String) -> Bool {
+        let t = Array(text.unicodeScalars), p = Array(pattern.unicodeScalars)
+        var i = 0, j = 0
+        var star = -1, resume = 0
+        while i < t.count {
+            if j < p.count, p[j] == "%" {
+                star = j
+                resume = i
+                j += 1
+            } else if j < p.count, p[j] == "_" || p[j] == t[i] {
+                i += 1
+                j += 1
+            } else if star >= 0 {
+                // Let the last % take one more character and try again from there.
+                resume += 1
+                i = resume
+                j = star + 1
+            } else {
+                return false
+            }
+        }
+        while j < p.count, p[j] == "%" { j += 1 }
+        return j == p.count
+    }
+
     static let catalog: [String: ScalarFunction] = {
         var f: [String: ScalarFunction] = [:]
         f["year"] = .typed("year(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.year)) }
@@ -113,6 +141,12 @@ extension ScalarFunction {
         }
         f["ends_with"] = .typed("ends_with(text, suffix)", [.text, .text], returns: .bool) { a, _ in
             .bool(a[0].string.hasSuffix(a[1].string))
+        }
+        f["like"] = .typed("like(text, pattern)", [.text, .text], returns: .bool) { a, _ in
+            .bool(ScalarFunction.matches(a[0].string, pattern: a[1].string))
+        }
+        f["ilike"] = .typed("ilike(text, pattern)", [.text, .text], returns: .bool) { a, _ in
+            .bool(ScalarFunction.matches(a[0].string.lowercased(), pattern: a[1].string.lowercased()))
         }
         f["pct_change"] = .typed("pct_change(old, new)", [.number, .number], returns: .number) { a, range in
             let old = a[0].number, new = a[1].number

@@ -78,6 +78,16 @@ extension Parser {
             let both = Expr(kind: .binary(.and, atLeast, atMost), range: range)
             return negated ? Expr(kind: .unary(.not, both), range: range) : both
         }
+        // `like` and `ilike` are words too: `x like "Child%"` is the call `like(x, "Child%")`.
+        if isWord("like") || isWord("ilike")
+            || (check(.keyword(.not)) && peek().kind == .identifier && (peek().text == "like" || peek().text == "ilike")) {
+            let negated = consume(.keyword(.not)) != nil
+            let word = advance()
+            let pattern = try parseAdditive(&depth)
+            let range = lhs.range.union(pattern.range)
+            let call = Expr(kind: .call(Name(text: word.text, range: word.range), [lhs, pattern]), range: range)
+            return negated ? Expr(kind: .unary(.not, call), range: range) : call
+        }
         if check(.keyword(.in)) || (check(.keyword(.not)) && peek().kind == .keyword(.in)) {
             let negated = consume(.keyword(.not)) != nil
             advance()
