@@ -40,6 +40,18 @@ struct AnalysisTests {
         ("pivot years across the page",
          "from t | pivot year",
          "authority,2024,2025\nOxfordshire,50,51\nOldham,90,\nBristol,70,70\n"),
+        ("the columns pivot makes can be named after it",
+         "from t | pivot year | derive rise = `2025` - `2024` | sort rise desc | select authority, rise",
+         "authority,rise\nOxfordshire,1\nBristol,0\nOldham,\n"),
+        ("pivot values makes exactly the listed columns, in order",
+         "from t | pivot year value values [2025, 2023] | sort `2025` | select authority, `2025`, `2023`",
+         "authority,2025,2023\nOxfordshire,51,\nBristol,70,\nOldham,,\n"),
+        ("a pivoted column of a let table named with a list",
+         "let x = from t | where year == 2024\nfrom x | pivot year values [2024] | where `2024` > 60 | select authority",
+         "authority\nOldham\nBristol\n"),
+        ("unpivot undoes a pivot whose columns were known",
+         "from t | pivot year | derive k = 1 | select authority, `2024`, `2025` | unpivot `2024`, `2025` into year, value | where authority == \"Bristol\"",
+         "authority,year,value\nBristol,2024,70\nBristol,2025,70\n"),
         ("unpivot undoes pivot, years numbers again",
          "from t | pivot year | unpivot | where authority == \"Oldham\"",
          "authority,year,value\nOldham,2024,90\nOldham,2025,\n"),
@@ -66,6 +78,16 @@ struct AnalysisTests {
         let t = try e.query("from t | where year == 2025 and authority != \"Bristol\" | select authority, value | diff before on authority")
         #expect(OutputFormat.csv.render(t) == "authority,change,old_value,new_value\nBristol,removed,70,\nOldham,changed,90,\nOxfordshire,changed,50,51\n")
         #expect(t.notes == ["diff against before: 0 added, 1 removed, 2 changed, 0 unchanged (not shown)"])
+    }
+
+    @Test func pivotColumnsUnknownOnlyForALetOfTheSameScript() throws {
+        let e = try Self.engine()
+        let d = e.check("let x = from t\nfrom x | pivot year | select `2024`")
+        #expect(d.map(\.code) == [.unknownColumn])
+        #expect(d.first?.message == "no column '2024' in the pivoted x")
+        #expect(d.first?.notes.contains { $0.contains("values [2011, 2019]") } == true)
+        #expect(e.check("from t | pivot year value values [\"a\"]").map(\.code) == [.listType])
+        #expect(e.check("from t | pivot year value values 2024").map(\.code) == [.listType])
     }
 
     @Test func pivotRefusesTwoValuesForOneCell() throws {

@@ -45,4 +45,25 @@ struct AnalystDayTests {
         let like = try CLITests.iql(["--format", "csv", "-c", "from authorities | where authority like \"%upon T%\" | select authority"])
         #expect(like.stdout == "authority\nKingston upon Thames\nNewcastle upon Tyne\nRichmond upon Thames\n")
     }
+
+    @Test func pivotedColumnsAreColumns() throws {
+        let r = try CLITests.iql(["--format", "csv", "-c", """
+            from children_in_care | where region == "North East" | select authority, year, children
+            | pivot year children | derive rise = `2019` - `2011` | sort `2025` desc | select authority, `2011`, `2019`, rise | take 2
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "authority,2011,2019,rise\nDurham,522,845,323\nNewcastle upon Tyne,527,678,151\n", "\(r.stdout)")
+        let listed = try CLITests.iql(["--format", "csv", "-c", """
+            let ne = from children_in_care | where region == "North East" | select authority, year, children
+            from ne | pivot year children values [2011, 2019] | where authority == "Durham"
+            """])
+        #expect(listed.stdout == "authority,2011,2019\nDurham,522,845\n", "\(listed.stderr)")
+        let unknown = try CLITests.iql(["-c", """
+            let ne = from children_in_care | where region == "North East" | select authority, year, children
+            from ne | pivot year children | select `2019`
+            """])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no column '2019' in the pivoted ne"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("pivot year children values [2011, 2019]"))
+    }
 }

@@ -293,6 +293,11 @@ public struct Engine: Sendable {
         checker.outputFolder = outputFolder
         checker.budget = budget
         checker.councilNames = councilNames
+        let prefixEnvironment = environment(budget)
+        checker.runPrefix = { plan in
+            var runner = ScriptRunner(environment: prefixEnvironment)
+            return try? runner.run(plan, checked: plan, applied: [])
+        }
         let syntaxErrors = syntax.filter { $0.severity == .error }
         // Input that is merely unfinished is not checked: the rest is still to be typed.
         if !syntaxErrors.isEmpty && syntaxErrors.allSatisfy({ $0.kind == .incompleteInput }) {

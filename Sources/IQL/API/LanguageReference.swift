@@ -66,7 +66,7 @@ public enum LanguageReference {
         stage("compare", "compare [VALUE] with neighbours, region, england",
               "add each council's comparators' value of the same figure, and the difference",
               #"from indicators | where measure == "LAC" and authority == "Oxfordshire" and year == 2023 | select authority, measure, year, value | compare with neighbours, england"#),
-        stage("pivot", "pivot COLUMN [VALUE]", "one column per distinct value of COLUMN, holding VALUE",
+        stage("pivot", "pivot COLUMN [VALUE] [values [V, …]]", "one column per distinct (or listed) value of COLUMN, holding VALUE; later stages can name them",
               #"from children_in_care | where region == "North East" | select authority, year, children | pivot year children"#),
         stage("unpivot", "unpivot", "after a pivot, its columns back into rows",
               #"from children_in_care | where region == "North East" | select authority, year, children | pivot year children | unpivot"#),

@@ -46,6 +46,8 @@ public struct Schema: Sendable, Hashable {
         var keys: [String]
         var column: Column
         var value: Column
+        /// Whether the checker knew the columns it made (listed, or read from the rows).
+        var headsKnown = false
     }
 
     /// Makes a schema.

@@ -197,6 +197,9 @@ public struct DiagnosticMessage: Sendable, Hashable {
     static func aggregateArgument(_ problem: Aggregate.Problem) -> Self { Self(.argumentType, problem.message) }
 
     // MARK: listType
+    static func pivotValuesList(found: ValueType) -> Self {
+        Self(.listType, "pivot … values takes a list of the column's values, found \(found)")
+    }
     static func mixedList(_ type: ValueType, earlier: ValueType) -> Self {
         Self(.listType, "a list holds values of one type: this is \(type), earlier items are \(earlier)")
     }

@@ -24,6 +24,20 @@ struct PipelinePlan: Sendable {
     /// The result's columns.
     var schema: Schema { nodes.last?.schema ?? sourceSchema }
 
+    /// The `let` tables the pipeline reads: its source, and those it joins or diffs with.
+    var bindingsRead: Set<String> {
+        var names: Set<String> = []
+        if case .binding(let n) = source { names.insert(n) }
+        for node in nodes {
+            switch node.step {
+            case .join(let o): if case .binding(let n) = o.right { names.insert(n) }
+            case .diff(let o): if case .binding(let n) = o.other { names.insert(n) }
+            default: break
+            }
+        }
+        return names
+    }
+
     /// The columns each node reads, in order: the source's, then each node's output.
     func input(of node: Int) -> Schema {
         node > 0 && node <= nodes.count ? nodes[node - 1].schema : sourceSchema

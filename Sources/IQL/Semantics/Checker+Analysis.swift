@@ -4,7 +4,9 @@ extension Checker {
     mutating func column(_ name: Name, in input: Schema, table: String) -> Int? {
         if let i = input.index(of: name.text) { return i }
         var notes: [String] = []
-        if input.pivot != nil { notes.append("the columns pivot makes are known only when it runs: name them after the pipeline, e.g. from a let table") }
+        if let memo = input.pivot, !memo.headsKnown {
+            notes.append("the columns this pivot makes from a let table of the same script are known only when it runs: list them to name them here (pivot \(memo.column.name) \(memo.value.name) values [2011, 2019])")
+        }
         error(.noColumn(name.text, in: table), at: name.range,
               suggestion: Suggest.closest(to: name.text, among: input.names), notes: notes)
         return nil
@@ -148,7 +150,11 @@ extension Checker {
                                          valueName: valueColumn.name, schema: schema)), schema)
     }
 
-    mutating func checkPivot(_ columnName: Name, _ valueName: Name?, input: Schema, table: String,
+    /// The columns a pivot makes are known to the checker, so later stages can name them, when
+    /// the query lists them (`values [2011, 2019]`), or when the rows reaching the pivot can be
+    /// made now (from a dataset or a table an earlier run bound), as DuckDB's PIVOT first reads
+    /// the distinct values. Only a `let` table of the same script leaves them unknown until it runs.
+    mutating func checkPivot(_ columnName: Name, _ valueName: Name?, _ values: Expr?, input: Schema, table: String,
                              stage: Stage) -> (PlanStep, Schema)? {
         guard let ci = column(columnName, in: input, table: table) else { return nil }
         let vi: Int
@@ -170,7 +176,34 @@ extension Checker {
         let keys = input.columns.indices.filter { $0 != ci && $0 != vi }
         var schema = Schema(columns: keys.map { input.columns[$0] })
         schema.pivot = .init(keys: schema.names, column: input.columns[ci], value: input.columns[vi])
-        return (.pivot(PivotOperator(column: ci, value: vi, keys: keys, schema: schema, range: stage.range)), schema)
+        var heads: [Value]?
+        if let values {
+            let c = compile(values, in: ExpressionScope.constant)
+            guard case .list(let itemType) = c.type, let list = try? c.evaluate(RowContext(table: .singleEmptyRow, environment: RuntimeEnvironment(parameters: parameters))),
+                  case .list(let items) = list else {
+                error(.pivotValuesList(found: c.type), at: values.range, label: "for example: values [2011, 2019]")
+                return nil
+            }
+            let columnType = input.columns[ci].type
+            if itemType != .null, columnType != .null, itemType.unified(with: columnType) == nil {
+                error(.pivotValuesList(found: c.type), at: values.range,
+                      label: "\(columnName.text) holds \(columnType), so the values must too")
+                return nil
+            }
+            var seen: Set<Value> = []
+            heads = items.filter { seen.insert($0).inserted }
+        } else if let made = prefixRows?() {
+            heads = PivotOperator.distinctHeads(made.columns[ci])
+        }
+        if let heads {
+            schema.pivot?.headsKnown = true
+            guard heads.count <= PivotOperator.maxColumns else {
+                error(.pivotColumns(heads.count, limit: PivotOperator.maxColumns), at: stage.range)
+                return nil
+            }
+            schema.columns += PivotOperator.headColumns(heads, after: schema.names, type: input.columns[vi].type)
+        }
+        return (.pivot(PivotOperator(column: ci, value: vi, keys: keys, heads: heads, schema: schema, range: stage.range)), schema)
     }
 
     mutating func checkUnpivot(_ columns: [Name], _ nameColumn: Name?, _ valueColumn: Name?, input: Schema, table: String,

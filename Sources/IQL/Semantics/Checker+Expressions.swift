@@ -199,8 +199,11 @@ extension Checker {
             error(.unknownName(full), at: range, suggestion: suggestion,
                   notes: values.isEmpty ? [] : ["values bound with let: " + values.sorted().joined(separator: ", ")])
         } else {
-            error(.noColumn(full, in: scope.table), at: range, suggestion: suggestion,
-                  notes: suggestion == nil ? ["columns: " + columns.joined(separator: ", ")] : [])
+            var notes = suggestion == nil ? ["columns: " + columns.joined(separator: ", ")] : []
+            if let memo = scope.schema?.pivot, !memo.headsKnown {
+                notes.append("the columns this pivot makes from a let table of the same script are known only when it runs: list them to name them here (pivot \(memo.column.name) \(memo.value.name) values [2011, 2019])")
+            }
+            error(.noColumn(full, in: scope.table), at: range, suggestion: suggestion, notes: notes)
         }
         return poison(range)
     }

@@ -120,8 +120,8 @@ extension Checker {
             return checkRank(value, descending, by, output: .quartile, input: input, table: table, stage: stage)
         case .compare(let value, let comparators):
             return checkCompare(value, comparators, input: input, table: table, stage: stage)
-        case .pivot(let column, let value):
-            return checkPivot(column, value, input: input, table: table, stage: stage)
+        case .pivot(let column, let value, let values):
+            return checkPivot(column, value, values, input: input, table: table, stage: stage)
         case .unpivot(let columns, let nameColumn, let valueColumn):
             return checkUnpivot(columns, nameColumn, valueColumn, input: input, table: table, stage: stage)
         case .chart(let kind, let x, let y, let series, let file):

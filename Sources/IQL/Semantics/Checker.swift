@@ -53,6 +53,13 @@ struct Checker {
     var outputFolder: OutputFolder?
     /// The call's deadline and cancellation: checking a huge script stops when it runs out.
     var budget = QueryBudget.unlimited
+    /// Runs a checked pipeline's first stages, so `pivot` can read the columns it will make; nil
+    /// when it cannot run (set by the engine; none in completion).
+    var runPrefix: ((PipelinePlan) -> Table?)?
+    /// The rows reaching the pivot being checked, made on demand.
+    var prefixRows: (() -> Table?)?
+    /// Tables bound by `let` in this script so far: not yet made, so no prefix reading one runs.
+    var boundInScript: Set<String> = []
 
     /// `declared`: parameters an earlier run of the same engine declared, usable without a
     /// `param` line here.
@@ -128,6 +135,7 @@ struct Checker {
                     out.append(.letTable(name.text, plan))
                     scope[name.text] = .table(plan.schema)
                 }
+                boundInScript.insert(name.text)
             case .letValue(let name, let e):
                 if catalog.schemas[name.text] != nil {
                     error(.valueNamedLikeDataset(name.text), at: name.range)
@@ -256,9 +264,16 @@ struct Checker {
         case .dataset(let d): sourceSchema = catalog.schemas[d] ?? schema
         case .binding: sourceSchema = schema
         }
+        var tableName = name
         for stage in pipeline.stages {
             if outOfBudget() { return nil }
-            guard let (step, next) = check(stage, input: schema, table: name) else {
+            prefixRows = nil
+            if case .pivot(_, _, nil) = stage.kind, ok, let runPrefix {
+                let plan = PipelinePlan(source: planSource, sourceSchema: sourceSchema, nodes: nodes)
+                if plan.bindingsRead.isDisjoint(with: boundInScript) { prefixRows = { runPrefix(plan) } }
+            }
+            defer { prefixRows = nil }
+            guard let (step, next) = check(stage, input: schema, table: tableName) else {
                 ok = false
                 // Later stages can still be checked when this one keeps the columns as they were;
                 // after one that reshapes the table, checking on would only report echoes.
@@ -269,6 +284,8 @@ struct Checker {
             }
             nodes.append(PlanNode(step: step, schema: next, text: source.trimmedSlice(stage.range), range: stage.range))
             schema = next
+            // Messages about later stages name the table they see, not the source.
+            if case .pivot = stage.kind { tableName = "the pivoted \(name)" }
         }
         guard ok else { return nil }
         return PipelinePlan(source: planSource, sourceSchema: sourceSchema, nodes: nodes)

@@ -78,7 +78,7 @@ struct Stage: Sendable, Hashable {
         /// `compare [VALUE] with neighbours, region, england`.
         case compare(value: Name?, with: [Name])
         /// `pivot COLUMN [VALUE]`: one column per distinct value of COLUMN.
-        case pivot(column: Name, value: Name?)
+        case pivot(column: Name, value: Name?, values: Expr?)
         /// `unpivot [COLUMNS] [into NAME, VALUE]`: columns back into rows.
         case unpivot(columns: [Name], nameColumn: Name?, valueColumn: Name?)
         /// `chart bar LABEL VALUE` / `chart line X VALUE [by SERIES]`, optionally `to "FILE.svg"`.

@@ -93,10 +93,16 @@ extension Parser {
         case "pivot":
             let column = try expectName("the column whose values become columns")
             var value: Name?
-            if current.kind == .identifier, !(current.newlineBefore && atStatementStart) {
+            if current.kind == .identifier, !isWord("values"), !(current.newlineBefore && atStatementStart) {
                 value = try expectName("the column of values")
             }
-            kind = .pivot(column: column, value: value)
+            // `values [2011, 2019]`: the columns to make, known before it runs.
+            var values: Expr?
+            if isWord("values"), peek().kind == .lbracket || value != nil {
+                advance()
+                values = try parseExpression()
+            }
+            kind = .pivot(column: column, value: value, values: values)
         case "unpivot":
             var columns: [Name] = []
             if current.kind == .identifier, !isWord("into"), !(current.newlineBefore && atStatementStart) {

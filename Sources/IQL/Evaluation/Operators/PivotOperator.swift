@@ -5,27 +5,46 @@ struct PivotOperator: TableOperator {
     var column: Int
     var value: Int
     var keys: [Int]
-    /// The static part of the output schema (the keys, and the memo `unpivot` reads).
+    /// The columns to make, in order, when the checker knew them (listed with `values`, or read
+    /// from the rows when the query was checked); rows with another value are left out. Nil:
+    /// one column per distinct value the rows hold, in order.
+    var heads: [Value]?
+    /// The output schema: the keys, the memo `unpivot` reads, and the made columns when known.
     var schema: Schema
     var range: SourceRange
 
+    /// The most columns a pivot makes.
+    static let maxColumns = 1000
+
+    /// A column's distinct values in the order a pivot makes columns of them: ascending, null last.
+    static func distinctHeads(_ column: Column) -> [Value] {
+        var seen: Set<Value> = []
+        var heads: [Value] = []
+        for r in 0..<column.count where seen.insert(column[r]).inserted { heads.append(column[r]) }
+        return heads.sorted { a, b in a.isNull != b.isNull ? b.isNull : Value.orderedBefore(a, b) }
+    }
+
+    /// The made columns' names and type: each value as it is written ("2019", "null"), made
+    /// unique against the key columns and each other with a trailing `_`.
+    static func headColumns(_ heads: [Value], after keys: [String], type: ValueType) -> [Schema.Column] {
+        var used = Set(keys)
+        return heads.map { h in
+            var name = h.isNull ? "null" : h.displayText
+            while !used.insert(name).inserted { name += "_" }
+            return Schema.Column(name: name, type: type)
+        }
+    }
+
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         let pivotColumn = input.columns[column], valueColumn = input.columns[value]
-        var heads: [Value] = []
-        var headIndex: [Value: Int] = [:]
-        for r in 0..<input.rowCount where headIndex[pivotColumn[r]] == nil {
-            headIndex[pivotColumn[r]] = heads.count
-            heads.append(pivotColumn[r])
-        }
-        let order = heads.indices.sorted { a, b in
-            heads[a].isNull != heads[b].isNull ? heads[b].isNull : Value.orderedBefore(heads[a], heads[b])
-        }
-        var place = Array(repeating: 0, count: heads.count)
-        for (i, h) in order.enumerated() { place[h] = i }
-        guard heads.count <= 1000 else {
-            throw Diagnostic.error(.pivotColumns(heads.count, limit: 1000), at: range,
+        let heads = self.heads ?? PivotOperator.distinctHeads(pivotColumn)
+        guard heads.count <= PivotOperator.maxColumns else {
+            throw Diagnostic.error(.pivotColumns(heads.count, limit: PivotOperator.maxColumns), at: range,
                                    notes: ["pivot a column with fewer distinct values, such as a year"])
         }
+        var headIndex: [Value: Int] = [:]
+        for (i, h) in heads.enumerated() where headIndex[h] == nil { headIndex[h] = i }
+        let place = Array(heads.indices)
 
         var rowOf: [[Value]: Int] = [:]
         var keyRows: [[Value]] = []
@@ -55,11 +74,8 @@ struct PivotOperator: TableOperator {
             cells[row][c] = valueColumn[r]
         }
         var out = schema
-        var used = Set(out.names)
-        for h in order {
-            var name = heads[h].isNull ? "null" : heads[h].displayText
-            while !used.insert(name).inserted { name += "_" }
-            out.columns.append(Schema.Column(name: name, type: input.schema.columns[value].type))
+        if self.heads == nil {
+            out.columns += PivotOperator.headColumns(heads, after: out.names, type: input.schema.columns[value].type)
         }
         var columns: [Column] = keys.indices.map { k in Column(keyRows.map { $0[k] }) }
         for c in 0..<heads.count { columns.append(Column(cells.map { $0[c] })) }
