@@ -34,6 +34,8 @@ struct Arguments {
     var jsonDiagnostics = false
     /// `--lenient`: leave out malformed rows of `--data` files, and say which.
     var lenient = false
+    /// `--date-format`: how --data files' slash dates are read.
+    var dateOrder: DateOrder?
     /// `--safe`: no query writes a file, and no dot command reads or writes one.
     var safe = false
     /// `--time-limit`, `--max-rows`: none unless given, as a person at a terminal can
@@ -62,6 +64,8 @@ struct Arguments {
       --data NAME=PATH     add a CSV file as the dataset NAME (repeatable)
       --time NAME=COLUMN   the time column of --data dataset NAME (what previous, next and latest
                            order by when none is named)
+      --date-format dmy|mdy  read --data files' slash dates (31/03/2024) day first or month
+                           first; without it, the file's values decide where they can
       --lenient            leave out rows of --data files with the wrong number of fields (and say
                            which) instead of stopping at the first
       --param NAME=VALUE   give a script parameter a value (repeatable)
@@ -194,6 +198,12 @@ struct Arguments {
                     throw UsageError(message: "no optimiser pass '\(n)': the passes are \(Engine.optimizerPasses.joined(separator: ", "))")
                 }
                 a.disabledPasses.formUnion(names)
+            case "--date-format":
+                let f = try take()
+                guard let order = DateOrder(spelling: f) else {
+                    throw UsageError(message: "unknown date format '\(f)': use dmy (DD/MM/YYYY, the UK's) or mdy (MM/DD/YYYY)")
+                }
+                a.dateOrder = order
             case "--lenient": a.lenient = true
             case "--safe": a.safe = true
             case "--time-limit":

@@ -21,7 +21,7 @@ extension Session {
         .init(name: ".plan", usage: ".plan QUERY", summary: "show QUERY's plan as checked and as optimised, without running it"),
         .init(name: ".read", usage: ".read FILE", summary: "run a script file", touchesFiles: true),
         .init(name: ".output", usage: ".output [FILE]", summary: "send results to FILE, or back to the terminal", touchesFiles: true),
-        .init(name: ".load", usage: ".load PATH AS NAME", summary: "add a CSV file as dataset NAME", touchesFiles: true),
+        .init(name: ".load", usage: ".load PATH AS NAME [--date-format dmy|mdy]", summary: "add a CSV file as dataset NAME", touchesFiles: true),
         .init(name: ".let", usage: ".let", summary: "list the names bound with let"),
         .init(name: ".history", usage: ".history", summary: "list the history"),
         .init(name: ".save", usage: ".save FILE", summary: "write this session's successful statements as a script", touchesFiles: true),
@@ -135,13 +135,28 @@ extension Session {
     }
 
     private func load(_ argument: String) {
+        var argument = argument
+        // `--date-format dmy` at the end says how the file's slash dates read.
+        var order: DateOrder?
+        if let r = argument.range(of: " --date-format ", options: .backwards) {
+            let spelling = argument[r.upperBound...].trimmingCharacters(in: .whitespaces)
+            guard let o = DateOrder(spelling: spelling) else {
+                error("unknown date format '\(spelling)': use dmy (DD/MM/YYYY, the UK's) or mdy (MM/DD/YYYY)")
+                return
+            }
+            order = o
+            argument = String(argument[..<r.lowerBound])
+        }
         // PATH may hold spaces; the name follows the last " as ".
         guard let r = argument.range(of: " as ", options: [.caseInsensitive, .backwards]) else {
-            error(".load takes PATH AS NAME, e.g. .load targets.csv AS targets")
+            error(".load takes PATH AS NAME [--date-format dmy|mdy], e.g. .load targets.csv AS targets")
             return
         }
         let path = argument[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
         let name = argument[r.upperBound...].trimmingCharacters(in: .whitespaces)
+        let before = engine.dateOrder
+        if let order { engine.dateOrder = order }
+        defer { engine.dateOrder = before }
         do {
             let report = try engine.registerCSV(atPath: path, as: name)
             loaded.append((name, path))

@@ -13,6 +13,7 @@ struct Runner {
     init(_ arguments: Arguments) {
         self.arguments = arguments
         engine.limits = arguments.limits
+        engine.dateOrder = arguments.dateOrder
         // A person at their own terminal may save charts in the folder they are working in,
         // unless --safe; the parameters they type are text that may read as numbers.
         engine.outputDirectory = arguments.safe ? nil : FileManager.default.currentDirectoryPath

@@ -164,7 +164,22 @@ struct CLITests {
         try "when\n01/02/2020\n03/04/2021\n".write(to: slash, atomically: true, encoding: .utf8)
         let refused = try Self.iql(["--data", "d=\(slash.path)", "-c", "from d"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("column 'when' holds dates written as d/m/y or m/d/y"))
+        #expect(refused.stderr.contains("column 'when' holds dates written with slashes that read as day/month or month/day"))
+        #expect(refused.stderr.contains("such as \"01/02/2020\", \"03/04/2021\""))
+        // Told the order, the same file loads; a day above 12 needs no telling.
+        let told = try Self.iql(["--data", "d=\(slash.path)", "--date-format", "DD/MM/YYYY", "--format", "csv", "-c", "from d"])
+        #expect(told.stdout == "when\n2020-02-01\n2021-04-03\n", "\(told.stderr)")
+        let us = try Self.iql(["--data", "d=\(slash.path)", "--date-format", "mdy", "--format", "csv", "-c", "from d | where when > 2020-06-01"])
+        #expect(us.stdout == "when\n2021-03-04\n")
+        let uk = dir.appendingPathComponent("uk.csv")
+        try "when,n\n31/03/2024,1\n01/04/2024,2\n".write(to: uk, atomically: true, encoding: .utf8)
+        let inferred = try Self.iql(["--data", "d=\(uk.path)", "--format", "csv", "-c", "from d | select m = month(when)"])
+        #expect(inferred.stdout == "m\n3\n4\n", "\(inferred.stderr)")
+        let shell = try Self.iql([], stdin: ".load \(slash.path) AS d --date-format dmy\n.mode csv\nfrom d\n")
+        #expect(shell.stdout.hasSuffix("when\n2020-02-01\n2021-04-03\n"), "\(shell.stdout)\(shell.stderr)")
+        let bad = try Self.iql(["--date-format", "ydm", "-c", "from authorities | count"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("unknown date format 'ydm'"))
     }
 
     @Test func schemaListsDatasetsAndColumns() throws {

@@ -35,7 +35,8 @@ struct CSVBadInputTests {
         ("grouping that is not thousands is text", Array("n\n\"1,23\"\n".utf8), [.text], "n\n\"1,23\"\n"),
         ("suppression markers are null", Array("n\n5\nc\nx\nz\nlow\nu\n:\n".utf8), [.number], "n\n5\n\n\n\n\n\n\n"),
         ("ISO dates", Array("d\n2019-08-31\n2020-02-29\n".utf8), [.date], "d\n2019-08-31\n2020-02-29\n"),
-        ("dates in several formats are text", Array("d\n2019-08-31\n31 Aug 2019\n".utf8), [.text], "d\n2019-08-31\n31 Aug 2019\n"),
+        ("dates in several formats are dates", Array("d\n2019-08-31\n31 Aug 2019\n".utf8), [.date], "d\n2019-08-31\n2019-08-31\n"),
+        ("a date among text leaves it text", Array("d\n2019-08-31\nsoon\n".utf8), [.text], "d\n2019-08-31\nsoon\n"),
         ("quoted line breaks and quotes", Array("a\n\"x\ny\"\n\"say \"\"hi\"\"\"\n".utf8), [.text], "a\n\"x\ny\"\n\"say \"\"hi\"\"\"\n"),
         ("unicode", Array("name\nYnys Môn\n東京\n🎉\n".utf8), [.text], "name\nYnys Môn\n東京\n🎉\n"),
         ("extreme integers", Array("n\n9223372036854775807\n-9223372036854775808\n".utf8), [.number],
@@ -65,7 +66,7 @@ struct CSVBadInputTests {
         ("invalid UTF-8 in the header", Array("a,b".utf8) + [0xFF] + Array("\n1,2\n".utf8), .invalidUTF8,
          "t.csv:1: the header is not valid UTF-8"),
         ("day/month order unknown", Array("when\n01/02/2020\n03/04/2021\n".utf8), .ambiguousDates,
-         "t.csv: column 'when' holds dates written as d/m/y or m/d/y"),
+         "t.csv: column 'when' holds dates written with slashes that read as day/month or month/day"),
     ]
 
     @Test(arguments: refused)

@@ -39,7 +39,7 @@ struct CSVLoaderTests {
         ("a,a\n1,2\n", "t.csv:1: two columns are named 'a'"),
         ("a,\n1,2\n", "t.csv:1: column 2 has no name in the header"),
         ("a\n\"x\"y\n", "t.csv:2: text after a closing quote"),
-        ("when\n01/02/2020\n", "t.csv: column 'when' holds dates written as d/m/y or m/d/y; IQL will not guess which, so write them as YYYY-MM-DD"),
+        ("when\n01/02/2020\n", "t.csv: column 'when' holds dates written with slashes that read as day/month or month/day; IQL will not guess which"),
     ]
 
     @Test(arguments: problems)
@@ -324,5 +324,68 @@ struct LoaderDateTests {
             let parsed = Array(text.utf8).withUnsafeBytes { ColumnBuilder.isoDate($0) }
             #expect(parsed == Day(iso: Substring(text))?.ordinal, "\(text)")
         }
+    }
+}
+
+/// UK and other spreadsheet dates in CSV files: inferred where the values decide, refused
+/// only where every slash date reads both ways, settled by the date order.
+struct CSVDateFormatTests {
+    static func load(_ csv: String, order: DateOrder? = nil) throws(IQLError) -> Table {
+        var engine = Engine(bundledData: false)
+        engine.dateOrder = order
+        try engine.registerCSV(text: csv, as: "t")
+        return try engine.query("from t")
+    }
+
+    @Test(arguments: [
+        // values, order given, the dates read (nil: an error)
+        ("31/03/2024\n01/04/2024", nil, "2024-03-31,2024-04-01"),
+        ("03/31/2024\n04/01/2024", nil, "2024-03-31,2024-04-01"),
+        ("2024-03-31\n1/4/2024", DateOrder.dayMonthYear, "2024-03-31,2024-04-01"),
+        ("2024-03-31\n13/4/24", nil, "2024-03-31,2024-04-13"),
+        ("31-Mar-2024\n1 April 2024\n2024-04-02", nil, "2024-03-31,2024-04-01,2024-04-02"),
+        ("03/04/2024\n01/02/2024", DateOrder.monthDayYear, "2024-03-04,2024-01-02"),
+        ("03/04/2024\n01/02/2024", nil, nil),
+        ("31/03/2024\n03/31/2024", nil, nil),
+    ] as [(String, DateOrder?, String?)])
+    func slashDates(values: String, order: DateOrder?, expected: String?) {
+        do throws(IQLError) {
+            let t = try Self.load("d\n" + values + "\n", order: order)
+            #expect(t.schema.columns[0].type == .date, "\(values)")
+            #expect(expected == (0..<t.rowCount).map { t.columns[0][$0].displayText }.joined(separator: ","))
+        } catch {
+            #expect(expected == nil, "\(values): \(error.diagnostics.map(\.message))")
+            #expect(error.diagnostics.first?.code == .ambiguousDates)
+        }
+    }
+
+    @Test func theErrorNamesTheValuesAndHowToChoose() {
+        #expect(throws: IQLError.self) { try Self.load("d\n03/04/2024\n") }
+        do throws(IQLError) {
+            _ = try Self.load("d\n03/04/2024\n01/02/2024\n")
+        } catch {
+            let d = error.diagnostics.first
+            #expect(d?.notes.first == "every one reads both ways, such as \"03/04/2024\", \"01/02/2024\"")
+            #expect(d?.notes.last?.contains("--date-format dmy") == true)
+        }
+        do throws(IQLError) {
+            _ = try Self.load("d\n31/03/2024\n03/31/2024\n")
+        } catch {
+            #expect(error.diagnostics.first?.message.contains("only day first (\"31/03/2024\") and dates that read only month first (\"03/31/2024\")") == true)
+        }
+    }
+
+    @Test func aDateNoCalendarHasLeavesTheColumnText() throws {
+        let t = try Self.load("d\n31/03/2024\n31/02/2024\n")
+        #expect(t.schema.columns[0].type == .text)
+    }
+
+    @Test(arguments: [
+        ("31/03/2024", "DD/MM/YYYY", "2024-03-31"), ("3/4/24", "D/M/YY", "2024-04-03"), ("1-Apr-2024", "D-MON-YYYY", "2024-04-01"),
+        ("20240105", "YYYYMMDD", "2024-01-05"), ("12/31/1999", "MM/DD/YYYY", "1999-12-31"), ("3 march 2021", "D MON YYYY", "2021-03-03"),
+        ("31/02/2024", "DD/MM/YYYY", nil), ("2024-03-31", "DD/MM/YYYY", nil), ("31/03/2024x", "DD/MM/YYYY", nil),
+    ] as [(String, String, String?)])
+    func dateFromTextAndFormat(text: String, format: String, expected: String?) {
+        #expect(DateOrder.day(text, format: format)?.description == expected, "\(text) as \(format)")
     }
 }

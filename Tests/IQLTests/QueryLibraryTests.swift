@@ -26,6 +26,7 @@ struct QueryLibraryTests {
         var engine = Engine()
         let result: ScriptResult
         do {
+            try Self.registerNeededData(text, in: &engine)
             result = try engine.run(text, sourceName: path)
         } catch {
             Issue.record("\(path) fails:\n\(error)")
@@ -49,15 +50,27 @@ struct QueryLibraryTests {
         }
     }
 
+    /// A script that reads the user's own files names them as `.save` does,
+    /// `# Needs: --data NAME=PATH` (PATH from the repository's root); they are loaded first.
+    static func registerNeededData(_ text: String, in engine: inout Engine) throws {
+        for line in text.split(separator: "\n") where line.hasPrefix("# Needs: --data ") {
+            let spec = line.dropFirst("# Needs: --data ".count)
+            guard let eq = spec.firstIndex(of: "=") else { continue }
+            let name = String(spec[..<eq]), file = String(spec[spec.index(after: eq)...])
+            _ = try engine.registerCSV(atPath: Repo.root.appendingPathComponent(file).path, as: name)
+        }
+    }
+
     @Test func docsListEveryScript() throws {
         let doc = try Repo.read("docs/queries.md")
         for name in Self.scripts { #expect(doc.contains("[`\(name)`]"), "\(name) is not in docs/queries.md") }
     }
 
     @Test func everyScriptChecksWithoutParameters() throws {
-        let engine = Engine()
         for name in Self.scripts {
             let text = try Repo.read("queries/" + name)
+            var engine = Engine()
+            try Self.registerNeededData(text, in: &engine)
             let problems = engine.check(text, requireParameters: false)
             #expect(problems.isEmpty, "\(name): \(problems.map(\.message))")
         }

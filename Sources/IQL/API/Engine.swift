@@ -18,6 +18,11 @@ public struct Engine: Sendable {
     /// Set to stop a running query from another thread; the query ends with a "query cancelled" error.
     public var cancellation: CancellationFlag?
 
+    /// How CSV files registered from now on read dates written with slashes (`31/03/2024`):
+    /// nil (the default) reads them when the file's values decide the order (a day above 12
+    /// somewhere) and refuses a column whose every date reads both ways.
+    public var dateOrder: DateOrder?
+
     /// Time and size limits for each query; `EngineLimits.default` unless changed.
     public var limits = EngineLimits.default
 
@@ -112,7 +117,7 @@ public struct Engine: Sendable {
         if let mapped = MappedFile(path: path) {
             let loaded = try mapped.guarded { (bytes) throws(IQLError) in
                 try CSVLoader.loadReporting(buffer: bytes, file: path, timeColumn: timeColumn, releasePages: true,
-                                            lenient: lenient, trimMemory: trimsMemory)
+                                            lenient: lenient, trimMemory: trimsMemory, dateOrder: dateOrder)
             }
             guard let loaded else {
                 throw IQLError([.error(.fileChanged(path),
@@ -150,10 +155,10 @@ public struct Engine: Sendable {
         }
         // The time column is kept, so the table is what the script was checked against.
         if let timeColumn { columns.insert(timeColumn) }
-        let trim = trimsMemory
+        let trim = trimsMemory, order = dateOrder
         let loaded = try mapped.guarded { (bytes) throws(IQLError) in
             try CSVLoader.loadReporting(buffer: bytes, file: path, timeColumn: timeColumn, releasePages: true, lenient: lenient,
-                                        trimMemory: trim, only: columns)
+                                        trimMemory: trim, only: columns, dateOrder: order)
         }
         guard let loaded else {
             throw IQLError([.error(.fileChanged(path), at: nil, notes: ["load it again once it is written whole"])], source: nil)
@@ -205,10 +210,12 @@ public struct Engine: Sendable {
 
     private mutating func registerCSV(bytes: some ContiguousBytes, file: String, as name: String,
                                       timeColumn: String?, lenient: Bool) throws(IQLError) -> CSVLoadReport {
+        let order = dateOrder
         // withUnsafeBytes rethrows untyped errors, so the result travels in a Result.
         let result = bytes.withUnsafeBytes { buffer -> Result<(table: Table, skipped: [CSVLoader.SkippedRow]), IQLError> in
             do throws(IQLError) {
-                return .success(try CSVLoader.loadReporting(buffer: buffer, file: file, timeColumn: timeColumn, lenient: lenient))
+                return .success(try CSVLoader.loadReporting(buffer: buffer, file: file, timeColumn: timeColumn, lenient: lenient,
+                                                            dateOrder: order))
             } catch {
                 return .failure(error)
             }

@@ -66,7 +66,7 @@ enum CSVLoader {
     static func loadReporting(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
                               timeColumn: String? = nil, parallel: Bool = true, releasePages: Bool = false,
                               lenient: Bool = false, blocks: Bool = true, trimMemory: Bool = false,
-                              only: Set<String>? = nil) throws(IQLError) -> (table: Table, skipped: [SkippedRow]) {
+                              only: Set<String>? = nil, dateOrder: DateOrder? = nil) throws(IQLError) -> (table: Table, skipped: [SkippedRow]) {
         // A mapped file's pages are handed back behind the scan, so they never all count at once.
         let release: ((Range<Int>) -> Void)? = releasePages ? { MappedFile.release($0, of: buffer) } : nil
         // 1. The header and a sample of rows, as text.
@@ -94,7 +94,7 @@ enum CSVLoader {
                 }
                 kinds.append(builderKind(for: declared.columns[i].type))
             } else {
-                kinds.append(sampleKind(i < sample.tallies.count ? sample.tallies[i] : TypeTally()))
+                kinds.append(sampleKind(i < sample.tallies.count ? sample.tallies[i] : TypeTally(), dateOrder: dateOrder))
             }
         }
         let estimate = max(16, buffer.count / max(1, sample.bytesPerRow))
@@ -147,11 +147,11 @@ enum CSVLoader {
                 let builder = text.store.pointer[c]
                 if builder.hasInvalidUTF8 { invalidText.insert(c) }
                 guard case .text(let codes, let dictionary) = builder.finish().storage else { continue }
-                columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file)
+                columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file, dateOrder: dateOrder)
             }
         } else {
             try rereadAsText(failed, buffer, skip: skip, release: release, names: names, file: file,
-                             columns: &columns, invalidText: &invalidText)
+                             columns: &columns, invalidText: &invalidText, dateOrder: dateOrder)
         }
         if !invalidText.isEmpty {
             // Text is never repaired silently: find the first bad field to say where it is.
@@ -163,7 +163,7 @@ enum CSVLoader {
         for (c, kind) in kinds.enumerated() where kind == .raw && !build.failed.contains(c) && !ignored.contains(c) {
             // Undecided by the sample: type it from its distinct values.
             guard case .text(let codes, let dictionary) = columns[c].storage else { continue }
-            columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file)
+            columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file, dateOrder: dateOrder)
         }
 
         var schemaColumns: [Schema.Column] = []
@@ -182,7 +182,7 @@ enum CSVLoader {
     /// values (the fallback when the block reader cannot be used: a lenient load leaving rows out).
     private static func rereadAsText(_ failed: Set<Int>, _ buffer: UnsafeRawBufferPointer, skip: Set<Int>,
                                      release: ((Range<Int>) -> Void)?, names: [String], file: String,
-                                     columns: inout [Column], invalidText: inout Set<Int>) throws(IQLError) {
+                                     columns: inout [Column], invalidText: inout Set<Int>, dateOrder: DateOrder?) throws(IQLError) {
         for c in failed.sorted() {
             var text = TextSink(column: c)
             text.skip = skip
@@ -192,7 +192,8 @@ enum CSVLoader {
                 throw fail(.csvStructure(file, error))
             }
             if text.dictionary.hasInvalidUTF8 { invalidText.insert(c) }
-            columns[c] = try column(fromCodes: text.codes.finish(), text.dictionary.build(), name: names[c], file: file)
+            columns[c] = try column(fromCodes: text.codes.finish(), text.dictionary.build(), name: names[c], file: file,
+                                    dateOrder: dateOrder)
         }
     }
 
@@ -383,19 +384,39 @@ enum CSVLoader {
     /// end. (Every other guess is safe: a text guess means the sample already holds a value that
     /// makes the column text whatever else it holds, and any other builder refuses a value that
     /// does not fit.)
-    private static func sampleKind(_ tally: TypeTally) -> ColumnBuilder.Kind {
-        guard tally.hasValues, let type = try? tally.type(column: "", file: "") else { return .raw }
+    private static func sampleKind(_ tally: TypeTally, dateOrder: DateOrder?) -> ColumnBuilder.Kind {
+        guard tally.hasValues, let type = try? tally.type(column: "", file: "", order: dateOrder) else { return .raw }
         return builderKind(for: type)
     }
 
     /// A column read as dictionary codes: the type is inferred from the distinct values (the
     /// same answer as from every value), each distinct value converted once.
     private static func column(fromCodes codes: PackedInts, _ dictionary: TextDictionary, name: String,
-                               file: String) throws(IQLError) -> Column {
+                               file: String, dateOrder: DateOrder? = nil) throws(IQLError) -> Column {
         let distinct = Array(dictionary.strings.dropFirst())
-        let type = try inferType(distinct, column: name, file: file)
+        var tally = TypeTally()
+        for v in distinct {
+            tally.add(v)
+            if tally.isSettledText { break }
+        }
+        let type = try tally.type(column: name, file: file, order: dateOrder)
         if type == .text {
             return Column(storage: .text(codes, dictionary), count: codes.count)
+        }
+        if type == .date {
+            // ISO, named-month and slash dates, each distinct text read once.
+            let order = tally.slashOrder(given: dateOrder)
+            var days: [Value] = []
+            days.reserveCapacity(dictionary.strings.count)
+            for (code, text) in dictionary.strings.enumerated() {
+                if code == 0 { days.append(.null); continue }
+                // A value no calendar has (31/02/2024) leaves the column text, as any odd value does.
+                guard let day = DateOrder.anyDay(Substring(text.trimmingSpaces), order: order) else {
+                    return Column(storage: .text(codes, dictionary), count: codes.count)
+                }
+                days.append(.date(day))
+            }
+            return Column(codes.map { days[Int($0)] })
         }
         let converted = dictionary.strings.enumerated().map { code, text in
             code == 0 ? Value.null : (convert(text, to: type) ?? .text(text))

@@ -11,12 +11,19 @@ struct TypeTally {
         /// A whole number written with a leading zero (`007`): a code, so the column is text.
         case code
         case marker, date, rating, bool
-        /// `3/4/2019`: refused unless something else in the column makes it text anyway.
+        /// `3/4/2019`: a date once the column shows (or the load is told) which part is the day.
         case slashDate
+        /// `31-Mar-2024`, `31 March 2024`: a date, though not ISO.
+        case namedDate
         case other
     }
 
     private var numbers = 0, codes = 0, markers = 0, dates = 0, ratings = 0, bools = 0, slashDates = 0, others = 0
+    private var namedDates = 0
+    /// Slash dates that can only be day first (`31/03/2024`), or only month first (`03/31/2024`).
+    private var dayFirst: String?, monthFirst: String?
+    /// Slash dates that read either way (`03/04/2024`), the first few.
+    private(set) var ambiguous: [String] = []
 
     /// True once the column can only be text, whatever else it holds: no need to look further.
     var isSettledText: Bool { others > 0 || codes > 0 }
@@ -30,8 +37,27 @@ struct TypeTally {
         case .date: dates += 1
         case .rating: ratings += 1
         case .bool: bools += 1
-        case .slashDate: slashDates += 1
+        case .slashDate:
+            slashDates += 1
+            let text = String(decoding: ColumnBuilder.trimmed(field), as: UTF8.self)
+            if let (a, b, _) = DateOrder.slashParts(Substring(text)) {
+                if a > 12 && b <= 12 { if dayFirst == nil { dayFirst = text } }
+                else if b > 12 && a <= 12 { if monthFirst == nil { monthFirst = text } }
+                else if a <= 12 && b <= 12 && ambiguous.count < 3 { ambiguous.append(text) }
+            }
+        case .namedDate: namedDates += 1
         case .other: others += 1
+        }
+    }
+
+    /// The order the column's slash dates are in: the one given, else the one its values allow;
+    /// nil when they allow both (or, with none given, show both).
+    func slashOrder(given: DateOrder?) -> DateOrder? {
+        if let given { return given }
+        switch (dayFirst, monthFirst) {
+        case (.some, nil): return .dayMonthYear
+        case (nil, .some): return .monthDayYear
+        default: return nil
         }
     }
 
@@ -41,22 +67,35 @@ struct TypeTally {
     }
 
     /// Whether any field held something other than blanks and suppression markers.
-    var hasValues: Bool { numbers + codes + dates + ratings + bools + slashDates + others > 0 }
+    var hasValues: Bool { numbers + codes + dates + ratings + bools + slashDates + namedDates + others > 0 }
 
     /// The column's type: one kind throughout (suppression markers allowed among numbers),
-    /// otherwise text. Only d/m/y-looking dates is an error: IQL will not guess the order.
-    func type(column: String, file: String) throws(IQLError) -> ValueType {
-        let notText = numbers + dates + ratings + bools
-        if slashDates > 0 && notText + others + codes == 0 {
-            throw IQLError([.error(.ambiguousDates(file, column),
-                                   at: nil)], source: nil)
+    /// otherwise text. Dates may mix ISO, named-month and slash forms; slash dates need their
+    /// order, given or shown by a value (a day above 12): a column whose every slash date reads
+    /// both ways, or that shows both orders, is an error, as IQL will not guess.
+    func type(column: String, file: String, order: DateOrder? = nil) throws(IQLError) -> ValueType {
+        let notText = numbers + ratings + bools
+        let allDates = dates + namedDates + slashDates
+        if slashDates + namedDates > 0 && notText + others + codes + markers == 0 {
+            if slashDates > 0 && slashOrder(given: order) == nil {
+                if let d = dayFirst, let m = monthFirst {
+                    throw IQLError([.error(.inconsistentDates(file, column, dayFirst: d, monthFirst: m), at: nil,
+                                           notes: ["fix the file, or load the column as text and convert with date(text, \"DD/MM/YYYY\")"])], source: nil)
+                }
+                let shown = ambiguous.map { "\"\($0)\"" }.joined(separator: ", ")
+                throw IQLError([.error(.ambiguousDates(file, column), at: nil,
+                                       notes: ["every one reads both ways, such as \(shown)",
+                                               "say the order: --date-format dmy (31/03/2024, the UK's) or mdy (03/31/2024); .load … --date-format dmy in the shell; dateOrder in the library"])],
+                                source: nil)
+            }
+            return .date
         }
-        if others + codes + slashDates > 0 { return .text }
-        if numbers > 0 && notText == numbers { return .number }
+        if others + codes + slashDates + namedDates > 0 { return .text }
+        if numbers > 0 && notText + dates == numbers { return .number }
         if markers == 0 {
-            if dates > 0 && notText == dates { return .date }
-            if ratings > 0 && notText == ratings { return .rating }
-            if bools > 0 && notText == bools { return .bool }
+            if dates > 0 && notText == 0 && allDates == dates { return .date }
+            if ratings > 0 && notText + dates == ratings { return .rating }
+            if bools > 0 && notText + dates == bools { return .bool }
         }
         return .text
     }
@@ -77,6 +116,7 @@ struct TypeTally {
         if Rating(wording: v) != nil { return .rating }
         if lower == "true" || lower == "false" { return .bool }
         if isSlashDate(v) { return .slashDate }
+        if DateOrder.namedMonthDay(Substring(v)) != nil { return .namedDate }
         return .other
     }
 

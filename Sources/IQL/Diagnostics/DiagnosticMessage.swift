@@ -197,6 +197,9 @@ public struct DiagnosticMessage: Sendable, Hashable {
     static func aggregateArgument(_ problem: Aggregate.Problem) -> Self { Self(.argumentType, problem.message) }
 
     // MARK: listType
+    static func pivotTooManyValues(_ count: Int, limit: Int) -> Self {
+        Self(.listType, "pivot … values lists \(count) values; a pivot makes at most \(limit) columns")
+    }
     static func pivotValuesList(found: ValueType) -> Self {
         Self(.listType, "pivot … values takes a list of the column's values, found \(found)")
     }
@@ -282,6 +285,9 @@ public struct DiagnosticMessage: Sendable, Hashable {
 
     // MARK: dateOutOfRange
     static let dateOutOfRange = Self(.dateOutOfRange, "date out of range")
+    static func textNotDate(_ text: String, format: String) -> Self {
+        Self(.dateOutOfRange, "\"\(text)\" is not a date written as \(format)")
+    }
     static func noSuchDate(_ year: String, _ month: String, _ day: String) -> Self {
         Self(.dateOutOfRange, "date(\(year), \(month), \(day)) is not a date in the calendar")
     }
@@ -367,7 +373,10 @@ public struct DiagnosticMessage: Sendable, Hashable {
 
     // MARK: ambiguousDates
     static func ambiguousDates(_ file: String, _ column: String) -> Self {
-        Self(.ambiguousDates, "\(file): column '\(column)' holds dates written as d/m/y or m/d/y; IQL will not guess which, so write them as YYYY-MM-DD")
+        Self(.ambiguousDates, "\(file): column '\(column)' holds dates written with slashes that read as day/month or month/day; IQL will not guess which")
+    }
+    static func inconsistentDates(_ file: String, _ column: String, dayFirst: String, monthFirst: String) -> Self {
+        Self(.ambiguousDates, "\(file): column '\(column)' holds dates that read only day first (\"\(dayFirst)\") and dates that read only month first (\"\(monthFirst)\")")
     }
 
     // MARK: timeColumnMissing

@@ -192,15 +192,17 @@ extension Checker {
             }
             var seen: Set<Value> = []
             heads = items.filter { seen.insert($0).inserted }
+            if let heads, heads.count > PivotOperator.maxColumns {
+                error(.pivotTooManyValues(heads.count, limit: PivotOperator.maxColumns), at: values.range)
+                return nil
+            }
         } else if let made = prefixRows?() {
-            heads = PivotOperator.distinctHeads(made.columns[ci])
+            // Too many for a pivot: left unknown, for the run to refuse.
+            let read = PivotOperator.distinctHeads(made.columns[ci])
+            if read.count <= PivotOperator.maxColumns { heads = read }
         }
         if let heads {
             schema.pivot?.headsKnown = true
-            guard heads.count <= PivotOperator.maxColumns else {
-                error(.pivotColumns(heads.count, limit: PivotOperator.maxColumns), at: stage.range)
-                return nil
-            }
             schema.columns += PivotOperator.headColumns(heads, after: schema.names, type: input.columns[vi].type)
         }
         return (.pivot(PivotOperator(column: ci, value: vi, keys: keys, heads: heads, schema: schema, range: stage.range)), schema)

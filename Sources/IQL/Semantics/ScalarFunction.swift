@@ -90,7 +90,19 @@ extension ScalarFunction {
         f["year"] = .typed("year(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.year)) }
         f["month"] = .typed("month(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.month)) }
         f["day"] = .typed("day(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.day)) }
-        f["date"] = .typed("date(year, month, day)", [.number, .number, .number], returns: .date) { a, range in
+        f["date"] = ScalarFunction(signature: "date(year, month, day) or date(text, format)", arity: 2...3, resultType: { types in
+            let wanted: [ValueType] = types.count == 2 ? [.text, .text] : [.number, .number, .number]
+            for (i, t) in types.enumerated() where t != .null && t != wanted[i] {
+                return .failure(ArgumentProblem(index: i, message: "expected \(wanted[i]), found \(t)"))
+            }
+            return .success(.date)
+        }, evaluate: { a, range in
+            if a.count == 2 {
+                guard let day = DateOrder.day(a[0].string, format: a[1].string) else {
+                    throw Diagnostic.error(.textNotDate(a[0].string, format: a[1].string), at: range)
+                }
+                return .date(day)
+            }
             guard let y = a[0].number.exactInteger, let m = a[1].number.exactInteger, let d = a[2].number.exactInteger,
                   let yi = Int(exactly: y), let mi = Int(exactly: m), let di = Int(exactly: d),
                   let day = Day(year: yi, month: mi, day: di) else {
@@ -98,7 +110,7 @@ extension ScalarFunction {
                                        at: range)
             }
             return .date(day)
-        }
+        })
         f["date"]?.canFail = true
         f["days_between"] = .typed("days_between(from, to)", [.date, .date], returns: .number) { a, _ in
             .int(Int64(a[1].day.ordinal) - Int64(a[0].day.ordinal))
