@@ -66,4 +66,26 @@ struct AnalystDayTests {
         #expect(unknown.stderr.contains("no column '2019' in the pivoted ne"), "\(unknown.stderr)")
         #expect(unknown.stderr.contains("pivot year children values [2011, 2019]"))
     }
+
+    @Test func councilNamesResolveOnYourOwnDataAndCompareFollowsRenames() throws {
+        let dir = try CLITests.temporaryDirectory()
+        let mine = dir.appendingPathComponent("mine.csv").path
+        try "council,year,n\n\"Kingston upon Hull, City of\",2024,5\n\"Bristol, City of\",2024,7\nLeeds,2024,9\n"
+            .write(toFile: mine, atomically: true, encoding: .utf8)
+        let hull = try CLITests.iql(["--data", "mine=\(mine)", "--format", "csv", "-c", "from mine | where council == \"Kingston upon Hull\" | select n"])
+        #expect(hull.stdout == "n\n5\n", "\(hull.stderr)")
+        #expect(hull.stderr == "")
+        let code = try CLITests.iql(["--data", "mine=\(mine)", "--format", "csv", "-c", "from mine | where council in [\"801\", \"E08000035\"] | select n"])
+        #expect(code.stdout == "n\n7\n9\n", "\(code.stderr)")
+        // compare finds the authority and the value however the select renamed them.
+        let compared = try CLITests.iql(["--data", "mine=\(mine)", "--format", "csv", "-c",
+                                         "from mine | select authority = council, year, value = n | compare with region | select authority, region_value"])
+        #expect(compared.status == 0, "\(compared.stderr)")
+        // Hull and Leeds share a region: each is compared with the two's average.
+        #expect(compared.stdout == "authority,region_value\n\"Kingston upon Hull, City of\",7\n\"Bristol, City of\",7\nLeeds,7\n", "\(compared.stdout)")
+        let bundled = try CLITests.iql(["--format", "csv", "-c",
+                                        "from children_in_care | where year == 2025 and authority == \"Oxfordshire\" | select authority, year, kids = children | compare with england"])
+        #expect(bundled.stdout == "authority,year,kids,england_value,vs_england\nOxfordshire,2025,800,81770,-80970\n")
+        #expect(bundled.stderr.contains("the published England figure"))
+    }
 }

@@ -85,14 +85,20 @@ extension Checker {
             error(.compareNeedsNumber(valueColumn.name, valueColumn.type), at: valueName?.range ?? stage.keyword.range)
             return nil
         }
-        guard let si = sourceSchema.index(of: valueColumn.name), sourceSchema.columns[si].type == .number else {
+        // A column renamed on the way (`select value = n`) is found in the source by where it came from.
+        func sourceIndex(_ i: Int) -> Int? {
+            let c = input.columns[i]
+            if let o = c.origin, o.dataset == source.name, let s = sourceSchema.index(of: o.column) { return s }
+            return sourceSchema.index(of: c.name)
+        }
+        guard let si = sourceIndex(vi), sourceSchema.columns[si].type == .number else {
             error(.compareSourceLacks(valueColumn.name, source: source.name),
                   at: valueName?.range ?? stage.keyword.range,
                   notes: ["compare a column as \(source.name) has it; derive new columns after compare"])
             return nil
         }
         guard let ai = ["authority", "authority_code"].lazy.compactMap({ input.index(of: $0) }).first,
-              let sai = sourceSchema.index(of: input.columns[ai].name) else {
+              let sai = sourceIndex(ai) else {
             error(.compareNeedsAuthority, at: stage.keyword.range,
                   notes: ["keep authority in the select before compare"])
             return nil
@@ -114,8 +120,10 @@ extension Checker {
             if let s = sourceSchema.index(of: c.name), sourceSchema.columns[s].type == .text { dimensions.append((i, s)) }
         }
         for name in needed where name != valueColumn.name {
-            guard let s = sourceSchema.index(of: name) else { continue }
-            guard let i = input.index(of: name), input.columns[i].type == sourceSchema.columns[s].type else {
+            // The council's own column, whatever the select called it, says who, not which figure.
+            guard let s = sourceSchema.index(of: name), s != sai, s != si else { continue }
+            let kept = input.index(of: name) ?? input.columns.indices.first { sourceIndex($0) == s }
+            guard let i = kept, input.columns[i].type == sourceSchema.columns[s].type else {
                 error(.compareInputLacks(name, source: source.name),
                       at: stage.keyword.range, label: "keep \(name) in the select before compare")
                 return nil

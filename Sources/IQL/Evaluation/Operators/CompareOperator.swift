@@ -68,7 +68,7 @@ struct CompareOperator: TableOperator {
             let sourceNames = whole.schema.columns.map(\.name)
             let columns = dimensions.compactMap { t.schema.index(of: sourceNames[$0.source]) }
             if columns.count == dimensions.count, let a = t.schema.index(of: sourceNames[sourceAuthority]),
-               let value = t.schema.index(of: valueName) {
+               let value = t.schema.index(of: sourceNames[sourceValue]) {
                 for r in 0..<t.rowCount {
                     let v = t.columns[value][r]
                     guard !v.isNull, let id = identity(t.columns[a][r]) else { continue }
