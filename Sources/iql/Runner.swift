@@ -126,9 +126,19 @@ struct Runner {
     mutating func run(_ text: String, sourceName: String) -> Int32 {
         do {
             let result = try engine.run(text, sourceName: sourceName, parameters: arguments.parameters)
-            if !result.warnings.isEmpty { write(result.warnings, in: result.source) }
-            Terminal.out(arguments.format.render(result.items, color: outColor))
-            Session.writeNotes(result.items.map(\.table), format: arguments.format, color: errColor)
+            if arguments.jsonDiagnostics {
+                // One array: the warnings, then every note under the results.
+                var seen: Set<String> = []
+                let notes = result.tables.flatMap(\.notes).filter { seen.insert($0).inserted }
+                if !result.warnings.isEmpty || !notes.isEmpty {
+                    Terminal.err(DiagnosticJSON.render(result.warnings, in: result.source, notes: notes))
+                }
+                Terminal.out(arguments.format.render(result.items, color: outColor))
+            } else {
+                if !result.warnings.isEmpty { write(result.warnings, in: result.source) }
+                Terminal.out(arguments.format.render(result.items, color: outColor))
+                Session.writeNotes(result.items.map(\.table), format: arguments.format, color: errColor)
+            }
             if arguments.timer { Terminal.err(Session.describe(result.timings) + "\n") }
             return 0
         } catch {

@@ -88,4 +88,35 @@ struct AnalystDayTests {
         #expect(bundled.stdout == "authority,year,kids,england_value,vs_england\nOxfordshire,2025,800,81770,-80970\n")
         #expect(bundled.stderr.contains("the published England figure"))
     }
+
+    @Test func ratingWordsNameColumnsLeftOfEquals() throws {
+        let r = try CLITests.iql(["--format", "csv", "-c", """
+            from inspections | where framework == "ILACS" | latest inspected by authority
+            | summarize good = count(overall >= good), inadequate = count(overall == inadequate) by region
+            | sort `good` desc | take 1
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("region,good,inadequate\nLondon,"), "\(r.stdout)")
+        // Elsewhere the bare word is the rating: beside a column of that name, that is an error.
+        let bare = try CLITests.iql(["-c", "from inspections | summarize good = count(overall >= good) by region | sort good desc"])
+        #expect(bare.status == 1)
+        #expect(bare.stderr.contains("error[IQL0208]: 'good' here is the rating, though the table has a column 'good'"), "\(bare.stderr)")
+        #expect(bare.stderr.contains("write the column as `good`"))
+    }
+
+    @Test func notesReachJSONDiagnostics() throws {
+        let r = try CLITests.iql(["--diagnostics", "json", "--format", "csv", "-c",
+                                  "from children_in_care | where year == 2025 and authority == \"Oxfordshire\" | select authority, year, children | compare with england"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("authority,year,children,england_value"))
+        let parsed = try JSONSerialization.jsonObject(with: Data(r.stderr.utf8)) as? [[String: Any]]
+        let notes = (parsed ?? []).filter { $0["severity"] as? String == "note" }
+        #expect(notes.count == 1, "\(r.stderr)")
+        #expect((notes.first?["message"] as? String)?.contains("the published England figure") == true)
+        // A warning and a note in the one array.
+        let both = try CLITests.iql(["--diagnostics", "json", "--format", "csv", "-c",
+                                     "from children_in_care | where year == 2025 and region == \"Londn\" | select authority, year, children | compare with england"])
+        let all = try JSONSerialization.jsonObject(with: Data(both.stderr.utf8)) as? [[String: Any]]
+        #expect(all?.map { $0["severity"] as? String ?? "" } == ["warning"], "\(both.stderr)")
+    }
 }

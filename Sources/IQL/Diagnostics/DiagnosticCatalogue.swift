@@ -53,9 +53,9 @@ extension DiagnosticCode {
                          fix: "Finish the query, or remove the trailing `|` or operator.")
         case .reservedWord:
             return entry("Reserved word used as a name",
-                         "Words such as `from`, `where`, `by` and the rating literals (`good`, `outstanding`) are part of the language and cannot name a column without quoting.",
-                         example: "from authorities | select good = authority",
-                         fix: "Choose another name, or quote it with backticks: `` `good` ``.")
+                         "Words such as `from`, `let`, `and`, `null` and `true` are part of the language and cannot name a column without quoting. (The ratings' words, `good` and the rest, may name a column left of `=`.)",
+                         example: "from authorities | select null = authority",
+                         fix: "Choose another name, or quote it with backticks: `` `null` ``.")
         case .wrongOperator:
             return entry("Wrong operator",
                          "An operator from another language: `=` to compare (IQL uses `==`), `<>` (use `!=`), `!` (use `not`), or a chained comparison like `1 < x < 5`.",

@@ -2,8 +2,10 @@
 /// kind, message, where (file, 1-based line and column of start and end, byte offsets), the
 /// caret's label, the suggested fix and any notes.
 public enum DiagnosticJSON {
-    /// The diagnostics as a JSON array, ending with a newline.
-    public static func render(_ diagnostics: [Diagnostic], in source: SourceFile?) -> String {
+    /// The diagnostics as a JSON array, ending with a newline; `notes`, the notes under the
+    /// results (a comparator computed, rows a join left out), follow as objects of severity
+    /// `note` with their message, so a tool sees everything a person would.
+    public static func render(_ diagnostics: [Diagnostic], in source: SourceFile?, notes: [String] = []) -> String {
         let items = diagnostics.map { d -> String in
             var fields: [(String, String)] = [
                 ("code", JSONWriter.string(d.code.id)),
@@ -23,6 +25,8 @@ public enum DiagnosticJSON {
             if !d.notes.isEmpty { fields.append(("notes", "[" + d.notes.map(JSONWriter.string).joined(separator: ", ") + "]")) }
             return "  {" + fields.map { "\(JSONWriter.string($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
         }
-        return items.isEmpty ? "[]\n" : "[\n" + items.joined(separator: ",\n") + "\n]\n"
+        let noteItems = notes.map { "  {\"severity\": \"note\", \"kind\": \"result\", \"message\": \(JSONWriter.string($0))}" }
+        let all = items + noteItems
+        return all.isEmpty ? "[]\n" : "[\n" + all.joined(separator: ",\n") + "\n]\n"
     }
 }

@@ -135,6 +135,9 @@ public struct DiagnosticMessage: Sendable, Hashable {
     }
 
     // MARK: nameClash
+    static func ratingWordIsColumn(_ word: String) -> Self {
+        Self(.nameClash, "'\(word)' here is the rating, though the table has a column '\(word)'")
+    }
     static func valueNamedLikeDataset(_ name: String) -> Self {
         Self(.nameClash, "'\(name)' is a dataset; a value cannot take its name")
     }

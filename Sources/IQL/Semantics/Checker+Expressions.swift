@@ -21,6 +21,15 @@ extension Checker {
         let range = e.range
         switch e.kind {
         case .literal(let v):
+            // A rating's word names a column only left of `=`: elsewhere it is the rating, which
+            // is rarely what is meant beside a column of that name.
+            if case .rating = v, let schema = scope.schema {
+                let word = source.text(in: range)
+                if schema.index(of: word) != nil {
+                    error(.ratingWordIsColumn(word), at: range,
+                          label: "write the column as `\(word)`, or the rating as \"\(v.displayText)\"", suggestion: "`\(word)`")
+                }
+            }
             return .constant(v, range: range)
 
         case .invalid:

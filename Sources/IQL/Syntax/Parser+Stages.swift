@@ -186,12 +186,14 @@ extension Parser {
     mutating func parseNamedList(what: String) throws(SyntaxError) -> [NamedExpr] {
         var items: [NamedExpr] = []
         repeat {
-            if case .keyword(let k) = current.kind, peek().kind == .assign {
+            if case .keyword(let k) = current.kind, peek().kind == .assign, !Parser.ratingWords.contains(k) {
                 diagnostics.append(.error(.reservedColumnName(k.rawValue),
                                           at: current.range, label: "choose another name, or write `\(k.rawValue)` in backticks"))
                 throw SyntaxError()
             }
-            if current.kind == .identifier, peek().kind == .assign {
+            // A rating's word left of `=` can only be a name (`summarize good = count(overall >= good)`);
+            // elsewhere it is the rating, and the column is written `good` in backticks.
+            if current.kind == .identifier || (Parser.isRatingWord(current.kind)), peek().kind == .assign {
                 let t = advance()
                 advance()
                 items.append(NamedExpr(name: Name(text: t.text, range: t.range), expr: try parseExpression()))
@@ -201,5 +203,13 @@ extension Parser {
             }
         } while consume(.comma) != nil
         return items
+    }
+
+    /// The ratings' words, reserved in expressions but free to name a column left of `=`.
+    static let ratingWords: Set<Keyword> = [.outstanding, .good, .requires_improvement, .ri, .inadequate]
+
+    static func isRatingWord(_ kind: Token.Kind) -> Bool {
+        if case .keyword(let k) = kind { return ratingWords.contains(k) }
+        return false
     }
 }
