@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IQL
 
 /// The analyst's first day (issue 17), through the real binary: each language item as a user
 /// types it, with its notes.
@@ -118,5 +119,22 @@ struct AnalystDayTests {
                                      "from children_in_care | where year == 2025 and region == \"Londn\" | select authority, year, children | compare with england"])
         let all = try JSONSerialization.jsonObject(with: Data(both.stderr.utf8)) as? [[String: Any]]
         #expect(all?.map { $0["severity"] as? String ?? "" } == ["warning"], "\(both.stderr)")
+    }
+
+    @Test func aColumnMadeTextByAFewOddValuesIsWarnedAbout() throws {
+        let dir = try CLITests.temporaryDirectory()
+        let file = dir.appendingPathComponent("odd.csv").path
+        var csv = "council,score,when,name\n"
+        for i in 1...30 { csv += "C\(i),\(i == 7 ? "n/a" : String(i)),\(i == 9 ? "TBC" : "2024-01-\(String(format: "%02d", i))"),name \(i)\n" }
+        try csv.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try CLITests.iql(["--data", "o=\(file)", "--format", "csv", "-c", "from o | select score, when, name | take 1"])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("warning[IQL0614]: \(file): column 'score' is read as text because of a value such as \"n/a\"; the others are numbers"), "\(r.stderr)")
+        #expect(r.stderr.contains("column 'when' is read as text because of a value such as \"TBC\"; the others are dates"))
+        #expect(!r.stderr.contains("column 'name'"))
+        // Through the library too, in the load report.
+        var engine = Engine(bundledData: false)
+        let report = try engine.registerCSV(atPath: file, as: "o")
+        #expect(report.textColumns.map(\.column) == ["score", "when"])
     }
 }

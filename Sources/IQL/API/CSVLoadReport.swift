@@ -19,9 +19,30 @@ public struct CSVLoadReport: Sendable, Equatable {
     /// The bundled dataset the table's name hides, if it has the name of one.
     public var hidesBundled: String?
 
+    /// A column read as text because a few of its values are unlike the rest.
+    public struct TextColumn: Sendable, Equatable {
+        /// The column's name.
+        public var column: String
+        /// The first value unlike the rest, e.g. "n/a".
+        public var example: String
+        /// How many distinct values were unlike the rest.
+        public var odd: Int
+        /// What the rest were: "numbers" or "dates".
+        public var rest: String
+    }
+
+    /// Columns read as text because of a few odd values, in file order.
+    public var textColumns: [TextColumn] = []
+
     /// The warnings a person loading the file should see: rows left out, a bundled dataset hidden.
     public func warnings(file: String, shown: Int = 5) -> [Diagnostic] {
         var out = warning(file: file, shown: shown).map { [$0] } ?? []
+        for t in textColumns {
+            out.append(Diagnostic(.warning, .fewOddValues(file, t.column, example: t.example, odd: t.odd, rest: t.rest),
+                                  notes: [t.rest == "numbers"
+                                      ? "blank such values, or write a suppression marker (x, c, ..) that reads as null, to read the column as numbers"
+                                      : "blank such values to read the column as dates"]))
+        }
         if let name = hidesBundled {
             out.append(Diagnostic(.warning, .shadowsBundled(name, file: file),
                                   notes: ["load it under a name of its own (e.g. my_\(name)) to keep the bundled \(name) as well"]))

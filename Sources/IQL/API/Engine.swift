@@ -212,7 +212,7 @@ public struct Engine: Sendable {
                                       timeColumn: String?, lenient: Bool) throws(IQLError) -> CSVLoadReport {
         let order = dateOrder
         // withUnsafeBytes rethrows untyped errors, so the result travels in a Result.
-        let result = bytes.withUnsafeBytes { buffer -> Result<(table: Table, skipped: [CSVLoader.SkippedRow]), IQLError> in
+        let result = bytes.withUnsafeBytes { buffer -> Result<(table: Table, skipped: [CSVLoader.SkippedRow], textColumns: [CSVLoader.TextColumn]), IQLError> in
             do throws(IQLError) {
                 return .success(try CSVLoader.loadReporting(buffer: buffer, file: file, timeColumn: timeColumn, lenient: lenient,
                                                             dateOrder: order))
@@ -223,12 +223,15 @@ public struct Engine: Sendable {
         return try register(try result.get(), file: file, as: name, timeColumn: timeColumn)
     }
 
-    private mutating func register(_ loaded: (table: Table, skipped: [CSVLoader.SkippedRow]), file: String, as name: String,
-                                   timeColumn: String?) throws(IQLError) -> CSVLoadReport {
+    private mutating func register(_ loaded: (table: Table, skipped: [CSVLoader.SkippedRow], textColumns: [CSVLoader.TextColumn]),
+                                   file: String, as name: String, timeColumn: String?) throws(IQLError) -> CSVLoadReport {
         try register(loaded.table, file: file, as: name, timeColumn: timeColumn)
         return CSVLoadReport(rows: loaded.table.rowCount,
                              skipped: loaded.skipped.map { CSVLoadReport.SkippedRow(line: $0.line, reason: $0.reason) },
-                             hidesBundled: bundled[name] != nil ? name : nil)
+                             hidesBundled: bundled[name] != nil ? name : nil,
+                             textColumns: loaded.textColumns.map {
+                                 CSVLoadReport.TextColumn(column: $0.column, example: $0.example, odd: $0.odd, rest: $0.rest)
+                             })
     }
 
     private mutating func register(_ table: Table, file: String, as name: String, timeColumn: String?) throws(IQLError) {

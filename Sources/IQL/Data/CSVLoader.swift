@@ -66,7 +66,8 @@ enum CSVLoader {
     static func loadReporting(buffer: UnsafeRawBufferPointer, file: String, schema declared: Schema? = nil,
                               timeColumn: String? = nil, parallel: Bool = true, releasePages: Bool = false,
                               lenient: Bool = false, blocks: Bool = true, trimMemory: Bool = false,
-                              only: Set<String>? = nil, dateOrder: DateOrder? = nil) throws(IQLError) -> (table: Table, skipped: [SkippedRow]) {
+                              only: Set<String>? = nil, dateOrder: DateOrder? = nil) throws(IQLError) -> (table: Table, skipped: [SkippedRow], textColumns: [TextColumn]) {
+        var textColumns: [TextColumn] = []
         // A mapped file's pages are handed back behind the scan, so they never all count at once.
         let release: ((Range<Int>) -> Void)? = releasePages ? { MappedFile.release($0, of: buffer) } : nil
         // 1. The header and a sample of rows, as text.
@@ -147,11 +148,11 @@ enum CSVLoader {
                 let builder = text.store.pointer[c]
                 if builder.hasInvalidUTF8 { invalidText.insert(c) }
                 guard case .text(let codes, let dictionary) = builder.finish().storage else { continue }
-                columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file, dateOrder: dateOrder)
+                columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file, dateOrder: dateOrder, textColumns: &textColumns)
             }
         } else {
             try rereadAsText(failed, buffer, skip: skip, release: release, names: names, file: file,
-                             columns: &columns, invalidText: &invalidText, dateOrder: dateOrder)
+                             columns: &columns, invalidText: &invalidText, dateOrder: dateOrder, textColumns: &textColumns)
         }
         if !invalidText.isEmpty {
             // Text is never repaired silently: find the first bad field to say where it is.
@@ -163,9 +164,17 @@ enum CSVLoader {
         for (c, kind) in kinds.enumerated() where kind == .raw && !build.failed.contains(c) && !ignored.contains(c) {
             // Undecided by the sample: type it from its distinct values.
             guard case .text(let codes, let dictionary) = columns[c].storage else { continue }
-            columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file, dateOrder: dateOrder)
+            columns[c] = try column(fromCodes: codes, dictionary, name: names[c], file: file, dateOrder: dateOrder, textColumns: &textColumns)
         }
 
+        // Columns the sample made text at once: a few odd values among numbers or dates?
+        if declared == nil {
+            for (c, kind) in kinds.enumerated() where kind == .text && !ignored.contains(c) && c < sample.tallies.count {
+                if let (example, odd, rest) = sample.tallies[c].fewOdd() {
+                    textColumns.append(TextColumn(column: names[c], example: example, odd: odd, rest: rest))
+                }
+            }
+        }
         var schemaColumns: [Schema.Column] = []
         var keptColumns: [Column] = []
         for (i, name) in names.enumerated() where !ignored.contains(i) {
@@ -175,14 +184,17 @@ enum CSVLoader {
         }
         var time = declared?.timeColumn ?? timeColumn
         if let t = time, let i = names.firstIndex(of: t), ignored.contains(i) { time = nil }
-        return (Table(schema: Schema(columns: schemaColumns, timeColumn: time), columns: keptColumns, rowCount: build.rows), skipped)
+        textColumns.sort { (names.firstIndex(of: $0.column) ?? 0) < (names.firstIndex(of: $1.column) ?? 0) }
+        return (Table(schema: Schema(columns: schemaColumns, timeColumn: time), columns: keptColumns, rowCount: build.rows), skipped,
+                textColumns)
     }
 
     /// Reads the given columns again as text, field by field, and types each from all its
     /// values (the fallback when the block reader cannot be used: a lenient load leaving rows out).
     private static func rereadAsText(_ failed: Set<Int>, _ buffer: UnsafeRawBufferPointer, skip: Set<Int>,
                                      release: ((Range<Int>) -> Void)?, names: [String], file: String,
-                                     columns: inout [Column], invalidText: inout Set<Int>, dateOrder: DateOrder?) throws(IQLError) {
+                                     columns: inout [Column], invalidText: inout Set<Int>, dateOrder: DateOrder?,
+                                     textColumns: inout [TextColumn]) throws(IQLError) {
         for c in failed.sorted() {
             var text = TextSink(column: c)
             text.skip = skip
@@ -193,7 +205,7 @@ enum CSVLoader {
             }
             if text.dictionary.hasInvalidUTF8 { invalidText.insert(c) }
             columns[c] = try column(fromCodes: text.codes.finish(), text.dictionary.build(), name: names[c], file: file,
-                                    dateOrder: dateOrder)
+                                    dateOrder: dateOrder, textColumns: &textColumns)
         }
     }
 
@@ -391,16 +403,32 @@ enum CSVLoader {
 
     /// A column read as dictionary codes: the type is inferred from the distinct values (the
     /// same answer as from every value), each distinct value converted once.
+    /// A column read as text because of a few values unlike the rest (`n/a` among numbers).
+    struct TextColumn: Sendable, Equatable {
+        var column: String
+        /// The first such value.
+        var example: String
+        /// How many distinct values were unlike the rest, and what the rest were.
+        var odd: Int
+        var rest: String
+    }
+
     private static func column(fromCodes codes: PackedInts, _ dictionary: TextDictionary, name: String,
-                               file: String, dateOrder: DateOrder? = nil) throws(IQLError) -> Column {
+                               file: String, dateOrder: DateOrder? = nil,
+                               textColumns: inout [TextColumn]) throws(IQLError) -> Column {
         let distinct = Array(dictionary.strings.dropFirst())
         var tally = TypeTally()
+        // Every distinct value is looked at (not only up to the first text), to tell a column of
+        // words from one of numbers with a stray "n/a".
         for v in distinct {
             tally.add(v)
-            if tally.isSettledText { break }
+            if tally.isSettledText && !tally.mayBeFewOdd { break }
         }
         let type = try tally.type(column: name, file: file, order: dateOrder)
         if type == .text {
+            if let (example, odd, rest) = tally.fewOdd() {
+                textColumns.append(TextColumn(column: name, example: example, odd: odd, rest: rest))
+            }
             return Column(storage: .text(codes, dictionary), count: codes.count)
         }
         if type == .date {
@@ -559,7 +587,8 @@ private struct SampleSink: CSVScanner.Sink {
             return
         }
         bytes += field.count + 1
-        if column < tallies.count, !tallies[column].isSettledText { tallies[column].add(field) }
+        // A column settled as text is still counted while it could be numbers with a few odd values.
+        if column < tallies.count, !tallies[column].isSettledText || tallies[column].mayBeFewOdd { tallies[column].add(field) }
     }
 
     mutating func endRecord(fields: Int, line: Int, blank: Bool) throws(CSVScanner.Problem) -> Bool {

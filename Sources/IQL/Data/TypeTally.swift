@@ -20,6 +20,8 @@ struct TypeTally {
 
     private var numbers = 0, codes = 0, markers = 0, dates = 0, ratings = 0, bools = 0, slashDates = 0, others = 0
     private var namedDates = 0
+    /// The first value that is none of the kinds above.
+    private var firstOther: String?
     /// Slash dates that can only be day first (`31/03/2024`), or only month first (`03/31/2024`).
     private var dayFirst: String?, monthFirst: String?
     /// Slash dates that read either way (`03/04/2024`), the first few.
@@ -46,8 +48,25 @@ struct TypeTally {
                 else if a <= 12 && b <= 12 && ambiguous.count < 3 { ambiguous.append(text) }
             }
         case .namedDate: namedDates += 1
-        case .other: others += 1
+        case .other:
+            others += 1
+            if firstOther == nil { firstOther = String(decoding: ColumnBuilder.trimmed(field), as: UTF8.self) }
         }
+    }
+
+    /// Whether a column already settled as text could still be one with a few odd values.
+    var mayBeFewOdd: Bool { codes == 0 && others <= 20 }
+
+    /// For a column that is text only because a few values (at most one in ten, and at most
+    /// 20) are unlike the rest, which are all numbers or all dates: the first of them, how many
+    /// there are, and what the rest are; nil otherwise.
+    func fewOdd() -> (example: String, odd: Int, rest: String)? {
+        guard let firstOther, codes == 0, others <= 20 else { return nil }
+        let kinds: [(Int, String)] = [(numbers + markers, "numbers"), (dates + namedDates + slashDates, "dates")]
+        let typed = kinds.filter { $0.0 > 0 }
+        guard typed.count == 1, let (count, rest) = typed.first, ratings + bools == 0,
+              others * 10 <= count + others else { return nil }
+        return (firstOther, others, rest)
     }
 
     /// The order the column's slash dates are in: the one given, else the one its values allow;

@@ -355,6 +355,11 @@ extension DiagnosticCode {
                          example: "from data | where kind == \"Children's home\" | count",
                          csv: "name,kind\na,Children's home\nb,Children's Home\n",
                          fix: "Match every spelling with `ilike` (`provision_type ilike \"children's home\"`) or `lower(…) == …`, or name each spelling in a list.")
+        case .fewOddValues:
+            return entry("A column is text because of a few values",
+                         "A warning: a loaded CSV column holds numbers (or dates) but for a few values, such as `n/a` or `TBC`, so the whole column was read as text, and comparing or summing it will not work as numbers.",
+                         example: nil,
+                         fix: "Blank those values, or write them as one of the suppression markers that read as null (`x`, `c`, `z`, `u`, `low`, `:`, `-`, `..`), and load the file again.")
         case .unusedBy:
             return entry("'by' has no effect",
                          "A warning: `derive … by` groups rows only for `previous()` and `next()`, and this derive uses neither.",

@@ -73,6 +73,7 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     case fileChanged = 611
     case invalidHostValue = 612
     case shadowsBundled = 613
+    case fewOddValues = 614
     // Warnings: the query runs, but probably does not mean what it says.
     case absentValue = 701
     case unusedBy = 702

@@ -424,6 +424,11 @@ public struct DiagnosticMessage: Sendable, Hashable {
         Self(.shadowsBundled, "\(file) is loaded as '\(name)', which hides the bundled dataset of that name for this session")
     }
 
+    // MARK: fewOddValues
+    static func fewOddValues(_ file: String, _ column: String, example: String, odd: Int, rest: String) -> Self {
+        Self(.fewOddValues, "\(file): column '\(column)' is read as text because of \(odd == 1 ? "a value" : "a few values") such as \"\(example)\"; the others are \(rest)")
+    }
+
     // MARK: absentValue
     static func absentValue(_ dataset: String, _ column: String, _ value: String) -> Self {
         Self(.absentValue, "no row of \(dataset) has \(column) \"\(value)\"")
