@@ -137,4 +137,19 @@ struct AnalystDayTests {
         let report = try engine.registerCSV(atPath: file, as: "o")
         #expect(report.textColumns.map(\.column) == ["score", "when"])
     }
+
+    @Test func aJoinOnNumbersThatLeavesRowsOutSaysSo() throws {
+        let r = try CLITests.iql(["--format", "csv", "-c", """
+            let y = from children_in_care | where authority == "Oxfordshire" and year >= 2020 | select year, c2 = children
+            from children_in_care | where authority == "Oldham" | select year, children | join y on year | count
+            """])
+        #expect(r.stdout == "n\n6\n")
+        #expect(r.stderr.contains("note: join y on year: 6 of 16 rows matched; 10 matched nothing and were left out (the first: year 2010)"), "\(r.stderr)")
+        // Every row matched: nothing to say.
+        let whole = try CLITests.iql(["--format", "csv", "-c", """
+            let y = from children_in_care | where authority == "Oxfordshire" | select year, c2 = children
+            from children_in_care | where authority == "Oldham" | select year, children | join y on year | count
+            """])
+        #expect(whole.stderr == "")
+    }
 }

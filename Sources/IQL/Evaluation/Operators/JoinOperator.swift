@@ -59,7 +59,7 @@ struct JoinOperator: TableOperator {
             // left value says which right row it matches, and rows are matched by their codes.
             let matchOfCode = byCode.map { $0.first ?? -1 }
             let (lefts, rights, missed) = try lookUp(codes, offset: Int(codes.base), matchOfCode, nulls: nil, leftKeys, env)
-            return noted(assemble(input, other, lefts, rights, missed), report)
+            return noted(assemble(input, other, lefts, rights, missed), report, input: input, lefts: lefts)
         }
         if case .int64(let words, let nulls) = leftKeys.storage, leftKeys.selection == nil,
            index.values.allSatisfy({ $0.count <= 1 }), let (lo, hi) = words.range(),
@@ -70,7 +70,7 @@ struct JoinOperator: TableOperator {
             // by their stored words, with no grouping of the left rows first.
             let matchOfCode = (0...Int(span)).map { k in index[.int(lo &+ Int64(k))]?.first ?? -1 }
             let (lefts, rights, missed) = try lookUp(words, offset: Int(words.base &- lo), matchOfCode, nulls: nulls, leftKeys, env)
-            return noted(assemble(input, other, lefts, rights, missed), report)
+            return noted(assemble(input, other, lefts, rights, missed), report, input: input, lefts: lefts)
         }
         var leftRows: [Int] = []
         var rightRows: [Int] = []
@@ -125,7 +125,7 @@ struct JoinOperator: TableOperator {
                 rightRows.append(m)
             }
         }
-        return noted(assemble(input, other, leftRows, rightRows, misses), report)
+        return noted(assemble(input, other, leftRows, rightRows, misses), report, input: input, lefts: leftRows)
     }
 
     /// Matches rows to a lookup table through their stored words: row r's match is
@@ -208,10 +208,29 @@ struct JoinOperator: TableOperator {
         return out
     }
 
-    private func noted(_ table: Table, _ report: JoinReport) -> Table {
-        guard let text = report.text(joining: right, anti: kind == .anti) else { return table }
+    /// The text keys' report, or for other keys, when an inner join left rows out, how many and
+    /// the first key that matched nothing: a join never loses rows without saying so.
+    /// `lefts`: the input rows in the output, ascending (nil: every row once).
+    private func noted(_ table: Table, _ report: JoinReport, input: Table, lefts: [Int]?) -> Table {
         var t = table
-        t.notes.append(text)
+        if let text = report.text(joining: right, anti: kind == .anti) {
+            t.notes.append(text)
+            return t
+        }
+        guard kind == .inner, let lefts, report.rows == 0 else { return t }
+        var matched = 0, previous = -1, firstMissing: Int?
+        for r in lefts where r != previous {
+            if firstMissing == nil, r != previous + 1 { firstMissing = previous + 1 }
+            matched += 1
+            previous = r
+        }
+        guard matched < input.rowCount else { return t }
+        let missing = firstMissing ?? previous + 1
+        let key = input.columns[leftKey][missing]
+        let dropped = input.rowCount - matched
+        t.notes.append("join \(right.name) on \(input.schema.columns[leftKey].name): \(matched) of \(input.rowCount) rows matched; "
+                       + "\(dropped) matched nothing and \(dropped == 1 ? "was" : "were") left out (the first: "
+                       + (key.isNull ? "a null key" : "\(input.schema.columns[leftKey].name) \(key.literalText)") + ")")
         return t
     }
 
