@@ -15,7 +15,7 @@ public func csvFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> 
         abort()
     }
     for lenient in [false, true] {
-        guard let (table, _) = try? CSVLoader.loadReporting(buffer: buffer, file: "fuzz.csv", lenient: lenient) else { continue }
+        guard let (table, _, _) = try? CSVLoader.loadReporting(buffer: buffer, file: "fuzz.csv", lenient: lenient) else { continue }
         let csv = CSVWriter.render(table)
         _ = JSONWriter.render(table)
         _ = TableRenderer(color: false, maxWidth: 80, maxRows: 20).render(table)
