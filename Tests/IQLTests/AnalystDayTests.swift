@@ -152,4 +152,14 @@ struct AnalystDayTests {
             """])
         #expect(whole.stderr == "")
     }
+
+    @Test func compareSaysWhereAComparatorIsMissing() throws {
+        let r = try CLITests.iql(["--format", "csv", "-c",
+                                  "from children_in_care | where year == 2010 and region == \"South West\" | select authority, year, children | compare with neighbours | where neighbours_value is null | select authority"])
+        #expect(r.stdout == "authority\nBournemouth\nDorset County Council\nPoole\n", "\(r.stdout)")
+        #expect(r.stderr.contains("note: neighbours_value is null on 3 rows with a value of their own (the first: Bournemouth): no statistical neighbours in the 2025 model"), "\(r.stderr)")
+        let fine = try CLITests.iql(["--format", "csv", "-c",
+                                     "from children_in_care | where year == 2025 and authority == \"Oxfordshire\" | select authority, year, children | compare with england"])
+        #expect(!fine.stderr.contains("is null on"))
+    }
 }

@@ -87,6 +87,8 @@ struct CompareOperator: TableOperator {
         var added: [[Value]] = Array(repeating: [], count: comparators.count * 2)
         var computed: Set<Comparator> = [], usedAreas: Set<Comparator> = []
         var shortNeighbours = 0
+        // Per comparator: rows with a value of their own but none to compare with, and the first.
+        var missing = Array(repeating: (rows: 0, first: ""), count: comparators.count)
         let range = SourceRange(start: 0, end: 0)
         for r in 0..<input.rowCount {
             let d = dims(input, r, source: false)
@@ -114,6 +116,10 @@ struct CompareOperator: TableOperator {
                         }
                     }
                 }
+                if v.isNull, !own.isNull {
+                    if missing[i].rows == 0 { missing[i].first = input.columns[inputAuthority][r].displayText }
+                    missing[i].rows += 1
+                }
                 added[2 * i].append(v)
                 added[2 * i + 1].append(try Operations.arithmetic(.subtract, own, v, at: range))
             }
@@ -131,6 +137,17 @@ struct CompareOperator: TableOperator {
         }
         for c in comparators where computed.contains(c) && !usedAreas.contains(c) {
             t.notes.append("\(c.rawValue)_value: \(source.name) has no published \(c.rawValue) figure, so it is the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)")
+        }
+        // A comparator missing for some rows is said, with why, so a null is not taken for a gap in the data.
+        for (i, c) in comparators.enumerated() where missing[i].rows > 0 {
+            let why: String
+            switch c {
+            case .neighbours: why = "no statistical neighbours in the 2025 model (a council abolished before it), or none with a value then"
+            case .region: why = "no figure for their region in that period, published or from its councils"
+            case .england: why = "no England figure for that period, published or from the councils"
+            }
+            let n = missing[i].rows
+            t.notes.append("\(c.rawValue)_value is null on \(n) row\(n == 1 ? "" : "s") with a value of \(n == 1 ? "its" : "their") own (the first: \(missing[i].first)): \(why)")
         }
         return t
     }
