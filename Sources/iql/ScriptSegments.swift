@@ -1,3 +1,4 @@
+import Foundation
 import IQL
 
 /// A script as the shell reads it: IQL text, with dot commands on lines of their own between
@@ -21,6 +22,12 @@ struct ScriptSegments {
     }
 
     init(_ text: String) {
+        // Most scripts have no dot command: one pass over the bytes says so, without splitting
+        // a long script into lines (a 10 MB script has 100,000 of them).
+        guard ScriptSegments.mayHoldDotCommand(text) else {
+            segments = text.allSatisfy(\.isWhitespace) ? [] : [.code(text)]
+            return
+        }
         var segments: [Segment] = []
         var code: [Substring] = []
         // Lines before the current code segment, kept as blank lines.
@@ -48,6 +55,24 @@ struct ScriptSegments {
         }
         flushCode()
         self.segments = segments
+    }
+
+    /// Whether some line starts (after spaces and tabs) with `.` and a letter: a look at the
+    /// start of each line, found with memchr, so a long script costs about one pass of memory.
+    static func mayHoldDotCommand(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b -> Bool in
+            guard let base = b.baseAddress else { return false }
+            var i = 0
+            while i < b.count {
+                var j = i
+                while j < b.count, b[j] == 0x20 || b[j] == 0x09 { j += 1 }
+                if j + 1 < b.count, b[j] == 0x2E, (b[j + 1] | 0x20) >= 0x61, (b[j + 1] | 0x20) <= 0x7A { return true }
+                guard let newline = memchr(base + j, 0x0A, b.count - j) else { return false }
+                i = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
+            }
+            return false
+        }
     }
 
     /// The IQL alone, each dot command line left blank, for checking a script without running it.

@@ -370,8 +370,9 @@ extension Checker {
     /// Warns when a text literal compared with a dataset column matches no row.
     private mutating func warnIfAbsent(_ column: CompiledExpression, _ lookup: LiteralLookup, at range: SourceRange,
                                        lhs: Expr) {
-        if lookup.present, column.type == .text, column.constant == nil, case .name(let n, _) = lhs.kind,
-           let variants = lookup.values.caseVariants[lookup.text.lowercased()] {
+        // Most columns hold no two values that differ only in case: then nothing is looked up.
+        if lookup.present, !lookup.values.caseVariants.isEmpty, column.type == .text, column.constant == nil,
+           case .name(let n, _) = lhs.kind, let variants = lookup.values.caseVariants[lookup.text.lowercased()] {
             let others = variants.filter { $0 != lookup.text }
             if !others.isEmpty, warnedLiterals.insert("case\u{0}" + lookup.origin.dataset + "\u{0}" + lookup.origin.column + "\u{0}" + lookup.text).inserted {
                 diagnostics.append(.warning(.otherCase(lookup.origin.dataset, n.text, lookup.text, others: others), at: range,

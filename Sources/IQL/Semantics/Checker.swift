@@ -58,8 +58,9 @@ struct Checker {
     var runPrefix: ((PipelinePlan) -> Table?)?
     /// The rows reaching the pivot being checked, made on demand.
     var prefixRows: (() -> Table?)?
-    /// Tables bound by `let` in this script so far: not yet made, so no prefix reading one runs.
-    var boundInScript: Set<String> = []
+    /// The tables earlier runs bound, and not bound again by this script so far: the only `let`
+    /// tables a prefix can read, as this script's own are not made until it runs.
+    var runnableBindings: Set<String> = []
 
     /// `declared`: parameters an earlier run of the same engine declared, usable without a
     /// `param` line here.
@@ -72,7 +73,9 @@ struct Checker {
         var scope: [String: ScopeEntry] = [:]
         for (name, b) in bindings {
             switch b {
-            case .table(let t): scope[name] = .table(t.schema)
+            case .table(let t):
+                scope[name] = .table(t.schema)
+                runnableBindings.insert(name)
             case .value(let v): scope[name] = .value(v.type)
             }
         }
@@ -135,7 +138,7 @@ struct Checker {
                     out.append(.letTable(name.text, plan))
                     scope[name.text] = .table(plan.schema)
                 }
-                boundInScript.insert(name.text)
+                if !runnableBindings.isEmpty { runnableBindings.remove(name.text) }
             case .letValue(let name, let e):
                 if catalog.schemas[name.text] != nil {
                     error(.valueNamedLikeDataset(name.text), at: name.range)
@@ -270,7 +273,7 @@ struct Checker {
             prefixRows = nil
             if case .pivot(_, _, nil) = stage.kind, ok, let runPrefix {
                 let plan = PipelinePlan(source: planSource, sourceSchema: sourceSchema, nodes: nodes)
-                if plan.bindingsRead.isDisjoint(with: boundInScript) { prefixRows = { runPrefix(plan) } }
+                if plan.bindingsRead.isSubset(of: runnableBindings) { prefixRows = { runPrefix(plan) } }
             }
             defer { prefixRows = nil }
             guard let (step, next) = check(stage, input: schema, table: tableName) else {

@@ -200,11 +200,9 @@ extension Parser {
             case .true: value = .bool(true)
             case .false: value = .bool(false)
             case .null: value = .null
-            case .outstanding: value = .rating(.outstanding)
-            case .good: value = .rating(.good)
-            case .requires_improvement, .ri: value = .rating(.requiresImprovement)
-            case .inadequate: value = .rating(.inadequate)
-            default: throw expected("an expression")
+            default:
+                guard let rating = k.rating else { throw expected("an expression") }
+                value = .rating(rating)
             }
             advance()
             return Expr(kind: .literal(value), range: t.range)

@@ -186,7 +186,7 @@ extension Parser {
     mutating func parseNamedList(what: String) throws(SyntaxError) -> [NamedExpr] {
         var items: [NamedExpr] = []
         repeat {
-            if case .keyword(let k) = current.kind, peek().kind == .assign, !Parser.ratingWords.contains(k) {
+            if case .keyword(let k) = current.kind, peek().kind == .assign, k.rating == nil {
                 diagnostics.append(.error(.reservedColumnName(k.rawValue),
                                           at: current.range, label: "choose another name, or write `\(k.rawValue)` in backticks"))
                 throw SyntaxError()
@@ -205,11 +205,10 @@ extension Parser {
         return items
     }
 
-    /// The ratings' words, reserved in expressions but free to name a column left of `=`.
-    static let ratingWords: Set<Keyword> = [.outstanding, .good, .requires_improvement, .ri, .inadequate]
-
+    /// Whether the token is a rating's word: reserved in expressions, free to name a column
+    /// left of `=`.
     static func isRatingWord(_ kind: Token.Kind) -> Bool {
-        if case .keyword(let k) = kind { return ratingWords.contains(k) }
+        if case .keyword(let k) = kind { return k.rating != nil }
         return false
     }
 }

@@ -37,6 +37,17 @@ enum Keyword: String, Sendable, CaseIterable {
     case and, or, not, `in`, `is`, null, `true`, `false`
     case `let`, param, from
     case outstanding, good, requires_improvement, ri, inadequate
+
+    /// The rating a word names (`ri` is Requires improvement to be good), or nil.
+    var rating: Rating? {
+        switch self {
+        case .outstanding: .outstanding
+        case .good: .good
+        case .requires_improvement, .ri: .requiresImprovement
+        case .inadequate: .inadequate
+        default: nil
+        }
+    }
 }
 
 extension Token.Kind {

@@ -97,28 +97,10 @@ extension JoinOperator {
                     missedKeys.append("(" + k.map(\.literalText).joined(separator: ", ") + ")")
                 }
             }
+            // An anti join needs only the rows without a match.
             let matches = matchesOfGroup[g]
-            if matches.isEmpty {
-                if kind != .inner {
-                    leftRows.append(r)
-                    rightRows.append(-1)
-                    misses = true
-                }
-                continue
-            }
-            if kind == .anti { continue }
-            if let limit = env.rowLimit, leftRows.count + matches.count > limit {
-                throw Diagnostic.error(.joinRows(limit: limit), at: nil,
-                                       notes: ["\(matches.count) rows of the joined table match one row here; filter before the join, join on a more specific key, or raise the limit (Engine.limits, --max-rows)"])
-            }
-            while leftRows.count + matches.count > reserved {
-                try env.budget.reserve(JoinOperator.reservationStep &* JoinOperator.bytesPerRow, for: "the join")
-                reserved &+= JoinOperator.reservationStep
-            }
-            for m in matches {
-                leftRows.append(r)
-                rightRows.append(m)
-            }
+            if kind == .anti, !matches.isEmpty { continue }
+            try pair(r, with: matches, &leftRows, &rightRows, misses: &misses, reserved: &reserved, env)
         }
         var table = assemble(input, other, leftRows, rightRows, misses)
         // Say how the rows matched when any did other than exactly.

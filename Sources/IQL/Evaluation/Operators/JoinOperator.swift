@@ -101,31 +101,38 @@ struct JoinOperator: TableOperator {
                 let k = leftKeys[r]
                 matches = k.isNull ? noMatch : index[k] ?? noMatch
             }
-            if matches.isEmpty {
-                if kind != .inner {
-                    leftRows.append(r)
-                    rightRows.append(-1)
-                    misses = true
-                }
-                continue
-            }
-            // A many-to-many join can grow fast: its size is bounded before the rows are made.
-            if let limit = env.rowLimit, leftRows.count + matches.count > limit {
-                throw Diagnostic.error(.joinRows(limit: limit), at: nil,
-                                       notes: ["\(matches.count) rows of the joined table match one row here; filter before the join, join on a more specific key, or raise the limit (Engine.limits, --max-rows)"])
-            }
-            // Row lists (and the selections made from them) are paid for before they grow.
-            while leftRows.count + matches.count > reserved {
-                try env.budget.reserve(JoinOperator.reservationStep &* JoinOperator.bytesPerRow, for: "the join")
-                reserved &+= JoinOperator.reservationStep
-            }
-            for m in matches {
-                if leftRows.count & 0xFFFF == 0xFFFF { try env.checkCancelled() }
-                leftRows.append(r)
-                rightRows.append(m)
-            }
+            try pair(r, with: matches, &leftRows, &rightRows, misses: &misses, reserved: &reserved, env)
         }
         return noted(assemble(input, other, leftRows, rightRows, misses), report, input: input, lefts: leftRows)
+    }
+
+    /// Adds left row `r` paired with each of its matches; with none, once with -1 (a left or
+    /// anti join keeps it), or not at all (inner). The row limit and the memory budget are
+    /// checked before the lists grow: a many-to-many join can grow fast.
+    func pair(_ r: Int, with matches: [Int], _ leftRows: inout [Int], _ rightRows: inout [Int],
+              misses: inout Bool, reserved: inout Int, _ env: RuntimeEnvironment) throws {
+        if matches.isEmpty {
+            if kind != .inner {
+                leftRows.append(r)
+                rightRows.append(-1)
+                misses = true
+            }
+            return
+        }
+        if let limit = env.rowLimit, leftRows.count + matches.count > limit {
+            throw Diagnostic.error(.joinRows(limit: limit), at: nil,
+                                   notes: ["\(matches.count) rows of the joined table match one row here; filter before the join, join on a more specific key, or raise the limit (Engine.limits, --max-rows)"])
+        }
+        // Row lists (and the selections made from them) are paid for before they grow.
+        while leftRows.count + matches.count > reserved {
+            try env.budget.reserve(JoinOperator.reservationStep &* JoinOperator.bytesPerRow, for: "the join")
+            reserved &+= JoinOperator.reservationStep
+        }
+        for m in matches {
+            if leftRows.count & 0xFFFF == 0xFFFF { try env.checkCancelled() }
+            leftRows.append(r)
+            rightRows.append(m)
+        }
     }
 
     /// Matches rows to a lookup table through their stored words: row r's match is

@@ -6,7 +6,8 @@ struct PivotOperator: TableOperator {
     var value: Int
     var keys: [Int]
     /// The columns to make, in order, when the checker knew them (listed with `values`, or read
-    /// from the rows when the query was checked); rows with another value are left out. Nil:
+    /// from the rows when the query was checked); values of other heads are left out, though
+    /// their rows' keys still make a row. Nil:
     /// one column per distinct value the rows hold, in order.
     var heads: [Value]?
     /// The output schema: the keys, the memo `unpivot` reads, and the made columns when known.
@@ -44,7 +45,6 @@ struct PivotOperator: TableOperator {
         }
         var headIndex: [Value: Int] = [:]
         for (i, h) in heads.enumerated() where headIndex[h] == nil { headIndex[h] = i }
-        let place = Array(heads.indices)
 
         var rowOf: [[Value]: Int] = [:]
         var keyRows: [[Value]] = []
@@ -64,8 +64,7 @@ struct PivotOperator: TableOperator {
                 keyRows.append(key)
                 cells.append(Array(repeating: .null, count: heads.count))
             }
-            guard let h = headIndex[pivotColumn[r]] else { continue }
-            let c = place[h]
+            guard let c = headIndex[pivotColumn[r]] else { continue }
             if !cells[row][c].isNull, !valueColumn[r].isNull {
                 let at = zip(keys, key).map { "\(input.schema.columns[$0.0].name) \($0.1.literalText)" }.joined(separator: ", ")
                 throw Diagnostic.error(.pivotTwoValues("\(at.isEmpty ? "" : at + ", ")\(input.schema.columns[column].name) \(pivotColumn[r].literalText)"),
