@@ -162,4 +162,25 @@ struct AnalystDayTests {
                                      "from children_in_care | where year == 2025 and authority == \"Oxfordshire\" | select authority, year, children | compare with england"])
         #expect(!fine.stderr.contains("is null on"))
     }
+
+    @Test func aWhereThatDropsNullsSaysSoWithAndWithoutTheOptimiser() throws {
+        // A sort before the filter: push-filters moves it, and the note must be the same.
+        let query = "from inspections | where authority == \"Leeds\" | sort published | where overall != inadequate | count"
+        let note = "note: where leaves out 2 rows on which its condition is null, neither true nor false (overall is null on all of them): add `or overall is null` to keep them"
+        for extra in [[], ["--no-optimize"]] {
+            let r = try CLITests.iql(extra + ["--format", "csv", "-c", query])
+            #expect(r.stdout == "n\n4\n")
+            #expect(r.stderr.contains(note), "\(extra): \(r.stderr)")
+        }
+        // The hint keeps them.
+        let kept = try CLITests.iql(["--format", "csv", "-c", "from inspections | where authority == \"Leeds\" and (overall != inadequate or overall is null) | count"])
+        #expect(kept.stdout == "n\n6\n" && kept.stderr == "", "\(kept.stdout) \(kept.stderr)")
+        // Several columns, counted apiece; and a plain match is quiet.
+        let two = try CLITests.iql(["--format", "csv", "-c", "from inspections | where authority == \"Leeds\" | where overall != inadequate or inspected > 2020-01-01 | count"])
+        #expect(two.stderr.contains("(inspected and overall are null on all of them): add `or inspected is null or overall is null` to keep them"), "\(two.stderr)")
+        let some = try CLITests.iql(["--format", "csv", "-c", "from inspections | where authority == \"Leeds\" | where overall != inadequate and inspected > 2010-01-01 | count"])
+        #expect(some.stderr.contains("leaves out 3 rows on which its condition is null, neither true nor false (inspected is null on all of them, overall on 2)"), "\(some.stderr)")
+        let quiet = try CLITests.iql(["--format", "csv", "-c", "from inspections | where overall == good | count"])
+        #expect(quiet.stderr == "", "\(quiet.stderr)")
+    }
 }
