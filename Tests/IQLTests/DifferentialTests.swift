@@ -395,6 +395,14 @@ struct DifferentialTests {
             "from t | derive x = -n, y = -d, z = n % 7, w = d / 3 | summarize a = sum(x), b = sum(y), c = sum(z), e = sum(w)",
             "from t | where g in [\"a\", \"b\"] and lower(g) != \"a\" | count",
             "from t | where (n + 1) in [1, 2, 3] | count",
+            // Quotients exact on some rows and doubles on others, through every stage that reads them.
+            "from t | derive q = n / 7 | summarize s = sum(q), a = avg(q), lo = min(q), hi = max(q), f = first(q) by g",
+            "from t | derive q = d / 3 | where q > 1 | sort q, id | select id, q | take 40",
+            "from t | derive q = n / 4 + d / 3 | derive r = q * 2 + 1, z = -q | summarize s = sum(r), y = sum(z)",
+            "from t | derive q = n / 6 | select q | distinct | count",
+            "from t | derive q = id / 3 | summarize c = count() by q | count",
+            "from t | derive q = n / 7, p = pct_change(n, d) | derive x = previous(q) by g | summarize s = sum(x), c = sum(p), k = count(q > 1)",
+            "from t | derive q = id / 7 | where id < 200 | derive r = round(q, 2), a = abs(q), c = coalesce(q, 0) | select id, q, r, a, c | sort id | take 30",
             // Values at the ends of 64 bits, through every kernel that reads integers.
             "from t | derive m = 9223372036854775807, k = -9223372036854775807 - 1 | derive a = abs(m), b = abs(k), c = m - 1, e = -k | count",
             "from t | derive m = 9223372036854775807 | derive a = round(m), b = floor(m), c = m + 1 | count",
@@ -491,6 +499,9 @@ struct DifferentialTests {
         let queries = [
             "from t | where n * d > 3 | count",
             "from t | where n * d / 7 > 1 | count",
+            // The first block all exact, later ones mixed with doubles: joined row by row.
+            "from t | derive q = if(id < 4097, n * d, n * d / 7) | summarize s = sum(q), a = avg(q), k = count(q > 2) by g",
+            "from t | derive q = if(id < 4097, n * d, n * d / 7) | sort q desc, id | select id, q | take 20",
             "from t | where (n * d) is null | count",
             "from t | derive x = n * d, y = d / (abs(n) + 1), z = pct_change(n, d), w = n + d | summarize a = sum(x), b = sum(y), c = sum(z), e = sum(w), k = count()",
             "from t | where days_between(dt, dt + n) > 3 | count",

@@ -454,7 +454,7 @@ enum CSVLoader {
 
     private static func columnType(_ c: Column) -> ValueType {
         switch c.storage {
-        case .int64, .decimal, .double: return .number
+        case .int64, .decimal, .double, .numbers: return .number
         case .text: return .text
         case .date: return .date
         case .rating: return .rating

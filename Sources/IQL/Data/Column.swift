@@ -19,6 +19,8 @@ public struct Column: Sendable {
         case rating([Int8])
         /// 0 null, 1 false, 2 true.
         case bool([UInt8])
+        /// Exact numbers at several scales and doubles, row by row: what a division gives.
+        case numbers(MixedNumbers)
     }
 
     /// Holds the storage by reference, so that copying a column (every filter's result, every
@@ -86,6 +88,8 @@ public struct Column: Sendable {
             return .date(Day(ordinal: Int32(truncatingIfNeeded: v[row])))
         case .rating(let v):
             return Rating(rawValue: v[row]).map(Value.rating) ?? .null
+        case .numbers(let m):
+            return m.value(row)
         case .bool(let v):
             switch v[row] {
             case 1: return .bool(false)
@@ -117,6 +121,8 @@ public struct Column: Sendable {
             switch storage {
             case .int64(_, let m), .decimal(_, _, let m), .double(_, let m), .date(_, let m):
                 return m?.count(below: count) ?? 0
+            case .numbers(let m):
+                return m.nulls?.count(below: count) ?? 0
             case .text(let codes, _):
                 let zero = -codes.base
                 func zeros<T: FixedWidthInteger>(_ a: [T]) -> Int {
@@ -140,6 +146,7 @@ public struct Column: Sendable {
         case .boxed(let v): return v[row].isNull
         case .int64(_, let n), .decimal(_, _, let n), .double(_, let n), .date(_, let n): return n?.contains(row) ?? false
         case .text(let c, _): return c[row] == 0
+        case .numbers(let m): return m.isNull(row)
         case .rating(let v): return v[row] == 0
         case .bool(let v): return v[row] == 0
         }
@@ -221,7 +228,6 @@ public struct Column: Sendable {
                 }
                 return .decimal(PackedInts(out), scale: maxScale, nulls: nulls)
             }
-            // Doubles mixed with exact decimals would lose the decimals' exactness: keep values.
             if values.allSatisfy({ if case .number(.double) = $0 { return true } else { return $0.isNull } }) {
                 var out = [Double](repeating: 0, count: values.count)
                 for (i, v) in values.enumerated() {
@@ -229,7 +235,9 @@ public struct Column: Sendable {
                 }
                 return .double(out, nulls: nulls)
             }
-            return .boxed(values)
+            // Doubles mixed with exact decimals would lose the decimals' exactness as doubles:
+            // each row keeps its own.
+            return MixedNumbers(values).map(Storage.numbers) ?? .boxed(values)
         case .text?:
             var index: [String: Int64] = [:]
             var strings: [String] = []
@@ -285,6 +293,7 @@ extension Column {
         case .boxed(let v): stored = v.count &* MemoryLayout<Value>.stride
         case .int64(let p, _), .decimal(let p, _, _), .date(let p, _): stored = p.count &* p.width
         case .double(let v, _): stored = v.count &* 8
+        case .numbers(let m): stored = m.count &* 9
         case .text(let codes, _): stored = codes.count &* codes.width
         case .rating(let v): stored = v.count
         case .bool(let v): stored = v.count

@@ -148,7 +148,8 @@ struct Grouping {
             return codes.map { Int($0) < canonical.count ? canonical[Int($0)] : 0 }
         case .ratings(let a): return a.map(Int64.init)
         case .bools(let t): return (0..<n).map { t.isTrueAt($0) ? 2 : t.isNullAt($0) ? 0 : 1 }
-        case .values: return nil
+        // An exact 2 and a double 2 are one value: the general path compares them.
+        case .numbers, .values: return nil
         }
     }
 

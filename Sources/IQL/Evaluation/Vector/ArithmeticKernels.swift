@@ -226,12 +226,12 @@ extension VectorEvaluator {
                 }
                 if fits { return top == 0 ? .ints(out, nulls) : .decimals(out, scale: top, nulls) }
             }
-            var values = [Value](repeating: .null, count: n)
-            for i in 0..<n where !isNull(i) {
-                values[i] = scales[i] < 0 ? .double(doubles[i])
-                    : Number.exact(mantissas[i], scale: Int(scales[i])).map(Value.number) ?? .null
+            // Exact and inexact rows: each keeps its own, a double's bits where its scale is -1.
+            var bits = mantissas.isEmpty ? [Int64](repeating: 0, count: n) : mantissas
+            if !doubles.isEmpty {
+                for i in 0..<n where scales[i] < 0 { bits[i] = Int64(bitPattern: doubles[i].bitPattern) }
             }
-            return .values(values)
+            return .numbers(MixedNumbers(bits: bits, scales: scales, nulls: nulls))
         }
     }
 

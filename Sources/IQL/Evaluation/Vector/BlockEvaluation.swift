@@ -133,6 +133,7 @@ extension Column {
         case .date(let p, let m): return Column(storage: .date(p.slice(range), nulls: m?.slice(range)), count: n)
         case .rating(let v): return Column(storage: .rating(Array(v[range])), count: n)
         case .bool(let v): return Column(storage: .bool(Array(v[range])), count: n)
+        case .numbers(let m): return Column(storage: .numbers(m.slice(range)), count: n)
         }
     }
 }
@@ -226,6 +227,16 @@ extension Vector {
             }
         default:
             break
+        }
+        // Number blocks of different kinds (one block all exact, the next with a double): each
+        // row keeps its own, as row by row.
+        if parts.count > 1 {
+            var pieces: [MixedNumbers] = []
+            for (part, n) in zip(parts, counts) {
+                guard let m = MixedNumbers(part, count: n) else { break }
+                pieces.append(m)
+            }
+            if pieces.count == parts.count { return .numbers(MixedNumbers(joining: pieces)) }
         }
         var values: [Value] = []
         values.reserveCapacity(total)

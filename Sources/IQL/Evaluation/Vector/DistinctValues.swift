@@ -169,6 +169,8 @@ struct DistinctValues {
         case .dates(let a, let m): return .dates(take(a, direct), nulls(m, direct))
         case .texts(let codes, let dictionary): return .texts(take(codes, direct), dictionary)
         case .ratings(let a): return .ratings(take(a, direct))
+        case .numbers(let m):
+            return .numbers(MixedNumbers(bits: take(m.bits, direct), scales: take(m.scales, direct), nulls: nulls(m.nulls, direct)))
         case .bools, .values: return nil
         }
     }

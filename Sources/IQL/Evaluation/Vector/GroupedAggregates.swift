@@ -119,6 +119,9 @@ enum GroupedAggregates {
             }
             guard sums.allSatisfy(\.isFinite) else { return nil }
             totals = sums.map(Number.double)
+        case .numbers(let m):
+            guard let t = mixedSums(m, n: n, groups: groups, whole: whole, groupOf: groupOf, counts: &counts) else { return nil }
+            totals = t
         default:
             return nil
         }
@@ -127,5 +130,63 @@ enum GroupedAggregates {
             if call.function == .sum { return .number(total) }
             return .number(try Operations.numeric(.divide, total, .int(count), at: call.range))
         }
+    }
+
+    /// Sums of exact rows and doubles by group, in row order, as `Operations.numeric` adds
+    /// them: exact while every row so far is exact (at the largest scale seen, normalised at
+    /// the end), a double from a group's first double row on, the exact part so far converted
+    /// as its normalised decimal is. Nil on an overflow or a double that is not finite.
+    private static func mixedSums(_ m: MixedNumbers, n: Int, groups: Int, whole: Bool, groupOf: [Int32],
+                                  counts: inout [Int64]) -> [Number?]? {
+        var exact = [Int64](repeating: 0, count: groups)
+        var scale = [Int](repeating: 0, count: groups)
+        var double = [Double](repeating: 0, count: groups)
+        var inexact = [Bool](repeating: false, count: groups)
+        for r in 0..<n where !m.isNull(r) {
+            let g = whole ? 0 : Int(groupOf[r])
+            if m.isDouble(r) {
+                let d = m.double(r)
+                if counts[g] == 0 {
+                    double[g] = d
+                } else if inexact[g] {
+                    double[g] += d
+                } else {
+                    guard let sofar = Decimal64(mantissa: exact[g], scale: scale[g]) else { return nil }
+                    double[g] = sofar.doubleValue + d
+                }
+                inexact[g] = true
+            } else if inexact[g] {
+                double[g] += m.double(r)
+            } else {
+                let s = Int(m.scales[r])
+                var x = m.bits[r]
+                if s > scale[g] {
+                    let (up, o) = exact[g].multipliedReportingOverflow(by: Decimal64.power(s - scale[g]))
+                    if o { return nil }
+                    exact[g] = up
+                    scale[g] = s
+                } else if s < scale[g] {
+                    let (up, o) = x.multipliedReportingOverflow(by: Decimal64.power(scale[g] - s))
+                    if o { return nil }
+                    x = up
+                }
+                let (sum, o) = exact[g].addingReportingOverflow(x)
+                if o { return nil }
+                exact[g] = sum
+            }
+            counts[g] += 1
+        }
+        var totals: [Number?] = []
+        totals.reserveCapacity(groups)
+        for g in 0..<groups {
+            if inexact[g] {
+                guard double[g].isFinite else { return nil }
+                totals.append(.double(double[g]))
+            } else {
+                guard let t = Number.exact(exact[g], scale: scale[g]) else { return nil }
+                totals.append(t)
+            }
+        }
+        return totals
     }
 }

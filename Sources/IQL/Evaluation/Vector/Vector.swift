@@ -15,6 +15,8 @@ enum Vector {
     /// 0 is null, otherwise `Rating.rawValue`.
     case ratings([Int8])
     case bools(Truth)
+    /// Exact numbers at several scales and doubles, row by row (a division's quotients).
+    case numbers(MixedNumbers)
     case values([Value])
 
     /// A column's values through its selection.
@@ -39,6 +41,8 @@ enum Vector {
             self = .texts(column.widened(p, as: UInt32.self), dictionary)
         case .rating(let v):
             self = .ratings(rows.map { $0.map { v[$0] } } ?? v)
+        case .numbers(let m):
+            self = .numbers(rows.map { m.gathering($0) } ?? m)
         case .bool(let v):
             var t = Truth(count: column.count)
             for r in 0..<column.count { t.set(r, Vector.truthCode(v[column.physical(r)])) }
@@ -78,6 +82,8 @@ enum Vector {
             return Rating(rawValue: a[r]).map(Value.rating) ?? .null
         case .bools(let t):
             return t.value(at: r)
+        case .numbers(let m):
+            return m.value(r)
         case .values(let v):
             return v[r]
         }
@@ -91,6 +97,7 @@ enum Vector {
         case .texts(let codes, _): return codes[r] == 0
         case .ratings(let a): return a[r] == 0
         case .bools(let t): return t.isNullAt(r)
+        case .numbers(let m): return m.isNull(r)
         case .values(let v): return v[r].isNull
         }
     }
@@ -111,6 +118,7 @@ enum Vector {
         case .dates(let a, let m): return Column(storage: .date(PackedInts(a.map(Int64.init)), nulls: m), count: count)
         case .texts(let codes, let dictionary): return Column(storage: .text(PackedInts(codes.map(Int64.init)), dictionary), count: count)
         case .ratings(let a): return Column(storage: .rating(a), count: count)
+        case .numbers(let m): return Column(storage: .numbers(m), count: count)
         case .bools(let t):
             return Column(storage: .bool((0..<count).map { t.isTrueAt($0) ? 2 : t.isNullAt($0) ? 0 : 1 }), count: count)
         case .constant, .values: return Column(values(count: count))
@@ -159,6 +167,7 @@ enum Vector {
         case .dates(let a, let m): return .dates(take(a, 0), mask(m))
         case .texts(let codes, let dictionary): return .texts(take(codes, 0), dictionary)
         case .ratings(let a): return .ratings(take(a, 0))
+        case .numbers(let m): return .numbers(m.gathering(rows))
         case .bools, .values: return .values(rows.map { $0 < 0 ? .null : value(at: Int($0)) })
         }
     }
