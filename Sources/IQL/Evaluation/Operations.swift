@@ -71,7 +71,7 @@ enum Operations {
         case .divide:
             guard b.mantissa != 0 else { throw Diagnostic.error(.divisionByZero, at: range) }
             if let q = exactQuotient(a, b) { return q }
-            return try finite(a.doubleValue / b.doubleValue, at: range)
+            return try finite(Decimal64.inexactQuotient(a.mantissa, a.scale, b.mantissa, b.scale), at: range)
         case .remainder:
             guard b.mantissa != 0 else { throw Diagnostic.error(.remainderByZero, at: range) }
             guard let (x, y, s) = Decimal64.aligned(a, b) else { throw overflow() }

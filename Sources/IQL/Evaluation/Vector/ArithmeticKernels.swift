@@ -201,7 +201,7 @@ extension VectorEvaluator {
                 scales[i] = Int8(s)
                 return true
             }
-            let d = (Double(am) / Double(Decimal64.power(asc))) / (Double(bm) / Double(Decimal64.power(bsc)))
+            let d = Decimal64.inexactQuotient(am, asc, bm, bsc)
             guard d.isFinite else { return false }
             if doubles.isEmpty { doubles = [Double](repeating: 0, count: n) }
             doubles[i] = d
