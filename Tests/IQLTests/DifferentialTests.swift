@@ -200,6 +200,11 @@ struct DifferentialTests {
             case 1:
                 return ("from t | where \(p.iql) | summarize x = \(agg) by y = year(dt)",
                         "SELECT year(dt) AS y, \(sqlAgg) AS x FROM t WHERE \(p.sql) GROUP BY y ORDER BY y NULLS LAST")
+            case 2 where g.chance(50):
+                // A stored whole-number key with no nulls: groups numbered in key order.
+                let m = g.int(2...40)
+                return ("from t | where \(p.iql) | derive k = id % \(m) - 3 | summarize x = \(agg) by k",
+                        "SELECT id % \(m) - 3 AS k, \(sqlAgg) AS x FROM t WHERE \(p.sql) GROUP BY k ORDER BY k")
             default:
                 return ("from t | where \(p.iql) | summarize x = \(agg) by g",
                         "SELECT g, \(sqlAgg) AS x FROM t WHERE \(p.sql) GROUP BY g ORDER BY g NULLS LAST")

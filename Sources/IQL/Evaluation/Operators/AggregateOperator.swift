@@ -8,7 +8,7 @@ struct AggregateOperator: TableOperator {
     var schema: Schema
 
     func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
-        let grouping = try Grouping.make(keys, over: input, env)
+        let grouping = try Grouping.make(keys, over: input, env, inKeyOrder: true)
         try env.checkCancelled()
         var order = try grouping.orderByKeys(keys, over: input, env)
         let emptyWhole = keys.isEmpty && grouping.count == 0
