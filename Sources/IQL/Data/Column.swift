@@ -207,7 +207,7 @@ public struct Column: Sendable {
                 case .int: break
                 case .decimal(let d):
                     allInts = false
-                    maxScale = max(maxScale, d.scale)
+                    maxScale = Swift.max(maxScale, d.scale)
                 case .double:
                     allInts = false
                     allExact = false

@@ -52,6 +52,19 @@ public struct Diagnostic: Sendable, Hashable, Error {
         self.notes = notes
     }
 
+    /// Every field as given, for decoding a diagnostic written by `encode(to:)`.
+    init(severity: Severity, code: DiagnosticCode, kind: Kind, message: String, range: SourceRange?,
+         label: String?, suggestion: String?, notes: [String]) {
+        self.severity = severity
+        self.code = code
+        self.kind = kind
+        self.message = message
+        self.range = range
+        self.label = label
+        self.suggestion = suggestion
+        self.notes = notes
+    }
+
     static func error(_ message: DiagnosticMessage, at range: SourceRange?, label: String? = nil,
                       suggestion: String? = nil, notes: [String] = [], kind: Kind? = nil) -> Diagnostic {
         Diagnostic(.error, message, at: range, label: label, suggestion: suggestion, notes: notes, kind: kind)

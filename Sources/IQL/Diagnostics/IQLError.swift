@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one error type IQL throws: every diagnostic that stopped the query, and the source they
 /// point into, so the error can render itself.
 public struct IQLError: Error, Sendable, CustomStringConvertible {
@@ -25,3 +27,30 @@ public struct IQLError: Error, Sendable, CustomStringConvertible {
         DiagnosticRenderer(color: false).render(diagnostics, in: source)
     }
 }
+
+extension IQLError: LocalizedError {
+    /// The diagnostics as text, as `description` renders them (for `error.localizedDescription`).
+    public var errorDescription: String? { description }
+
+    /// The diagnostics that stopped the query.
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+
+    /// The warnings found beside them.
+    public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+
+    /// Where a diagnostic points: 1-based line and column (in characters) in `source`; nil for
+    /// one with no range (a limit reached while running) or when the source is unknown.
+    public func location(of diagnostic: Diagnostic) -> (line: Int, column: Int)? {
+        guard let source else { return nil }
+        return diagnostic.location(in: source)
+    }
+}
+
+extension Diagnostic {
+    /// The 1-based line and column (in characters) where this diagnostic's range starts in
+    /// the source it was made for; nil when it has no range.
+    public func location(in source: SourceFile) -> (line: Int, column: Int)? {
+        range.map { source.location(of: $0.start) }
+    }
+}
+

@@ -87,9 +87,9 @@ extension ScalarFunction {
 
     static let catalog: [String: ScalarFunction] = {
         var f: [String: ScalarFunction] = [:]
-        f["year"] = .typed("year(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.year)) }
-        f["month"] = .typed("month(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.month)) }
-        f["day"] = .typed("day(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].day.components.day)) }
+        f["year"] = .typed("year(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].argumentDay.components.year)) }
+        f["month"] = .typed("month(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].argumentDay.components.month)) }
+        f["day"] = .typed("day(date)", [.date], returns: .number) { a, _ in .int(Int64(a[0].argumentDay.components.day)) }
         f["date"] = ScalarFunction(signature: "date(year, month, day) or date(text, format)", arity: 2...3, resultType: { types in
             let wanted: [ValueType] = types.count == 2 ? [.text, .text] : [.number, .number, .number]
             for (i, t) in types.enumerated() where t != .null && t != wanted[i] {
@@ -98,8 +98,8 @@ extension ScalarFunction {
             return .success(.date)
         }, evaluate: { a, range in
             if a.count == 2 {
-                guard let day = DateOrder.day(a[0].string, format: a[1].string) else {
-                    throw Diagnostic.error(.textNotDate(a[0].string, format: a[1].string), at: range)
+                guard let day = DateOrder.day(a[0].argumentText, format: a[1].argumentText) else {
+                    throw Diagnostic.error(.textNotDate(a[0].argumentText, format: a[1].argumentText), at: range)
                 }
                 return .date(day)
             }
@@ -113,7 +113,7 @@ extension ScalarFunction {
         })
         f["date"]?.canFail = true
         f["days_between"] = .typed("days_between(from, to)", [.date, .date], returns: .number) { a, _ in
-            .int(Int64(a[1].day.ordinal) - Int64(a[0].day.ordinal))
+            .int(Int64(a[1].argumentDay.ordinal) - Int64(a[0].argumentDay.ordinal))
         }
         f["round"] = .typed("round(number[, digits])", [.number, .number], optional: 1, returns: .number) { a, range in
             var digits: Int64 = 0
@@ -138,27 +138,27 @@ extension ScalarFunction {
         f["ceil"] = .typed("ceil(number)", [.number], returns: .number) { a, _ in
             .number(wholePart(a[0].number, up: true))
         }
-        f["lower"] = .typed("lower(text)", [.text], returns: .text) { a, _ in .text(a[0].string.lowercased()) }
-        f["upper"] = .typed("upper(text)", [.text], returns: .text) { a, _ in .text(a[0].string.uppercased()) }
-        f["length"] = .typed("length(text)", [.text], returns: .number) { a, _ in .int(Int64(a[0].string.count)) }
+        f["lower"] = .typed("lower(text)", [.text], returns: .text) { a, _ in .text(a[0].argumentText.lowercased()) }
+        f["upper"] = .typed("upper(text)", [.text], returns: .text) { a, _ in .text(a[0].argumentText.uppercased()) }
+        f["length"] = .typed("length(text)", [.text], returns: .number) { a, _ in .int(Int64(a[0].argumentText.count)) }
         f["contains"] = .typed("contains(text, part)", [.text, .text], returns: .bool) { a, _ in
-            let text = a[0].string, part = a[1].string
+            let text = a[0].argumentText, part = a[1].argumentText
             if part.isEmpty { return .bool(true) }
             // ASCII text compares byte by byte exactly as it does character by character.
             if let found = ScalarFunction.asciiContains(text, part) { return .bool(found) }
             return .bool(text.contains(part))
         }
         f["starts_with"] = .typed("starts_with(text, prefix)", [.text, .text], returns: .bool) { a, _ in
-            .bool(a[0].string.hasPrefix(a[1].string))
+            .bool(a[0].argumentText.hasPrefix(a[1].argumentText))
         }
         f["ends_with"] = .typed("ends_with(text, suffix)", [.text, .text], returns: .bool) { a, _ in
-            .bool(a[0].string.hasSuffix(a[1].string))
+            .bool(a[0].argumentText.hasSuffix(a[1].argumentText))
         }
         f["like"] = .typed("like(text, pattern)", [.text, .text], returns: .bool) { a, _ in
-            .bool(ScalarFunction.matches(a[0].string, pattern: a[1].string))
+            .bool(ScalarFunction.matches(a[0].argumentText, pattern: a[1].argumentText))
         }
         f["ilike"] = .typed("ilike(text, pattern)", [.text, .text], returns: .bool) { a, _ in
-            .bool(ScalarFunction.matches(a[0].string.lowercased(), pattern: a[1].string.lowercased()))
+            .bool(ScalarFunction.matches(a[0].argumentText.lowercased(), pattern: a[1].argumentText.lowercased()))
         }
         f["pct_change"] = .typed("pct_change(old, new)", [.number, .number], returns: .number) { a, range in
             let old = a[0].number, new = a[1].number
@@ -241,11 +241,11 @@ extension Value {
         if case .number(let n) = self { return n }
         return .int(0)
     }
-    var string: String {
+    var argumentText: String {
         if case .text(let s) = self { return s }
         return displayText
     }
-    var day: Day {
+    var argumentDay: Day {
         if case .date(let d) = self { return d }
         return Day(ordinal: 0)
     }
