@@ -7,6 +7,10 @@ let package = Package(
         .library(name: "IQL", targets: ["IQL"]),
         .executable(name: "iql", targets: ["iql"]),
     ],
+    dependencies: [
+        // `swift package generate-documentation`: the DocC catalogue in Sources/IQL/IQL.docc.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    ],
     targets: [
         .target(name: "IQL", dependencies: ["CBundledData", "CLoaderSupport"], path: "Sources/IQL"),
         // For the CSV loader: SSE2's byte compare and movemask, which Swift cannot spell, and malloc_trim.

@@ -93,4 +93,28 @@ struct LanguageReferenceTests {
             return String(t.prefix { !$0.isWhitespace })
         }
     }
+
+    /// The DocC catalogue's language article lists every stage, function, aggregate and window
+    /// function of the reference, generated from it (UPDATE_GOLDEN=1 rewrites the list).
+    @Test func theDocCLanguageArticleFollowsTheReference() throws {
+        let path = "Sources/IQL/IQL.docc/TheLanguage.md"
+        let text = try Repo.read(path)
+        let marker = "<!-- generated from LanguageReference: do not edit below -->\n"
+        let head = try #require(text.range(of: marker).map { String(text[..<$0.upperBound]) }, "\(path) has no marker")
+        func table(_ title: String, _ entries: [LanguageReference.Entry]) -> String {
+            let rows = entries.map { e in
+                "| `\(e.syntax.replacingOccurrences(of: "|", with: "\\|"))` | \(e.summary.replacingOccurrences(of: "|", with: "\\|")) |"
+            }
+            return "### \(title)\n\n| written | what it does |\n| --- | --- |\n" + rows.joined(separator: "\n") + "\n"
+        }
+        let expected = head + "\n" + [table("Stages", LanguageReference.stages), table("Functions", LanguageReference.functions),
+                                       table("Aggregates", LanguageReference.aggregates),
+                                       table("Window functions", LanguageReference.windowFunctions)].joined(separator: "\n")
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1", expected != text {
+            try expected.write(to: Repo.root.appendingPathComponent(path), atomically: true, encoding: .utf8)
+            Issue.record("wrote \(path); review the diff and run the tests again")
+            return
+        }
+        #expect(text == expected, "\(path) does not follow LanguageReference; run with UPDATE_GOLDEN=1")
+    }
 }

@@ -102,7 +102,8 @@ public struct Engine: Sendable {
     }
 
     /// Loads a CSV file and registers it. Column types are inferred: numbers, ISO dates,
-    /// Ofsted ratings, true/false, otherwise text. Dates in d/m/y form are refused, not guessed.
+    /// Ofsted ratings, true/false, otherwise text. Dates written d/m/y are read as `dateOrder` says,
+    /// or as the file's values decide (a day above 12); a column whose every date reads both ways is refused.
     /// A malformed row is an error naming its line, unless `lenient`: then rows with the wrong
     /// number of fields are left out and the report says which.
     @discardableResult
