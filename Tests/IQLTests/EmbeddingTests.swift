@@ -1,3 +1,4 @@
+import Foundation
 import IQL
 import Testing
 
@@ -74,5 +75,17 @@ struct EmbeddingTests {
         #expect(OutputFormat.json.render(t) == "[\n  {\"authority\": \"Oxfordshire\", \"dfe_code\": \"931\"}\n]\n")
         #expect(OutputFormat.markdown.render(t) == "| authority | dfe_code |\n| --- | --- |\n| Oxfordshire | 931 |\n")
         #expect(OutputFormat.table.render(t).hasSuffix("1 row\n"))
+    }
+
+    /// The README's embedding section is the example package's program, character for
+    /// character, so the code people copy is code that CI builds and runs.
+    @Test func theReadmesEmbeddingCodeIsTheExamplePackage() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let main = try String(contentsOf: root.appendingPathComponent("Examples/Embedder/Sources/Embedder/main.swift"), encoding: .utf8)
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(main.contains("import IQL") && !main.contains("@testable"))
+        #expect(readme.contains("## Embedding\n") && readme.contains("```swift\n" + main + "```\n"))
+        let ci = try String(contentsOf: root.appendingPathComponent("scripts/test"), encoding: .utf8)
+        #expect(ci.contains("--package-path Examples/Embedder"))
     }
 }
