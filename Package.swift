@@ -15,19 +15,14 @@ let package = Package(
         .target(name: "IQL", dependencies: ["CBundledData", "CLoaderSupport"], path: "Sources/IQL"),
         // For the CSV loader: SSE2's byte compare and movemask, which Swift cannot spell, and malloc_trim.
         .target(name: "CLoaderSupport", path: "Sources/CLoaderSupport"),
-        // The LAIT table, gzip-compressed and embedded by the assembler; zlib inflates it.
-        .target(
-            name: "CBundledData",
-            path: "Sources/CBundledData",
-            exclude: ["indicators.csv.gz"],
-            cSettings: [.headerSearchPath(".")],
-            linkerSettings: [.linkedLibrary("z")]
-        ),
+        // zlib's inflate, for the LAIT table held gzip-compressed in generated Swift.
+        .target(name: "CBundledData", path: "Sources/CBundledData", linkerSettings: [.linkedLibrary("z")]),
         .systemLibrary(
             name: "CLibEdit",
             path: "Sources/CLibEdit",
             pkgConfig: "libedit",
-            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
+            // Debian's package; macOS has libedit in its SDK.
+            providers: [.apt(["libedit-dev"])]
         ),
         .target(name: "CEditShim", dependencies: ["CLibEdit"], path: "Sources/CEditShim"),
         .target(name: "LineEditing", dependencies: ["CEditShim", "CLibEdit"], path: "Sources/LineEditing"),

@@ -3,6 +3,8 @@ internal import CLibEdit
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// An interactive line reader on libedit: prompts, Emacs (or ~/.editrc) key bindings, a
@@ -136,7 +138,11 @@ public final class LineEditor {
         guard let historyPath else { return }
         // Create it private before libedit writes it, so it is never readable by others.
         let fd = open(historyPath, O_WRONLY | O_CREAT, 0o600)
+        #if canImport(Glibc)
         if fd >= 0 { Glibc.close(fd) }
+        #elseif canImport(Darwin)
+        if fd >= 0 { Darwin.close(fd) }
+        #endif
         _ = iql_history_save(history, historyPath)
         chmod(historyPath, 0o600)
     }

@@ -22,7 +22,13 @@ enum Terminal {
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { buf -> Int in
                 guard let base = buf.baseAddress else { return -1 }
+                #if canImport(Glibc)
                 return Glibc.write(fd, base + offset, buf.count - offset)
+                #elseif canImport(Darwin)
+                return Darwin.write(fd, base + offset, buf.count - offset)
+                #else
+                return -1
+                #endif
             }
             // A closed pipe (`iql … | head`) ends output quietly rather than looping.
             if n <= 0 { return }

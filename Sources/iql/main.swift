@@ -2,6 +2,8 @@ import IQL
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 do {

@@ -88,4 +88,26 @@ struct EmbeddingTests {
         let ci = try String(contentsOf: root.appendingPathComponent("scripts/test"), encoding: .utf8)
         #expect(ci.contains("--package-path Examples/Embedder"))
     }
+
+    /// Every call into the platform's C library names its module inside the `#if` that
+    /// imports it, and no source embeds data in a way only one toolchain accepts (`.incbin`).
+    @Test func platformCallsAreFencedAndDataIsPortable() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let sources = root.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String } ?? []
+        #expect(files.count > 50)
+        for file in files {
+            #expect(!file.hasSuffix(".S") && !file.hasSuffix(".s"), "\(file): assembler is not portable")
+            guard file.hasSuffix(".swift") || file.hasSuffix(".c") || file.hasSuffix(".h") else { continue }
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            #expect(!text.contains(".incbin"), "\(file)")
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            for (k, line) in lines.enumerated() where k > 0 {
+                if line.contains("Glibc.") { #expect(lines[k - 1] == "#if canImport(Glibc)", "\(file):\(k + 1) \(line)") }
+                if line.contains("Darwin.") { #expect(lines[k - 1] == "#elseif canImport(Darwin)", "\(file):\(k + 1) \(line)") }
+            }
+        }
+        let package = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        #expect(!package.contains(".brew("))
+    }
 }

@@ -3,11 +3,11 @@
 
 #include <stddef.h>
 
-/// The size of the embedded indicators CSV once decompressed (from the gzip trailer).
-size_t iql_indicators_csv_size(void);
+/// The size of a gzip member's data once inflated (from its trailer), or 0 if it is too short.
+size_t iql_gzip_inflated_size(const unsigned char *gz, size_t size);
 
-/// Decompresses the embedded indicators CSV into `out`, which holds `capacity` bytes.
-/// Returns the number of bytes written, or -1 if the data is damaged or does not fit.
-long iql_indicators_csv_inflate(unsigned char *out, size_t capacity);
+/// Inflates a gzip member into `out`, which holds `capacity` bytes. Returns the number of bytes
+/// written, or -1 if the data is damaged or does not fit.
+long iql_gzip_inflate(const unsigned char *gz, size_t size, unsigned char *out, size_t capacity);
 
 #endif

@@ -1,7 +1,9 @@
 import CBundledData
+import Foundation
 
-// The LAIT tables. `indicators` is too large for a Swift literal (36 MB of CSV), so it is kept
-// gzip-compressed in the binary (Sources/CBundledData) and inflated on first use.
+// The LAIT tables. `indicators` is too large for a Swift literal as CSV (36 MB), so it is
+// kept gzip-compressed and base64-encoded (Generated/IndicatorsGzip.swift) and inflated on
+// first use.
 
 private let lait = "DfE Local Authority Interactive Tool (LAIT), bds_long_0.parquet"
 
@@ -45,16 +47,22 @@ extension BundledDataset {
         ]),
         csv: BundledCSV.measures)
 
-    /// The indicators table's CSV, decompressed from the bytes compiled into the library.
+    /// The indicators table's CSV, decoded and inflated from the text compiled into the library.
     static func indicatorsCSV() throws(IQLError) -> [UInt8] {
-        let size = iql_indicators_csv_size()
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            let n = buffer.baseAddress.map { iql_indicators_csv_inflate($0, size) } ?? -1
-            count = n == size ? size : 0
+        let encoded = BundledCSV.indicatorsGzipBase64.withUTF8Buffer { Data($0) }
+        guard let gz = Data(base64Encoded: encoded) else {
+            throw IQLError([.error(.bundledIndicatorsDamaged, at: nil)], source: nil)
         }
-        guard bytes.count == size, size > 0 else {
-            throw IQLError([.error(.bundledIndicatorsDamaged, at: nil)],
-                           source: nil)
+        let bytes: [UInt8] = gz.withUnsafeBytes { raw in
+            guard let input = raw.bindMemory(to: UInt8.self).baseAddress else { return [] }
+            let size = iql_gzip_inflated_size(input, raw.count)
+            return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                let n = buffer.baseAddress.map { iql_gzip_inflate(input, raw.count, $0, size) } ?? -1
+                count = n == size ? size : 0
+            }
+        }
+        guard !bytes.isEmpty else {
+            throw IQLError([.error(.bundledIndicatorsDamaged, at: nil)], source: nil)
         }
         return bytes
     }
