@@ -128,7 +128,7 @@ struct Runner {
             let result = try engine.run(text, sourceName: sourceName, parameters: arguments.parameters)
             if arguments.jsonDiagnostics {
                 // One array: the warnings, then every note under the results.
-                var seen: Set<String> = []
+                var seen: Set<ResultNote> = []
                 let notes = result.tables.flatMap(\.notes).filter { seen.insert($0).inserted }
                 if !result.warnings.isEmpty || !notes.isEmpty {
                     Terminal.err(DiagnosticJSON.render(result.warnings, in: result.source, notes: notes))

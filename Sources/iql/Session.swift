@@ -146,9 +146,9 @@ final class Session {
     /// the formats whose output has no place for them: the table view prints them itself.
     static func writeNotes(_ tables: [Table], format: OutputFormat, color: Bool) {
         guard format != .table else { return }
-        var seen: Set<String> = []
+        var seen: Set<ResultNote> = []
         for note in tables.flatMap(\.notes) where seen.insert(note).inserted {
-            Terminal.err((color ? "\u{1B}[1mnote:\u{1B}[0m " : "note: ") + note + "\n")
+            Terminal.err((color ? "\u{1B}[1mnote:\u{1B}[0m " : "note: ") + note.message + "\n")
         }
     }
 

@@ -77,7 +77,7 @@ struct AnalysisTests {
         try e.run("let before = from t | where year == 2024 | select authority, value")
         let t = try e.query("from t | where year == 2025 and authority != \"Bristol\" | select authority, value | diff before on authority")
         #expect(OutputFormat.csv.render(t) == "authority,change,old_value,new_value\nBristol,removed,70,\nOldham,changed,90,\nOxfordshire,changed,50,51\n")
-        #expect(t.notes == ["diff against before: 0 added, 1 removed, 2 changed, 0 unchanged (not shown)"])
+        #expect(t.noteTexts == ["diff against before: 0 added, 1 removed, 2 changed, 0 unchanged (not shown)"])
     }
 
     @Test func pivotColumnsUnknownOnlyForALetOfTheSameScript() throws {
@@ -104,9 +104,13 @@ struct AnalysisTests {
         try e.registerCSV(text: "council,target\n\"Bristol, City of\",1\nTelford and Wrekin,2\n931,3\nBristoll,4\n", as: "targets")
         let t = try e.query("from targets | join authorities on council == authority | select council, authority")
         #expect(OutputFormat.csv.render(t) == "council,authority\n\"Bristol, City of\",Bristol\nTelford and Wrekin,Telford & Wrekin\n931,Oxfordshire\n")
-        let note = try #require(t.notes.first)
+        let structured = try #require(t.notes.first)
+        let note = structured.message
         #expect(note.hasPrefix("join authorities: 3 of 4 rows matched, 3 through another spelling or code"))
         #expect(note.contains("1 did not: \"Bristoll\" (did you mean \"Bristol\"?)"))
+        // The same numbers, structured.
+        #expect(structured.kind == .joinMatches)
+        #expect(structured.counts == ["rows": 4, "matched": 3, "other_spelling": 3, "unmatched": 1, "null_keys": 0])
     }
 
     @Test func authorityNamesCoverEveryOfficialSpelling() {
@@ -161,7 +165,7 @@ struct AnalysisTests {
             from children_in_care | where authority == "Oldham" and year == 2015
             | select authority, year, children | compare children with region, england
             """)
-        let notes = t.notes.joined(separator: "\n")
+        let notes = t.noteTexts.joined(separator: "\n")
         #expect(notes.contains("region_value: children_in_care has no published region figure, so it is the plain average of the region's councils' children"))
         #expect(notes.contains("england_value: the published England figure, from children_in_care_areas"))
         let nw = try Engine().query("from children_in_care | where region == \"North West\" and year == 2015 | summarize a = avg(children)")
@@ -174,7 +178,7 @@ struct AnalysisTests {
             let cic = from children_in_care | select authority, year, rate_per_10k
             from cic | where authority == "Oldham" and year == 2025 | compare with england
             """)
-        #expect(bound.tables.last?.notes.contains { $0.contains("plain average of the councils' rate_per_10k") } == true)
+        #expect(bound.tables.last?.noteTexts.contains { $0.contains("plain average of the councils' rate_per_10k") } == true)
     }
 
     /// `latest` says when it leaves out groups whose only rows up to `as of` have no time
@@ -184,7 +188,7 @@ struct AnalysisTests {
         let engine = Engine()
         let mixed = try engine.query(#"from inspections | where framework in ["SIF", "ILACS"] | latest inspected by authority as of 2019-03-31 | count"#)
         #expect(mixed.rows == [[.int(48)]])
-        #expect(mixed.notes.contains { $0.hasPrefix("latest: 104 of 158 groups have no row with inspected by 2019-03-31 but do have rows with no inspected") })
+        #expect(mixed.noteTexts.contains { $0.hasPrefix("latest: 104 of 158 groups have no row with inspected by 2019-03-31 but do have rows with no inspected") })
         let byPublished = try engine.query(#"from inspections | where framework in ["SIF", "ILACS"] | latest published by authority as of 2019-03-31 | count"#)
         #expect(byPublished.rows == [[.int(152)]])
         #expect(byPublished.notes.isEmpty)
@@ -196,7 +200,7 @@ struct AnalysisTests {
         try e.registerCSV(text: "k,t\n1,2020-01-01\n2,\n2,\n3,2021-01-01\n", as: "t")
         let keyed = try e.query("from t | latest t by k as of 2020-06-30")
         #expect(keyed.rowCount == 1)
-        #expect(keyed.notes.contains { $0.hasPrefix("latest: 1 of 3 groups has no row with t by 2020-06-30") })
+        #expect(keyed.noteTexts.contains { $0.hasPrefix("latest: 1 of 3 groups has no row with t by 2020-06-30") })
     }
 
     @Test func compareNeedsTheMeasureInItsInput() throws {
@@ -303,15 +307,15 @@ struct AnalysisTests {
         try e.registerCSV(text: "measure,authority,value\nup,A,1\nup,B,2\ndown,A,1\ndown,B,2\nflat,A,1\nflat,B,2\n", as: "m")
         let byMeasure = try e.query("from m | rank value by measure | where rank == 1 | select measure, authority")
         #expect(OutputFormat.csv.render(byMeasure) == "measure,authority\nup,B\ndown,A\nflat,B\n")
-        #expect(byMeasure.notes.contains("rank: down is better low (LAIT), so the lowest value comes first"))
-        #expect(byMeasure.notes.contains { $0.contains("LAIT sets none for flat") })
+        #expect(byMeasure.noteTexts.contains("rank: down is better low (LAIT), so the lowest value comes first"))
+        #expect(byMeasure.noteTexts.contains { $0.contains("LAIT sets none for flat") })
         // An explicit direction wins over the measure's.
         let forced = try e.query("from m | where measure == \"down\" | rank value desc | where rank == 1 | select authority")
         #expect(OutputFormat.csv.render(forced) == "authority\nB\n")
         #expect(forced.notes.isEmpty)
         // Mixed measures in one group have no one direction: highest first, and a note says why.
         let mixed = try e.query("from m | where measure != \"flat\" | quartile value")
-        #expect(mixed.notes.contains { $0.contains("mix 2 measures") && $0.contains("by measure") })
+        #expect(mixed.noteTexts.contains { $0.contains("mix 2 measures") && $0.contains("by measure") })
     }
 
     @Test func quartileOfTheBundledIndicatorsUsesLAITsPolarity() throws {
@@ -321,7 +325,7 @@ struct AnalysisTests {
             | quartile value | sort value | take 1 | select authority, value, quartile
             """)
         #expect(OutputFormat.csv.render(t) == "authority,value,quartile\nWestmorland and Furness,7.4,A\n")
-        #expect(t.notes == ["quartile: ReReferral is better low (LAIT), so the lowest value comes first"])
+        #expect(t.noteTexts == ["quartile: ReReferral is better low (LAIT), so the lowest value comes first"])
     }
 
     @Test func indicatorsHoldTheWholeLAITTable() throws {

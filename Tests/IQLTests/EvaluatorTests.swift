@@ -323,7 +323,7 @@ struct NullNoteTests {
     @Test(arguments: cases)
     func notesSkippedNulls(query: String, notes: [String]) throws {
         let table = try Sample.engine().query(query)
-        #expect(table.notes == notes)
+        #expect(table.noteTexts == notes)
         let rendered = TableRenderer(color: false).render(table)
         for note in notes { #expect(rendered.contains("\nnote: \(note)\n")) }
     }

@@ -74,3 +74,8 @@ extension Engine {
         }
     }
 }
+
+extension Table {
+    /// The notes' sentences, for tests that read them as the renderers print them.
+    var noteTexts: [String] { notes.map(\.message) }
+}

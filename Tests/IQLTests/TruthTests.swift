@@ -245,8 +245,8 @@ struct TruthTests {
             | select authority, year, rate_per_10k | compare with england, region
             """)
         #expect(t.rows == [[.text("Oxfordshire"), .int(2025), .int(51), .int(67), .int(-16), .int(55), .int(-4)]])
-        #expect(t.notes.contains { $0.contains("published England figure") })
-        #expect(!t.notes.contains { $0.contains("plain average") })
+        #expect(t.noteTexts.contains { $0.contains("published England figure") })
+        #expect(!t.noteTexts.contains { $0.contains("plain average") })
         let england = try Self.engine.query("""
             from children_in_care_areas | where authority == "England" and year in [2010, 2025] | select year, children, rate_per_10k
             """)
@@ -255,7 +255,7 @@ struct TruthTests {
         for name in ["children_in_need", "child_protection_plans", "referrals", "child_population"] {
             let c = try Self.engine.query("from \(name) | where authority == \"Oxfordshire\" and year == 2024 | select authority, year, children_or_referrals | compare with england"
                 .replacingOccurrences(of: "children_or_referrals", with: name == "referrals" ? "referrals" : "children"))
-            #expect(c.notes.contains { $0.contains("from \(name)_areas") }, "\(name): \(c.notes)")
+            #expect(c.noteTexts.contains { $0.contains("from \(name)_areas") }, "\(name): \(c.noteTexts)")
         }
     }
 

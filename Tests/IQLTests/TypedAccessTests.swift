@@ -169,4 +169,22 @@ struct TypedAccessTests {
             #expect(error.localizedDescription.contains("did you mean 'authority'?"))
         }
     }
+
+    /// Notes under a result are data: a kind and the numbers the sentence states.
+    @Test func notesAreStructured() throws {
+        let engine = Engine()
+        let avg = try engine.query("from children_in_care | where year == 2011 | summarize a = avg(rate_per_10k) by region")
+        let nulls = try #require(avg.notes.first { $0.kind == .nullsLeftOut })
+        #expect(nulls.counts == ["nulls": 151, "rows": 151])
+        #expect(nulls.message == "avg(rate_per_10k) leaves out null values: 151 are null, of 151 rows")
+        let kept = try engine.query("from inspections | where authority == \"Leeds\" and overall != inadequate | count")
+        #expect(kept.notes.map(\.kind) == [.nullCondition])
+        #expect(kept.notes.first?.counts == ["rows": 2, "overall": 2])
+        let latest = try engine.query("from inspections | where framework in [\"SIF\", \"ILACS\"] | latest inspected by authority as of 2019-03-31 | count")
+        let undated = try #require(latest.notes.first { $0.kind == .groupsWithoutTime })
+        #expect((undated.counts["missing"] ?? 0) > 50 && (undated.counts["groups"] ?? 0) > 140)
+        #expect(undated.message.hasPrefix("latest: \(undated.counts["missing"] ?? 0) of \(undated.counts["groups"] ?? 0) groups"))
+        let back = try JSONDecoder().decode([ResultNote].self, from: JSONEncoder().encode(kept.notes))
+        #expect(back == kept.notes)
+    }
 }

@@ -168,7 +168,7 @@ extension Table: Codable {
         } catch {
             throw DecodingError.dataCorruptedError(forKey: .rows, in: c, debugDescription: error.diagnostics.first?.message ?? "\(error)")
         }
-        notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
+        notes = try c.decodeIfPresent([ResultNote].self, forKey: .notes) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {

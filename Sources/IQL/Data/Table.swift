@@ -8,7 +8,7 @@ public struct Table: Sendable {
     public private(set) var rowCount: Int
     /// How the table was computed, where a reader could be misled otherwise: e.g. that an
     /// average left out null values. Shown under a rendered table.
-    public var notes: [String] = []
+    public var notes: [ResultNote] = []
     /// The picture a `chart` stage asked for; the rows are what it draws.
     public var chart: ChartSpec? {
         get { chartStorage.first }

@@ -398,7 +398,8 @@ extension DiagnosticCode {
             (`error[IQL0201]: no column 'regoin' in authorities`). A code never changes meaning
             once published, so tools may match on it. `iql --explain IQL0201` prints an entry
             offline; `--diagnostics json` writes diagnostics as JSON (code, severity, message,
-            line, column, range, suggestion) for editors and other tools.
+            line, column, range, suggestion) for editors and other tools, followed by the notes under
+            the results (severity `note`, with the note's kind and the numbers it states as `counts`).
 
             Codes are grouped by hundreds: 01xx the text is not IQL; 02xx a name is unknown or
             taken; 03xx a value has the wrong type; 04xx a valid piece in the wrong place; 05xx a

@@ -4,8 +4,9 @@
 public enum DiagnosticJSON {
     /// The diagnostics as a JSON array, ending with a newline; `notes`, the notes under the
     /// results (a comparator computed, rows a join left out), follow as objects of severity
-    /// `note` with their message, so a tool sees everything a person would.
-    public static func render(_ diagnostics: [Diagnostic], in source: SourceFile?, notes: [String] = []) -> String {
+    /// `note` with their message, the note's kind (`note`) and the numbers it states (`counts`), so a tool
+    /// sees everything a person would.
+    public static func render(_ diagnostics: [Diagnostic], in source: SourceFile?, notes: [ResultNote] = []) -> String {
         let items = diagnostics.map { d -> String in
             var fields: [(String, String)] = [
                 ("code", JSONWriter.string(d.code.id)),
@@ -25,7 +26,11 @@ public enum DiagnosticJSON {
             if !d.notes.isEmpty { fields.append(("notes", "[" + d.notes.map(JSONWriter.string).joined(separator: ", ") + "]")) }
             return "  {" + fields.map { "\(JSONWriter.string($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
         }
-        let noteItems = notes.map { "  {\"severity\": \"note\", \"kind\": \"result\", \"message\": \(JSONWriter.string($0))}" }
+        let noteItems = notes.map { n -> String in
+            let counts = n.counts.keys.sorted().map { "\(JSONWriter.string($0)): \(n.counts[$0] ?? 0)" }.joined(separator: ", ")
+            return "  {\"severity\": \"note\", \"kind\": \"result\", \"note\": \(JSONWriter.string(n.kind.rawValue)), "
+                + "\"message\": \(JSONWriter.string(n.message)), \"counts\": {\(counts)}}"
+        }
         let all = items + noteItems
         return all.isEmpty ? "[]\n" : "[\n" + all.joined(separator: ",\n") + "\n]\n"
     }

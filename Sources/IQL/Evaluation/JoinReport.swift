@@ -47,6 +47,13 @@ struct JoinReport: Sendable {
         return report
     }
 
+    /// The numbers `text` states, by `ResultNote.Kind.joinMatches`'s names.
+    var counts: [String: Int] {
+        let missed = misses.reduce(0) { $0 + $1.rows }
+        return ["rows": rows, "matched": exact + resolved, "other_spelling": resolved, "unmatched": missed,
+                "null_keys": rows - exact - resolved - missed]
+    }
+
     /// One line for the result's notes; nil when every key matched by its own text.
     /// For an anti join, whose result is the rows that matched nothing, only the spellings.
     func text(joining source: PipelinePlan.Source, anti: Bool = false) -> String? {

@@ -52,7 +52,7 @@ public struct LineRenderer: Sendable {
             footer += " (first \(shown) shown)"
             if let hint { footer += "\n" + hint }
         }
-        for note in table.notes { footer += "\n" + (color ? "\u{1B}[1mnote:\u{1B}[0m" : "note:") + " " + note }
+        for note in table.notes { footer += "\n" + (color ? "\u{1B}[1mnote:\u{1B}[0m" : "note:") + " " + note.message }
         return out + footer + "\n"
     }
 }

@@ -34,7 +34,7 @@ public struct TableRenderer: Sendable {
     public func render(_ table: Table) -> String {
         if let spec = table.chart {
             var out = ChartRenderer(width: maxWidth ?? 80).terminal(table, spec)
-            for note in table.notes { out += (color ? "\u{1B}[1mnote:\u{1B}[0m" : "note:") + " " + note + "\n" }
+            for note in table.notes { out += (color ? "\u{1B}[1mnote:\u{1B}[0m" : "note:") + " " + note.message + "\n" }
             return out
         }
         if table.schema.columns.isEmpty { return "(no columns)\n" }
@@ -107,7 +107,7 @@ public struct TableRenderer: Sendable {
             footer += " (" + omissions.joined(separator: "; ") + ")"
             if let hint { footer += "\n" + hint }
         }
-        for note in table.notes { footer += "\n" + (color ? "\u{1B}[1mnote:\u{1B}[0m" : "note:") + " " + note }
+        for note in table.notes { footer += "\n" + (color ? "\u{1B}[1mnote:\u{1B}[0m" : "note:") + " " + note.message }
         return out + footer + "\n"
     }
 

@@ -59,8 +59,8 @@ struct AggregateOperator: TableOperator {
 
     /// A note for each aggregate that left out null values, so an average over 148 of 153
     /// councils does not pass for one over all of them.
-    private func nullNotes(_ input: Table, _ env: RuntimeEnvironment, grouped: Bool) throws -> [String] {
-        var notes: [String] = []
+    private func nullNotes(_ input: Table, _ env: RuntimeEnvironment, grouped: Bool) throws -> [ResultNote] {
+        var notes: [ResultNote] = []
         let n = input.rowCount
         for call in aggregates where call.function.skipsNullValues {
             guard let argument = call.argument else { continue }
@@ -74,8 +74,9 @@ struct AggregateOperator: TableOperator {
             guard nulls > 0 else { continue }
             let name = call.text.isEmpty ? call.function.rawValue : call.text
             let what = nulls == 1 ? "1 is null" : "\(nulls.formatted) are null"
-            notes.append(grouped ? "\(name) leaves out null values: \(what), of \(n.formatted) rows"
-                                 : "\(name) is over \((n - nulls).formatted) of \(n.formatted) rows: \(what)")
+            notes.append(ResultNote(.nullsLeftOut, grouped ? "\(name) leaves out null values: \(what), of \(n.formatted) rows"
+                                                           : "\(name) is over \((n - nulls).formatted) of \(n.formatted) rows: \(what)",
+                                    counts: ["nulls": nulls, "rows": n]))
         }
         return notes
     }

@@ -128,15 +128,15 @@ struct CompareOperator: TableOperator {
         columns.append(contentsOf: added.map(Column.init))
         var t = Table(schema: schema, columns: columns, rowCount: input.rowCount)
         if comparators.contains(.neighbours) {
-            t.notes.append("neighbours_value: the plain average of the council's 10 DfE statistical neighbours (2025 model)"
-                           + (shortNeighbours > 0 ? "; on \(shortNeighbours) row\(shortNeighbours == 1 ? "" : "s") some neighbours have no value and the average is over the rest" : ""))
+            t.notes.append(ResultNote(.comparatorSource, "neighbours_value: the plain average of the council's 10 DfE statistical neighbours (2025 model)"
+                           + (shortNeighbours > 0 ? "; on \(shortNeighbours) row\(shortNeighbours == 1 ? "" : "s") some neighbours have no value and the average is over the rest" : "")))
         }
         for c in comparators where usedAreas.contains(c) {
-            t.notes.append("\(c.rawValue)_value: the published \(c == .region ? "regional" : "England") figure, from \(areas?.name ?? "")"
-                           + (computed.contains(c) ? "; where none is published, the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)" : ""))
+            t.notes.append(ResultNote(.comparatorSource, "\(c.rawValue)_value: the published \(c == .region ? "regional" : "England") figure, from \(areas?.name ?? "")"
+                           + (computed.contains(c) ? "; where none is published, the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)" : "")))
         }
         for c in comparators where computed.contains(c) && !usedAreas.contains(c) {
-            t.notes.append("\(c.rawValue)_value: \(source.name) has no published \(c.rawValue) figure, so it is the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)")
+            t.notes.append(ResultNote(.comparatorSource, "\(c.rawValue)_value: \(source.name) has no published \(c.rawValue) figure, so it is the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)"))
         }
         // A comparator missing for some rows is said, with why, so a null is not taken for a gap in the data.
         for (i, c) in comparators.enumerated() where missing[i].rows > 0 {
@@ -147,7 +147,8 @@ struct CompareOperator: TableOperator {
             case .england: why = "no England figure for that period, published or from the councils"
             }
             let n = missing[i].rows
-            t.notes.append("\(c.rawValue)_value is null on \(n) row\(n == 1 ? "" : "s") with a value of \(n == 1 ? "its" : "their") own (the first: \(missing[i].first)): \(why)")
+            t.notes.append(ResultNote(.comparatorMissing, "\(c.rawValue)_value is null on \(n) row\(n == 1 ? "" : "s") with a value of \(n == 1 ? "its" : "their") own (the first: \(missing[i].first)): \(why)",
+                                      counts: ["rows": n]))
         }
         return t
     }

@@ -56,7 +56,8 @@ struct DiffOperator: TableOperator {
         var columns = Array(repeating: [Value](), count: schema.columns.count)
         for row in rows { for (i, v) in row.enumerated() where i < columns.count { columns[i].append(v) } }
         var t = Table(schema: schema, columns: columns.map(Column.init), rowCount: rows.count)
-        t.notes.append("diff against \(other.name): \(added) added, \(removed) removed, \(changed) changed, \(same) unchanged (not shown)")
+        t.notes.append(ResultNote(.diffSummary, "diff against \(other.name): \(added) added, \(removed) removed, \(changed) changed, \(same) unchanged (not shown)",
+                                  counts: ["added": added, "removed": removed, "changed": changed, "unchanged": same]))
         return t
     }
 }

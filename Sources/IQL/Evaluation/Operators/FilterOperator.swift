@@ -16,7 +16,7 @@ struct FilterOperator: TableOperator {
     /// could expect them kept: `overall != inadequate` drops councils with no rating, which
     /// SQL's logic treats as unknown. A plain match (`==`, `in`, `like`, `contains`) is quiet: no
     /// one expects a row with no value to match one.
-    private func nullNote(_ truth: Truth, _ input: Table) -> String? {
+    private func nullNote(_ truth: Truth, _ input: Table) -> ResultNote? {
         let dropped = truth.isNull.reduce(0) { $0 + $1.nonzeroBitCount }
         guard dropped > 0, !condition.onlyMatches else { return nil }
         var read = Set<Int>()
@@ -38,7 +38,9 @@ struct FilterOperator: TableOperator {
         }
         let rows = "\(dropped.formatted) row\(dropped == 1 ? "" : "s")"
         var note = "where leaves out \(rows) on which its condition is null, neither true nor false"
-        guard !named.isEmpty else { return note }
+        var counts = ["rows": dropped]
+        for c in named { counts[c.name] = c.rows }
+        guard !named.isEmpty else { return ResultNote(.nullCondition, note, counts: counts) }
         let everywhere = named.filter { $0.rows == dropped }.map(\.name)
         var which: [String] = []
         if !everywhere.isEmpty {
@@ -51,7 +53,7 @@ struct FilterOperator: TableOperator {
         }
         let keep = named.map { "or \($0.name) is null" }.joined(separator: " ")
         note += " (" + which.joined(separator: ", ") + "): add `\(keep)` to keep them"
-        return note
+        return ResultNote(.nullCondition, note, counts: counts)
     }
 }
 

@@ -117,7 +117,9 @@ extension JoinOperator {
                     + missedKeys.joined(separator: ", ") + (missedGroups.count < outcomes.filter { if case .missed = $0 { true } else { false } }.count ? ", …" : "")
             }
             if counts.null > 0, kind != .anti { line += "; \(counts.null) had a null key" }
-            table.notes.append(line)
+            table.notes.append(ResultNote(.joinMatches, line, counts: [
+                "rows": input.rowCount, "matched": counts.exact + counts.resolved, "other_spelling": counts.resolved,
+                "unmatched": kind == .anti ? 0 : counts.missed, "null_keys": kind == .anti ? 0 : counts.null]))
         }
         return table
     }

@@ -221,7 +221,7 @@ struct JoinOperator: TableOperator {
     private func noted(_ table: Table, _ report: JoinReport, input: Table, lefts: [Int]?) -> Table {
         var t = table
         if let text = report.text(joining: right, anti: kind == .anti) {
-            t.notes.append(text)
+            t.notes.append(ResultNote(.joinMatches, text, counts: report.counts))
             return t
         }
         guard kind == .inner, let lefts, report.rows == 0 else { return t }
@@ -235,9 +235,10 @@ struct JoinOperator: TableOperator {
         let missing = firstMissing ?? previous + 1
         let key = input.columns[leftKey][missing]
         let dropped = input.rowCount - matched
-        t.notes.append("join \(right.name) on \(input.schema.columns[leftKey].name): \(matched) of \(input.rowCount) rows matched; "
-                       + "\(dropped) matched nothing and \(dropped == 1 ? "was" : "were") left out (the first: "
-                       + (key.isNull ? "a null key" : "\(input.schema.columns[leftKey].name) \(key.literalText)") + ")")
+        t.notes.append(ResultNote(.joinMatches, "join \(right.name) on \(input.schema.columns[leftKey].name): \(matched) of \(input.rowCount) rows matched; "
+                                  + "\(dropped) matched nothing and \(dropped == 1 ? "was" : "were") left out (the first: "
+                                  + (key.isNull ? "a null key" : "\(input.schema.columns[leftKey].name) \(key.literalText)") + ")",
+                                  counts: ["rows": input.rowCount, "matched": matched, "unmatched": dropped]))
         return t
     }
 

@@ -73,7 +73,7 @@ struct LatestOperator: TableOperator {
     /// left out only because every row is after `as of` are not noted. Without it, `latest
     /// inspected by authority as of 2019-03-31` over SIF and ILACS (SIF rows have publication
     /// dates only) silently answers for 48 councils of 158.
-    private func groupsWithoutTime(_ input: Table, _ grouping: Grouping, chosen: [Bool], limit: Value?) -> [String] {
+    private func groupsWithoutTime(_ input: Table, _ grouping: Grouping, chosen: [Bool], limit: Value?) -> [ResultNote] {
         let time = input.columns[column]
         var undated = [Bool](repeating: false, count: grouping.count)
         for r in 0..<input.rowCount where time.isNull(r) { undated[Int(grouping.groupOf[r])] = true }
@@ -81,10 +81,10 @@ struct LatestOperator: TableOperator {
         guard missing > 0 else { return [] }
         let name = input.schema.columns[column].name
         let by = limit.map { " by \($0.displayText)" } ?? ""
-        return ["latest: \(missing) of \(grouping.count) group\(grouping.count == 1 ? "" : "s") \(missing == 1 ? "has" : "have") no row "
+        return [ResultNote(.groupsWithoutTime, "latest: \(missing) of \(grouping.count) group\(grouping.count == 1 ? "" : "s") \(missing == 1 ? "has" : "have") no row "
                 + "with \(name)\(by) but do have rows with no \(name), and \(missing == 1 ? "is" : "are") left out; to keep them, "
                 + "order by a column those rows have (latest published …) or derive one "
-                + "(derive t = coalesce(\(name), published) | latest t …)"]
+                + "(derive t = coalesce(\(name), published) | latest t …)", counts: ["groups": grouping.count, "missing": missing])]
     }
 
     /// Distinct row numbers below `n` in ascending order, through a bitmap: one bit a row

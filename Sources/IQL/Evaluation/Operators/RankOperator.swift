@@ -19,7 +19,7 @@ struct RankOperator: TableOperator {
                                   : try Evaluating.groups(keys, over: input, env)
         let polarity = descending == nil ? RankOperator.polarities(env) : Polarities()
         var out = Array(repeating: Value.null, count: input.rowCount)
-        var notes: [String] = []
+        var notes: [ResultNote] = []
         for group in groups {
             try env.checkCancelled()
             var desc = descending ?? true
@@ -31,16 +31,16 @@ struct RankOperator: TableOperator {
                 if measures.count > 1 {
                     let note = "\(output.rawValue): the rows mix \(measures.count) measures, so the highest value comes first; "
                         + "write \(output.rawValue) … by measure to place each measure on its own, in its own direction"
-                    if !notes.contains(note) { notes.append(note) }
+                    if !notes.contains(where: { $0.message == note }) { notes.append(ResultNote(.rankDirection, note)) }
                 } else if let measure, let higher = polarity.higherIsBetter[measure] {
                     desc = higher
                     let note = "\(output.rawValue): \(measure) is better \(higher ? "high" : "low") (LAIT), so the \(higher ? "highest" : "lowest") value comes first"
-                    if !notes.contains(note) { notes.append(note) }
+                    if !notes.contains(where: { $0.message == note }) { notes.append(ResultNote(.rankDirection, note)) }
                 } else {
                     let lait = measure.map { polarity.neutral.contains($0) ? " and LAIT sets none for \($0)" : " and LAIT's dictionary has none for \($0)" }
                     let note = "\(output.rawValue): no direction given" + (lait ?? "")
                         + ", so the highest value comes first (write \(output.rawValue) … asc for the lowest)"
-                    if !notes.contains(note) { notes.append(note) }
+                    if !notes.contains(where: { $0.message == note }) { notes.append(ResultNote(.rankDirection, note)) }
                 }
             }
             let rows = group.rows.filter { !values[$0].isNull }
