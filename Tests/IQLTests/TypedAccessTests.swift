@@ -187,4 +187,12 @@ struct TypedAccessTests {
         let back = try JSONDecoder().decode([ResultNote].self, from: JSONEncoder().encode(kept.notes))
         #expect(back == kept.notes)
     }
+
+    @Test func renderingToBytes() throws {
+        let t = try Engine().query("from authorities | where authority == \"Oldham\" | select authority, region")
+        let data = OutputFormat.json.data(t)
+        let parsed = try JSONSerialization.jsonObject(with: data) as? [[String: String]]
+        #expect(parsed == [["authority": "Oldham", "region": "North West"]])
+        #expect(String(decoding: OutputFormat.csv.data(t), as: UTF8.self) == OutputFormat.csv.render(t))
+    }
 }

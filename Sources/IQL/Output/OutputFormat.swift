@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a result table is written out.
 public enum OutputFormat: String, Sendable, CaseIterable {
     /// Aligned columns in a box, with the row count; for people.
@@ -53,5 +55,11 @@ public enum OutputFormat: String, Sendable, CaseIterable {
             if let spec = table.chart { return ChartRenderer().svg(table, spec) }
             return ChartRenderer.svgText(TableRenderer().render(table))
         }
+    }
+
+    /// Renders a table in this format as UTF-8 bytes, for a host that writes them to a socket
+    /// or a file (`OutputFormat.json.data(table)` for an HTTP response body).
+    public func data(_ table: Table) -> Data {
+        Data(render(table).utf8)
     }
 }
