@@ -14,7 +14,7 @@ struct EmbeddingTests {
 
     @Test func registersItsOwnTableAndJoinsBundledData() throws {
         var engine = Engine()
-        let schema = Schema(columns: [Schema.Column(name: "authority", type: .text), Schema.Column(name: "team", type: .text)])
+        let schema = Schema(columns: [Schema.Field(name: "authority", type: .text), Schema.Field(name: "team", type: .text)])
         let mine = try Table(schema: schema, rows: [[.text("Oxfordshire"), .text("South")], [.text("Oldham"), .text("North")]])
         try engine.register(mine, as: "teams")
         let t = try engine.query("from teams | join authorities on authority | sort authority | select authority, team, dfe_code")
@@ -109,5 +109,37 @@ struct EmbeddingTests {
         }
         let package = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
         #expect(!package.contains(".brew("))
+    }
+
+    /// What only the command-line tool needs is `package`, not `public`: an embedder renders
+    /// through `OutputFormat` and reads diagnostics as values, and no two public types share a
+    /// name (the schema's entries are `Schema.Field`, the values a `Column`).
+    @Test func theToolsOwnHelpersAreNotPublic() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for file in ["Output/CSVWriter.swift", "Output/JSONWriter.swift", "Output/MarkdownWriter.swift", "Output/TableRenderer.swift",
+                     "Output/LineRenderer.swift", "Output/ChartRenderer.swift", "Diagnostics/DiagnosticJSON.swift",
+                     "Syntax/SourceDecoding.swift", "API/SchemaDescription.swift"] {
+            let text = try String(contentsOf: root.appendingPathComponent("Sources/IQL/" + file), encoding: .utf8)
+            #expect(!text.contains("public "), "\(file) declares something public")
+        }
+        let engine = try String(contentsOf: root.appendingPathComponent("Sources/IQL/API/Engine.swift"), encoding: .utf8)
+        for name in ["needsMoreInput", "closest(to", "parametersFromCommandLine"] {
+            #expect(!engine.contains("public static func \(name)") && !engine.contains("public var \(name)"), "\(name)")
+        }
+        // Every public type's name is its own.
+        let sources = root.appendingPathComponent("Sources/IQL")
+        var names: [String: Int] = [:]
+        for file in FileManager.default.enumerator(atPath: sources.path)?.compactMap({ $0 as? String }) ?? [] where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let words = line.split(separator: " ")
+                guard words.count >= 3, words[0] == "public", ["struct", "enum", "class"].contains(words[1])
+                        || (words[1] == "final" && words[2] == "class") else { continue }
+                let name = String((words[1] == "final" ? words[3] : words[2]).prefix { $0.isLetter || $0.isNumber })
+                names[name, default: 0] += 1
+            }
+        }
+        #expect(names["Column"] == 1 && names["Field"] == 1)
+        #expect(names.filter { $0.value > 1 && $0.key != "Kind" }.isEmpty, "\(names.filter { $0.value > 1 })")
     }
 }

@@ -57,7 +57,7 @@ struct RoundTripTests {
             columns.append(Column(values))
         }
         let schema = Schema(columns: kinds.indices.map { i in
-            Schema.Column(name: "c\(i)", type: columns[i].values.first { !$0.isNull }?.type ?? .text, summary: nil)
+            Schema.Field(name: "c\(i)", type: columns[i].values.first { !$0.isNull }?.type ?? .text, summary: nil)
         }, timeColumn: nil)
         return Table(schema: schema, columns: columns, rowCount: rows)
     }

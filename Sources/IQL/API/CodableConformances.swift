@@ -121,7 +121,7 @@ extension ValueType: Codable {
     }
 }
 
-extension Schema.Column: Codable {
+extension Schema.Field: Codable {
     private enum Keys: String, CodingKey { case name, type, summary }
 
     public init(from decoder: any Decoder) throws {
@@ -143,7 +143,7 @@ extension Schema: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
-        self.init(columns: try c.decode([Column].self, forKey: .columns),
+        self.init(columns: try c.decode([Field].self, forKey: .columns),
                   timeColumn: try c.decodeIfPresent(String.self, forKey: .timeColumn))
     }
 

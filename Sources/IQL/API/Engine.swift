@@ -35,7 +35,7 @@ public struct Engine: Sendable {
     /// Whether parameter values were typed on a command line, so `--param council=7` may give
     /// a text parameter "7". False (the default) for a host program: a value must be of the
     /// type the script declares, or text that reads as it (a date, a rating, a number).
-    public var parametersFromCommandLine = false
+    package var parametersFromCommandLine = false
 
     /// Whether a large CSV load may hand the allocator's free memory back to the system
     /// (glibc's `malloc_trim`) as it joins its halves, lowering the peak; it touches the whole
@@ -91,7 +91,7 @@ public struct Engine: Sendable {
 
     /// The candidate closest to a misspelt word, if one is a plausible typo: the ranking IQL's
     /// own diagnostics use, for tools that name things of their own (a shell's commands).
-    public static func closest(to word: String, among candidates: [String]) -> String? {
+    package static func closest(to word: String, among candidates: [String]) -> String? {
         Suggest.closest(to: word, among: candidates)
     }
 
@@ -273,7 +273,7 @@ public struct Engine: Sendable {
 
     /// True when the text is unfinished (an open bracket or text literal, a trailing `|`), so an
     /// interactive shell should ask for another line rather than report an error.
-    public static func needsMoreInput(_ text: String) -> Bool {
+    package static func needsMoreInput(_ text: String) -> Bool {
         let (_, diagnostics) = Parser.parse(SourceFile(name: "input", text: text))
         return IQLError(diagnostics, source: nil).isIncompleteInput
     }

@@ -1,13 +1,13 @@
 /// Describes datasets as a table: the list of datasets, or one dataset's columns, types and
 /// time column. The CLI's `--schema` and the REPL's `.schema` both print this.
-public struct SchemaDescription: Sendable {
+package struct SchemaDescription: Sendable {
     let engine: Engine
 
     /// Describes the datasets an engine knows.
-    public init(engine: Engine) { self.engine = engine }
+    package init(engine: Engine) { self.engine = engine }
 
     /// The list of datasets (name, rows when loaded is not needed, time column, summary).
-    public func datasets() -> Table {
+    package func datasets() -> Table {
         let schema = Schema(columns: [
             .init(name: "dataset", type: .text), .init(name: "time_column", type: .text),
             .init(name: "columns", type: .number), .init(name: "about", type: .text),
@@ -21,7 +21,7 @@ public struct SchemaDescription: Sendable {
     }
 
     /// One dataset's columns (name, type, whether it is the time column, description), or nil.
-    public func columns(of name: String) -> Table? {
+    package func columns(of name: String) -> Table? {
         guard let s = engine.schema(of: name) else { return nil }
         let schema = Schema(columns: [
             .init(name: "column", type: .text), .init(name: "type", type: .text),
@@ -35,7 +35,7 @@ public struct SchemaDescription: Sendable {
     }
 
     /// Rendered text for `--schema [NAME]`: nil when the name is unknown.
-    public func describe(_ name: String?, format: OutputFormat, color: Bool = false) -> String? {
+    package func describe(_ name: String?, format: OutputFormat, color: Bool = false) -> String? {
         guard let name else { return format.render(datasets(), color: color) }
         guard let table = columns(of: name) else { return nil }
         var header = ""

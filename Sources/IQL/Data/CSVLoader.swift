@@ -55,7 +55,7 @@ enum CSVLoader {
         return Schema(columns: header.enumerated().map { i, raw in
             let tally = i < sample.tallies.count ? sample.tallies[i] : TypeTally()
             let type = tally.hasValues ? ((try? tally.type(column: "", file: "")) ?? .text) : .text
-            return Schema.Column(name: raw.trimmingSpaces, type: type)
+            return Schema.Field(name: raw.trimmingSpaces, type: type)
         })
     }
 
@@ -175,11 +175,11 @@ enum CSVLoader {
                 }
             }
         }
-        var schemaColumns: [Schema.Column] = []
+        var schemaColumns: [Schema.Field] = []
         var keptColumns: [Column] = []
         for (i, name) in names.enumerated() where !ignored.contains(i) {
             let type = declared?.columns[i].type ?? columnType(columns[i])
-            schemaColumns.append(Schema.Column(name: name, type: type, summary: declared?.columns[i].summary))
+            schemaColumns.append(Schema.Field(name: name, type: type, summary: declared?.columns[i].summary))
             keptColumns.append(columns[i])
         }
         var time = declared?.timeColumn ?? timeColumn

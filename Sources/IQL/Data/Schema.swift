@@ -1,8 +1,8 @@
 /// The shape of a table: its columns in order, their types, and which column (if any) is its
 /// time column, the one `latest` and `previous`/`next` order by when none is named.
 public struct Schema: Sendable, Hashable {
-    /// One column's name and type.
-    public struct Column: Sendable, Hashable {
+    /// One column's name and type (the values are a table's `Column`).
+    public struct Field: Sendable, Hashable {
         /// The column's name as queries write it.
         public var name: String
         /// The column's type.
@@ -27,7 +27,7 @@ public struct Schema: Sendable, Hashable {
     }
 
     /// The columns, in order.
-    public var columns: [Column]
+    public var columns: [Field]
     /// The name of the time column, if the table has one.
     public var timeColumn: String?
     /// Set by `pivot`: the columns it made are known only when it runs, and `unpivot` reads
@@ -44,14 +44,14 @@ public struct Schema: Sendable, Hashable {
     /// names, and the column of values.
     struct Pivot: Sendable, Hashable {
         var keys: [String]
-        var column: Column
-        var value: Column
+        var column: Field
+        var value: Field
         /// Whether the checker knew the columns it made (listed, or read from the rows).
         var headsKnown = false
     }
 
     /// Makes a schema.
-    public init(columns: [Column], timeColumn: String? = nil) {
+    public init(columns: [Field], timeColumn: String? = nil) {
         self.columns = columns
         self.timeColumn = timeColumn
     }

@@ -78,7 +78,7 @@ public struct Table: Sendable {
 
     /// A table with one more column, or one column replaced, sharing the rest: how `derive`
     /// grows a table without copying every column for every item.
-    mutating func setColumn(_ column: Column, as schemaColumn: Schema.Column, at index: Int?) {
+    mutating func setColumn(_ column: Column, as schemaColumn: Schema.Field, at index: Int?) {
         if let index, columns.indices.contains(index) {
             columns[index] = column
             schema.columns[index] = schemaColumn

@@ -1,12 +1,12 @@
 /// Diagnostics as JSON, for editors and tools: one array of objects with the code, severity,
 /// kind, message, where (file, 1-based line and column of start and end, byte offsets), the
 /// caret's label, the suggested fix and any notes.
-public enum DiagnosticJSON {
+package enum DiagnosticJSON {
     /// The diagnostics as a JSON array, ending with a newline; `notes`, the notes under the
     /// results (a comparator computed, rows a join left out), follow as objects of severity
     /// `note` with their message, the note's kind (`note`) and the numbers it states (`counts`), so a tool
     /// sees everything a person would.
-    public static func render(_ diagnostics: [Diagnostic], in source: SourceFile?, notes: [ResultNote] = []) -> String {
+    package static func render(_ diagnostics: [Diagnostic], in source: SourceFile?, notes: [ResultNote] = []) -> String {
         let items = diagnostics.map { d -> String in
             var fields: [(String, String)] = [
                 ("code", JSONWriter.string(d.code.id)),

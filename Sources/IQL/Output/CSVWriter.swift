@@ -1,8 +1,8 @@
 /// Writes a table as RFC 4180 CSV: a header row, fields quoted when they hold a comma, quote or
 /// line break (or start or end with a space), nulls as empty fields, ratings in Ofsted's wording.
-public enum CSVWriter {
+package enum CSVWriter {
     /// The CSV text, ending with a newline.
-    public static func render(_ table: Table) -> String {
+    package static func render(_ table: Table) -> String {
         var out = table.schema.names.map(field).joined(separator: ",") + "\n"
         for r in 0..<table.rowCount {
             out += table.columns.map { field($0[r].displayText) }.joined(separator: ",") + "\n"

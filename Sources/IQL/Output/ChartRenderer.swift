@@ -2,12 +2,12 @@ import Foundation
 
 /// Draws a `chart` stage's result: in a terminal with Unicode blocks, fitted to a width, or as
 /// an SVG picture. Rows whose value is null are left out of the picture and counted.
-public struct ChartRenderer: Sendable {
+package struct ChartRenderer: Sendable {
     /// The widest the terminal drawing may be, in characters.
-    public var width: Int
+    package var width: Int
 
     /// Makes a renderer for a terminal of this width.
-    public init(width: Int = 80) {
+    package init(width: Int = 80) {
         self.width = max(40, width)
     }
 
@@ -43,7 +43,7 @@ public struct ChartRenderer: Sendable {
     // MARK: - Terminal
 
     /// The chart drawn with Unicode block characters, ending with a newline.
-    public func terminal(_ table: Table, _ spec: ChartSpec) -> String {
+    package func terminal(_ table: Table, _ spec: ChartSpec) -> String {
         let (points, skipped) = Self.points(table, spec)
         var out = spec.title + "\n"
         if points.isEmpty { return out + "(nothing to draw: no row has a number in '\(spec.y)')\n" }
@@ -188,7 +188,7 @@ public struct ChartRenderer: Sendable {
     static let palette = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#b58840", "#5694ca", "#912b88"]
 
     /// The chart as a standalone SVG document.
-    public func svg(_ table: Table, _ spec: ChartSpec) -> String {
+    package func svg(_ table: Table, _ spec: ChartSpec) -> String {
         let (points, _) = Self.points(table, spec)
         return draw(points, spec) { (_: Int) throws(Never) in }
     }

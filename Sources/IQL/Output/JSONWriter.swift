@@ -1,8 +1,8 @@
 /// Writes a table as a JSON array of objects in column order. Numbers are JSON numbers that read
 /// back exactly; dates are `YYYY-MM-DD` strings; ratings are Ofsted's wording; nulls are null.
-public enum JSONWriter {
+package enum JSONWriter {
     /// The JSON text, ending with a newline.
-    public static func render(_ table: Table) -> String {
+    package static func render(_ table: Table) -> String {
         let keys = table.schema.names.map(string)
         if table.rowCount == 0 { return "[]\n" }
         var out = "[\n"
@@ -32,7 +32,7 @@ public enum JSONWriter {
     }
 
     /// A JSON string literal for the text, escaped as RFC 8259 requires.
-    public static func string(_ s: String) -> String {
+    package static func string(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

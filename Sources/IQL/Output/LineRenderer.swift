@@ -1,21 +1,21 @@
 /// Draws a table one field per line, `name = value`, with a blank line between rows: sqlite3's
 /// `.mode line`, and the layout the table view switches to when a result's columns cannot fit
 /// the terminal side by side (as psql's `\x auto`), so no column is hidden.
-public struct LineRenderer: Sendable {
+package struct LineRenderer: Sendable {
     /// Whether to dim nulls with ANSI colour.
-    public var color: Bool
+    package var color: Bool
     /// The widest a line may be, in characters (longer values end with `…`); nil for no limit.
-    public var maxWidth: Int?
+    package var maxWidth: Int?
     /// The most rows to show; nil for all.
-    public var maxRows: Int?
+    package var maxRows: Int?
     /// Added to the footer when rows were left out, e.g. how to see everything.
-    public var hint: String?
+    package var hint: String?
     /// Whether each row starts with a `-- row N --` line (the table view's layout) rather than
     /// only a blank line between rows (sqlite3's).
-    public var numbered: Bool
+    package var numbered: Bool
 
     /// Makes a renderer.
-    public init(color: Bool = false, maxWidth: Int? = nil, maxRows: Int? = nil, hint: String? = nil, numbered: Bool = false) {
+    package init(color: Bool = false, maxWidth: Int? = nil, maxRows: Int? = nil, hint: String? = nil, numbered: Bool = false) {
         self.color = color
         self.maxWidth = maxWidth
         self.maxRows = maxRows
@@ -24,7 +24,7 @@ public struct LineRenderer: Sendable {
     }
 
     /// The rendered rows, ending with a newline; a footer (row count, notes) when numbered.
-    public func render(_ table: Table) -> String {
+    package func render(_ table: Table) -> String {
         let names = table.schema.names
         let nameWidth = names.map(\.count).max() ?? 0
         let shown = min(table.rowCount, maxRows.map { max(1, $0) } ?? table.rowCount)

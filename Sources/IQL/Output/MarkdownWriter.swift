@@ -1,7 +1,7 @@
 /// Writes a table as a GitHub-flavoured Markdown table, numbers right-aligned, `|` escaped.
-public enum MarkdownWriter {
+package enum MarkdownWriter {
     /// The Markdown text, ending with a newline.
-    public static func render(_ table: Table) -> String {
+    package static func render(_ table: Table) -> String {
         func cell(_ s: String) -> String {
             s.replacingOccurrencesOf("\\", "\\\\").replacingOccurrencesOf("|", "\\|").replacingNewlines()
         }

@@ -4,24 +4,24 @@
 /// By default every row and column is shown. Given a width and a row limit (the REPL gives the
 /// terminal's), it shortens long cells with `…`, leaves out columns that still do not fit and
 /// rows past the limit, and says exactly what it left out.
-public struct TableRenderer: Sendable {
+package struct TableRenderer: Sendable {
     /// Whether to dim nulls and types with ANSI colour.
-    public var color: Bool
+    package var color: Bool
     /// The widest the table may be, in characters; nil for no limit.
-    public var maxWidth: Int?
+    package var maxWidth: Int?
     /// The most rows to show; nil for all.
-    public var maxRows: Int?
+    package var maxRows: Int?
     /// Added to the footer when anything was left out, e.g. how to see everything.
-    public var hint: String?
+    package var hint: String?
     /// When columns would not fit `maxWidth` side by side, show the rows one field per line
     /// instead (as psql's `\x auto`) rather than leave columns out.
-    public var verticalWhenTooWide: Bool
+    package var verticalWhenTooWide: Bool
 
     /// Narrowest a column is squeezed to before columns are left out instead.
     static let minColumnWidth = 12
 
     /// Makes a renderer.
-    public init(color: Bool = false, maxWidth: Int? = nil, maxRows: Int? = nil, hint: String? = nil,
+    package init(color: Bool = false, maxWidth: Int? = nil, maxRows: Int? = nil, hint: String? = nil,
                 verticalWhenTooWide: Bool = true) {
         self.color = color
         self.maxWidth = maxWidth
@@ -31,7 +31,7 @@ public struct TableRenderer: Sendable {
     }
 
     /// The rendered table, ending with a newline.
-    public func render(_ table: Table) -> String {
+    package func render(_ table: Table) -> String {
         if let spec = table.chart {
             var out = ChartRenderer(width: maxWidth ?? 80).terminal(table, spec)
             for note in table.notes { out += (color ? "\u{1B}[1mnote:\u{1B}[0m" : "note:") + " " + note.message + "\n" }

@@ -47,7 +47,7 @@ struct PlanPrinter {
     /// The columns a node leaves, when they differ from its input's: only the new ones when it
     /// appends to the input's (a `derive`, a `join`).
     static func change(from input: Schema, to output: Schema) -> String? {
-        let same = { (a: Schema.Column, b: Schema.Column) in a.name == b.name && a.type == b.type }
+        let same = { (a: Schema.Field, b: Schema.Field) in a.name == b.name && a.type == b.type }
         if output.columns.count == input.columns.count, zip(input.columns, output.columns).allSatisfy(same) { return nil }
         if output.columns.count > input.columns.count, zip(input.columns, output.columns).allSatisfy(same) {
             return "+ " + columns(Schema(columns: Array(output.columns.dropFirst(input.columns.count))))
@@ -62,7 +62,7 @@ struct PlanPrinter {
 
     static func detail(_ step: PlanStep, input: Schema, output: Schema) -> String {
         let p = ExpressionPrinter(schema: input)
-        func named(_ e: CompiledExpression, as column: Schema.Column) -> String {
+        func named(_ e: CompiledExpression, as column: Schema.Field) -> String {
             let body = p.text(e)
             return body == column.name ? body : column.name + " = " + body
         }

@@ -2,7 +2,7 @@ extension Checker {
     /// A compiled key or select item with the column it becomes.
     struct OutputItem {
         var expression: CompiledExpression
-        var column: Schema.Column
+        var column: Schema.Field
         /// The input column it copies unchanged, if it is a bare column reference.
         var sourceColumn: String?
     }
@@ -48,7 +48,7 @@ extension Checker {
                     let scope = ExpressionScope(schema: schema, table: table, mode: .window)
                     c = compile(item.expr, in: scope, aggregates: &aggregates, usesWindow: &usesWindow)
                 }
-                let column = Schema.Column(name: name.text, type: c.type)
+                let column = Schema.Field(name: name.text, type: c.type)
                 let replacing = positions[name.text]
                 if replacing == nil { positions[name.text] = schema.columns.count }
                 if let i = replacing { schema.columns[i] = column } else { schema.columns.append(column) }
@@ -151,7 +151,7 @@ extension Checker {
                 origin = schema.columns[i].origin
             }
         }
-        var column = Schema.Column(name: item.name?.text ?? derivedName(item.expr), type: c.type)
+        var column = Schema.Field(name: item.name?.text ?? derivedName(item.expr), type: c.type)
         column.origin = origin
         return OutputItem(expression: c, column: column, sourceColumn: sourceColumn)
     }

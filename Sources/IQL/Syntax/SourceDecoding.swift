@@ -1,8 +1,8 @@
 /// Script text from bytes, refusing what is not UTF-8 instead of replacing it silently.
-public enum SourceDecoding {
+package enum SourceDecoding {
     /// The bytes as a source file; with invalid UTF-8, the text (bad bytes replaced, so the
     /// file can still be shown) and a diagnostic pointing at the first bad byte.
-    public static func decode(_ bytes: some Collection<UInt8>, name: String) -> (SourceFile, Diagnostic?) {
+    package static func decode(_ bytes: some Collection<UInt8>, name: String) -> (SourceFile, Diagnostic?) {
         // Validating while decoding is one pass; only invalid text pays for finding the bad byte.
         if let valid = String(validating: bytes, as: UTF8.self) { return (SourceFile(name: name, text: valid), nil) }
         let text = String(decoding: bytes, as: UTF8.self)
@@ -16,7 +16,7 @@ public enum SourceDecoding {
     }
 
     /// Offset of the first byte that does not begin a valid UTF-8 sequence; nil if all are valid.
-    public static func firstInvalidOffset(_ bytes: some Collection<UInt8>) -> Int? {
+    package static func firstInvalidOffset(_ bytes: some Collection<UInt8>) -> Int? {
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         var offset = 0

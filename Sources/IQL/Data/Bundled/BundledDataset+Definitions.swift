@@ -1,6 +1,6 @@
 // The schemas of the bundled datasets. Provenance of every column: docs/datasets.md.
 
-private let councilColumns: [Schema.Column] = [
+private let councilColumns: [Schema.Field] = [
     .text("authority", "council name, Ofsted's spelling (e.g. Bristol, Telford & Wrekin)"),
     .text("authority_code", "ONS code of the council (E06…, E08…, E09…, E10…)"),
     .text("region", "English region (9; London whole)"),

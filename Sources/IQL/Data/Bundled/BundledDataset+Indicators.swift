@@ -9,7 +9,7 @@ private let lait = "DfE Local Authority Interactive Tool (LAIT), bds_long_0.parq
 
 extension BundledDataset {
     /// The columns of the compressed CSV, in its order; `description` is added from `measures`.
-    static let indicatorFileColumns: [Schema.Column] = [
+    static let indicatorFileColumns: [Schema.Field] = [
         .text("measure", "LAIT's short code for the measure (e.g. LAC, CIN, CPP_rate); see measures"),
         .text("period", "the period as LAIT writes it: 2022, 2021-22, 2021/22, 2014-16, 2018 (Rev)"),
         .number("year", "the year the period ends (2021-22 is 2022, 2014-16 is 2016): orders periods in time"),

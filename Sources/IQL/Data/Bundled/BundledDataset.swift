@@ -56,7 +56,7 @@ public struct BundledDataset: Sendable {
 /// Namespace for the generated CSV literals (Sources/IQL/Data/Bundled/Generated).
 enum BundledCSV {}
 
-extension Schema.Column {
+extension Schema.Field {
     static func number(_ name: String, _ summary: String) -> Self { .init(name: name, type: .number, summary: summary) }
     static func text(_ name: String, _ summary: String) -> Self { .init(name: name, type: .text, summary: summary) }
     static func date(_ name: String, _ summary: String) -> Self { .init(name: name, type: .date, summary: summary) }

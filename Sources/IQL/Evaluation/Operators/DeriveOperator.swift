@@ -7,7 +7,7 @@ struct DeriveOperator: TableOperator {
         var replacing: Int?
         /// Its name and type in the output; each item holds one column, not the whole schema,
         /// so ten thousand items take ten thousand columns, not a hundred million.
-        var column: Schema.Column
+        var column: Schema.Field
     }
 
     var items: [Item]

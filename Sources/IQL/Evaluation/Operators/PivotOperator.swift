@@ -27,12 +27,12 @@ struct PivotOperator: TableOperator {
 
     /// The made columns' names and type: each value as it is written ("2019", "null"), made
     /// unique against the key columns and each other with a trailing `_`.
-    static func headColumns(_ heads: [Value], after keys: [String], type: ValueType) -> [Schema.Column] {
+    static func headColumns(_ heads: [Value], after keys: [String], type: ValueType) -> [Schema.Field] {
         var used = Set(keys)
         return heads.map { h in
             var name = h.isNull ? "null" : h.displayText
             while !used.insert(name).inserted { name += "_" }
-            return Schema.Column(name: name, type: type)
+            return Schema.Field(name: name, type: type)
         }
     }
 
