@@ -87,7 +87,7 @@ struct Arguments {
       --explain CODE       explain a diagnostic code such as IQL0201, with an example and the fix
       --color, --no-color  force colour on or off (default: on for a terminal, off if NO_COLOR is set)
       -h, --help           show this help
-      --version            show the version
+      --version            show the version and how recent the bundled data is (its newest date)
 
     the language (docs/language.md; in the shell, .help TOPIC):
       stages     \(Arguments.wrapped(LanguageReference.stages.map(\.name), indent: 13))

@@ -32,7 +32,8 @@ struct Runner {
             return 0
         }
         if arguments.version {
-            Terminal.out("iql \(IQLVersion.current)\n")
+            let vintage = Engine().dataVintage.map { ", bundled data to \($0)" } ?? ""
+            Terminal.out("iql \(IQLVersion.current)\(vintage)\n")
             return 0
         }
         if let code = arguments.explain {

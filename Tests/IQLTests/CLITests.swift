@@ -342,4 +342,14 @@ struct CLITests {
 
         #expect(try Self.iql(["check"]).status == 2)
     }
+
+    @Test func versionSaysHowRecentTheBundledDataIs() throws {
+        let r = try CLITests.iql(["--version"])
+        let vintage = try #require(Engine().dataVintage)
+        #expect(r.stdout == "iql \(IQLVersion.current), bundled data to \(vintage)\n")
+        // The newest date of the datasets is at least the newest inspection's publication.
+        let newest = try Engine().query("from inspections | summarize d = max(published)")[0, "d"]?.day
+        #expect(newest.map { vintage >= $0 } == true)
+        #expect(Engine(bundledData: false).dataVintage == nil)
+    }
 }

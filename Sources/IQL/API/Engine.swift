@@ -71,6 +71,20 @@ public struct Engine: Sendable {
         return bundled[name]?.schema
     }
 
+    /// The newest date any bundled dataset holds (the data's vintage: how recent its figures
+    /// are), from every date column; nil for an engine made without bundled data.
+    public var dataVintage: Day? {
+        var newest: Day?
+        for name in bundled.keys.sorted() {
+            guard let schema = schema(of: name), schema.columns.contains(where: { $0.type == .date }),
+                  let table = try? table(named: name) else { continue }
+            for (i, field) in schema.columns.enumerated() where field.type == .date && i < table.columns.count {
+                for v in table.columns[i] { if let d = v.day, newest.map({ d > $0 }) ?? true { newest = d } }
+            }
+        }
+        return newest
+    }
+
     /// The bundled dataset behind a name, for its description and source.
     public func bundledDataset(named name: String) -> BundledDataset? {
         registered[name] == nil ? bundled[name] : nil
