@@ -179,7 +179,7 @@ struct TypedAccessTests {
         #expect(nulls.message == "avg(rate_per_10k) leaves out null values: 151 are null, of 151 rows")
         let kept = try engine.query("from inspections | where authority == \"Leeds\" and overall != inadequate | count")
         #expect(kept.notes.map(\.kind) == [.nullCondition])
-        #expect(kept.notes.first?.counts == ["rows": 2, "overall": 2])
+        #expect(kept.notes.first?.counts == ["rows": 2, "column:overall": 2])
         let latest = try engine.query("from inspections | where framework in [\"SIF\", \"ILACS\"] | latest inspected by authority as of 2019-03-31 | count")
         let undated = try #require(latest.notes.first { $0.kind == .groupsWithoutTime })
         #expect((undated.counts["missing"] ?? 0) > 50 && (undated.counts["groups"] ?? 0) > 140)

@@ -7,7 +7,7 @@ public struct ResultNote: Sendable, Hashable, Codable, CustomStringConvertible {
         /// An aggregate skipped null values. Counts: `nulls`, `rows`.
         case nullsLeftOut = "nulls_left_out"
         /// A `where` condition was null on some rows, which it left out. Counts: `rows`, and for
-        /// each column it reads that is null on them, the column's name.
+        /// each column it reads that is null on them, `column:NAME`.
         case nullCondition = "null_condition"
         /// How a join's rows matched. Counts: `rows`, `matched`, and where they apply
         /// `unmatched`, `other_spelling` (matched through another spelling or code), `null_keys`.

@@ -97,11 +97,10 @@ struct Grouping {
     /// With a million groups, an aggregate's results put in key order afterwards were read
     /// at random, a cache miss a group (most of `summarize … by urn` over 4M rows).
     private static func inOrderOfOffsets(_ column: Column) -> Grouping? {
-        guard case .int64(let v, nil) = column.storage else {
-            if case .date(let v, nil) = column.storage { return offsets(v, column) }
-            return nil
+        switch column.storage {
+        case .int64(let v, nil), .date(let v, nil): return offsets(v, column)
+        default: return nil
         }
-        return offsets(v, column)
     }
 
     private static func offsets(_ v: PackedInts, _ column: Column) -> Grouping? {

@@ -39,7 +39,8 @@ struct FilterOperator: TableOperator {
         let rows = "\(dropped.formatted) row\(dropped == 1 ? "" : "s")"
         var note = "where leaves out \(rows) on which its condition is null, neither true nor false"
         var counts = ["rows": dropped]
-        for c in named { counts[c.name] = c.rows }
+        // Prefixed, so a column named `rows` cannot overwrite the count of rows left out.
+        for c in named { counts["column:" + c.name] = c.rows }
         guard !named.isEmpty else { return ResultNote(.nullCondition, note, counts: counts) }
         let everywhere = named.filter { $0.rows == dropped }.map(\.name)
         var which: [String] = []
@@ -61,12 +62,15 @@ extension CompiledExpression {
     /// Whether the condition only asks for rows that match a value (`==`, `in`, `like`,
     /// `contains` and their `and`/`or`), which a row with null in place of the value never
     /// could: such a filter's dropped nulls need no note.
+    /// The scalar functions that only ask whether a text matches (a test keeps them in the catalogue).
+    static let matchFunctions: Set<String> = ["like", "ilike", "contains", "starts_with", "ends_with"]
+
     var onlyMatches: Bool {
         switch shape {
         case .compare(.eq, _, _), .inList(_, _, negated: false), .member(_, of: _, negated: false):
             return true
         case .call(let name, _):
-            return ["like", "ilike", "contains", "starts_with", "ends_with"].contains(name)
+            return Self.matchFunctions.contains(name)
         case .and(let a, let b), .or(let a, let b):
             return a.onlyMatches && b.onlyMatches
         default:
