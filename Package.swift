@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         // `swift package generate-documentation`: the DocC catalogue in Sources/IQL/IQL.docc.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The command line: options, help, usage errors and shell completion from one declaration.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "IQL", dependencies: ["CBundledData", "CLoaderSupport"], path: "Sources/IQL"),
@@ -26,7 +28,11 @@ let package = Package(
         ),
         .target(name: "CEditShim", dependencies: ["CLibEdit"], path: "Sources/CEditShim"),
         .target(name: "LineEditing", dependencies: ["CEditShim", "CLibEdit"], path: "Sources/LineEditing"),
-        .executableTarget(name: "iql", dependencies: ["IQL", "LineEditing"], path: "Sources/iql"),
+        .executableTarget(
+            name: "iql",
+            dependencies: ["IQL", "LineEditing", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/iql"
+        ),
         // In-process timings for Benchmarks/bench.py; not a product.
         .executableTarget(name: "IQLBench", dependencies: ["IQL"], path: "Benchmarks/IQLBench"),
         // Test support only: starts a program on a pseudo-terminal.

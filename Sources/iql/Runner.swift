@@ -27,10 +27,6 @@ struct Runner {
     }
 
     mutating func main() -> Int32 {
-        if arguments.help {
-            Terminal.out(Arguments.usage + "\n")
-            return 0
-        }
         if arguments.version {
             let vintage = Engine().dataVintage.map { ", bundled data to \($0)" } ?? ""
             Terminal.out("iql \(IQLVersion.current)\(vintage)\n")

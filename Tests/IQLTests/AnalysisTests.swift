@@ -136,6 +136,28 @@ struct AnalysisTests {
         #expect(names.region(of: "E10000025") == "E12000008")
     }
 
+    /// The byte-wise normalising of ASCII spellings gives what the Character-wise one gives,
+    /// on every spelling the bundled authorities table holds and on awkward punctuation.
+    @Test(arguments: ["Bristol, City of", "Telford & Wrekin", "  St. Helens  ", "&&", "King's Lynn--West",
+                      "E06000023", "801", "", "A&B", "x & ", "ÀB", "Hull\tCity"])
+    func asciiNormalisingMatchesUnicode(_ text: String) {
+        #expect(AuthorityNames.asciiNormalised(text) == AuthorityNames.unicodeNormalised(text) || !text.utf8.allSatisfy { $0 < 0x80 })
+        #expect(AuthorityNames.normalised(text) == AuthorityNames.unicodeNormalised(text))
+    }
+
+    @Test func asciiNormalisingMatchesUnicodeOnEveryBundledSpelling() throws {
+        let t = try Engine().query("from authorities | select authority, authority_dfe, authority_code, dfe_code")
+        var n = 0
+        for r in 0..<t.rowCount {
+            for c in t.columnNames {
+                guard let s = t[r, c]?.string else { continue }
+                n += 1
+                #expect(AuthorityNames.asciiNormalised(s) == AuthorityNames.unicodeNormalised(s), "\(s)")
+            }
+        }
+        #expect(n > 500)
+    }
+
     @Test func compareUsesPublishedRegionAndEnglandAndNeighbourAverage() throws {
         let t = try Engine().query("""
             from indicators | where measure == "LAC" and authority == "Oxfordshire" and year == 2025

@@ -183,14 +183,27 @@ struct CLITests {
     }
 
     @Test func schemaListsDatasetsAndColumns() throws {
-        let all = try Self.iql(["--schema", "--format", "csv"])
+        let all = try Self.iql(["schema", "--format", "csv"])
         #expect(all.status == 0)
         #expect(all.stdout.contains("inspections,published,"))
-        let one = try Self.iql(["--schema", "inspections", "--format", "csv"])
+        // Options may stand before the subcommand as well as after it.
+        let one = try Self.iql(["--format", "csv", "schema", "inspections"])
         #expect(one.stdout.contains("overall,rating,overall effectiveness"))
         #expect(one.stdout.contains("published,date,time column;"))
-        let bad = try Self.iql(["--schema", "inspection"])
+        let bad = try Self.iql(["schema", "inspection"])
         #expect(bad.status == 1)
+        #expect(bad.stderr.contains("did you mean 'inspections'?"))
+        // A --data file is a dataset like the others.
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("t.csv")
+        try "a,b\n1,x\n".write(to: csv, atomically: true, encoding: .utf8)
+        let mine = try Self.iql(["schema", "t", "--data", "t=\(csv.path)", "--format", "csv"])
+        #expect(mine.status == 0 && mine.stdout.contains("a,number"), "\(mine.stdout)\(mine.stderr)")
+        // The option of earlier versions says where it went.
+        let old = try Self.iql(["--schema"])
+        #expect(old.status == 2)
+        #expect(old.stderr.contains("`iql schema NAME`"))
     }
 
     @Test func timerReportsLoadAndPhases() throws {
@@ -224,12 +237,16 @@ struct CLITests {
         #expect(analyzed.stdout.contains("2 rows  ("))
         let plain = try Self.iql(["--plan", "--no-optimize", "-c", q])
         #expect(plain.stdout.hasPrefix("plan (the optimiser changed nothing):\n"), "\(plain.stdout)")
-        let some = try Self.iql(["--plan", "--no-optimize=top-n", "-c", q])
+        let some = try Self.iql(["--plan", "--skip-pass", "top-n", "-c", q])
         #expect(some.stdout.contains("optimised (push-filters, prune-columns):\n"), "\(some.stdout)")
-        #expect(try Self.iql(["--plan", "--no-optimize=", "-c", q]).status == 2)
-        let wrong = try Self.iql(["--plan", "--no-optimize=topn", "-c", q])
+        let two = try Self.iql(["--plan", "--skip-pass=top-n,prune-columns", "-c", q])
+        #expect(two.stdout.contains("optimised (push-filters):\n"), "\(two.stdout)")
+        #expect(try Self.iql(["--plan", "--skip-pass=", "-c", q]).status == 2)
+        let wrong = try Self.iql(["--plan", "--skip-pass", "topn", "-c", q])
         #expect(wrong.status == 2)
-        #expect(wrong.stderr.contains("no optimiser pass 'topn'"))
+        #expect(wrong.stderr.contains("no optimiser pass 'topn' (did you mean 'top-n'?)"))
+        let old = try Self.iql(["--plan", "--no-optimize=top-n", "-c", q])
+        #expect(old.status == 2 && old.stderr.contains("--skip-pass PASS"))
         #expect(try Self.iql(["--plan"]).status == 2)
         // The same answers with and without the passes, from a file read in part.
         let dir = try Self.temporaryDirectory()

@@ -111,7 +111,7 @@ extension Engine {
                 guard script.statements.count == 1, case .pipeline(let p) = script.statements[0].kind else { return nil }
                 var checker = Checker(catalog: catalog, source: prefix, bindings: bindings, parameters: [:])
                 checker.budget = budget
-                checker.councilNames = councilNames
+                checker.bundledCouncilNames = hasBundledData
                 return checker.schemaOfCheckingPrefix(p)
             }
             // A syntax error: cut at the last pipe before it and try once more.
@@ -131,7 +131,7 @@ extension Engine {
         guard !syntax.contains(where: { $0.severity == .error }), script.statements.count == 1,
               case .pipeline(let p) = script.statements[0].kind else { return nil }
         var checker = Checker(catalog: catalog, source: source, bindings: bindings, parameters: [:])
-        checker.councilNames = councilNames
+        checker.bundledCouncilNames = hasBundledData
         guard let plan = checker.check(p), !checker.hasErrors else { return nil }
         return plan.schema
     }

@@ -317,7 +317,7 @@ public struct Engine: Sendable {
         checker.parametersFromCommandLine = parametersFromCommandLine
         checker.outputFolder = outputFolder
         checker.budget = budget
-        checker.councilNames = councilNames
+        checker.bundledCouncilNames = hasBundledData
         let prefixEnvironment = environment(budget)
         checker.runPrefix = { plan in
             var runner = ScriptRunner(environment: prefixEnvironment)
@@ -520,8 +520,11 @@ public struct Engine: Sendable {
     /// Council spellings from the bundled authorities table, which an engine without bundled
     /// data never loads.
     var councilNames: AuthorityNames {
-        bundled.isEmpty ? AuthorityNames.withoutBundledData : AuthorityNames.shared
+        hasBundledData ? AuthorityNames.shared : AuthorityNames.withoutBundledData
     }
+
+    /// Whether the engine was made with the bundled datasets.
+    var hasBundledData: Bool { !bundled.isEmpty }
 
     /// The folder chart files may go into, if the host named one that exists.
     private var outputFolder: OutputFolder? { outputDirectory.flatMap(OutputFolder.init) }
@@ -548,7 +551,7 @@ public struct Engine: Sendable {
         env.outputFolder = outputFolder
         env.outputBytes = limits.outputBytes
         env.vectorised = vectorised
-        env.councilNames = councilNames
+        env.bundledCouncilNames = hasBundledData
         let registered = self.registered
         let bundled = self.bundled
         env.loadDataset = { name in

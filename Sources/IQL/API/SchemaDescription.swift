@@ -1,5 +1,5 @@
 /// Describes datasets as a table: the list of datasets, or one dataset's columns, types and
-/// time column. The CLI's `--schema` and the REPL's `.schema` both print this.
+/// time column. The CLI's `iql schema` and the REPL's `.schema` both print this.
 package struct SchemaDescription: Sendable {
     let engine: Engine
 
@@ -34,7 +34,7 @@ package struct SchemaDescription: Sendable {
         return try? Table(schema: schema, rows: rows)
     }
 
-    /// Rendered text for `--schema [NAME]`: nil when the name is unknown.
+    /// Rendered text for `iql schema [NAME]`: nil when the name is unknown.
     package func describe(_ name: String?, format: OutputFormat, color: Bool = false) -> String? {
         guard let name else { return format.render(datasets(), color: color) }
         guard let table = columns(of: name) else { return nil }

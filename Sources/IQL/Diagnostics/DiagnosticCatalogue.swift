@@ -90,12 +90,12 @@ extension DiagnosticCode {
             return entry("Unknown column",
                          "No column of the table at that point of the pipeline has this name. Earlier stages (`select`, `count`, `summarize`) decide which columns exist; the message suggests the closest name.",
                          example: "from authorities | select regoin",
-                         fix: "Use one of the listed columns (`iql --schema NAME` shows them), or keep the column in the earlier stage.")
+                         fix: "Use one of the listed columns (`iql schema NAME` shows them), or keep the column in the earlier stage.")
         case .unknownDataset:
             return entry("Unknown dataset or table",
                          "`from`, `join` or a name used as a table names no bundled dataset, registered file or `let` table.",
                          example: "from inspectoins | count",
-                         fix: "Use a name from `iql --schema`, or add a file with `--data NAME=PATH.csv`.")
+                         fix: "Use a name from `iql schema`, or add a file with `--data NAME=PATH.csv`.")
         case .unknownFunction:
             return entry("Unknown function",
                          "A call names no IQL function, or a function's name is used without parentheses.",

@@ -45,8 +45,11 @@ struct RuntimeEnvironment: Sendable {
     var rowLimit: Int?
     /// The folder `chart … to` writes into; nil when the host allows no files.
     var outputFolder: OutputFolder?
-    /// The council-name resolver: the bundled authorities' when the engine has bundled data.
-    var councilNames = AuthorityNames.withoutBundledData
+    /// Whether council names resolve against the bundled authorities (the engine has bundled data).
+    var bundledCouncilNames = false
+    /// The council-name resolver, built on first use: most queries name no council, and
+    /// building it (the authorities table, every spelling normalised) was a tenth of start-up.
+    var councilNames: AuthorityNames { bundledCouncilNames ? .shared : .withoutBundledData }
     /// Most bytes a chart picture may take.
     var outputBytes: Int?
     /// Whether expressions run a column at a time; off only to test that both ways agree.

@@ -41,8 +41,11 @@ struct Checker {
     var nextRecentKnownValues = 0
     /// `datasetSchema`'s answers.
     var originSchemas: [String: Schema] = [:]
-    /// The council-name resolver: the bundled authorities' when the engine has bundled data.
-    var councilNames = AuthorityNames.withoutBundledData
+    /// Whether council names resolve against the bundled authorities (the engine has bundled data).
+    var bundledCouncilNames = false
+    /// The council-name resolver, built on first use: most queries name no council, and
+    /// building it (the authorities table, every spelling normalised) was a tenth of start-up.
+    var councilNames: AuthorityNames { bundledCouncilNames ? .shared : .withoutBundledData }
     /// Datasets the script reads, with `from` or `join`.
     var datasetsUsed: Set<String> = []
     var diagnostics: [Diagnostic] = []
