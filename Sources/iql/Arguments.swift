@@ -29,6 +29,8 @@ struct Arguments {
     var plan = false
     /// `--analyze`: run the query and print its plan with each node's rows and time.
     var analyze = false
+    /// `--sql DIALECT`: print the query's SQL instead of running it.
+    var sql: SQLDialect?
     /// `--no-optimize`, `--skip-pass PASS`: optimiser passes to leave out.
     var disabledPasses: Set<String> = []
     /// `--diagnostics json`: diagnostics as JSON on standard error.

@@ -56,7 +56,7 @@ struct Runner {
         // Dot commands in the script run in the shell; the engine sees only the IQL.
         let withDots = script.map { ScriptSegments($0.text).hasDotCommands } ?? false
         let code = script.map { withDots ? SourceFile(name: $0.name, text: ScriptSegments.codeOnly($0.text)) : $0 }
-        let oneShot = arguments.schema == nil && arguments.command == .run && !arguments.plan ? code : nil
+        let oneShot = arguments.schema == nil && arguments.command == .run && !arguments.plan && arguments.sql == nil ? code : nil
         for (name, path) in arguments.data {
             let started = ContinuousClock.now
             do throws(IQLError) {
@@ -85,6 +85,7 @@ struct Runner {
         if let script, let code {
             if arguments.command == .check { return check(code.text, sourceName: code.name, script: script.text) }
             if arguments.plan { return plan(code.text, sourceName: code.name) }
+            if let dialect = arguments.sql { return sql(code.text, sourceName: code.name, dialect: dialect) }
             if arguments.analyze { return analyze(code.text, sourceName: code.name) }
             if withDots { return runWithDotCommands(script.text, sourceName: script.name) }
             return run(script.text, sourceName: script.name)
@@ -153,6 +154,18 @@ struct Runner {
     func plan(_ text: String, sourceName: String) -> Int32 {
         do {
             Terminal.out(try engine.plan(text, sourceName: sourceName, parameters: arguments.parameters))
+            return 0
+        } catch {
+            report(error)
+            return 1
+        }
+    }
+
+    /// `--sql DIALECT`: each pipeline's SQL, without running anything.
+    func sql(_ text: String, sourceName: String, dialect: SQLDialect) -> Int32 {
+        do {
+            let statements = try engine.sql(text, dialect: dialect, sourceName: sourceName, parameters: arguments.parameters)
+            Terminal.out(statements.map { $0 + ";\n" }.joined(separator: "\n"))
             return 0
         } catch {
             report(error)

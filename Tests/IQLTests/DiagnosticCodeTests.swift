@@ -25,7 +25,7 @@ struct DiagnosticCodeTests {
             // Only codes no query can show on its own (limits, cancellation, files) go without.
             #expect([.invalidUTF8, .parameterType, .cancelled, .timeLimit, .rowLimit, .internalError, .unreadableFile,
                      .valueDoesNotFit, .timeColumnMissing, .invalidDatasetName, .outputLimit, .memoryLimit, .unwritableFile,
-                     .fileChanged, .invalidHostValue, .shadowsBundled, .fewOddValues].contains(code), "\(code.id) needs an example")
+                     .fileChanged, .invalidHostValue, .shadowsBundled, .fewOddValues, .noSQLForm].contains(code), "\(code.id) needs an example")
             return
         }
         let got = Self.codes(example, csv: code.explanation.exampleCSV)

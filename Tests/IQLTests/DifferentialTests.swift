@@ -374,6 +374,101 @@ struct DifferentialTests {
         }
     }
 
+    /// Every generated query compiled to DuckDB's SQL (`Engine.sql`) gives in DuckDB the rows,
+    /// in the order, that iql gives; the PostgreSQL form of each compiles too.
+    @Test func compiledSQLAgreesWithIQL() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-sql-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tableURL = dir.appendingPathComponent("t.csv"), lookupURL = dir.appendingPathComponent("u.csv")
+        try Self.tableCSV().write(to: tableURL, atomically: true, encoding: .utf8)
+        try Self.lookupCSV.write(to: lookupURL, atomically: true, encoding: .utf8)
+        try Self.pairsCSV.write(to: dir.appendingPathComponent("w.csv"), atomically: true, encoding: .utf8)
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(atPath: tableURL.path, as: "t", timeColumn: "dt")
+        try engine.registerCSV(atPath: lookupURL.path, as: "u")
+        try engine.registerCSV(atPath: dir.appendingPathComponent("w.csv").path, as: "w")
+        let queries = Self.seeds.map(Self.query)
+        var compiled: [String] = []
+        for (i, q) in queries.enumerated() {
+            do {
+                let statements = try engine.sql(q.iql, dialect: .duckdb)
+                try #require(statements.count == 1, "seed \(i)")
+                compiled.append(statements[0])
+                _ = try engine.sql(q.iql, dialect: .postgres)
+            } catch {
+                Issue.record("seed \(i): no SQL for\n\(q.iql)\n\(error)")
+                compiled.append("SELECT 1 WHERE FALSE")
+            }
+        }
+        let results = try Self.duckdb(compiled, table: tableURL, lookup: lookupURL)
+        for (i, q) in queries.enumerated() {
+            let table = try engine.query(q.iql)
+            let csv = CSVWriter.render(table).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast()
+            let got = csv.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let want = results[i]
+            let equal = got.count == want.count && zip(got, want).allSatisfy { g, w in
+                g.count == w.count && zip(g, w).allSatisfy { Self.same($0, $1) }
+            }
+            if !equal {
+                Issue.record("seed \(i) differs\nIQL: \(q.iql)\nSQL: \(compiled[i])\niql:    \(got.prefix(8))\nduckdb: \(want.prefix(8))")
+            }
+        }
+    }
+
+    /// Every generated query compiled to PostgreSQL's SQL gives in a real PostgreSQL server
+    /// the rows, in the order, that iql gives.
+    @Test func compiledSQLAgreesWithIQLInPostgreSQL() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("iql-pg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(text: Self.tableCSV(), as: "t", timeColumn: "dt")
+        try engine.registerCSV(text: Self.lookupCSV, as: "u")
+        try engine.registerCSV(text: Self.pairsCSV, as: "w")
+        // COPY reads CSV as iql does: an empty field is null.
+        var script = """
+            CREATE TABLE t (id integer, g text, n bigint, d numeric(18,2), dt date, b boolean);
+            CREATE TABLE u (g text, label text);
+            CREATE TABLE w (g text, b boolean, w bigint);
+
+            """
+        for (name, csv) in [("t", Self.tableCSV()), ("u", Self.lookupCSV), ("w", Self.pairsCSV)] {
+            script += "COPY \(name) FROM STDIN WITH (FORMAT csv, HEADER true);\n" + csv + "\\.\n"
+        }
+        let queries = Self.seeds.map(Self.query)
+        var compiled: [String] = []
+        for (i, q) in queries.enumerated() {
+            do {
+                compiled.append(try engine.sql(q.iql, dialect: .postgres)[0])
+            } catch {
+                Issue.record("seed \(i): no SQL for\n\(q.iql)\n\(error)")
+                compiled.append("SELECT 1 WHERE FALSE")
+            }
+        }
+        for (i, sql) in compiled.enumerated() { script += "SELECT '@@\(i)';\n\(sql);\n" }
+        let (output, errors) = try PostgresServer.run(script, in: dir)
+        #expect(errors.isEmpty, "PostgreSQL: \(errors)")
+        let results = PostgresServer.results(output, count: queries.count)
+        // The answers are there: most queries give rows, and every query its marker.
+        #expect(output.components(separatedBy: "@@").count == queries.count + 1)
+        #expect(results.filter { !$0.isEmpty }.count > queries.count / 2)
+        var differing = 0
+        for (i, q) in queries.enumerated() {
+            let table = try engine.query(q.iql)
+            let csv = CSVWriter.render(table).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast()
+            let got = csv.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let want = results[i]
+            let equal = got.count == want.count && zip(got, want).allSatisfy { g, w in
+                g.count == w.count && zip(g, w).allSatisfy { Self.same($0, $1) }
+            }
+            if !equal && differing < 10 {
+                differing += 1
+                Issue.record("seed \(i) differs\nIQL: \(q.iql)\nSQL: \(compiled[i])\niql:        \(got.prefix(8))\npostgresql: \(want.prefix(8))")
+            }
+        }
+    }
+
     /// Every generated query (and some that fail) gives the same table, or the same error, with
     /// expressions run a column at a time as row by row through their closures.
     @Test func vectorisedAndRowByRowAgree() throws {

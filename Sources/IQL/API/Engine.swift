@@ -452,6 +452,31 @@ public struct Engine: Sendable {
         return out
     }
 
+    /// The SQL that computes a query's result in PostgreSQL or DuckDB, over tables named and
+    /// typed as the engine's datasets (`iql export` makes them so): one statement per
+    /// pipeline of the script, each ending in the rows in the order IQL gives them. Nothing is
+    /// run. A stage with no faithful SQL form is an error (IQL0408) at the stage.
+    public func sql(_ text: String, dialect: SQLDialect, sourceName: String = "query",
+                    parameters: [String: Value] = [:]) throws(IQLError) -> [String] {
+        let budget = makeBudget(cancellation: nil)
+        let source = SourceFile(name: sourceName, text: text)
+        let (script, syntax) = Parser.parse(source, budget: budget)
+        if let stop = budget.stop { throw IQLError([stop], source: source) }
+        let (checkedScript, diagnostics) = diagnose(script, syntax: syntax, source: source, parameters: parameters, budget: budget)
+        guard let checked = checkedScript, !diagnostics.contains(where: { $0.severity == .error }) else {
+            throw IQLError(diagnostics, source: source)
+        }
+        var values: [String: Value] = [:]
+        for case (let name, .value(let v)) in bindings { values[name] = v }
+        let schemas = catalog.schemas
+        var compiler = SQLCompiler(dialect: dialect, values: values, schemas: { schemas[$0] })
+        do {
+            return try compiler.compile(checked)
+        } catch {
+            throw IQLError([error], source: source)
+        }
+    }
+
     private mutating func execute(_ text: String, sourceName: String, parameters: [String: Value], tracing: Bool,
                                   cancellation: CancellationFlag?) throws(IQLError) -> (result: ScriptResult, traces: [Explanation.Pipeline]) {
         let clock = ContinuousClock()

@@ -221,6 +221,11 @@ extension DiagnosticCode {
                          "A stage was given a clause that is valid elsewhere but means nothing to it: `by` on a bar chart (a bar chart has one bar per row; `by` splits a line chart into lines).",
                          example: "from authorities | count by region | chart bar region n by region",
                          fix: "Remove the clause, or use the stage that takes it (`chart line X VALUE by SERIES`).")
+        case .noSQLForm:
+            return entry("No SQL form",
+                         "A query compiled to SQL (`iql --sql postgres|duckdb`, `Engine.sql`) uses a stage or value that has no faithful SQL form yet: `rank`, `quartile`, `compare`, `pivot`, `unpivot`, `chart`, `diff`, `assert`, a `let` value computed from a table, or text holding a NUL character (which PostgreSQL cannot store). docs/sql.md lists what compiles.",
+                         example: nil,
+                         fix: "Run the query in iql itself, or compile the part before the stage and do the rest in SQL.")
         case .overflow:
             return entry("Arithmetic overflow",
                          "A result does not fit in 64 bits (integers) or the exact decimal range. IQL reports it instead of wrapping round or losing digits.",

@@ -46,6 +46,7 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     case assertPlacement = 405
     case noPipeline = 406
     case clausePlacement = 407
+    case noSQLForm = 408
     // Running: the query is valid, but a value met while running it is not.
     case overflow = 501
     case divisionByZero = 502

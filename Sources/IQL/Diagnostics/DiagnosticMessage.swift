@@ -271,6 +271,11 @@ public struct DiagnosticMessage: Sendable, Hashable {
     // MARK: noPipeline
     static let noPipeline = Self(.noPipeline, "the query produced no table: it needs a pipeline (from …)")
 
+    // MARK: noSQLForm
+    static func noSQLForm(_ what: String) -> Self {
+        Self(.noSQLForm, "\(what) has no SQL form: run the query in iql itself (without --sql)")
+    }
+
     // MARK: clausePlacement
     static let byOnBarChart = Self(.clausePlacement, "'by' splits a line chart into lines; a bar chart has one bar per row")
 

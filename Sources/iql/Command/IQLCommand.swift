@@ -68,8 +68,9 @@ struct IQLCommand: ParsableCommand {
         if a.query != nil && a.file != nil {
             throw ValidationError("give either -c QUERY or a script file, not both")
         }
-        if (a.plan || a.analyze) && a.query == nil && a.file == nil && command == .run {
-            throw ValidationError("\(a.plan ? "--plan" : "--analyze") needs -c QUERY or a script file")
+        let planFlag = a.plan ? "--plan" : a.analyze ? "--analyze" : a.sql != nil ? "--sql" : nil
+        if let planFlag, a.query == nil && a.file == nil && command == .run {
+            throw ValidationError("\(planFlag) needs -c QUERY or a script file")
         }
         if command == .check && a.query != nil {
             throw ValidationError("check takes a script file, not -c")

@@ -9,6 +9,10 @@ struct PlanOptions: ParsableArguments {
     @Flag(help: "Run -c QUERY or FILE and print its plan with each node's rows and time.")
     var analyze = false
 
+    @Option(help: ArgumentHelp("Print the SQL that computes -c QUERY or FILE in PostgreSQL or DuckDB, without running it (docs/sql.md).",
+                               valueName: "dialect"))
+    var sql: SQLDialect?
+
     @Flag(name: .customLong("no-optimize"), help: "Leave out all of the optimiser's passes.")
     var noOptimize = false
 
@@ -24,6 +28,7 @@ struct PlanOptions: ParsableArguments {
     func apply(to a: inout Arguments) throws {
         a.plan = plan
         a.analyze = analyze
+        a.sql = sql
         a.timer = timer
         if noOptimize { a.disabledPasses = Set(Engine.optimizerPasses) }
         for list in skipped {
@@ -37,3 +42,5 @@ struct PlanOptions: ParsableArguments {
         }
     }
 }
+
+extension SQLDialect: ExpressibleByArgument {}

@@ -1,0 +1,19 @@
+/// The SQL a query compiles to: PostgreSQL's (and so Citus's and the managed PostgreSQL
+/// services'), or DuckDB's (for Parquet and CSV files on one machine). docs/sql.md says where
+/// the two differ and how IQL's meaning is kept in each.
+public enum SQLDialect: String, Sendable, CaseIterable {
+    case postgres
+    case duckdb
+
+    /// The type a double is cast to.
+    var doubleType: String { self == .postgres ? "DOUBLE PRECISION" : "DOUBLE" }
+
+    /// The expression that numbers a table's rows in their stored order, which IQL keeps
+    /// wherever a query does not sort: DuckDB's `rowid` is insertion order; a PostgreSQL table
+    /// has no such order, so its rows come in the order the server scans them.
+    var rowOrder: String { self == .postgres ? "row_number() OVER ()" : "rowid" }
+
+    /// Text compared byte by byte, as IQL compares it: PostgreSQL's default collation follows
+    /// the locale (where "a" < "B"); DuckDB's is already binary.
+    func binary(_ sql: String) -> String { self == .postgres ? "(\(sql) COLLATE \"C\")" : sql }
+}
