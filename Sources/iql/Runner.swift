@@ -165,7 +165,7 @@ struct Runner {
     func sql(_ text: String, sourceName: String, dialect: SQLDialect) -> Int32 {
         do {
             let statements = try engine.sql(text, dialect: dialect, sourceName: sourceName, parameters: arguments.parameters)
-            Terminal.out(statements.map { $0 + ";\n" }.joined(separator: "\n"))
+            Terminal.out(statements.map { $0.text + ";\n" }.joined(separator: "\n"))
             return 0
         } catch {
             report(error)

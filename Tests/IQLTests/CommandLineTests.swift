@@ -71,6 +71,12 @@ struct CommandLineTests {
             let r = try CLITests.iql(args)
             #expect(r.status == 0 && r.stdout == expected, "\(args): \(r.stdout)\(r.stderr)")
         }
+        // Flags that need a query see the file the subcommand took, wherever they stand.
+        for args in [["--plan", file.path], [file.path, "--plan"], ["run", file.path, "--analyze", "-p", "k=London"],
+                     ["--sql", "duckdb", file.path]] {
+            let r = try CLITests.iql(args)
+            #expect(r.status == 0 && !r.stdout.isEmpty, "\(args): \(r.stderr)")
+        }
         let dash = try CLITests.iql(["--format", "csv", "-c", "-1 + 2 == 1 | count"])
         #expect(dash.status != 2, "\(dash.stderr)")
     }

@@ -394,7 +394,7 @@ struct DifferentialTests {
             do {
                 let statements = try engine.sql(q.iql, dialect: .duckdb)
                 try #require(statements.count == 1, "seed \(i)")
-                compiled.append(statements[0])
+                compiled.append(statements[0].text)
                 _ = try engine.sql(q.iql, dialect: .postgres)
             } catch {
                 Issue.record("seed \(i): no SQL for\n\(q.iql)\n\(error)")
@@ -440,7 +440,7 @@ struct DifferentialTests {
         var compiled: [String] = []
         for (i, q) in queries.enumerated() {
             do {
-                compiled.append(try engine.sql(q.iql, dialect: .postgres)[0])
+                compiled.append(try engine.sql(q.iql, dialect: .postgres)[0].text)
             } catch {
                 Issue.record("seed \(i): no SQL for\n\(q.iql)\n\(error)")
                 compiled.append("SELECT 1 WHERE FALSE")

@@ -61,3 +61,51 @@ enum PostgresServer {
         return results
     }
 }
+
+/// CSV as iql, DuckDB and psql write it (RFC 4180: quoted fields may hold commas, quotes
+/// doubled, line breaks), read back into records of fields.
+enum CSVRecords {
+    static func parse(_ text: String) -> [[String]] {
+        var records: [[String]] = [], record: [String] = [], field = ""
+        var quoted = false, atStart = true, any = false
+        var chars = Array(text.unicodeScalars)[...]
+        while let c = chars.popFirst() {
+            any = true
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { chars.removeFirst(); field.unicodeScalars.append("\"") } else { quoted = false }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where atStart: quoted = true; atStart = false
+            case ",": record.append(field); field = ""; atStart = true
+            case "\r": continue
+            case "\n":
+                record.append(field)
+                records.append(record)
+                record = []; field = ""; atStart = true; any = false
+            default: field.unicodeScalars.append(c); atStart = false
+            }
+        }
+        if any { record.append(field); records.append(record) }
+        return records
+    }
+
+    /// Records split at `SELECT '@@i'` markers into each query's rows.
+    static func results(_ text: String, count: Int) -> [[[String]]] {
+        var results = Array(repeating: [[String]](), count: count)
+        var current = -1
+        for r in parse(text) {
+            if r.count == 1, r[0].hasPrefix("@@"), let i = Int(r[0].dropFirst(2)) {
+                current = i
+            } else if current >= 0, current < count {
+                // psql writes booleans as t and f.
+                results[current].append(r.map { $0 == "t" ? "true" : $0 == "f" ? "false" : $0 })
+            }
+        }
+        return results
+    }
+}

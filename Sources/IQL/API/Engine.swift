@@ -453,11 +453,11 @@ public struct Engine: Sendable {
     }
 
     /// The SQL that computes a query's result in PostgreSQL or DuckDB, over tables named and
-    /// typed as the engine's datasets (`iql export` makes them so): one statement per
-    /// pipeline of the script, each ending in the rows in the order IQL gives them. Nothing is
-    /// run. A stage with no faithful SQL form is an error (IQL0408) at the stage.
+    /// typed as the engine's datasets (`exportSQL` makes them so): one statement per pipeline
+    /// of the script, each giving the rows in the order iql gives them, and one per `assert`.
+    /// Nothing is run. A stage with no faithful SQL form is an error (IQL0408) at the stage.
     public func sql(_ text: String, dialect: SQLDialect, sourceName: String = "query",
-                    parameters: [String: Value] = [:]) throws(IQLError) -> [String] {
+                    parameters: [String: Value] = [:]) throws(IQLError) -> [SQLStatement] {
         let budget = makeBudget(cancellation: nil)
         let source = SourceFile(name: sourceName, text: text)
         let (script, syntax) = Parser.parse(source, budget: budget)
@@ -474,6 +474,21 @@ public struct Engine: Sendable {
             return try compiler.compile(checked)
         } catch {
             throw IQLError([error], source: source)
+        }
+    }
+
+    /// A SQL script that makes datasets (all, bundled and registered, when none are named) as
+    /// tables in PostgreSQL (run it with psql: `COPY … FROM STDIN`) or DuckDB, so that the SQL
+    /// `sql(_:dialect:)` compiles answers there as the engine answers here.
+    public func exportSQL(_ datasets: [String] = [], dialect: SQLDialect) throws(IQLError) -> String {
+        var tables: [(name: String, table: Table)] = []
+        for name in datasets.isEmpty ? datasetNames : datasets {
+            tables.append((name, try table(named: name)))
+        }
+        do {
+            return try SQLExport.script(tables, dialect)
+        } catch {
+            throw IQLError([error], source: nil)
         }
     }
 

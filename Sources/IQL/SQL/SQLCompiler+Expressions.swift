@@ -92,7 +92,7 @@ extension SQLCompiler {
         case .window(let next, let a):
             guard let w = scope.window else { throw Diagnostic.error(.noSQLForm("previous or next here"), at: e.range) }
             let partition = w.partition.isEmpty ? "" : "PARTITION BY \(w.partition.joined(separator: ", ")) "
-            let by = ((w.time.map { ["\($0) ASC NULLS LAST"] } ?? []) + [orderColumn]).joined(separator: ", ")
+            let by = ((w.time.map { ["\($0) ASC NULLS LAST"] } ?? []) + [scope.order]).joined(separator: ", ")
             return "\(next ? "lead" : "lag")(\(try sub(a))) OVER (\(partition)ORDER BY \(by))"
         }
     }
@@ -111,7 +111,10 @@ extension SQLCompiler {
             guard a.count == 3 else { throw Diagnostic.error(.noSQLForm("date(text, format)"), at: range) }
             return "make_date(CAST(\(arg(0)) AS INTEGER), CAST(\(arg(1)) AS INTEGER), CAST(\(arg(2)) AS INTEGER))"
         case "round":
-            return a.count > 1 ? "round(\(arg(0)), CAST(\(arg(1)) AS INTEGER))" : "round(\(arg(0)))"
+            // PostgreSQL rounds to a number of places only numerics, and those half away from
+            // zero as IQL does (its doubles' ties follow the platform).
+            let x = dialect == .postgres ? "CAST(\(arg(0)) AS NUMERIC)" : arg(0)
+            return a.count > 1 ? "round(\(x), CAST(\(arg(1)) AS INTEGER))" : "round(\(x))"
         case "abs", "floor", "ceil", "lower", "upper", "length":
             return "\(name)(\(arg(0)))"
         case "contains":
@@ -150,7 +153,7 @@ extension SQLCompiler {
             return dialect == .postgres ? "percentile_cont(0.5) WITHIN GROUP (ORDER BY \(v))" : "median(\(v))"
         case (.first, let v?), (.last, let v?):
             let direction = call.function == .first ? "ASC" : "DESC"
-            return "(array_agg(\(v) ORDER BY \(orderColumn) \(direction)) FILTER (WHERE \(v) IS NOT NULL))[1]"
+            return "(array_agg(\(v) ORDER BY \(scope.order) \(direction)) FILTER (WHERE \(v) IS NOT NULL))[1]"
         case (.unique, let v?): return "(count(DISTINCT \(v)) = count(\(v)))"
         case (.all, let c?): return "COALESCE(bool_and(\(c)), TRUE)"
         case (.any, let c?): return "COALESCE(bool_or(\(c)), FALSE)"

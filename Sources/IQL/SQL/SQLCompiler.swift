@@ -11,18 +11,26 @@ struct SQLCompiler {
     /// A dataset's columns (the right side of a join, whose plan node keeps only positions).
     var schemas: (String) -> Schema?
 
-    /// A relation the statement has made so far: its CTE name and the IQL columns it holds.
+    /// A relation the statement has made so far: its CTE name, the IQL columns of the plan at
+    /// that point, the ones the SQL relation holds (a scan reads only what the pipeline uses),
+    /// and the column holding IQL's row order.
     struct Relation {
         var name: String
         var schema: Schema
+        var present: Set<String>
+        var order: String
     }
 
-    private var ctes: [(name: String, sql: String)] = []
+    /// The CTEs so far; those of `let` tables are kept for the statements after them.
+    private var ctes: [(name: String, sql: String, kept: Bool)] = []
+    private var keeping = false
     /// `let` tables compiled earlier in the script, by name.
     private var tables: [String: Relation] = [:]
-    /// The order column's name: one that no column of the script has.
-    private(set) var order = "iql_order"
+    /// The start of every name the compiler makes (order and rank columns): one no column of
+    /// the script starts with.
+    private var prefix = "iql_"
     private var counter = 0
+    private var ownCounter = 0
 
     init(dialect: SQLDialect, values: [String: Value] = [:], schemas: @escaping (String) -> Schema?) {
         self.dialect = dialect
@@ -30,19 +38,24 @@ struct SQLCompiler {
         self.schemas = schemas
     }
 
-    /// The SQL of each pipeline in the script (a `let` table becomes CTEs the later ones use).
-    mutating func compile(_ script: CheckedScript) throws(Diagnostic) -> [String] {
+    /// The SQL of each pipeline and assertion in the script (a `let` table becomes CTEs the
+    /// later ones use).
+    mutating func compile(_ script: CheckedScript) throws(Diagnostic) -> [SQLStatement] {
         var names: Set<String> = []
         for case .pipeline(let p, _) in script.statements { names.formUnion(p.allColumnNames) }
         for case .letTable(_, let p) in script.statements { names.formUnion(p.allColumnNames) }
-        while names.contains(order) || names.contains(order + "_rank") { order += "_" }
-        var out: [String] = []
+        while names.contains(where: { $0.lowercased().hasPrefix(prefix) }) { prefix += "_" }
+        var out: [SQLStatement] = []
+        var last: PipelinePlan?
         for statement in script.statements {
             switch statement {
-            case .pipeline(let plan, _):
-                out.append(try statementSQL(plan))
+            case .pipeline(let plan, let title):
+                out.append(SQLStatement(kind: .result, title: title, text: try statementSQL(plan)))
+                last = plan
             case .letTable(let name, let plan):
+                keeping = true
                 tables[name] = try relation(plan)
+                keeping = false
             case .letValue(let name, let e):
                 guard case .constant(let v) = e.shape else {
                     throw Diagnostic.error(.noSQLForm("a let value that is not a constant"), at: e.range)
@@ -51,7 +64,8 @@ struct SQLCompiler {
             case .param(let name, let v):
                 values[name] = v
             case .assert(let a):
-                throw Diagnostic.error(.noSQLForm("assert"), at: a.range)
+                guard let last else { throw Diagnostic.error(.noSQLForm("an assert before any result"), at: a.range) }
+                out.append(SQLStatement(kind: .assertion, title: nil, text: try assertionSQL(a, over: last)))
             }
         }
         return out
@@ -65,9 +79,37 @@ struct SQLCompiler {
             let column = try quoted(field.name, at: nil)
             items.append(field.type == .rating ? "\(ratingText(column)) AS \(column)" : column)
         }
+        // The let tables' CTEs stay for the later statements that read them.
         let with = ctes.isEmpty ? "" : "WITH " + ctes.map { "\($0.name) AS (\n  \($0.sql)\n)" }.joined(separator: ",\n") + "\n"
-        ctes = []
-        return with + "SELECT \(items.joined(separator: ", "))\nFROM \(result.name)\nORDER BY \(try quoted(order, at: nil))"
+        ctes.removeAll { !$0.kept }
+        return with + "SELECT \(items.joined(separator: ", "))\nFROM \(result.name)\nORDER BY \(result.order)"
+    }
+
+    /// An assertion over the last result, computed again: one row, true, or an error whose
+    /// message is the assertion's text (`error()` in DuckDB; in PostgreSQL, which has no such
+    /// function, a cast that fails, its text made by `concat` so that the planner, which
+    /// folds constants even in a CASE branch not taken, cannot raise it early).
+    private mutating func assertionSQL(_ a: AssertPlan, over plan: PipelinePlan) throws(Diagnostic) -> String {
+        let result = try relation(plan)
+        var scope = try scope(result)
+        var aggregates: [String] = []
+        for call in a.aggregates { aggregates.append(try aggregateSQL(call, scope)) }
+        scope.aggregates = aggregates
+        scope.groupKeys = []
+        let condition = try expression(a.condition, scope)
+        let message: String
+        do {
+            message = try SQLText.literal("assertion failed: " + a.text)
+        } catch {
+            throw Diagnostic.error(.noSQLForm(error.what), at: a.range)
+        }
+        let failure = dialect == .postgres
+            ? "CAST(CAST(concat(\(message), '') AS INTEGER) AS BOOLEAN)"
+            : "error(\(message))"
+        let with = ctes.isEmpty ? "" : "WITH " + ctes.map { "\($0.name) AS (\n  \($0.sql)\n)" }.joined(separator: ",\n") + "\n"
+        ctes.removeAll { !$0.kept }
+        let from = aggregates.isEmpty ? "" : "\nFROM \(result.name)"
+        return with + "SELECT CASE WHEN \(condition) THEN TRUE ELSE \(failure) END AS \"assertion\"" + from
     }
 
     /// The plan's stages as CTEs; the last one's relation.
@@ -75,47 +117,58 @@ struct SQLCompiler {
         var current: Relation
         switch plan.source {
         case .dataset(let name):
-            current = try scan(name, plan.sourceSchema)
+            let read = ProjectionPushdown().rewrite(plan)?.sourceColumns.map { Set($0) }
+            current = try scan(name, plan.sourceSchema, columns: read)
         case .binding(let name):
             guard let r = tables[name] else {
                 throw Diagnostic.error(.noSQLForm("a let table made before this script"), at: plan.nodes.first?.range)
             }
             current = r
         }
-        for (k, node) in plan.nodes.enumerated() {
-            current = try stage(node, input: current, inputSchema: plan.input(of: k))
+        for node in plan.nodes {
+            current = try stage(node, input: current)
         }
         return current
     }
 
     // MARK: - Relations
 
-    private mutating func add(_ sql: String, schema: Schema) -> Relation {
+    private mutating func add(_ sql: String, schema: Schema, present: Set<String>, order: String) -> Relation {
         counter += 1
         let name = "s\(counter)"
-        ctes.append((name, sql))
-        return Relation(name: name, schema: schema)
+        ctes.append((name, sql, keeping))
+        return Relation(name: name, schema: schema, present: present, order: order)
     }
 
-    /// A dataset's rows with their stored order, ratings as ranks.
-    private mutating func scan(_ dataset: String, _ schema: Schema) throws(Diagnostic) -> Relation {
-        var items: [String] = []
-        for field in schema.columns {
+    /// A name of the compiler's own, quoted: `"iql_order_3"`.
+    private mutating func own(_ what: String) -> String {
+        ownCounter += 1
+        return "\"\(prefix)\(what)_\(ownCounter)\""
+    }
+
+    /// A dataset's rows (the columns the pipeline reads) with their stored order, ratings as ranks.
+    private mutating func scan(_ dataset: String, _ schema: Schema, columns read: Set<Int>?) throws(Diagnostic) -> Relation {
+        var items: [String] = [], present: Set<String> = []
+        for (i, field) in schema.columns.enumerated() where read?.contains(i) ?? true {
             let column = try quoted(field.name, at: nil)
             items.append(field.type == .rating ? "\(ratingRank(column)) AS \(column)" : column)
+            present.insert(field.name)
         }
-        items.append("\(dialect.rowOrder) AS \(try quoted(order, at: nil))")
-        return add("SELECT \(items.joined(separator: ", ")) FROM \(try quoted(dataset, at: nil))", schema: schema)
+        let order = own("order")
+        items.append("\(dialect.rowOrder) AS \(order)")
+        return add("SELECT \(items.joined(separator: ", ")) FROM \(try quoted(dataset, at: nil))",
+                   schema: schema, present: present, order: order)
     }
 
-    /// The columns of a relation, quoted, in order, then the order column.
-    func columns(_ r: Relation, prefix: String = "") throws(Diagnostic) -> [String] {
-        var out: [String] = []
-        for field in r.schema.columns { out.append(prefix + (try quoted(field.name, at: nil))) }
-        return out
+    /// A relation's columns, quoted and in order, each as the SQL relation holds it or null
+    /// where the scan left it out (nothing reads those).
+    func scope(_ r: Relation) throws(Diagnostic) -> SQLScope {
+        var names: [String] = []
+        for field in r.schema.columns { names.append(r.present.contains(field.name) ? try quoted(field.name, at: nil) : "NULL") }
+        var scope = SQLScope(columns: names, types: r.schema.columns.map(\.type))
+        scope.order = r.order
+        return scope
     }
-
-    var orderColumn: String { "\"" + order + "\"" }
 
     func quoted(_ name: String, at range: SourceRange?) throws(Diagnostic) -> String {
         do {
@@ -127,82 +180,81 @@ struct SQLCompiler {
 
     // MARK: - Stages
 
-    private mutating func stage(_ node: PlanNode, input: Relation, inputSchema: Schema) throws(Diagnostic) -> Relation {
-        let names = try columns(input)
-        let all = (names + [orderColumn]).joined(separator: ", ")
-        var scope = SQLScope(columns: names, types: input.schema.columns.map(\.type))
+    private mutating func stage(_ node: PlanNode, input: Relation) throws(Diagnostic) -> Relation {
+        let scope = try scope(input)
+        let same = { (sql: String) in (sql, input.present, input.order) }
+        var made: (sql: String, present: Set<String>, order: String)
         switch node.step {
         case .filter(let o):
-            return add("SELECT \(all) FROM \(input.name) WHERE \(try expression(o.condition, scope))", schema: node.schema)
+            made = same("SELECT * FROM \(input.name) WHERE \(try expression(o.condition, scope))")
 
         case .select(let o):
             var items: [String] = []
             for (e, field) in zip(o.items, node.schema.columns) {
                 items.append("\(try expression(e, scope)) AS \(try quoted(field.name, at: node.range))")
             }
-            return add("SELECT \(items.joined(separator: ", ")), \(orderColumn) FROM \(input.name)", schema: node.schema)
+            made = ("SELECT \(items.joined(separator: ", ")), \(input.order) FROM \(input.name)", Set(node.schema.names), input.order)
 
         case .derive(let o):
-            // One CTE an item: a later item reads the columns the earlier ones made.
-            var current = input
-            var schema = input.schema
+            // One CTE an item: a later item reads the columns the earlier ones made. The window's
+            // keys and time column are the derive's input's.
             var keys: [String] = []
             for k in o.keys { keys.append(try expression(k, scope)) }
-            let time = try o.timeColumn.map { (i: Int) throws(Diagnostic) in names[i] }
+            let window = SQLScope.Window(partition: keys, time: o.timeColumn.map { scope.columns[$0] })
+            var current = input
             for item in o.items {
-                let cols = try columns(current)
-                scope = SQLScope(columns: cols, types: schema.columns.map(\.type))
-                scope.window = SQLScope.Window(partition: keys, time: time)
-                let value = try expression(item.expression, scope)
-                var items = cols
+                var itemScope = try self.scope(current)
+                itemScope.window = window
+                let value = try expression(item.expression, itemScope)
+                var schema = current.schema
+                let name = try quoted(item.column.name, at: node.range)
                 if let r = item.replacing {
-                    items[r] = "\(value) AS \(cols[r])"
+                    var items: [String] = []
+                    for (i, field) in current.schema.columns.enumerated() where current.present.contains(field.name) {
+                        items.append(i == r ? "\(value) AS \(name)" : try quoted(field.name, at: nil))
+                    }
                     schema.columns[r] = item.column
+                    current = add("SELECT \(items.joined(separator: ", ")), \(current.order) FROM \(current.name)",
+                                  schema: schema, present: current.present.union([item.column.name]), order: current.order)
                 } else {
-                    items.append("\(value) AS \(try quoted(item.column.name, at: node.range))")
                     schema.columns.append(item.column)
+                    current = add("SELECT *, \(value) AS \(name) FROM \(current.name)",
+                                  schema: schema, present: current.present.union([item.column.name]), order: current.order)
                 }
-                current = add("SELECT \(items.joined(separator: ", ")), \(orderColumn) FROM \(current.name)", schema: schema)
             }
-            return Relation(name: current.name, schema: node.schema)
+            return Relation(name: current.name, schema: node.schema, present: current.present, order: current.order)
 
         case .sort(let o):
-            var by: [String] = []
-            for k in o.keys { by.append(try sortKey(k.expression, descending: k.descending, scope)) }
-            by.append(orderColumn)
-            return add("SELECT \(names.joined(separator: ", ")), row_number() OVER (ORDER BY \(by.joined(separator: ", "))) AS \(orderColumn) FROM \(input.name)",
-                       schema: node.schema)
+            let order = own("order")
+            made = ("SELECT *, row_number() OVER (ORDER BY \(try sortKeys(o.keys, scope, then: input.order))) AS \(order) FROM \(input.name)",
+                    input.present, order)
 
         case .take(let o):
-            return add("SELECT \(all) FROM \(input.name) ORDER BY \(orderColumn) LIMIT \(try limit(o.count))", schema: node.schema)
+            made = same("SELECT * FROM \(input.name) ORDER BY \(input.order) LIMIT \(try limit(o.count))")
 
         case .topN(let o):
-            var by: [String] = []
-            for k in o.keys { by.append(try sortKey(k.expression, descending: k.descending, scope)) }
-            by.append(orderColumn)
-            let sorted = add("SELECT \(names.joined(separator: ", ")), row_number() OVER (ORDER BY \(by.joined(separator: ", "))) AS \(orderColumn) FROM \(input.name)",
-                             schema: node.schema)
-            return add("SELECT \(all) FROM \(sorted.name) ORDER BY \(orderColumn) LIMIT \(try limit(o.take.count))", schema: node.schema)
+            let order = own("order")
+            let sorted = add("SELECT *, row_number() OVER (ORDER BY \(try sortKeys(o.keys, scope, then: input.order))) AS \(order) FROM \(input.name)",
+                             schema: node.schema, present: input.present, order: order)
+            made = ("SELECT * FROM \(sorted.name) ORDER BY \(order) LIMIT \(try limit(o.take.count))", input.present, order)
 
         case .aggregate(let o):
             return try aggregate(o, input: input, scope: scope, node: node)
 
         case .distinct(let o):
-            var items: [String] = [], outNames: [String] = []
+            var items: [String] = []
             if o.keys.isEmpty {
-                items = names
-                outNames = names
+                items = scope.columns
             } else {
                 for (e, field) in zip(o.keys, node.schema.columns) {
-                    let n = try quoted(field.name, at: node.range)
-                    items.append("\(try expression(e, scope)) AS \(n)")
-                    outNames.append(n)
+                    items.append("\(try expression(e, scope)) AS \(try quoted(field.name, at: node.range))")
                 }
             }
             let positions = (1...max(1, items.count)).map(String.init).joined(separator: ", ")
+            let order = own("order")
             // Distinct rows in the order of their first appearance.
-            return add("SELECT \(items.joined(separator: ", ")), min(\(orderColumn)) AS \(orderColumn) FROM \(input.name) GROUP BY \(positions)",
-                       schema: node.schema)
+            made = ("SELECT \(items.joined(separator: ", ")), min(\(input.order)) AS \(order) FROM \(input.name) GROUP BY \(positions)",
+                    Set(node.schema.names), order)
 
         case .join(let o):
             return try join(o, input: input, node: node)
@@ -210,19 +262,18 @@ struct SQLCompiler {
         case .latest(let o):
             var keys: [String] = []
             for k in o.keys { keys.append(try expression(k, scope)) }
-            var sortedKeys: [String] = []
-            for k in o.keys { sortedKeys.append(try sortKey(k, descending: false, scope)) }
-            let time = names[o.column]
-            let rank = try quoted(order + "_rank", at: nil)
+            let time = scope.columns[o.column]
             var condition = "\(time) IS NOT NULL"
             if let asOf = o.asOf { condition += " AND \(time) <= \(try expression(asOf, scope))" }
             let partition = keys.isEmpty ? "" : "PARTITION BY \(keys.joined(separator: ", ")) "
-            let ranked = add("SELECT \(all), row_number() OVER (\(partition)ORDER BY \(time) DESC, \(orderColumn) DESC) AS \(rank) FROM \(input.name) WHERE \(condition)",
-                             schema: node.schema)
+            let rank = own("rank")
+            let ranked = add("SELECT *, row_number() OVER (\(partition)ORDER BY \(time) DESC, \(input.order) DESC) AS \(rank) FROM \(input.name) WHERE \(condition)",
+                             schema: node.schema, present: input.present, order: input.order)
             // One row a group, the groups in key order.
-            let byKeys = (sortedKeys + [orderColumn]).joined(separator: ", ")
-            return add("SELECT \(names.joined(separator: ", ")), row_number() OVER (ORDER BY \(byKeys)) AS \(orderColumn) FROM \(ranked.name) WHERE \(rank) = 1",
-                       schema: node.schema)
+            let order = own("order")
+            let byKeys = try sortKeys(o.keys.map { ($0, false) }, scope, then: input.order)
+            made = ("SELECT *, row_number() OVER (ORDER BY \(byKeys)) AS \(order) FROM \(ranked.name) WHERE \(rank) = 1",
+                    input.present, order)
 
         case .rank(let o): throw Diagnostic.error(.noSQLForm(o.output == .rank ? "rank" : "quartile"), at: node.range)
         case .compare: throw Diagnostic.error(.noSQLForm("compare"), at: node.range)
@@ -231,6 +282,7 @@ struct SQLCompiler {
         case .chart: throw Diagnostic.error(.noSQLForm("chart"), at: node.range)
         case .diff: throw Diagnostic.error(.noSQLForm("diff"), at: node.range)
         }
+        return add(made.sql, schema: node.schema, present: made.present, order: made.order)
     }
 
     /// `take N`'s N, which the checker has made a constant whole number.
@@ -241,11 +293,17 @@ struct SQLCompiler {
         return String(k)
     }
 
-    /// A sort key as IQL orders it: nulls last either way, text byte by byte.
-    private func sortKey(_ e: CompiledExpression, descending: Bool, _ scope: SQLScope) throws(Diagnostic) -> String {
-        var key = try expression(e, scope)
-        if e.type == .text { key = dialect.binary(key) }
-        return key + (descending ? " DESC" : " ASC") + " NULLS LAST"
+    /// Sort keys as IQL orders them: nulls last either way, text byte by byte, ties in the
+    /// input's order.
+    private func sortKeys(_ keys: [(expression: CompiledExpression, descending: Bool)], _ scope: SQLScope,
+                          then order: String) throws(Diagnostic) -> String {
+        var out: [String] = []
+        for (e, descending) in keys {
+            var key = try expression(e, scope)
+            if e.type == .text { key = dialect.binary(key) }
+            out.append(key + (descending ? " DESC" : " ASC") + " NULLS LAST")
+        }
+        return (out + [order]).joined(separator: ", ")
     }
 
     private mutating func aggregate(_ o: AggregateOperator, input: Relation, scope: SQLScope, node: PlanNode) throws(Diagnostic) -> Relation {
@@ -267,45 +325,51 @@ struct SQLCompiler {
         for (e, field) in zip(o.items, node.schema.columns.dropFirst(o.keys.count)) {
             items.append("\(try expression(e, itemScope)) AS \(try quoted(field.name, at: node.range))")
         }
+        let present = Set(node.schema.names)
+        let order = own("order")
         guard !o.keys.isEmpty else {
-            return add("SELECT \(items.joined(separator: ", ")), 1 AS \(orderColumn) FROM \(input.name)", schema: node.schema)
+            return add("SELECT \(items.joined(separator: ", ")), 1 AS \(order) FROM \(input.name)",
+                       schema: node.schema, present: present, order: order)
         }
         let positions = (1...o.keys.count).map(String.init).joined(separator: ", ")
-        let grouped = add("SELECT \(items.joined(separator: ", ")) FROM \(input.name) GROUP BY \(positions)", schema: node.schema)
+        let grouped = add("SELECT \(items.joined(separator: ", ")) FROM \(input.name) GROUP BY \(positions)",
+                          schema: node.schema, present: present, order: order)
         // Groups in key order, nulls last.
         let byKeys = keyNames.map { "\($0) ASC NULLS LAST" }.joined(separator: ", ")
-        let outNames = try columns(grouped).joined(separator: ", ")
-        return add("SELECT \(outNames), row_number() OVER (ORDER BY \(byKeys)) AS \(orderColumn) FROM \(grouped.name)", schema: node.schema)
+        return add("SELECT *, row_number() OVER (ORDER BY \(byKeys)) AS \(order) FROM \(grouped.name)",
+                   schema: node.schema, present: present, order: order)
     }
 
     private mutating func join(_ o: JoinOperator, input: Relation, node: PlanNode) throws(Diagnostic) -> Relation {
         let right: Relation
         switch o.right {
         case .dataset(let name):
-            // The right dataset's whole schema, as the checker saw it.
+            // The right dataset's schema as the checker saw it; only its keys and the columns
+            // carried are read.
             guard let schema = schemas(name) else { throw Diagnostic.error(.noSQLForm("this join"), at: node.range) }
-            right = try scan(name, schema)
+            right = try scan(name, schema, columns: Set(o.keys.map(\.right) + o.rightColumns))
         case .binding(let name):
             guard let r = tables[name] else { throw Diagnostic.error(.noSQLForm("a join with a let table made before this script"), at: node.range) }
             right = r
         }
-        let leftNames = try columns(input), rightNames = try columns(right)
+        let l = try scope(input), r = try scope(right)
         var on: [String] = []
-        for pair in o.keys { on.append("l.\(leftNames[pair.left]) = r.\(rightNames[pair.right])") }
+        for pair in o.keys { on.append("l.\(l.columns[pair.left]) = r.\(r.columns[pair.right])") }
         let condition = on.joined(separator: " AND ")
         if o.kind == .anti {
-            let items = leftNames.map { "l." + $0 }.joined(separator: ", ")
-            return add("SELECT \(items), l.\(orderColumn) FROM \(input.name) AS l WHERE NOT EXISTS (SELECT 1 FROM \(right.name) AS r WHERE \(condition))",
-                       schema: node.schema)
+            return add("SELECT l.* FROM \(input.name) AS l WHERE NOT EXISTS (SELECT 1 FROM \(right.name) AS r WHERE \(condition))",
+                       schema: node.schema, present: input.present, order: input.order)
         }
-        var items = leftNames.map { "l." + $0 }
+        var items = ["l.*"], present = input.present
         for (k, i) in o.rightColumns.enumerated() {
             let field = node.schema.columns[input.schema.columns.count + k]
-            items.append("r.\(rightNames[i]) AS \(try quoted(field.name, at: node.range))")
+            items.append("r.\(r.columns[i]) AS \(try quoted(field.name, at: node.range))")
+            present.insert(field.name)
         }
         let kind = o.kind == .left ? "LEFT JOIN" : "JOIN"
-        return add("SELECT \(items.joined(separator: ", ")), row_number() OVER (ORDER BY l.\(orderColumn), r.\(orderColumn)) AS \(orderColumn) FROM \(input.name) AS l \(kind) \(right.name) AS r ON \(condition)",
-                   schema: node.schema)
+        let order = own("order")
+        return add("SELECT \(items.joined(separator: ", ")), row_number() OVER (ORDER BY l.\(input.order), r.\(right.order)) AS \(order) FROM \(input.name) AS l \(kind) \(right.name) AS r ON \(condition)",
+                   schema: node.schema, present: present, order: order)
     }
 
     // MARK: - Ratings

@@ -15,6 +15,8 @@ struct SQLScope {
     /// For each key of a `summarize`, the input column it is (or -1 for a computed key).
     var groupKeys: [Int]?
     var window: Window?
+    /// The column holding IQL's row order (for `first`, `last` and the windows' ties).
+    var order = ""
 
     init(columns: [String], types: [ValueType]) {
         self.columns = columns

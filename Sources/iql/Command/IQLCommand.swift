@@ -41,17 +41,15 @@ struct IQLCommand: ParsableCommand {
     @Flag(help: "Show the version and how recent the bundled data is (its newest date).")
     var version = false
 
+    /// Each option's own value; how they go together (a file and -c, --plan with neither) is
+    /// checked once the subcommand has its file (`settings`).
     mutating func validate() throws {
-        _ = try settings()
+        _ = try options()
     }
 
-    /// The options as the runner uses them, checked against each other; `command`, `file`
-    /// and `schema` come from the subcommand.
-    func settings(command: Arguments.Command = .run, file: String? = nil, schema: String?? = nil) throws -> Arguments {
+    /// The options' values, each checked on its own.
+    private func options() throws -> Arguments {
         var a = Arguments()
-        a.command = command
-        a.file = file
-        a.schema = schema
         try query.apply(to: &a)
         try data.apply(to: &a)
         try limits.apply(to: &a)
@@ -65,6 +63,16 @@ struct IQLCommand: ParsableCommand {
             }
             a.explain = code
         }
+        return a
+    }
+
+    /// The options as the runner uses them, checked against each other and the subcommand's
+    /// `command`, `file` and `schema`.
+    func settings(command: Arguments.Command, file: String? = nil, schema: String?? = nil) throws -> Arguments {
+        var a = try options()
+        a.command = command
+        a.file = file
+        a.schema = schema
         if a.query != nil && a.file != nil {
             throw ValidationError("give either -c QUERY or a script file, not both")
         }
