@@ -31,6 +31,8 @@ struct Arguments {
     var analyze = false
     /// `--sql DIALECT`: print the query's SQL instead of running it.
     var sql: SQLDialect?
+    /// `iql export`: the datasets to write as a SQL script (all when empty).
+    var export: [String]?
     /// `--no-optimize`, `--skip-pass PASS`: optimiser passes to leave out.
     var disabledPasses: Set<String> = []
     /// `--diagnostics json`: diagnostics as JSON on standard error.

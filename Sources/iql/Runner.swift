@@ -56,7 +56,8 @@ struct Runner {
         // Dot commands in the script run in the shell; the engine sees only the IQL.
         let withDots = script.map { ScriptSegments($0.text).hasDotCommands } ?? false
         let code = script.map { withDots ? SourceFile(name: $0.name, text: ScriptSegments.codeOnly($0.text)) : $0 }
-        let oneShot = arguments.schema == nil && arguments.command == .run && !arguments.plan && arguments.sql == nil ? code : nil
+        let oneShot = arguments.schema == nil && arguments.export == nil && arguments.command == .run && !arguments.plan
+            && arguments.sql == nil ? code : nil
         for (name, path) in arguments.data {
             let started = ContinuousClock.now
             do throws(IQLError) {
@@ -81,6 +82,15 @@ struct Runner {
         }
         if let schema = arguments.schema {
             return showSchema(schema)
+        }
+        if let datasets = arguments.export, let dialect = arguments.sql {
+            do {
+                Terminal.out(try engine.exportSQL(datasets, dialect: dialect))
+                return 0
+            } catch {
+                report(error)
+                return 1
+            }
         }
         if let script, let code {
             if arguments.command == .check { return check(code.text, sourceName: code.name, script: script.text) }

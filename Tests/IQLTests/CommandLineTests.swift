@@ -72,8 +72,8 @@ struct CommandLineTests {
             #expect(r.status == 0 && r.stdout == expected, "\(args): \(r.stdout)\(r.stderr)")
         }
         // Flags that need a query see the file the subcommand took, wherever they stand.
-        for args in [["--plan", file.path], [file.path, "--plan"], ["run", file.path, "--analyze", "-p", "k=London"],
-                     ["--sql", "duckdb", file.path]] {
+        for args in [["--plan", file.path, "-p", "k=London"], [file.path, "--plan", "-p", "k=London"],
+                     ["run", file.path, "--analyze", "-p", "k=London"], ["--sql", "duckdb", file.path, "-p", "k=London"]] {
             let r = try CLITests.iql(args)
             #expect(r.status == 0 && !r.stdout.isEmpty, "\(args): \(r.stderr)")
         }
@@ -153,7 +153,7 @@ struct CommandLineTests {
     @Test func theDocsNameOnlyOptionsIQLHas() throws {
         let options = try Self.longOptions().union(["--generate-completion-script"])
         var checked = 0
-        for file in ["README.md", "docs/language.md", "docs/errors.md", "docs/queries.md", "docs/performance.md", "docs/reliability.md"] {
+        for file in ["README.md", "docs/language.md", "docs/errors.md", "docs/queries.md", "docs/performance.md", "docs/reliability.md", "docs/sql.md"] {
             let text = try Repo.read(file)
             let standalone = file == "README.md" || file == "docs/language.md"
             var commands: [Substring] = []

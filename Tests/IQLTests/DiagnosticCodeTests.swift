@@ -63,7 +63,8 @@ struct DiagnosticRaiseSiteTests {
     /// Where each group of codes may be raised, by folder under Sources/.
     static let phases: [(codes: ClosedRange<Int>, folders: [String])] = [
         (100...199, ["IQL/Syntax/"]),
-        (200...499, ["IQL/Semantics/", "IQL/API/"]),
+        // The SQL compiler reads checked plans: what has no SQL form is a placement problem (IQL0408).
+        (200...499, ["IQL/Semantics/", "IQL/API/", "IQL/SQL/"]),
         (500...599, ["IQL/Evaluation/", "IQL/Output/"]),
         (600...699, ["IQL/Data/", "IQL/API/", "IQL/Output/", "iql/"]),
         (700...799, ["IQL/Semantics/"]),

@@ -271,13 +271,13 @@ public struct DiagnosticMessage: Sendable, Hashable {
     // MARK: noPipeline
     static let noPipeline = Self(.noPipeline, "the query produced no table: it needs a pipeline (from …)")
 
+    // MARK: clausePlacement
+    static let byOnBarChart = Self(.clausePlacement, "'by' splits a line chart into lines; a bar chart has one bar per row")
+
     // MARK: noSQLForm
     static func noSQLForm(_ what: String) -> Self {
         Self(.noSQLForm, "\(what) has no SQL form: run the query in iql itself (without --sql)")
     }
-
-    // MARK: clausePlacement
-    static let byOnBarChart = Self(.clausePlacement, "'by' splits a line chart into lines; a bar chart has one bar per row")
 
     // MARK: overflow
     static func arithmeticOverflow(_ kind: String, _ op: String, _ left: String, _ right: String) -> Self {

@@ -15,11 +15,12 @@ struct IQLCommand: ParsableCommand {
         iql run <file.iql> [--param <name=value> ...] [<options>]
         iql check <file.iql> [--param <name=value> ...]
         iql schema [<dataset>] [<options>]
+        iql export --sql postgres|duckdb [<dataset> ...]
         """,
         // The language lists read the function catalogue, a twentieth of start-up: built only
         // when this run prints the help.
         discussion: helpRequested ? discussion : "",
-        subcommands: [RunCommand.self, CheckCommand.self, SchemaCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, SchemaCommand.self, ExportCommand.self],
         defaultSubcommand: RunCommand.self
     )
 
@@ -68,7 +69,7 @@ struct IQLCommand: ParsableCommand {
 
     /// The options as the runner uses them, checked against each other and the subcommand's
     /// `command`, `file` and `schema`.
-    func settings(command: Arguments.Command, file: String? = nil, schema: String?? = nil) throws -> Arguments {
+    func settings(command: Arguments.Command, file: String? = nil, schema: String?? = nil, exporting: Bool = false) throws -> Arguments {
         var a = try options()
         a.command = command
         a.file = file
@@ -77,7 +78,7 @@ struct IQLCommand: ParsableCommand {
             throw ValidationError("give either -c QUERY or a script file, not both")
         }
         let planFlag = a.plan ? "--plan" : a.analyze ? "--analyze" : a.sql != nil ? "--sql" : nil
-        if let planFlag, a.query == nil && a.file == nil && command == .run {
+        if let planFlag, a.query == nil && a.file == nil && command == .run && !exporting {
             throw ValidationError("\(planFlag) needs -c QUERY or a script file")
         }
         if command == .check && a.query != nil {

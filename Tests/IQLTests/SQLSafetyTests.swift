@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+import IQL
+
+/// Text a user gives (values, parameters, column and dataset names) reaches compiled SQL only
+/// as an escaped literal or a quoted identifier: it comes back from DuckDB and PostgreSQL
+/// exactly as given, and nothing of it is left once those are taken out of the SQL.
+struct SQLSafetyTests {
+    static let hostile = [
+        "O'Brien", "'; DROP TABLE t; --", "\\'", "\\\\", "a\\", "$$", "$tag$ x $tag$", "/* c */ x", "-- c", "\"quoted\"",
+        "E'x'", "a\nb", "tab\there", "Ünïcødé ✓ 👩‍👩‍👧", "'' OR ''=''", "\\'; SELECT 1; --", "%_", "\r\n", "'", "\\",
+    ]
+
+    /// The SQL with every quoted identifier and escape-string literal taken out.
+    static func outsideQuotes(_ sql: String) -> String {
+        var out = "", chars = Array(sql.unicodeScalars)[...]
+        while let c = chars.popFirst() {
+            if c == "\"" {
+                while let d = chars.popFirst() {
+                    if d == "\"" { if chars.first == "\"" { chars.removeFirst() } else { break } }
+                }
+                out += " ID "
+            } else if c == "E", chars.first == "'" {
+                chars.removeFirst()
+                while let d = chars.popFirst() {
+                    if d == "\\" { _ = chars.popFirst(); continue }
+                    if d == "'" { if chars.first == "'" { chars.removeFirst() } else { break } }
+                }
+                out += " LIT "
+            } else if c == "'" {
+                // The compiler's own literals: rating wording, dates, double text.
+                while let d = chars.popFirst() {
+                    if d == "'" { if chars.first == "'" { chars.removeFirst() } else { break } }
+                }
+                out += " OWN "
+            } else {
+                out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    static func engine() throws -> Engine {
+        var e = Engine(bundledData: false)
+        try e.registerCSV(text: "id,g\n1,a\n2,b\n", as: "t")
+        return e
+    }
+
+    @Test func compiledSQLHoldsUserTextOnlyInsideQuotes() throws {
+        let e = try Self.engine()
+        for s in Self.hostile {
+            for dialect in SQLDialect.allCases {
+                for q in ["param s\nfrom t | take 1 | select x = $s", "param s\nfrom t | where g == $s or starts_with(g, $s) | count",
+                          "param s\nfrom t | derive y = if(g > $s, $s, g) | sort y | select y"] {
+                    let statements = try e.sql(q, dialect: dialect, parameters: ["s": .text(s)])
+                    for st in statements {
+                        let rest = Self.outsideQuotes(st.text)
+                        for bad in [";", "--", "/*", "$", "\\", "DROP", "\"", "'"] {
+                            #expect(!rest.contains(bad), "\(dialect) \(s.debugDescription): \(bad) outside quotes in\n\(st.text)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func textWithNULHasNoSQLForm() throws {
+        let e = try Self.engine()
+        #expect(throws: IQLError.self) { try e.sql("param s\nfrom t | where g == $s | count", dialect: .postgres, parameters: ["s": .text("a\u{0}b")]) }
+        do {
+            _ = try e.sql("param s\nfrom t | where g == $s | count", dialect: .duckdb, parameters: ["s": .text("a\u{0}b")])
+        } catch {
+            #expect(error.diagnostics.first?.code == .noSQLForm)
+            #expect(error.diagnostics.first?.message.contains("NUL") == true)
+        }
+    }
+
+    /// The hostile text, given as a parameter, comes back from each engine exactly; compared
+    /// with it, nothing matches; hostile column names come back as the values under them.
+    @Test func hostileTextComesBackExactly() throws {
+        let e = try Self.engine()
+        var queries: [String] = []
+        for s in Self.hostile {
+            queries.append(try e.sql("param s\nfrom t | take 1 | select x = $s", dialect: .duckdb, parameters: ["s": .text(s)])[0].text)
+            queries.append(try e.sql("param s\nfrom t | where g == $s | count", dialect: .duckdb, parameters: ["s": .text(s)])[0].text)
+        }
+        var names = Engine(bundledData: false)
+        let header = Self.hostile.prefix(8).enumerated().map { "\"\($1.replacingOccurrences(of: "\"", with: "\"\""))\($0)\"" }.joined(separator: ",")
+        try names.registerCSV(text: header + "\n" + (1...8).map(String.init).joined(separator: ",") + "\n", as: "h")
+        let hostileNames = try names.sql("from h", dialect: .duckdb)[0].text
+        let dir = try CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var script = ".mode csv\n.headers off\n.nullvalue ''\n" + (try e.exportSQL(dialect: .duckdb)) + (try names.exportSQL(dialect: .duckdb))
+        for (k, q) in (queries + [hostileNames]).enumerated() { script += "SELECT '@@\(k)';\n\(q);\n" }
+        let url = dir.appendingPathComponent("hostile.sql")
+        try script.write(to: url, atomically: true, encoding: .utf8)
+        let (out, err) = try Self.duckdb(url)
+        #expect(err.isEmpty, "DuckDB: \(err)")
+        let results = CSVRecords.results(out, count: queries.count + 1)
+        for (i, s) in Self.hostile.enumerated() {
+            // DuckDB's CSV ends records with \r\n; a lone \r inside a quoted field stays.
+            let back = results[2 * i].first?.first
+            #expect(back == s || (s == "\r\n" && back == "\n"), "DuckDB gave \(String(describing: back?.debugDescription)) for \(s.debugDescription)")
+            #expect(results[2 * i + 1] == [["0"]])
+        }
+        #expect(results[queries.count] == [(1...8).map(String.init)])
+
+        // The same in PostgreSQL.
+        var pg = try e.exportSQL(dialect: .postgres) + (try names.exportSQL(dialect: .postgres))
+        var pgQueries: [String] = []
+        for s in Self.hostile {
+            pgQueries.append(try e.sql("param s\nfrom t | take 1 | select x = $s", dialect: .postgres, parameters: ["s": .text(s)])[0].text)
+        }
+        pgQueries.append(try names.sql("from h", dialect: .postgres)[0].text)
+        for (k, q) in pgQueries.enumerated() { pg += "SELECT '@@\(k)';\n\(q);\n" }
+        let (pgOut, pgErr) = try PostgresServer.run(pg, in: dir)
+        #expect(pgErr.isEmpty, "PostgreSQL: \(pgErr)")
+        let pgResults = CSVRecords.results(pgOut, count: pgQueries.count)
+        for (i, s) in Self.hostile.enumerated() {
+            let back = pgResults[i].first?.first
+            #expect(back == s || (s == "\r\n" && back == "\n"), "PostgreSQL gave \(String(describing: back?.debugDescription)) for \(s.debugDescription)")
+        }
+        #expect(pgResults[Self.hostile.count] == [(1...8).map(String.init)])
+    }
+
+    /// A false `assert` fails in the database too, with the assertion in the error.
+    @Test func aFailedAssertionIsAnErrorInBothEngines() throws {
+        let e = try Self.engine()
+        let script = "from t | count\nassert first(n) == 999"
+        let dir = try CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let duck = try e.exportSQL(dialect: .duckdb) + (try e.sql(script, dialect: .duckdb).map { $0.text + ";\n" }.joined())
+        let url = dir.appendingPathComponent("assert.sql")
+        try duck.write(to: url, atomically: true, encoding: .utf8)
+        let (_, err) = try Self.duckdb(url)
+        #expect(err.contains("assertion failed: first(n) == 999"), "\(err)")
+        let pg = try e.exportSQL(dialect: .postgres) + (try e.sql(script, dialect: .postgres).map { $0.text + ";\n" }.joined())
+        let (_, pgErr) = try PostgresServer.run(pg, in: dir)
+        #expect(pgErr.contains("assertion failed: first(n) == 999"), "\(pgErr)")
+        // And a true one is one row, true.
+        let ok = try e.sql("from t | count\nassert first(n) == 2", dialect: .duckdb)
+        #expect(ok.map(\.kind) == [.result, .assertion])
+    }
+
+    /// docs/sql.md's table of differences, where it can be shown: `length` counts what a
+    /// reader sees in iql, code points in both databases; a sample CSV stands in for a
+    /// table's schema.
+    @Test func theDocumentedDifferencesHold() throws {
+        // From a column, so that no constant is folded before the SQL is made.
+        var e = Engine(bundledData: false)
+        try e.registerCSV(text: "w\ne\u{301}\n", as: "t")
+        let q = "from t | select n = length(w)"
+        #expect(try e.query(q)[0, "n"]?.int == 1)
+        let dir = try CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("length.sql")
+        let duck = ".mode csv\n.headers off\n" + (try e.exportSQL(dialect: .duckdb)) + (try e.sql(q, dialect: .duckdb)[0].text) + ";\n"
+        try duck.write(to: url, atomically: true, encoding: .utf8)
+        let (out, err) = try Self.duckdb(url)
+        #expect(err.isEmpty && out.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "\(out)\(err)")
+        let pg = try e.exportSQL(dialect: .postgres) + (try e.sql(q, dialect: .postgres)[0].text) + ";\n"
+        let (pgOut, pgErr) = try PostgresServer.run(pg, in: dir)
+        #expect(pgErr.isEmpty && pgOut.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "\(pgOut)\(pgErr)")
+        let sample = dir.appendingPathComponent("sample.csv")
+        try "case_id,opened,team\n1,2024-01-02,North\n".write(to: sample, atomically: true, encoding: .utf8)
+        let r = try CLITests.iql(["--data", "cases=\(sample.path)", "--sql", "postgres", "-c", "from cases | where opened >= 2024-01-01 | count by team"])
+        #expect(r.status == 0 && r.stdout.contains("FROM \"cases\"") && r.stdout.contains("DATE '2024-01-01'"), "\(r.stdout)\(r.stderr)")
+    }
+
+    static func duckdb(_ script: URL) throws -> (String, String) {
+        let binary = try #require(DifferentialTests.duckdbPath(), "the DuckDB CLI is missing: scripts/setup-bench-peers installs it")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["-bail"]
+        p.standardInput = try FileHandle(forReadingFrom: script)
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (o, e)
+    }
+}
