@@ -14,6 +14,8 @@ struct SQLGoldenTests {
         ("joins", "from children_in_care | where year == 2025 | join left authorities on authority | join anti visits on authority | select authority, region, children"),
         ("latest_as_of", "from inspections | latest published by authority as of 2019-08-31 | where overall >= good | select authority, overall"),
         ("let_and_assert", "let london = from authorities | where region == \"London\"\nfrom london | count\nassert first(n) == 33"),
+        ("rank_quartile", "from children_in_care | where year == 2025 | rank rate_per_10k asc by region | quartile children | select authority, region, rank, quartile"),
+        ("quartile_by_polarity", #"from indicators | where measure == "ReReferral" and level == "council" and year == 2025 | quartile value | count by quartile"#),
         ("text_order", #"from authorities | where authority like "B%" or ends_with(authority, "ton") | sort authority desc | select authority"#),
     ]
 

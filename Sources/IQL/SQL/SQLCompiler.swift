@@ -275,7 +275,14 @@ struct SQLCompiler {
             made = ("SELECT *, row_number() OVER (ORDER BY \(byKeys)) AS \(order) FROM \(ranked.name) WHERE \(rank) = 1",
                     input.present, order)
 
-        case .rank(let o): throw Diagnostic.error(.noSQLForm(o.output == .rank ? "rank" : "quartile"), at: node.range)
+        case .rank(let o):
+            var source = input
+            var direction: String?
+            if o.descending == nil, let m = o.measureColumn {
+                (source, direction) = try polarity(o, measure: m, input: input, scope: scope, node: node)
+            }
+            made = (try rankSQL(o, input: source, scope: try self.scope(source), direction: direction, node: node),
+                    input.present.union([node.schema.columns.last?.name ?? ""]), input.order)
         case .compare: throw Diagnostic.error(.noSQLForm("compare"), at: node.range)
         case .pivot: throw Diagnostic.error(.noSQLForm("pivot"), at: node.range)
         case .unpivot: throw Diagnostic.error(.noSQLForm("unpivot"), at: node.range)
@@ -283,6 +290,68 @@ struct SQLCompiler {
         case .diff: throw Diagnostic.error(.noSQLForm("diff"), at: node.range)
         }
         return add(made.sql, schema: node.schema, present: made.present, order: made.order)
+    }
+
+    /// `rank` and `quartile`: the place among the group's rows with a value (1, 2, 2, 4), which
+    /// end first as the stage says, or as `direction` (a boolean column, the measure's
+    /// `higher_is_better`) says, or else the highest first; quartile bands A to D from the
+    /// place as iql makes them, `min(3, (place - 1) * 4 / rows)`.
+    private mutating func rankSQL(_ o: RankOperator, input: Relation, scope: SQLScope, direction: String?,
+                         node: PlanNode) throws(Diagnostic) -> String {
+        var value = try expression(o.value, scope)
+        if o.value.type == .text { value = dialect.binary(value) }
+        var keys: [String] = []
+        for k in o.keys { keys.append(try expression(k, scope)) }
+        // Rows with no value are placed apart from the others, and given none.
+        let partition = "PARTITION BY " + (keys + ["(\(value) IS NULL)"]).joined(separator: ", ")
+        let order: String
+        if let direction {
+            // Better low: the lowest first; better high, or no direction: the highest first.
+            order = "CASE WHEN \(direction) = FALSE THEN \(value) ELSE - \(value) END ASC"
+        } else {
+            order = "\(value) \((o.descending ?? true) ? "DESC" : "ASC")"
+        }
+        let place = "rank() OVER (\(partition) ORDER BY \(order))"
+        let name = try quoted(node.schema.columns.last?.name ?? "rank", at: node.range)
+        switch o.output {
+        case .rank:
+            return "SELECT *, CASE WHEN \(value) IS NULL THEN NULL ELSE \(place) END AS \(name) FROM \(input.name)"
+        case .quartile:
+            // The place and the group's rows first, then the band from them: whole-number
+            // division written so that both dialects divide exactly (DuckDB's `/` gives doubles).
+            let placeName = own("place"), rowsName = own("rows")
+            let placed = add("SELECT *, \(place) AS \(placeName), count(\(value)) OVER (\(partition)) AS \(rowsName) FROM \(input.name)",
+                             schema: input.schema, present: input.present, order: input.order)
+            let x = "((\(placeName) - 1) * 4)"
+            let band = "((\(x) - \(x) % \(rowsName)) / \(rowsName))"
+            return "SELECT *, CASE WHEN \(value) IS NULL THEN NULL WHEN \(band) < 1 THEN 'A' WHEN \(band) < 2 THEN 'B' WHEN \(band) < 3 THEN 'C' ELSE 'D' END AS \(name) FROM \(placed.name)"
+        }
+    }
+
+    /// The direction `rank`/`quartile` take from the `measures` table when none is written:
+    /// a group of one measure follows that measure's `higher_is_better`; a group mixing
+    /// measures, or of one `measures` does not know, ranks the highest first.
+    private mutating func polarity(_ o: RankOperator, measure m: Int, input: Relation, scope: SQLScope,
+                                   node: PlanNode) throws(Diagnostic) -> (Relation, String) {
+        guard o.value.type == .number, let measures = schemas("measures"),
+              let code = measures.index(of: "measure"), let higher = measures.index(of: "higher_is_better"),
+              measures.columns[higher].type == .bool else {
+            throw Diagnostic.error(.noSQLForm("\(o.output.rawValue) with no asc or desc here (the direction comes from each measure's polarity)"),
+                                   at: node.range)
+        }
+        var keys: [String] = []
+        for k in o.keys { keys.append(try expression(k, scope)) }
+        let value = try expression(o.value, scope)
+        let partition = "PARTITION BY " + (keys + ["(\(value) IS NULL)"]).joined(separator: ", ")
+        let measure = scope.columns[m]
+        let low = own("measure_low"), high = own("measure_high"), direction = own("higher_is_better")
+        let bounds = add("SELECT *, min(\(measure)) OVER (\(partition)) AS \(low), max(\(measure)) OVER (\(partition)) AS \(high) FROM \(input.name)",
+                         schema: input.schema, present: input.present, order: input.order)
+        let measuresTable = try quoted("measures", at: nil)
+        let codeName = try quoted(measures.columns[code].name, at: nil), higherName = try quoted(measures.columns[higher].name, at: nil)
+        let joined = add("SELECT b.*, CASE WHEN b.\(low) = b.\(high) THEN p.\(higherName) END AS \(direction) FROM \(bounds.name) AS b LEFT JOIN \(measuresTable) AS p ON p.\(codeName) = b.\(low)",
+                         schema: input.schema, present: input.present, order: input.order)
+        return (joined, direction)
     }
 
     /// `take N`'s N, which the checker has made a constant whole number.

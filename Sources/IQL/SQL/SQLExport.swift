@@ -2,7 +2,7 @@
 /// column's storage, with its rows in IQL's order (ratings in Ofsted's wording, which compiled
 /// queries read as ranks). For PostgreSQL the rows go by `COPY … FROM STDIN`, so the script
 /// runs in psql (`iql export --sql postgres | psql`); for DuckDB by `INSERT`.
-enum SQLExport {
+package enum SQLExport {
     /// The SQL type of a column: whole numbers, decimals at their scale, doubles, text, dates,
     /// booleans; ratings as text.
     static func type(of column: Column, declared: ValueType, _ dialect: SQLDialect) -> String {
@@ -23,19 +23,24 @@ enum SQLExport {
         }
     }
 
+    /// `DROP TABLE IF EXISTS` and `CREATE TABLE` for a table, with no rows.
+    package static func definition(_ name: String, _ table: Table, _ dialect: SQLDialect) throws(Diagnostic) -> String {
+        let tableName = try identifier(name)
+        var columns: [String] = []
+        for (field, column) in zip(table.schema.columns, table.columns) {
+            columns.append("\(try identifier(field.name)) \(type(of: column, declared: field.type, dialect))")
+        }
+        return "DROP TABLE IF EXISTS \(tableName);\nCREATE TABLE \(tableName) (\(columns.joined(separator: ", ")));\n"
+    }
+
     static func script(_ tables: [(name: String, table: Table)], _ dialect: SQLDialect) throws(Diagnostic) -> String {
         // PostgreSQL says NOTICE for each table DROP … IF EXISTS does not find.
         var out = dialect == .postgres ? "SET client_min_messages = warning;\n" : ""
         for (name, table) in tables {
             let tableName = try identifier(name)
-            var columns: [String] = [], names: [String] = []
-            for (field, column) in zip(table.schema.columns, table.columns) {
-                let n = try identifier(field.name)
-                names.append(n)
-                columns.append("\(n) \(type(of: column, declared: field.type, dialect))")
-            }
-            out += "DROP TABLE IF EXISTS \(tableName);\n"
-            out += "CREATE TABLE \(tableName) (\(columns.joined(separator: ", ")));\n"
+            var names: [String] = []
+            for field in table.schema.columns { names.append(try identifier(field.name)) }
+            out += try definition(name, table, dialect)
             switch dialect {
             case .postgres:
                 // CSV as iql writes it: an empty field is null.
