@@ -11,9 +11,51 @@ struct BundledSQLTests {
         var script: String
     }
 
-    /// Every script in queries/, and every example in docs/language.md that does not draw a chart.
+    /// A query for each function of the language (over columns, so that nothing is folded
+    /// into a constant before the SQL is made); a test holds its names to the registry's.
+    static let functionSamples: [String: String] = [
+        "year": "year(published)", "month": "month(published)", "day": "day(inspected)",
+        "date": "date(year(published), month(published), 1)", "days_between": "days_between(inspected, published)",
+        "round": "round(days_between(inspected, published) / 7, 1)", "abs": "abs(days_between(published, inspected))",
+        "floor": "floor(days_between(inspected, published) / 7)", "ceil": "ceil(days_between(inspected, published) / 7)",
+        "lower": "lower(authority)", "upper": "upper(framework)", "length": "length(authority)",
+        "contains": "contains(authority, \"shire\")", "starts_with": "starts_with(authority, \"North\")",
+        "ends_with": "ends_with(authority, \"ton\")", "like": "like(authority, \"%ham%\")",
+        "ilike": "ilike(authority, \"s%\")", "coalesce": "coalesce(ended, published)",
+        "if": "if(overall >= good, authority, framework)", "pct_change": "pct_change(days_between(inspected, ended), days_between(inspected, published))",
+    ]
+
+    /// A summarize for each aggregate (`unique`, `all` and `any` in an assert, where they belong).
+    static let aggregateSamples: [String: String] = [
+        "count": "from inspections | summarize x = count(), y = count(overall >= good) by framework",
+        "count_distinct": "from inspections | summarize x = count_distinct(authority) by framework",
+        "sum": "from children_in_care | summarize x = sum(children) by year",
+        "avg": "from children_in_care | summarize x = avg(rate_per_10k) by region",
+        "median": "from children_in_care | summarize x = median(children) by region",
+        "min": "from inspections | summarize x = min(authority), y = min(overall), z = min(published) by framework",
+        "max": "from inspections | summarize x = max(authority), y = max(overall), z = max(published) by framework",
+        "first": "from inspections | summarize x = first(overall) by framework",
+        "last": "from inspections | summarize x = last(authority) by region",
+        "unique": "from authorities | count\nassert unique(n)",
+        "all": "from children_in_care | where year == 2025 | select children\nassert all(children > 0)",
+        "any": "from children_in_care | where year == 2025 | select children\nassert any(children > 1000)",
+    ]
+
+    @Test func theSamplesCoverTheRegistry() {
+        #expect(Set(Self.functionSamples.keys) == Set(LanguageReference.functions.map(\.name)))
+        #expect(Set(Self.aggregateSamples.keys) == Set(LanguageReference.aggregates.map(\.name)))
+    }
+
+    /// Every script in queries/, every example in docs/language.md that does not draw a chart,
+    /// and a query for each function and aggregate.
     static func cases() throws -> [Case] {
         var out: [Case] = []
+        for (name, call) in functionSamples.sorted(by: { $0.key < $1.key }) {
+            out.append(Case(name: "function " + name, script: "from inspections | select authority, x = \(call)"))
+        }
+        for (name, script) in aggregateSamples.sorted(by: { $0.key < $1.key }) {
+            out.append(Case(name: "aggregate " + name, script: script))
+        }
         let folder = Repo.root.appendingPathComponent("queries")
         for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where file.hasSuffix(".iql") {
             out.append(Case(name: "queries/" + file, script: try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)))

@@ -426,16 +426,8 @@ struct DifferentialTests {
         try engine.registerCSV(text: Self.tableCSV(), as: "t", timeColumn: "dt")
         try engine.registerCSV(text: Self.lookupCSV, as: "u")
         try engine.registerCSV(text: Self.pairsCSV, as: "w")
-        // COPY reads CSV as iql does: an empty field is null.
-        var script = """
-            CREATE TABLE t (id integer, g text, n bigint, d numeric(18,2), dt date, b boolean);
-            CREATE TABLE u (g text, label text);
-            CREATE TABLE w (g text, b boolean, w bigint);
-
-            """
-        for (name, csv) in [("t", Self.tableCSV()), ("u", Self.lookupCSV), ("w", Self.pairsCSV)] {
-            script += "COPY \(name) FROM STDIN WITH (FORMAT csv, HEADER true);\n" + csv + "\\.\n"
-        }
+        // The tables as iql exports them: typed from their columns, each with its order.
+        var script = try engine.exportSQL(dialect: .postgres)
         let queries = Self.seeds.map(Self.query)
         var compiled: [String] = []
         for (i, q) in queries.enumerated() {

@@ -417,10 +417,9 @@ public struct Engine: Sendable {
         return Explanation(pipelines: traces, result: result)
     }
 
-    /// Checks a query or script without running it and prints each pipeline's plan: as the
-    /// checker made it, then after the optimiser, with the passes that changed it.
-    public func plan(_ text: String, sourceName: String = "query",
-                     parameters: [String: Value] = [:]) throws(IQLError) -> String {
+    /// A script parsed and checked for `plan` and `sql`, which run nothing: its errors thrown.
+    private func checkedWithoutRunning(_ text: String, sourceName: String,
+                                       parameters: [String: Value]) throws(IQLError) -> (CheckedScript, SourceFile) {
         let budget = makeBudget(cancellation: nil)
         let source = SourceFile(name: sourceName, text: text)
         let (script, syntax) = Parser.parse(source, budget: budget)
@@ -429,6 +428,14 @@ public struct Engine: Sendable {
         guard let checked = checkedScript, !diagnostics.contains(where: { $0.severity == .error }) else {
             throw IQLError(diagnostics, source: source)
         }
+        return (checked, source)
+    }
+
+    /// Checks a query or script without running it and prints each pipeline's plan: as the
+    /// checker made it, then after the optimiser, with the passes that changed it.
+    public func plan(_ text: String, sourceName: String = "query",
+                     parameters: [String: Value] = [:]) throws(IQLError) -> String {
+        let (checked, _) = try checkedWithoutRunning(text, sourceName: sourceName, parameters: parameters)
         let optimizer = Optimizer(disabled: disabledOptimizerPasses)
         let plans = checked.statements.compactMap { statement -> (String?, PipelinePlan)? in
             switch statement {
@@ -458,14 +465,7 @@ public struct Engine: Sendable {
     /// Nothing is run. A stage with no faithful SQL form is an error (IQL0408) at the stage.
     public func sql(_ text: String, dialect: SQLDialect, sourceName: String = "query",
                     parameters: [String: Value] = [:]) throws(IQLError) -> [SQLStatement] {
-        let budget = makeBudget(cancellation: nil)
-        let source = SourceFile(name: sourceName, text: text)
-        let (script, syntax) = Parser.parse(source, budget: budget)
-        if let stop = budget.stop { throw IQLError([stop], source: source) }
-        let (checkedScript, diagnostics) = diagnose(script, syntax: syntax, source: source, parameters: parameters, budget: budget)
-        guard let checked = checkedScript, !diagnostics.contains(where: { $0.severity == .error }) else {
-            throw IQLError(diagnostics, source: source)
-        }
+        let (checked, source) = try checkedWithoutRunning(text, sourceName: sourceName, parameters: parameters)
         var values: [String: Value] = [:]
         for case (let name, .value(let v)) in bindings { values[name] = v }
         let schemas = catalog.schemas
@@ -479,7 +479,8 @@ public struct Engine: Sendable {
 
     /// A SQL script that makes datasets (all, bundled and registered, when none are named) as
     /// tables in PostgreSQL (run it with psql: `COPY … FROM STDIN`) or DuckDB, so that the SQL
-    /// `sql(_:dialect:)` compiles answers there as the engine answers here.
+    /// `sql(_:dialect:)` compiles answers there as the engine answers here. PostgreSQL tables
+    /// get a last column, `iql_row`, holding each row's place, as their heap keeps no order.
     public func exportSQL(_ datasets: [String] = [], dialect: SQLDialect) throws(IQLError) -> String {
         var tables: [(name: String, table: Table)] = []
         for name in datasets.isEmpty ? datasetNames : datasets {

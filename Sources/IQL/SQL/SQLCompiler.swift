@@ -79,9 +79,7 @@ struct SQLCompiler {
             let column = try quoted(field.name, at: nil)
             items.append(field.type == .rating ? "\(ratingText(column)) AS \(column)" : column)
         }
-        // The let tables' CTEs stay for the later statements that read them.
-        let with = ctes.isEmpty ? "" : "WITH " + ctes.map { "\($0.name) AS (\n  \($0.sql)\n)" }.joined(separator: ",\n") + "\n"
-        ctes.removeAll { !$0.kept }
+        let with = takeWith()
         return with + "SELECT \(items.joined(separator: ", "))\nFROM \(result.name)\nORDER BY \(result.order)"
     }
 
@@ -106,10 +104,17 @@ struct SQLCompiler {
         let failure = dialect == .postgres
             ? "CAST(CAST(concat(\(message), '') AS INTEGER) AS BOOLEAN)"
             : "error(\(message))"
-        let with = ctes.isEmpty ? "" : "WITH " + ctes.map { "\($0.name) AS (\n  \($0.sql)\n)" }.joined(separator: ",\n") + "\n"
-        ctes.removeAll { !$0.kept }
+        let with = takeWith()
         let from = aggregates.isEmpty ? "" : "\nFROM \(result.name)"
         return with + "SELECT CASE WHEN \(condition) THEN TRUE ELSE \(failure) END AS \"assertion\"" + from
+    }
+
+    /// The `WITH` clause of the CTEs made so far, which a statement is done with; those of
+    /// `let` tables stay for the later statements that read them.
+    private mutating func takeWith() -> String {
+        let with = ctes.isEmpty ? "" : "WITH " + ctes.map { "\($0.name) AS (\n  \($0.sql)\n)" }.joined(separator: ",\n") + "\n"
+        ctes.removeAll { !$0.kept }
+        return with
     }
 
     /// The plan's stages as CTEs; the last one's relation.
@@ -165,7 +170,7 @@ struct SQLCompiler {
     func scope(_ r: Relation) throws(Diagnostic) -> SQLScope {
         var names: [String] = []
         for field in r.schema.columns { names.append(r.present.contains(field.name) ? try quoted(field.name, at: nil) : "NULL") }
-        var scope = SQLScope(columns: names, types: r.schema.columns.map(\.type))
+        var scope = SQLScope(columns: names)
         scope.order = r.order
         return scope
     }
@@ -443,14 +448,14 @@ struct SQLCompiler {
 
     // MARK: - Ratings
 
-    /// A rating column's text as its rank.
+    /// A rating column's text (Ofsted's wording, `Rating.wording`) as its rank (`rawValue`).
     func ratingRank(_ sql: String) -> String {
-        "CASE \(sql) WHEN 'Inadequate' THEN 1 WHEN 'Requires improvement to be good' THEN 2 WHEN 'Good' THEN 3 WHEN 'Outstanding' THEN 4 END"
+        "CASE \(sql)" + Rating.allCases.map { " WHEN '\($0.wording)' THEN \($0.rawValue)" }.joined() + " END"
     }
 
     /// A rank as Ofsted's wording.
     func ratingText(_ sql: String) -> String {
-        "CASE \(sql) WHEN 1 THEN 'Inadequate' WHEN 2 THEN 'Requires improvement to be good' WHEN 3 THEN 'Good' WHEN 4 THEN 'Outstanding' END"
+        "CASE \(sql)" + Rating.allCases.map { " WHEN \($0.rawValue) THEN '\($0.wording)'" }.joined() + " END"
     }
 }
 

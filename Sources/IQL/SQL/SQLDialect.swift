@@ -9,9 +9,14 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     var doubleType: String { self == .postgres ? "DOUBLE PRECISION" : "DOUBLE" }
 
     /// The expression that numbers a table's rows in their stored order, which IQL keeps
-    /// wherever a query does not sort: DuckDB's `rowid` is insertion order; a PostgreSQL table
-    /// has no such order, so its rows come in the order the server scans them.
-    var rowOrder: String { self == .postgres ? "row_number() OVER ()" : "rowid" }
+    /// wherever a query does not sort: DuckDB's `rowid` is insertion order. A PostgreSQL heap
+    /// has no such order (COPY puts a later short row into an earlier page's free space: the
+    /// bundled inspections came back with a row 32 places early), so a table carries its order
+    /// in a column, which `exportSQL` writes.
+    var rowOrder: String { self == .postgres ? "\"\(Self.orderColumn)\"" : "rowid" }
+
+    /// The column of a PostgreSQL table that holds each row's place, 1 first.
+    static let orderColumn = "iql_row"
 
     /// Text compared byte by byte, as IQL compares it: PostgreSQL's default collation follows
     /// the locale (where "a" < "B"); DuckDB's is already binary.

@@ -24,7 +24,8 @@ package enum SQLExport {
     }
 
     /// `DROP TABLE IF EXISTS` and `CREATE TABLE` for a table, with no rows.
-    package static func definition(_ name: String, _ table: Table, _ dialect: SQLDialect) throws(Diagnostic) -> String {
+    package static func definition(_ name: String, _ given: Table, _ dialect: SQLDialect) throws(Diagnostic) -> String {
+        let table = try stored(name, given, dialect)
         let tableName = try identifier(name)
         var columns: [String] = []
         for (field, column) in zip(table.schema.columns, table.columns) {
@@ -33,14 +34,28 @@ package enum SQLExport {
         return "DROP TABLE IF EXISTS \(tableName);\nCREATE TABLE \(tableName) (\(columns.joined(separator: ", ")));\n"
     }
 
+    /// The table as a database holds it: for PostgreSQL, with its order as a last column
+    /// (`SQLDialect.orderColumn`), since its heap keeps none.
+    static func stored(_ name: String, _ table: Table, _ dialect: SQLDialect) throws(Diagnostic) -> Table {
+        guard dialect == .postgres else { return table }
+        guard table.schema.index(of: SQLDialect.orderColumn) == nil else {
+            throw Diagnostic.error(.noSQLForm("the dataset \(name), which has a column named \(SQLDialect.orderColumn) (the name PostgreSQL tables keep their order in)"), at: nil)
+        }
+        var schema = table.schema
+        schema.columns.append(Schema.Field(name: SQLDialect.orderColumn, type: .number))
+        let order = Column((0..<table.rowCount).map { Value.int(Int64($0) + 1) })
+        return Table(schema: schema, columns: table.columns + [order], rowCount: table.rowCount)
+    }
+
     static func script(_ tables: [(name: String, table: Table)], _ dialect: SQLDialect) throws(Diagnostic) -> String {
         // PostgreSQL says NOTICE for each table DROP … IF EXISTS does not find.
         var out = dialect == .postgres ? "SET client_min_messages = warning;\n" : ""
-        for (name, table) in tables {
+        for (name, given) in tables {
+            let table = try stored(name, given, dialect)
             let tableName = try identifier(name)
             var names: [String] = []
             for field in table.schema.columns { names.append(try identifier(field.name)) }
-            out += try definition(name, table, dialect)
+            out += try definition(name, given, dialect)
             switch dialect {
             case .postgres:
                 // CSV as iql writes it: an empty field is null.

@@ -9,7 +9,6 @@ struct SQLScope {
 
     /// The input's columns, quoted.
     var columns: [String]
-    var types: [ValueType]
     /// The SQL of each aggregate of the stage, by index.
     var aggregates: [String]?
     /// For each key of a `summarize`, the input column it is (or -1 for a computed key).
@@ -18,8 +17,7 @@ struct SQLScope {
     /// The column holding IQL's row order (for `first`, `last` and the windows' ties).
     var order = ""
 
-    init(columns: [String], types: [ValueType]) {
+    init(columns: [String]) {
         self.columns = columns
-        self.types = types
     }
 }

@@ -1,6 +1,6 @@
 -- from inspections | where framework == "ILACS" | latest published by authority | count by overall
 WITH s1 AS (
-  SELECT "authority", "framework", "published", CASE "overall" WHEN 'Inadequate' THEN 1 WHEN 'Requires improvement to be good' THEN 2 WHEN 'Good' THEN 3 WHEN 'Outstanding' THEN 4 END AS "overall", row_number() OVER () AS "iql_order_1" FROM "inspections"
+  SELECT "authority", "framework", "published", CASE "overall" WHEN 'Inadequate' THEN 1 WHEN 'Requires improvement to be good' THEN 2 WHEN 'Good' THEN 3 WHEN 'Outstanding' THEN 4 END AS "overall", "iql_row" AS "iql_order_1" FROM "inspections"
 ),
 s2 AS (
   SELECT * FROM s1 WHERE ("framework" = E'ILACS')

@@ -1,6 +1,6 @@
 -- from children_in_care | derive before = previous(children) by authority | derive change = pct_change(before, children) | where year == 2025 | select authority, change
 WITH s1 AS (
-  SELECT "year", "authority", "children", row_number() OVER () AS "iql_order_1" FROM "children_in_care"
+  SELECT "year", "authority", "children", "iql_row" AS "iql_order_1" FROM "children_in_care"
 ),
 s2 AS (
   SELECT *, lag("children") OVER (PARTITION BY "authority" ORDER BY "year" ASC NULLS LAST, "iql_order_1") AS "before" FROM s1

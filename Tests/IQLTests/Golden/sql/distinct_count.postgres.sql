@@ -1,6 +1,6 @@
 -- from inspections | select region, framework | distinct | count
 WITH s1 AS (
-  SELECT "region", "framework", row_number() OVER () AS "iql_order_1" FROM "inspections"
+  SELECT "region", "framework", "iql_row" AS "iql_order_1" FROM "inspections"
 ),
 s2 AS (
   SELECT "region" AS "region", "framework" AS "framework", "iql_order_1" FROM s1

@@ -1,6 +1,6 @@
 -- from inspections | where overall >= good and region == "London" | sort published desc | take 3 | select authority, published, overall
 WITH s1 AS (
-  SELECT "authority", "region", "published", CASE "overall" WHEN 'Inadequate' THEN 1 WHEN 'Requires improvement to be good' THEN 2 WHEN 'Good' THEN 3 WHEN 'Outstanding' THEN 4 END AS "overall", row_number() OVER () AS "iql_order_1" FROM "inspections"
+  SELECT "authority", "region", "published", CASE "overall" WHEN 'Inadequate' THEN 1 WHEN 'Requires improvement to be good' THEN 2 WHEN 'Good' THEN 3 WHEN 'Outstanding' THEN 4 END AS "overall", "iql_row" AS "iql_order_1" FROM "inspections"
 ),
 s2 AS (
   SELECT * FROM s1 WHERE (("overall" >= 3) AND ("region" = E'London'))

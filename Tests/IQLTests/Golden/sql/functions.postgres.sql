@@ -1,6 +1,6 @@
 -- from inspections | derive y = year(published), days = days_between(inspected, published), p = if(contains(lower(authority), "shire"), "shire", coalesce(type, "?")) | select authority, y, days, p
 WITH s1 AS (
-  SELECT "authority", "type", "inspected", "published", row_number() OVER () AS "iql_order_1" FROM "inspections"
+  SELECT "authority", "type", "inspected", "published", "iql_row" AS "iql_order_1" FROM "inspections"
 ),
 s2 AS (
   SELECT *, CAST(EXTRACT(YEAR FROM "published") AS BIGINT) AS "y" FROM s1

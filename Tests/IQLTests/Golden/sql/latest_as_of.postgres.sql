@@ -1,6 +1,6 @@
 -- from inspections | latest published by authority as of 2019-08-31 | where overall >= good | select authority, overall
 WITH s1 AS (
-  SELECT "authority", "published", CASE "overall" WHEN 'Inadequate' THEN 1 WHEN 'Requires improvement to be good' THEN 2 WHEN 'Good' THEN 3 WHEN 'Outstanding' THEN 4 END AS "overall", row_number() OVER () AS "iql_order_1" FROM "inspections"
+  SELECT "authority", "published", CASE "overall" WHEN 'Inadequate' THEN 1 WHEN 'Requires improvement to be good' THEN 2 WHEN 'Good' THEN 3 WHEN 'Outstanding' THEN 4 END AS "overall", "iql_row" AS "iql_order_1" FROM "inspections"
 ),
 s2 AS (
   SELECT *, row_number() OVER (PARTITION BY "authority" ORDER BY "published" DESC, "iql_order_1" DESC) AS "iql_rank_2" FROM s1 WHERE "published" IS NOT NULL AND "published" <= DATE '2019-08-31'

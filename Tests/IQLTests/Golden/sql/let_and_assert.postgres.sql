@@ -2,7 +2,7 @@
 -- from london | count
 -- assert first(n) == 33
 WITH s1 AS (
-  SELECT "authority", "authority_code", "region", "ofsted_region", "authority_dfe", "dfe_code", "region_code", "london_subregion", "type", "ofsted_urn", row_number() OVER () AS "iql_order_1" FROM "authorities"
+  SELECT "authority", "authority_code", "region", "ofsted_region", "authority_dfe", "dfe_code", "region_code", "london_subregion", "type", "ofsted_urn", "iql_row" AS "iql_order_1" FROM "authorities"
 ),
 s2 AS (
   SELECT * FROM s1 WHERE ("region" = E'London')
@@ -15,7 +15,7 @@ FROM s3
 ORDER BY "iql_order_2";
 
 WITH s1 AS (
-  SELECT "authority", "authority_code", "region", "ofsted_region", "authority_dfe", "dfe_code", "region_code", "london_subregion", "type", "ofsted_urn", row_number() OVER () AS "iql_order_1" FROM "authorities"
+  SELECT "authority", "authority_code", "region", "ofsted_region", "authority_dfe", "dfe_code", "region_code", "london_subregion", "type", "ofsted_urn", "iql_row" AS "iql_order_1" FROM "authorities"
 ),
 s2 AS (
   SELECT * FROM s1 WHERE ("region" = E'London')

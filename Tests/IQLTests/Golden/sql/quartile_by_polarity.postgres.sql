@@ -1,6 +1,6 @@
 -- from indicators | where measure == "ReReferral" and level == "council" and year == 2025 | quartile value | count by quartile
 WITH s1 AS (
-  SELECT "measure", "year", "level", "value", row_number() OVER () AS "iql_order_1" FROM "indicators"
+  SELECT "measure", "year", "level", "value", "iql_row" AS "iql_order_1" FROM "indicators"
 ),
 s2 AS (
   SELECT * FROM s1 WHERE ((("measure" = E'ReReferral') AND ("level" = E'council')) AND ("year" = 2025))

@@ -1,6 +1,6 @@
 -- from children_in_care | where year == 2025 | rank rate_per_10k asc by region | quartile children | select authority, region, rank, quartile
 WITH s1 AS (
-  SELECT "year", "authority", "region", "children", "rate_per_10k", row_number() OVER () AS "iql_order_1" FROM "children_in_care"
+  SELECT "year", "authority", "region", "children", "rate_per_10k", "iql_row" AS "iql_order_1" FROM "children_in_care"
 ),
 s2 AS (
   SELECT * FROM s1 WHERE ("year" = 2025)

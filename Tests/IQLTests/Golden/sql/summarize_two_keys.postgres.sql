@@ -1,6 +1,6 @@
 -- from children_in_care | where year >= 2020 | summarize total = sum(children), m = median(rate_per_10k), first_code = first(authority_code) by region, year
 WITH s1 AS (
-  SELECT "year", "authority_code", "region", "children", "rate_per_10k", row_number() OVER () AS "iql_order_1" FROM "children_in_care"
+  SELECT "year", "authority_code", "region", "children", "rate_per_10k", "iql_row" AS "iql_order_1" FROM "children_in_care"
 ),
 s2 AS (
   SELECT * FROM s1 WHERE ("year" >= 2020)

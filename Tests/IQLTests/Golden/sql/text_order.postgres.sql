@@ -1,6 +1,6 @@
 -- from authorities | where authority like "B%" or ends_with(authority, "ton") | sort authority desc | select authority
 WITH s1 AS (
-  SELECT "authority", row_number() OVER () AS "iql_order_1" FROM "authorities"
+  SELECT "authority", "iql_row" AS "iql_order_1" FROM "authorities"
 ),
 s2 AS (
   SELECT * FROM s1 WHERE (("authority" LIKE E'B%' ESCAPE '') OR (right("authority", length(E'ton')) = E'ton'))
