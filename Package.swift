@@ -5,6 +5,8 @@ let package = Package(
     name: "IQL",
     products: [
         .library(name: "IQL", targets: ["IQL"]),
+        // Engine(database:) over a PostgreSQL connection, through libpq.
+        .library(name: "IQLPostgres", targets: ["IQLPostgres"]),
         .executable(name: "iql", targets: ["iql"]),
     ],
     dependencies: [
@@ -26,11 +28,22 @@ let package = Package(
             // Debian's package; macOS has libedit in its SDK.
             providers: [.apt(["libedit-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "Sources/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // libpq rather than postgres-nio: a system library links in seconds where postgres-nio
+        // and SwiftNIO add minutes to every clean build, and its blocking, one-statement-at-a-time
+        // calls (with single-row mode and PQcancel) are what a query engine that already runs on
+        // its own thread needs.
+        .target(name: "IQLPostgres", dependencies: ["IQL", "CLibPQ"], path: "Sources/IQLPostgres"),
         .target(name: "CEditShim", dependencies: ["CLibEdit"], path: "Sources/CEditShim"),
         .target(name: "LineEditing", dependencies: ["CEditShim", "CLibEdit"], path: "Sources/LineEditing"),
         .executableTarget(
             name: "iql",
-            dependencies: ["IQL", "LineEditing", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["IQL", "IQLPostgres", "LineEditing", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/iql"
         ),
         // In-process timings for Benchmarks/bench.py; not a product.
@@ -40,7 +53,7 @@ let package = Package(
         .testTarget(
             name: "IQLTests",
             // iql is listed so `swift test` builds the binary the end-to-end tests drive.
-            dependencies: ["IQL", "iql", "PTYSpawn"],
+            dependencies: ["IQL", "IQLPostgres", "iql", "PTYSpawn"],
             path: "Tests/IQLTests",
             exclude: ["Golden", "Fixtures"]
         ),

@@ -33,6 +33,10 @@ struct Arguments {
     var sql: SQLDialect?
     /// `iql export`: the datasets to write as a SQL script (all when empty).
     var export: [String]?
+    /// `iql export --to ADDRESS`: the database to make them in, instead of printing a script.
+    var exportTo: String?
+    /// `--connect ADDRESS`: the PostgreSQL database queries run in.
+    var connect: String?
     /// `--no-optimize`, `--skip-pass PASS`: optimiser passes to leave out.
     var disabledPasses: Set<String> = []
     /// `--diagnostics json`: diagnostics as JSON on standard error.

@@ -23,6 +23,8 @@ extension Session {
         .init(name: ".output", usage: ".output [FILE]", summary: "send results to FILE, or back to the terminal", touchesFiles: true),
         .init(name: ".load", usage: ".load PATH AS NAME [--date-format dmy|mdy]", summary: "add a CSV file as dataset NAME", touchesFiles: true),
         .init(name: ".let", usage: ".let", summary: "list the names bound with let"),
+        .init(name: ".connect", usage: ".connect [postgresql://…]", summary: "run queries in a PostgreSQL database, its tables the datasets (without an address: say where queries run)"),
+        .init(name: ".disconnect", usage: ".disconnect", summary: "run queries in iql again, on the bundled data"),
         .init(name: ".history", usage: ".history", summary: "list the history"),
         .init(name: ".save", usage: ".save FILE", summary: "write this session's successful statements as a script", touchesFiles: true),
         .init(name: ".quit", usage: ".quit", summary: "leave (also .exit or Ctrl-D)"),
@@ -106,6 +108,15 @@ extension Session {
             let names = engine.boundNames
             if names.isEmpty { Terminal.out("no names are bound; bind one with let NAME = …\n") }
             for (n, d) in names { Terminal.out("\(n): \(d)\n") }
+        case ".connect":
+            connect(argument)
+        case ".disconnect":
+            guard engine.database != nil else { Terminal.out("not connected: queries run in iql\n"); break }
+            var local = Engine()
+            local.takeSettings(from: engine)
+            engine = local
+            loaded = []
+            Terminal.out("disconnected: queries run in iql on the bundled data\n")
         case ".history":
             for (i, entry) in history().enumerated() {
                 Terminal.out(String(format: "%5d  ", i + 1) + entry.replacingOccurrences(of: "\n", with: "\n       ") + "\n")
@@ -166,6 +177,23 @@ extension Session {
                 let rows = (try? engine.table(named: name).rowCount) ?? 0
                 Terminal.out("\(name): \(rows) rows; columns " + s.columns.map { "\($0.name) (\($0.type))" }.joined(separator: ", ") + "\n")
             }
+        } catch {
+            Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
+        }
+    }
+
+    /// `.connect ADDRESS`: the session's engine becomes one connected to the database, with
+    /// the same settings; its let names and loaded files stay with the engine it replaces.
+    private func connect(_ address: String) {
+        guard !address.isEmpty else {
+            Terminal.out(engine.database.map { "connected to \($0.name): queries run there\n" } ?? "not connected: queries run in iql\n")
+            return
+        }
+        do throws(IQLError) {
+            engine = try Runner.connect(address, like: engine)
+            loaded = []
+            let count = engine.datasetNames.count
+            Terminal.out("connected to \(engine.database?.name ?? "the database"): \(count) \(count == 1 ? "table or view" : "tables and views") to query (.datasets lists them)\n")
         } catch {
             Terminal.err(DiagnosticRenderer(color: errColor).render(error.diagnostics, in: error.source))
         }

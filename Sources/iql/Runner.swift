@@ -1,5 +1,6 @@
 import Foundation
 import IQL
+import IQLPostgres
 import LineEditing
 
 /// Runs what the command line asked for and returns the exit code: 0 success, 1 a query or
@@ -35,6 +36,14 @@ struct Runner {
         if let code = arguments.explain {
             Terminal.out(code.renderedExplanation)
             return 0
+        }
+        if let address = arguments.connect {
+            do throws(IQLError) {
+                engine = try Runner.connect(address, like: engine)
+            } catch {
+                report(error)
+                return 1
+            }
         }
         // A script given on the command line is known before the data loads, so each --data
         // file is parsed only as far as the script reads it.
@@ -82,6 +91,24 @@ struct Runner {
         }
         if let schema = arguments.schema {
             return showSchema(schema)
+        }
+        if let datasets = arguments.export, let address = arguments.exportTo {
+            do throws(IQLError) {
+                let database: PostgresDatabase
+                do {
+                    database = try PostgresDatabase(connecting: address)
+                } catch {
+                    throw IQLError(error, database: "the database")
+                }
+                let made = try engine.export(datasets, to: database)
+                let rows = made.reduce(0) { $0 + $1.rows }
+                Terminal.err("Created \(made.count) table\(made.count == 1 ? "" : "s") (\(rows) rows) in \(database.name): "
+                             + made.map(\.name).joined(separator: ", ") + "\n")
+                return 0
+            } catch {
+                report(error)
+                return 1
+            }
         }
         if let datasets = arguments.export, let dialect = arguments.sql {
             do {
@@ -238,5 +265,19 @@ struct Runner {
             return 1
         }
         return 0
+    }
+
+    /// An engine running its queries in the PostgreSQL database at `address`, with the
+    /// settings (limits, passes, output folder) of `settings`.
+    static func connect(_ address: String, like settings: Engine) throws(IQLError) -> Engine {
+        let database: PostgresDatabase
+        do {
+            database = try PostgresDatabase(connecting: address)
+        } catch {
+            throw IQLError(error, database: "the database")
+        }
+        var engine = try Engine(database: database)
+        engine.takeSettings(from: settings)
+        return engine
     }
 }

@@ -25,7 +25,9 @@ struct DiagnosticCodeTests {
             // Only codes no query can show on its own (limits, cancellation, files) go without.
             #expect([.invalidUTF8, .parameterType, .cancelled, .timeLimit, .rowLimit, .internalError, .unreadableFile,
                      .valueDoesNotFit, .timeColumnMissing, .invalidDatasetName, .outputLimit, .memoryLimit, .unwritableFile,
-                     .fileChanged, .invalidHostValue, .shadowsBundled, .fewOddValues, .noSQLForm].contains(code), "\(code.id) needs an example")
+                     .fileChanged, .invalidHostValue, .shadowsBundled, .fewOddValues, .noSQLForm,
+                     // A database's: ConnectedEngineTests raises them against a real server.
+                     .cannotConnect, .databaseFailed].contains(code), "\(code.id) needs an example")
             return
         }
         let got = Self.codes(example, csv: code.explanation.exampleCSV)
@@ -66,7 +68,8 @@ struct DiagnosticRaiseSiteTests {
         // The SQL compiler reads checked plans: what has no SQL form is a placement problem (IQL0408).
         (200...499, ["IQL/Semantics/", "IQL/API/", "IQL/SQL/"]),
         (500...599, ["IQL/Evaluation/", "IQL/Output/"]),
-        (600...699, ["IQL/Data/", "IQL/API/", "IQL/Output/", "iql/"]),
+        // A connected database is a source of data: what it refuses or sends is a data problem.
+        (600...699, ["IQL/Data/", "IQL/API/", "IQL/Output/", "IQL/SQL/", "iql/"]),
         (700...799, ["IQL/Semantics/"]),
     ]
 
@@ -74,7 +77,9 @@ struct DiagnosticRaiseSiteTests {
     static let exceptions: [String: Set<String>] = [
         // Found at run time, but the same problem as at check time.
         "unknownColumn": ["IQL/Evaluation/Operators/UnpivotOperator.swift"],  // pivot's columns exist only at run time
-        "unknownDataset": ["IQL/Evaluation/RowContext.swift", "iql/Runner.swift"],
+        "unknownDataset": ["IQL/Evaluation/RowContext.swift", "iql/Runner.swift", "IQL/SQL/DatabaseRunner.swift"],
+        // The rows a connected database streams back count against the limit as a stage's do.
+        "rowLimit": ["IQL/SQL/DatabaseReader.swift"],
         "operandTypes": ["IQL/Evaluation/Operations.swift"],  // a value of a type the checker allowed as null
         // Function bodies live beside their signatures in Semantics, and run at run time.
         "dateOutOfRange": ["IQL/Semantics/ScalarFunction.swift"],

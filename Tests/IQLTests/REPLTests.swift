@@ -119,6 +119,37 @@ struct REPLTests {
         #expect(t.waitFor("21090", after: m))
     }
 
+    /// `.connect` runs the session's queries in PostgreSQL (the bundled data exported there),
+    /// Ctrl-C cancels a slow one on the server and the session goes on, `.disconnect` comes back.
+    @Test func connectRunsQueriesInPostgreSQL() throws {
+        let address = try ConnectedEngineTests.bundled.get()
+        let t = try Terminal()
+        #expect(t.waitFor("iql> "))
+        var m = t.mark
+        t.send(".connect \(address)\r")
+        #expect(t.waitFor("connected to PostgreSQL database", after: m))
+        m = t.mark
+        t.send(".connect\r")
+        #expect(t.waitFor("queries run there", after: m))
+        m = t.mark
+        t.send("from children_in_care | where authority == \"Oxfordshire\" and year == 2019 | select children\r")
+        #expect(t.waitFor("779", after: m))
+        m = t.mark
+        t.send("from providers | select region | join providers on region | join providers on region | count\r")
+        Thread.sleep(forTimeInterval: 0.5)
+        t.send("\u{3}")
+        #expect(t.waitFor("query cancelled", after: m))
+        m = t.mark
+        t.send("from inspections | where overal == good | count\r")
+        #expect(t.waitFor("did you mean 'overall'?", after: m))
+        m = t.mark
+        t.send(".disconnect\r")
+        #expect(t.waitFor("queries run in iql on the bundled data", after: m))
+        m = t.mark
+        t.send(".connect postgresql:///no_such_database?host=/nonexistent\r")
+        #expect(t.waitFor("IQL0615", after: m))
+    }
+
     @Test func tabCompletesDatasetColumnAndValue() throws {
         let t = try Terminal()
         #expect(t.waitFor("iql> "))

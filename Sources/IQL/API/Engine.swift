@@ -10,6 +10,8 @@ import Foundation
 public struct Engine: Sendable {
     private var registered: [String: Table] = [:]
     private var bundled: [String: BundledDataset]
+    /// The connected database's tables, when the engine was made with one.
+    private var connected: DatabaseCatalogue?
     var bindings: [String: Binding] = [:]
     /// Parameters declared with `param` in earlier `run` calls, with their values: like `let`
     /// names, they stay for later calls, so a shell can declare one and use it below.
@@ -59,15 +61,48 @@ public struct Engine: Sendable {
         bundled = bundledData ? Dictionary(uniqueKeysWithValues: BundledDataset.all.map { ($0.name, $0) }) : [:]
     }
 
+    /// Makes an engine whose datasets are a database's tables and views (as its catalogue
+    /// lists them now): queries are checked here against their columns, as any dataset's
+    /// are, then compiled to the database's SQL and run there, and the rows come back as
+    /// tables. Stages with no SQL form run here on those rows; `let` tables become the
+    /// connection's temporary tables. Council names resolve as with the bundled data.
+    public init(database: any SQLDatabase) throws(IQLError) {
+        bundled = [:]
+        do {
+            connected = try DatabaseCatalogue(database: database)
+        } catch {
+            throw IQLError([DatabaseReader.diagnostic(error, database: database.name, at: nil)], source: nil)
+        }
+    }
+
+    /// Takes another engine's settings (limits, optimiser passes, output folder, date order,
+    /// cancellation flag), for a shell that swaps its engine for one connected elsewhere.
+    package mutating func takeSettings(from other: Engine) {
+        limits = other.limits
+        disabledOptimizerPasses = other.disabledOptimizerPasses
+        outputDirectory = other.outputDirectory
+        dateOrder = other.dateOrder
+        cancellation = other.cancellation
+        parametersFromCommandLine = other.parametersFromCommandLine
+        trimsMemory = other.trimsMemory
+        vectorised = other.vectorised
+    }
+
+    /// The database the engine runs its queries in, if it was made with one.
+    public var database: (any SQLDatabase)? { connected?.database }
+
     // MARK: - Datasets
 
     /// Names of every dataset a query can read with `from`, sorted.
-    public var datasetNames: [String] { Set(bundled.keys).union(registered.keys).sorted() }
+    public var datasetNames: [String] {
+        Set(bundled.keys).union(registered.keys).union(connected?.tables.keys ?? [:].keys).sorted()
+    }
 
     /// The schema of a dataset or of a table bound with `let`, without loading any data.
     public func schema(of name: String) -> Schema? {
         if case .table(let t)? = bindings[name] { return t.schema }
         if let t = registered[name] { return t.schema }
+        if let t = connected?.tables[name] { return t.schema }
         return bundled[name]?.schema
     }
 
@@ -94,6 +129,15 @@ public struct Engine: Sendable {
     public func table(named name: String) throws(IQLError) -> Table {
         if let t = registered[name] { return t }
         if let d = bundled[name] { return try BundledStore.shared.table(d) }
+        if let connected, connected.tables[name] != nil {
+            do {
+                return try DatabaseRunner.wholeTable(name, catalogue: connected, budget: makeBudget(cancellation: nil), rowLimit: limits.rows)
+            } catch let d as Diagnostic {
+                throw IQLError([d], source: nil)
+            } catch {
+                throw IQLError([.error(.internalError(error), at: nil)], source: nil)
+            }
+        }
         throw IQLError([.error(.noDataset(name), at: nil,
                                suggestion: Suggest.closest(to: name, among: datasetNames))], source: nil)
     }
@@ -112,7 +156,22 @@ public struct Engine: Sendable {
     /// Registers a table under a name, replacing any dataset of that name.
     public mutating func register(_ table: Table, as name: String) throws(IQLError) {
         try Engine.validateName(name)
+        if connected != nil { return try upload(table, as: name) }
         registered[name] = table
+    }
+
+    /// A table registered with a connected engine goes to the database, as a temporary table
+    /// of the connection, since queries run there.
+    private func upload(_ table: Table, as name: String) throws(IQLError) {
+        guard let connected else { return }
+        var runner = DatabaseRunner(catalogue: connected, values: [:], schemas: { _ in nil })
+        do {
+            try runner.store(name, table, budget: makeBudget(cancellation: nil), at: nil)
+        } catch let d as Diagnostic {
+            throw IQLError([d], source: nil)
+        } catch {
+            throw IQLError([.error(.internalError(error), at: nil)], source: nil)
+        }
     }
 
     /// Loads a CSV file and registers it. Column types are inferred: numbers, ISO dates,
@@ -254,6 +313,7 @@ public struct Engine: Sendable {
             throw IQLError([.error(.timeColumnMissing(file, t), at: nil,
                                    suggestion: Suggest.closest(to: t, among: table.schema.names))], source: nil)
         }
+        if connected != nil { return try upload(table, as: name) }
         registered[name] = table
     }
 
@@ -470,6 +530,7 @@ public struct Engine: Sendable {
         for case (let name, .value(let v)) in bindings { values[name] = v }
         let schemas = catalog.schemas
         var compiler = SQLCompiler(dialect: dialect, values: values, schemas: { schemas[$0] })
+        compiler.databaseTables = connected?.tables ?? [:]
         do {
             return try compiler.compile(checked)
         } catch {
@@ -491,6 +552,41 @@ public struct Engine: Sendable {
         } catch {
             throw IQLError([error], source: nil)
         }
+    }
+
+    /// Makes datasets (all, bundled and registered, when none are named) as tables of a
+    /// database, typed as `exportSQL` types them (ratings with the `iql_rating` domain, the
+    /// time column marked by the comment `iql:time`, each row's place in `iql_row`) and
+    /// filled by `COPY`, all in one transaction: so that an engine connected to it answers as
+    /// this one does. Replaces tables of those names. Returns each table's rows.
+    @discardableResult
+    public func export(_ datasets: [String] = [], to database: any SQLDatabase) throws(IQLError) -> [(name: String, rows: Int)] {
+        var tables: [(name: String, table: Table)] = []
+        for name in datasets.isEmpty ? datasetNames : datasets {
+            tables.append((name, try table(named: name)))
+        }
+        var pieces: [(definition: String, copy: String, data: String)] = []
+        do {
+            for (name, table) in tables { pieces.append(try SQLExport.pieces(name, table, database.dialect, temporary: false)) }
+        } catch {
+            throw IQLError([error], source: nil)
+        }
+        do throws(SQLDatabaseError) {
+            try database.execute("BEGIN")
+            do throws(SQLDatabaseError) {
+                for piece in pieces {
+                    try database.execute(piece.definition)
+                    try database.copy(piece.copy, data: piece.data)
+                }
+                try database.execute("COMMIT")
+            } catch {
+                try? database.execute("ROLLBACK")
+                throw error
+            }
+        } catch {
+            throw IQLError(error, database: database.name)
+        }
+        return tables.map { ($0.name, $0.table.rowCount) }
     }
 
     private mutating func execute(_ text: String, sourceName: String, parameters: [String: Value], tracing: Bool,
@@ -515,6 +611,14 @@ public struct Engine: Sendable {
         var runner = ScriptRunner(environment: environment(budget))
         runner.tracing = tracing
         runner.optimizer = Optimizer(disabled: disabledOptimizerPasses)
+        if let connected {
+            var values = declaredParameters
+            for case (let name, .value(let v)) in bindings { values[name] = v }
+            let schemas = catalog.schemas
+            var database = DatabaseRunner(catalogue: connected, values: values, schemas: { schemas[$0] })
+            database.compiler.reserveNames(of: checked, also: Set(connected.tables.keys))
+            runner.database = database
+        }
         // The runner takes the statements and frees each plan once it has run.
         let statements = checked.statements
         checked.statements = []
@@ -546,10 +650,15 @@ public struct Engine: Sendable {
     var catalog: Catalog {
         var schemas: [String: Schema] = [:]
         for (name, d) in bundled { schemas[name] = d.schema }
+        for (name, t) in connected?.tables ?? [:] { schemas[name] = t.schema }
         for (name, t) in registered { schemas[name] = t.schema }
         let registered = self.registered
         let bundled = self.bundled
+        let connected = self.connected
         return Catalog(schemas: schemas) { dataset, column in
+            if let connected, registered[dataset] == nil, connected.tables[dataset] != nil {
+                return connected.distinctTexts(dataset, column)
+            }
             if let t = registered[dataset] {
                 guard let c = t.column(named: column) else { return nil }
                 return c.distinctTexts
@@ -564,8 +673,9 @@ public struct Engine: Sendable {
         hasBundledData ? AuthorityNames.shared : AuthorityNames.withoutBundledData
     }
 
-    /// Whether the engine was made with the bundled datasets.
-    var hasBundledData: Bool { !bundled.isEmpty }
+    /// Whether council names resolve against the bundled authorities: with the bundled
+    /// datasets, or connected to a database (whose councils are England's too).
+    var hasBundledData: Bool { !bundled.isEmpty || connected != nil }
 
     /// The folder chart files may go into, if the host named one that exists.
     private var outputFolder: OutputFolder? { outputDirectory.flatMap(OutputFolder.init) }
@@ -595,6 +705,15 @@ public struct Engine: Sendable {
         env.bundledCouncilNames = hasBundledData
         let registered = self.registered
         let bundled = self.bundled
+        if let connected {
+            // Stages iql runs itself read whole tables from the database (compare's areas).
+            let limit = limits.rows
+            env.bindingsInDatabase = true
+            env.loadDataset = { name in
+                try DatabaseRunner.wholeTable(name, catalogue: connected, budget: budget, rowLimit: limit)
+            }
+            return env
+        }
         env.loadDataset = { name in
             if let t = registered[name] { return t }
             guard let d = bundled[name] else { throw Diagnostic.error(.noDataset(name), at: nil) }

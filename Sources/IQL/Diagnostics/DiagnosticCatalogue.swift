@@ -370,6 +370,16 @@ extension DiagnosticCode {
                          "A warning: `derive … by` groups rows only for `previous()` and `next()`, and this derive uses neither.",
                          example: "from authorities | derive x = 1 by region",
                          fix: "Remove `by`.")
+        case .cannotConnect:
+            return entry("Cannot connect to the database",
+                         "`iql --connect`, `.connect` or `iql export --to` was given a database it could not reach or log in to: the message is the client library's (libpq for PostgreSQL), saying whether the host, the port, the user, the password or the database name was refused.",
+                         example: nil,
+                         fix: "Check the address (`postgresql://USER@HOST:PORT/DATABASE`, or `postgresql:///DATABASE?host=/socket/folder`) with `psql` first; a password goes in `~/.pgpass` or `PGPASSWORD` rather than on the command line.")
+        case .databaseFailed:
+            return entry("The database failed to run a query",
+                         "A query compiled to SQL failed inside the connected database, or gave a value that does not read as its column's IQL type. The message is the database's: division by zero or an overflow that IQL would report with a caret, a table changed or dropped since the connection read the catalogue, a permission refused, or the connection lost.",
+                         example: nil,
+                         fix: "Read the database's message; `--sql postgres` prints the statement that ran. `.connect` again reads the catalogue anew.")
         case .shadowsBundled:
             return entry("A loaded table hides a bundled dataset",
                          "A warning: a CSV file was loaded under the name of a bundled dataset (`--data referrals=my.csv`, `.load my.csv AS referrals`), so for the rest of the session that name means the file, and the bundled table (and its `_areas` companion in `compare`) is out of reach.",

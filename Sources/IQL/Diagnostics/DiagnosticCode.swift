@@ -75,6 +75,8 @@ public enum DiagnosticCode: Int, Sendable, Hashable, CaseIterable {
     case invalidHostValue = 612
     case shadowsBundled = 613
     case fewOddValues = 614
+    case cannotConnect = 615
+    case databaseFailed = 616
     // Warnings: the query runs, but probably does not mean what it says.
     case absentValue = 701
     case unusedBy = 702

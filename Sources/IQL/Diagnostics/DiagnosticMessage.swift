@@ -434,6 +434,17 @@ public struct DiagnosticMessage: Sendable, Hashable {
         Self(.fewOddValues, "\(file): column '\(column)' is read as text because of \(odd == 1 ? "a value" : "a few values") such as \"\(example)\"; the others are \(rest)")
     }
 
+    // MARK: cannotConnect
+    static func cannotConnect(_ message: String) -> Self { Self(.cannotConnect, "cannot connect to the database: \(message)") }
+
+    // MARK: databaseFailed
+    static func databaseFailed(_ database: String, _ message: String) -> Self {
+        Self(.databaseFailed, "\(database) failed: \(message)")
+    }
+    static func databaseValue(_ text: String, column: String, type: String) -> Self {
+        Self(.databaseFailed, "the database gave \"\(text)\" in column '\(column)', which does not read as a \(type)")
+    }
+
     // MARK: absentValue
     static func absentValue(_ dataset: String, _ column: String, _ value: String) -> Self {
         Self(.absentValue, "no row of \(dataset) has \(column) \"\(value)\"")

@@ -34,12 +34,15 @@ struct RuntimeEnvironment: Sendable {
         switch source {
         case .dataset(let name): return try loadDataset(name)
         case .binding(let name):
-            guard let t = tables[name] else {
-                throw Diagnostic.error(.noTable(name), at: nil)
-            }
-            return t
+            if let t = tables[name] { return t }
+            // A connected engine's let tables are the database's temporary tables.
+            if bindingsInDatabase { return try loadDataset(name) }
+            throw Diagnostic.error(.noTable(name), at: nil)
         }
     }
+
+    /// Whether `let` tables live in a connected database, read through `loadDataset`.
+    var bindingsInDatabase = false
 
     /// Most rows a stage may produce.
     var rowLimit: Int?

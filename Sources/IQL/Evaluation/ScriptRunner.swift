@@ -14,6 +14,9 @@ struct ScriptRunner {
     /// `optimizer.forRunning`, worked out once rather than per statement.
     private var runningOptimizer = Optimizer().forRunning
     private(set) var traces: [Explanation.Pipeline] = []
+    /// Set when the engine is connected to a database: pipelines run there, as far as they
+    /// compile, and `let` tables are made there.
+    var database: DatabaseRunner?
 
     init(environment: RuntimeEnvironment) {
         self.environment = environment
@@ -56,6 +59,16 @@ struct ScriptRunner {
                     }
                 }
                 results.append((title, table))
+            case .letTable(let name, let checked) where database != nil:
+                // The database makes the table from the statement when it can; else iql
+                // runs the pipeline (as far as it compiles, in the database) and sends the rows.
+                if try !(database?.makeTable(name, checked, budget: environment.budget) ?? false) {
+                    let (plan, applied) = runnable(checked)
+                    let table = try run(plan, checked: checked, applied: applied)
+                    try database?.store(name, table, budget: environment.budget, at: checked.nodes.last?.range)
+                }
+                environment.tables[name] = nil
+                environment.values[name] = nil
             case .letTable(let name, let checked):
                 let (plan, applied) = runnable(checked)
                 let table = try run(plan, checked: checked, applied: applied)
@@ -63,10 +76,13 @@ struct ScriptRunner {
                 environment.tables[name] = table
                 environment.values[name] = nil
             case .letValue(let name, let expression):
-                environment.values[name] = try expression.evaluate(RowContext(table: .singleEmptyRow, environment: environment))
+                let value = try expression.evaluate(RowContext(table: .singleEmptyRow, environment: environment))
+                environment.values[name] = value
                 environment.tables[name] = nil
+                database?.compiler.values[name] = value
             case .param(let name, let value):
                 environment.parameters[name] = value
+                database?.compiler.values[name] = value
             case .assert(let plan):
                 try check(plan, over: results.last?.table)
             }
@@ -87,11 +103,31 @@ struct ScriptRunner {
         defer { environment.budget.release(environment.budget.bytesUsed - charged) }
         let clock = ContinuousClock()
         var started = clock.now
-        var table = try environment.table(plan.source)
-        var notes = table.notes
+        var table: Table
+        var nodes = plan.nodes[...]
         var steps: [Explanation.Step] = []
-        if tracing { steps.append(.init(stage: plan.sourceText, rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
-        for node in plan.nodes {
+        var sqlText: String?
+        if var connected = database {
+            // The checked plan, whose stages the SQL compiler knows (the optimiser's fusions
+            // are iql's own operators); those that do not compile run here on the rows.
+            let (rows, stages) = try connected.rows(checked, budget: environment.budget, rowLimit: environment.rowLimit)
+            table = rows
+            nodes = checked.nodes.dropFirst(stages)
+            if tracing {
+                let done = [checked.sourceText] + checked.nodes.prefix(stages).map { String($0.text) }
+                steps.append(.init(stage: "in \(connected.database.name): " + done.joined(separator: " | "),
+                                   rows: table.rowCount, schema: table.schema, time: clock.now - started))
+                var start = checked
+                start.nodes = Array(checked.nodes.prefix(stages))
+                sqlText = try? connected.compiler.statementSQL(start)
+            }
+            database = connected
+        } else {
+            table = try environment.table(plan.source)
+            if tracing { steps.append(.init(stage: plan.sourceText, rows: table.rowCount, schema: table.schema, time: clock.now - started)) }
+        }
+        var notes = table.notes
+        for node in nodes {
             try environment.checkCancelled()
             started = clock.now
             do {
@@ -110,7 +146,17 @@ struct ScriptRunner {
             for note in table.notes where !notes.contains(note) { notes.append(note) }
         }
         table.notes = notes
-        if tracing {
+        if tracing, let sqlText, let first = steps.first {
+            // What the database ran, then the stages iql ran on its rows.
+            let ms = { (d: Duration) in String(format: "%.1f ms", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) }
+            var text = "\(first.stage): \(Explanation.rows(first.rows)), \(ms(first.time))\n"
+            text += sqlText.split(separator: "\n").map { "    " + $0 + "\n" }.joined()
+            if steps.count > 1 {
+                text += "then in iql:\n"
+                for step in steps.dropFirst() { text += "  \(step.stage): \(Explanation.rows(step.rows)), \(ms(step.time))\n" }
+            }
+            traces.append(Explanation.Pipeline(steps: steps, checkedPlan: PlanPrinter().text(checked), passes: [], plan: text))
+        } else if tracing {
             traces.append(Explanation.Pipeline(
                 steps: steps, checkedPlan: PlanPrinter().text(checked), passes: applied,
                 plan: PlanPrinter(measured: steps.map { ($0.rows, $0.time) }).text(plan)))

@@ -10,6 +10,10 @@ struct SQLCompiler {
     var values: [String: Value] = [:]
     /// A dataset's columns (the right side of a join, whose plan node keeps only positions).
     var schemas: (String) -> Schema?
+    /// The tables of a connected database, by name: whether each keeps its order in a
+    /// column, and the columns a scan casts first. Datasets not here are tables as
+    /// `exportSQL` makes them.
+    var databaseTables: [String: SQLDatabaseTable] = [:]
 
     /// A relation the statement has made so far: its CTE name, the IQL columns of the plan at
     /// that point, the ones the SQL relation holds (a scan reads only what the pipeline uses),
@@ -41,10 +45,7 @@ struct SQLCompiler {
     /// The SQL of each pipeline and assertion in the script (a `let` table becomes CTEs the
     /// later ones use).
     mutating func compile(_ script: CheckedScript) throws(Diagnostic) -> [SQLStatement] {
-        var names: Set<String> = []
-        for case .pipeline(let p, _) in script.statements { names.formUnion(p.allColumnNames) }
-        for case .letTable(_, let p) in script.statements { names.formUnion(p.allColumnNames) }
-        while names.contains(where: { $0.lowercased().hasPrefix(prefix) }) { prefix += "_" }
+        reserveNames(of: script)
         var out: [SQLStatement] = []
         var last: PipelinePlan?
         for statement in script.statements {
@@ -71,8 +72,28 @@ struct SQLCompiler {
         return out
     }
 
+    /// Makes the compiler's own names (CTEs, order and rank columns) start with a prefix that
+    /// no column or dataset of the script starts with, so none can be mistaken for the
+    /// user's: a CTE named like a table would hide the table.
+    mutating func reserveNames(of script: CheckedScript, also more: Set<String> = []) {
+        var names = more
+        for statement in script.statements {
+            let plan: PipelinePlan
+            switch statement {
+            case .pipeline(let p, _), .letTable(_, let p): plan = p
+            default: continue
+            }
+            names.formUnion(plan.allColumnNames)
+            if case .dataset(let d) = plan.source { names.insert(d) }
+            for node in plan.nodes {
+                if case .join(let o) = node.step, case .dataset(let d) = o.right { names.insert(d) }
+            }
+        }
+        while names.contains(where: { $0.lowercased().hasPrefix(prefix) }) { prefix += "_" }
+    }
+
     /// One pipeline as a statement: its CTEs, then the rows in IQL's order.
-    private mutating func statementSQL(_ plan: PipelinePlan) throws(Diagnostic) -> String {
+    mutating func statementSQL(_ plan: PipelinePlan) throws(Diagnostic) -> String {
         let result = try relation(plan)
         var items: [String] = []
         for field in result.schema.columns {
@@ -81,6 +102,39 @@ struct SQLCompiler {
         }
         let with = takeWith()
         return with + "SELECT \(items.joined(separator: ", "))\nFROM \(result.name)\nORDER BY \(result.order)"
+    }
+
+    /// A pipeline's rows as a connected database stores a `let` table: ratings in their
+    /// wording and each row's place in `iql_row`, for `CREATE TEMPORARY TABLE … AS`.
+    mutating func storedSQL(_ plan: PipelinePlan) throws(Diagnostic) -> String {
+        let result = try relation(plan)
+        var items: [String] = []
+        for field in result.schema.columns {
+            let column = try quoted(field.name, at: nil)
+            items.append(field.type == .rating ? "\(ratingText(column)) AS \(column)" : column)
+        }
+        items.append("row_number() OVER (ORDER BY \(result.order)) AS \"\(SQLDialect.orderColumn)\"")
+        return takeWith() + "SELECT \(items.joined(separator: ", "))\nFROM \(result.name)"
+    }
+
+    /// The longest start of a pipeline that compiles: its statement and how many of the
+    /// plan's stages it covers (the rest run in iql on the rows it gives). Nil when even the
+    /// scan alone has no SQL form.
+    mutating func compilableStart(of plan: PipelinePlan, stored: Bool) -> (sql: String, stages: Int)? {
+        var count = plan.nodes.count
+        while true {
+            var start = plan
+            start.nodes = Array(plan.nodes.prefix(count))
+            do {
+                return (try stored ? storedSQL(start) : statementSQL(start), count)
+            } catch {
+                ctes.removeAll { !$0.kept }
+                guard count > 0 else { return nil }
+                // Cut before the stage the failure points at, or else one stage earlier.
+                let at = error.range.flatMap { r in start.nodes.firstIndex { $0.range.start <= r.start && r.end <= $0.range.end } }
+                count = min(count - 1, at ?? count - 1)
+            }
+        }
     }
 
     /// An assertion over the last result, computed again: one row, true, or an error whose
@@ -125,10 +179,14 @@ struct SQLCompiler {
             let read = ProjectionPushdown().rewrite(plan)?.sourceColumns.map { Set($0) }
             current = try scan(name, plan.sourceSchema, columns: read)
         case .binding(let name):
-            guard let r = tables[name] else {
+            if let r = tables[name] {
+                current = r
+            } else if databaseTables[name] != nil {
+                // A let table a connected database holds (a temporary table).
+                current = try scan(name, plan.sourceSchema, columns: nil)
+            } else {
                 throw Diagnostic.error(.noSQLForm("a let table made before this script"), at: plan.nodes.first?.range)
             }
-            current = r
         }
         for node in plan.nodes {
             current = try stage(node, input: current)
@@ -140,7 +198,7 @@ struct SQLCompiler {
 
     private mutating func add(_ sql: String, schema: Schema, present: Set<String>, order: String) -> Relation {
         counter += 1
-        let name = "s\(counter)"
+        let name = "\(prefix)s\(counter)"
         ctes.append((name, sql, keeping))
         return Relation(name: name, schema: schema, present: present, order: order)
     }
@@ -160,7 +218,20 @@ struct SQLCompiler {
             present.insert(field.name)
         }
         let order = own("order")
-        items.append("\(dialect.rowOrder) AS \(order)")
+        let table = databaseTables[dataset]
+        if let table {
+            // A connected database's table: its order column if it has one, else the order
+            // the database scans it in.
+            items = []
+            for (i, field) in schema.columns.enumerated() where read?.contains(i) ?? true {
+                var column = try quoted(field.name, at: nil)
+                let stored = column
+                if let cast = table.columns.first(where: { $0.name == field.name })?.cast { column = "CAST(\(column) AS \(cast))" }
+                items.append(field.type == .rating ? "\(ratingRank(column)) AS \(stored)" : column == stored ? column : "\(column) AS \(stored)")
+            }
+        }
+        let rowOrder = table.map { $0.ordered ? "\"\(SQLDialect.orderColumn)\"" : "row_number() OVER ()" } ?? dialect.rowOrder
+        items.append("\(rowOrder) AS \(order)")
         return add("SELECT \(items.joined(separator: ", ")) FROM \(try quoted(dataset, at: nil))",
                    schema: schema, present: present, order: order)
     }
@@ -423,8 +494,13 @@ struct SQLCompiler {
             guard let schema = schemas(name) else { throw Diagnostic.error(.noSQLForm("this join"), at: node.range) }
             right = try scan(name, schema, columns: Set(o.keys.map(\.right) + o.rightColumns))
         case .binding(let name):
-            guard let r = tables[name] else { throw Diagnostic.error(.noSQLForm("a join with a let table made before this script"), at: node.range) }
-            right = r
+            if let r = tables[name] {
+                right = r
+            } else if let table = databaseTables[name] {
+                right = try scan(name, table.schema, columns: Set(o.keys.map(\.right) + o.rightColumns))
+            } else {
+                throw Diagnostic.error(.noSQLForm("a join with a let table made before this script"), at: node.range)
+            }
         }
         let l = try scope(input), r = try scope(right)
         var on: [String] = []

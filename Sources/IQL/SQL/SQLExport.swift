@@ -23,15 +23,83 @@ package enum SQLExport {
         }
     }
 
-    /// `DROP TABLE IF EXISTS` and `CREATE TABLE` for a table, with no rows.
-    package static func definition(_ name: String, _ given: Table, _ dialect: SQLDialect) throws(Diagnostic) -> String {
+    /// The PostgreSQL domain rating columns are made with, so that a connected engine reading
+    /// the catalogue knows them for ratings (a plain `TEXT` column is text).
+    package static let ratingDomain = "iql_rating"
+
+    /// Makes the rating domain unless the database has it: Ofsted's four judgements in their wording.
+    static var ratingDomainDefinition: String {
+        let words = Rating.allCases.map { "'\($0.wording)'" }.joined(separator: ", ")
+        return "DO $iql$ BEGIN CREATE DOMAIN \(ratingDomain) AS TEXT CHECK (VALUE IN (\(words)));\n"
+            + "EXCEPTION WHEN duplicate_object THEN NULL; END $iql$;\n"
+    }
+
+    /// The column comment that marks a PostgreSQL table's time column.
+    package static let timeColumnComment = "iql:time"
+
+    /// `DROP TABLE IF EXISTS` and `CREATE TABLE` for a table, with no rows; in PostgreSQL,
+    /// ratings typed with the rating domain and the time column marked by its comment. A
+    /// temporary table (a connected engine's `let`) keeps ratings as text: the engine knows
+    /// its columns, and the database may lack the domain.
+    package static func definition(_ name: String, _ given: Table, _ dialect: SQLDialect,
+                                   temporary: Bool = false) throws(Diagnostic) -> String {
         let table = try stored(name, given, dialect)
         let tableName = try identifier(name)
         var columns: [String] = []
+        var ratings = false
         for (field, column) in zip(table.schema.columns, table.columns) {
-            columns.append("\(try identifier(field.name)) \(type(of: column, declared: field.type, dialect))")
+            var type = type(of: column, declared: field.type, dialect)
+            if dialect == .postgres, field.type == .rating, !temporary {
+                type = ratingDomain
+                ratings = true
+            }
+            columns.append("\(try identifier(field.name)) \(type)")
         }
-        return "DROP TABLE IF EXISTS \(tableName);\nCREATE TABLE \(tableName) (\(columns.joined(separator: ", ")));\n"
+        var out = ratings ? ratingDomainDefinition : ""
+        if temporary {
+            out += "DROP TABLE IF EXISTS pg_temp.\(tableName);\nCREATE TEMPORARY TABLE \(tableName) (\(columns.joined(separator: ", ")));\n"
+        } else {
+            out += "DROP TABLE IF EXISTS \(tableName);\nCREATE TABLE \(tableName) (\(columns.joined(separator: ", ")));\n"
+        }
+        if dialect == .postgres, !temporary, let time = table.schema.timeColumn {
+            out += "COMMENT ON COLUMN \(tableName).\(try identifier(time)) IS '\(timeColumnComment)';\n"
+        }
+        return out
+    }
+
+    /// What makes a table in PostgreSQL over a connection: the definition, the `COPY … FROM
+    /// STDIN` statement, and the rows as its CSV input.
+    package static func pieces(_ name: String, _ given: Table, _ dialect: SQLDialect,
+                               temporary: Bool) throws(Diagnostic) -> (definition: String, copy: String, data: String) {
+        let table = try stored(name, given, dialect)
+        let tableName = try identifier(name)
+        var names: [String] = []
+        for field in table.schema.columns { names.append(try identifier(field.name)) }
+        return (try definition(name, given, dialect, temporary: temporary),
+                "COPY \(tableName) (\(names.joined(separator: ", "))) FROM STDIN WITH (FORMAT csv)",
+                copyData(table))
+    }
+
+    /// The rows as `COPY … WITH (FORMAT csv)` reads them: an unquoted empty field is null, so
+    /// empty text is quoted; so is a field that is `\.` alone, which would end the data.
+    static func copyData(_ table: Table) -> String {
+        var out = ""
+        out.reserveCapacity(table.rowCount * table.columns.count * 8)
+        for r in 0..<table.rowCount {
+            for (i, column) in table.columns.enumerated() {
+                if i > 0 { out += "," }
+                let v = column[r]
+                guard !v.isNull else { continue }
+                let text = v.displayText
+                if text.isEmpty || text == "\\." {
+                    out += "\"" + text + "\""
+                } else {
+                    out += CSVWriter.field(text)
+                }
+            }
+            out += "\n"
+        }
+        return out
     }
 
     /// The table as a database holds it: for PostgreSQL, with its order as a last column
@@ -59,10 +127,8 @@ package enum SQLExport {
             switch dialect {
             case .postgres:
                 // CSV as iql writes it: an empty field is null.
-                out += "COPY \(tableName) (\(names.joined(separator: ", "))) FROM STDIN WITH (FORMAT csv);\n"
-                let csv = CSVWriter.render(table)
-                out += csv.drop { $0 != "\n" }.dropFirst()
-                out += "\\.\n"
+                let (_, copy, data) = try pieces(name, given, dialect, temporary: false)
+                out += copy + ";\n" + data + "\\.\n"
             case .duckdb:
                 var row = 0
                 while row < table.rowCount {

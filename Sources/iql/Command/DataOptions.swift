@@ -22,6 +22,11 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Leave out rows of --data files with the wrong number of fields (and say which) instead of stopping at the first.")
     var lenient = false
 
+    @Option(name: .customLong("connect"),
+            help: ArgumentHelp("Run queries inside a PostgreSQL database, whose tables and views are the datasets (docs/sql.md).",
+                               valueName: "postgresql://…"))
+    var connect: String?
+
     func apply(to a: inout Arguments) throws {
         for spec in files {
             let (name, path) = try Self.split(spec, option: "--data", shape: "NAME=PATH.csv")
@@ -41,6 +46,12 @@ struct DataOptions: ParsableArguments {
             a.dateOrder = order
         }
         a.lenient = lenient
+        if let connect {
+            guard !connect.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--connect takes a database address: postgresql://USER@HOST:PORT/DATABASE")
+            }
+            a.connect = connect
+        }
     }
 
     /// `NAME=VALUE`, with neither part empty.

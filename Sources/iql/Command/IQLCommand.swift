@@ -15,7 +15,7 @@ struct IQLCommand: ParsableCommand {
         iql run <file.iql> [--param <name=value> ...] [<options>]
         iql check <file.iql> [--param <name=value> ...]
         iql schema [<dataset>] [<options>]
-        iql export --sql postgres|duckdb [<dataset> ...]
+        iql export --to postgresql://… | --sql postgres|duckdb [<dataset> ...]
         """,
         // The language lists read the function catalogue, a twentieth of start-up: built only
         // when this run prints the help.

@@ -1,0 +1,86 @@
+/// Runs a script's pipelines inside a connected database: each pipeline's longest start that
+/// has a SQL form is one statement there, and the stages after it (`chart`, `compare`,
+/// `pivot` …) run in iql on the rows that come back. A `let` table becomes a temporary
+/// table of the connection, made by the database from the statement when the whole
+/// pipeline compiles, else sent back from iql's result, so that later statements, and later
+/// calls, read it in the database.
+struct DatabaseRunner {
+    let catalogue: DatabaseCatalogue
+    var compiler: SQLCompiler
+
+    init(catalogue: DatabaseCatalogue, values: [String: Value], schemas: @escaping (String) -> Schema?) {
+        self.catalogue = catalogue
+        compiler = SQLCompiler(dialect: catalogue.database.dialect, values: values, schemas: schemas)
+        compiler.databaseTables = catalogue.tables
+    }
+
+    var database: any SQLDatabase { catalogue.database }
+
+    /// The pipeline's rows: as many of its stages as compile run in the database; the
+    /// number of stages that did is returned with the rows.
+    mutating func rows(_ plan: PipelinePlan, budget: QueryBudget, rowLimit: Int?) throws -> (table: Table, stages: Int) {
+        guard let (sql, stages) = compiler.compilableStart(of: plan, stored: false) else {
+            throw Diagnostic.error(.noSQLForm("this pipeline's source"), at: plan.nodes.first?.range)
+        }
+        var start = plan
+        start.nodes = Array(plan.nodes.prefix(stages))
+        let reader = DatabaseReader(database: database, budget: budget, rowLimit: rowLimit, range: start.nodes.last?.range)
+        return (try reader.table(sql, schema: start.schema), stages)
+    }
+
+    /// Makes `let NAME` a temporary table from its pipeline when the whole pipeline compiles;
+    /// false when it does not, and the caller runs it and sends the rows with `store`.
+    mutating func makeTable(_ name: String, _ plan: PipelinePlan, budget: QueryBudget) throws -> Bool {
+        guard let (sql, stages) = compiler.compilableStart(of: plan, stored: true), stages == plan.nodes.count else {
+            return false
+        }
+        let table = try SQLText.identifier(name)
+        try run(budget, at: plan.nodes.last?.range) { (database) throws(SQLDatabaseError) in
+            try database.execute("DROP TABLE IF EXISTS pg_temp.\(table)")
+            try database.execute("CREATE TEMPORARY TABLE \(table) AS\n\(sql)")
+        }
+        registered(name, plan.schema)
+        return true
+    }
+
+    /// Sends rows iql made to the database as the temporary table `NAME`.
+    mutating func store(_ name: String, _ table: Table, budget: QueryBudget, at range: SourceRange?) throws {
+        let dialect = database.dialect
+        let pieces = try SQLExport.pieces(name, table, dialect, temporary: true)
+        try run(budget, at: range) { (database) throws(SQLDatabaseError) in
+            try database.execute(pieces.definition)
+            try database.copy(pieces.copy, data: pieces.data)
+        }
+        registered(name, table.schema)
+    }
+
+    private mutating func registered(_ name: String, _ schema: Schema) {
+        let described = SQLDatabaseTable(name: name, columns: schema.columns.map { SQLDatabaseTable.Column(name: $0.name, type: $0.type) },
+                                         timeColumn: schema.timeColumn, ordered: true)
+        catalogue.add(described)
+        compiler.databaseTables[name] = described
+    }
+
+    private func run(_ budget: QueryBudget, at range: SourceRange?,
+                     _ body: (any SQLDatabase) throws(SQLDatabaseError) -> Void) throws {
+        try budget.check()
+        do {
+            try body(database)
+        } catch {
+            throw DatabaseReader.diagnostic(error, database: database.name, at: range)
+        }
+    }
+
+    /// A whole table or view of the database, for the stages iql runs itself (`compare`
+    /// reads the areas tables, a join run in iql its right side).
+    static func wholeTable(_ name: String, catalogue: DatabaseCatalogue, budget: QueryBudget, rowLimit: Int?) throws -> Table {
+        guard let table = catalogue.tables[name] else { throw Diagnostic.error(.noDataset(name), at: nil) }
+        let schema = table.schema
+        var compiler = SQLCompiler(dialect: catalogue.database.dialect, schemas: { _ in nil })
+        compiler.databaseTables = [name: table]
+        compiler.reserveNames(of: CheckedScript(statements: [], warnings: []), also: Set(schema.names + [name]))
+        let plan = PipelinePlan(source: .dataset(name), sourceSchema: schema, nodes: [])
+        let sql = try compiler.statementSQL(plan)
+        return try DatabaseReader(database: catalogue.database, budget: budget, rowLimit: rowLimit).table(sql, schema: schema)
+    }
+}
