@@ -16,6 +16,8 @@ struct SQLGoldenTests {
         ("let_and_assert", "let london = from authorities | where region == \"London\"\nfrom london | count\nassert first(n) == 33"),
         ("rank_quartile", "from children_in_care | where year == 2025 | rank rate_per_10k asc by region | quartile children | select authority, region, rank, quartile"),
         ("quartile_by_polarity", #"from indicators | where measure == "ReReferral" and level == "council" and year == 2025 | quartile value | count by quartile"#),
+        ("pivot_unpivot", "from children_in_care | where year >= 2023 | select authority, year, children | pivot year children | unpivot"),
+        ("pivot_values", "from inspections | select region, framework, n = 1 | distinct | pivot framework n values [\"ILACS\", \"SIF\"]"),
         ("text_order", #"from authorities | where authority like "B%" or ends_with(authority, "ton") | sort authority desc | select authority"#),
     ]
 

@@ -145,6 +145,46 @@ struct SQLSafetyTests {
         #expect(ok.map(\.kind) == [.result, .assertion])
     }
 
+    /// A pivot in SQL keeps iql's meaning at its edges: a cell takes the last row's value (a
+    /// null included, as iql overwrites), rows whose head is not listed still make their row,
+    /// no rows make no row, and two values for one cell are an error in both databases.
+    @Test func pivotEdgesAgreeInBothEngines() throws {
+        var e = Engine(bundledData: false)
+        try e.registerCSV(text: "k,h,v\na,x,1\na,x,\na,y,2\nb,z,3\nb,x,\nb,x,4\n", as: "p")
+        let dir = try CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queries = [
+            "from p | pivot h v values [\"x\", \"y\"]",
+            "from p | where k == \"none\" | select h, v | pivot h v values [\"x\"]",
+            "from p | pivot h v values [\"x\", \"y\"] | unpivot x, y into head, value",
+        ]
+        let expected = try queries.map { BundledSQLTests.rows(try e.query($0)) }
+        #expect(expected[0] == [["a", "", "2"], ["b", "4", ""]])
+        #expect(expected[1].isEmpty)
+        var duck = ".mode csv\n.headers off\n.nullvalue ''\n" + (try e.exportSQL(dialect: .duckdb))
+        var pg = try e.exportSQL(dialect: .postgres)
+        for (i, q) in queries.enumerated() {
+            duck += "SELECT '@@\(i)';\n" + (try e.sql(q, dialect: .duckdb)[0].text) + ";\n"
+            pg += "SELECT '@@\(i)';\n" + (try e.sql(q, dialect: .postgres)[0].text) + ";\n"
+        }
+        let url = dir.appendingPathComponent("pivot.sql")
+        try duck.write(to: url, atomically: true, encoding: .utf8)
+        let (out, err) = try Self.duckdb(url)
+        #expect(err.isEmpty, "\(err)")
+        let (pgOut, pgErr) = try PostgresServer.run(pg, in: dir)
+        #expect(pgErr.isEmpty, "\(pgErr)")
+        #expect(CSVRecords.results(out, count: queries.count) == expected)
+        #expect(CSVRecords.results(pgOut, count: queries.count) == expected)
+        // Two values for the cell (a, x): iql refuses, and so does each database.
+        try e.registerCSV(text: "k,h,v\na,x,1\na,x,5\n", as: "p")
+        let twice = "from p | pivot h v values [\"x\"]"
+        #expect(throws: IQLError.self) { try e.query(twice) }
+        try (try e.exportSQL(dialect: .duckdb) + (try e.sql(twice, dialect: .duckdb)[0].text) + ";\n").write(to: url, atomically: true, encoding: .utf8)
+        #expect(try Self.duckdb(url).1.contains("pivot: two values for one cell of h"))
+        let (_, twiceErr) = try PostgresServer.run(try e.exportSQL(dialect: .postgres) + (try e.sql(twice, dialect: .postgres)[0].text) + ";\n", in: dir)
+        #expect(twiceErr.contains("pivot: two values for one cell of h"), "\(twiceErr)")
+    }
+
     /// docs/sql.md's table of differences, where it can be shown: `length` counts what a
     /// reader sees in iql, code points in both databases; a sample CSV stands in for a
     /// table's schema.

@@ -379,8 +379,16 @@ public struct Engine: Sendable {
         checker.budget = budget
         checker.bundledCouncilNames = hasBundledData
         let prefixEnvironment = environment(budget)
+        // Connected, the rows before a pivot (whose values name its columns) come from the
+        // database, filtered there, rather than from whole tables fetched.
+        let prefixDatabase = databaseRunner()
         checker.runPrefix = { plan in
             var runner = ScriptRunner(environment: prefixEnvironment)
+            if var database = prefixDatabase {
+                database.compiler.reserveNames(of: CheckedScript(statements: [.pipeline(plan, title: nil)], warnings: []),
+                                               also: Set(database.catalogue.tables.keys))
+                runner.database = database
+            }
             return try? runner.run(plan, checked: plan, applied: [])
         }
         let syntaxErrors = syntax.filter { $0.severity == .error }
@@ -574,6 +582,9 @@ public struct Engine: Sendable {
         do throws(SQLDatabaseError) {
             try database.execute("BEGIN")
             do throws(SQLDatabaseError) {
+                // The rating domain, made even when no table exported has ratings, for the
+                // database's own tables to use.
+                if database.dialect == .postgres { try database.execute(SQLExport.ratingDomainDefinition) }
                 for piece in pieces {
                     try database.execute(piece.definition)
                     try database.copy(piece.copy, data: piece.data)
@@ -611,12 +622,8 @@ public struct Engine: Sendable {
         var runner = ScriptRunner(environment: environment(budget))
         runner.tracing = tracing
         runner.optimizer = Optimizer(disabled: disabledOptimizerPasses)
-        if let connected {
-            var values = declaredParameters
-            for case (let name, .value(let v)) in bindings { values[name] = v }
-            let schemas = catalog.schemas
-            var database = DatabaseRunner(catalogue: connected, values: values, schemas: { schemas[$0] })
-            database.compiler.reserveNames(of: checked, also: Set(connected.tables.keys))
+        if var database = databaseRunner() {
+            database.compiler.reserveNames(of: checked, also: Set(database.catalogue.tables.keys))
             runner.database = database
         }
         // The runner takes the statements and frees each plan once it has run.
@@ -646,6 +653,16 @@ public struct Engine: Sendable {
     }
 
     // MARK: - Wiring
+
+    /// For a connected engine, what sends a call's pipelines to the database, with the
+    /// session's values for the statements' literals.
+    private func databaseRunner() -> DatabaseRunner? {
+        guard let connected else { return nil }
+        var values = declaredParameters
+        for case (let name, .value(let v)) in bindings { values[name] = v }
+        let schemas = catalog.schemas
+        return DatabaseRunner(catalogue: connected, values: values, schemas: { schemas[$0] })
+    }
 
     var catalog: Catalog {
         var schemas: [String: Schema] = [:]

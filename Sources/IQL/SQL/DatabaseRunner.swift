@@ -55,7 +55,7 @@ struct DatabaseRunner {
     }
 
     private mutating func registered(_ name: String, _ schema: Schema) {
-        let described = SQLDatabaseTable(name: name, columns: schema.columns.map { SQLDatabaseTable.Column(name: $0.name, type: $0.type) },
+        let described = SQLDatabaseTable(name: name, columns: schema.columns.map { SQLDatabaseColumn(name: $0.name, type: $0.type) },
                                          timeColumn: schema.timeColumn, ordered: true)
         catalogue.add(described)
         compiler.databaseTables[name] = described

@@ -155,12 +155,18 @@ struct SQLCompiler {
         } catch {
             throw Diagnostic.error(.noSQLForm(error.what), at: a.range)
         }
-        let failure = dialect == .postgres
-            ? "CAST(CAST(concat(\(message), '') AS INTEGER) AS BOOLEAN)"
-            : "error(\(message))"
+        let failure = failing(message)
         let with = takeWith()
         let from = aggregates.isEmpty ? "" : "\nFROM \(result.name)"
         return with + "SELECT CASE WHEN \(condition) THEN TRUE ELSE \(failure) END AS \"assertion\"" + from
+    }
+
+    /// A boolean expression that raises an error carrying `message` (an escaped literal)
+    /// when it is evaluated: DuckDB's `error()`; in PostgreSQL, which has no such function, a
+    /// cast that fails, its text made by `concat` so that the planner, which folds constants
+    /// even in a CASE branch not taken, cannot raise it early.
+    func failing(_ message: String) -> String {
+        dialect == .postgres ? "CAST(CAST(concat(\(message), '') AS INTEGER) AS BOOLEAN)" : "error(\(message))"
     }
 
     /// The `WITH` clause of the CTEs made so far, which a statement is done with; those of
@@ -196,7 +202,7 @@ struct SQLCompiler {
 
     // MARK: - Relations
 
-    private mutating func add(_ sql: String, schema: Schema, present: Set<String>, order: String) -> Relation {
+    mutating func add(_ sql: String, schema: Schema, present: Set<String>, order: String) -> Relation {
         counter += 1
         let name = "\(prefix)s\(counter)"
         ctes.append((name, sql, keeping))
@@ -204,7 +210,7 @@ struct SQLCompiler {
     }
 
     /// A name of the compiler's own, quoted: `"iql_order_3"`.
-    private mutating func own(_ what: String) -> String {
+    mutating func own(_ what: String) -> String {
         ownCounter += 1
         return "\"\(prefix)\(what)_\(ownCounter)\""
     }
@@ -360,8 +366,10 @@ struct SQLCompiler {
             made = (try rankSQL(o, input: source, scope: try self.scope(source), direction: direction, node: node),
                     input.present.union([node.schema.columns.last?.name ?? ""]), input.order)
         case .compare: throw Diagnostic.error(.noSQLForm("compare"), at: node.range)
-        case .pivot: throw Diagnostic.error(.noSQLForm("pivot"), at: node.range)
-        case .unpivot: throw Diagnostic.error(.noSQLForm("unpivot"), at: node.range)
+        case .pivot(let o):
+            return try pivot(o, input: input, scope: scope, node: node)
+        case .unpivot(let o):
+            return try unpivot(o, input: input, scope: scope, node: node)
         case .chart: throw Diagnostic.error(.noSQLForm("chart"), at: node.range)
         case .diff: throw Diagnostic.error(.noSQLForm("diff"), at: node.range)
         }

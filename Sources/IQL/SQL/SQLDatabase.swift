@@ -38,7 +38,7 @@ public struct SQLDatabaseTable: Sendable, Hashable {
     public var name: String
     /// The columns and their IQL types, in the table's order; the order column (`iql_row`)
     /// is not among them.
-    public var columns: [Column]
+    public var columns: [SQLDatabaseColumn]
     /// The column `latest` and `previous`/`next` order by, if the table names one.
     public var timeColumn: String?
     /// Whether the table has the column `iql_row` that gives each row's place (tables
@@ -46,26 +46,8 @@ public struct SQLDatabaseTable: Sendable, Hashable {
     /// scans them, which may change between queries.
     public var ordered: Bool
 
-    /// One column.
-    public struct Column: Sendable, Hashable {
-        /// Its name.
-        public var name: String
-        /// The IQL type its values read as.
-        public var type: ValueType
-        /// The SQL type a scan casts it to first, for a column whose own type IQL has no
-        /// counterpart for (`TEXT` for a uuid, `DATE` for a timestamp); nil when none is needed.
-        public var cast: String?
-
-        /// Makes a column.
-        public init(name: String, type: ValueType, cast: String? = nil) {
-            self.name = name
-            self.type = type
-            self.cast = cast
-        }
-    }
-
     /// Makes a table description.
-    public init(name: String, columns: [Column], timeColumn: String? = nil, ordered: Bool) {
+    public init(name: String, columns: [SQLDatabaseColumn], timeColumn: String? = nil, ordered: Bool) {
         self.name = name
         self.columns = columns
         self.timeColumn = timeColumn
@@ -75,6 +57,24 @@ public struct SQLDatabaseTable: Sendable, Hashable {
     /// The columns as an IQL schema.
     var schema: Schema {
         Schema(columns: columns.map { Schema.Field(name: $0.name, type: $0.type) }, timeColumn: timeColumn)
+    }
+}
+
+/// A column of a database table, as a dataset's column.
+public struct SQLDatabaseColumn: Sendable, Hashable {
+    /// Its name.
+    public var name: String
+    /// The IQL type its values read as.
+    public var type: ValueType
+    /// The SQL type a scan casts it to first, for a column whose own type IQL has no
+    /// counterpart for (`TEXT` for a uuid, `DATE` for a timestamp); nil when none is needed.
+    public var cast: String?
+
+    /// Makes a column.
+    public init(name: String, type: ValueType, cast: String? = nil) {
+        self.name = name
+        self.type = type
+        self.cast = cast
     }
 }
 
