@@ -60,8 +60,8 @@ public final class PostgresDatabase: SQLDatabase {
     /// schemas: the first on the path), with each column's IQL type: whole and decimal
     /// numbers and floats are numbers, dates dates, booleans booleans, the `iql_rating`
     /// domain ratings, text text; a timestamp is read as its date and any other type as its
-    /// text. A column named `iql_row` gives the rows' order; the comment `iql:time` marks
-    /// the time column. Names IQL cannot write (spaces, capitals …) are left out.
+    /// text. A column named `iql_row` gives the rows' order; a column's comment is its
+    /// description, and one starting `iql:time` marks the time column. Names IQL cannot write (spaces, capitals …) are left out.
     public func catalogue() throws(SQLDatabaseError) -> [SQLDatabaseTable] {
         let sql = """
             SELECT c.relname, a.attname, t.typname, coalesce(b.typname, ''), coalesce(col_description(c.oid, a.attnum), '')
@@ -103,8 +103,12 @@ public final class PostgresDatabase: SQLDatabase {
                 continue
             }
             let (iqlType, cast) = Self.type(type == "iql_rating" ? type : base.isEmpty ? type : base)
-            tables[k].columns.append(.init(name: column, type: iqlType, cast: cast))
-            if comment.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("iql:time") { tables[k].timeColumn = column }
+            var summary = comment.trimmingCharacters(in: .whitespacesAndNewlines)
+            if summary.lowercased().hasPrefix("iql:time") {
+                tables[k].timeColumn = column
+                summary = summary.dropFirst("iql:time".count).trimmingCharacters(in: .whitespaces)
+            }
+            tables[k].columns.append(.init(name: column, type: iqlType, cast: cast, summary: summary.isEmpty ? nil : summary))
         }
         // A name in a later schema of the path is hidden by the first: its rows came after.
         return tables

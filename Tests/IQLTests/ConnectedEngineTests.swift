@@ -125,6 +125,9 @@ struct ConnectedEngineTests {
         #expect(cases.timeColumn == "opened")
         #expect(engine.schema(of: "graded")?.columns.map(\.type) == [.text, .rating])
         #expect(engine.schema(of: "inspections")?.columns.first { $0.name == "overall" }?.type == .rating)
+        // The columns' descriptions and the time column went with the export, as comments.
+        #expect(engine.schema(of: "inspections") == Engine().schema(of: "inspections"))
+        #expect(engine.schema(of: "inspections")?.columns.first?.summary?.isEmpty == false)
 
         let table = try engine.query("from cases | sort opened desc | take 1 | select id, opened, amount, ratio, flag, notes")
         #expect(BundledSQLTests.rows(table) == [["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "2024-03-31", "12.5", "0.25", "true", "{\"a\": 1}"]])

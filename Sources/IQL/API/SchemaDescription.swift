@@ -14,7 +14,8 @@ package struct SchemaDescription: Sendable {
         ])
         let rows: [[Value]] = engine.datasetNames.map { name in
             let s = engine.schema(of: name)
-            let about = engine.bundledDataset(named: name)?.summary ?? "registered by you"
+            let about = engine.bundledDataset(named: name)?.summary
+                ?? (engine.database.map { "a table or view of the \($0.name)" } ?? "registered by you")
             return [.text(name), s?.timeColumn.map(Value.text) ?? .null, .int(Int64(s?.columns.count ?? 0)), .text(about)]
         }
         return (try? Table(schema: schema, rows: rows)) ?? Table.singleEmptyRow

@@ -56,7 +56,7 @@ public struct SQLDatabaseTable: Sendable, Hashable {
 
     /// The columns as an IQL schema.
     var schema: Schema {
-        Schema(columns: columns.map { Schema.Field(name: $0.name, type: $0.type) }, timeColumn: timeColumn)
+        Schema(columns: columns.map { Schema.Field(name: $0.name, type: $0.type, summary: $0.summary) }, timeColumn: timeColumn)
     }
 }
 
@@ -69,12 +69,15 @@ public struct SQLDatabaseColumn: Sendable, Hashable {
     /// The SQL type a scan casts it to first, for a column whose own type IQL has no
     /// counterpart for (`TEXT` for a uuid, `DATE` for a timestamp); nil when none is needed.
     public var cast: String?
+    /// A one-line description (the column's comment), shown by `iql schema`.
+    public var summary: String?
 
     /// Makes a column.
-    public init(name: String, type: ValueType, cast: String? = nil) {
+    public init(name: String, type: ValueType, cast: String? = nil, summary: String? = nil) {
         self.name = name
         self.type = type
         self.cast = cast
+        self.summary = summary
     }
 }
 

@@ -61,8 +61,16 @@ package enum SQLExport {
         } else {
             out += "DROP TABLE IF EXISTS \(tableName);\nCREATE TABLE \(tableName) (\(columns.joined(separator: ", ")));\n"
         }
-        if dialect == .postgres, !temporary, let time = table.schema.timeColumn {
-            out += "COMMENT ON COLUMN \(tableName).\(try identifier(time)) IS '\(timeColumnComment)';\n"
+        if dialect == .postgres, !temporary {
+            // Each column's description, the time column's after the marker that names it.
+            for field in table.schema.columns {
+                let isTime = field.name == table.schema.timeColumn
+                guard isTime || field.summary != nil else { continue }
+                let comment = [isTime ? timeColumnComment : nil, field.summary].compactMap { $0 }.joined(separator: " ")
+                let text: String
+                do { text = try SQLText.literal(comment) } catch { throw Diagnostic.error(.noSQLForm(error.what), at: nil) }
+                out += "COMMENT ON COLUMN \(tableName).\(try identifier(field.name)) IS \(text);\n"
+            }
         }
         return out
     }
