@@ -28,13 +28,11 @@ let package = Package(
             // Debian's package; macOS has libedit in its SDK.
             providers: [.apt(["libedit-dev"])]
         ),
-        .systemLibrary(
-            name: "CLibPQ",
-            path: "Sources/CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
-        // libpq rather than postgres-nio: a system library links in seconds where postgres-nio
+        // libpq's header (Debian's libpq-dev) and a loader that opens the library itself when a
+        // connection is first made: linked, it and its TLS, Kerberos and LDAP libraries cost
+        // every run of iql a third of its start-up.
+        .target(name: "CLibPQ", path: "Sources/CLibPQ"),
+        // libpq rather than postgres-nio: a C library from the system builds in seconds where postgres-nio
         // and SwiftNIO add minutes to every clean build, and its blocking, one-statement-at-a-time
         // calls (with single-row mode and PQcancel) are what a query engine that already runs on
         // its own thread needs.

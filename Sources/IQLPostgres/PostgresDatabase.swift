@@ -26,32 +26,35 @@ public final class PostgresDatabase: SQLDatabase {
 
     /// The libpq connection; only used while holding the mutex.
     private struct Connection: ~Copyable {
+        let pq: iql_libpq
         let handle: OpaquePointer
-        deinit { PQfinish(handle) }
+        deinit { pq.PQfinish(handle) }
     }
 
     /// Connects: `address` is a `postgresql://` URI or a libpq `key=value` string; what it
-    /// leaves out comes from the usual `PG…` variables and `~/.pgpass`, as for psql.
+    /// leaves out comes from the usual `PG…` variables and `~/.pgpass`, as for psql. libpq is
+    /// loaded on the first connection; a machine without it (Debian's libpq5) is told so.
     public init(connecting address: String) throws(SQLDatabaseError) {
+        let pq = try LibPQ.functions.get()
         let keywords = ["dbname", "application_name", "client_encoding"]
         let values = [address, "iql", "UTF8"]
         let handle: OpaquePointer? = withCStrings(keywords) { k in
-            withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
+            withCStrings(values) { v in pq.PQconnectdbParams(k, v, 1) }
         }
         guard let handle else { throw SQLDatabaseError(.connection, "libpq could not allocate a connection") }
-        guard PQstatus(handle) == CONNECTION_OK else {
-            let message = Self.message(handle)
-            PQfinish(handle)
+        guard pq.PQstatus(handle) == CONNECTION_OK else {
+            let message = Self.message(pq, handle)
+            pq.PQfinish(handle)
             throw SQLDatabaseError(.connection, message)
         }
         // Notices (a DROP … IF EXISTS that found nothing) are not the user's business; libpq
         // would print them on stderr.
-        PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        let database = String(cString: PQdb(handle))
-        let host = PQhost(handle).map { String(cString: $0) } ?? "localhost"
-        let port = PQport(handle).map { String(cString: $0) } ?? ""
+        _ = pq.PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        let database = pq.PQdb(handle).map { String(cString: $0) } ?? ""
+        let host = pq.PQhost(handle).map { String(cString: $0) } ?? "localhost"
+        let port = pq.PQport(handle).map { String(cString: $0) } ?? ""
         name = "PostgreSQL database \"\(database)\" on \(host)\(port.isEmpty ? "" : ":" + port)"
-        connection = Mutex(Connection(handle: handle))
+        connection = Mutex(Connection(pq: pq, handle: handle))
         // Dates as ISO text, which IQL reads back.
         try execute("SET DateStyle = 'ISO, YMD'")
     }
@@ -138,7 +141,7 @@ public final class PostgresDatabase: SQLDatabase {
     public func query(_ sql: String, stop: @escaping @Sendable () -> Bool,
                       columns: ([SQLResultColumn]) throws -> Void, row: ([String?]) throws -> Void) throws {
         try connection.withLock { (c: inout Connection) throws in
-            try Self.run(c.handle, sql, stop: stop, columns: columns, row: row)
+            try Self.run(c.pq, c.handle, sql, stop: stop, columns: columns, row: row)
         }
     }
 
@@ -154,30 +157,30 @@ public final class PostgresDatabase: SQLDatabase {
 
     public func copy(_ statement: String, data: String) throws(SQLDatabaseError) {
         let outcome: Result<Void, SQLDatabaseError> = connection.withLock { c in
-            let handle = c.handle
-            guard let started = PQexec(handle, statement) else { return .failure(Self.lost(handle)) }
-            let status = PQresultStatus(started)
+            let handle = c.handle, pq = c.pq
+            guard let started = pq.PQexec(handle, statement) else { return .failure(Self.lost(pq, handle)) }
+            let status = pq.PQresultStatus(started)
             if status != PGRES_COPY_IN {
-                let failure = Self.failure(started, handle)
-                PQclear(started)
+                let failure = Self.failure(pq, started, handle)
+                pq.PQclear(started)
                 return .failure(failure)
             }
-            PQclear(started)
+            pq.PQclear(started)
             // In pieces of a megabyte: libpq buffers what it is given.
             var bytes = Array(data.utf8)[...]
             var sent = true
             while !bytes.isEmpty, sent {
                 let piece = bytes.prefix(1 << 20)
                 sent = piece.withUnsafeBufferPointer { p in
-                    p.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) == 1 }
+                    p.withMemoryRebound(to: CChar.self) { pq.PQputCopyData(handle, $0.baseAddress, Int32($0.count)) == 1 }
                 }
                 bytes = bytes.dropFirst(piece.count)
             }
-            if PQputCopyEnd(handle, sent ? nil : "iql could not send the rows") != 1 { return .failure(Self.lost(handle)) }
+            if pq.PQputCopyEnd(handle, sent ? nil : "iql could not send the rows") != 1 { return .failure(Self.lost(pq, handle)) }
             var failure: SQLDatabaseError?
-            while let result = PQgetResult(handle) {
-                if PQresultStatus(result) == PGRES_FATAL_ERROR, failure == nil { failure = Self.failure(result, handle) }
-                PQclear(result)
+            while let result = pq.PQgetResult(handle) {
+                if pq.PQresultStatus(result) == PGRES_FATAL_ERROR, failure == nil { failure = Self.failure(pq, result, handle) }
+                pq.PQclear(result)
             }
             return failure.map { .failure($0) } ?? .success(())
         }
@@ -186,44 +189,44 @@ public final class PostgresDatabase: SQLDatabase {
 
     /// Sends the statement and reads its results as they arrive, polling `stop` between
     /// them; a stop, or an error from a callback, cancels the rest on the server.
-    private static func run(_ handle: OpaquePointer, _ sql: String, stop: @Sendable () -> Bool,
+    private static func run(_ pq: iql_libpq, _ handle: OpaquePointer, _ sql: String, stop: @Sendable () -> Bool,
                             columns: ([SQLResultColumn]) throws -> Void, row: ([String?]) throws -> Void) throws {
-        guard PQsendQuery(handle, sql) == 1 else { throw lost(handle) }
-        PQsetSingleRowMode(handle)
+        guard pq.PQsendQuery(handle, sql) == 1 else { throw lost(pq, handle) }
+        _ = pq.PQsetSingleRowMode(handle)
         var failure: (any Error)?
         var cancelled = false
         var described = false
         func cancel() {
             guard !cancelled else { return }
             cancelled = true
-            guard let request = PQgetCancel(handle) else { return }
+            guard let request = pq.PQgetCancel(handle) else { return }
             var buffer = [CChar](repeating: 0, count: 256)
-            _ = PQcancel(request, &buffer, Int32(buffer.count))
-            PQfreeCancel(request)
+            _ = pq.PQcancel(request, &buffer, Int32(buffer.count))
+            pq.PQfreeCancel(request)
         }
         while true {
             // Wait for the server without blocking the stop check for more than 50 ms.
-            while PQisBusy(handle) == 1 {
+            while pq.PQisBusy(handle) == 1 {
                 if !cancelled, stop() { cancel() }
-                var poller = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+                var poller = pollfd(fd: pq.PQsocket(handle), events: Int16(POLLIN), revents: 0)
                 _ = poll(&poller, 1, 50)
-                if PQconsumeInput(handle) == 0 {
-                    throw lost(handle)
+                if pq.PQconsumeInput(handle) == 0 {
+                    throw lost(pq, handle)
                 }
             }
-            guard let result = PQgetResult(handle) else { break }
-            defer { PQclear(result) }
-            let status = PQresultStatus(result)
+            guard let result = pq.PQgetResult(handle) else { break }
+            defer { pq.PQclear(result) }
+            let status = pq.PQresultStatus(result)
             switch status {
             case PGRES_SINGLE_TUPLE, PGRES_TUPLES_OK:
                 guard failure == nil, !cancelled else { continue }
                 do {
                     if !described {
                         described = true
-                        try columns(describe(result))
+                        try columns(describe(pq, result))
                     }
                     if status == PGRES_SINGLE_TUPLE {
-                        try row(fields(result))
+                        try row(fields(pq, result))
                         if stop() { cancel() }
                     }
                 } catch {
@@ -231,7 +234,7 @@ public final class PostgresDatabase: SQLDatabase {
                     cancel()
                 }
             case PGRES_FATAL_ERROR:
-                let error = Self.failure(result, handle)
+                let error = Self.failure(pq, result, handle)
                 // The cancel iql asked for is not a failure: the caller says why it stopped.
                 if failure == nil, !(cancelled && error.state == "57014") { failure = error }
             default:
@@ -241,46 +244,46 @@ public final class PostgresDatabase: SQLDatabase {
         if let failure { throw failure }
     }
 
-    private static func describe(_ result: OpaquePointer) -> [SQLResultColumn] {
-        (0..<PQnfields(result)).map { i in
+    private static func describe(_ pq: iql_libpq, _ result: OpaquePointer) -> [SQLResultColumn] {
+        (0..<pq.PQnfields(result)).map { i in
             let kind: SQLResultColumn.Kind
-            switch PQftype(result, i) {
+            switch pq.PQftype(result, i) {
             case 20, 21, 23: kind = .integer
             case 1700: kind = .exact
             case 700, 701: kind = .float
             default: kind = .other
             }
-            return SQLResultColumn(name: String(cString: PQfname(result, i)), kind: kind)
+            return SQLResultColumn(name: pq.PQfname(result, i).map { String(cString: $0) } ?? "", kind: kind)
         }
     }
 
-    private static func fields(_ result: OpaquePointer) -> [String?] {
-        (0..<PQnfields(result)).map { i in
-            guard PQgetisnull(result, 0, i) == 0, let value = PQgetvalue(result, 0, i) else { return nil }
-            let count = Int(PQgetlength(result, 0, i))
+    private static func fields(_ pq: iql_libpq, _ result: OpaquePointer) -> [String?] {
+        (0..<pq.PQnfields(result)).map { i in
+            guard pq.PQgetisnull(result, 0, i) == 0, let value = pq.PQgetvalue(result, 0, i) else { return nil }
+            let count = Int(pq.PQgetlength(result, 0, i))
             return value.withMemoryRebound(to: UInt8.self, capacity: count) {
                 String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
             }
         }
     }
 
-    private static func failure(_ result: OpaquePointer, _ handle: OpaquePointer) -> SQLDatabaseError {
+    private static func failure(_ pq: iql_libpq, _ result: OpaquePointer, _ handle: OpaquePointer) -> SQLDatabaseError {
         func field(_ code: Character) -> String? {
-            guard let ascii = code.asciiValue, let p = PQresultErrorField(result, Int32(ascii)) else { return nil }
+            guard let ascii = code.asciiValue, let p = pq.PQresultErrorField(result, Int32(ascii)) else { return nil }
             return String(cString: p)
         }
-        let message = field("M") ?? message(handle)
+        let message = field("M") ?? Self.message(pq, handle)
         let details = [field("D").map { "detail: " + $0 }, field("H").map { "hint: " + $0 }].compactMap { $0 }
         return SQLDatabaseError(.statement, message, state: field("C"), details: details)
     }
 
-    private static func lost(_ handle: OpaquePointer) -> SQLDatabaseError {
-        SQLDatabaseError(PQstatus(handle) == CONNECTION_OK ? .statement : .connection, message(handle))
+    private static func lost(_ pq: iql_libpq, _ handle: OpaquePointer) -> SQLDatabaseError {
+        SQLDatabaseError(pq.PQstatus(handle) == CONNECTION_OK ? .statement : .connection, message(pq, handle))
     }
 
     /// libpq's last message, one line (it ends its messages with a newline).
-    private static func message(_ handle: OpaquePointer) -> String {
-        guard let p = PQerrorMessage(handle) else { return "unknown error" }
+    private static func message(_ pq: iql_libpq, _ handle: OpaquePointer) -> String {
+        guard let p = pq.PQerrorMessage(handle) else { return "unknown error" }
         let text = String(cString: p).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "unknown error" : text.replacingOccurrences(of: "\n", with: "; ")
     }
@@ -291,4 +294,18 @@ private func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>
     let copies: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
     defer { for p in copies { free(p) } }
     return body(copies.map { $0.map { UnsafePointer($0) } } + [nil])
+}
+
+/// libpq's functions, loaded once, when the first connection is made.
+enum LibPQ {
+    static let functions: Result<iql_libpq, SQLDatabaseError> = {
+        let table = UnsafeMutablePointer<iql_libpq>.allocate(capacity: 1)
+        defer { table.deallocate() }
+        var error = [CChar](repeating: 0, count: 512)
+        guard iql_libpq_load(table, &error, error.count) == 0 else {
+            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return .failure(SQLDatabaseError(.connection, "PostgreSQL's client library could not be loaded (\(reason)); install it: apt-get install libpq5"))
+        }
+        return .success(table.pointee)
+    }()
 }

@@ -94,12 +94,7 @@ struct Runner {
         }
         if let datasets = arguments.export, let address = arguments.exportTo {
             do throws(IQLError) {
-                let database: PostgresDatabase
-                do {
-                    database = try PostgresDatabase(connecting: address)
-                } catch {
-                    throw IQLError(error, database: "the database")
-                }
+                let database = try Runner.database(at: address)
                 let made = try engine.export(datasets, to: database)
                 let rows = made.reduce(0) { $0 + $1.rows }
                 Terminal.err("Created \(made.count) table\(made.count == 1 ? "" : "s") (\(rows) rows) in \(database.name): "
@@ -270,14 +265,17 @@ struct Runner {
     /// An engine running its queries in the PostgreSQL database at `address`, with the
     /// settings (limits, passes, output folder) of `settings`.
     static func connect(_ address: String, like settings: Engine) throws(IQLError) -> Engine {
-        let database: PostgresDatabase
+        var engine = try Engine(database: try database(at: address))
+        engine.takeSettings(from: settings)
+        return engine
+    }
+
+    /// A connection to the PostgreSQL database at `address`; a refusal is IQL0615.
+    static func database(at address: String) throws(IQLError) -> PostgresDatabase {
         do {
-            database = try PostgresDatabase(connecting: address)
+            return try PostgresDatabase(connecting: address)
         } catch {
             throw IQLError(error, database: "the database")
         }
-        var engine = try Engine(database: database)
-        engine.takeSettings(from: settings)
-        return engine
     }
 }

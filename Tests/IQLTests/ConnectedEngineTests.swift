@@ -172,6 +172,23 @@ struct ConnectedEngineTests {
         #expect(joined.rows.first?.last == .int(400))
     }
 
+    /// `export(to:)` is one transaction: when a table cannot be replaced (a view of the
+    /// database's own depends on it), the error is IQL0616 and none of the tables is made.
+    @Test func exportIsOneTransaction() throws {
+        let address = try Self.database("rollback")
+        let admin = try PostgresDatabase(connecting: address)
+        try admin.execute("CREATE TABLE inspections (x int); CREATE VIEW kept AS SELECT x FROM inspections")
+        do {
+            try Engine().export(["authorities", "inspections"], to: admin)
+            Issue.record("the export replaced a table a view depends on")
+        } catch {
+            #expect(error.diagnostics.map(\.code) == [.databaseFailed])
+        }
+        let after = try Engine(database: PostgresDatabase(connecting: address))
+        #expect(after.datasetNames == ["inspections", "kept"])
+        #expect(after.schema(of: "inspections")?.names == ["x"])
+    }
+
     /// The time limit and a cancellation cancel the statement on the server: no query of
     /// iql's is left running there.
     @Test func limitsCancelOnTheServer() throws {
@@ -182,6 +199,9 @@ struct ConnectedEngineTests {
         let started = ContinuousClock.now
         #expect(throws: IQLError.self) { try engine.query(slow) }
         do { _ = try engine.query(slow) } catch { #expect(error.diagnostics.first?.code == .timeLimit) }
+        // A let table the database makes from the statement stops as a query does.
+        do { try engine.run("let slow = " + slow) } catch { #expect(error.diagnostics.first?.code == .timeLimit) }
+        #expect(!engine.datasetNames.contains("slow"))
         #expect(ContinuousClock.now - started < .seconds(10))
         engine.limits = .none
         let flag = CancellationFlag()
@@ -227,6 +247,14 @@ struct ConnectedEngineTests {
         } catch {
             #expect(error.diagnostics.map(\.code) == [.rowLimit])
         }
+        // The rows count against the memory limit as they arrive.
+        engine.limits = EngineLimits(memory: 1_000_000)
+        do {
+            _ = try engine.query("from providers")
+            Issue.record("the memory limit did not stop the rows")
+        } catch {
+            #expect(error.diagnostics.map(\.code) == [.memoryLimit])
+        }
     }
 }
 
@@ -259,6 +287,22 @@ struct ConnectedCommandLineTests {
         // A dataset the database lacks is named as any unknown dataset is.
         let missing = try CLITests.iql(["--connect", address, "-c", "from visits | count"])
         #expect(missing.status == 1 && missing.stderr.contains("IQL0202"))
+    }
+
+    /// libpq is loaded when a connection is made, not when iql starts: the binary does not
+    /// link it (or the TLS, Kerberos and LDAP libraries it brings), which cost every run a
+    /// third of its start-up.
+    @Test func iqlDoesNotLinkLibpq() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["ldd", CLITests.binary.path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let linked = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(linked.contains("libc.so"), "ldd said: \(linked)")
+        #expect(!linked.contains("libpq"), "iql links libpq at start-up:\n\(linked)")
     }
 
     @Test func optionsThatDoNotGoTogether() throws {

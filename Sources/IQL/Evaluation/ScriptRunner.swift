@@ -148,12 +148,11 @@ struct ScriptRunner {
         table.notes = notes
         if tracing, let sqlText, let first = steps.first {
             // What the database ran, then the stages iql ran on its rows.
-            let ms = { (d: Duration) in String(format: "%.1f ms", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) }
-            var text = "\(first.stage): \(Explanation.rows(first.rows)), \(ms(first.time))\n"
+            var text = "\(first.stage): \(Explanation.rows(first.rows)), \(PlanPrinter.milliseconds(first.time))\n"
             text += sqlText.split(separator: "\n").map { "    " + $0 + "\n" }.joined()
             if steps.count > 1 {
                 text += "then in iql:\n"
-                for step in steps.dropFirst() { text += "  \(step.stage): \(Explanation.rows(step.rows)), \(ms(step.time))\n" }
+                for step in steps.dropFirst() { text += "  \(step.stage): \(Explanation.rows(step.rows)), \(PlanPrinter.milliseconds(step.time))\n" }
             }
             traces.append(Explanation.Pipeline(steps: steps, checkedPlan: PlanPrinter().text(checked), passes: [], plan: text))
         } else if tracing {

@@ -35,9 +35,22 @@ struct DatabaseRunner {
             return false
         }
         let table = try SQLText.identifier(name)
-        try run(budget, at: plan.nodes.last?.range) { (database) throws(SQLDatabaseError) in
+        let range = plan.nodes.last?.range
+        try run(budget, at: range) { (database) throws(SQLDatabaseError) in
             try database.execute("DROP TABLE IF EXISTS pg_temp.\(table)")
-            try database.execute("CREATE TEMPORARY TABLE \(table) AS\n\(sql)")
+        }
+        // As a query, so that the time limit and a cancellation stop it on the server too.
+        do {
+            try database.query("CREATE TEMPORARY TABLE \(table) AS\n\(sql)", stop: { budget.isExhausted }, columns: { _ in }, row: { _ in })
+        } catch let failure as SQLDatabaseError {
+            throw DatabaseReader.diagnostic(failure, database: database.name, at: range)
+        }
+        do {
+            try budget.check()
+        } catch {
+            var d = error
+            if d.range == nil { d.range = range }
+            throw d
         }
         registered(name, plan.schema)
         return true

@@ -218,24 +218,17 @@ struct SQLCompiler {
     /// A dataset's rows (the columns the pipeline reads) with their stored order, ratings as ranks.
     private mutating func scan(_ dataset: String, _ schema: Schema, columns read: Set<Int>?) throws(Diagnostic) -> Relation {
         var items: [String] = [], present: Set<String> = []
+        // A connected database's table may have columns a scan casts to a type IQL reads.
+        let table = databaseTables[dataset]
         for (i, field) in schema.columns.enumerated() where read?.contains(i) ?? true {
             let column = try quoted(field.name, at: nil)
-            items.append(field.type == .rating ? "\(ratingRank(column)) AS \(column)" : column)
+            let value = table?.columns.first { $0.name == field.name }?.cast.map { "CAST(\(column) AS \($0))" } ?? column
+            items.append(field.type == .rating ? "\(ratingRank(value)) AS \(column)" : value == column ? column : "\(value) AS \(column)")
             present.insert(field.name)
         }
         let order = own("order")
-        let table = databaseTables[dataset]
-        if let table {
-            // A connected database's table: its order column if it has one, else the order
-            // the database scans it in.
-            items = []
-            for (i, field) in schema.columns.enumerated() where read?.contains(i) ?? true {
-                var column = try quoted(field.name, at: nil)
-                let stored = column
-                if let cast = table.columns.first(where: { $0.name == field.name })?.cast { column = "CAST(\(column) AS \(cast))" }
-                items.append(field.type == .rating ? "\(ratingRank(column)) AS \(stored)" : column == stored ? column : "\(column) AS \(stored)")
-            }
-        }
+        // A connected database's table: its order column if it has one, else the order the
+        // database scans it in.
         let rowOrder = table.map { $0.ordered ? "\"\(SQLDialect.orderColumn)\"" : "row_number() OVER ()" } ?? dialect.rowOrder
         items.append("\(rowOrder) AS \(order)")
         return add("SELECT \(items.joined(separator: ", ")) FROM \(try quoted(dataset, at: nil))",

@@ -43,7 +43,12 @@ package enum SQLExport {
     /// its columns, and the database may lack the domain.
     package static func definition(_ name: String, _ given: Table, _ dialect: SQLDialect,
                                    temporary: Bool = false) throws(Diagnostic) -> String {
-        let table = try stored(name, given, dialect)
+        try definition(name, storedTable: try stored(name, given, dialect), dialect, temporary: temporary)
+    }
+
+    /// The definition of a table already as the database holds it (`stored`).
+    private static func definition(_ name: String, storedTable table: Table, _ dialect: SQLDialect,
+                                   temporary: Bool) throws(Diagnostic) -> String {
         let tableName = try identifier(name)
         var columns: [String] = []
         var ratings = false
@@ -83,7 +88,7 @@ package enum SQLExport {
         let tableName = try identifier(name)
         var names: [String] = []
         for field in table.schema.columns { names.append(try identifier(field.name)) }
-        return (try definition(name, given, dialect, temporary: temporary),
+        return (try definition(name, storedTable: table, dialect, temporary: temporary),
                 "COPY \(tableName) (\(names.joined(separator: ", "))) FROM STDIN WITH (FORMAT csv)",
                 copyData(table))
     }
@@ -127,17 +132,15 @@ package enum SQLExport {
         // PostgreSQL says NOTICE for each table DROP … IF EXISTS does not find.
         var out = dialect == .postgres ? "SET client_min_messages = warning;\n" : ""
         for (name, given) in tables {
-            let table = try stored(name, given, dialect)
-            let tableName = try identifier(name)
-            var names: [String] = []
-            for field in table.schema.columns { names.append(try identifier(field.name)) }
-            out += try definition(name, given, dialect)
             switch dialect {
             case .postgres:
-                // CSV as iql writes it: an empty field is null.
-                let (_, copy, data) = try pieces(name, given, dialect, temporary: false)
-                out += copy + ";\n" + data + "\\.\n"
+                // The rows as COPY reads them, ended as psql ends data given inline.
+                let (definition, copy, data) = try pieces(name, given, dialect, temporary: false)
+                out += definition + copy + ";\n" + data + "\\.\n"
             case .duckdb:
+                let table = try stored(name, given, dialect)
+                let tableName = try identifier(name)
+                out += try definition(name, given, dialect)
                 var row = 0
                 while row < table.rowCount {
                     let end = min(table.rowCount, row + 500)
