@@ -98,7 +98,7 @@ struct Runner {
                 let made = try engine.export(datasets, to: database)
                 let rows = made.reduce(0) { $0 + $1.rows }
                 Terminal.err("Created \(made.count) table\(made.count == 1 ? "" : "s") (\(rows) rows) in \(database.name): "
-                             + made.map(\.name).joined(separator: ", ") + "\n")
+                             + made.map(\.name).joined(separator: ", ") + "; and iql_council_names, the council spellings compare resolves\n")
                 return 0
             } catch {
                 report(error)

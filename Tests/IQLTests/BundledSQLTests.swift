@@ -63,6 +63,8 @@ struct BundledSQLTests {
         for e in DocumentationTests.examples(in: "docs/language.md") where !e.query.contains("| chart") {
             out.append(Case(name: "\(e.file):\(e.line)", script: e.query))
         }
+        // compare over each kind of source, whose SQL DuckDB runs too.
+        for (i, q) in ConnectedEngineTests.compareQueries.enumerated() { out.append(Case(name: "compare \(i)", script: q)) }
         return out
     }
 
@@ -133,8 +135,11 @@ struct BundledSQLTests {
         // DuckDB script take DuckDB half a minute to parse for the LAIT table (SQLSafetyTests
         // runs those).
         let engine = Engine()
-        for name in compiled.datasets.sorted() {
-            let table = try engine.table(named: name)
+        var tables: [(String, Table)] = []
+        for name in compiled.datasets.sorted() { tables.append((name, try engine.table(named: name))) }
+        // The council spellings compiled compare resolves through, which every export makes.
+        tables.append((SQLExport.councilLookup, engine.councilLookupTable))
+        for (name, table) in tables {
             let csv = dir.appendingPathComponent("\(name).csv")
             try CSVWriter.render(table).write(to: csv, atomically: true, encoding: .utf8)
             script += try SQLExport.definition(name, table, .duckdb)

@@ -18,6 +18,7 @@ struct SQLGoldenTests {
         ("quartile_by_polarity", #"from indicators | where measure == "ReReferral" and level == "council" and year == 2025 | quartile value | count by quartile"#),
         ("pivot_unpivot", "from children_in_care | where year >= 2023 | select authority, year, children | pivot year children | unpivot"),
         ("pivot_values", "from inspections | select region, framework, n = 1 | distinct | pivot framework n values [\"ILACS\", \"SIF\"]"),
+        ("compare", "from children_in_care | where year >= 2024 | select authority, year, children | compare children with neighbours, region, england"),
         ("text_order", #"from authorities | where authority like "B%" or ends_with(authority, "ton") | sort authority desc | select authority"#),
     ]
 

@@ -539,6 +539,7 @@ public struct Engine: Sendable {
         let schemas = catalog.schemas
         var compiler = SQLCompiler(dialect: dialect, values: values, schemas: { schemas[$0] })
         compiler.databaseTables = connected?.tables ?? [:]
+        compiler.councilLookup = connected?.hasCouncilLookup ?? true
         do {
             return try compiler.compile(checked)
         } catch {
@@ -550,11 +551,14 @@ public struct Engine: Sendable {
     /// tables in PostgreSQL (run it with psql: `COPY … FROM STDIN`) or DuckDB, so that the SQL
     /// `sql(_:dialect:)` compiles answers there as the engine answers here. PostgreSQL tables
     /// get a last column, `iql_row`, holding each row's place, as their heap keeps no order.
+    /// The table `iql_council_names`, which compiled `compare` resolves council spellings
+    /// through, is made with them.
     public func exportSQL(_ datasets: [String] = [], dialect: SQLDialect) throws(IQLError) -> String {
         var tables: [(name: String, table: Table)] = []
         for name in datasets.isEmpty ? datasetNames : datasets {
             tables.append((name, try table(named: name)))
         }
+        tables.append((SQLExport.councilLookup, SQLExport.councilLookupTable(councilNames)))
         do {
             return try SQLExport.script(tables, dialect)
         } catch {
@@ -566,7 +570,8 @@ public struct Engine: Sendable {
     /// database, typed as `exportSQL` types them (ratings with the `iql_rating` domain, the
     /// time column marked by the comment `iql:time`, each row's place in `iql_row`) and
     /// filled by `COPY`, all in one transaction: so that an engine connected to it answers as
-    /// this one does. Replaces tables of those names. Returns each table's rows.
+    /// this one does. Replaces tables of those names, and makes `iql_council_names`, the
+    /// council spellings compiled `compare` resolves through. Returns each dataset's rows.
     @discardableResult
     public func export(_ datasets: [String] = [], to database: any SQLDatabase) throws(IQLError) -> [(name: String, rows: Int)] {
         var tables: [(name: String, table: Table)] = []
@@ -575,6 +580,9 @@ public struct Engine: Sendable {
         }
         var pieces: [(definition: String, copy: String, data: String)] = []
         do {
+            // The council names compiled `compare` resolves through, not a dataset of its own.
+            pieces.append(try SQLExport.pieces(SQLExport.councilLookup, SQLExport.councilLookupTable(councilNames),
+                                               database.dialect, temporary: false))
             for (name, table) in tables { pieces.append(try SQLExport.pieces(name, table, database.dialect, temporary: false)) }
         } catch {
             throw IQLError([error], source: nil)
@@ -683,6 +691,10 @@ public struct Engine: Sendable {
             return bundled[dataset].flatMap { BundledStore.shared.textValues($0, column: column) }
         }
     }
+
+    /// The table of council spellings `export` makes beside the datasets, as this engine
+    /// resolves them (for tests that load tables into DuckDB themselves).
+    package var councilLookupTable: Table { SQLExport.councilLookupTable(councilNames) }
 
     /// Council spellings from the bundled authorities table, which an engine without bundled
     /// data never loads.

@@ -132,17 +132,39 @@ struct AuthorityNames: Sendable {
         return out
     }
 
+    /// Words some publications put before a name ("City of", "County").
+    private static let prefixes = ["city of ", "county of ", "county ", "royal borough of ", "london borough of ", "the "]
+    /// Words some publications put after one ("Council", "Borough").
+    private static let suffixes = [" city of", " county of", " city council", " county council", " borough council", " council",
+                                   " metropolitan borough", " borough", " county"]
+
     /// The same name without the words some publications add ("City of", "County", "Council").
     private static func variants(of key: String) -> [String] {
         var out: [String] = []
-        for prefix in ["city of ", "county of ", "county ", "royal borough of ", "london borough of ", "the "] where key.hasPrefix(prefix) {
+        for prefix in prefixes where key.hasPrefix(prefix) {
             out.append(String(key.dropFirst(prefix.count)))
         }
-        for suffix in [" city of", " county of", " city council", " county council", " borough council", " council",
-                       " metropolitan borough", " borough", " county"] where key.hasSuffix(suffix) {
+        for suffix in suffixes where key.hasSuffix(suffix) {
             out.append(String(key.dropLast(suffix.count)))
         }
         return out
+    }
+
+    /// Every normalised spelling that resolves, with its identity and, for a council, its
+    /// region: what a database needs to resolve names as `identity(of:)` does, by looking up
+    /// the normalised text. A key is a known spelling, or one with a word `variants` takes
+    /// off added before or after it; each is resolved by `identity(of:)` itself, so the table
+    /// gives its answer for every text whose normalised form is ASCII.
+    func lookupRows() -> [(key: String, identity: String, region: String?)] {
+        var candidates = Set<String>()
+        for key in identities.keys where !key.isEmpty {
+            candidates.insert(key)
+            for prefix in Self.prefixes { candidates.insert(prefix + key) }
+            for suffix in Self.suffixes { candidates.insert(key + suffix) }
+        }
+        return candidates.sorted().compactMap { key in
+            identity(of: key).map { (key, $0, regions[$0]) }
+        }
     }
 }
 

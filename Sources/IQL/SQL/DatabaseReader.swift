@@ -103,6 +103,9 @@ struct DatabaseReader {
 /// engine is copied.
 final class DatabaseCatalogue: Sendable {
     let database: any SQLDatabase
+    /// Whether the database has the council-name lookup `iql export` makes (not a dataset:
+    /// compiled `compare` reads it, and runs in iql without it).
+    let hasCouncilLookup: Bool
     private let state: Mutex<State>
 
     private struct State {
@@ -115,7 +118,15 @@ final class DatabaseCatalogue: Sendable {
     init(database: any SQLDatabase) throws(SQLDatabaseError) {
         self.database = database
         var tables: [String: SQLDatabaseTable] = [:]
-        for table in try database.catalogue() where tables[table.name] == nil { tables[table.name] = table }
+        var lookup = false
+        for table in try database.catalogue() where tables[table.name] == nil {
+            if table.name == SQLExport.councilLookup {
+                lookup = Set(table.columns.map(\.name)).isSuperset(of: ["key", "identity", "region"])
+            } else {
+                tables[table.name] = table
+            }
+        }
+        hasCouncilLookup = lookup
         state = Mutex(State(tables: tables))
     }
 

@@ -1,6 +1,6 @@
 /// Runs a script's pipelines inside a connected database: each pipeline's longest start that
-/// has a SQL form is one statement there, and the stages after it (`chart`, `compare`,
-/// `pivot` …) run in iql on the rows that come back. A `let` table becomes a temporary
+/// has a SQL form is one statement there, and the stages after it (`chart`, `diff` …) run
+/// in iql on the rows that come back. A `let` table becomes a temporary
 /// table of the connection, made by the database from the statement when the whole
 /// pipeline compiles, else sent back from iql's result, so that later statements, and later
 /// calls, read it in the database.
@@ -12,6 +12,7 @@ struct DatabaseRunner {
         self.catalogue = catalogue
         compiler = SQLCompiler(dialect: catalogue.database.dialect, values: values, schemas: schemas)
         compiler.databaseTables = catalogue.tables
+        compiler.councilLookup = catalogue.hasCouncilLookup
     }
 
     var database: any SQLDatabase { catalogue.database }
@@ -25,7 +26,41 @@ struct DatabaseRunner {
         var start = plan
         start.nodes = Array(plan.nodes.prefix(stages))
         let reader = DatabaseReader(database: database, budget: budget, rowLimit: rowLimit, range: start.nodes.last?.range)
-        return (try reader.table(sql, schema: start.schema), stages)
+        let queries = compiler.noteQueries
+        var table = try reader.table(sql, schema: start.schema)
+        for query in queries {
+            for note in try notes(query, reader: reader) where !table.notes.contains(note) { table.notes.append(note) }
+        }
+        return (table, stages)
+    }
+
+    /// The notes of a `compare` the database ran, as `CompareOperator` writes them, from a
+    /// query over its rows that says how each comparator's figures were found.
+    private func notes(_ query: CompareNotesQuery, reader: DatabaseReader) throws -> [ResultNote] {
+        let o = query.operator
+        var fields: [Schema.Field] = []
+        for c in o.comparators {
+            fields += [.init(name: "\(c.rawValue)_a", type: .number), .init(name: "\(c.rawValue)_b", type: .number),
+                       .init(name: "\(c.rawValue)_missing", type: .number), .init(name: "\(c.rawValue)_first", type: .text)]
+        }
+        let found = try reader.table(query.sql, schema: Schema(columns: fields))
+        guard found.rowCount == 1 else { return [] }
+        func count(_ column: Int) -> Int {
+            guard column < found.columns.count, case .number(let n) = found.columns[column][0], let k = n.exactInteger else { return 0 }
+            return Int(clamping: k)
+        }
+        var findings = CompareOperator.Findings(missing: [])
+        for (i, c) in o.comparators.enumerated() {
+            let at = 4 * i
+            if c == .neighbours {
+                findings.shortNeighbours = count(at)
+            } else if count(at) > 0 {
+                findings.usedAreas.insert(c)
+            }
+            if count(at + 1) > 0 { findings.computed.insert(c) }
+            findings.missing.append((count(at + 2), found.columns[at + 3][0].textValue ?? ""))
+        }
+        return o.notes(findings)
     }
 
     /// Makes `let NAME` a temporary table from its pipeline when the whole pipeline compiles;

@@ -14,6 +14,14 @@ struct SQLCompiler {
     /// column, and the columns a scan casts first. Datasets not here are tables as
     /// `exportSQL` makes them.
     var databaseTables: [String: SQLDatabaseTable] = [:]
+    /// Whether the database has `iql_council_names`, which compiled `compare` reads (a
+    /// connected database without it runs `compare` in iql).
+    var councilLookup = true
+    /// The queries for the notes of the last statement's `compare` stages, which a connected
+    /// engine runs after the statement: how each comparator's figures were found.
+    private(set) var noteQueries: [CompareNotesQuery] = []
+    /// The `compare` stages of the pipeline being compiled.
+    var compareStages: [CompareNotesQuery] = []
 
     /// A relation the statement has made so far: its CTE name, the IQL columns of the plan at
     /// that point, the ones the SQL relation holds (a scan reads only what the pipeline uses),
@@ -94,6 +102,7 @@ struct SQLCompiler {
 
     /// One pipeline as a statement: its CTEs, then the rows in IQL's order.
     mutating func statementSQL(_ plan: PipelinePlan) throws(Diagnostic) -> String {
+        noteQueries = []
         let result = try relation(plan)
         var items: [String] = []
         for field in result.schema.columns {
@@ -101,12 +110,14 @@ struct SQLCompiler {
             items.append(field.type == .rating ? "\(ratingText(column)) AS \(column)" : column)
         }
         let with = takeWith()
+        noteQueries = compareStages.map { var q = $0; q.sql = with + q.sql; return q }
         return with + "SELECT \(items.joined(separator: ", "))\nFROM \(result.name)\nORDER BY \(result.order)"
     }
 
     /// A pipeline's rows as a connected database stores a `let` table: ratings in their
     /// wording and each row's place in `iql_row`, for `CREATE TEMPORARY TABLE … AS`.
     mutating func storedSQL(_ plan: PipelinePlan) throws(Diagnostic) -> String {
+        noteQueries = []
         let result = try relation(plan)
         var items: [String] = []
         for field in result.schema.columns {
@@ -179,6 +190,7 @@ struct SQLCompiler {
 
     /// The plan's stages as CTEs; the last one's relation.
     private mutating func relation(_ plan: PipelinePlan) throws(Diagnostic) -> Relation {
+        compareStages = []
         var current: Relation
         switch plan.source {
         case .dataset(let name):
@@ -215,8 +227,24 @@ struct SQLCompiler {
         return "\"\(prefix)\(what)_\(ownCounter)\""
     }
 
+    /// A table a stage reads besides its input (a join's right side, what `compare` compares
+    /// with): a dataset with the schema the checker saw, a `let` table of the script, or one
+    /// a connected database holds.
+    mutating func table(_ source: PipelinePlan.Source, columns: Set<Int>, for stage: String,
+                        at range: SourceRange) throws(Diagnostic) -> Relation {
+        switch source {
+        case .dataset(let name):
+            guard let schema = schemas(name) else { throw Diagnostic.error(.noSQLForm("\(stage) reading \(name)"), at: range) }
+            return try scan(name, schema, columns: columns)
+        case .binding(let name):
+            if let r = tables[name] { return r }
+            if let table = databaseTables[name] { return try scan(name, table.schema, columns: columns) }
+            throw Diagnostic.error(.noSQLForm("\(stage) with a let table made before this script"), at: range)
+        }
+    }
+
     /// A dataset's rows (the columns the pipeline reads) with their stored order, ratings as ranks.
-    private mutating func scan(_ dataset: String, _ schema: Schema, columns read: Set<Int>?) throws(Diagnostic) -> Relation {
+    mutating func scan(_ dataset: String, _ schema: Schema, columns read: Set<Int>?) throws(Diagnostic) -> Relation {
         var items: [String] = [], present: Set<String> = []
         // A connected database's table may have columns a scan casts to a type IQL reads.
         let table = databaseTables[dataset]
@@ -358,7 +386,8 @@ struct SQLCompiler {
             }
             made = (try rankSQL(o, input: source, scope: try self.scope(source), direction: direction, node: node),
                     input.present.union([node.schema.columns.last?.name ?? ""]), input.order)
-        case .compare: throw Diagnostic.error(.noSQLForm("compare"), at: node.range)
+        case .compare(let o):
+            return try compare(o, input: input, scope: scope, node: node)
         case .pivot(let o):
             return try pivot(o, input: input, scope: scope, node: node)
         case .unpivot(let o):
@@ -487,22 +516,8 @@ struct SQLCompiler {
     }
 
     private mutating func join(_ o: JoinOperator, input: Relation, node: PlanNode) throws(Diagnostic) -> Relation {
-        let right: Relation
-        switch o.right {
-        case .dataset(let name):
-            // The right dataset's schema as the checker saw it; only its keys and the columns
-            // carried are read.
-            guard let schema = schemas(name) else { throw Diagnostic.error(.noSQLForm("this join"), at: node.range) }
-            right = try scan(name, schema, columns: Set(o.keys.map(\.right) + o.rightColumns))
-        case .binding(let name):
-            if let r = tables[name] {
-                right = r
-            } else if let table = databaseTables[name] {
-                right = try scan(name, table.schema, columns: Set(o.keys.map(\.right) + o.rightColumns))
-            } else {
-                throw Diagnostic.error(.noSQLForm("a join with a let table made before this script"), at: node.range)
-            }
-        }
+        // Only the right side's keys and the columns carried are read.
+        let right = try table(o.right, columns: Set(o.keys.map(\.right) + o.rightColumns), for: "a join", at: node.range)
         let l = try scope(input), r = try scope(right)
         var on: [String] = []
         for pair in o.keys { on.append("l.\(l.columns[pair.left]) = r.\(r.columns[pair.right])") }

@@ -34,6 +34,25 @@ package enum SQLExport {
             + "EXCEPTION WHEN duplicate_object THEN NULL; END $iql$;\n"
     }
 
+    /// The table of council spellings that compiled `compare` resolves names through, made
+    /// beside the datasets by every export.
+    package static let councilLookup = "iql_council_names"
+
+    /// The council-name lookup: each normalised spelling (lower case, `&` as `and`, runs of
+    /// anything but letters and digits as one space), the identity it resolves to (an ONS
+    /// code) and that council's region (null for a region or England).
+    static func councilLookupTable(_ names: AuthorityNames) -> Table {
+        let rows = names.lookupRows()
+        let schema = Schema(columns: [
+            .init(name: "key", type: .text, summary: "a spelling of a council, region or England, normalised"),
+            .init(name: "identity", type: .text, summary: "the ONS code it resolves to"),
+            .init(name: "region", type: .text, summary: "the council's region (ONS code); null for a region or England"),
+        ])
+        let columns = [Column(rows.map { .text($0.key) }), Column(rows.map { .text($0.identity) }),
+                       Column(rows.map { $0.region.map(Value.text) ?? .null })]
+        return Table(schema: schema, columns: columns, rowCount: rows.count)
+    }
+
     /// The column comment that marks a PostgreSQL table's time column.
     package static let timeColumnComment = "iql:time"
 

@@ -127,30 +127,49 @@ struct CompareOperator: TableOperator {
         var columns = input.columns
         columns.append(contentsOf: added.map(Column.init))
         var t = Table(schema: schema, columns: columns, rowCount: input.rowCount)
+        t.notes = notes(Findings(shortNeighbours: shortNeighbours, usedAreas: usedAreas, computed: computed, missing: missing))
+        return t
+    }
+
+    /// How the comparators' figures were found, for the notes under the result.
+    struct Findings {
+        /// Rows whose neighbours' average is over fewer than all of them.
+        var shortNeighbours = 0
+        /// Comparators with a figure from the companion of published figures.
+        var usedAreas: Set<Comparator> = []
+        /// Comparators with a figure that is the councils' plain average.
+        var computed: Set<Comparator> = []
+        /// Per comparator: rows with a value of their own but none to compare with, and the first.
+        var missing: [(rows: Int, first: String)]
+    }
+
+    /// The notes that say where each comparator's figures come from, and on how many rows one
+    /// is missing and why, so a null is not taken for a gap in the data.
+    func notes(_ f: Findings) -> [ResultNote] {
+        var notes: [ResultNote] = []
         if comparators.contains(.neighbours) {
-            t.notes.append(ResultNote(.comparatorSource, "neighbours_value: the plain average of the council's 10 DfE statistical neighbours (2025 model)"
-                           + (shortNeighbours > 0 ? "; on \(shortNeighbours) row\(shortNeighbours == 1 ? "" : "s") some neighbours have no value and the average is over the rest" : "")))
+            notes.append(ResultNote(.comparatorSource, "neighbours_value: the plain average of the council's 10 DfE statistical neighbours (2025 model)"
+                           + (f.shortNeighbours > 0 ? "; on \(f.shortNeighbours) row\(f.shortNeighbours == 1 ? "" : "s") some neighbours have no value and the average is over the rest" : "")))
         }
-        for c in comparators where usedAreas.contains(c) {
-            t.notes.append(ResultNote(.comparatorSource, "\(c.rawValue)_value: the published \(c == .region ? "regional" : "England") figure, from \(areas?.name ?? "")"
-                           + (computed.contains(c) ? "; where none is published, the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)" : "")))
+        for c in comparators where f.usedAreas.contains(c) {
+            notes.append(ResultNote(.comparatorSource, "\(c.rawValue)_value: the published \(c == .region ? "regional" : "England") figure, from \(areas?.name ?? "")"
+                           + (f.computed.contains(c) ? "; where none is published, the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)" : "")))
         }
-        for c in comparators where computed.contains(c) && !usedAreas.contains(c) {
-            t.notes.append(ResultNote(.comparatorSource, "\(c.rawValue)_value: \(source.name) has no published \(c.rawValue) figure, so it is the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)"))
+        for c in comparators where f.computed.contains(c) && !f.usedAreas.contains(c) {
+            notes.append(ResultNote(.comparatorSource, "\(c.rawValue)_value: \(source.name) has no published \(c.rawValue) figure, so it is the plain average of the \(c == .region ? "region's " : "")councils' \(valueName)"))
         }
-        // A comparator missing for some rows is said, with why, so a null is not taken for a gap in the data.
-        for (i, c) in comparators.enumerated() where missing[i].rows > 0 {
+        for (i, c) in comparators.enumerated() where i < f.missing.count && f.missing[i].rows > 0 {
             let why: String
             switch c {
             case .neighbours: why = "no statistical neighbours in the 2025 model (a council abolished before it), or none with a value then"
             case .region: why = "no figure for their region in that period, published or from its councils"
             case .england: why = "no England figure for that period, published or from the councils"
             }
-            let n = missing[i].rows
-            t.notes.append(ResultNote(.comparatorMissing, "\(c.rawValue)_value is null on \(n) row\(n == 1 ? "" : "s") with a value of \(n == 1 ? "its" : "their") own (the first: \(missing[i].first)): \(why)",
-                                      counts: ["rows": n]))
+            let n = f.missing[i].rows
+            notes.append(ResultNote(.comparatorMissing, "\(c.rawValue)_value is null on \(n) row\(n == 1 ? "" : "s") with a value of \(n == 1 ? "its" : "their") own (the first: \(f.missing[i].first)): \(why)",
+                                    counts: ["rows": n]))
         }
-        return t
+        return notes
     }
 
     /// Each council's statistical neighbours, by identity, from the `neighbours` dataset.
