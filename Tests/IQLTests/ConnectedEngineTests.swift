@@ -71,9 +71,10 @@ struct ConnectedEngineTests {
                 Issue.record("\(c.name): in-process \(want), connected \(got)")
             }
         }
-        // Enough ran to mean something, some of them with stages iql ran on the database's rows.
+        // Enough ran to mean something, some of them (those drawing charts) with stages iql ran
+        // on the database's rows.
         #expect(compared > 80)
-        #expect(partly >= 4)
+        #expect(partly >= 2)
     }
 
     /// `compare` runs in the database, through the council names `export` makes, and gives

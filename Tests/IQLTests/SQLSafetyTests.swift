@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import IQL
+import IQLPostgres
 
 /// Text a user gives (values, parameters, column and dataset names) reaches compiled SQL only
 /// as an escaped literal or a quoted identifier: it comes back from DuckDB and PostgreSQL
@@ -183,6 +184,61 @@ struct SQLSafetyTests {
         #expect(try Self.duckdb(url).1.contains("pivot: two values for one cell of h"))
         let (_, twiceErr) = try PostgresServer.run(try e.exportSQL(dialect: .postgres) + (try e.sql(twice, dialect: .postgres)[0].text) + ";\n", in: dir)
         #expect(twiceErr.contains("pivot: two values for one cell of h"), "\(twiceErr)")
+    }
+
+    /// `diff` compiled: keys of two columns matching null to null, unchanged rows left out, a
+    /// null against a value a change, the rows in key order with nulls last, a `let` table as
+    /// the earlier side; a key that picks out two rows is an error in each database as in iql;
+    /// connected, the note counting each kind of row is iql's.
+    @Test func diffEdgesAgreeInBothEngines() throws {
+        var e = Engine(bundledData: false)
+        try e.registerCSV(text: "k,j,v,w\na,1,1,x\na,2,2,y\nb,,3,\n,1,4,z\nc,1,5,q\n", as: "p")
+        try e.registerCSV(text: "k,j,v,w\na,1,1,x\na,2,9,y\nb,,3,w\n,1,4,z\nd,1,6,r\n", as: "q")
+        let dir = try CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queries = [
+            "from p | diff q on k, j",
+            "from p | diff q on k, j | count by change",
+            "let old = from q | where v > 1 | select k, v\nfrom p | where k != \"a\" | select k, v | diff old on k",
+        ]
+        let expected = try queries.map { BundledSQLTests.rows(try e.query($0)) }
+        #expect(expected[0].map { $0[2] } == ["changed", "changed", "added", "removed"])
+        #expect(expected[0][1] == ["b", "", "changed", "3", "3", "w", ""])
+        var duck = ".mode csv\n.headers off\n.nullvalue ''\n" + (try e.exportSQL(dialect: .duckdb))
+        var pg = try e.exportSQL(dialect: .postgres)
+        for (i, q) in queries.enumerated() {
+            duck += "SELECT '@@\(i)';\n" + (try e.sql(q, dialect: .duckdb)[0].text) + ";\n"
+            pg += "SELECT '@@\(i)';\n" + (try e.sql(q, dialect: .postgres)[0].text) + ";\n"
+        }
+        let url = dir.appendingPathComponent("diff.sql")
+        try duck.write(to: url, atomically: true, encoding: .utf8)
+        let (out, err) = try Self.duckdb(url)
+        #expect(err.isEmpty, "\(err)")
+        let (pgOut, pgErr) = try PostgresServer.run(pg, in: dir)
+        #expect(pgErr.isEmpty, "\(pgErr)")
+        #expect(CSVRecords.results(out, count: queries.count) == expected)
+        #expect(CSVRecords.results(pgOut, count: queries.count) == expected)
+        // Two rows with the key a on each side: iql refuses, and so does each database (which
+        // side it finds first is the database's choice).
+        let twice = "from p | diff q on k"
+        #expect(throws: IQLError.self) { try e.query(twice) }
+        let message = "have the same key; diff needs keys that pick out one row in each table"
+        try (try e.exportSQL(dialect: .duckdb) + (try e.sql(twice, dialect: .duckdb)[0].text) + ";\n").write(to: url, atomically: true, encoding: .utf8)
+        #expect(try Self.duckdb(url).1.contains(message))
+        let (_, twiceErr) = try PostgresServer.run(try e.exportSQL(dialect: .postgres) + (try e.sql(twice, dialect: .postgres)[0].text) + ";\n", in: dir)
+        #expect(twiceErr.contains(message), "\(twiceErr)")
+        // Connected: run in the database, with iql's note.
+        let address = try ConnectedEngineTests.database("diff")
+        try e.export(to: PostgresDatabase(connecting: address))
+        var remote = try Engine(database: PostgresDatabase(connecting: address))
+        for q in queries {
+            var local = e
+            let want = try local.run(q), got = try remote.run(q)
+            #expect(want.tables.map(BundledSQLTests.rows) == got.tables.map(BundledSQLTests.rows), "\(q)")
+            let diffNote = { (t: Table?) in (t?.notes ?? []).map(\.message).filter { $0.hasPrefix("diff against") } }
+            #expect(diffNote(want.tables.last) == diffNote(got.tables.last) && !diffNote(got.tables.last).isEmpty, "\(q)")
+            #expect(try remote.explain(q).pipelines.allSatisfy { !$0.plan.contains("then in iql") }, "\(q) runs in the database")
+        }
     }
 
     /// docs/sql.md's table of differences, where it can be shown: `length` counts what a

@@ -223,7 +223,7 @@ extension DiagnosticCode {
                          fix: "Remove the clause, or use the stage that takes it (`chart line X VALUE by SERIES`).")
         case .noSQLForm:
             return entry("No SQL form",
-                         "A query compiled to SQL (`iql --sql postgres|duckdb`, `Engine.sql`) uses a stage or value that has no faithful SQL form yet: `chart`, `diff`, a `pivot` whose columns only its rows decide, a `let` value computed from a table, or text holding a NUL character (which PostgreSQL cannot store). docs/sql.md lists what compiles.",
+                         "A query compiled to SQL (`iql --sql postgres|duckdb`, `Engine.sql`) uses a stage or value that has no faithful SQL form yet: `chart`, a `pivot` whose columns only its rows decide, a `let` value computed from a table, or text holding a NUL character (which PostgreSQL cannot store). docs/sql.md lists what compiles.",
                          example: nil,
                          fix: "Run the query in iql itself, or compile the part before the stage and do the rest in SQL.")
         case .overflow:

@@ -1,5 +1,5 @@
 /// Runs a script's pipelines inside a connected database: each pipeline's longest start that
-/// has a SQL form is one statement there, and the stages after it (`chart`, `diff` …) run
+/// has a SQL form is one statement there, and the stages after it (`chart` …) run
 /// in iql on the rows that come back. A `let` table becomes a temporary
 /// table of the connection, made by the database from the statement when the whole
 /// pipeline compiles, else sent back from iql's result, so that later statements, and later
@@ -34,10 +34,23 @@ struct DatabaseRunner {
         return (table, stages)
     }
 
-    /// The notes of a `compare` the database ran, as `CompareOperator` writes them, from a
-    /// query over its rows that says how each comparator's figures were found.
-    private func notes(_ query: CompareNotesQuery, reader: DatabaseReader) throws -> [ResultNote] {
-        let o = query.operator
+    /// The notes of a `compare` or `diff` the database ran, as iql's operators write them,
+    /// from a query over the stage's rows.
+    private func notes(_ query: StageNotesQuery, reader: DatabaseReader) throws -> [ResultNote] {
+        let o: CompareOperator
+        switch query.stage {
+        case .compare(let c): o = c
+        case .diff(let d):
+            let found = try reader.table(query.sql, schema: Schema(columns: ["added", "removed", "changed", "unchanged"].map {
+                .init(name: $0, type: .number)
+            }))
+            guard found.rowCount == 1 else { return [] }
+            let counts = found.columns.map { column -> Int in
+                guard case .number(let n) = column[0], let k = n.exactInteger else { return 0 }
+                return Int(clamping: k)
+            }
+            return counts.count == 4 ? [d.note(added: counts[0], removed: counts[1], changed: counts[2], unchanged: counts[3])] : []
+        }
         var fields: [Schema.Field] = []
         for c in o.comparators {
             fields += [.init(name: "\(c.rawValue)_a", type: .number), .init(name: "\(c.rawValue)_b", type: .number),

@@ -152,7 +152,7 @@ extension SQLCompiler {
                       "count(CASE WHEN \(gap) THEN 1 END)",
                       "(SELECT \(authority) FROM \(measured.name) WHERE \(gap) ORDER BY \(input.order) LIMIT 1)"]
         }
-        compareStages.append(CompareNotesQuery(sql: "SELECT \(notes.joined(separator: ", ")) FROM \(measured.name)", operator: o))
+        noteStages.append(StageNotesQuery(sql: "SELECT \(notes.joined(separator: ", ")) FROM \(measured.name)", stage: .compare(o)))
 
         var columns: [String] = []
         for field in input.schema.columns where input.present.contains(field.name) { columns.append(try quoted(field.name, at: nil)) }
@@ -212,13 +212,18 @@ extension SQLCompiler {
     }
 }
 
-/// A query over a compiled `compare` stage's rows saying how its comparators' figures were
-/// found, for the notes iql writes under the result (`CompareOperator.notes`); its columns
-/// are, for each comparator, a count or flag (neighbours: rows whose average misses some
-/// neighbours; region and England: whether any came from the companion), whether any is
-/// the councils' average, the rows with a value of their own but no comparator, and the first
-/// of them.
-struct CompareNotesQuery: Sendable {
+/// A query over a compiled stage's rows for the notes iql writes under its result, which a
+/// connected engine runs after the statement: for `compare`, per comparator, a count or flag
+/// (neighbours: rows whose average misses some neighbours; region and England: whether any
+/// figure came from the companion), whether any is the councils' average, the rows with a
+/// value of their own but no comparator, and the first of them; for `diff`, the rows added,
+/// removed, changed and unchanged.
+struct StageNotesQuery: Sendable {
+    enum Stage: Sendable {
+        case compare(CompareOperator)
+        case diff(DiffOperator)
+    }
+
     var sql: String
-    var `operator`: CompareOperator
+    var stage: Stage
 }

@@ -17,11 +17,11 @@ struct SQLCompiler {
     /// Whether the database has `iql_council_names`, which compiled `compare` reads (a
     /// connected database without it runs `compare` in iql).
     var councilLookup = true
-    /// The queries for the notes of the last statement's `compare` stages, which a connected
-    /// engine runs after the statement: how each comparator's figures were found.
-    private(set) var noteQueries: [CompareNotesQuery] = []
-    /// The `compare` stages of the pipeline being compiled.
-    var compareStages: [CompareNotesQuery] = []
+    /// The queries for the notes of the last statement's `compare` and `diff` stages, which a
+    /// connected engine runs after the statement.
+    private(set) var noteQueries: [StageNotesQuery] = []
+    /// Those of the pipeline being compiled.
+    var noteStages: [StageNotesQuery] = []
 
     /// A relation the statement has made so far: its CTE name, the IQL columns of the plan at
     /// that point, the ones the SQL relation holds (a scan reads only what the pipeline uses),
@@ -110,7 +110,7 @@ struct SQLCompiler {
             items.append(field.type == .rating ? "\(ratingText(column)) AS \(column)" : column)
         }
         let with = takeWith()
-        noteQueries = compareStages.map { var q = $0; q.sql = with + q.sql; return q }
+        noteQueries = noteStages.map { var q = $0; q.sql = with + q.sql; return q }
         return with + "SELECT \(items.joined(separator: ", "))\nFROM \(result.name)\nORDER BY \(result.order)"
     }
 
@@ -190,7 +190,7 @@ struct SQLCompiler {
 
     /// The plan's stages as CTEs; the last one's relation.
     private mutating func relation(_ plan: PipelinePlan) throws(Diagnostic) -> Relation {
-        compareStages = []
+        noteStages = []
         var current: Relation
         switch plan.source {
         case .dataset(let name):
@@ -393,7 +393,8 @@ struct SQLCompiler {
         case .unpivot(let o):
             return try unpivot(o, input: input, scope: scope, node: node)
         case .chart: throw Diagnostic.error(.noSQLForm("chart"), at: node.range)
-        case .diff: throw Diagnostic.error(.noSQLForm("diff"), at: node.range)
+        case .diff(let o):
+            return try diff(o, input: input, scope: scope, node: node)
         }
         return add(made.sql, schema: node.schema, present: made.present, order: made.order)
     }

@@ -56,8 +56,13 @@ struct DiffOperator: TableOperator {
         var columns = Array(repeating: [Value](), count: schema.columns.count)
         for row in rows { for (i, v) in row.enumerated() where i < columns.count { columns[i].append(v) } }
         var t = Table(schema: schema, columns: columns.map(Column.init), rowCount: rows.count)
-        t.notes.append(ResultNote(.diffSummary, "diff against \(other.name): \(added) added, \(removed) removed, \(changed) changed, \(same) unchanged (not shown)",
-                                  counts: ["added": added, "removed": removed, "changed": changed, "unchanged": same]))
+        t.notes.append(note(added: added, removed: removed, changed: changed, unchanged: same))
         return t
+    }
+
+    /// The note under the result: how many rows of each kind, the unchanged ones not shown.
+    func note(added: Int, removed: Int, changed: Int, unchanged: Int) -> ResultNote {
+        ResultNote(.diffSummary, "diff against \(other.name): \(added) added, \(removed) removed, \(changed) changed, \(unchanged) unchanged (not shown)",
+                   counts: ["added": added, "removed": removed, "changed": changed, "unchanged": unchanged])
     }
 }
