@@ -578,7 +578,7 @@ public struct Engine: Sendable {
         for name in datasets.isEmpty ? datasetNames : datasets {
             tables.append((name, try table(named: name)))
         }
-        var pieces: [(definition: String, copy: String, data: String)] = []
+        var pieces: [(table: String, definition: String, copy: String, data: String)] = []
         do {
             // The council names compiled `compare` resolves through, not a dataset of its own.
             pieces.append(try SQLExport.pieces(SQLExport.councilLookup, SQLExport.councilLookupTable(councilNames),
@@ -601,6 +601,11 @@ public struct Engine: Sendable {
             } catch {
                 try? database.execute("ROLLBACK")
                 throw error
+            }
+            // Statistics now, not when autovacuum comes round: without them the planner
+            // guesses, and a compare over LAIT took 10 s instead of 0.9.
+            if database.dialect == .postgres {
+                for piece in pieces { try database.execute("ANALYZE " + piece.table) }
             }
         } catch {
             throw IQLError(error, database: database.name)

@@ -100,6 +100,8 @@ struct DatabaseRunner {
             if d.range == nil { d.range = range }
             throw d
         }
+        // Autovacuum never analyses temporary tables: without statistics the planner guesses.
+        try run(budget, at: range) { (database) throws(SQLDatabaseError) in try database.execute("ANALYZE \(table)") }
         registered(name, plan.schema)
         return true
     }
@@ -111,6 +113,8 @@ struct DatabaseRunner {
         try run(budget, at: range) { (database) throws(SQLDatabaseError) in
             try database.execute(pieces.definition)
             try database.copy(pieces.copy, data: pieces.data)
+            // Autovacuum never analyses temporary tables: without statistics the planner guesses.
+            try database.execute("ANALYZE " + pieces.table)
         }
         registered(name, table.schema)
     }

@@ -99,15 +99,15 @@ package enum SQLExport {
         return out
     }
 
-    /// What makes a table in PostgreSQL over a connection: the definition, the `COPY … FROM
-    /// STDIN` statement, and the rows as its CSV input.
+    /// What makes a table in PostgreSQL over a connection: its quoted name, the definition,
+    /// the `COPY … FROM STDIN` statement, and the rows as its CSV input.
     package static func pieces(_ name: String, _ given: Table, _ dialect: SQLDialect,
-                               temporary: Bool) throws(Diagnostic) -> (definition: String, copy: String, data: String) {
+                               temporary: Bool) throws(Diagnostic) -> (table: String, definition: String, copy: String, data: String) {
         let table = try stored(name, given, dialect)
         let tableName = try identifier(name)
         var names: [String] = []
         for field in table.schema.columns { names.append(try identifier(field.name)) }
-        return (try definition(name, storedTable: table, dialect, temporary: temporary),
+        return (tableName, try definition(name, storedTable: table, dialect, temporary: temporary),
                 "COPY \(tableName) (\(names.joined(separator: ", "))) FROM STDIN WITH (FORMAT csv)",
                 copyData(table))
     }
@@ -154,8 +154,9 @@ package enum SQLExport {
             switch dialect {
             case .postgres:
                 // The rows as COPY reads them, ended as psql ends data given inline.
-                let (definition, copy, data) = try pieces(name, given, dialect, temporary: false)
-                out += definition + copy + ";\n" + data + "\\.\n"
+                let (table, definition, copy, data) = try pieces(name, given, dialect, temporary: false)
+                // Statistics for the planner at once, rather than when autovacuum comes round.
+                out += definition + copy + ";\n" + data + "\\.\n" + "ANALYZE \(table);\n"
             case .duckdb:
                 let table = try stored(name, given, dialect)
                 let tableName = try identifier(name)
