@@ -52,7 +52,8 @@ struct SQLSafetyTests {
         for s in Self.hostile {
             for dialect in SQLDialect.allCases {
                 for q in ["param s\nfrom t | take 1 | select x = $s", "param s\nfrom t | where g == $s or starts_with(g, $s) | count",
-                          "param s\nfrom t | derive y = if(g > $s, $s, g) | sort y | select y"] {
+                          "param s\nfrom t | derive y = if(g > $s, $s, g) | sort y | select y",
+                          "param s\nlet old = from t | where g != $s\nfrom t | derive g = $s | diff old on id"] {
                     let statements = try e.sql(q, dialect: dialect, parameters: ["s": .text(s)])
                     for st in statements {
                         let rest = Self.outsideQuotes(st.text)
@@ -162,20 +163,10 @@ struct SQLSafetyTests {
         let expected = try queries.map { BundledSQLTests.rows(try e.query($0)) }
         #expect(expected[0] == [["a", "", "2"], ["b", "4", ""]])
         #expect(expected[1].isEmpty)
-        var duck = ".mode csv\n.headers off\n.nullvalue ''\n" + (try e.exportSQL(dialect: .duckdb))
-        var pg = try e.exportSQL(dialect: .postgres)
-        for (i, q) in queries.enumerated() {
-            duck += "SELECT '@@\(i)';\n" + (try e.sql(q, dialect: .duckdb)[0].text) + ";\n"
-            pg += "SELECT '@@\(i)';\n" + (try e.sql(q, dialect: .postgres)[0].text) + ";\n"
-        }
+        let (duck, pg) = try Self.inBothDatabases(e, queries, dir: dir)
+        #expect(duck == expected)
+        #expect(pg == expected)
         let url = dir.appendingPathComponent("pivot.sql")
-        try duck.write(to: url, atomically: true, encoding: .utf8)
-        let (out, err) = try Self.duckdb(url)
-        #expect(err.isEmpty, "\(err)")
-        let (pgOut, pgErr) = try PostgresServer.run(pg, in: dir)
-        #expect(pgErr.isEmpty, "\(pgErr)")
-        #expect(CSVRecords.results(out, count: queries.count) == expected)
-        #expect(CSVRecords.results(pgOut, count: queries.count) == expected)
         // Two values for the cell (a, x): iql refuses, and so does each database.
         try e.registerCSV(text: "k,h,v\na,x,1\na,x,5\n", as: "p")
         let twice = "from p | pivot h v values [\"x\"]"
@@ -184,6 +175,41 @@ struct SQLSafetyTests {
         #expect(try Self.duckdb(url).1.contains("pivot: two values for one cell of h"))
         let (_, twiceErr) = try PostgresServer.run(try e.exportSQL(dialect: .postgres) + (try e.sql(twice, dialect: .postgres)[0].text) + ";\n", in: dir)
         #expect(twiceErr.contains("pivot: two values for one cell of h"), "\(twiceErr)")
+    }
+
+    /// Each query's result rows in DuckDB and in PostgreSQL, the engine's datasets exported
+    /// into each (neither may report an error).
+    static func inBothDatabases(_ e: Engine, _ queries: [String], dir: URL) throws -> (duck: [[[String]]], pg: [[[String]]]) {
+        var duck = ".mode csv\n.headers off\n.nullvalue ''\n" + (try e.exportSQL(dialect: .duckdb))
+        var pg = try e.exportSQL(dialect: .postgres)
+        for (i, q) in queries.enumerated() {
+            duck += "SELECT '@@\(i)';\n" + (try e.sql(q, dialect: .duckdb)[0].text) + ";\n"
+            pg += "SELECT '@@\(i)';\n" + (try e.sql(q, dialect: .postgres)[0].text) + ";\n"
+        }
+        let url = dir.appendingPathComponent("both.sql")
+        try duck.write(to: url, atomically: true, encoding: .utf8)
+        let (out, err) = try Self.duckdb(url)
+        #expect(err.isEmpty, "\(err)")
+        let (pgOut, pgErr) = try PostgresServer.run(pg, in: dir)
+        #expect(pgErr.isEmpty, "\(pgErr)")
+        return (CSVRecords.results(out, count: queries.count), CSVRecords.results(pgOut, count: queries.count))
+    }
+
+    /// The council-name table every export makes cannot be overwritten by a dataset of its
+    /// name, nor one overwrite it: the export refuses, saying why.
+    @Test func noDatasetTakesTheLookupsName() throws {
+        var e = Engine(bundledData: false)
+        try e.registerCSV(text: "key\nx\n", as: SQLExport.councilLookup)
+        for dialect in SQLDialect.allCases {
+            do {
+                _ = try e.exportSQL(dialect: dialect)
+                Issue.record("\(dialect): exported a dataset named \(SQLExport.councilLookup)")
+            } catch {
+                #expect(error.diagnostics.map(\.code) == [.noSQLForm])
+                #expect(error.diagnostics.first?.message.contains("the council-name table") == true)
+            }
+        }
+        #expect(try Engine(bundledData: false).exportSQL(dialect: .postgres).contains("CREATE TABLE \"\(SQLExport.councilLookup)\""))
     }
 
     /// `diff` compiled: keys of two columns matching null to null, unchanged rows left out, a
@@ -204,20 +230,10 @@ struct SQLSafetyTests {
         let expected = try queries.map { BundledSQLTests.rows(try e.query($0)) }
         #expect(expected[0].map { $0[2] } == ["changed", "changed", "added", "removed"])
         #expect(expected[0][1] == ["b", "", "changed", "3", "3", "w", ""])
-        var duck = ".mode csv\n.headers off\n.nullvalue ''\n" + (try e.exportSQL(dialect: .duckdb))
-        var pg = try e.exportSQL(dialect: .postgres)
-        for (i, q) in queries.enumerated() {
-            duck += "SELECT '@@\(i)';\n" + (try e.sql(q, dialect: .duckdb)[0].text) + ";\n"
-            pg += "SELECT '@@\(i)';\n" + (try e.sql(q, dialect: .postgres)[0].text) + ";\n"
-        }
+        let (duck, pg) = try Self.inBothDatabases(e, queries, dir: dir)
+        #expect(duck == expected)
+        #expect(pg == expected)
         let url = dir.appendingPathComponent("diff.sql")
-        try duck.write(to: url, atomically: true, encoding: .utf8)
-        let (out, err) = try Self.duckdb(url)
-        #expect(err.isEmpty, "\(err)")
-        let (pgOut, pgErr) = try PostgresServer.run(pg, in: dir)
-        #expect(pgErr.isEmpty, "\(pgErr)")
-        #expect(CSVRecords.results(out, count: queries.count) == expected)
-        #expect(CSVRecords.results(pgOut, count: queries.count) == expected)
         // Two rows with the key a on each side: iql refuses, and so does each database (which
         // side it finds first is the database's choice).
         let twice = "from p | diff q on k"

@@ -554,11 +554,7 @@ public struct Engine: Sendable {
     /// The table `iql_council_names`, which compiled `compare` resolves council spellings
     /// through, is made with them.
     public func exportSQL(_ datasets: [String] = [], dialect: SQLDialect) throws(IQLError) -> String {
-        var tables: [(name: String, table: Table)] = []
-        for name in datasets.isEmpty ? datasetNames : datasets {
-            tables.append((name, try table(named: name)))
-        }
-        tables.append((SQLExport.councilLookup, SQLExport.councilLookupTable(councilNames)))
+        let tables = try exported(datasets)
         do {
             return try SQLExport.script(tables, dialect)
         } catch {
@@ -574,15 +570,9 @@ public struct Engine: Sendable {
     /// council spellings compiled `compare` resolves through. Returns each dataset's rows.
     @discardableResult
     public func export(_ datasets: [String] = [], to database: any SQLDatabase) throws(IQLError) -> [(name: String, rows: Int)] {
-        var tables: [(name: String, table: Table)] = []
-        for name in datasets.isEmpty ? datasetNames : datasets {
-            tables.append((name, try table(named: name)))
-        }
+        let tables = try exported(datasets)
         var pieces: [(table: String, definition: String, copy: String, data: String)] = []
         do {
-            // The council names compiled `compare` resolves through, not a dataset of its own.
-            pieces.append(try SQLExport.pieces(SQLExport.councilLookup, SQLExport.councilLookupTable(councilNames),
-                                               database.dialect, temporary: false))
             for (name, table) in tables { pieces.append(try SQLExport.pieces(name, table, database.dialect, temporary: false)) }
         } catch {
             throw IQLError([error], source: nil)
@@ -610,7 +600,22 @@ public struct Engine: Sendable {
         } catch {
             throw IQLError(error, database: database.name)
         }
-        return tables.map { ($0.name, $0.table.rowCount) }
+        return tables.dropLast().map { ($0.name, $0.table.rowCount) }
+    }
+
+    /// The tables an export makes: the datasets named (all when none are), then the council
+    /// spellings compiled `compare` resolves through, whose name no dataset may take.
+    private func exported(_ datasets: [String]) throws(IQLError) -> [(name: String, table: Table)] {
+        var tables: [(name: String, table: Table)] = []
+        for name in datasets.isEmpty ? datasetNames : datasets {
+            guard name != SQLExport.councilLookup else {
+                throw IQLError([Diagnostic.error(.noSQLForm("a dataset named \(name), the name of the council-name table an export makes"), at: nil)],
+                               source: nil)
+            }
+            tables.append((name, try table(named: name)))
+        }
+        tables.append((SQLExport.councilLookup, SQLExport.councilLookupTable(councilNames)))
+        return tables
     }
 
     private mutating func execute(_ text: String, sourceName: String, parameters: [String: Value], tracing: Bool,

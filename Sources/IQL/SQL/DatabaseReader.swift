@@ -41,6 +41,12 @@ struct DatabaseReader {
             throw Self.diagnostic(failure, database: database.name, at: range)
         }
         // A query the stop flag ended early says why (cancelled, or out of time), at the stage.
+        try Self.check(budget, at: range)
+        return Table(schema: schema, columns: values.map(Column.init), rowCount: rows)
+    }
+
+    /// The budget's verdict (cancelled, out of time, out of memory), pointing at the stage.
+    static func check(_ budget: QueryBudget, at range: SourceRange?) throws(Diagnostic) {
         do {
             try budget.check()
         } catch {
@@ -48,7 +54,6 @@ struct DatabaseReader {
             if d.range == nil { d.range = range }
             throw d
         }
-        return Table(schema: schema, columns: values.map(Column.init), rowCount: rows)
     }
 
     /// A database failure as a diagnostic: the database's message, its SQLSTATE and details as notes.
@@ -120,8 +125,10 @@ final class DatabaseCatalogue: Sendable {
         var tables: [String: SQLDatabaseTable] = [:]
         var lookup = false
         for table in try database.catalogue() where tables[table.name] == nil {
-            if table.name == SQLExport.councilLookup {
-                lookup = Set(table.columns.map(\.name)).isSuperset(of: ["key", "identity", "region"])
+            // The lookup export makes is iql's, not a dataset; a table of that name with other
+            // columns is the database's own.
+            if table.name == SQLExport.councilLookup, Set(table.columns.map(\.name)).isSuperset(of: ["key", "identity", "region"]) {
+                lookup = true
             } else {
                 tables[table.name] = table
             }

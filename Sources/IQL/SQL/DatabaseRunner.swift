@@ -93,13 +93,7 @@ struct DatabaseRunner {
         } catch let failure as SQLDatabaseError {
             throw DatabaseReader.diagnostic(failure, database: database.name, at: range)
         }
-        do {
-            try budget.check()
-        } catch {
-            var d = error
-            if d.range == nil { d.range = range }
-            throw d
-        }
+        try DatabaseReader.check(budget, at: range)
         // Autovacuum never analyses temporary tables: without statistics the planner guesses.
         try run(budget, at: range) { (database) throws(SQLDatabaseError) in try database.execute("ANALYZE \(table)") }
         registered(name, plan.schema)
