@@ -10,13 +10,22 @@ let package = Package(
         .executable(name: "iql", targets: ["iql"]),
     ],
     dependencies: [
-        // `swift package generate-documentation`: the DocC catalogue in Sources/IQL/IQL.docc.
-        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // The command line: options, help, usage errors and shell completion from one declaration.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "IQL", dependencies: ["CBundledData", "CLoaderSupport"], path: "Sources/IQL"),
+        // The library in layers whose dependencies run one way, each a module so the compiler
+        // refuses a reference that runs upward. Bottom: values, types, diagnostics, limits.
+        .target(name: "IQLCore", dependencies: [], path: "Sources/IQLCore"),
+        // Columns and tables, the CSV reader and the bundled datasets: all the unsafe-pointer
+        // and SIMD code, behind safe types.
+        .target(name: "IQLStorage", dependencies: ["IQLCore", "CBundledData", "CLoaderSupport"], path: "Sources/IQLStorage"),
+        // The language: lexer, parser, and the checker that makes a plan (data, no closures).
+        .target(name: "IQLLanguage", dependencies: ["IQLCore", "IQLStorage"], path: "Sources/IQLLanguage"),
+        // Execution: the optimiser's passes over plans, the operators and the vector kernels.
+        .target(name: "IQLExecution", dependencies: ["IQLCore", "IQLStorage", "IQLLanguage"], path: "Sources/IQLExecution"),
+        // The product: Engine, scripts, rendering, SQL; re-exports what an embedder needs.
+        .target(name: "IQL", dependencies: ["IQLCore", "IQLStorage", "IQLLanguage", "IQLExecution"], path: "Sources/IQL"),
         // For the CSV loader: SSE2's byte compare and movemask, which Swift cannot spell, and malloc_trim.
         .target(name: "CLoaderSupport", path: "Sources/CLoaderSupport"),
         // zlib's inflate, for the LAIT table held gzip-compressed in generated Swift.

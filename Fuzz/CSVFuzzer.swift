@@ -1,8 +1,10 @@
+import IQL
 #if canImport(Glibc)
 import Glibc
 #endif
 // libFuzzer target: arbitrary bytes as a CSV file, strict and lenient, then a query over
-// what loaded and the table written back out. Compiled into the IQL module by scripts/fuzz.
+// what loaded and the table written back out. Built by scripts/fuzz as a module of the IQL
+// package, so it sees `package` declarations.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func csvFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes as a query or script, through the lexer, parser, checker
 // and evaluator against the bundled data, plus completion and both diagnostic renderings.
-// Compiled into the IQL module by scripts/fuzz, so it sees the library's internals.
+// Built by scripts/fuzz as a module of the IQL package, so it sees `package` declarations.
+import IQL
 
 /// One engine for every input: the bundled datasets parse once.
 private let shared: Engine = {

@@ -3,7 +3,7 @@
 
 Usage: python3 tools/build_datasets.py [RAW_DIR]
 
-Writes one Swift file per dataset under Sources/IQL/Data/Bundled/Generated/, each holding the
+Writes one Swift file per dataset under Sources/IQLStorage/Bundled/Generated/, each holding the
 curated table as a CSV raw-string literal, so the `iql` binary carries its data with it and needs
 no resource bundle at run time. Values are copied, never imputed: the script only selects rows and
 columns, renames columns, maps council names and codes to one naming (see docs/datasets.md), and
@@ -24,7 +24,7 @@ from decimal import Decimal
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 RAW = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "data")
-OUT = os.path.join(ROOT, "Sources", "IQL", "Data", "Bundled", "Generated")
+OUT = os.path.join(ROOT, "Sources", "IQLStorage", "Bundled", "Generated")
 
 SUPPRESSION = {"c", "x", "z", "low", "u", ":", "-", ".", ""}
 OFFICIAL = "Ofsted official statistics"

@@ -64,43 +64,43 @@ struct DiagnosticCodeTests {
 struct DiagnosticRaiseSiteTests {
     /// Where each group of codes may be raised, by folder under Sources/.
     static let phases: [(codes: ClosedRange<Int>, folders: [String])] = [
-        (100...199, ["IQL/Syntax/"]),
+        (100...199, ["IQLLanguage/Syntax/", "IQLCore/Source/"]),
         // The SQL compiler reads checked plans: what has no SQL form is a placement problem (IQL0408).
-        (200...499, ["IQL/Semantics/", "IQL/API/", "IQL/SQL/"]),
-        (500...599, ["IQL/Evaluation/", "IQL/Output/"]),
+        (200...499, ["IQLLanguage/Semantics/", "IQL/API/", "IQL/SQL/"]),
+        (500...599, ["IQLExecution/", "IQLLanguage/Plan/", "IQLCore/Values/", "IQLCore/Limits/", "IQL/API/ScriptRunner.swift", "IQL/Output/"]),
         // A connected database is a source of data: what it refuses or sends is a data problem.
-        (600...699, ["IQL/Data/", "IQL/API/", "IQL/Output/", "IQL/SQL/", "iql/"]),
-        (700...799, ["IQL/Semantics/"]),
+        (600...699, ["IQLStorage/", "IQL/API/", "IQL/Output/", "IQL/SQL/", "iql/"]),
+        (700...799, ["IQLLanguage/Semantics/"]),
     ]
 
     /// Raise sites outside their group's folders, each for a reason that keeps the meaning.
     static let exceptions: [String: Set<String>] = [
         // Found at run time, but the same problem as at check time.
-        "unknownColumn": ["IQL/Evaluation/Operators/UnpivotOperator.swift"],  // pivot's columns exist only at run time
-        "unknownDataset": ["IQL/Evaluation/RowContext.swift", "iql/Runner.swift", "IQL/SQL/DatabaseRunner.swift"],
+        "unknownColumn": ["IQLExecution/Evaluation/Operators/UnpivotOperator.swift"],  // pivot's columns exist only at run time
+        "unknownDataset": ["IQLLanguage/Plan/RowContext.swift", "iql/Runner.swift", "IQL/SQL/DatabaseRunner.swift"],
         // The rows a connected database streams back count against the limit as a stage's do.
         "rowLimit": ["IQL/SQL/DatabaseReader.swift"],
-        "operandTypes": ["IQL/Evaluation/Operations.swift"],  // a value of a type the checker allowed as null
+        "operandTypes": ["IQLCore/Values/Operations.swift"],  // a value of a type the checker allowed as null
         // Function bodies live beside their signatures in Semantics, and run at run time.
-        "dateOutOfRange": ["IQL/Semantics/ScalarFunction.swift"],
-        "invalidValue": ["IQL/Semantics/ScalarFunction.swift"],
+        "dateOutOfRange": ["IQLLanguage/Semantics/ScalarFunction.swift"],
+        "invalidValue": ["IQLLanguage/Semantics/ScalarFunction.swift"],
         // A chart's file name is checked before running, and again when it is written.
-        "fileOutputRefused": ["IQL/Semantics/Checker+Analysis.swift", "IQL/Evaluation/ScriptRunner.swift"],
-        "invalidFileName": ["IQL/Semantics/Checker+Analysis.swift"],
-        "invalidHostValue": ["IQL/Data/Table.swift"],
+        "fileOutputRefused": ["IQLLanguage/Semantics/Checker+Analysis.swift", "IQL/API/ScriptRunner.swift"],
+        "invalidFileName": ["IQLLanguage/Semantics/Checker+Analysis.swift"],
+        "invalidHostValue": ["IQLStorage/Columns/Table.swift"],
         "malformedCSV": ["iql/Runner.swift"],
         "emptyScript": ["IQL/API/Engine.swift"],
         "internalError": ["IQL/API/Engine.swift"],
         // Its entry covers scripts and CSV files alike: one problem, bytes that are not UTF-8.
-        "invalidUTF8": ["IQL/Syntax/SourceDecoding.swift", "IQL/Data/CSVLoader.swift"],
+        "invalidUTF8": ["IQLCore/Source/SourceDecoding.swift", "IQLStorage/CSV/CSVLoader.swift"],
         // The parser knows the stages' names, so it reports a misspelt one.
-        "unknownStage": ["IQL/Syntax/Parser+Stages.swift"],
+        "unknownStage": ["IQLLanguage/Syntax/Parser+Stages.swift"],
     ]
 
     /// Each catalogue member's name and the code it is made with, read from the catalogue's
     /// source: `// MARK: code` sections, each member made with `Self(.code, …)`.
     static func catalogue() throws -> (members: [String: DiagnosticCode], sections: [DiagnosticCode]) {
-        let url = Repo.root.appendingPathComponent("Sources/IQL/Diagnostics/DiagnosticMessage.swift")
+        let url = Repo.root.appendingPathComponent("Sources/IQLCore/Diagnostics/DiagnosticMessage.swift")
         let text = try String(contentsOf: url, encoding: .utf8)
         let names = Dictionary(uniqueKeysWithValues: DiagnosticCode.allCases.map { ("\($0)", $0) })
         let member = try Regex(#"static (?:let|func) ([a-zA-Z0-9]+)"#)
@@ -154,7 +154,7 @@ struct DiagnosticRaiseSiteTests {
         var used: Set<String> = []
         let files = FileManager.default.enumerator(atPath: sources.path)
         while let relative = files?.nextObject() as? String {
-            guard relative.hasSuffix(".swift"), relative != "IQL/Diagnostics/DiagnosticMessage.swift" else { continue }
+            guard relative.hasSuffix(".swift"), relative != "IQLCore/Diagnostics/DiagnosticMessage.swift" else { continue }
             let text = try String(contentsOf: sources.appendingPathComponent(relative), encoding: .utf8)
             for match in text.matches(of: pattern) {
                 guard let name = match.output[1].substring.map(String.init), let code = members[name] else { continue }
@@ -182,7 +182,7 @@ struct DiagnosticRaiseSiteTests {
             guard relative.hasSuffix(".swift") else { continue }
             let text = try String(contentsOf: sources.appendingPathComponent(relative), encoding: .utf8)
             #expect(text.firstMatch(of: bare) == nil, "\(relative) gives a code and a message text separately")
-            if relative != "IQL/Diagnostics/DiagnosticMessage.swift" {
+            if relative != "IQLCore/Diagnostics/DiagnosticMessage.swift" {
                 #expect(!text.contains("DiagnosticMessage("), "\(relative) makes a message outside the catalogue")
             }
         }

@@ -116,10 +116,10 @@ struct EmbeddingTests {
     /// name (the schema's entries are `Schema.Field`, the values a `Column`).
     @Test func theToolsOwnHelpersAreNotPublic() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for file in ["Output/CSVWriter.swift", "Output/JSONWriter.swift", "Output/MarkdownWriter.swift", "Output/TableRenderer.swift",
-                     "Output/LineRenderer.swift", "Output/ChartRenderer.swift", "Diagnostics/DiagnosticJSON.swift",
-                     "Syntax/SourceDecoding.swift", "API/SchemaDescription.swift"] {
-            let text = try String(contentsOf: root.appendingPathComponent("Sources/IQL/" + file), encoding: .utf8)
+        for file in ["IQL/Output/CSVWriter.swift", "IQL/Output/JSONWriter.swift", "IQL/Output/MarkdownWriter.swift", "IQL/Output/TableRenderer.swift",
+                     "IQL/Output/LineRenderer.swift", "IQL/Output/ChartRenderer.swift", "IQL/Output/DiagnosticJSON.swift",
+                     "IQLCore/Source/SourceDecoding.swift", "IQL/API/SchemaDescription.swift"] {
+            let text = try String(contentsOf: root.appendingPathComponent("Sources/" + file), encoding: .utf8)
             #expect(!text.contains("public "), "\(file) declares something public")
         }
         let engine = try String(contentsOf: root.appendingPathComponent("Sources/IQL/API/Engine.swift"), encoding: .utf8)
@@ -127,10 +127,8 @@ struct EmbeddingTests {
             #expect(!engine.contains("public static func \(name)") && !engine.contains("public var \(name)"), "\(name)")
         }
         // Every public type's name is its own.
-        let sources = root.appendingPathComponent("Sources/IQL")
         var names: [String: Int] = [:]
-        for file in FileManager.default.enumerator(atPath: sources.path)?.compactMap({ $0 as? String }) ?? [] where file.hasSuffix(".swift") {
-            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+        for (_, text) in try Repo.librarySources() {
             for line in text.split(separator: "\n") {
                 let words = line.split(separator: " ")
                 guard words.count >= 3, words[0] == "public", ["struct", "enum", "class"].contains(words[1])

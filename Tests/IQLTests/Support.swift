@@ -11,6 +11,23 @@ enum Repo {
     static func read(_ relative: String) throws -> String {
         try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
     }
+
+    /// The library's modules, bottom layer first: what `import IQL` is made of.
+    static let libraryModules = ["IQLCore", "IQLStorage", "IQLLanguage", "IQLExecution", "IQL"]
+
+    /// Every Swift file of the library: its path under `Sources/` (`IQLStorage/CSV/CSVLoader.swift`)
+    /// and its text.
+    static func librarySources() throws -> [(path: String, text: String)] {
+        var out: [(path: String, text: String)] = []
+        for module in libraryModules {
+            let folder = root.appendingPathComponent("Sources/" + module)
+            let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+            for file in files.sorted() where file.hasSuffix(".swift") {
+                out.append((module + "/" + file, try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)))
+            }
+        }
+        return out
+    }
 }
 
 /// A small table with nulls, for evaluator tests that should not depend on the real data.

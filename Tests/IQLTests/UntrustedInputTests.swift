@@ -171,12 +171,8 @@ struct UntrustedInputTests {
     /// The library prints nothing and trims the process's allocator only where the host opts in:
     /// no raise of output in its sources, and the one trim call behind `trimMemory`.
     @Test func theLibraryHasNoSideEffectsOnTheHost() throws {
-        let library = Repo.root.appendingPathComponent("Sources/IQL")
         var trims = 0
-        let files = FileManager.default.enumerator(atPath: library.path)
-        while let relative = files?.nextObject() as? String {
-            guard relative.hasSuffix(".swift") else { continue }
-            let text = try String(contentsOf: library.appendingPathComponent(relative), encoding: .utf8)
+        for (relative, text) in try Repo.librarySources() {
             for forbidden in ["print(", "FileHandle.standardOutput", "FileHandle.standardError", "fputs(", "stdout", "stderr"] {
                 #expect(!text.contains(forbidden), "\(relative) has \(forbidden)")
             }
@@ -467,12 +463,9 @@ struct UntrustedInputTests {
     /// The allocator's settings are the host's: nothing in the library calls
     /// `ProcessMemory.keepFreedMemory` (or mallopt); the `iql` tool and the benchmark do.
     @Test func theLibraryLeavesTheAllocatorAlone() throws {
-        let library = Repo.root.appendingPathComponent("Sources/IQL")
-        let files = try #require(FileManager.default.enumerator(atPath: library.path)).compactMap { $0 as? String }
-            .filter { $0.hasSuffix(".swift") && !$0.hasSuffix("API/ProcessMemory.swift") }
-        #expect(files.count > 50)
-        for file in files {
-            let text = try String(contentsOf: library.appendingPathComponent(file), encoding: .utf8)
+        let files = try Repo.librarySources().filter { !$0.path.hasSuffix("API/ProcessMemory.swift") }
+        #expect(files.count > 100)
+        for (file, text) in files {
             #expect(!text.contains("keepFreedMemory") && !text.contains("iql_keep_freed_memory") && !text.contains("mallopt"), "\(file)")
         }
         let tool = try String(contentsOf: Repo.root.appendingPathComponent("Sources/iql/Runner.swift"), encoding: .utf8)

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// What loading a CSV file did: the rows read, and any left out by a lenient load.
 public struct CSVLoadReport: Sendable, Equatable {
     /// A row left out because it was malformed.

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 import Foundation
 
 // Codable forms that read back to the same thing: a rating as Ofsted's wording, a day as

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// What Tab would complete at a point in a query: the text to replace before the cursor and
 /// the candidates for it, chosen from what the grammar and the data allow there.
 public struct Completions: Sendable, Equatable {

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 import Foundation
 
 /// The IQL engine: datasets (the bundled ones by default, plus any you register), the names a
@@ -284,17 +288,9 @@ public struct Engine: Sendable {
 
     private mutating func registerCSV(bytes: some ContiguousBytes, file: String, as name: String,
                                       timeColumn: String?, lenient: Bool) throws(IQLError) -> CSVLoadReport {
-        let order = dateOrder
-        // withUnsafeBytes rethrows untyped errors, so the result travels in a Result.
-        let result = bytes.withUnsafeBytes { buffer -> Result<(table: Table, skipped: [CSVLoader.SkippedRow], textColumns: [CSVLoader.TextColumn]), IQLError> in
-            do throws(IQLError) {
-                return .success(try CSVLoader.loadReporting(buffer: buffer, file: file, timeColumn: timeColumn, lenient: lenient,
-                                                            dateOrder: order))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try register(try result.get(), file: file, as: name, timeColumn: timeColumn)
+        let loaded = try CSVLoader.loadReporting(bytes: bytes, file: file, timeColumn: timeColumn, lenient: lenient,
+                                                 dateOrder: dateOrder)
+        return try register(loaded, file: file, as: name, timeColumn: timeColumn)
     }
 
     private mutating func register(_ loaded: (table: Table, skipped: [CSVLoader.SkippedRow], textColumns: [CSVLoader.TextColumn]),
@@ -783,12 +779,7 @@ public struct ScriptResult: Sendable {
     }
 
     /// One result with its title, for results kept from a script that failed part-way.
-    public struct Item: Sendable {
-        /// The comment above the statement, if any.
-        public var title: String?
-        /// The result.
-        public var table: Table
-    }
+    public typealias Item = TitledTable
 
     /// Wall time of each phase of a run.
     public struct Timings: Sendable {

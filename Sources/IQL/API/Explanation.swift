@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// What `Engine.explain` returns: for each pipeline the script ran, its stages in order with
 /// the rows and columns after each, and the script's ordinary result.
 public struct Explanation: Sendable {
@@ -51,5 +55,4 @@ public struct Explanation: Sendable {
         text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "  " + $0 + "\n" }.joined()
     }
 
-    static func rows(_ n: Int) -> String { n == 1 ? "1 row" : "\(n) rows" }
 }

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// The version of the IQL language and engine.
 public enum IQLVersion {
     /// Semantic version string.

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 import CLoaderSupport
 
 /// Process-wide memory settings a host may choose; the library never applies them itself.

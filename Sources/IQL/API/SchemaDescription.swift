@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// Describes datasets as a table: the list of datasets, or one dataset's columns, types and
 /// time column. The CLI's `iql schema` and the REPL's `.schema` both print this.
 package struct SchemaDescription: Sendable {

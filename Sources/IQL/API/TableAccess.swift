@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// Reading a result by row and column name, as a host does with a query's answer.
 extension Table {
     /// The value at `row` in the column named `column`; nil if there is no such column or the

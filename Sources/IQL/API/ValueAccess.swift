@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 import Foundation
 
 /// Typed reads of a value: each is nil when the value is null or of another type, so a host

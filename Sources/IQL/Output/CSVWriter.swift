@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// Writes a table as RFC 4180 CSV: a header row, fields quoted when they hold a comma, quote or
 /// line break (or start or end with a space), nulls as empty fields, ratings in Ofsted's wording.
 package enum CSVWriter {

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 import Foundation
 
 /// Draws a `chart` stage's result: in a terminal with Unicode blocks, fitted to a width, or as

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// Writes a table as a JSON array of objects in column order. Numbers are JSON numbers that read
 /// back exactly; dates are `YYYY-MM-DD` strings; ratings are Ofsted's wording; nulls are null.
 package enum JSONWriter {

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// Draws a table one field per line, `name = value`, with a blank line between rows: sqlite3's
 /// `.mode line`, and the layout the table view switches to when a result's columns cannot fit
 /// the terminal side by side (as psql's `\x auto`), so no column is hidden.

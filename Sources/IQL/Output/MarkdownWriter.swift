@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// Writes a table as a GitHub-flavoured Markdown table, numbers right-aligned, `|` escaped.
 package enum MarkdownWriter {
     /// The Markdown text, ending with a newline.

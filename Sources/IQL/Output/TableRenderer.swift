@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// Draws a table for a terminal: a box of aligned columns (numbers to the right), the column
 /// types under the names, and the row count.
 ///
@@ -123,20 +127,5 @@ extension String {
         // Bytes: "\r\n" is a single Character, equal to neither "\r" nor "\n".
         guard utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return self }
         return replacingOccurrencesOf("\r\n", "\\n").replacingOccurrencesOf("\n", "\\n").replacingOccurrencesOf("\r", "\\r")
-    }
-
-    func replacingOccurrencesOf(_ target: String, _ replacement: String) -> String {
-        components(separatedBy: target).joined(separator: replacement)
-    }
-
-    func components(separatedBy separator: String) -> [String] {
-        var parts: [String] = []
-        var rest = Substring(self)
-        while let r = rest.range(of: separator) {
-            parts.append(String(rest[..<r.lowerBound]))
-            rest = rest[r.upperBound...]
-        }
-        parts.append(String(rest))
-        return parts
     }
 }

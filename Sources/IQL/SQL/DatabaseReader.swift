@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 import Synchronization
 
 /// Runs a compiled statement in a connected database and reads the rows it streams back

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// Runs a script's pipelines inside a connected database: each pipeline's longest start that
 /// has a SQL form is one statement there, and the stages after it (`chart` …) run
 /// in iql on the rows that come back. A `let` table becomes a temporary

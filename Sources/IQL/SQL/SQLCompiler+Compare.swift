@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// `compare` as joins, computing what `CompareOperator` computes: every council's published
 /// figure of the same measure and period (the source's last row for it, else the first of
 /// its `_areas` companion with a value), the councils' plain averages by region and for

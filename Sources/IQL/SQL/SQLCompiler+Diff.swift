@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// `diff NAME on KEYS` as a full join on the keys, as `DiffOperator` computes it: a key
 /// matches the same key (null the same null), a key that picks out two rows of either side is
 /// an error in the database, rows in both whose shared columns are all equal are left out,

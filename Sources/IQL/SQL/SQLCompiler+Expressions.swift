@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 extension SQLCompiler {
     /// An expression as SQL, parenthesised wherever it could bind differently, computing what
     /// IQL computes (nulls propagate the same way; docs/sql.md lists the differences left).

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// `pivot` and `unpivot` in SQL, when the checker knew the columns they make (listed with
 /// `values`, or read from the rows when the query was checked): the columns of a SQL
 /// statement are fixed before it runs, so a pivot whose columns only its rows decide has no

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// Compiles checked plans to one SQL statement each: a CTE per stage, every relation
 /// carrying the IQL row order in a column of its own, so the rows come out in the order IQL
 /// gives them and `take`, `first`, `last`, `previous`, `next` and `latest` see the rows

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// A SQL database that an engine made with `Engine(database:)` runs its queries in: its
 /// tables and views are the datasets, and each pipeline is compiled to the database's SQL and
 /// run there. This module knows no client library; `IQLPostgres` provides PostgreSQL's

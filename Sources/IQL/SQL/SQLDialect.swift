@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// The SQL a query compiles to: PostgreSQL's (and so Citus's and the managed PostgreSQL
 /// services'), or DuckDB's (for Parquet and CSV files on one machine). docs/sql.md says where
 /// the two differ and how IQL's meaning is kept in each.

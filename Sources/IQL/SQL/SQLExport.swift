@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// Datasets as a SQL script that makes them in a database: a table each, typed from the
 /// column's storage, with its rows in IQL's order (ratings in Ofsted's wording, which compiled
 /// queries read as ranks). For PostgreSQL the rows go by `COPY … FROM STDIN`, so the script

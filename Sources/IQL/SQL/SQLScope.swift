@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// What an expression compiled to SQL can refer to: the input's columns by position, and in
 /// a `summarize` the group's aggregates, in a `derive` the window's partition and order.
 struct SQLScope {

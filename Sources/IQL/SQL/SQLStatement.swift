@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// One statement of a script compiled to SQL (`Engine.sql`).
 public struct SQLStatement: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {

@@ -1,3 +1,7 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+import IQLExecution
 /// The only ways text from a query or a dataset reaches compiled SQL: as a quoted identifier
 /// or an escaped literal. Nothing else the user wrote is ever copied into the SQL.
 enum SQLText {

@@ -1,0 +1,308 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+
+extension AggregateOperator: TableOperator {
+    package func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
+        let grouping = try Grouping.make(keys, over: input, env, inKeyOrder: true)
+        try env.checkCancelled()
+        var order = try grouping.orderByKeys(keys, over: input, env)
+        let emptyWhole = keys.isEmpty && grouping.count == 0
+        if emptyWhole { order = [0] }
+        let groups = emptyWhole ? 1 : grouping.count
+        var lazyRows: [[Int]]?
+        var results: [[Value]] = []
+        for call in aggregates {
+            try env.checkCancelled()
+            if let fast = try AggregateKernels.compute(call, grouping, groups: groups, over: input, env)
+                ?? GroupedAggregates.compute(call, grouping, groups: groups, over: input, env) {
+                results.append(fast)
+                continue
+            }
+            if lazyRows == nil { lazyRows = emptyWhole ? [[]] : grouping.rowsByGroup() }
+            let rows = lazyRows ?? []
+            let argument = try call.argument.map { try Evaluating.column($0, over: input, env) }
+            results.append(try rows.map { groupRows in
+                try call.function.compute(argument.map { column in groupRows.map { column[$0] } },
+                                          rowCount: groupRows.count, at: call.range)
+            })
+        }
+        let firsts = emptyWhole ? Table.singleEmptyRow : input.gathering(order.map { grouping.firstRow[$0] })
+        // Keys keep their stored form (a group's first row holds its key).
+        var columns = try keys.map { try Evaluating.stored($0, over: firsts, env) }
+        // An item that is one aggregate is that aggregate's results in key order; any other is
+        // evaluated per group, reading the group's aggregates and (for keys) its first row.
+        var ctx = RowContext(table: firsts, environment: env)
+        for item in items {
+            if case .aggregate(let i, _) = item.shape, i < results.count {
+                columns.append(Column(order.map { results[i][$0] }))
+                continue
+            }
+            var values: [Value] = []
+            values.reserveCapacity(order.count)
+            let evaluate = item.evaluate
+            for (position, g) in order.enumerated() {
+                ctx.row = emptyWhole ? 0 : position
+                ctx.aggregates = results.map { $0[g] }
+                values.append(try evaluate(ctx))
+            }
+            columns.append(Column(values))
+        }
+        var table = Table(schema: schema, columns: columns, rowCount: order.count)
+        table.notes = try nullNotes(input, env, grouped: !keys.isEmpty)
+        return table
+    }
+
+    /// A note for each aggregate that left out null values, so an average over 148 of 153
+    /// councils does not pass for one over all of them.
+    private func nullNotes(_ input: Table, _ env: RuntimeEnvironment, grouped: Bool) throws -> [ResultNote] {
+        var notes: [ResultNote] = []
+        let n = input.rowCount
+        for call in aggregates where call.function.skipsNullValues {
+            guard let argument = call.argument else { continue }
+            let nulls: Int
+            if case .column(let i) = argument.shape {
+                nulls = input.columns[i].nullCount
+            } else {
+                let values = try Evaluating.column(argument, over: input, env)
+                nulls = values.reduce(0) { $0 + ($1.isNull ? 1 : 0) }
+            }
+            guard nulls > 0 else { continue }
+            let name = call.text.isEmpty ? call.function.rawValue : call.text
+            let what = nulls == 1 ? "1 is null" : "\(nulls.formatted) are null"
+            notes.append(ResultNote(.nullsLeftOut, grouped ? "\(name) leaves out null values: \(what), of \(n.formatted) rows"
+                                                           : "\(name) is over \((n - nulls).formatted) of \(n.formatted) rows: \(what)",
+                                    counts: ["nulls": nulls, "rows": n]))
+        }
+        return notes
+    }
+}
+
+extension Int {
+    /// With thousands separated by commas, as the notes under tables write counts.
+    package var formatted: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (self < 0 ? "-" : "") + out
+    }
+}
+
+/// Aggregates computed in one pass over typed storage, by group number.
+package enum AggregateKernels {
+    package static func compute(_ call: AggregateCall, _ grouping: Grouping, groups: Int, over table: Table,
+                        _ env: RuntimeEnvironment) throws -> [Value]? {
+        let n = table.rowCount
+        switch (call.function, call.argument) {
+        case (.count, nil) where grouping.whole:
+            return [.int(Int64(n))]
+        case (.count, let condition?) where grouping.whole:
+            return [.int(Int64(try Truth.of(condition, over: table, env).trueCount))]
+        case (.count, nil):
+            var counts = [Int64](repeating: 0, count: groups)
+            for g in grouping.groupOf { counts[Int(g)] += 1 }
+            return counts.map(Value.int)
+        case (.count, let condition?):
+            let truth = try Truth.of(condition, over: table, env)
+            var counts = [Int64](repeating: 0, count: groups)
+            truth.forEachTrueRow { counts[Int(grouping.groupOf[$0])] += 1 }
+            return counts.map(Value.int)
+        case (.sum, let argument?), (.avg, let argument?), (.min, let argument?), (.max, let argument?):
+            guard case .column(let i) = argument.shape, case .int64(let values, let nulls) = table.columns[i].storage else {
+                return nil
+            }
+            let column = table.columns[i]
+            if grouping.whole && groups == 0 { return nil }
+            if grouping.whole, column.selection == nil, let whole = wholeColumn(values, nulls, rows: n) {
+                if whole.count == 0 { return [.null] }
+                switch call.function {
+                case .sum: return [.int(whole.sum)]
+                case .min: return [.int(whole.low)]
+                case .max: return [.int(whole.high)]
+                default: return [.number(try Operations.numeric(.divide, .int(whole.sum), .int(whole.count), at: call.range))]
+                }
+            }
+            let base = values.base
+            // Nil on overflow: the general path then reports it with the call's range. The
+            // arrays are the function's own, not captured, so the loop keeps them in registers.
+            // Only the tables the function reads are kept: with many groups each is a cache miss a row.
+            let needsSum = call.function == .sum || call.function == .avg
+            let needsLow = call.function == .min, needsHigh = call.function == .max
+            func accumulate<T: FixedWidthInteger>(_ a: [T]) -> (sums: [Int64], counts: [Int64], lows: [Int64], highs: [Int64])? {
+                var sums = [Int64](repeating: 0, count: needsSum ? groups : 1)
+                var counts = [Int64](repeating: 0, count: groups)
+                var lows = [Int64](repeating: .max, count: needsLow ? groups : 1)
+                var highs = [Int64](repeating: .min, count: needsHigh ? groups : 1)
+                // Through buffers: array writes in this loop would each check for sharing.
+                let ok = sums.withUnsafeMutableBufferPointer { sums in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        lows.withUnsafeMutableBufferPointer { lows in
+                            highs.withUnsafeMutableBufferPointer { highs in
+                                for r in 0..<n {
+                                    let p = column.physical(r)
+                                    if let nulls, nulls.contains(p) { continue }
+                                    let g = grouping.whole ? 0 : Int(grouping.groupOf[r]), v = base &+ Int64(a[p])
+                                    if needsSum {
+                                        let (s, o) = sums[g].addingReportingOverflow(v)
+                                        if o { return false }
+                                        sums[g] = s
+                                    }
+                                    counts[g] += 1
+                                    if needsLow, v < lows[g] { lows[g] = v }
+                                    if needsHigh, v > highs[g] { highs[g] = v }
+                                }
+                                return true
+                            }
+                        }
+                    }
+                }
+                return ok ? (sums, counts, lows, highs) : nil
+            }
+            guard let (sums, counts, lows, highs) = values.visit(accumulate, accumulate, accumulate, accumulate) else { return nil }
+            return try (0..<groups).map { g in
+                if counts[g] == 0 { return .null }
+                switch call.function {
+                case .sum: return .int(sums[g])
+                case .min: return .int(lows[g])
+                case .max: return .int(highs[g])
+                default: return .number(try Operations.numeric(.divide, .int(sums[g]), .int(counts[g]), at: call.range))
+                }
+            }
+        case (.median, let argument?):
+            return try median(call, argument, grouping, groups: groups, over: table, env)
+        default:
+            return nil
+        }
+    }
+
+    /// Sum, count, least and greatest of a whole stored column of whole numbers, 64 rows at a
+    /// time with the null mask read a word at a time: the loop the compiler can vectorise.
+    /// Nil where some partial sum might overflow (the row-at-a-time path then reports it);
+    /// below that bound no partial sum can, so the answer is the one row by row would give.
+    package static func wholeColumn(_ values: PackedInts, _ nulls: NullMask?, rows n: Int)
+        -> (sum: Int64, count: Int64, low: Int64, high: Int64)? {
+        let base = values.base
+        // Every value lies within |base| + 2^(bits-1) of zero (64-bit words: anywhere).
+        guard values.width < 8 else { return nil }
+        let reach = base.magnitude.addingReportingOverflow(UInt64(1) << UInt64(values.width * 8 - 1))
+        guard !reach.overflow, reach.partialValue <= UInt64(Int64.max),
+              !Int64(reach.partialValue).multipliedReportingOverflow(by: Int64(max(n, 1))).overflow else { return nil }
+        let words = nulls?.words ?? []
+        func run<T: FixedWidthInteger>(_ a: [T]) -> (sum: Int64, count: Int64, low: Int64, high: Int64) {
+            var sum: Int64 = 0, count = 0
+            var low = T.max, high = T.min
+            a.withUnsafeBufferPointer { a in
+                var start = 0
+                while start < n {
+                    let end = min(start + 64, n)
+                    let w = start >> 6
+                    let nullBits = w < words.count ? words[w] : 0
+                    if nullBits == 0 {
+                        // Separate plain loops over the block: each one vectorises.
+                        let block = UnsafeBufferPointer(rebasing: a[start..<end])
+                        var s: Int64 = 0
+                        for v in block { s &+= Int64(v) }
+                        var l = low, h = high
+                        for v in block {
+                            l = min(l, v)
+                            h = max(h, v)
+                        }
+                        sum &+= s
+                        low = l
+                        high = h
+                        count += end - start
+                    } else {
+                        for r in start..<end where nullBits & (1 << UInt64(r - start)) == 0 {
+                            let v = a[r]
+                            sum &+= Int64(v)
+                            low = min(low, v)
+                            high = max(high, v)
+                            count += 1
+                        }
+                    }
+                    start = end
+                }
+            }
+            // The bound above keeps count × base + sum within range.
+            return (sum &+ base &* Int64(count), Int64(count), base &+ Int64(low), base &+ Int64(high))
+        }
+        return values.visit(run, run, run, run)
+    }
+
+    /// Each group's median of exact numbers, from the argument's vector: rows placed by group
+    /// (a counting sort), each group's mantissas sorted as integers. Nil for doubles or mixed
+    /// numbers, which the general path sorts as values.
+    private static func median(_ call: AggregateCall, _ argument: CompiledExpression, _ grouping: Grouping, groups: Int,
+                               over table: Table, _ env: RuntimeEnvironment) throws -> [Value]? {
+        guard env.vectorised, groups > 0 else { return nil }
+        let n = table.rowCount
+        let vector = try VectorEvaluator(table: table, environment: env).evaluate(argument)
+        guard let (operand, scale, nulls) = VectorEvaluator.exact(vector), case .array(let values) = operand else { return nil }
+        func group(_ r: Int) -> Int { grouping.whole ? 0 : Int(grouping.groupOf[r]) }
+        var starts = [Int](repeating: 0, count: groups + 1)
+        for r in 0..<n where !(nulls?.contains(r) ?? false) { starts[group(r) + 1] += 1 }
+        for g in 0..<groups { starts[g + 1] += starts[g] }
+        var placed = [Int64](repeating: 0, count: starts[groups])
+        var next = starts
+        for r in 0..<n where !(nulls?.contains(r) ?? false) {
+            let g = group(r)
+            placed[next[g]] = values[r]
+            next[g] += 1
+        }
+        try env.checkCancelled()
+        func number(_ m: Int64) -> Number { Number.exact(m, scale: scale) ?? .double(VectorEvaluator.decimalDouble(m, scale: scale)) }
+        var out: [Value] = []
+        out.reserveCapacity(groups)
+        for g in 0..<groups {
+            let lo = starts[g], count = starts[g + 1] - lo
+            guard count > 0 else { out.append(.null); continue }
+            // Only the middle one or two are needed: selected in place, in linear time.
+            let upper = lo + count / 2
+            Self.select(&placed, upper, in: lo..<(lo + count))
+            var lower = upper
+            if count % 2 == 0 {
+                // The largest of the half below the middle is the other middle value.
+                lower = lo
+                for i in lo..<upper where placed[i] > placed[lower] { lower = i }
+            }
+            let middle = [placed[lower], placed[upper]]
+            out.append(try Aggregate.median(count: count, at: call.range) { k in
+                number(k == count / 2 ? middle[1] : middle[0])
+            })
+        }
+        return out
+    }
+
+    /// Moves the `k`th smallest of `a[range]` to `a[k]`, smaller ones before it and larger after
+    /// (quickselect, median-of-three pivots; a range that keeps splitting badly is sorted).
+    package static func select(_ a: inout [Int64], _ k: Int, in range: Range<Int>) {
+        var lo = range.lowerBound, hi = range.upperBound - 1
+        var rounds = 0
+        while lo < hi {
+            rounds += 1
+            if rounds > 64 {
+                a[lo...hi].sort()
+                return
+            }
+            let mid = lo + (hi - lo) / 2
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+
+extension DeriveOperator: TableOperator {
+    package func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
+        // Neighbours are held as 32-bit row numbers.
+        if timeColumn != nil, input.rowCount >= Int(Int32.max) {
+            throw Diagnostic.error(.wouldMakeRows("a window over the rows", input.rowCount, limit: Int(Int32.max) - 1), at: nil)
+        }
+        let window = try timeColumn.map { try links(input, timeColumn: $0, env) }
+        try env.budget.reserve(input.rowCount &* items.count &* 8, for: "derive of \(items.count) columns")
+        var table = input
+        for (k, item) in items.enumerated() {
+            if k % 256 == 255 { try env.checkCancelled() }
+            let values: Column
+            if let window, env.vectorised, case .window(let next, let inner) = item.expression.shape, !inner.readsWindow {
+                // `previous(x)`: x a column at a time, then each row takes its neighbour's value.
+                let vector = try VectorEvaluator(table: table, environment: env).evaluate(inner)
+                values = vector.gathered(next ? window.next : window.previous).column(count: table.rowCount)
+            } else {
+                values = try Evaluating.stored(item.expression, over: table, env, window: window)
+            }
+            table.setColumn(values, as: item.column, at: item.replacing)
+        }
+        return table
+    }
+
+    /// Each row's neighbours within its `by` group in time order: rows grouped on their stored
+    /// key codes, ordered by the time column's ranks (a stable counting sort when the times
+    /// span few values), ties in input order, rows with no time last.
+    private func links(_ table: Table, timeColumn: Int, _ env: RuntimeEnvironment) throws -> WindowLinks {
+        let n = table.rowCount
+        var previous = [Int32](repeating: -1, count: n)
+        var next = [Int32](repeating: -1, count: n)
+        guard let ranks = SortKeys.ranks(of: table.columns[timeColumn]) else { return try linksByValue(table, timeColumn: timeColumn, env) }
+        let grouping = try Grouping.make(keys, over: table, env)
+        try env.checkCancelled()
+        // Rows placed by group in input order (a counting sort, reading the groups in order),
+        // then each group ordered by time: ties keep input order, no time (rank .max) last.
+        let groups = max(1, grouping.count)
+        func group(_ r: Int) -> Int { grouping.whole ? 0 : Int(grouping.groupOf[r]) }
+        var starts = [Int](repeating: 0, count: groups + 1)
+        for r in 0..<n { starts[group(r) + 1] += 1 }
+        for g in 0..<groups { starts[g + 1] += starts[g] }
+        var ordered = [Int](repeating: 0, count: n)
+        var fill = starts
+        for r in 0..<n {
+            let g = group(r)
+            ordered[fill[g]] = r
+            fill[g] += 1
+        }
+        try env.checkCancelled()
+        ordered.withUnsafeMutableBufferPointer { ordered in
+            for g in 0..<groups {
+                let lo = starts[g], hi = starts[g + 1]
+                if hi - lo < 2 { continue }
+                if hi - lo <= 16 {
+                    // Insertion sort: stable, and quickest for the few rows most groups hold.
+                    for i in (lo + 1)..<hi {
+                        let row = ordered[i], key = ranks[row]
+                        var j = i - 1
+                        while j >= lo, ranks[ordered[j]] > key {
+                            ordered[j + 1] = ordered[j]
+                            j -= 1
+                        }
+                        ordered[j + 1] = row
+                    }
+                } else {
+                    var slice = UnsafeMutableBufferPointer(rebasing: ordered[lo..<hi])
+                    slice.sort { (a: Int, b: Int) -> Bool in
+                        let x = ranks[a], y = ranks[b]
+                        return x != y ? x < y : a < b
+                    }
+                }
+            }
+        }
+        for g in 0..<groups where starts[g + 1] - starts[g] > 1 {
+            for i in (starts[g] + 1)..<starts[g + 1] {
+                previous[ordered[i]] = Int32(truncatingIfNeeded: ordered[i - 1])
+                next[ordered[i - 1]] = Int32(truncatingIfNeeded: ordered[i])
+            }
+        }
+        return WindowLinks(previous: previous, next: next)
+    }
+
+    /// The same by comparing values, for a time column without ranks.
+    private func linksByValue(_ table: Table, timeColumn: Int, _ env: RuntimeEnvironment) throws -> WindowLinks {
+        var previous = [Int32](repeating: -1, count: table.rowCount)
+        var next = [Int32](repeating: -1, count: table.rowCount)
+        let time = table.columns[timeColumn]
+        for group in try Evaluating.groups(keys, over: table, env) {
+            // Stable: rows with equal times keep their input order; rows with no time come last.
+            let ordered = group.rows.enumerated().sorted { a, b in
+                let x = time[a.element], y = time[b.element]
+                if x != y { return Value.orderedBefore(x, y) }
+                return a.offset < b.offset
+            }.map(\.element)
+            for (i, r) in ordered.enumerated() {
+                if i > 0 { previous[r] = Int32(truncatingIfNeeded: ordered[i - 1]) }
+                if i + 1 < ordered.count { next[r] = Int32(truncatingIfNeeded: ordered[i + 1]) }
+            }
+        }
+        return WindowLinks(previous: previous, next: next)
+    }
+}

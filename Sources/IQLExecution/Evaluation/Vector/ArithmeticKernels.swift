@@ -1,0 +1,386 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+/// One value for every row, or one per row: a kernel's operand without copying a constant
+/// into an array.
+package enum Operand<T> {
+    case scalar(T)
+    case array([T])
+
+    @inline(__always)
+    package subscript(_ i: Int) -> T {
+        switch self {
+        case .scalar(let v): return v
+        case .array(let a): return a[i]
+        }
+    }
+}
+
+extension VectorEvaluator {
+    /// `+ - * / %` over two vectors. Exact numbers stay exact (integers and decimals at one
+    /// scale, overflow checked); doubles stay doubles; dates shift by days.
+    package func arithmetic(_ op: BinaryOperator, _ x: Vector, _ y: Vector, at range: SourceRange) throws -> Vector {
+        if case .constant(let a) = x, case .constant(let b) = y {
+            return .constant(try Operations.arithmetic(op, a, b, at: range))
+        }
+        if case .constant(.null) = x { return .constant(.null) }
+        if case .constant(.null) = y { return .constant(.null) }
+        let generic = { try perRow { r in try Operations.arithmetic(op, x.value(at: r), y.value(at: r), at: range) } }
+        if op == .add || op == .subtract || op == .multiply || op == .remainder,
+           let a = Self.exact(x), let b = Self.exact(y),
+           let v = exactArithmetic(op, a, b) {
+            return v
+        }
+        if op == .divide, let a = Self.exact(x), case .constant(.number(let k)) = y, let v = exactDivision(a, by: k) {
+            return v
+        }
+        if op == .divide, let a = Self.exact(x), let b = Self.exact(y), let v = exactQuotients(a, b) {
+            return v
+        }
+        if Self.isDouble(x) || Self.isDouble(y), let a = Self.doubles(x), let b = Self.doubles(y),
+           let v = doubleArithmetic(op, a, b) {
+            return v
+        }
+        if let v = dateArithmetic(op, x, y) { return v }
+        return try generic()
+    }
+
+    package func negate(_ x: Vector, at range: SourceRange) throws -> Vector {
+        switch x {
+        case .constant(let v): return .constant(try Operations.negate(v, at: range))
+        case .ints(let a, let m) where !a.enumerated().contains { $0.element == .min && !(m?.contains($0.offset) ?? false) }:
+            return .ints(a.map { $0 == .min ? 0 : -$0 }, m)
+        case .decimals(let a, let scale, let m) where !a.contains(.min):
+            return .decimals(a.map { -$0 }, scale: scale, m)
+        case .doubles(let a, let m):
+            return .doubles(a.map { -$0 }, m)
+        default:
+            return try perRow { r in try Operations.negate(x.value(at: r), at: range) }
+        }
+    }
+
+    // MARK: - Exact numbers
+
+    /// An integer or decimal vector (or constant) as mantissas at a scale.
+    package static func exact(_ v: Vector) -> (values: Operand<Int64>, scale: Int, nulls: NullMask?)? {
+        switch v {
+        case .ints(let a, let m): return (.array(a), 0, m)
+        case .decimals(let a, let s, let m): return (.array(a), s, m)
+        case .constant(.number(.int(let k))): return (.scalar(k), 0, nil)
+        case .constant(.number(.decimal(let d))): return (.scalar(d.mantissa), d.scale, nil)
+        default: return nil
+        }
+    }
+
+    /// Mantissas brought up to a larger scale; nil if one overflows.
+    package static func rescaled(_ o: Operand<Int64>, by factor: Int64, count: Int, nulls: NullMask?) -> Operand<Int64>? {
+        if factor == 1 { return o }
+        switch o {
+        case .scalar(let v):
+            let (m, overflow) = v.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : .scalar(m)
+        case .array(let a):
+            var out = [Int64](repeating: 0, count: a.count)
+            for i in a.indices {
+                let (m, overflow) = a[i].multipliedReportingOverflow(by: factor)
+                if overflow, !(nulls?.contains(i) ?? false) { return nil }
+                out[i] = m
+            }
+            return .array(out)
+        }
+    }
+
+    /// Exact `+ - *`; nil when a row overflows (or the scale passes 18), so the row-at-a-time
+    /// operations decide that row: an error, or a double.
+    private func exactArithmetic(_ op: BinaryOperator, _ a: (values: Operand<Int64>, scale: Int, nulls: NullMask?),
+                                 _ b: (values: Operand<Int64>, scale: Int, nulls: NullMask?)) -> Vector? {
+        let n = count
+        let nulls = NullMask.union(a.nulls, b.nulls)
+        var x = a.values, y = b.values
+        var scale: Int
+        if op == .multiply {
+            scale = a.scale + b.scale
+            guard scale <= Decimal64.maxScale else { return nil }
+        } else {
+            scale = max(a.scale, b.scale)
+            guard let xs = Self.rescaled(x, by: Decimal64.power(scale - a.scale), count: n, nulls: a.nulls),
+                  let ys = Self.rescaled(y, by: Decimal64.power(scale - b.scale), count: n, nulls: b.nulls) else { return nil }
+            x = xs
+            y = ys
+        }
+        var out = [Int64](repeating: 0, count: n)
+        var failed = false
+        out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<n {
+                let (r, overflow): (Int64, Bool)
+                switch op {
+                case .add: (r, overflow) = x[i].addingReportingOverflow(y[i])
+                case .subtract: (r, overflow) = x[i].subtractingReportingOverflow(y[i])
+                case .remainder:
+                    // By zero fails as overflow does: row by row then reports the row. At one
+                    // scale, the remainder is the same number as at the operands' own.
+                    let divisor = y[i]
+                    (r, overflow) = divisor == 0 ? (0, true) : x[i].remainderReportingOverflow(dividingBy: divisor)
+                default: (r, overflow) = x[i].multipliedReportingOverflow(by: y[i])
+                }
+                if overflow, !(nulls?.contains(i) ?? false) { failed = true; return }
+                o[i] = overflow ? 0 : r
+            }
+        }
+        if failed { return nil }
+        return scale == 0 ? .ints(out, nulls) : .decimals(out, scale: scale, nulls)
+    }
+
+    /// Exact numbers divided by a constant whose quotients always terminate (a divisor of a
+    /// power of ten: 2, 4, 5, 8, 10, 100, …): exact, as the row-at-a-time division gives them.
+    /// Nil for any other divisor, or a row that overflows.
+    private func exactDivision(_ a: (values: Operand<Int64>, scale: Int, nulls: NullMask?), by k: Number) -> Vector? {
+        guard let d = k.asDecimal, d.mantissa > 0 else { return nil }
+        // m / (q / 10^t) at scale s is m * (10^e / q) at scale s + e - t, for the least e with q | 10^e.
+        var e = 0
+        while e <= Decimal64.maxScale, Decimal64.power(e) % d.mantissa != 0 { e += 1 }
+        guard e <= Decimal64.maxScale else { return nil }
+        let factor = Decimal64.power(e) / d.mantissa
+        var scale = a.scale + e - d.scale
+        var multiplier = factor
+        if scale < 0 {
+            let (m, o) = factor.multipliedReportingOverflow(by: Decimal64.power(-scale))
+            guard !o else { return nil }
+            multiplier = m
+            scale = 0
+        }
+        guard scale <= Decimal64.maxScale, let out = Self.rescaled(a.values, by: multiplier, count: count, nulls: a.nulls),
+              case .array(let values) = out else { return nil }
+        return scale == 0 ? .ints(values, a.nulls) : .decimals(values, scale: scale, a.nulls)
+    }
+
+    /// Exact numbers divided row by row, each quotient as `Operations` gives it: exact when
+    /// it terminates within 18 places (and the working stays in 64 bits), else the double.
+    /// Nil when a row divides by zero or leaves the finite range (row by row reports it).
+    package func exactQuotients(_ a: (values: Operand<Int64>, scale: Int, nulls: NullMask?),
+                        _ b: (values: Operand<Int64>, scale: Int, nulls: NullMask?)) -> Vector? {
+        let n = count
+        let nulls = NullMask.union(a.nulls, b.nulls)
+        var out = Quotients(count: n, nulls: nulls)
+        for i in 0..<n {
+            if let nulls, nulls.contains(i) { continue }
+            guard out.divide(i, a.values[i], a.scale, b.values[i], b.scale) else { return nil }
+        }
+        return out.vector()
+    }
+
+    /// Quotients collected row by row: exact ones as mantissas and scales, the others as
+    /// doubles, each array made only once a row needs it; then the vector that holds them
+    /// (doubles, decimals at one scale, or values when they are mixed).
+    package struct Quotients {
+        package let n: Int
+        package var nulls: NullMask?
+        private var mantissas: [Int64] = []
+        /// Each row's scale; -1 where the quotient is a double.
+        private var scales: [Int8] = []
+        private var doubles: [Double] = []
+
+        package init(count: Int, nulls: NullMask?) {
+            n = count
+            self.nulls = nulls
+        }
+
+        /// The row is null.
+        package mutating func null(_ i: Int) {
+            if nulls == nil { nulls = NullMask(count: n) }
+            nulls?.insert(i)
+        }
+
+        /// Row i's quotient `am / 10^asc ÷ bm / 10^bsc`; false if it divides by zero or is not
+        /// finite.
+        package mutating func divide(_ i: Int, _ am0: Int64, _ asc0: Int, _ bm0: Int64, _ bsc0: Int) -> Bool {
+            // The operands as `Number.exact` leaves them: trailing zeros of a fraction dropped.
+            let (am, asc) = Decimal64.normalised(am0, asc0), (bm, bsc) = Decimal64.normalised(bm0, bsc0)
+            guard bm != 0 else { return false }
+            if scales.isEmpty { scales = [Int8](repeating: 0, count: n) }
+            if let (m, s) = VectorEvaluator.terminatingQuotient(am, asc, bm, bsc) {
+                if mantissas.isEmpty { mantissas = [Int64](repeating: 0, count: n) }
+                mantissas[i] = m
+                scales[i] = Int8(s)
+                return true
+            }
+            let d = Decimal64.inexactQuotient(am, asc, bm, bsc)
+            guard d.isFinite else { return false }
+            if doubles.isEmpty { doubles = [Double](repeating: 0, count: n) }
+            doubles[i] = d
+            scales[i] = -1
+            return true
+        }
+
+        package func vector() -> Vector {
+            if mantissas.isEmpty {
+                return .doubles(doubles.isEmpty ? [Double](repeating: 0, count: n) : doubles, nulls)
+            }
+            let isNull = { (i: Int) in nulls?.contains(i) ?? false }
+            if doubles.isEmpty {
+                // All exact: one scale for all, if every mantissa fits at the largest.
+                let top = Int(scales.max() ?? 0)
+                var out = [Int64](repeating: 0, count: n)
+                var fits = true
+                for i in 0..<n where !isNull(i) {
+                    let (m, o) = mantissas[i].multipliedReportingOverflow(by: Decimal64.power(top - Int(scales[i])))
+                    if o { fits = false; break }
+                    out[i] = m
+                }
+                if fits { return top == 0 ? .ints(out, nulls) : .decimals(out, scale: top, nulls) }
+            }
+            // Exact and inexact rows: each keeps its own, a double's bits where its scale is -1.
+            var bits = mantissas.isEmpty ? [Int64](repeating: 0, count: n) : mantissas
+            if !doubles.isEmpty {
+                for i in 0..<n where scales[i] < 0 { bits[i] = Int64(bitPattern: doubles[i].bitPattern) }
+            }
+            return .numbers(MixedNumbers(bits: bits, scales: scales, nulls: nulls))
+        }
+    }
+
+    /// `am / 10^asc ÷ bm / 10^bsc` as an exact decimal, as `Operations.exactQuotient` finds it
+    /// (the least k ≤ 18 with bm | am·10^k, am·10^k within 64 bits, the scale at most 18); nil
+    /// when it has none.
+    package static func terminatingQuotient(_ am: Int64, _ asc: Int, _ bm: Int64, _ bsc: Int) -> (Int64, Int)? {
+        // bm's factors 2 and 5, and what is left of it.
+        var rest = bm.magnitude
+        let twos = rest.trailingZeroBitCount
+        rest >>= UInt64(twos)
+        var fives = 0
+        // Most odd divisors have no factor 5: one test says so.
+        if rest % 5 == 0 {
+            repeat { rest /= 5; fives += 1 } while rest % 5 == 0
+        }
+        guard am.magnitude % rest == 0 else { return nil }
+        // The 2s and 5s am already has count towards them.
+        var aTwos = am == 0 ? 64 : am.magnitude.trailingZeroBitCount
+        var aFives = 0
+        if am != 0 {
+            var x = am.magnitude
+            while aFives < fives, x % 5 == 0 { x /= 5; aFives += 1 }
+        } else {
+            aFives = fives
+        }
+        aTwos = min(aTwos, twos)
+        let k = max(0, twos - aTwos, fives - aFives)
+        guard k <= Decimal64.maxScale else { return nil }
+        let (numerator, o) = am.multipliedReportingOverflow(by: Decimal64.power(k))
+        guard !o else { return nil }
+        let (q, o2) = numerator.dividedReportingOverflow(by: bm)
+        guard !o2 else { return nil }
+        var scale = k + asc - bsc
+        var mantissa = q
+        while scale < 0 {
+            let (m, o3) = mantissa.multipliedReportingOverflow(by: 10)
+            guard !o3 else { return nil }
+            mantissa = m
+            scale += 1
+        }
+        guard scale <= Decimal64.maxScale else { return nil }
+        return (mantissa, scale)
+    }
+
+    // MARK: - Doubles
+
+    package static func isDouble(_ v: Vector) -> Bool {
+        switch v {
+        case .doubles, .constant(.number(.double)): return true
+        default: return false
+        }
+    }
+
+    /// A number vector (or constant) as doubles, each converted as `Number.doubleValue` does.
+    package static func doubles(_ v: Vector) -> (values: Operand<Double>, nulls: NullMask?)? {
+        switch v {
+        case .doubles(let a, let m): return (.array(a), m)
+        case .ints(let a, let m): return (.array(a.map(Double.init)), m)
+        case .decimals(let a, let s, let m): return (.array(a.map { decimalDouble($0, scale: s) }), m)
+        case .constant(.number(let k)): return (.scalar(k.doubleValue), nil)
+        default: return nil
+        }
+    }
+
+    /// A mantissa's double as its normalised decimal gives it: the same when the mantissa is
+    /// exact in a double, normalised first when it is not.
+    package static func decimalDouble(_ m: Int64, scale: Int) -> Double {
+        if m.magnitude < 1 << 53 { return Double(m) / Double(Decimal64.power(scale)) }
+        return Decimal64(mantissa: m, scale: scale)?.doubleValue ?? Double(m) / Double(Decimal64.power(scale))
+    }
+
+    /// Double arithmetic; nil when a row divides by zero or leaves the finite range, which
+    /// the row-at-a-time operations report.
+    private func doubleArithmetic(_ op: BinaryOperator, _ a: (values: Operand<Double>, nulls: NullMask?),
+                                  _ b: (values: Operand<Double>, nulls: NullMask?)) -> Vector? {
+        let n = count
+        let nulls = NullMask.union(a.nulls, b.nulls)
+        let x = a.values, y = b.values
+        var out = [Double](repeating: 0, count: n)
+        var failed = false
+        out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<n {
+                let r: Double
+                switch op {
+                case .add: r = x[i] + y[i]
+                case .subtract: r = x[i] - y[i]
+                case .multiply: r = x[i] * y[i]
+                case .divide: r = y[i] == 0 ? .nan : x[i] / y[i]
+                case .remainder: r = y[i] == 0 ? .nan : x[i].truncatingRemainder(dividingBy: y[i])
+                default: r = .nan
+                }
+                if !r.isFinite {
+                    if nulls?.contains(i) ?? false { o[i] = 0; continue }
+                    failed = true
+                    return
+                }
+                o[i] = r
+            }
+        }
+        return failed ? nil : .doubles(out, nulls)
+    }
+
+    // MARK: - Dates
+
+    private static let firstDay = Int64(Day(year: 1, month: 1, day: 1)?.ordinal ?? 0)
+    private static let lastDay = Int64(Day(year: 9999, month: 12, day: 31)?.ordinal ?? 0)
+
+    /// date ± whole days and date - date; nil for anything else or a day out of range.
+    private func dateArithmetic(_ op: BinaryOperator, _ x: Vector, _ y: Vector) -> Vector? {
+        func days(_ v: Vector) -> (Operand<Int64>, NullMask?)? {
+            switch v {
+            case .dates(let a, let m): return (.array(a.map(Int64.init)), m)
+            case .constant(.date(let d)): return (.scalar(Int64(d.ordinal)), nil)
+            default: return nil
+            }
+        }
+        func whole(_ v: Vector) -> (Operand<Int64>, NullMask?)? {
+            switch v {
+            case .ints(let a, let m): return (.array(a), m)
+            case .constant(.number(.int(let k))): return (.scalar(k), nil)
+            default: return nil
+            }
+        }
+        let n = count
+        if op == .subtract, let (a, ma) = days(x), let (b, mb) = days(y) {
+            let nulls = NullMask.union(ma, mb)
+            return .ints((0..<n).map { a[$0] &- b[$0] }, nulls)
+        }
+        let shift: (dates: Operand<Int64>, by: Operand<Int64>, nulls: NullMask?, sign: Int64)
+        if op == .add || op == .subtract, let (d, md) = days(x), let (k, mk) = whole(y) {
+            shift = (d, k, NullMask.union(md, mk), op == .add ? 1 : -1)
+        } else if op == .add, let (k, mk) = whole(x), let (d, md) = days(y) {
+            shift = (d, k, NullMask.union(md, mk), 1)
+        } else {
+            return nil
+        }
+        var out = [Int32](repeating: 0, count: n)
+        for i in 0..<n {
+            if shift.nulls?.contains(i) ?? false { continue }
+            let k = shift.by[i]
+            guard (-3_000_000...3_000_000).contains(k) else { return nil }
+            let r = shift.dates[i] + shift.sign * k
+            guard r >= Self.firstDay, r <= Self.lastDay else { return nil }
+            out[i] = Int32(truncatingIfNeeded: r)
+        }
+        return .dates(out, shift.nulls)
+    }
+}

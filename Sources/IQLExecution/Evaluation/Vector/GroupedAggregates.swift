@@ -1,0 +1,195 @@
+import IQLCore
+import IQLStorage
+import IQLLanguage
+/// Aggregates by group over the argument's typed vector, whatever the argument is (a column or
+/// any expression) and whatever its type: `sum`/`avg` on exact numbers (overflow checked) and
+/// doubles, `min`/`max`/`first`/`last` as the row holding the answer, `count_distinct` on
+/// integer keys. Each gives what `Aggregate.compute` gives over the group's values; where the
+/// answer could differ (an overflow, values of mixed types) it returns nil and the general
+/// path runs, reporting any error with the call's range.
+package enum GroupedAggregates {
+    package static func compute(_ call: AggregateCall, _ grouping: Grouping, groups: Int, over table: Table,
+                        _ env: RuntimeEnvironment) throws -> [Value]? {
+        guard env.vectorised, groups > 0, let argument = call.argument else { return nil }
+        switch call.function {
+        case .sum, .avg, .min, .max, .count_distinct, .first, .last: break
+        default: return nil
+        }
+        let vector = try VectorEvaluator(table: table, environment: env).evaluate(argument)
+        let n = table.rowCount
+        let groupOf = grouping.groupOf
+        let whole = grouping.whole
+        guard whole || groupOf.count == n else { return nil }
+        switch call.function {
+        case .sum, .avg:
+            return try sum(call, vector, n: n, groups: groups, whole: whole, groupOf: groupOf)
+        case .first, .last:
+            let isLast = call.function == .last
+            var row = [Int](repeating: -1, count: groups)
+            for r in 0..<n where !vector.isNull(at: r) {
+                let g = whole ? 0 : Int(groupOf[r])
+                if isLast || row[g] < 0 { row[g] = r }
+            }
+            return row.map { $0 < 0 ? .null : vector.value(at: $0) }
+        case .min, .max, .count_distinct:
+            guard let keys = orderKeys(vector, count: n) else { return nil }
+            if call.function == .count_distinct {
+                // The distinct (group, value) pairs, grouped as two keys are; each pair's first
+                // row counts once for its group, unless its value is null.
+                // Codes that keep null apart from every value (a null row's stored number is arbitrary).
+                guard let codes = Grouping.codes(of: vector, count: n) else { return nil }
+                let values = Grouping.single(codes)
+                let pairs = whole ? values : Grouping.combined(grouping, values)
+                var counts = [Int64](repeating: 0, count: groups)
+                for r in pairs.firstRow where !keys.isNull(r) { counts[whole ? 0 : Int(groupOf[r])] += 1 }
+                return counts.map(Value.int)
+            }
+            let isMax = call.function == .max
+            var row = [Int](repeating: -1, count: groups)
+            var best = [Int64](repeating: 0, count: groups)
+            for r in 0..<n where !keys.isNull(r) {
+                let g = whole ? 0 : Int(groupOf[r]), k = keys.values[r]
+                // The first row holding the least (or greatest) value, as `min(by:)` finds it.
+                if row[g] < 0 || (isMax ? k > best[g] : k < best[g]) {
+                    row[g] = r
+                    best[g] = k
+                }
+            }
+            return row.map { $0 < 0 ? .null : vector.value(at: $0) }
+        default:
+            return nil
+        }
+    }
+
+    /// A key per row whose order is the values' order and whose equality is theirs; nil for
+    /// vectors that have none (doubles, values of several types).
+    private struct Keys {
+        package var values: [Int64]
+        package var nulls: NullMask?
+        package var nullCodes = false
+
+        package func isNull(_ r: Int) -> Bool { nullCodes ? values[r] == Int64.min : (nulls?.contains(r) ?? false) }
+    }
+
+    private static func orderKeys(_ v: Vector, count n: Int) -> Keys? {
+        switch v {
+        case .ints(let a, let m), .decimals(let a, _, let m): return Keys(values: a, nulls: m)
+        case .dates(let a, let m): return Keys(values: a.map(Int64.init), nulls: m)
+        case .texts(let codes, let dictionary):
+            // Each entry's place among the dictionary's strings, as `sort` orders them.
+            var place = SortKeys.ranks(of: dictionary)
+            if !place.isEmpty { place[0] = Int64.min }
+            return Keys(values: codes.map { Int($0) < place.count ? place[Int($0)] : Int64.min },
+                        nulls: nil, nullCodes: true)
+        case .ratings(let a):
+            let order = Rating.allCases.sorted { Value.orderedBefore(.rating($0), .rating($1)) }
+            var place = [Int64](repeating: Int64.min, count: 256)
+            for (k, rating) in order.enumerated() { place[Int(UInt8(bitPattern: rating.rawValue))] = Int64(k) }
+            return Keys(values: a.map { place[Int(UInt8(bitPattern: $0))] }, nulls: nil, nullCodes: true)
+        default:
+            return nil
+        }
+    }
+
+    /// Sums by group in row order, as the general path adds them; nil on an overflow or a
+    /// double that is not finite, which the general path then reports.
+    private static func sum(_ call: AggregateCall, _ v: Vector, n: Int, groups: Int, whole: Bool,
+                            groupOf: [Int32]) throws -> [Value]? {
+        var counts = [Int64](repeating: 0, count: groups)
+        var totals: [Number?] = []
+        switch v {
+        case .ints(let a, let m), .decimals(let a, _, let m):
+            var scale = 0
+            if case .decimals(_, let s, _) = v { scale = s }
+            var sums = [Int64](repeating: 0, count: groups)
+            for r in 0..<n {
+                if let m, m.contains(r) { continue }
+                let g = whole ? 0 : Int(groupOf[r])
+                let (s, o) = sums[g].addingReportingOverflow(a[r])
+                if o { return nil }
+                sums[g] = s
+                counts[g] += 1
+            }
+            totals = sums.map { Number.exact($0, scale: scale) }
+            for (t, c) in zip(totals, counts) where t == nil && c > 0 { return nil }
+        case .doubles(let a, let m):
+            var sums = [Double](repeating: 0, count: groups)
+            for r in 0..<n {
+                if let m, m.contains(r) { continue }
+                let g = whole ? 0 : Int(groupOf[r])
+                sums[g] = counts[g] == 0 ? a[r] : sums[g] + a[r]
+                counts[g] += 1
+            }
+            guard sums.allSatisfy(\.isFinite) else { return nil }
+            totals = sums.map(Number.double)
+        case .numbers(let m):
+            guard let t = mixedSums(m, n: n, groups: groups, whole: whole, groupOf: groupOf, counts: &counts) else { return nil }
+            totals = t
+        default:
+            return nil
+        }
+        return try zip(totals, counts).map { total, count in
+            guard count > 0, let total else { return .null }
+            if call.function == .sum { return .number(total) }
+            return .number(try Operations.numeric(.divide, total, .int(count), at: call.range))
+        }
+    }
+
+    /// Sums of exact rows and doubles by group, in row order, as `Operations.numeric` adds
+    /// them: exact while every row so far is exact (at the largest scale seen, normalised at
+    /// the end), a double from a group's first double row on, the exact part so far converted
+    /// as its normalised decimal is. Nil on an overflow or a double that is not finite.
+    private static func mixedSums(_ m: MixedNumbers, n: Int, groups: Int, whole: Bool, groupOf: [Int32],
+                                  counts: inout [Int64]) -> [Number?]? {
+        var exact = [Int64](repeating: 0, count: groups)
+        var scale = [Int](repeating: 0, count: groups)
+        var double = [Double](repeating: 0, count: groups)
+        var inexact = [Bool](repeating: false, count: groups)
+        for r in 0..<n where !m.isNull(r) {
+            let g = whole ? 0 : Int(groupOf[r])
+            if m.isDouble(r) {
+                let d = m.double(r)
+                if counts[g] == 0 {
+                    double[g] = d
+                } else if inexact[g] {
+                    double[g] += d
+                } else {
+                    guard let sofar = Decimal64(mantissa: exact[g], scale: scale[g]) else { return nil }
+                    double[g] = sofar.doubleValue + d
+                }
+                inexact[g] = true
+            } else if inexact[g] {
+                double[g] += m.double(r)
+            } else {
+                let s = Int(m.scales[r])
+                var x = m.bits[r]
+                if s > scale[g] {
+                    let (up, o) = exact[g].multipliedReportingOverflow(by: Decimal64.power(s - scale[g]))
+                    if o { return nil }
+                    exact[g] = up
+                    scale[g] = s
+                } else if s < scale[g] {
+                    let (up, o) = x.multipliedReportingOverflow(by: Decimal64.power(scale[g] - s))
+                    if o { return nil }
+                    x = up
+                }
+                let (sum, o) = exact[g].addingReportingOverflow(x)
+                if o { return nil }
+                exact[g] = sum
+            }
+            counts[g] += 1
+        }
+        var totals: [Number?] = []
+        totals.reserveCapacity(groups)
+        for g in 0..<groups {
+            if inexact[g] {
+                guard double[g].isFinite else { return nil }
+                totals.append(.double(double[g]))
+            } else {
+                guard let t = Number.exact(exact[g], scale: scale[g]) else { return nil }
+                totals.append(t)
+            }
+        }
+        return totals
+    }
+}

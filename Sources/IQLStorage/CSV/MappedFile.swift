@@ -1,0 +1,73 @@
+import IQLCore
+import CLoaderSupport
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file mapped read-only into memory, its pages read ahead into the page cache
+/// (MADV_WILLNEED) so the parser's threads fault them in cheaply; not populated up front, which
+/// would count the whole file as the process's memory.
+package final class MappedFile {
+    package let bytes: UnsafeRawBufferPointer
+    private let length: Int
+    private let path: String
+    /// The file as it was when mapped, to tell afterwards whether it changed while read.
+    private let identity: [Int]
+
+    /// Maps a regular file; nil for anything that cannot be mapped (a pipe, an empty file).
+    package init?(path: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
+        length = Int(info.st_size)
+        self.path = path
+        identity = MappedFile.identity(info)
+        guard let p = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else { return nil }
+        // Read ahead into the page cache, so faults while scanning are cheap.
+        _ = madvise(p, length, MADV_WILLNEED)
+        bytes = UnsafeRawBufferPointer(start: p, count: length)
+    }
+
+    /// Runs `body` over the bytes with the guard on: if another program truncates the file
+    /// meanwhile, reads past its new end see zeros instead of killing the process with
+    /// SIGBUS. Returns nil (and `changed` true) when the file shrank or was rewritten while
+    /// `body` ran, so what it read is not one version of the file. `body` runs unguarded only
+    /// when 64 loads are already guarded, and then the file is checked afterwards as well.
+    package func guarded<T>(_ body: (UnsafeRawBufferPointer) throws(IQLError) -> T) throws(IQLError) -> T? {
+        let slot = iql_guard_begin(bytes.baseAddress, length)
+        let result: Result<T, IQLError>
+        do throws(IQLError) { result = .success(try body(bytes)) } catch { result = .failure(error) }
+        let faulted = iql_guard_end(slot) != 0
+        var now = stat()
+        let same = stat(path, &now) == 0 && MappedFile.identity(now) == identity
+        if faulted || !same { return nil }
+        return try result.get()
+    }
+
+    private static func identity(_ info: stat) -> [Int] {
+        #if canImport(Glibc)
+        return [Int(info.st_dev), Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+        #else
+        return [Int(info.st_dev), Int(info.st_ino), Int(info.st_size), Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec)]
+        #endif
+    }
+
+    /// Gives back the pages wholly inside a range of offsets once the parser is past them: the
+    /// file stays in the page cache, but no longer counts as this process's memory.
+    package static func release(_ range: Range<Int>, of buffer: UnsafeRawBufferPointer) {
+        guard let base = buffer.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), length)
+    }
+}
