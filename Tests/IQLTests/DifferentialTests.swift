@@ -678,7 +678,7 @@ struct DifferentialTests {
             if trial % 3 == 0 { bytes[g.int(0...7)] = sought }
             let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
             let expected = bytes.enumerated().reduce(UInt64(0)) { $0 | ($1.element == sought ? 1 << UInt64($1.offset) : 0) }
-            #expect(Truth.equalBytes(UInt64(littleEndian: word), sought) == expected, "\(bytes) \(sought)")
+            #expect(BitWords.equalBytes(UInt64(littleEndian: word), sought) == expected, "\(bytes) \(sought)")
         }
     }
 

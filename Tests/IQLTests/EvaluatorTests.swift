@@ -258,7 +258,7 @@ struct LatestTimeTests {
             if let b = best[urn], t < b.t { continue }
             best[urn] = (t, row)
         }
-        #expect(80_000 > LatestOperator.slotsInCache)
+        #expect(80_000 > LatestPerKey.slotsInCache)
         var engine = Engine()
         try engine.registerCSV(text: lines.joined(separator: "\n"), as: "p")
         let query = "from p | latest t by urn" + (asOf.map { " as of \($0)" } ?? "") + " | select urn, row"
@@ -290,7 +290,7 @@ struct LatestTimeTests {
             #expect(l.keyOrder == keyOrder, "\(f)")
             #expect(fused.nodes.map(\.text) == ["latest", "count"])
         }
-        #expect(LatestOperator.ascending([9, 2, 70, 0, 64], below: 71) == [0, 2, 9, 64, 70])
+        #expect(BitWords.ascending([9, 2, 70, 0, 64], below: 71) == [0, 2, 9, 64, 70])
         var engine = Engine()
         try engine.registerCSV(text: Self.numberKeyed, as: "y")
         #expect(CSVWriter.render(try engine.query("from y | latest d by urn | count by name")) == "name,n\na2,1\nb1,1\n")

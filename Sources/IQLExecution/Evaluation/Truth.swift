@@ -43,36 +43,24 @@ package struct Truth {
         if v == 1 { isTrue[row >> 6] |= 1 << UInt64(row & 63) } else if v == 2 { isNull[row >> 6] |= 1 << UInt64(row & 63) }
     }
 
-    /// Sets every row's bits from a per-code answer (0 false, 1 true, 2 null), 64 rows a word,
-    /// without branches: the loop the filters of most queries spend their time in.
-    /// `base` is added to each stored code to give the index into `answers`.
+    /// Sets every row's bits from a per-code answer (0 false, 1 true, 2 null): `base` is added
+    /// to each stored code to give the index into `answers`. The loop is `BitWords.lookUp`.
     package mutating func fill<C: BinaryInteger>(_ codes: [C], _ answers: [UInt8], base codeBase: Int = 0) {
-        let n = min(count, codes.count)
-        codes.withUnsafeBufferPointer { c in
-            answers.withUnsafeBufferPointer { a in
-                // The table moved by the base, so a stored code indexes it directly. An answer's
-                // low bit is "true" (1) and its high bit "null" (2), read without branches.
-                guard let aBase = a.baseAddress else { return }
-                let ap = aBase + codeBase
-                isTrue.withUnsafeMutableBufferPointer { t in
-                    isNull.withUnsafeMutableBufferPointer { nn in
-                        var w = 0, base = 0
-                        while base < n {
-                            let end = min(64, n - base)
-                            var tw: UInt64 = 0, nw: UInt64 = 0
-                            for b in 0..<end {
-                                let answer = UInt64(ap[Int(truncatingIfNeeded: c[base &+ b])])
-                                tw |= (answer & 1) &<< UInt64(truncatingIfNeeded: b)
-                                nw |= (answer >> 1) &<< UInt64(truncatingIfNeeded: b)
-                            }
-                            t[w] = tw
-                            nn[w] = nw
-                            w += 1
-                            base += 64
-                        }
-                    }
-                }
-            }
+        let (trues, nulls) = BitWords.lookUp(codes, answers, base: codeBase)
+        if codes.count == count {
+            isTrue = trues
+            isNull = nulls
+            return
+        }
+        // Fewer or more codes than rows: the rows both have, and the last word cut at the row count.
+        let words = min(isTrue.count, trues.count)
+        for w in 0..<words {
+            isTrue[w] = trues[w]
+            isNull[w] = nulls[w]
+        }
+        if words == isTrue.count, words > 0 {
+            isTrue[words - 1] &= tailMask
+            isNull[words - 1] &= tailMask
         }
     }
 
@@ -88,8 +76,18 @@ package struct Truth {
         }
     }
 
+    /// Makes `words` the true bits (rows past `count` dropped), nulls unchanged.
+    package mutating func setTrue(words: [UInt64]) {
+        if words.count == isTrue.count {
+            isTrue = words
+        } else {
+            for w in 0..<min(words.count, isTrue.count) { isTrue[w] = words[w] }
+        }
+        if let last = isTrue.indices.last { isTrue[last] &= tailMask }
+    }
+
     /// Bits past the last row, cleared so complements stay within the table.
-    private var tailMask: UInt64 {
+    package var tailMask: UInt64 {
         let r = count & 63
         return r == 0 ? ~0 : (1 << UInt64(r)) - 1
     }
@@ -298,60 +296,16 @@ extension Truth {
             }
             let kk = k ?? first, zz = z ?? first
             let keepsNulls = z != nil, matchesAny = k != nil
-            let bytes = T.bitWidth == 8
-            a.withUnsafeBufferPointer { c in
-                t.isTrue.withUnsafeMutableBufferPointer { tw in
-                    t.isNull.withUnsafeMutableBufferPointer { nw in
-                        var w = 0, start = 0
-                        while start < n {
-                            let end = min(64, n - start)
-                            var eq: UInt64 = 0, null: UInt64 = 0
-                            var b = 0
-                            if bytes, let p = c.baseAddress {
-                                // Eight one-byte codes at a time, compared as one word.
-                                let raw = UnsafeRawPointer(p + start)
-                                let kb = UInt8(truncatingIfNeeded: kk), zb = UInt8(truncatingIfNeeded: zz)
-                                while b + 8 <= end {
-                                    let word = raw.loadUnaligned(fromByteOffset: b, as: UInt64.self)
-                                    eq |= Truth.equalBytes(word, kb) &<< UInt64(b)
-                                    null |= Truth.equalBytes(word, zb) &<< UInt64(b)
-                                    b += 8
-                                }
-                            }
-                            while b < end {
-                                let x = c[start &+ b]
-                                eq |= UInt64(x == kk ? 1 : 0) &<< UInt64(truncatingIfNeeded: b)
-                                null |= UInt64(x == zz ? 1 : 0) &<< UInt64(truncatingIfNeeded: b)
-                                b += 1
-                            }
-                            if !keepsNulls { null = 0 }
-                            if !matchesAny { eq = 0 }
-                            let rows: UInt64 = end == 64 ? ~0 : (1 &<< UInt64(end)) &- 1
-                            tw[w] = (negated ? ~eq & rows : eq) & ~null
-                            nw[w] = null
-                            w += 1
-                            start += 64
-                        }
-                    }
-                }
+            let (eq, null) = BitWords.equal(a, kk, zz)
+            for w in 0..<min(t.isTrue.count, eq.count) {
+                let rows: UInt64 = w == t.isTrue.count - 1 ? t.tailMask : ~0
+                let e = matchesAny ? eq[w] : 0, z = keepsNulls ? null[w] : 0
+                t.isTrue[w] = (negated ? ~e & rows : e) & ~z
+                t.isNull[w] = z
             }
             return t
         }
         return codes.visit(run, run, run, run)
-    }
-
-    /// One bit for each of the eight bytes of `word` (in memory order, so row order) that equals
-    /// `byte`, without a branch or a table: the compiler does not find this for a byte loop.
-    @inline(__always)
-    package static func equalBytes(_ word: UInt64, _ byte: UInt8) -> UInt64 {
-        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, highs: UInt64 = 0x8080_8080_8080_8080
-        let x = UInt64(littleEndian: word) ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
-        // A byte's high bit is set where the byte is not zero (no carry between bytes), then
-        // inverted: set exactly where the byte equalled `byte`.
-        let zero = ~(((x & lows) &+ lows) | x) & highs
-        // Gathers the eight high bits into the top byte, byte i to bit 56 + i (no two partial
-        // products share a bit, so nothing carries).
-        return ((zero >> 7) &* 0x0102_0408_1020_4080) >> 56
     }
 
     /// A text column `in` a list of texts (and nulls), with SQL's rules: true where the row's

@@ -136,28 +136,19 @@ package enum AggregateKernels {
                 var counts = [Int64](repeating: 0, count: groups)
                 var lows = [Int64](repeating: .max, count: needsLow ? groups : 1)
                 var highs = [Int64](repeating: .min, count: needsHigh ? groups : 1)
-                // Through buffers: array writes in this loop would each check for sharing.
-                let ok = sums.withUnsafeMutableBufferPointer { sums in
-                    counts.withUnsafeMutableBufferPointer { counts in
-                        lows.withUnsafeMutableBufferPointer { lows in
-                            highs.withUnsafeMutableBufferPointer { highs in
-                                for r in 0..<n {
-                                    let p = column.physical(r)
-                                    if let nulls, nulls.contains(p) { continue }
-                                    let g = grouping.whole ? 0 : Int(grouping.groupOf[r]), v = base &+ Int64(a[p])
-                                    if needsSum {
-                                        let (s, o) = sums[g].addingReportingOverflow(v)
-                                        if o { return false }
-                                        sums[g] = s
-                                    }
-                                    counts[g] += 1
-                                    if needsLow, v < lows[g] { lows[g] = v }
-                                    if needsHigh, v > highs[g] { highs[g] = v }
-                                }
-                                return true
-                            }
-                        }
+                var ok = true
+                for r in 0..<n {
+                    let p = column.physical(r)
+                    if let nulls, nulls.contains(p) { continue }
+                    let g = grouping.whole ? 0 : Int(grouping.groupOf[r]), v = base &+ Int64(a[p])
+                    if needsSum {
+                        let (s, o) = sums[g].addingReportingOverflow(v)
+                        if o { ok = false; break }
+                        sums[g] = s
                     }
+                    counts[g] += 1
+                    if needsLow, v < lows[g] { lows[g] = v }
+                    if needsHigh, v > highs[g] { highs[g] = v }
                 }
                 return ok ? (sums, counts, lows, highs) : nil
             }
@@ -194,7 +185,7 @@ package enum AggregateKernels {
         func run<T: FixedWidthInteger>(_ a: [T]) -> (sum: Int64, count: Int64, low: Int64, high: Int64) {
             var sum: Int64 = 0, count = 0
             var low = T.max, high = T.min
-            a.withUnsafeBufferPointer { a in
+            do {
                 var start = 0
                 while start < n {
                     let end = min(start + 64, n)
@@ -202,7 +193,7 @@ package enum AggregateKernels {
                     let nullBits = w < words.count ? words[w] : 0
                     if nullBits == 0 {
                         // Separate plain loops over the block: each one vectorises.
-                        let block = UnsafeBufferPointer(rebasing: a[start..<end])
+                        let block = a[start..<end]
                         var s: Int64 = 0
                         for v in block { s &+= Int64(v) }
                         var l = low, h = high

@@ -51,27 +51,24 @@ extension DeriveOperator: TableOperator {
             fill[g] += 1
         }
         try env.checkCancelled()
-        ordered.withUnsafeMutableBufferPointer { ordered in
-            for g in 0..<groups {
-                let lo = starts[g], hi = starts[g + 1]
-                if hi - lo < 2 { continue }
-                if hi - lo <= 16 {
-                    // Insertion sort: stable, and quickest for the few rows most groups hold.
-                    for i in (lo + 1)..<hi {
-                        let row = ordered[i], key = ranks[row]
-                        var j = i - 1
-                        while j >= lo, ranks[ordered[j]] > key {
-                            ordered[j + 1] = ordered[j]
-                            j -= 1
-                        }
-                        ordered[j + 1] = row
+        for g in 0..<groups {
+            let lo = starts[g], hi = starts[g + 1]
+            if hi - lo < 2 { continue }
+            if hi - lo <= 16 {
+                // Insertion sort: stable, and quickest for the few rows most groups hold.
+                for i in (lo + 1)..<hi {
+                    let row = ordered[i], key = ranks[row]
+                    var j = i - 1
+                    while j >= lo, ranks[ordered[j]] > key {
+                        ordered[j + 1] = ordered[j]
+                        j -= 1
                     }
-                } else {
-                    var slice = UnsafeMutableBufferPointer(rebasing: ordered[lo..<hi])
-                    slice.sort { (a: Int, b: Int) -> Bool in
-                        let x = ranks[a], y = ranks[b]
-                        return x != y ? x < y : a < b
-                    }
+                    ordered[j + 1] = row
+                }
+            } else {
+                ordered[lo..<hi].sort { (a: Int, b: Int) -> Bool in
+                    let x = ranks[a], y = ranks[b]
+                    return x != y ? x < y : a < b
                 }
             }
         }

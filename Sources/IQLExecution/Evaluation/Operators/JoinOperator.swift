@@ -128,21 +128,14 @@ extension JoinOperator: TableOperator {
             // rows are all rows in order and need no list, and the right rows are written
             // straight into an array. A row without a match stops it, for the general loop.
             if keys.selection == nil, a.count == n, nulls == nil {
-                let rights = matchOfCode.withUnsafeBufferPointer { matchOfCode in
-                    a.withUnsafeBufferPointer { a in
-                        [Int](unsafeUninitializedCapacity: n) { out, count in
-                            var r = 0
-                            while r < n {
-                                let code = offset &+ Int(a[r])
-                                guard code >= 0, code < matchOfCode.count else { break }
-                                let m = matchOfCode[code]
-                                if m < 0 { break }
-                                out[r] = m
-                                r &+= 1
-                            }
-                            count = r
-                        }
-                    }
+                var rights: [Int] = []
+                rights.reserveCapacity(n)
+                for r in 0..<n {
+                    let code = offset &+ Int(a[r])
+                    guard code >= 0, code < matchOfCode.count else { break }
+                    let m = matchOfCode[code]
+                    if m < 0 { break }
+                    rights.append(m)
                 }
                 try env.checkCancelled()
                 if rights.count == n { return (nil, rights, false) }
@@ -151,18 +144,11 @@ extension JoinOperator: TableOperator {
             // keeps every row once, in order, so it needs no list of left rows.
             let selected = keys.selection?.rows
             let nullWords = nulls?.words ?? []
-            let matched = matchOfCode.withUnsafeBufferPointer { matchOfCode in
-                a.withUnsafeBufferPointer { a in
-                    [Int](unsafeUninitializedCapacity: n) { out, count in
-                        for r in 0..<n {
-                            let p = selected?[r] ?? r
-                            let code = offset &+ Int(a[p])
-                            let isNull = !nullWords.isEmpty && (p >> 6) < nullWords.count && nullWords[p >> 6] >> UInt64(p & 63) & 1 != 0
-                            out[r] = isNull || code < 0 || code >= matchOfCode.count ? -1 : matchOfCode[code]
-                        }
-                        count = n
-                    }
-                }
+            let matched = (0..<n).map { r -> Int in
+                let p = selected?[r] ?? r
+                let code = offset &+ Int(a[p])
+                let isNull = !nullWords.isEmpty && (p >> 6) < nullWords.count && nullWords[p >> 6] >> UInt64(p & 63) & 1 != 0
+                return isNull || code < 0 || code >= matchOfCode.count ? -1 : matchOfCode[code]
             }
             try env.checkCancelled()
             let missed = matched.contains(-1)

@@ -68,7 +68,7 @@ private func topIntegers(_ values: PackedInts, _ nulls: NullMask?, column: Colum
         // A column as loaded, without nulls: the stored offsets, in the order of the values,
         // are compared straight from the array.
         if column.selection == nil, a.count == column.count {
-            return a.withUnsafeBufferPointer { topStored($0, nulls: nulls, k: k, descending: descending) }
+            return topStored(a, nulls: nulls, k: k, descending: descending)
         }
         return topIntegers({ base &+ Int64(a[$0]) }, nulls, column: column, k: k, descending: descending)
     }
@@ -121,7 +121,7 @@ private struct BestRows<T: Comparable> {
 /// Once `k` are held, a row is one compare against the worst of them: a tight loop over the
 /// array, 64 rows at a time, with the null bits consulted only for a row that passes; the
 /// general loop below looks each row up.
-private func topStored<T: FixedWidthInteger>(_ a: UnsafeBufferPointer<T>, nulls: NullMask?, k: Int,
+private func topStored<T: FixedWidthInteger>(_ a: [T], nulls: NullMask?, k: Int,
                                              descending: Bool) -> [Int] {
     guard k > 0 else { return [] }
     var best = BestRows<T>(k: k, descending: descending)

@@ -108,24 +108,23 @@ extension VectorEvaluator {
             x = xs
             y = ys
         }
-        var out = [Int64](repeating: 0, count: n)
+        // A map rather than writes into a sized array: no bounds checks, no pointers. A failure
+        // is rare, so the rows after it are still computed rather than breaking out.
         var failed = false
-        out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<n {
-                let (r, overflow): (Int64, Bool)
-                switch op {
-                case .add: (r, overflow) = x[i].addingReportingOverflow(y[i])
-                case .subtract: (r, overflow) = x[i].subtractingReportingOverflow(y[i])
-                case .remainder:
-                    // By zero fails as overflow does: row by row then reports the row. At one
-                    // scale, the remainder is the same number as at the operands' own.
-                    let divisor = y[i]
-                    (r, overflow) = divisor == 0 ? (0, true) : x[i].remainderReportingOverflow(dividingBy: divisor)
-                default: (r, overflow) = x[i].multipliedReportingOverflow(by: y[i])
-                }
-                if overflow, !(nulls?.contains(i) ?? false) { failed = true; return }
-                o[i] = overflow ? 0 : r
+        let out = (0..<n).map { i -> Int64 in
+            let (r, overflow): (Int64, Bool)
+            switch op {
+            case .add: (r, overflow) = x[i].addingReportingOverflow(y[i])
+            case .subtract: (r, overflow) = x[i].subtractingReportingOverflow(y[i])
+            case .remainder:
+                // By zero fails as overflow does: row by row then reports the row. At one
+                // scale, the remainder is the same number as at the operands' own.
+                let divisor = y[i]
+                (r, overflow) = divisor == 0 ? (0, true) : x[i].remainderReportingOverflow(dividingBy: divisor)
+            default: (r, overflow) = x[i].multipliedReportingOverflow(by: y[i])
             }
+            if overflow, !(nulls?.contains(i) ?? false) { failed = true }
+            return overflow ? 0 : r
         }
         if failed { return nil }
         return scale == 0 ? .ints(out, nulls) : .decimals(out, scale: scale, nulls)
@@ -314,26 +313,20 @@ extension VectorEvaluator {
         let n = count
         let nulls = NullMask.union(a.nulls, b.nulls)
         let x = a.values, y = b.values
-        var out = [Double](repeating: 0, count: n)
         var failed = false
-        out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<n {
-                let r: Double
-                switch op {
-                case .add: r = x[i] + y[i]
-                case .subtract: r = x[i] - y[i]
-                case .multiply: r = x[i] * y[i]
-                case .divide: r = y[i] == 0 ? .nan : x[i] / y[i]
-                case .remainder: r = y[i] == 0 ? .nan : x[i].truncatingRemainder(dividingBy: y[i])
-                default: r = .nan
-                }
-                if !r.isFinite {
-                    if nulls?.contains(i) ?? false { o[i] = 0; continue }
-                    failed = true
-                    return
-                }
-                o[i] = r
+        let out = (0..<n).map { i -> Double in
+            let r: Double
+            switch op {
+            case .add: r = x[i] + y[i]
+            case .subtract: r = x[i] - y[i]
+            case .multiply: r = x[i] * y[i]
+            case .divide: r = y[i] == 0 ? .nan : x[i] / y[i]
+            case .remainder: r = y[i] == 0 ? .nan : x[i].truncatingRemainder(dividingBy: y[i])
+            default: r = .nan
             }
+            if r.isFinite { return r }
+            if !(nulls?.contains(i) ?? false) { failed = true }
+            return 0
         }
         return failed ? nil : .doubles(out, nulls)
     }

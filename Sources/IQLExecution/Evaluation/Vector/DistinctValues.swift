@@ -120,16 +120,8 @@ package struct DistinctValues {
     /// span is the words' range), so it is read safely, then given the null's answer.
     private func take<E>(_ values: [E], _ direct: (words: PackedInts, shift: Int, nulls: NullMask?)) -> [E] {
         let n = column.count, shift = direct.shift
-        func run<T: FixedWidthInteger>(_ a: [T]) -> [E] {
-            [E](unsafeUninitializedCapacity: n) { out, initialised in
-                values.withUnsafeBufferPointer { values in
-                    a.withUnsafeBufferPointer { a in
-                        for r in 0..<n { out[r] = values[Int(a[r]) &+ shift] }
-                    }
-                }
-                initialised = n
-            }
-        }
+        // A gather does not vectorise, so checking each index costs little beside the load.
+        func run<T: FixedWidthInteger>(_ a: [T]) -> [E] { a.prefix(n).map { values[Int($0) &+ shift] } }
         var out = direct.words.visit(run, run, run, run)
         if let columnNulls = direct.nulls, let first = values.first {
             columnNulls.forEachRow(below: n) { out[$0] = first }

@@ -40,15 +40,7 @@ extension VectorEvaluator {
         case ("days_between", .dates(let a, let ma)?):
             switch values[1] {
             case .dates(let b, let mb) where a.count == n && b.count == n:
-                let out = [Int64](unsafeUninitializedCapacity: n) { out, initialised in
-                    a.withUnsafeBufferPointer { a in
-                        b.withUnsafeBufferPointer { b in
-                            for r in 0..<n { out[r] = Int64(b[r]) &- Int64(a[r]) }
-                        }
-                    }
-                    initialised = n
-                }
-                return .ints(out, NullMask.union(ma, mb))
+                return .ints(Elementwise.map(a, b) { Int64($1) &- Int64($0) }, NullMask.union(ma, mb))
             case .constant(.date(let d)): return .ints(a.map { Int64(d.ordinal) - Int64($0) }, ma)
             default: break
             }
@@ -323,14 +315,8 @@ extension VectorEvaluator {
             // The answers as a typed table first, so the loop over the rows is a plain lookup.
             let table = answers.map { v -> Int64 in if case .number(.int(let i)) = v { i } else { 0 } }
             let isNull = answers.map(\.isNull)
-            let out = [Int64](unsafeUninitializedCapacity: n) { buffer, initialised in
-                table.withUnsafeBufferPointer { table in
-                    codes.withUnsafeBufferPointer { codes in
-                        for r in 0..<n { buffer[r] = table[codes[r]] }
-                    }
-                }
-                initialised = n
-            }
+            // A gather does not vectorise, so checking each index costs little beside the load.
+            let out = codes.prefix(n).map { table[$0] }
             var nulls: NullMask?
             if isNull.contains(true) {
                 var mask = NullMask(count: n)
@@ -409,22 +395,12 @@ extension VectorEvaluator {
         // A word of the condition at a time: each row picks without a branch, and the nulls
         // are the taken side's, word by word.
         let words = condition.isTrue
-        @inline(__always)
-        func pick(_ x: (Int) -> Int64, _ y: (Int) -> Int64) -> [Int64] {
-            [Int64](unsafeUninitializedCapacity: n) { out, initialised in
-                for r in 0..<n {
-                    let taken = words[r >> 6] >> UInt64(r & 63) & 1 != 0
-                    out[r] = taken ? x(r) : y(r)
-                }
-                initialised = n
-            }
-        }
         let out: [Int64]
         switch (xs, ys) {
-        case (.array(let p), .array(let q)): out = p.withUnsafeBufferPointer { p in q.withUnsafeBufferPointer { q in pick({ p[$0] }, { q[$0] }) } }
-        case (.array(let p), .scalar(let k)): out = p.withUnsafeBufferPointer { p in pick({ p[$0] }, { _ in k }) }
-        case (.scalar(let k), .array(let q)): out = q.withUnsafeBufferPointer { q in pick({ _ in k }, { q[$0] }) }
-        case (.scalar(let j), .scalar(let k)): out = pick({ _ in j }, { _ in k })
+        case (.array(let p), .array(let q)): out = Elementwise.pick(words, p, q)
+        case (.array(let p), .scalar(let k)): out = Elementwise.pick(words, p, k)
+        case (.scalar(let k), .array(let q)): out = Elementwise.pick(words, k, q)
+        case (.scalar(let j), .scalar(let k)): out = Elementwise.pick(words, j, k, count: n)
         }
         var nulls: NullMask?
         if a.nulls != nil || b.nulls != nil {

@@ -1,0 +1,195 @@
+import IQLCore
+
+/// Rows as bits, 64 to a word (bit `r & 63` of word `r >> 6`): the loops that make and read
+/// them, over raw buffers so they vectorise, behind signatures that take arrays and hand the
+/// caller's test elements, never indices or pointers. Every index is derived from the arrays'
+/// own counts, so no argument can make one read or write out of bounds.
+package enum BitWords {
+    /// Words for `count` rows, none set.
+    @inlinable
+    package static func none(_ count: Int) -> [UInt64] {
+        [UInt64](repeating: 0, count: (max(0, count) + 63) >> 6)
+    }
+
+    /// Bit r set where `test(a[r])`, for every row of `a`.
+    @inlinable @inline(__always)
+    package static func pack<A>(_ a: [A], _ test: (A) -> Bool) -> [UInt64] {
+        let n = a.count
+        var out = none(n)
+        a.withUnsafeBufferPointer { a in
+            out.withUnsafeMutableBufferPointer { words in
+                var base = 0, w = 0
+                while base < n, w < words.count {
+                    let end = min(64, n - base)
+                    var word: UInt64 = 0
+                    for b in 0..<end { word |= UInt64(test(a[base &+ b]) ? 1 : 0) << UInt64(b) }
+                    words[w] = word
+                    w &+= 1
+                    base &+= 64
+                }
+            }
+        }
+        return out
+    }
+
+    /// Bit r set where `test(a[r], b[r])`, for the rows both arrays have.
+    @inlinable @inline(__always)
+    package static func pack<A, B>(_ a: [A], _ b: [B], _ test: (A, B) -> Bool) -> [UInt64] {
+        let n = min(a.count, b.count)
+        var out = none(n)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { words in
+                    var base = 0, w = 0
+                    while base < n, w < words.count {
+                        let end = min(64, n - base)
+                        var word: UInt64 = 0
+                        for i in 0..<end { word |= UInt64(test(a[base &+ i], b[base &+ i]) ? 1 : 0) << UInt64(i) }
+                        words[w] = word
+                        w &+= 1
+                        base &+= 64
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Per-row answers looked up by code: `answers[Int(code) + base]` for each code, 0 false,
+    /// 1 true, 2 null, split into a word array of trues and one of nulls. A code whose index
+    /// falls outside `answers` answers null. Without branches: the loop most filters spend
+    /// their time in.
+    @inlinable
+    package static func lookUp<C: BinaryInteger>(_ codes: [C], _ answers: [UInt8], base codeBase: Int = 0)
+        -> (trues: [UInt64], nulls: [UInt64]) {
+        let n = codes.count
+        var trues = none(n), nulls = none(n)
+        // Indexing without a check is sound only when every code lands in the table: for one-
+        // and two-byte codes the whole range of the type is checked against it at once, and
+        // wider codes are checked row by row.
+        let covered: Bool
+        if C.self == UInt8.self || C.self == Int8.self || C.self == UInt16.self || C.self == Int16.self {
+            let width = MemoryLayout<C>.size * 8
+            let lowest = C.isSigned ? -(1 << (width - 1)) : 0
+            let highest = C.isSigned ? (1 << (width - 1)) - 1 : (1 << width) - 1
+            covered = lowest &+ codeBase >= 0 && highest &+ codeBase < answers.count
+        } else {
+            covered = false
+        }
+        codes.withUnsafeBufferPointer { c in
+            answers.withUnsafeBufferPointer { a in
+                trues.withUnsafeMutableBufferPointer { t in
+                    nulls.withUnsafeMutableBufferPointer { nn in
+                        var w = 0, base = 0
+                        while base < n, w < t.count {
+                            let end = min(64, n - base)
+                            var tw: UInt64 = 0, nw: UInt64 = 0
+                            if covered {
+                                for b in 0..<end {
+                                    let answer = UInt64(a[Int(truncatingIfNeeded: c[base &+ b]) &+ codeBase])
+                                    tw |= (answer & 1) &<< UInt64(truncatingIfNeeded: b)
+                                    nw |= (answer >> 1) &<< UInt64(truncatingIfNeeded: b)
+                                }
+                            } else {
+                                for b in 0..<end {
+                                    let i = Int(truncatingIfNeeded: c[base &+ b]) &+ codeBase
+                                    let answer = UInt64(i >= 0 && i < a.count ? a[i] : 2)
+                                    tw |= (answer & 1) &<< UInt64(truncatingIfNeeded: b)
+                                    nw |= (answer >> 1) &<< UInt64(truncatingIfNeeded: b)
+                                }
+                            }
+                            t[w] = tw
+                            nn[w] = nw
+                            w &+= 1
+                            base &+= 64
+                        }
+                    }
+                }
+            }
+        }
+        return (trues, nulls)
+    }
+
+    /// The rows whose bits are set, ascending; at most `limit` of them.
+    package static func rows(_ words: [UInt64], limit: Int) -> [Int] {
+        // Written into room made once: an append a row, with its checks, cost more than the bitmap.
+        let room = max(0, limit)
+        return [Int](unsafeUninitializedCapacity: room) { out, written in
+            var k = 0
+            for (w, word) in words.enumerated() {
+                var x = word
+                while x != 0, k < out.count {
+                    out[k] = w << 6 | x.trailingZeroBitCount
+                    k &+= 1
+                    x &= x &- 1
+                }
+            }
+            written = k
+        }
+    }
+
+    /// `rows` sorted and without repeats, through a bitmap of `count` rows; rows outside
+    /// 0..<count are left out.
+    package static func ascending(_ rows: [Int], below count: Int) -> [Int] {
+        var bits = none(count)
+        for r in rows where r >= 0 && r < count { bits[r >> 6] |= 1 << UInt64(r & 63) }
+        return Self.rows(bits, limit: rows.count)
+    }
+
+    /// Bit r of `equal` set where `a[r] == k`, of `null` where `a[r] == z`: each row compared,
+    /// not looked up in a table of answers, so the loop vectorises; one-byte codes eight at a
+    /// time as one word (`equalBytes`).
+    @inlinable
+    package static func equal<T: FixedWidthInteger>(_ a: [T], _ k: T, _ z: T) -> (equal: [UInt64], null: [UInt64]) {
+        let n = a.count
+        var eqs = none(n), nulls = none(n)
+        let bytes = T.bitWidth == 8
+        a.withUnsafeBufferPointer { c in
+            eqs.withUnsafeMutableBufferPointer { ew in
+                nulls.withUnsafeMutableBufferPointer { nw in
+                    var w = 0, start = 0
+                    while start < n, w < ew.count {
+                        let end = min(64, n - start)
+                        var eq: UInt64 = 0, null: UInt64 = 0
+                        var b = 0
+                        if bytes, let p = c.baseAddress {
+                            let raw = UnsafeRawPointer(p + start)
+                            let kb = UInt8(truncatingIfNeeded: k), zb = UInt8(truncatingIfNeeded: z)
+                            while b + 8 <= end {
+                                let word = raw.loadUnaligned(fromByteOffset: b, as: UInt64.self)
+                                eq |= equalBytes(word, kb) &<< UInt64(b)
+                                null |= equalBytes(word, zb) &<< UInt64(b)
+                                b += 8
+                            }
+                        }
+                        while b < end {
+                            let x = c[start &+ b]
+                            eq |= UInt64(x == k ? 1 : 0) &<< UInt64(truncatingIfNeeded: b)
+                            null |= UInt64(x == z ? 1 : 0) &<< UInt64(truncatingIfNeeded: b)
+                            b += 1
+                        }
+                        ew[w] = eq
+                        nw[w] = null
+                        w &+= 1
+                        start &+= 64
+                    }
+                }
+            }
+        }
+        return (eqs, nulls)
+    }
+
+    /// One bit for each of the eight bytes of `word` (in memory order, so row order) that equals
+    /// `byte`, without a branch or a table: the compiler does not find this for a byte loop.
+    @inlinable @inline(__always)
+    package static func equalBytes(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, highs: UInt64 = 0x8080_8080_8080_8080
+        let x = UInt64(littleEndian: word) ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+        // A byte's high bit is set where the byte is not zero (no carry between bytes), then
+        // inverted: set exactly where the byte equalled `byte`.
+        let zero = ~(((x & lows) &+ lows) | x) & highs
+        // Gathers the eight high bits into the top byte, byte i to bit 56 + i (no two partial
+        // products share a bit, so nothing carries).
+        return ((zero >> 7) &* 0x0102_0408_1020_4080) >> 56
+    }
+}
