@@ -64,6 +64,52 @@ struct LayeringTests {
         #expect(storage.count >= 5)
     }
 
+    /// An `@inlinable` member of a `package` type that is not `@usableFromInline` is silently
+    /// not inlinable: the layer above calls it unspecialised, through witness tables (a filter
+    /// through `BitWords` ran 15 times slower so). Every `@inlinable` declaration's enclosing
+    /// types, and the types its extensions extend, must be public or `@usableFromInline`.
+    @Test func inlinableCodeIsReallyInlinable() throws {
+        let sources = try Repo.librarySources()
+        let declaration = try Regex(#"^\s*((?:@\w+(?:\([^)]*\))?\s+)*)(?:(?:public|package|internal|private|fileprivate|final|indirect)\s+)*(struct|enum|class|extension|protocol)\s+([\w.]+)"#)
+        func code(_ line: Substring) -> String {
+            String(line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        }
+        // Which types can be named from inlinable code.
+        var usable: [String: Bool] = [:]
+        for (_, text) in sources {
+            for line in text.split(separator: "\n") {
+                guard let m = code(line).firstMatch(of: declaration), let kind = m.output[2].substring, kind != "extension",
+                      let name = m.output[3].substring.map(String.init) else { continue }
+                let ok = line.contains("public ") || (m.output[1].substring?.contains("@usableFromInline") ?? false)
+                usable[name] = (usable[name] ?? false) || ok
+            }
+        }
+        var inlinable = 0
+        var hidden: [String] = []
+        for (path, text) in sources {
+            var scopes: [(name: String, usable: Bool, depth: Int)] = []
+            var depth = 0
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let c = code(line)
+                if let m = c.firstMatch(of: declaration), let kind = m.output[2].substring, let name = m.output[3].substring.map(String.init) {
+                    let ok = kind == "extension"
+                        ? (usable[name] ?? usable[String(name.prefix { $0 != "." })] ?? true)
+                        : line.contains("public ") || (m.output[1].substring?.contains("@usableFromInline") ?? false)
+                    scopes.append((name, ok, depth))
+                }
+                if c.contains("@inlinable") {
+                    inlinable += 1
+                    let enclosing = scopes.filter { $0.depth < depth }
+                    if let blocked = enclosing.first(where: { !$0.usable }) { hidden.append("\(path):\(number + 1) (\(blocked.name))") }
+                }
+                depth += c.filter { $0 == "{" }.count - c.filter { $0 == "}" }.count
+                while let last = scopes.last, depth <= last.depth, c.contains("}") { scopes.removeLast() }
+            }
+        }
+        #expect(inlinable > 50)
+        #expect(hidden.isEmpty, "@inlinable inside a type that is neither public nor @usableFromInline: \(hidden)")
+    }
+
     /// The modules each module's sources import, from their `import` lines.
     static func importsByModule() throws -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]

@@ -102,17 +102,17 @@ package struct TextDictionaryBuilder {
     /// probe then reads `offsets`.
     private static let longLength: UInt64 = 0xFF_FFFF
 
-    @inlinable package init(capacity: Int = 1024) {
+    package init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = Array(repeating: 0, count: size * 2)
         mask = size - 1
     }
 
-    @inlinable package var count: Int { offsets.count - 1 }
+    package var count: Int { offsets.count - 1 }
 
     /// The code of these bytes, adding them if new. Codes start at 1.
-    @inlinable package mutating func code(for bytes: UnsafeRawBufferPointer) -> UInt32 {
+    package mutating func code(for bytes: UnsafeRawBufferPointer) -> UInt32 {
         code(for: bytes, hash: TextDictionaryBuilder.hash(bytes))
     }
 
@@ -211,7 +211,7 @@ package struct TextDictionaryBuilder {
     }
 
     /// ASCII is checked eight bytes at a time; anything else is decoded.
-    @inlinable package static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var i = 0
         while i + 8 <= bytes.count {
             if bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
@@ -222,7 +222,7 @@ package struct TextDictionaryBuilder {
     }
 
     /// Adds another builder's strings; returns, for each of its codes, the code here.
-    @inlinable package mutating func merge(_ other: TextDictionaryBuilder) -> [UInt32] {
+    package mutating func merge(_ other: TextDictionaryBuilder) -> [UInt32] {
         var remap = [UInt32](repeating: 0, count: other.count + 1)
         other.arena.withUnsafeBytes { a in
             for index in 0..<other.count {
@@ -282,7 +282,7 @@ package struct TextDictionaryBuilder {
         return h
     }
 
-    @inlinable package func build() -> TextDictionary {
+    package func build() -> TextDictionary {
         var strings: [String] = []
         strings.reserveCapacity(count)
         arena.withUnsafeBytes { a in

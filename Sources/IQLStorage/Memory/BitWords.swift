@@ -1,10 +1,10 @@
 import IQLCore
 
 /// Rows as bits, 64 to a word (bit `r & 63` of word `r >> 6`): the loops that make and read
-/// them, over raw buffers so they vectorise, behind signatures that take arrays and hand the
-/// caller's test elements, never indices or pointers. Every index is derived from the arrays'
-/// own counts, so no argument can make one read or write out of bounds.
-package enum BitWords {
+/// them, behind signatures that take arrays and hand the caller's test elements, never
+/// indices or pointers. They run over raw buffers so they vectorise; every index is derived
+/// from the arrays' own counts, so no argument can make one read or write out of bounds.
+@usableFromInline package enum BitWords {
     /// Words for `count` rows, none set.
     @inlinable
     package static func none(_ count: Int) -> [UInt64] {
@@ -12,6 +12,9 @@ package enum BitWords {
     }
 
     /// Bit r set where `test(a[r])`, for every row of `a`.
+    // Inlined into the caller, which compiles it for its own element type and test (the type
+    // must be `@usableFromInline` for that: LayeringTests checks); over raw buffers, so the
+    // loop vectorises.
     @inlinable @inline(__always)
     package static func pack<A>(_ a: [A], _ test: (A) -> Bool) -> [UInt64] {
         let n = a.count
@@ -64,19 +67,27 @@ package enum BitWords {
         -> (trues: [UInt64], nulls: [UInt64]) {
         let n = codes.count
         var trues = none(n), nulls = none(n)
-        // Indexing without a check is sound only when every code lands in the table: for one-
-        // and two-byte codes the whole range of the type is checked against it at once, and
-        // wider codes are checked row by row.
-        let covered: Bool
-        if C.self == UInt8.self || C.self == Int8.self || C.self == UInt16.self || C.self == Int16.self {
-            let width = MemoryLayout<C>.size * 8
-            let lowest = C.isSigned ? -(1 << (width - 1)) : 0
-            let highest = C.isSigned ? (1 << (width - 1)) - 1 : (1 << width) - 1
-            covered = lowest &+ codeBase >= 0 && highest &+ codeBase < answers.count
-        } else {
-            covered = false
-        }
         codes.withUnsafeBufferPointer { c in
+            // Indexing without a check is sound only when every code lands in the table: for
+            // one-byte codes the whole range of the type is checked against it, else the codes'
+            // own least and greatest (a pass that vectorises, a tenth of the look-up's time).
+            let covered: Bool
+            if MemoryLayout<C>.size == 1 {
+                let lowest = C.isSigned ? -128 : 0, highest = C.isSigned ? 127 : 255
+                covered = lowest &+ codeBase >= 0 && highest &+ codeBase < answers.count
+            } else if let first = c.first {
+                var lo = first, hi = first
+                for v in c {
+                    lo = Swift.min(lo, v)
+                    hi = Swift.max(hi, v)
+                }
+                let (low, o1) = Int(truncatingIfNeeded: lo).addingReportingOverflow(codeBase)
+                let (high, o2) = Int(truncatingIfNeeded: hi).addingReportingOverflow(codeBase)
+                covered = !o1 && !o2 && low >= 0 && high < answers.count
+                    && Int64(exactly: lo) != nil && Int64(exactly: hi) != nil
+            } else {
+                covered = true
+            }
             answers.withUnsafeBufferPointer { a in
                 trues.withUnsafeMutableBufferPointer { t in
                     nulls.withUnsafeMutableBufferPointer { nn in
@@ -137,33 +148,54 @@ package enum BitWords {
     }
 
     /// Bit r of `equal` set where `a[r] == k`, of `null` where `a[r] == z`: each row compared,
-    /// not looked up in a table of answers, so the loop vectorises; one-byte codes eight at a
-    /// time as one word (`equalBytes`).
+    /// not looked up in a table of answers, so the loop vectorises. One-byte codes go eight at
+    /// a time as one word (`equalBytes`), in a function of their own, not generic.
     @inlinable
     package static func equal<T: FixedWidthInteger>(_ a: [T], _ k: T, _ z: T) -> (equal: [UInt64], null: [UInt64]) {
+        if let bytes = a as? [Int8] {
+            return equalBytes(bytes, UInt8(truncatingIfNeeded: k), UInt8(truncatingIfNeeded: z))
+        }
         let n = a.count
         var eqs = none(n), nulls = none(n)
-        let bytes = T.bitWidth == 8
+        var w = 0, start = 0
+        while start < n, w < eqs.count {
+            let end = min(64, n - start)
+            var eq: UInt64 = 0, null: UInt64 = 0
+            for b in 0..<end {
+                let x = a[start &+ b]
+                eq |= UInt64(x == k ? 1 : 0) &<< UInt64(truncatingIfNeeded: b)
+                null |= UInt64(x == z ? 1 : 0) &<< UInt64(truncatingIfNeeded: b)
+            }
+            eqs[w] = eq
+            nulls[w] = null
+            w &+= 1
+            start &+= 64
+        }
+        return (eqs, nulls)
+    }
+
+    /// `equal` for one-byte codes, eight compared at once as a word.
+    @usableFromInline package static func equalBytes(_ a: [Int8], _ k: UInt8, _ z: UInt8) -> (equal: [UInt64], null: [UInt64]) {
+        let n = a.count
+        var eqs = none(n), nulls = none(n)
         a.withUnsafeBufferPointer { c in
             eqs.withUnsafeMutableBufferPointer { ew in
                 nulls.withUnsafeMutableBufferPointer { nw in
+                    guard let p = c.baseAddress else { return }
                     var w = 0, start = 0
                     while start < n, w < ew.count {
                         let end = min(64, n - start)
                         var eq: UInt64 = 0, null: UInt64 = 0
                         var b = 0
-                        if bytes, let p = c.baseAddress {
-                            let raw = UnsafeRawPointer(p + start)
-                            let kb = UInt8(truncatingIfNeeded: k), zb = UInt8(truncatingIfNeeded: z)
-                            while b + 8 <= end {
-                                let word = raw.loadUnaligned(fromByteOffset: b, as: UInt64.self)
-                                eq |= equalBytes(word, kb) &<< UInt64(b)
-                                null |= equalBytes(word, zb) &<< UInt64(b)
-                                b += 8
-                            }
+                        let raw = UnsafeRawPointer(p + start)
+                        while b + 8 <= end {
+                            let word = raw.loadUnaligned(fromByteOffset: b, as: UInt64.self)
+                            eq |= equalBytes(word, k) &<< UInt64(b)
+                            null |= equalBytes(word, z) &<< UInt64(b)
+                            b += 8
                         }
                         while b < end {
-                            let x = c[start &+ b]
+                            let x = UInt8(bitPattern: c[start &+ b])
                             eq |= UInt64(x == k ? 1 : 0) &<< UInt64(truncatingIfNeeded: b)
                             null |= UInt64(x == z ? 1 : 0) &<< UInt64(truncatingIfNeeded: b)
                             b += 1

@@ -1,14 +1,15 @@
 import IQLCore
 
-/// Row-by-row loops over whole arrays, written over raw buffers so the compiler vectorises
-/// them, behind signatures that hand the caller's function elements, never indices or
-/// pointers. Lengths come from the arrays themselves, so nothing read or written can fall
-/// outside them.
-package enum Elementwise {
+/// Row-by-row loops over whole arrays, behind signatures that hand the caller's function
+/// elements, never indices or pointers; lengths come from the arrays themselves. Inlined into
+/// the caller, which compiles each loop for its own element types (the type must be
+/// `@usableFromInline` for that: LayeringTests checks).
+@usableFromInline package enum Elementwise {
     /// `f(a[r], b[r])` for the rows both arrays have.
     @inlinable @inline(__always)
     package static func map<A, B, R>(_ a: [A], _ b: [B], _ f: (A, B) -> R) -> [R] {
         let n = min(a.count, b.count)
+        // Written in place, over raw buffers: the loop vectorises, where appending did not.
         return [R](unsafeUninitializedCapacity: n) { out, initialised in
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
@@ -19,47 +20,76 @@ package enum Elementwise {
         }
     }
 
-    /// For each row, `a[r]` where bit r of `taken` is set, else `b[r]`, without a branch, for
-    /// the rows both arrays have (rows past the words take `b`).
+    /// For each row, `a[r]` where bit r of `taken` is set, else `b[r]`, for the rows both
+    /// arrays have (rows past the words take `b`).
     @inlinable @inline(__always)
     package static func pick<T>(_ taken: [UInt64], _ a: [T], _ b: [T]) -> [T] {
         let n = min(a.count, b.count)
-        return a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in pickRows(taken, n, { a[$0] }, { b[$0] }) }
+        return [T](unsafeUninitializedCapacity: n) { out, initialised in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    for r in 0..<n { out.initializeElement(at: r, to: bit(taken, r) ? a[r] : b[r]) }
+                }
+            }
+            initialised = n
         }
     }
 
     /// `pick` with a constant where the condition is false.
     @inlinable @inline(__always)
     package static func pick<T>(_ taken: [UInt64], _ a: [T], _ k: T) -> [T] {
-        a.withUnsafeBufferPointer { a in pickRows(taken, a.count, { a[$0] }, { _ in k }) }
+        var out: [T] = []
+        out.reserveCapacity(a.count)
+        for r in a.indices { out.append(bit(taken, r) ? a[r] : k) }
+        return out
     }
 
     /// `pick` with a constant where the condition is true.
     @inlinable @inline(__always)
     package static func pick<T>(_ taken: [UInt64], _ k: T, _ b: [T]) -> [T] {
-        b.withUnsafeBufferPointer { b in pickRows(taken, b.count, { _ in k }, { b[$0] }) }
+        var out: [T] = []
+        out.reserveCapacity(b.count)
+        for r in b.indices { out.append(bit(taken, r) ? k : b[r]) }
+        return out
     }
 
     /// `pick` between two constants, for `count` rows.
     @inlinable @inline(__always)
     package static func pick<T>(_ taken: [UInt64], _ j: T, _ k: T, count n: Int) -> [T] {
-        pickRows(taken, max(0, n), { _ in j }, { _ in k })
+        var out: [T] = []
+        out.reserveCapacity(max(0, n))
+        for r in 0..<max(0, n) { out.append(bit(taken, r) ? j : k) }
+        return out
     }
 
-    /// `n` rows, each `x(r)` or `y(r)` by its bit: the callers above read buffers of at least
-    /// `n` elements.
+    /// Bit r of the words; false past them.
     @inlinable @inline(__always)
-    internal static func pickRows<T>(_ taken: [UInt64], _ n: Int, _ x: (Int) -> T, _ y: (Int) -> T) -> [T] {
-        [T](unsafeUninitializedCapacity: n) { out, initialised in
-            taken.withUnsafeBufferPointer { words in
-                for r in 0..<n {
-                    let w = r >> 6
-                    let bit = w < words.count ? words[w] >> UInt64(r & 63) & 1 : 0
-                    out.initializeElement(at: r, to: bit != 0 ? x(r) : y(r))
+    package static func bit(_ words: [UInt64], _ r: Int) -> Bool {
+        let w = r >> 6
+        return w < words.count && words[w] >> UInt64(r & 63) & 1 != 0
+    }
+
+    /// `table[Int(a[r]) + offset]` for rows 0, 1, … up to the first whose index falls outside
+    /// the table or finds a negative entry (no match): a look-up join's pass when every row
+    /// usually matches. The result's count says how far it got.
+    @inlinable
+    package static func lookUpUntilMiss<T: FixedWidthInteger>(_ a: [T], offset: Int, in table: [Int]) -> [Int] {
+        let n = a.count
+        return [Int](unsafeUninitializedCapacity: n) { out, count in
+            a.withUnsafeBufferPointer { a in
+                table.withUnsafeBufferPointer { table in
+                    var r = 0
+                    while r < n {
+                        let code = offset &+ Int(a[r])
+                        guard code >= 0, code < table.count else { break }
+                        let m = table[code]
+                        if m < 0 { break }
+                        out.initializeElement(at: r, to: m)
+                        r &+= 1
+                    }
+                    count = r
                 }
             }
-            initialised = n
         }
     }
 }

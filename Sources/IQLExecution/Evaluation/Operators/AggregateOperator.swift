@@ -125,34 +125,11 @@ package enum AggregateKernels {
                 default: return [.number(try Operations.numeric(.divide, .int(whole.sum), .int(whole.count), at: call.range))]
                 }
             }
-            let base = values.base
-            // Nil on overflow: the general path then reports it with the call's range. The
-            // arrays are the function's own, not captured, so the loop keeps them in registers.
-            // Only the tables the function reads are kept: with many groups each is a cache miss a row.
-            let needsSum = call.function == .sum || call.function == .avg
-            let needsLow = call.function == .min, needsHigh = call.function == .max
-            func accumulate<T: FixedWidthInteger>(_ a: [T]) -> (sums: [Int64], counts: [Int64], lows: [Int64], highs: [Int64])? {
-                var sums = [Int64](repeating: 0, count: needsSum ? groups : 1)
-                var counts = [Int64](repeating: 0, count: groups)
-                var lows = [Int64](repeating: .max, count: needsLow ? groups : 1)
-                var highs = [Int64](repeating: .min, count: needsHigh ? groups : 1)
-                var ok = true
-                for r in 0..<n {
-                    let p = column.physical(r)
-                    if let nulls, nulls.contains(p) { continue }
-                    let g = grouping.whole ? 0 : Int(grouping.groupOf[r]), v = base &+ Int64(a[p])
-                    if needsSum {
-                        let (s, o) = sums[g].addingReportingOverflow(v)
-                        if o { ok = false; break }
-                        sums[g] = s
-                    }
-                    counts[g] += 1
-                    if needsLow, v < lows[g] { lows[g] = v }
-                    if needsHigh, v > highs[g] { highs[g] = v }
-                }
-                return ok ? (sums, counts, lows, highs) : nil
-            }
-            guard let (sums, counts, lows, highs) = values.visit(accumulate, accumulate, accumulate, accumulate) else { return nil }
+            // Nil on overflow: the general path then reports it with the call's range.
+            guard let (sums, counts, lows, highs) = GroupedIntegers.accumulate(
+                values, nulls, column: column, groupOf: grouping.whole ? nil : grouping.groupOf, groups: groups,
+                sum: call.function == .sum || call.function == .avg, low: call.function == .min, high: call.function == .max
+            ) else { return nil }
             return try (0..<groups).map { g in
                 if counts[g] == 0 { return .null }
                 switch call.function {

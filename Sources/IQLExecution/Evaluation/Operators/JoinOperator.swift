@@ -128,15 +128,7 @@ extension JoinOperator: TableOperator {
             // rows are all rows in order and need no list, and the right rows are written
             // straight into an array. A row without a match stops it, for the general loop.
             if keys.selection == nil, a.count == n, nulls == nil {
-                var rights: [Int] = []
-                rights.reserveCapacity(n)
-                for r in 0..<n {
-                    let code = offset &+ Int(a[r])
-                    guard code >= 0, code < matchOfCode.count else { break }
-                    let m = matchOfCode[code]
-                    if m < 0 { break }
-                    rights.append(m)
-                }
+                let rights = Elementwise.lookUpUntilMiss(a, offset: offset, in: matchOfCode)
                 try env.checkCancelled()
                 if rights.count == n { return (nil, rights, false) }
             }
