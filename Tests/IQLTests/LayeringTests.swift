@@ -40,6 +40,21 @@ struct LayeringTests {
         #expect(files > 150)
     }
 
+    /// The module list is written out in Package.swift (the one source), and three places
+    /// must follow it: every `Sources/IQL*` library folder is one of the layers (IQLPostgres is
+    /// a product of its own over libpq), scripts/fuzz builds them bottom first, and scripts/docs
+    /// documents the four below IQL with it.
+    @Test func everyListOfTheLayersFollowsPackageSwift() throws {
+        let package = try Repo.read("Package.swift")
+        let declared = try package.matches(of: Regex(#"\.target\(name: "(IQL[A-Za-z]*)""#)).compactMap { $0.output[1].substring.map(String.init) }
+        #expect(declared.filter { $0 != "IQLPostgres" } == Repo.libraryModules)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: Repo.root.appendingPathComponent("Sources").path)
+            .filter { $0.hasPrefix("IQL") && $0 != "IQLPostgres" }
+        #expect(Set(folders) == Set(Repo.libraryModules))
+        #expect(try Repo.read("scripts/fuzz").contains("modules=(\(Repo.libraryModules.joined(separator: " ")))"))
+        #expect(try Repo.read("scripts/docs").contains("-experimental-allowed-reexported-modules=\(Repo.libraryModules.dropLast().joined(separator: ","))"))
+    }
+
     /// `import IQL` is all an embedder writes: the product re-exports every layer.
     @Test func theProductReexportsEveryLayer() throws {
         let exports = try Repo.read("Sources/IQL/API/Exports.swift")

@@ -70,7 +70,7 @@ import IQLCore
         codes.withUnsafeBufferPointer { c in
             // Indexing without a check is sound only when every code lands in the table: for
             // one-byte codes the whole range of the type is checked against it, else the codes'
-            // own least and greatest (a pass that vectorises, a tenth of the look-up's time).
+            // own least and greatest, in a pass that vectorises.
             let covered: Bool
             if MemoryLayout<C>.size == 1 {
                 let lowest = C.isSigned ? -128 : 0, highest = C.isSigned ? 127 : 255

@@ -9,7 +9,7 @@ import IQLCore
     @inlinable @inline(__always)
     package static func map<A, B, R>(_ a: [A], _ b: [B], _ f: (A, B) -> R) -> [R] {
         let n = min(a.count, b.count)
-        // Written in place, over raw buffers: the loop vectorises, where appending did not.
+        // Written in place, over raw buffers: an append would check the capacity every row.
         return [R](unsafeUninitializedCapacity: n) { out, initialised in
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in

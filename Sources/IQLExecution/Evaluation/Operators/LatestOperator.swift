@@ -80,14 +80,9 @@ extension LatestOperator: TableOperator {
                 + "(derive t = coalesce(\(name), published) | latest t …)", counts: ["groups": grouping.count, "missing": missing])]
     }
 
-
-
-    /// The common shape `latest DATE by ID`, without numbering groups: one key of whole numbers
-    /// in a narrow range (reference numbers, codes, years) and a time of at most 4 bytes a
-    /// value. Each key has an 8-byte slot holding the best row and time so far, so the winners
-    /// come out in key order; the rows update the slots in one pass, or, for more keys than
-    /// stay in the cache, a range of keys at a time (`bestByPartition`). Nil when the columns
-    /// are stored otherwise.
+    /// The common shape `latest DATE by ID`, without numbering groups (`LatestPerKey.rows`): one
+    /// stored key of whole numbers and a stored time of at most 4 bytes a value. Nil when the
+    /// columns are stored otherwise or the keys span too wide a range.
     private func latestByIntegerKey(_ input: Table, _ limit: Value?, _ env: RuntimeEnvironment) throws -> [Int]? {
         guard keys.count == 1, case .column(let k) = keys[0].shape, input.rowCount < Int(Int32.max) else { return nil }
         let keyColumn = input.columns[k], time = input.columns[column]
@@ -107,12 +102,11 @@ extension LatestOperator: TableOperator {
             guard let b = try? rankBound(limit, time) else { return nil }
             bound = b
         }
-        return LatestPerKey.rows(keys: keyColumn, keyInts: keyInts, time: time, times: times, timeNulls: timeNulls,
-                                 bound: bound, keyOrder: keyOrder)
+        let rows = LatestPerKey.rows(keys: keyColumn, keyInts: keyInts, time: time, times: times, timeNulls: timeNulls,
+                                     bound: bound, keyOrder: keyOrder)
+        try env.checkCancelled()
+        return rows
     }
-
-
-
 
     /// The best row of each group read straight from a packed date or integer column, keeping
     /// the best time of each group at the column's stored width: with a million groups the

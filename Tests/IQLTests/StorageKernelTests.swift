@@ -1,0 +1,117 @@
+import Testing
+@testable import IQL
+
+/// The storage kernels promise safe signatures over raw-buffer loops (README, "Layout"): any
+/// arrays in give the answer the plain definition gives, with indices that fall outside a
+/// table answering as documented rather than reading past it. Each kernel against a naive
+/// loop, over lengths around the 64-row word and codes inside and outside the table.
+struct StorageKernelTests {
+    static let lengths = [0, 1, 63, 64, 65, 130, 1000]
+
+    /// A deterministic spread of values, some repeated, for row counts up to a few thousand.
+    static func values(_ n: Int, seed: Int) -> [Int] {
+        var x = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 | 1
+        return (0..<n).map { _ in
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            return Int(x % 41) - 20
+        }
+    }
+
+    static func bits(_ words: [UInt64], _ n: Int) -> [Bool] {
+        (0..<n).map { r in r >> 6 < words.count && words[r >> 6] >> UInt64(r & 63) & 1 != 0 }
+    }
+
+    @Test(arguments: lengths) func packMatchesTheTest(n: Int) {
+        let a = Self.values(n, seed: n)
+        let b = Self.values(n + 3, seed: n + 1)
+        let one = BitWords.pack(a) { $0 > 3 }
+        #expect(one.count == (n + 63) / 64)
+        #expect(Self.bits(one, n) == a.map { $0 > 3 })
+        let two = BitWords.pack(a, b) { $0 < $1 }
+        #expect(two.count == (n + 63) / 64, "the shorter array's rows only")
+        #expect(Self.bits(two, n) == zip(a, b).map { $0 < $1 })
+    }
+
+    /// Answers by code, for codes of every width, with bases that put some codes outside the
+    /// table: those rows are null, as documented, never a read past it.
+    @Test(arguments: lengths) func lookUpAnswersByCodeAndOutsideIsNull(n: Int) {
+        let raw = Self.values(n, seed: 7 * n + 1)
+        let answers: [UInt8] = (0..<30).map { UInt8($0 % 3) }
+        func expected(_ codes: [Int], base: Int) -> (trues: [Bool], nulls: [Bool]) {
+            let a = codes.map { c -> UInt8 in let i = c + base; return i >= 0 && i < answers.count ? answers[i] : 2 }
+            return (a.map { $0 == 1 }, a.map { $0 == 2 })
+        }
+        for base in [-5, 0, 20, 1000] {
+            func check<C: BinaryInteger>(_ codes: [C], _ ints: [Int]) {
+                let want = expected(ints, base: base)
+                let got = BitWords.lookUp(codes, answers, base: base)
+                #expect(Self.bits(got.trues, n) == want.trues && Self.bits(got.nulls, n) == want.nulls, "\(C.self) base \(base)")
+            }
+            check(raw.map { Int8($0) }, raw)
+            check(raw.map { Int16($0) }, raw)
+            check(raw.map { Int32($0) }, raw)
+            check(raw.map { Int64($0) }, raw)
+            check(raw.map { UInt8($0 + 20) }, raw.map { $0 + 20 })
+        }
+        // One-byte codes whose whole range the table covers take the unchecked loop.
+        let wide: [UInt8] = (0..<256).map { UInt8($0 % 3) }
+        let codes = raw.map { UInt8(bitPattern: Int8($0)) }
+        let got = BitWords.lookUp(codes, wide)
+        #expect(Self.bits(got.trues, n) == codes.map { wide[Int($0)] == 1 })
+    }
+
+    @Test(arguments: lengths) func equalMarksMatchesAndNulls(n: Int) {
+        let raw = Self.values(n, seed: 3 * n + 2)
+        let bytes = BitWords.equal(raw.map { Int8($0) }, 4, 0)
+        let shorts = BitWords.equal(raw.map { Int16($0) }, 4, 0)
+        for got in [bytes, shorts] {
+            #expect(Self.bits(got.equal, n) == raw.map { $0 == 4 })
+            #expect(Self.bits(got.null, n) == raw.map { $0 == 0 })
+        }
+    }
+
+    @Test func rowsOfABitmapStayWithinTheirRoom() {
+        let rows = [9, 2, 70, 0, 64, 2, -1, 500]
+        #expect(BitWords.ascending(rows, below: 71) == [0, 2, 9, 64, 70])
+        // Room for fewer rows than are set: the first ones, never past the room.
+        #expect(BitWords.rows(BitWords.pack(Array(repeating: 1, count: 200)) { $0 == 1 }, limit: 5) == [0, 1, 2, 3, 4])
+        #expect(BitWords.rows([~0], limit: -3) == [])
+    }
+
+    @Test(arguments: lengths) func elementwiseLoopsMatchTheirDefinitions(n: Int) {
+        let a = Self.values(n, seed: n + 11), b = Self.values(n + 5, seed: n + 12)
+        #expect(Elementwise.map(a, b) { $0 - $1 } == zip(a, b).map { $0 - $1 })
+        let taken = BitWords.pack(a) { $0 >= 0 }
+        #expect(Elementwise.pick(taken, a, b) == zip(a, b).map { $0 >= 0 ? $0 : $1 })
+        #expect(Elementwise.pick(taken, a, 99) == a.map { $0 >= 0 ? $0 : 99 })
+        #expect(Elementwise.pick(taken, 99, a) == a.map { $0 >= 0 ? 99 : $0 })
+        #expect(Elementwise.pick(taken, 1, 2, count: n + 10) == (0..<(n + 10)).map { $0 < n && a[$0] >= 0 ? 1 : 2 })
+        // Stops at the first code outside the table or without a match.
+        let table = (0..<41).map { $0 == 17 ? -1 : $0 * 2 }
+        let got = Elementwise.lookUpUntilMiss(a, offset: 20, in: table)
+        let stop = a.firstIndex { $0 + 20 == 17 } ?? n
+        #expect(got == a.prefix(stop).map { ($0 + 20) * 2 })
+        #expect(Elementwise.lookUpUntilMiss(a, offset: 100, in: table).isEmpty)
+    }
+
+    @Test func integerKeysAreNumberedInOrderOfFirstAppearance() {
+        let codes: [Int64] = [5, -3, 5, .max, .min, -3, 0, .max]
+        let (groupOf, first) = KeyNumbering.probed(codes)
+        #expect(groupOf == [0, 1, 0, 2, 3, 1, 4, 2])
+        #expect(first == [0, 1, 3, 4, 6])
+        #expect(KeyNumbering.probed([]) == ([], []))
+    }
+
+    /// Grouped sums refuse a group number outside the groups instead of writing past them.
+    @Test func groupedIntegersCheckTheirGroups() throws {
+        let column = Column(storage: .int64(PackedInts([1, 2, 3, 4]), nulls: nil), count: 4)
+        guard case .int64(let values, let nulls) = column.storage else { return }
+        let sums = try #require(GroupedIntegers.accumulate(values, nulls, column: column, groupOf: [0, 1, 0, 1], groups: 2,
+                                                           sum: true, low: true, high: true))
+        #expect(sums.sums == [4, 6] && sums.counts == [2, 2] && sums.lows == [1, 2] && sums.highs == [3, 4])
+        #expect(GroupedIntegers.accumulate(values, nulls, column: column, groupOf: [0, 1, 2, 1], groups: 2,
+                                           sum: true, low: false, high: false) == nil)
+        #expect(GroupedIntegers.accumulate(values, nulls, column: column, groupOf: [0, 1], groups: 2,
+                                           sum: true, low: false, high: false) == nil, "fewer group numbers than rows")
+    }
+}
