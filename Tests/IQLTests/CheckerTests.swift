@@ -120,6 +120,16 @@ struct CheckerTests {
         #expect(afterSelect == ["no column 'nope' in inspections"])
     }
 
+    /// A derive whose previous() is in error does not also warn that its 'by' is unused: the
+    /// error is the whole story. A derive with no window still gets the warning.
+    @Test func unusedByIsNotSaidBesideAWindowInError() {
+        let failed = Self.engine.check("from inspections | select authority | derive p = previous(authority) by authority")
+        #expect(failed.map(\.message) == ["previous() orders rows by the time column, and this table has none"])
+        let unused = Self.engine.check("from inspections | derive p = 1 by authority")
+        #expect(unused.map(\.severity) == [.warning])
+        #expect(unused.first?.message.hasPrefix("'by' only matters to previous() and next()") == true)
+    }
+
     @Test func literalMatchingNoRowIsAWarningWithClosestValues() throws {
         let diagnostics = Self.engine.check(#"from inspections | where authority == "Oxfordshre""#)
         #expect(diagnostics.count == 1)

@@ -272,6 +272,56 @@ struct LatestTimeTests {
         #expect(CSVWriter.render(try engine.query(filtered)) == expectedKept)
     }
 
+    /// previous/next and sort give the stable sort's answer whether the keys pack into one
+    /// radix key (times in a narrow range) or not (times spanning nearly all of Int64, so
+    /// the group and the time need more than 64 bits and the comparison paths run), for
+    /// enough rows that the radix sort splits on its highest digit first.
+    @Test(arguments: [false, true])
+    func windowsAndSortsAgreeWithTheStableSort(wideTimes: Bool) throws {
+        let n = 70_000
+        var x: UInt64 = 88_172_645_463_325_252
+        func next() -> Int { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return Int(x % 1_000_003) }
+        var rows: [(k: String, t: Int?, v: Int)] = []
+        var lines = ["k,t,v"]
+        for r in 0..<n {
+            let k = "k\(next() % 9_000)", t: Int? = r % 17 == 5 ? nil : next() % 300
+            // Wide: the same order, spread over Int64 (a multiple near Int64.max / 300 apart).
+            let shown = t.map { wideTimes ? ($0 - 150) * 30_000_000_000_000_000 : $0 }
+            rows.append((k, t, r))
+            lines.append("\(k),\(shown.map(String.init) ?? ""),\(r)")
+        }
+        // Within each key, by time, ties in input order, no time last.
+        func before(_ a: Int, _ b: Int) -> Bool {
+            switch (rows[a].t, rows[b].t) {
+            case let (x?, y?) where x != y: return x < y
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: return a < b
+            }
+        }
+        var previous = [Int?](repeating: nil, count: n), following = [Int?](repeating: nil, count: n)
+        let byKey = Dictionary(grouping: 0..<n) { rows[$0].k }
+        for group in byKey.values {
+            let ordered = group.sorted(by: before)
+            for (i, r) in ordered.enumerated() {
+                if i > 0 { previous[r] = ordered[i - 1] }
+                if i + 1 < ordered.count { following[r] = ordered[i + 1] }
+            }
+        }
+        var engine = Engine()
+        try engine.registerCSV(text: lines.joined(separator: "\n"), as: "w", timeColumn: "t")
+        let windows = CSVWriter.render(try engine.query("from w | derive p = previous(v), q = next(v) by k | select v, p, q"))
+        let expected = "v,p,q\n" + (0..<n).map { r in
+            "\(r),\(previous[r].map(String.init) ?? ""),\(following[r].map(String.init) ?? "")\n"
+        }.joined()
+        #expect(windows == expected)
+        let one = CSVWriter.render(try engine.query("from w | derive q = next(v) by k | select q"))
+        #expect(one == "q\n" + (0..<n).map { "\(following[$0].map(String.init) ?? "")\n" }.joined(), "one kind of link")
+        let sorted = CSVWriter.render(try engine.query("from w | sort k desc, t | select v"))
+        let want = (0..<n).sorted { a, b in rows[a].k != rows[b].k ? rows[a].k > rows[b].k : before(a, b) }
+        #expect(sorted == "v\n" + want.map { "\($0)\n" }.joined())
+    }
+
     /// Before a `count` or an order-blind `summarize`, `latest` hands its rows over in input
     /// order (the counts cannot tell); before `first` or `sum` it keeps key order.
     @Test func latestBeforeACountKeepsInputOrder() throws {

@@ -114,4 +114,80 @@ struct StorageKernelTests {
         #expect(GroupedIntegers.accumulate(values, nulls, column: column, groupOf: [0, 1], groups: 2,
                                            sum: true, low: false, high: false) == nil, "fewer group numbers than rows")
     }
+
+    /// Grouped sums over more groups than one partition holds (the partitioned loop) give
+    /// what the one-pass loop gives: with nulls, a selection, and overflow still refused.
+    @Test func groupedIntegersAgreeAcrossPartitions() throws {
+        let groups = GroupedIntegers.partitionGroups * 3 + 17, n = groups * 2 + 5
+        let raw = Self.values(n, seed: 99).map { Int64($0) * 1000 }
+        var nulls = NullMask(count: n)
+        for r in stride(from: 3, to: n, by: 11) { nulls.insert(r) }
+        let groupOf = (0..<n).map { Int32(truncatingIfNeeded: ($0 &* 7919) % groups) }
+        for withNulls in [false, true] {
+            let mask = withNulls ? nulls : nil
+            let column = Column(storage: .int64(PackedInts(raw), nulls: mask), count: n)
+            guard case .int64(let values, let m) = column.storage else { return }
+            let got = try #require(GroupedIntegers.accumulate(values, m, column: column, groupOf: groupOf, groups: groups,
+                                                              sum: true, low: true, high: true))
+            var sums = [Int64](repeating: 0, count: groups), counts = sums
+            var lows = [Int64](repeating: .max, count: groups), highs = [Int64](repeating: .min, count: groups)
+            for r in 0..<n where !(mask?.contains(r) ?? false) {
+                let g = Int(groupOf[r])
+                sums[g] += raw[r]
+                counts[g] += 1
+                lows[g] = min(lows[g], raw[r])
+                highs[g] = max(highs[g], raw[r])
+            }
+            #expect(got.sums == sums, "nulls: \(withNulls)")
+            #expect(got.counts == counts)
+            #expect(got.lows == lows)
+            #expect(got.highs == highs)
+        }
+        // Rows through a selection: every other row.
+        let stored = Column(storage: .int64(PackedInts(raw), nulls: nil), count: n)
+        let picked = stored.gathering(Selection(Array(stride(from: 0, to: n, by: 2))))
+        guard case .int64(let values, _) = picked.storage else { return }
+        let half = Array(groupOf.prefix(picked.count))
+        let got = try #require(GroupedIntegers.accumulate(values, nil, column: picked, groupOf: half, groups: groups,
+                                                          sum: true, low: false, high: false))
+        var sums = [Int64](repeating: 0, count: groups)
+        for r in 0..<picked.count { sums[Int(half[r])] += raw[2 * r] }
+        #expect(got.sums == sums)
+        // A sum past Int64 is refused, as the one-pass loop refuses it.
+        let big = Column(storage: .int64(PackedInts([Int64](repeating: .max / 2, count: n)), nulls: nil), count: n)
+        guard case .int64(let bigValues, _) = big.storage else { return }
+        let oneGroupTwice = (0..<n).map { Int32($0 < 3 ? 0 : $0 % groups) }
+        #expect(GroupedIntegers.accumulate(bigValues, nil, column: big, groupOf: oneGroupTwice, groups: groups,
+                                           sum: true, low: false, high: false) == nil)
+        #expect(GroupedIntegers.accumulate(bigValues, nil, column: big, groupOf: oneGroupTwice.map { $0 == 0 ? Int32(groups) : $0 },
+                                           groups: groups, sum: true, low: false, high: false) == nil, "a group past the groups")
+    }
+
+    /// The radix order is the stable sort's order, with the keys beside their rows: for few
+    /// and many rows (one pass on the highest digit from 65,536 on), narrow and 64-bit keys.
+    @Test(arguments: [0, 1, 2, 1000, 1 << 16, (1 << 16) + 999])
+    func radixOrderIsTheStableSortsOrder(n: Int) throws {
+        var x: UInt64 = 0x2545_F491_4F6C_DD1D &+ UInt64(n)
+        func next() -> UInt64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
+        for bits in [1, 11, 12, 33, 64] {
+            let mask = bits == 64 ? UInt64.max : (1 << UInt64(bits)) - 1
+            // Few distinct keys at each width, so ties are many and their order is tested.
+            let palette = (0..<97).map { _ in next() & mask }
+            let keys = (0..<n).map { _ in palette[Int(next() % 97)] }
+            let got = try #require(RadixOrder.stableOrder(keys))
+            let want = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+            #expect(got.rows.map(Int.init) == want, "\(bits) bits")
+            #expect(got.keys == want.map { keys[$0] })
+        }
+    }
+
+    @Test func packingRefusesMoreThan64Bits() {
+        var packing = RadixOrder.Packing()
+        let added = [packing.add(largest: 5), packing.add(largest: 0), packing.add(largest: UInt64(1) << 40)]
+        #expect(added == [true, true, true], "a key of one code takes no bits")
+        #expect(packing.shifts == [41, 41, 0] && packing.bits == 44)
+        let refused = packing.add(largest: UInt64(1) << 30)
+        #expect(!refused)
+        #expect(packing.bits == 44 && packing.shifts.count == 3, "a refused key adds nothing")
+    }
 }

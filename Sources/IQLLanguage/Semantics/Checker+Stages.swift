@@ -39,6 +39,7 @@ extension Checker {
             var positions: [String: Int] = [:]
             for (i, col) in input.columns.enumerated() where positions[col.name] == nil { positions[col.name] = i }
             var usesWindow = false
+            let diagnosticsBefore = diagnostics.count
             for (k, item) in items.enumerated() {
                 guard let name = item.name else { continue }
                 if k % 256 == 255, outOfBudget() { return nil }
@@ -57,7 +58,10 @@ extension Checker {
                 derived.append(.init(expression: c, replacing: replacing, column: column))
             }
             let keys = by.map { compile($0.expr, in: rowScope) }
-            if !by.isEmpty && !usesWindow {
+            // An item in error may be the window call itself (previous() on a table with no
+            // time column): the error says what is wrong, and 'by' is not unused.
+            let itemsFailed = diagnostics.dropFirst(diagnosticsBefore).contains { $0.severity == .error }
+            if !by.isEmpty && !usesWindow && !itemsFailed {
                 diagnostics.append(.warning(.unusedBy,
                                             at: by.first.map { $0.expr.range.union(by.last?.expr.range ?? $0.expr.range) }))
             }

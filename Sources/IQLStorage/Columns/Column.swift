@@ -132,6 +132,15 @@ public struct Column: Sendable {
                     return n
                 }
                 return codes.visit(zeros, zeros, zeros, zeros)
+            case .rating(let v):
+                // A plain loop over the bytes, which vectorises; isNull per row took 6.5 ms a million.
+                var n = 0
+                for x in v where x == 0 { n += 1 }
+                return n
+            case .bool(let v):
+                var n = 0
+                for x in v where x == 0 { n += 1 }
+                return n
             default: break
             }
         }

@@ -12,10 +12,12 @@ extension AggregateOperator: TableOperator {
         let groups = emptyWhole ? 1 : grouping.count
         var lazyRows: [[Int]]?
         var results: [[Value]] = []
-        for call in aggregates {
+        // Each argument's vector, evaluated once for the aggregate and its note on nulls.
+        var vectors = [Vector?](repeating: nil, count: aggregates.count)
+        for (index, call) in aggregates.enumerated() {
             try env.checkCancelled()
             if let fast = try AggregateKernels.compute(call, grouping, groups: groups, over: input, env)
-                ?? GroupedAggregates.compute(call, grouping, groups: groups, over: input, env) {
+                ?? GroupedAggregates.compute(call, grouping, groups: groups, over: input, env, evaluated: &vectors[index]) {
                 results.append(fast)
                 continue
             }
@@ -49,20 +51,24 @@ extension AggregateOperator: TableOperator {
             columns.append(Column(values))
         }
         var table = Table(schema: schema, columns: columns, rowCount: order.count)
-        table.notes = try nullNotes(input, env, grouped: !keys.isEmpty)
+        table.notes = try nullNotes(input, env, grouped: !keys.isEmpty, vectors: vectors)
         return table
     }
 
     /// A note for each aggregate that left out null values, so an average over 148 of 153
     /// councils does not pass for one over all of them.
-    private func nullNotes(_ input: Table, _ env: RuntimeEnvironment, grouped: Bool) throws -> [ResultNote] {
+    private func nullNotes(_ input: Table, _ env: RuntimeEnvironment, grouped: Bool, vectors: [Vector?]) throws -> [ResultNote] {
         var notes: [ResultNote] = []
         let n = input.rowCount
-        for call in aggregates where call.function.skipsNullValues {
+        for (index, call) in aggregates.enumerated() where call.function.skipsNullValues {
             guard let argument = call.argument else { continue }
             let nulls: Int
             if case .column(let i) = argument.shape {
                 nulls = input.columns[i].nullCount
+            } else if index < vectors.count, let vector = vectors[index] {
+                nulls = vector.nullCount(count: n)
+            } else if env.vectorised {
+                nulls = try VectorEvaluator(table: input, environment: env).evaluate(argument).nullCount(count: n)
             } else {
                 let values = try Evaluating.column(argument, over: input, env)
                 nulls = values.reduce(0) { $0 + ($1.isNull ? 1 : 0) }

@@ -4,6 +4,8 @@ import IQLLanguage
 extension SortOperator: TableOperator {
     package func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         let order = try RowOrder(keys, over: input, env)
+        try env.checkCancelled()
+        if let sorted = order.radixOrder(count: input.rowCount) { return input.gathering(sorted) }
         let sorted = (0..<input.rowCount).sorted { a, b in order.before(a, b) ?? (a < b) }
         return input.gathering(sorted)
     }
@@ -183,6 +185,37 @@ package struct RowOrder {
             }
             return .values(try Evaluating.column(key.expression, over: table, env), descending: key.descending)
         }
+    }
+
+    /// The rows in this order, ties in row order, by one radix sort when every key is ranks
+    /// and their codes pack into 64 bits (each key's rank less its least, reversed when
+    /// descending, null after every value); nil otherwise.
+    package func radixOrder(count n: Int) -> [Int]? {
+        var packing = RadixOrder.Packing()
+        var codes: [(ranks: [Int64], low: Int64, span: UInt64, descending: Bool)] = []
+        for key in keys {
+            guard case .ranks(let r, let descending) = key, r.count == n else { return nil }
+            var lo = Int64.max, hi = Int64.min
+            for x in r where x != .max {
+                lo = min(lo, x)
+                hi = max(hi, x)
+            }
+            if lo > hi { (lo, hi) = (0, 0) }
+            let span = UInt64(bitPattern: hi &- lo)
+            guard span < UInt64.max, packing.add(largest: span + 1) else { return nil }
+            codes.append((r, lo, span, descending))
+        }
+        var packed = [UInt64](repeating: 0, count: n)
+        for (k, key) in codes.enumerated() {
+            let shift = packing.shifts[k], lo = key.low, span = key.span
+            for i in 0..<n {
+                let x = key.ranks[i]
+                let offset = UInt64(bitPattern: x &- lo)
+                let code = x == .max ? span + 1 : key.descending ? span - offset : offset
+                packed[i] |= code << shift
+            }
+        }
+        return RadixOrder.stableOrder(packed).map { $0.rows.map(Int.init) }
     }
 
     /// True if row a sorts before row b, false if after, nil if the keys are equal.

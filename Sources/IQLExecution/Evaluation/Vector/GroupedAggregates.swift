@@ -8,14 +8,16 @@ import IQLLanguage
 /// answer could differ (an overflow, values of mixed types) it returns nil and the general
 /// path runs, reporting any error with the call's range.
 package enum GroupedAggregates {
+    /// `evaluated` is the argument's vector if the caller has it, and holds it afterwards.
     package static func compute(_ call: AggregateCall, _ grouping: Grouping, groups: Int, over table: Table,
-                        _ env: RuntimeEnvironment) throws -> [Value]? {
+                                _ env: RuntimeEnvironment, evaluated: inout Vector?) throws -> [Value]? {
         guard env.vectorised, groups > 0, let argument = call.argument else { return nil }
         switch call.function {
         case .sum, .avg, .min, .max, .count_distinct, .first, .last: break
         default: return nil
         }
-        let vector = try VectorEvaluator(table: table, environment: env).evaluate(argument)
+        let vector = try evaluated ?? VectorEvaluator(table: table, environment: env).evaluate(argument)
+        evaluated = vector
         let n = table.rowCount
         let groupOf = grouping.groupOf
         let whole = grouping.whole

@@ -105,6 +105,21 @@ package enum Vector {
         }
     }
 
+    /// How many of the first `count` rows hold null, read from the mask or codes without
+    /// building a value a row.
+    package func nullCount(count: Int) -> Int {
+        switch self {
+        case .constant(let v): return v.isNull ? count : 0
+        case .ints(_, let m), .decimals(_, _, let m), .doubles(_, let m), .dates(_, let m):
+            return m?.count(below: count) ?? 0
+        case .texts(let codes, _): return codes.prefix(count).reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        case .ratings(let a): return a.prefix(count).reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        case .bools(let t): return t.isNull.reduce(0) { $0 + $1.nonzeroBitCount }
+        case .numbers(let m): return m.nulls?.count(below: count) ?? 0
+        case .values(let v): return v.prefix(count).reduce(0) { $0 + ($1.isNull ? 1 : 0) }
+        }
+    }
+
     /// Every row's value.
     package func values(count: Int) -> [Value] {
         if case .values(let v) = self { return v }

@@ -1,0 +1,126 @@
+import IQLCore
+
+/// A stable order of rows by unsigned 64-bit keys, by least-significant-digit radix sort:
+/// linear in the rows, and every pass reads and writes its arrays in order, where a
+/// comparison sort (or placing rows by group and sorting each group) reads at random once
+/// the rows outgrow the cache. Sorting by several keys is sorting by one key packed from
+/// their ranks (`Packing`).
+package enum RadixOrder {
+    /// Digits of at most this many bits: 2,048 buckets, whose write positions stay in cache.
+    @usableFromInline static let maxDigitBits = 11
+
+    /// The rows 0..<keys.count ordered by key, equal keys in row order, with each row's key
+    /// beside it. Nil for more rows than `Int32` numbers.
+    ///
+    /// Past the cache, one pass on the highest digit splits the rows into 256 runs (a pass
+    /// over memory), and each run is sorted on the lower digits while it stays in the cache;
+    /// three passes over memory on 4 million rows took 5x the time of 1 million.
+    package static func stableOrder(_ keys: consuming [UInt64]) -> (rows: [Int32], keys: [UInt64])? {
+        let n = keys.count
+        guard n < Int(Int32.max) else { return nil }
+        var high: UInt64 = 0
+        keys.withUnsafeBufferPointer { for k in $0 { high |= k } }
+        let bits = 64 - high.leadingZeroBitCount
+        var rows = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
+            for r in 0..<n { buffer[r] = Int32(truncatingIfNeeded: r) }
+            count = n
+        }
+        guard bits > 0, n > 1 else { return (rows, keys) }
+        var spareKeys = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
+        var spareRows = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
+        var inSpare = false
+        keys.withUnsafeMutableBufferPointer { keys in
+            rows.withUnsafeMutableBufferPointer { rows in
+                spareKeys.withUnsafeMutableBufferPointer { spareKeys in
+                    spareRows.withUnsafeMutableBufferPointer { spareRows in
+                        let main = Run(keys: keys, rows: rows), spare = Run(keys: spareKeys, rows: spareRows)
+                        if n < 1 << 16 || bits <= maxDigitBits {
+                            inSpare = lsd(main, spare, 0..<n, bits: bits)
+                            return
+                        }
+                        let topBits = 8, shift = bits - topBits
+                        let starts = scatter(main, into: spare, 0..<n, shift: shift, digitBits: topBits)
+                        var lowerInSpare = false
+                        for b in 0..<(starts.count - 1) {
+                            // Every run takes the same passes, so all end in the same array.
+                            lowerInSpare = !lsd(spare, main, starts[b]..<starts[b + 1], bits: shift)
+                        }
+                        inSpare = lowerInSpare
+                    }
+                }
+            }
+        }
+        if inSpare { return (spareRows, spareKeys) }
+        return (rows, keys)
+    }
+
+    /// Keys and rows, sorted together.
+    private struct Run {
+        var keys: UnsafeMutableBufferPointer<UInt64>
+        var rows: UnsafeMutableBufferPointer<Int32>
+    }
+
+    /// Sorts `range` of `a` on its keys' lowest `bits` bits, passing back and forth with the
+    /// same range of `b`; true if the sorted range ends in `b`. The same `bits` always takes
+    /// the same number of passes.
+    private static func lsd(_ a: Run, _ b: Run, _ range: Range<Int>, bits: Int) -> Bool {
+        let passes = (bits + maxDigitBits - 1) / maxDigitBits
+        guard passes > 0 else { return false }
+        let digitBits = (bits + passes - 1) / passes
+        var from = a, to = b
+        for pass in 0..<passes {
+            _ = scatter(from, into: to, range, shift: pass * digitBits, digitBits: digitBits)
+            swap(&from, &to)
+        }
+        return passes % 2 == 1
+    }
+
+    /// One stable counting-sort pass of `range` from `from` into the same range of `to`, on
+    /// the digit of `digitBits` bits at `shift`; returns where each digit's rows begin, and
+    /// the range's end last. Every index written is within the range, as the counts of its
+    /// keys add up to its length.
+    private static func scatter(_ from: Run, into to: Run, _ range: Range<Int>, shift: Int, digitBits: Int) -> [Int] {
+        let buckets = 1 << digitBits
+        let mask = UInt64(buckets - 1), s = UInt64(shift)
+        var next = [Int](repeating: 0, count: buckets + 1)
+        next.withUnsafeMutableBufferPointer { next in
+            for i in range { next[Int(truncatingIfNeeded: (from.keys[i] >> s) & mask) &+ 1] &+= 1 }
+            next[0] = range.lowerBound
+            for b in 0..<buckets { next[b + 1] &+= next[b] }
+            for i in range {
+                let k = from.keys[i]
+                let b = Int(truncatingIfNeeded: (k >> s) & mask)
+                let at = next[b]
+                next[b] = at &+ 1
+                to.keys[at] = k
+                to.rows[at] = from.rows[i]
+            }
+        }
+        // After the pass each bucket's position is where the next one begins.
+        next.insert(range.lowerBound, at: 0)
+        next.removeLast()
+        return next
+    }
+
+    /// Several keys' codes packed into one unsigned key whose order is theirs, the first key
+    /// in the highest bits: each key takes the bits its largest code needs.
+    package struct Packing: Sendable {
+        /// Each key's shift within the packed key, in the order the keys were added.
+        package private(set) var shifts: [UInt64] = []
+        /// Bits used so far.
+        package private(set) var bits = 0
+
+        package init() {}
+
+        /// Adds a key whose codes lie in 0...largest, below those added so far; false (and
+        /// nothing added) if the packed key would need more than 64 bits.
+        package mutating func add(largest: UInt64) -> Bool {
+            let width = 64 - largest.leadingZeroBitCount
+            guard bits + width <= 64 else { return false }
+            for i in shifts.indices { shifts[i] += UInt64(width) }
+            shifts.append(0)
+            bits += width
+            return true
+        }
+    }
+}
