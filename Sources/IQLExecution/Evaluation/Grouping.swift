@@ -221,12 +221,14 @@ package struct Grouping {
             return out
         case .texts(let codes, let dictionary):
             // A dictionary a function made may hold a string twice: equal strings, one code.
-            var firstCode: [String: Int64] = [:]
-            let canonical = dictionary.strings.indices.map { c -> Int64 in
-                if c == 0 { return 0 }
-                if let k = firstCode[dictionary.strings[c]] { return k }
-                firstCode[dictionary.strings[c]] = Int64(c)
-                return Int64(c)
+            let canonical = dictionary.firstCodes { strings in
+                var firstCode: [String: Int64] = [:]
+                return strings.indices.map { c -> Int64 in
+                    if c == 0 { return 0 }
+                    if let k = firstCode[strings[c]] { return k }
+                    firstCode[strings[c]] = Int64(c)
+                    return Int64(c)
+                }
             }
             return codes.map { Int($0) < canonical.count ? canonical[Int($0)] : 0 }
         case .ratings(let a): return a.map(Int64.init)

@@ -35,7 +35,10 @@ package enum SortKeys {
     /// Each dictionary code's place among the strings in sorted order; equal strings (a
     /// dictionary made by a function may hold one twice) share a place; code 0 (null) is .max.
     package static func ranks(of dictionary: TextDictionary) -> [Int64] {
-        let strings = dictionary.strings
+        dictionary.sortedPlaces(ranks(ofStrings:))
+    }
+
+    private static func ranks(ofStrings strings: [String]) -> [Int64] {
         let order = strings.indices.dropFirst().sorted { strings[$0] < strings[$1] }
         var rankOfCode = [Int64](repeating: .max, count: strings.count)
         var rank: Int64 = 0

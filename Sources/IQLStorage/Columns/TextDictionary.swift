@@ -16,6 +16,19 @@ import Synchronization
 
     @inlinable package var count: Int { strings.count - 1 }
 
+    /// Each code's place among the strings in sorted order, as `compute` finds it from the
+    /// strings, computed once a dictionary and kept by every copy: sorting a million distinct
+    /// names is most of a `sort`, `min` or `max` on them, and the strings never change.
+    package func sortedPlaces(_ compute: ([String]) -> [Int64]) -> [Int64] {
+        index.cached(.places, for: strings, compute)
+    }
+
+    /// Each code's first code holding the same string (a dictionary a function made may hold a
+    /// string twice), computed once a dictionary as `sortedPlaces` is: it hashes every string.
+    package func firstCodes(_ compute: ([String]) -> [Int64]) -> [Int64] {
+        index.cached(.firstCodes, for: strings, compute)
+    }
+
     /// `codes(equalTo: [text])` without the arrays, for a comparison with one constant.
     @inlinable package func forEachCode(equalTo text: String, _ body: (Int) -> Void) {
         if let map = index.map(for: strings, searches: 1) {
@@ -56,6 +69,12 @@ import Synchronization
     private struct State {
         package var searches = 0
         package var map: [String: [Int32]]?
+        package var tables: [Derived: [Int64]] = [:]
+    }
+
+    /// The tables kept beside the strings.
+    package enum Derived: Sendable {
+        case places, firstCodes
     }
     private let state = Mutex(State())
 
@@ -63,6 +82,17 @@ import Synchronization
     /// every string's reference and a hash slot beside the table's own memory (a million
     /// distinct names, tens of megabytes), outside the engine's memory budget.
     package static let maxEntries = 1 << 16
+
+    /// A table of eight bytes an entry (a fraction of the strings' own memory) computed from
+    /// `strings` by the first caller (others wait for it) and kept.
+    package func cached(_ table: Derived, for strings: [String], _ compute: ([String]) -> [Int64]) -> [Int64] {
+        state.withLock { s in
+            if let p = s.tables[table], p.count == strings.count { return p }
+            let p = compute(strings)
+            s.tables[table] = p
+            return p
+        }
+    }
 
     /// The index, once this search brings the dictionary to two or more searched texts; nil
     /// (scan instead) before that, or for a dictionary past `maxEntries`.

@@ -12,12 +12,26 @@ extension AggregateOperator: TableOperator {
         let groups = emptyWhole ? 1 : grouping.count
         var lazyRows: [[Int]]?
         var results: [[Value]] = []
-        // Each argument's vector, evaluated once for the aggregate and its note on nulls.
-        var vectors = [Vector?](repeating: nil, count: aggregates.count)
+        // The kernels' answers, the aggregates split between the cores when there are rows
+        // enough to pay for it; each argument's vector is kept for its note on nulls. A
+        // kernel's error is thrown in the aggregates' order, after the general path of any
+        // aggregate before it, as one after another.
+        let calls = aggregates
+        let kernels = { @Sendable (index: Int) -> (values: Result<[Value]?, any Error>, vector: Vector?) in
+            var vector: Vector?
+            let call = calls[index]
+            let fast = Result {
+                try env.checkCancelled()
+                return try AggregateKernels.compute(call, grouping, groups: groups, over: input, env)
+                    ?? GroupedAggregates.compute(call, grouping, groups: groups, over: input, env, evaluated: &vector)
+            }
+            return (fast, vector)
+        }
+        let answers = input.rowCount >= 1 << 16 ? try TwoCores.map(calls.count, kernels) : calls.indices.map(kernels)
+        let vectors = answers.map(\.vector)
         for (index, call) in aggregates.enumerated() {
             try env.checkCancelled()
-            if let fast = try AggregateKernels.compute(call, grouping, groups: groups, over: input, env)
-                ?? GroupedAggregates.compute(call, grouping, groups: groups, over: input, env, evaluated: &vectors[index]) {
+            if let fast = try answers[index].values.get() {
                 results.append(fast)
                 continue
             }

@@ -85,26 +85,25 @@ package enum BlockEvaluation {
         return (read, ranges(table.rowCount))
     }
 
-    /// A condition's truth, block by block.
+    /// A condition's truth, block by block, the blocks split between the cores in two runs
+    /// (`TwoCores`: the first failing block's error, as one after another).
     package static func truth(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment) throws -> Truth {
         let (read, ranges) = plan(e, table)
-        var out = Truth(count: table.rowCount)
-        for range in ranges {
+        let parts = try TwoCores.map(ranges.count) { k in
             try env.checkCancelled()
-            let part = try Truth.of(e, over: table.block(range, columns: read), env)
-            out.place(part, at: range.lowerBound)
+            return try Truth.of(e, over: table.block(ranges[k], columns: read), env)
         }
+        var out = Truth(count: table.rowCount)
+        for (range, part) in zip(ranges, parts) { out.place(part, at: range.lowerBound) }
         return out
     }
 
-    /// An expression's values as a stored column, block by block.
+    /// An expression's values as a stored column, block by block, split between the cores.
     package static func column(_ e: CompiledExpression, over table: Table, _ env: RuntimeEnvironment) throws -> Column {
         let (read, ranges) = plan(e, table)
-        var parts: [Vector] = []
-        parts.reserveCapacity(ranges.count)
-        for range in ranges {
+        let parts = try TwoCores.map(ranges.count) { k in
             try env.checkCancelled()
-            parts.append(try VectorEvaluator(table: table.block(range, columns: read), environment: env).evaluate(e))
+            return try VectorEvaluator(table: table.block(ranges[k], columns: read), environment: env).evaluate(e)
         }
         return Vector.joined(parts, counts: ranges.map(\.count)).column(count: table.rowCount)
     }

@@ -28,7 +28,7 @@ package enum GroupedAggregates {
         case .first, .last:
             let isLast = call.function == .last
             var row = [Int](repeating: -1, count: groups)
-            for r in 0..<n where !vector.isNull(at: r) {
+            vector.forEachNonNullRow(count: n) { r in
                 let g = whole ? 0 : Int(groupOf[r])
                 if isLast || row[g] < 0 { row[g] = r }
             }

@@ -105,6 +105,26 @@ package enum Vector {
         }
     }
 
+    /// Calls `body` with each of the first `count` rows that is not null, in order, with the
+    /// kind of vector decided once rather than at every row.
+    @inline(__always)
+    package func forEachNonNullRow(count n: Int, _ body: (Int) -> Void) {
+        switch self {
+        case .ints(_, let m), .decimals(_, _, let m), .doubles(_, let m), .dates(_, let m):
+            if let m {
+                for r in 0..<n where !m.contains(r) { body(r) }
+            } else {
+                for r in 0..<n { body(r) }
+            }
+        case .texts(let codes, _):
+            for r in 0..<min(n, codes.count) where codes[r] != 0 { body(r) }
+        case .ratings(let a):
+            for r in 0..<min(n, a.count) where a[r] != 0 { body(r) }
+        default:
+            for r in 0..<n where !isNull(at: r) { body(r) }
+        }
+    }
+
     /// How many of the first `count` rows hold null, read from the mask or codes without
     /// building a value a row.
     package func nullCount(count: Int) -> Int {
