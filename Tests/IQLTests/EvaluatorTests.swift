@@ -272,6 +272,35 @@ struct LatestTimeTests {
         #expect(CSVWriter.render(try engine.query(filtered)) == expectedKept)
     }
 
+    /// Work split between the cores fails as one piece after another would: with the first
+    /// failing piece's error, and answers in order otherwise. Over a table of many blocks, a
+    /// row that overflows in each half reports the earlier row; one in the later half alone
+    /// reports that one.
+    @Test func splitWorkFailsAsInOrder() throws {
+        struct Failed: Error, Equatable { let piece: Int }
+        #expect(try TwoCores.map(1000) { $0 * 2 } == (0..<1000).map { $0 * 2 })
+        #expect(throws: Failed(piece: 300)) {
+            try TwoCores.map(1000) { i in if i == 300 || i == 900 { throw Failed(piece: i) }; return i }
+        }
+        #expect(throws: Failed(piece: 900)) {
+            try TwoCores.map(1000) { i in if i == 900 { throw Failed(piece: i) }; return i }
+        }
+        func table(overflowAt rows: [Int: Int64]) throws -> Engine {
+            var lines = ["a,b"]
+            for r in 0..<200_000 { lines.append("\(rows[r] ?? 5),3") }
+            var engine = Engine()
+            try engine.registerCSV(text: lines.joined(separator: "\n"), as: "t")
+            return engine
+        }
+        let both = try table(overflowAt: [150_000: 9_000_000_000_000_000_000, 70_000: 8_000_000_000_000_000_000])
+        for q in ["from t | where a * b > 10 | count", "from t | derive c = a * b | summarize s = max(c)"] {
+            #expect(both.csv(q).contains("8000000000000000000 * 3 does not fit"), "\(q)")
+        }
+        let later = try table(overflowAt: [150_000: 9_000_000_000_000_000_000])
+        #expect(later.csv("from t | where a * b > 10 | count").contains("9000000000000000000 * 3 does not fit"))
+        #expect(try table(overflowAt: [:]).csv("from t | derive c = a * b | summarize s = max(c), n = count()") == "s,n\n15,200000\n")
+    }
+
     /// previous/next and sort give the stable sort's answer whether the keys pack into one
     /// radix key (times in a narrow range) or not (times spanning nearly all of Int64, so
     /// the group and the time need more than 64 bits and the comparison paths run), for
