@@ -27,7 +27,7 @@ public struct Decimal64: Sendable, Hashable {
     /// table of: kernels ask for it several times a row, and a loop of up to 18
     /// multiplications cost a tenth of a division's time.
     @inline(__always)
-    @usableFromInline package static func power(_ n: Int) -> Int64 {
+    @inlinable package static func power(_ n: Int) -> Int64 {
         switch n {
         case ...0: return 1
         case 1: return 10

@@ -143,55 +143,79 @@ package enum GroupedAggregates {
     /// as its normalised decimal is. Nil on an overflow or a double that is not finite.
     private static func mixedSums(_ m: MixedNumbers, n: Int, groups: Int, whole: Bool, groupOf: [Int32],
                                   counts: inout [Int64]) -> [Number?]? {
-        var exact = [Int64](repeating: 0, count: groups)
-        var scale = [Int](repeating: 0, count: groups)
-        var double = [Double](repeating: 0, count: groups)
-        var inexact = [Bool](repeating: false, count: groups)
-        for r in 0..<n where !m.isNull(r) {
-            let g = whole ? 0 : Int(groupOf[r])
-            if m.isDouble(r) {
-                let d = m.double(r)
-                if counts[g] == 0 {
-                    double[g] = d
-                } else if inexact[g] {
-                    double[g] += d
-                } else {
-                    guard let sofar = Decimal64(mantissa: exact[g], scale: scale[g]) else { return nil }
-                    double[g] = sofar.doubleValue + d
-                }
-                inexact[g] = true
-            } else if inexact[g] {
-                double[g] += m.double(r)
-            } else {
-                let s = Int(m.scales[r])
-                var x = m.bits[r]
-                if s > scale[g] {
-                    let (up, o) = exact[g].multipliedReportingOverflow(by: Decimal64.power(s - scale[g]))
-                    if o { return nil }
-                    exact[g] = up
-                    scale[g] = s
-                } else if s < scale[g] {
-                    let (up, o) = x.multipliedReportingOverflow(by: Decimal64.power(scale[g] - s))
-                    if o { return nil }
-                    x = up
-                }
-                let (sum, o) = exact[g].addingReportingOverflow(x)
-                if o { return nil }
-                exact[g] = sum
+        var sums: [MixedSum]
+        if whole {
+            // One sum in a local, not an array element checked for sharing at every row.
+            var sum = MixedSum()
+            for r in 0..<n where !m.isNull(r) {
+                guard sum.add(m, r) else { return nil }
             }
-            counts[g] += 1
+            sums = [sum]
+        } else {
+            sums = [MixedSum](repeating: MixedSum(), count: groups)
+            for r in 0..<n where !m.isNull(r) {
+                guard sums[Int(groupOf[r])].add(m, r) else { return nil }
+            }
         }
         var totals: [Number?] = []
         totals.reserveCapacity(groups)
         for g in 0..<groups {
-            if inexact[g] {
-                guard double[g].isFinite else { return nil }
-                totals.append(.double(double[g]))
-            } else {
-                guard let t = Number.exact(exact[g], scale: scale[g]) else { return nil }
-                totals.append(t)
-            }
+            counts[g] = sums[g].count
+            guard let t = sums[g].total else { return nil }
+            totals.append(t)
         }
         return totals
+    }
+
+    /// One group's running sum of `MixedNumbers` rows (see `mixedSums`).
+    private struct MixedSum {
+        var exact: Int64 = 0
+        var scale = 0
+        var double: Double = 0
+        var inexact = false
+        var count: Int64 = 0
+
+        /// Adds row r (not null); false on an overflow.
+        @inline(__always)
+        mutating func add(_ m: MixedNumbers, _ r: Int) -> Bool {
+            if m.isDouble(r) {
+                let d = m.double(r)
+                if count == 0 {
+                    double = d
+                } else if inexact {
+                    double += d
+                } else {
+                    guard let sofar = Decimal64(mantissa: exact, scale: scale) else { return false }
+                    double = sofar.doubleValue + d
+                }
+                inexact = true
+            } else if inexact {
+                double += m.double(r)
+            } else {
+                let s = Int(m.scales[r])
+                var x = m.bits[r]
+                if s > scale {
+                    let (up, o) = exact.multipliedReportingOverflow(by: Decimal64.power(s - scale))
+                    if o { return false }
+                    exact = up
+                    scale = s
+                } else if s < scale {
+                    let (up, o) = x.multipliedReportingOverflow(by: Decimal64.power(scale - s))
+                    if o { return false }
+                    x = up
+                }
+                let (sum, o) = exact.addingReportingOverflow(x)
+                if o { return false }
+                exact = sum
+            }
+            count += 1
+            return true
+        }
+
+        /// The sum as a number; nil when a double is not finite or the exact sum has no number.
+        var total: Number? {
+            if inexact { return double.isFinite ? .double(double) : nil }
+            return Number.exact(exact, scale: scale)
+        }
     }
 }
