@@ -120,6 +120,18 @@ struct CheckerTests {
         #expect(afterSelect == ["no column 'nope' in inspections"])
     }
 
+    /// Digits grouped with '_' are one error that says how to write the number, not also
+    /// "too large"; a number too large for 64 bits still says so.
+    @Test func groupedDigitsAreOneClearError() {
+        let grouped = Self.engine.check("from inspections | take 39_997")
+        #expect(grouped.map(\.message) == ["a number cannot run straight into a name"])
+        #expect(grouped.first?.label == "numbers are written without separators: 39997")
+        let glued = Self.engine.check("from inspections | take 3rd")
+        #expect(glued.map(\.label) == ["put a space or an operator before this"])
+        let large = Self.engine.check("from inspections | take 99999999999999999999")
+        #expect(large.map(\.message) == ["integer 99999999999999999999 is too large (the limit is 9223372036854775807)"])
+    }
+
     /// A derive whose previous() is in error does not also warn that its 'by' is unused: the
     /// error is the whole story. A derive with no window still gets the warning.
     @Test func unusedByIsNotSaidBesideAWindowInError() {

@@ -272,6 +272,41 @@ struct LatestTimeTests {
         #expect(CSVWriter.render(try engine.query(filtered)) == expectedKept)
     }
 
+    /// A kernel's typed answer is the column its values would make, nulls and all, so no
+    /// output can tell which way a summarize's results came.
+    @Test func typedAggregateAnswersAreTheValuesColumn() throws {
+        let cases: [([Int64], [Int64]?)] = [
+            ([3, -7, 1 << 40, 0], nil), ([3, 9, 4], [1, 0, 2]), ([5, 6], [0, 0]), ([], nil), ([Int64.min, .max], [1, 1]),
+        ]
+        for (numbers, present) in cases {
+            let values = numbers.indices.map { g -> Value in present.map { $0[g] == 0 } ?? false ? .null : .int(numbers[g]) }
+            let typed = AggregateAnswer.integers(numbers, present: present).column(in: Array(numbers.indices))
+            let plain = Column(values)
+            #expect(typed.count == plain.count && (0..<plain.count).allSatisfy { typed[$0] == plain[$0] }, "\(numbers)")
+            #expect(String(describing: typed.storage).prefix(6) == String(describing: plain.storage).prefix(6), "same storage kind")
+            let reversed = Array(numbers.indices.reversed())
+            let gathered = AggregateAnswer.integers(numbers, present: present).column(in: reversed)
+            #expect(reversed.enumerated().allSatisfy { gathered[$0.offset] == values[$0.element] })
+        }
+        // Through a query: sums, least and greatest by many groups, some all null.
+        var lines = ["k,v"]
+        for r in 0..<100_000 { lines.append("\(r % 40_000),\(r % 40_000 < 3 ? "" : String(r % 97 - 40))") }
+        var engine = Engine()
+        try engine.registerCSV(text: lines.joined(separator: "\n"), as: "t")
+        let got = engine.csv("from t | summarize s = sum(v), a = min(v), b = max(v), n = count() by k | where k < 5 or k > 39997")
+        #expect(got == """
+            k,s,a,b,n
+            0,,,,3
+            1,,,,3
+            2,,,,3
+            3,-3,-37,35,3
+            4,0,-36,36,3
+            39998,24,-6,30,2
+            39999,26,-5,31,2
+
+            """, "\(got)")
+    }
+
     /// Work split between the cores fails as one piece after another would: with the first
     /// failing piece's error, and answers in order otherwise. Over a table of many blocks, a
     /// row that overflows in each half reports the earlier row; one in the later half alone

@@ -187,9 +187,14 @@ package struct Lexer {
         if Lexer.isIdentStart(peek()) {
             let badStart = pos
             while Lexer.isIdentPart(peek()) { pos += 1 }
+            // `39_997`: digits grouped as Swift or Python allow; IQL numbers have no separators.
+            let glued = bytes[badStart..<pos]
+            let grouped = glued.first == 0x5F && glued.allSatisfy { $0 == 0x5F || Lexer.isDigit($0) }
+            let digits = String(decoding: bytes[start..<pos].filter { $0 != 0x5F }, as: UTF8.self)
             diagnostics.append(.error(.numberRunsIntoName,
                                       at: SourceRange(start: badStart, end: pos),
-                                      label: "put a space or an operator before this"))
+                                      label: grouped ? "numbers are written without separators: \(digits)"
+                                                     : "put a space or an operator before this"))
         }
         let text = String(decoding: bytes[start..<pos], as: UTF8.self)
         return Token(kind: kind, text: text, range: SourceRange(start: start, end: pos), newlineBefore: newline)

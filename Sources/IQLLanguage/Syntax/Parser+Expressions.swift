@@ -173,8 +173,11 @@ extension Parser {
         case .integer:
             advance()
             guard let v = Int64(t.text) else {
-                diagnostics.append(.error(.integerTooLarge(t.text),
-                                          at: t.range))
+                // Digits with a name glued on (`39_997`, `3rd`): the lexer has said so, and
+                // the number is not too large.
+                if t.text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                    diagnostics.append(.error(.integerTooLarge(t.text), at: t.range))
+                }
                 return Expr(kind: .invalid, range: t.range)
             }
             return Expr(kind: .literal(.int(v)), range: t.range)

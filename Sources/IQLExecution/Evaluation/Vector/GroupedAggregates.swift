@@ -104,13 +104,24 @@ package enum GroupedAggregates {
             var scale = 0
             if case .decimals(_, let s, _) = v { scale = s }
             var sums = [Int64](repeating: 0, count: groups)
-            for r in 0..<n {
-                if let m, m.contains(r) { continue }
-                let g = whole ? 0 : Int(groupOf[r])
-                let (s, o) = sums[g].addingReportingOverflow(a[r])
-                if o { return nil }
-                sums[g] = s
-                counts[g] += 1
+            if !whole, groups > GroupedIntegers.partitionGroups, a.count == n {
+                // More groups than stay in the cache: the stored-column kernel's loop by range
+                // of groups, over the values packed as a column would hold them.
+                let column = Column(storage: .int64(PackedInts(a), nulls: m), count: n)
+                guard case .int64(let packed, let nulls) = column.storage,
+                      let t = GroupedIntegers.accumulate(packed, nulls, column: column, groupOf: groupOf, groups: groups,
+                                                         sum: true, low: false, high: false) else { return nil }
+                sums = t.sums
+                counts = t.counts
+            } else {
+                for r in 0..<n {
+                    if let m, m.contains(r) { continue }
+                    let g = whole ? 0 : Int(groupOf[r])
+                    let (s, o) = sums[g].addingReportingOverflow(a[r])
+                    if o { return nil }
+                    sums[g] = s
+                    counts[g] += 1
+                }
             }
             totals = sums.map { Number.exact($0, scale: scale) }
             for (t, c) in zip(totals, counts) where t == nil && c > 0 { return nil }
