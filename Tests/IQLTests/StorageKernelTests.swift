@@ -163,6 +163,28 @@ struct StorageKernelTests {
                                            groups: groups, sum: true, low: false, high: false) == nil, "a group past the groups")
     }
 
+    /// A dictionary's derived tables are computed once and kept by its copies (the promise
+    /// that lets `sort`, `min` and `max` on a million names skip sorting them again), and a
+    /// new dictionary computes its own.
+    @Test func dictionaryTablesAreComputedOnceAndShared() {
+        let d = TextDictionary(strings: ["pear", "apple", "fig"])
+        var calls = 0
+        func places(_ strings: [String]) -> [Int64] {
+            calls += 1
+            return strings.map { Int64($0.count) }
+        }
+        let copy = d
+        #expect(d.sortedPlaces(places) == [0, 4, 5, 3])
+        #expect(copy.sortedPlaces(places) == [0, 4, 5, 3])
+        #expect(calls == 1, "a copy shares the table")
+        #expect(d.firstCodes(places) == [0, 4, 5, 3] && calls == 2, "each table on its own")
+        #expect(SortKeys.ranks(of: d) == [0, 4, 5, 3], "ranks read the kept table, not a new sort")
+        let fresh = TextDictionary(strings: ["pear", "apple", "fig"])
+        #expect(SortKeys.ranks(of: fresh) == [.max, 2, 0, 1], "places in sorted order, null last")
+        _ = fresh.sortedPlaces(places)
+        #expect(calls == 2, "the new dictionary kept the table its ranks made")
+    }
+
     /// The radix order is the stable sort's order, with the keys beside their rows: for few
     /// and many rows (one pass on the highest digit from 65,536 on), narrow and 64-bit keys.
     @Test(arguments: [0, 1, 2, 1000, 1 << 16, (1 << 16) + 999])
@@ -181,13 +203,26 @@ struct StorageKernelTests {
         }
     }
 
-    @Test func packingRefusesMoreThan64Bits() {
+    /// Packed keys order as their keys do, the first key highest: each less its least,
+    /// reversed when descending, its null after every value; a key that would take the packed
+    /// key past 64 bits is refused and adds nothing.
+    @Test func packingOrdersAsTheKeysAndRefusesMoreThan64Bits() throws {
         var packing = RadixOrder.Packing()
-        let added = [packing.add(largest: 5), packing.add(largest: 0), packing.add(largest: UInt64(1) << 40)]
-        #expect(added == [true, true, true], "a key of one code takes no bits")
-        #expect(packing.shifts == [41, 41, 0] && packing.bits == 44)
-        let refused = packing.add(largest: UInt64(1) << 30)
+        let first: [Int64] = [7, 3, .min, 7, 5], second: [Int64] = [1, 9, 9, .max, 4]
+        let added = [packing.add(first, null: .min), packing.add([4, 4, 4, 4, 4], null: .min),
+                     packing.add(second, null: .max, descending: true)]
+        #expect(added == [true, true, true], "a key of one value takes one bit, for its null")
+        // first: 3...7 and null, 3 bits; the constant: 1 bit; second: 1...9 and null, 4 bits.
+        #expect(packing.shifts == [5, 4, 0] && packing.bits == 8)
+        let packed = try #require(packing.packed(count: 5))
+        // Each row: first's code in bits 5-7, the constant's in bit 4, second's in bits 0-3.
+        let expected: [UInt64] = [4 * 32 + 8, 0, 5 * 32, 4 * 32 + 9, 2 * 32 + 5]
+        #expect(packed == expected)
+        let order = packed.indices.sorted { packed[$0] < packed[$1] }
+        #expect(order == [1, 4, 0, 3, 2], "3; 5; 7 with 1 (descending: after 9) before null; then first's null")
+        let refused = packing.add([0, Int64(1) << 57, 0, 0, 0], null: .min)
         #expect(!refused)
-        #expect(packing.bits == 44 && packing.shifts.count == 3, "a refused key adds nothing")
+        #expect(packing.bits == 8 && packing.shifts.count == 3, "a refused key adds nothing")
+        #expect(packing.packed(count: 6) == nil, "more rows than a key holds")
     }
 }

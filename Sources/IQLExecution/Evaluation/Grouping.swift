@@ -133,37 +133,18 @@ package struct Grouping {
         return v.visit(byOffset, byOffset, byOffset, byOffset)
     }
 
-    /// Each row's keys as one unsigned code, equal exactly when all the keys are, and the
-    /// largest code: each key's stored or evaluated codes less their least, packed together,
-    /// with no table of groups built. What a sort by group needs, as groups' numbers are not;
-    /// nil when a key has no such codes or they do not pack into 64 bits.
+    /// The keys' stored or evaluated codes (nulls as `Int64.min`), packed as one radix key
+    /// per row, equal exactly when all the keys are, with no table of groups built: what a
+    /// sort by group needs, as groups' numbers are not. Nil when a key has no such codes or
+    /// they do not pack into 64 bits.
     package static func packedCodes(_ keys: [CompiledExpression], over table: Table,
-                                    _ env: RuntimeEnvironment) throws -> (codes: [UInt64], largest: UInt64)? {
-        let n = table.rowCount
+                                    _ env: RuntimeEnvironment) throws -> RadixOrder.Packing? {
         var packing = RadixOrder.Packing()
-        var parts: [(codes: [Int64], low: Int64, span: UInt64)] = []
         for key in keys {
-            guard let c = try keyCodes(key, table) ?? vectorCodes(key, table, env), c.count == n else { return nil }
-            var lo = Int64.max, hi = Int64.min
-            for x in c where x != .min {
-                lo = min(lo, x)
-                hi = max(hi, x)
-            }
-            if lo > hi { (lo, hi) = (0, 0) }
-            let span = UInt64(bitPattern: hi &- lo)
-            guard span < UInt64.max, packing.add(largest: span + 1) else { return nil }
-            parts.append((c, lo, span))
+            guard let c = try keyCodes(key, table) ?? vectorCodes(key, table, env), c.count == table.rowCount,
+                  packing.add(c, null: .min) else { return nil }
         }
-        var packed = [UInt64](repeating: 0, count: n)
-        for (k, part) in parts.enumerated() {
-            let shift = packing.shifts[k], lo = part.low, nullCode = part.span + 1
-            for r in 0..<n {
-                let x = part.codes[r]
-                packed[r] |= (x == .min ? nullCode : UInt64(bitPattern: x &- lo)) << shift
-            }
-        }
-        let largest = packing.bits == 0 ? 0 : UInt64.max >> UInt64(64 - packing.bits)
-        return (packed, largest)
+        return packing
     }
 
     /// A key column's rows as integers that are equal exactly when the values are (nulls too),

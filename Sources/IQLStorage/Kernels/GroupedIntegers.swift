@@ -27,28 +27,14 @@ package enum GroupedIntegers {
                                      sum: needsSum, low: needsLow, high: needsHigh)
                 return ok ? (sums, counts, lows, highs) : nil
             }
-            let ok = sums.withUnsafeMutableBufferPointer { sums in
-                counts.withUnsafeMutableBufferPointer { counts in
-                    lows.withUnsafeMutableBufferPointer { lows in
-                        highs.withUnsafeMutableBufferPointer { highs in
-                            for r in 0..<n {
-                                let p = column.physical(r)
-                                if let nulls, nulls.contains(p) { continue }
-                                let g = groupOf.isEmpty ? 0 : Int(groupOf[r]), v = base &+ Int64(a[p])
-                                guard g >= 0, g < groups else { return false }
-                                if needsSum {
-                                    let (s, o) = sums[g].addingReportingOverflow(v)
-                                    if o { return false }
-                                    sums[g] = s
-                                }
-                                counts[g] += 1
-                                if needsLow, v < lows[g] { lows[g] = v }
-                                if needsHigh, v > highs[g] { highs[g] = v }
-                            }
-                            return true
-                        }
-                    }
+            let ok = Tables.with(&sums, &counts, &lows, &highs, sum: needsSum, low: needsLow, high: needsHigh) { tables in
+                for r in 0..<n {
+                    let p = column.physical(r)
+                    if let nulls, nulls.contains(p) { continue }
+                    let g = groupOf.isEmpty ? 0 : Int(groupOf[r])
+                    guard g >= 0, g < groups, tables.add(g, base &+ Int64(a[p])) else { return false }
                 }
+                return true
             }
             return ok ? (sums, counts, lows, highs) : nil
         }
@@ -120,28 +106,49 @@ package enum GroupedIntegers {
                 }
             }
         }
-        return sums.withUnsafeMutableBufferPointer { sums in
-            counts.withUnsafeMutableBufferPointer { counts in
-                lows.withUnsafeMutableBufferPointer { lows in
-                    highs.withUnsafeMutableBufferPointer { highs in
-                        for part in 0..<parts {
-                            let first = part << shift
-                            for i in starts[part]..<starts[part + 1] {
-                                let g = first | Int(pairGroups[i]), v = base &+ Int64(pairValues[i])
-                                if needsSum {
-                                    let (s, o) = sums[g].addingReportingOverflow(v)
-                                    if o { return false }
-                                    sums[g] = s
-                                }
-                                counts[g] += 1
-                                if needsLow, v < lows[g] { lows[g] = v }
-                                if needsHigh, v > highs[g] { highs[g] = v }
-                            }
+        return Tables.with(&sums, &counts, &lows, &highs, sum: needsSum, low: needsLow, high: needsHigh) { tables in
+            for part in 0..<parts {
+                let first = part << shift
+                for i in starts[part]..<starts[part + 1] {
+                    // first | a place within the range is below groups, as every group was checked.
+                    guard tables.add(first | Int(pairGroups[i]), base &+ Int64(pairValues[i])) else { return false }
+                }
+            }
+            return true
+        }
+    }
+
+    /// The four tables a row updates, over raw buffers (array writes would each check for
+    /// sharing); the ones not asked for are not touched.
+    private struct Tables {
+        let sums, counts, lows, highs: UnsafeMutableBufferPointer<Int64>
+        let sum, low, high: Bool
+
+        static func with(_ sums: inout [Int64], _ counts: inout [Int64], _ lows: inout [Int64], _ highs: inout [Int64],
+                         sum: Bool, low: Bool, high: Bool, _ body: (Tables) -> Bool) -> Bool {
+            sums.withUnsafeMutableBufferPointer { s in
+                counts.withUnsafeMutableBufferPointer { c in
+                    lows.withUnsafeMutableBufferPointer { l in
+                        highs.withUnsafeMutableBufferPointer { h in
+                            body(Tables(sums: s, counts: c, lows: l, highs: h, sum: sum, low: low, high: high))
                         }
-                        return true
                     }
                 }
             }
+        }
+
+        /// Adds `v` to group g (below the groups); false if its sum overflows.
+        @inline(__always)
+        func add(_ g: Int, _ v: Int64) -> Bool {
+            if sum {
+                let (s, o) = sums[g].addingReportingOverflow(v)
+                if o { return false }
+                sums[g] = s
+            }
+            counts[g] &+= 1
+            if low, v < lows[g] { lows[g] = v }
+            if high, v > highs[g] { highs[g] = v }
+            return true
         }
     }
 }

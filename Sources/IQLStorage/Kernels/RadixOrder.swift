@@ -102,9 +102,20 @@ package enum RadixOrder {
         return next
     }
 
-    /// Several keys' codes packed into one unsigned key whose order is theirs, the first key
-    /// in the highest bits: each key takes the bits its largest code needs.
+    /// Several keys packed into one unsigned key whose order is theirs, the first key in the
+    /// highest bits: each key's values less their least, reversed when descending, with its
+    /// null (a value no row otherwise holds) after every value, in the bits its span needs.
+    /// What a sort by several keys, a window's (group, time) order and a group's one code
+    /// share.
     package struct Packing: Sendable {
+        private struct Key: Sendable {
+            var values: [Int64]
+            var null: Int64
+            var low: Int64
+            var span: UInt64
+            var descending: Bool
+        }
+        private var keys: [Key] = []
         /// Each key's shift within the packed key, in the order the keys were added.
         package private(set) var shifts: [UInt64] = []
         /// Bits used so far.
@@ -112,15 +123,41 @@ package enum RadixOrder {
 
         package init() {}
 
-        /// Adds a key whose codes lie in 0...largest, below those added so far; false (and
-        /// nothing added) if the packed key would need more than 64 bits.
-        package mutating func add(largest: UInt64) -> Bool {
-            let width = 64 - largest.leadingZeroBitCount
+        /// Adds a key below those added so far, rows holding `null` coming after every other
+        /// value; false (and nothing added) if the packed key would need more than 64 bits.
+        package mutating func add(_ values: [Int64], null: Int64, descending: Bool = false) -> Bool {
+            var lo = Int64.max, hi = Int64.min
+            for x in values where x != null {
+                lo = min(lo, x)
+                hi = max(hi, x)
+            }
+            if lo > hi { (lo, hi) = (0, 0) }
+            // hi >= lo, so the bit pattern of the wrapped difference is the exact span; the
+            // null takes the code after it.
+            let span = UInt64(bitPattern: hi &- lo)
+            guard span < UInt64.max else { return false }
+            let width = 64 - (span + 1).leadingZeroBitCount
             guard bits + width <= 64 else { return false }
             for i in shifts.indices { shifts[i] += UInt64(width) }
             shifts.append(0)
             bits += width
+            keys.append(Key(values: values, null: null, low: lo, span: span, descending: descending))
             return true
+        }
+
+        /// The packed key of each of the first `n` rows (every key must hold that many).
+        package func packed(count n: Int) -> [UInt64]? {
+            guard keys.allSatisfy({ $0.values.count >= n }) else { return nil }
+            var out = [UInt64](repeating: 0, count: n)
+            for (key, shift) in zip(keys, shifts) {
+                let lo = key.low, span = key.span, null = key.null
+                for r in 0..<n {
+                    let x = key.values[r]
+                    let offset = UInt64(bitPattern: x &- lo)
+                    out[r] |= (x == null ? span + 1 : key.descending ? span - offset : offset) << shift
+                }
+            }
+            return out
         }
     }
 }

@@ -17,42 +17,31 @@ import IQLCore
     // loop vectorises.
     @inlinable @inline(__always)
     package static func pack<A>(_ a: [A], _ test: (A) -> Bool) -> [UInt64] {
-        let n = a.count
-        var out = none(n)
-        a.withUnsafeBufferPointer { a in
-            out.withUnsafeMutableBufferPointer { words in
-                var base = 0, w = 0
-                while base < n, w < words.count {
-                    let end = min(64, n - base)
-                    var word: UInt64 = 0
-                    for b in 0..<end { word |= UInt64(test(a[base &+ b]) ? 1 : 0) << UInt64(b) }
-                    words[w] = word
-                    w &+= 1
-                    base &+= 64
-                }
-            }
-        }
-        return out
+        a.withUnsafeBufferPointer { a in words(a.count) { test(a[$0]) } }
     }
 
     /// Bit r set where `test(a[r], b[r])`, for the rows both arrays have.
     @inlinable @inline(__always)
     package static func pack<A, B>(_ a: [A], _ b: [B], _ test: (A, B) -> Bool) -> [UInt64] {
-        let n = min(a.count, b.count)
-        var out = none(n)
         a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                out.withUnsafeMutableBufferPointer { words in
-                    var base = 0, w = 0
-                    while base < n, w < words.count {
-                        let end = min(64, n - base)
-                        var word: UInt64 = 0
-                        for i in 0..<end { word |= UInt64(test(a[base &+ i], b[base &+ i]) ? 1 : 0) << UInt64(i) }
-                        words[w] = word
-                        w &+= 1
-                        base &+= 64
-                    }
-                }
+            b.withUnsafeBufferPointer { b in words(min(a.count, b.count)) { test(a[$0], b[$0]) } }
+        }
+    }
+
+    /// Bit r set where `bit(r)`, for rows 0..<n, a word at a time: the loop both packs share.
+    /// `bit` is called only with rows below `n`.
+    @inlinable @inline(__always)
+    static func words(_ n: Int, _ bit: (Int) -> Bool) -> [UInt64] {
+        var out = none(n)
+        out.withUnsafeMutableBufferPointer { words in
+            var base = 0, w = 0
+            while base < n, w < words.count {
+                let end = min(64, n - base)
+                var word: UInt64 = 0
+                for b in 0..<end { word |= UInt64(bit(base &+ b) ? 1 : 0) << UInt64(b) }
+                words[w] = word
+                w &+= 1
+                base &+= 64
             }
         }
         return out

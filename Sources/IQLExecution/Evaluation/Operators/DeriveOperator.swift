@@ -43,14 +43,16 @@ extension DeriveOperator: TableOperator {
                        _ env: RuntimeEnvironment) throws -> WindowLinks {
         let n = table.rowCount
         guard let ranks = SortKeys.ranks(of: table.columns[timeColumn]) else { return try linksByValue(table, timeColumn: timeColumn, env) }
-        if let (codes, largest) = try Grouping.packedCodes(keys, over: table, env),
-           let links = try sortedLinks(keys.isEmpty ? nil : codes, largest: largest, ranks: ranks, count: n, reads: reads, env) {
+        if let groups = try Grouping.packedCodes(keys, over: table, env),
+           let links = try sortedLinks(groups, ranks: ranks, count: n, reads: reads, env) {
             return links
         }
+        // Keys with no codes that pack: their groups' numbers are the codes.
         let grouping = try Grouping.make(keys, over: table, env)
         try env.checkCancelled()
-        if let links = try sortedLinks(grouping.whole ? nil : grouping.groupOf.map { UInt64(truncatingIfNeeded: $0) },
-                                       largest: UInt64(max(1, grouping.count) - 1), ranks: ranks, count: n, reads: reads, env) {
+        var numbered = RadixOrder.Packing()
+        if grouping.whole || numbered.add(grouping.groupOf.map(Int64.init), null: .min),
+           let links = try sortedLinks(numbered, ranks: ranks, count: n, reads: reads, env) {
             return links
         }
         var previous = [Int32](repeating: -1, count: n)
@@ -100,30 +102,18 @@ extension DeriveOperator: TableOperator {
         return WindowLinks(previous: previous, next: next)
     }
 
-    /// The links from one radix sort of the rows by (group code, time rank), ties in input
-    /// order and rows with no time last in their group: passes over the rows in order, where
-    /// placing rows by group and sorting each group read at random once a million groups
-    /// outgrow the cache (5x the time for 4x the rows). `groups` is each row's code (nil: one
-    /// group), at most `largest`. Nil when code and rank do not pack into 64 bits.
-    private func sortedLinks(_ groups: [UInt64]?, largest: UInt64, ranks: [Int64], count n: Int,
+    /// The links from one radix sort of the rows by (group, time rank), ties in input order
+    /// and rows with no time last in their group: passes over the rows in order, where placing
+    /// rows by group and sorting each group read at random once a million groups outgrow the
+    /// cache (5x the time for 4x the rows). `groups` holds the group keys packed so far (none:
+    /// one group). Nil when they and the rank do not pack into 64 bits.
+    private func sortedLinks(_ groups: RadixOrder.Packing, ranks: [Int64], count n: Int,
                              reads: (previous: Bool, next: Bool), _ env: RuntimeEnvironment) throws -> WindowLinks? {
-        guard ranks.count == n, groups.map({ $0.count == n }) ?? true else { return nil }
-        var lo = Int64.max, hi = Int64.min
-        for r in ranks where r != .max {
-            lo = min(lo, r)
-            hi = max(hi, r)
-        }
-        if lo > hi { (lo, hi) = (0, 0) }
-        // hi >= lo, so the bit pattern of the wrapped difference is the exact span.
-        let span = UInt64(bitPattern: hi &- lo)
-        guard span < UInt64.max else { return nil }
-        var packing = RadixOrder.Packing()
-        guard packing.add(largest: largest), packing.add(largest: span + 1) else { return nil }
-        let groupShift = packing.shifts[0]
-        var keys = ranks.map { rank in rank == .max ? span + 1 : UInt64(bitPattern: rank &- lo) }
-        if let groups {
-            for r in 0..<n { keys[r] |= groups[r] << groupShift }
-        }
+        var packing = groups
+        let groupBits = packing.bits
+        guard ranks.count == n, packing.add(ranks, null: .max), let keys = packing.packed(count: n) else { return nil }
+        // The rank takes the lowest bits; above them, the group.
+        let groupShift = UInt64(packing.bits - groupBits)
         try env.checkCancelled()
         guard let (rows, sorted) = RadixOrder.stableOrder(keys) else { return nil }
         try env.checkCancelled()

@@ -192,29 +192,10 @@ package struct RowOrder {
     /// descending, null after every value); nil otherwise.
     package func radixOrder(count n: Int) -> [Int]? {
         var packing = RadixOrder.Packing()
-        var codes: [(ranks: [Int64], low: Int64, span: UInt64, descending: Bool)] = []
         for key in keys {
-            guard case .ranks(let r, let descending) = key, r.count == n else { return nil }
-            var lo = Int64.max, hi = Int64.min
-            for x in r where x != .max {
-                lo = min(lo, x)
-                hi = max(hi, x)
-            }
-            if lo > hi { (lo, hi) = (0, 0) }
-            let span = UInt64(bitPattern: hi &- lo)
-            guard span < UInt64.max, packing.add(largest: span + 1) else { return nil }
-            codes.append((r, lo, span, descending))
+            guard case .ranks(let r, let descending) = key, packing.add(r, null: .max, descending: descending) else { return nil }
         }
-        var packed = [UInt64](repeating: 0, count: n)
-        for (k, key) in codes.enumerated() {
-            let shift = packing.shifts[k], lo = key.low, span = key.span
-            for i in 0..<n {
-                let x = key.ranks[i]
-                let offset = UInt64(bitPattern: x &- lo)
-                let code = x == .max ? span + 1 : key.descending ? span - offset : offset
-                packed[i] |= code << shift
-            }
-        }
+        guard let packed = packing.packed(count: n) else { return nil }
         return RadixOrder.stableOrder(packed).map { $0.rows.map(Int.init) }
     }
 
