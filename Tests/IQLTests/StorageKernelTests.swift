@@ -81,6 +81,17 @@ struct StorageKernelTests {
     @Test(arguments: lengths) func elementwiseLoopsMatchTheirDefinitions(n: Int) {
         let a = Self.values(n, seed: n + 11), b = Self.values(n + 5, seed: n + 12)
         #expect(Elementwise.map(a, b) { $0 - $1 } == zip(a, b).map { $0 - $1 })
+        #expect(Elementwise.map(a) { Double($0) / 2 } == a.map { Double($0) / 2 })
+        // Two arrays from one pass; nil once a row fails, whichever row that is.
+        let built: ([Int], [Int8])? = Elementwise.build(count: n) { (a[$0] * 3, Int8(truncatingIfNeeded: a[$0])) }
+        #expect(built?.0 == a.map { $0 * 3 } && built?.1 == a.map { Int8(truncatingIfNeeded: $0) })
+        var asked = 0
+        let failed: ([Int], [Int])? = Elementwise.build(count: n) { r in
+            asked += 1
+            return r == n / 2 ? nil : (a[r], b[r])
+        }
+        #expect(n == 0 ? failed != nil : failed == nil)
+        #expect(asked == (n == 0 ? 0 : n / 2 + 1))
         let taken = BitWords.pack(a) { $0 >= 0 }
         #expect(Elementwise.pick(taken, a, b) == zip(a, b).map { $0 >= 0 ? $0 : $1 })
         #expect(Elementwise.pick(taken, a, 99) == a.map { $0 >= 0 ? $0 : 99 })

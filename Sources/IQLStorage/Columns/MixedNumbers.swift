@@ -26,6 +26,14 @@ import IQLCore
         self.nulls = nulls
     }
 
+    /// Rows whose exact mantissas are normalised already (no trailing zero at a positive
+    /// scale), as a quotient kernel leaves them: no pass to normalise them again.
+    @inlinable package init(normalisedBits bits: [Int64], scales: [Int8], nulls: NullMask?) {
+        self.bits = bits
+        self.scales = scales
+        self.nulls = nulls
+    }
+
     /// The numbers of `values` if every one is a number or null and they are not all of one
     /// kind a typed storage already holds; nil otherwise.
     package init?(_ values: [Value]) {

@@ -5,6 +5,44 @@ import IQLCore
 /// the caller, which compiles each loop for its own element types (the type must be
 /// `@usableFromInline` for that: LayeringTests checks).
 @usableFromInline package enum Elementwise {
+    /// `f(a[r])` for every row: as `a.map(f)`, written in place rather than appended, so the
+    /// loop has no capacity check and simple conversions vectorise.
+    @inlinable @inline(__always)
+    package static func map<A, R>(_ a: [A], _ f: (A) -> R) -> [R] {
+        let n = a.count
+        return [R](unsafeUninitializedCapacity: n) { out, initialised in
+            a.withUnsafeBufferPointer { a in
+                for r in 0..<n { out.initializeElement(at: r, to: f(a[r])) }
+            }
+            initialised = n
+        }
+    }
+
+    /// Two arrays of `n` rows, row r of each from `f(r)`, written in place (no capacity or
+    /// sharing check a row); nil as soon as `f` gives nil.
+    @inlinable @inline(__always)
+    package static func build<A, B>(count n: Int, _ f: (Int) -> (A, B)?) -> ([A], [B])? {
+        var failed = false
+        var second: [B] = []
+        let first = [A](unsafeUninitializedCapacity: max(0, n)) { a, aCount in
+            second = [B](unsafeUninitializedCapacity: max(0, n)) { b, bCount in
+                var r = 0
+                while r < n {
+                    guard let (x, y) = f(r) else {
+                        failed = true
+                        break
+                    }
+                    a.initializeElement(at: r, to: x)
+                    b.initializeElement(at: r, to: y)
+                    r += 1
+                }
+                aCount = r
+                bCount = r
+            }
+        }
+        return failed ? nil : (first, second)
+    }
+
     /// `f(a[r], b[r])` for the rows both arrays have.
     @inlinable @inline(__always)
     package static func map<A, B, R>(_ a: [A], _ b: [B], _ f: (A, B) -> R) -> [R] {

@@ -34,7 +34,8 @@ extension VectorEvaluator {
         if op == .divide, let a = Self.exact(x), case .constant(.number(let k)) = y, let v = exactDivision(a, by: k) {
             return v
         }
-        if op == .divide, let a = Self.exact(x), let b = Self.exact(y), let v = exactQuotients(a, b) {
+        if op == .divide, let a = Self.exact(x), let b = Self.exact(y),
+           let v = quotients(scales: a.scale, b.scale, nulls: NullMask.union(a.nulls, b.nulls), { .divide(a.values[$0], b.values[$0]) }) {
             return v
         }
         if Self.isDouble(x) || Self.isDouble(y), let a = Self.doubles(x), let b = Self.doubles(y),
@@ -151,132 +152,6 @@ extension VectorEvaluator {
         guard scale <= Decimal64.maxScale, let out = Self.rescaled(a.values, by: multiplier, count: count, nulls: a.nulls),
               case .array(let values) = out else { return nil }
         return scale == 0 ? .ints(values, a.nulls) : .decimals(values, scale: scale, a.nulls)
-    }
-
-    /// Exact numbers divided row by row, each quotient as `Operations` gives it: exact when
-    /// it terminates within 18 places (and the working stays in 64 bits), else the double.
-    /// Nil when a row divides by zero or leaves the finite range (row by row reports it).
-    package func exactQuotients(_ a: (values: Operand<Int64>, scale: Int, nulls: NullMask?),
-                        _ b: (values: Operand<Int64>, scale: Int, nulls: NullMask?)) -> Vector? {
-        let n = count
-        let nulls = NullMask.union(a.nulls, b.nulls)
-        var out = Quotients(count: n, nulls: nulls)
-        for i in 0..<n {
-            if let nulls, nulls.contains(i) { continue }
-            guard out.divide(i, a.values[i], a.scale, b.values[i], b.scale) else { return nil }
-        }
-        return out.vector()
-    }
-
-    /// Quotients collected row by row: exact ones as mantissas and scales, the others as
-    /// doubles, each array made only once a row needs it; then the vector that holds them
-    /// (doubles, decimals at one scale, or values when they are mixed).
-    package struct Quotients {
-        package let n: Int
-        package var nulls: NullMask?
-        private var mantissas: [Int64] = []
-        /// Each row's scale; -1 where the quotient is a double.
-        private var scales: [Int8] = []
-        private var doubles: [Double] = []
-
-        package init(count: Int, nulls: NullMask?) {
-            n = count
-            self.nulls = nulls
-        }
-
-        /// The row is null.
-        package mutating func null(_ i: Int) {
-            if nulls == nil { nulls = NullMask(count: n) }
-            nulls?.insert(i)
-        }
-
-        /// Row i's quotient `am / 10^asc ÷ bm / 10^bsc`; false if it divides by zero or is not
-        /// finite.
-        package mutating func divide(_ i: Int, _ am0: Int64, _ asc0: Int, _ bm0: Int64, _ bsc0: Int) -> Bool {
-            // The operands as `Number.exact` leaves them: trailing zeros of a fraction dropped.
-            let (am, asc) = Decimal64.normalised(am0, asc0), (bm, bsc) = Decimal64.normalised(bm0, bsc0)
-            guard bm != 0 else { return false }
-            if scales.isEmpty { scales = [Int8](repeating: 0, count: n) }
-            if let (m, s) = VectorEvaluator.terminatingQuotient(am, asc, bm, bsc) {
-                if mantissas.isEmpty { mantissas = [Int64](repeating: 0, count: n) }
-                mantissas[i] = m
-                scales[i] = Int8(s)
-                return true
-            }
-            let d = Decimal64.inexactQuotient(am, asc, bm, bsc)
-            guard d.isFinite else { return false }
-            if doubles.isEmpty { doubles = [Double](repeating: 0, count: n) }
-            doubles[i] = d
-            scales[i] = -1
-            return true
-        }
-
-        package func vector() -> Vector {
-            if mantissas.isEmpty {
-                return .doubles(doubles.isEmpty ? [Double](repeating: 0, count: n) : doubles, nulls)
-            }
-            let isNull = { (i: Int) in nulls?.contains(i) ?? false }
-            if doubles.isEmpty {
-                // All exact: one scale for all, if every mantissa fits at the largest.
-                let top = Int(scales.max() ?? 0)
-                var out = [Int64](repeating: 0, count: n)
-                var fits = true
-                for i in 0..<n where !isNull(i) {
-                    let (m, o) = mantissas[i].multipliedReportingOverflow(by: Decimal64.power(top - Int(scales[i])))
-                    if o { fits = false; break }
-                    out[i] = m
-                }
-                if fits { return top == 0 ? .ints(out, nulls) : .decimals(out, scale: top, nulls) }
-            }
-            // Exact and inexact rows: each keeps its own, a double's bits where its scale is -1.
-            var bits = mantissas.isEmpty ? [Int64](repeating: 0, count: n) : mantissas
-            if !doubles.isEmpty {
-                for i in 0..<n where scales[i] < 0 { bits[i] = Int64(bitPattern: doubles[i].bitPattern) }
-            }
-            return .numbers(MixedNumbers(bits: bits, scales: scales, nulls: nulls))
-        }
-    }
-
-    /// `am / 10^asc ÷ bm / 10^bsc` as an exact decimal, as `Operations.exactQuotient` finds it
-    /// (the least k ≤ 18 with bm | am·10^k, am·10^k within 64 bits, the scale at most 18); nil
-    /// when it has none.
-    package static func terminatingQuotient(_ am: Int64, _ asc: Int, _ bm: Int64, _ bsc: Int) -> (Int64, Int)? {
-        // bm's factors 2 and 5, and what is left of it.
-        var rest = bm.magnitude
-        let twos = rest.trailingZeroBitCount
-        rest >>= UInt64(twos)
-        var fives = 0
-        // Most odd divisors have no factor 5: one test says so.
-        if rest % 5 == 0 {
-            repeat { rest /= 5; fives += 1 } while rest % 5 == 0
-        }
-        guard am.magnitude % rest == 0 else { return nil }
-        // The 2s and 5s am already has count towards them.
-        var aTwos = am == 0 ? 64 : am.magnitude.trailingZeroBitCount
-        var aFives = 0
-        if am != 0 {
-            var x = am.magnitude
-            while aFives < fives, x % 5 == 0 { x /= 5; aFives += 1 }
-        } else {
-            aFives = fives
-        }
-        aTwos = min(aTwos, twos)
-        let k = max(0, twos - aTwos, fives - aFives)
-        guard k <= Decimal64.maxScale else { return nil }
-        let (numerator, o) = am.multipliedReportingOverflow(by: Decimal64.power(k))
-        guard !o else { return nil }
-        let (q, o2) = numerator.dividedReportingOverflow(by: bm)
-        guard !o2 else { return nil }
-        var scale = k + asc - bsc
-        var mantissa = q
-        while scale < 0 {
-            let (m, o3) = mantissa.multipliedReportingOverflow(by: 10)
-            guard !o3 else { return nil }
-            mantissa = m
-            scale += 1
-        }
-        guard scale <= Decimal64.maxScale else { return nil }
-        return (mantissa, scale)
     }
 
     // MARK: - Doubles

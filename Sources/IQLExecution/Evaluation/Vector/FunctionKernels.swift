@@ -176,21 +176,17 @@ extension VectorEvaluator {
             // go row by row, where the operands are normalised first and may not overflow.
             let s = max(o.scale, w.scale)
             let po = Decimal64.power(s - o.scale), pw = Decimal64.power(s - w.scale)
-            var out = Quotients(count: n, nulls: NullMask.union(o.nulls, w.nulls))
-            let given = out.nulls
-            for i in 0..<n {
-                if let given, given.contains(i) { continue }
+            return quotients(scales: s, o.scale, nulls: NullMask.union(o.nulls, w.nulls)) { i in
                 let m = o.values[i]
-                if m == 0 { out.null(i); continue }
+                if m == 0 { return .null }
                 let (x, o1) = w.values[i].multipliedReportingOverflow(by: pw)
                 let (y, o2) = m.multipliedReportingOverflow(by: po)
                 let (change, o3) = x.subtractingReportingOverflow(y)
                 let (scaled, o4) = change.multipliedReportingOverflow(by: 100)
                 // |old|: negating the smallest integer overflows, as row by row it would.
-                guard !(o1 || o2 || o3 || o4), m != .min,
-                      out.divide(i, scaled, s, m < 0 ? -m : m, o.scale) else { return nil }
+                guard !(o1 || o2 || o3 || o4), m != .min else { return .fail }
+                return .divide(scaled, m < 0 ? -m : m)
             }
-            return out.vector()
         }
         guard Self.isDouble(old) || Self.isDouble(new), let o = Self.doubles(old), let w = Self.doubles(new) else { return nil }
         let nulls = NullMask.union(o.nulls, w.nulls)

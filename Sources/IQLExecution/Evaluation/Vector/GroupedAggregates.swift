@@ -158,9 +158,16 @@ package enum GroupedAggregates {
         if whole {
             // One sum in a local, not an array element checked for sharing at every row.
             var sum = MixedSum()
-            for r in 0..<n where !m.isNull(r) {
-                guard sum.add(m, r) else { return nil }
+            var r = 0
+            while r < n, !sum.inexact {
+                if !m.isNull(r) {
+                    guard sum.add(m, r) else { return nil }
+                }
+                r += 1
             }
+            // From the first double on, every row adds as a double: one loop with no
+            // branch on the sum's state (most mixed columns are doubles from early on).
+            sum.addAsDoubles(m, from: r, to: min(n, m.count))
             sums = [sum]
         } else {
             sums = [MixedSum](repeating: MixedSum(), count: groups)
@@ -221,6 +228,24 @@ package enum GroupedAggregates {
             }
             count += 1
             return true
+        }
+
+        /// Adds rows `start..<end` (the sum already a double), each as a double, in order.
+        mutating func addAsDoubles(_ m: MixedNumbers, from start: Int, to end: Int) {
+            guard start < end else { return }
+            var d = double
+            var c = count
+            if let nulls = m.nulls {
+                for r in start..<end where !nulls.contains(r) {
+                    d += m.double(r)
+                    c += 1
+                }
+            } else {
+                for r in start..<end { d += m.double(r) }
+                c += Int64(end - start)
+            }
+            double = d
+            count = c
         }
 
         /// The sum as a number; nil when a double is not finite or the exact sum has no number.
