@@ -38,8 +38,8 @@ extension VectorEvaluator {
                 let (a, sa) = asc > 0 ? Decimal64.normalised(a0, asc) : (a0, asc)
                 let (b, sb) = bsc > 0 ? Decimal64.normalised(b0, bsc) : (b0, bsc)
                 guard b != 0 else { return nil }
-                // Most quotients do not terminate, and one remainder says so: that test and
-                // the double stay in this loop; the exact quotient is found out of line.
+                // Most quotients do not terminate, and one remainder says so: the exact
+                // quotient's steps run only where that remainder is zero.
                 let factors = Self.factorsOfTwoAndFive(b)
                 if a.magnitude % factors.rest == 0, let (m, s) = Self.terminatingQuotient(a, sa, b, sb, factors) {
                     exact += 1
