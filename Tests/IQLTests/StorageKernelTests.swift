@@ -113,6 +113,52 @@ struct StorageKernelTests {
         #expect(KeyNumbering.probed([]) == ([], []))
     }
 
+    /// Integers in a narrow range are numbered by rank of value (the order of the keys), each
+    /// group keeping its first row, as sorting the distinct values numbers them: over lengths
+    /// around the 64-value word, negative values, a selection, and ranges too wide refused.
+    @Test(arguments: lengths + [5000]) func narrowIntegersAreNumberedByRank(n: Int) {
+        func expected(_ values: [Int64]) -> (groupOf: [Int32], firstRow: [Int]) {
+            let order = Array(Set(values)).sorted()
+            let rank = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+            var first = [Int](repeating: -1, count: order.count)
+            for (r, v) in values.enumerated().reversed() { first[rank[v] ?? 0] = r }
+            return (values.map { Int32(rank[$0] ?? -1) }, first)
+        }
+        // Values spread over a few hundred (several words of bits), some repeated.
+        let raw = Self.values(n, seed: n).enumerated().map { Int64($1 * 17 + $0 % 5) }
+        let column = Column(storage: .int64(PackedInts(raw), nulls: nil), count: n)
+        guard case .int64(let packed, _) = column.storage else { return }
+        let got = KeyNumbering.ranked(packed, column)
+        if n == 0 {
+            #expect(got == nil)
+            return
+        }
+        let want = expected(raw)
+        #expect(got?.groupOf == want.groupOf)
+        #expect(got?.firstRow == want.firstRow)
+        // Every third row, through a selection: ranks among the selected rows' values only.
+        let rows = Array(stride(from: 0, to: n, by: 3))
+        let picked = column.gathering(Selection(rows))
+        guard case .int64(let pickedValues, _) = picked.storage else { return }
+        let sub = KeyNumbering.ranked(pickedValues, picked)
+        let subWant = expected(rows.map { raw[$0] })
+        #expect(sub?.groupOf == subWant.groupOf)
+        #expect(sub?.firstRow == subWant.firstRow)
+    }
+
+    @Test func integerRangesTooWideForRanksAreRefused() {
+        let wide = Column(storage: .int64(PackedInts([0, 1 << 22, 5]), nulls: nil), count: 3)
+        guard case .int64(let w, _) = wide.storage else { return }
+        #expect(KeyNumbering.ranked(w, wide) == nil)
+        let extremes = Column(storage: .int64(PackedInts([.min, .max]), nulls: nil), count: 2)
+        guard case .int64(let e, _) = extremes.storage else { return }
+        #expect(KeyNumbering.ranked(e, extremes) == nil)
+        let justInside = Column(storage: .int64(PackedInts([-7, (1 << 22) - 8, -7]), nulls: nil), count: 3)
+        guard case .int64(let j, _) = justInside.storage else { return }
+        #expect(KeyNumbering.ranked(j, justInside)?.groupOf == [0, 1, 0])
+        #expect(KeyNumbering.ranked(j, justInside)?.firstRow == [0, 1])
+    }
+
     /// Grouped sums refuse a group number outside the groups instead of writing past them.
     @Test func groupedIntegersCheckTheirGroups() throws {
         let column = Column(storage: .int64(PackedInts([1, 2, 3, 4]), nulls: nil), count: 4)

@@ -95,42 +95,19 @@ package struct Grouping {
         }
     }
 
-    /// A whole-number or date key in a narrow range, grouped by its stored offset with the
-    /// groups numbered in key order: the table of offsets is read in order to number them.
-    /// With a million groups, an aggregate's results put in key order afterwards were read
+    /// A whole-number or date key in a narrow range, grouped by its stored value with the
+    /// groups numbered in key order (each value's rank, `KeyNumbering.ranked`). With a
+    /// million groups, an aggregate's results put in key order afterwards were read
     /// at random, a cache miss a group (most of `summarize … by urn` over 4M rows).
     private static func inOrderOfOffsets(_ column: Column) -> Grouping? {
         switch column.storage {
-        case .int64(let v, nil), .date(let v, nil): return offsets(v, column)
-        default: return nil
-        }
-    }
-
-    private static func offsets(_ v: PackedInts, _ column: Column) -> Grouping? {
-        func byOffset<T: FixedWidthInteger>(_ a: [T]) -> Grouping? {
-            guard let lo = a.min(), let hi = a.max() else { return nil }
-            let (span, o) = Int64(hi).subtractingReportingOverflow(Int64(lo))
-            guard !o, span < 1 << 22 else { return nil }
-            let n = column.count, base = -Int(lo)
-            // Each offset's first row (plus one; 0 for none), then its group by rank.
-            var slot = [Int32](repeating: 0, count: Int(span) + 1)
-            guard n < Int(Int32.max) else { return nil }
-            for r in 0..<n {
-                let c = base + Int(a[column.physical(r)])
-                if slot[c] == 0 { slot[c] = Int32(truncatingIfNeeded: r + 1) }
-            }
-            var first: [Int] = []
-            for c in slot.indices where slot[c] != 0 {
-                first.append(Int(slot[c]) - 1)
-                slot[c] = Int32(truncatingIfNeeded: first.count - 1)
-            }
-            var groupOf = [Int32](repeating: 0, count: n)
-            for r in 0..<n { groupOf[r] = slot[base + Int(a[column.physical(r)])] }
+        case .int64(let v, nil), .date(let v, nil):
+            guard let (groupOf, first) = KeyNumbering.ranked(v, column) else { return nil }
             var g = Grouping(groupOf: groupOf, firstRow: first)
             g.numberedInKeyOrder = true
             return g
+        default: return nil
         }
-        return v.visit(byOffset, byOffset, byOffset, byOffset)
     }
 
     /// The keys' stored or evaluated codes (nulls as `Int64.min`), packed as one radix key

@@ -1,8 +1,75 @@
 import IQLCore
 
-/// Numbering rows by key: the hash table's loop over raw buffers, behind a signature of
-/// arrays. Every index is the row's own or a hash masked to the table's size.
+/// Numbering rows by key: the hash table's and the ranks' loops over raw buffers, behind a
+/// signature of arrays. Every index is the row's own, a hash masked to the table's size, or a
+/// value's offset within the range the array's least and greatest values span.
 package enum KeyNumbering {
+    /// Each row's group for stored integers in a range of under 2^22, groups numbered in
+    /// the order of their values: a group's number is its value's rank among the values
+    /// present. One bit a value in the range, and beside each word of bits the count of bits
+    /// in the words before it, so a row's rank is one word's popcount away: a quarter of a
+    /// byte a value in the range, where a table of first rows took four bytes and was read
+    /// at random twice (to find first rows, then to number the rows). `count … by urn` over
+    /// 1M rows (250,000 groups) went from 8.0 ms to 5.2. Nil when the range is wider or the
+    /// column empty.
+    package static func ranked(_ values: PackedInts, _ column: Column) -> (groupOf: [Int32], firstRow: [Int])? {
+        values.visit({ ranked($0, column) }, { ranked($0, column) }, { ranked($0, column) }, { ranked($0, column) })
+    }
+
+    private static func ranked<T: FixedWidthInteger>(_ a: [T], _ column: Column) -> (groupOf: [Int32], firstRow: [Int])? {
+        let n = column.count
+        guard n > 0, n < Int(Int32.max), let (lo, hi) = bounds(a) else { return nil }
+        let (span, o) = Int64(hi).subtractingReportingOverflow(Int64(lo))
+        guard !o, span < 1 << 22 else { return nil }
+        let base = -Int(lo), words = Int(span) >> 6 + 1
+        // Word w's bits at 2w, the count of bits before it at 2w + 1: one cache line for both.
+        var ranks = [UInt64](repeating: 0, count: 2 * words)
+        let groups = ranks.withUnsafeMutableBufferPointer { ranks in
+            // Every stored value is within lo...hi, so each one's word is in the table.
+            for r in 0..<n {
+                let c = base &+ Int(a[column.physical(r)])
+                ranks[(c >> 6) << 1] |= 1 &<< UInt64(c & 63)
+            }
+            var before: UInt64 = 0
+            for w in 0..<words {
+                ranks[2 &* w &+ 1] = before
+                before &+= UInt64(ranks[2 &* w].nonzeroBitCount)
+            }
+            return Int(before)
+        }
+        var groupOf = [Int32](repeating: 0, count: n)
+        var first = [Int32](repeating: 0, count: groups)
+        ranks.withUnsafeBufferPointer { ranks in
+            groupOf.withUnsafeMutableBufferPointer { groupOf in
+                first.withUnsafeMutableBufferPointer { first in
+                    // From the last row back, so the row a group keeps is its first, and no
+                    // row reads its group's entry to see whether it is the first: that read
+                    // missed the cache at every row, where a write does not wait.
+                    for r in stride(from: n &- 1, through: 0, by: -1) {
+                        let c = base &+ Int(a[column.physical(r)]), w = (c >> 6) << 1
+                        // c's own bit is set, so its rank is below the groups.
+                        let below = ranks[w] & ((1 &<< UInt64(c & 63)) &- 1)
+                        let g = Int(ranks[w &+ 1]) &+ below.nonzeroBitCount
+                        groupOf[r] = Int32(truncatingIfNeeded: g)
+                        first[g] = Int32(truncatingIfNeeded: r)
+                    }
+                }
+            }
+        }
+        return (groupOf, first.map { Int($0) })
+    }
+
+    /// The least and greatest element, in one pass; nil when empty.
+    private static func bounds<T: FixedWidthInteger>(_ a: [T]) -> (T, T)? {
+        guard var lo = a.first else { return nil }
+        var hi = lo
+        for x in a {
+            lo = min(lo, x)
+            hi = max(hi, x)
+        }
+        return (lo, hi)
+    }
+
     /// Each row's group for integer keys of any range, groups numbered in order of first
     /// appearance: an open-addressing table (linear probing, a multiplicative hash), several
     /// times faster than a `Dictionary` for a million keys.
