@@ -173,10 +173,14 @@ struct StorageKernelTests {
     }
 
     /// Grouped sums over more groups than one partition holds (the partitioned loop) give
-    /// what the one-pass loop gives: with nulls, a selection, and overflow still refused.
-    @Test func groupedIntegersAgreeAcrossPartitions() throws {
+    /// what the one-pass loop gives: with nulls, a selection, and overflow still refused; for
+    /// values stored in 8 and 16 bits (each pair packed in one word, negative values too) and
+    /// in 32 (a pair in two arrays).
+    @Test(arguments: [1, 100, 100_000]) func groupedIntegersAgreeAcrossPartitions(scale: Int64) throws {
         let groups = GroupedIntegers.partitionGroups * 3 + 17, n = groups * 2 + 5
-        let raw = Self.values(n, seed: 99).map { Int64($0) * 1000 }
+        let raw = Self.values(n, seed: 99).map { Int64($0) * scale }
+        let width = PackedInts(raw).visit({ _ in 8 }, { _ in 16 }, { _ in 32 }, { _ in 64 })
+        #expect(width == [1: 8, 100: 16, 100_000: 32][scale], "the values are stored as narrow as intended")
         var nulls = NullMask(count: n)
         for r in stride(from: 3, to: n, by: 11) { nulls.insert(r) }
         let groupOf = (0..<n).map { Int32(truncatingIfNeeded: ($0 &* 7919) % groups) }
