@@ -502,6 +502,13 @@ struct DifferentialTests {
             "from t | derive m = 9223372036854775807 | summarize a = median(m), b = sum(m) by g",
             "from t | summarize a = median(d), b = median(n * 3), c = median(d * d), e = median(n / 8) by g",
             "from t | summarize a = median(d), b = median(days_between(dt, 2020-01-01))",
+            // Neighbours of stored columns from their stored words; sums over random nulls.
+            "from t | derive x = next(n) by g | summarize s = sum(x - n), a = avg(x), c = count(x) by g",
+            "from t | derive x = previous(d) by g, y = next(dt) by g | summarize s = sum(x), m = max(y), k = min(y)",
+            "from t | derive x = next(n) by g | where id > 5 | derive y = previous(x) by g | summarize s = sum(y), a = avg(y)",
+            "from t | derive q = d / 3 | derive x = previous(q) by g | summarize s = sum(x), a = avg(x)",
+            "from t | derive z = (n / 7) * 0 | summarize s = sum(z), a = avg(z) by g",
+            "from t | derive z = (n / 7) * 0 | summarize s = sum(z), a = avg(z)",
             "from t | select g, b | distinct | sort g, b",
             "from t | distinct n, g | count",
             "from t | select d, dt | distinct | count",

@@ -146,6 +146,51 @@ struct StorageKernelTests {
         #expect(sub?.firstRow == subWant.firstRow)
     }
 
+    /// Ratings and true/false count their nulls (zero bytes) eight at a time: as a plain count,
+    /// over lengths that leave bytes past the last word and runs of more than 255 words.
+    @Test(arguments: lengths + [2047, 2048, 2049, 5000]) func zeroBytesAreCountedAsNulls(n: Int) {
+        let codes = Self.values(n, seed: n + 7).map { Int8(($0 + 20) % 5) }
+        let ratings = Column(storage: .rating(codes), count: n)
+        #expect(ratings.nullCount == codes.filter { $0 == 0 }.count)
+        let flags = codes.map { UInt8($0 % 3) }
+        let bools = Column(storage: .bool(flags), count: n)
+        #expect(bools.nullCount == flags.filter { $0 == 0 }.count)
+        let none = Column(storage: .rating([Int8](repeating: 3, count: n)), count: n)
+        #expect(none.nullCount == 0)
+        let all = Column(storage: .rating([Int8](repeating: 0, count: n)), count: n)
+        #expect(all.nullCount == n)
+    }
+
+    /// A column's neighbours (`previous` and `next` of a stored column) are its rows at the
+    /// given row numbers with their stored width and base, null where the number is -1 or the
+    /// row is null; through a selection; and refused for a row past the column.
+    @Test(arguments: lengths) func neighboursAreTheRowsAtTheirNumbers(n: Int) throws {
+        let raw = Self.values(n, seed: n + 3).map { Int64($0) * 37 + 1000 }
+        var nulls = NullMask(count: n)
+        for r in stride(from: 2, to: n, by: 5) { nulls.insert(r) }
+        let rows = (0..<n).map { r -> Int32 in r % 4 == 3 ? -1 : Int32((r &* 7919) % max(n, 1)) }
+        for storage in [Column.Storage.int64(PackedInts(raw), nulls: nulls), .decimal(PackedInts(raw), scale: 2, nulls: nulls),
+                        .date(PackedInts(raw), nulls: nil)] {
+            let column = Column(storage: storage, count: n)
+            let got = try #require(column.neighbours(rows))
+            #expect(got.count == n)
+            for r in 0..<n {
+                let want: Value = rows[r] < 0 ? .null : column[Int(rows[r])]
+                #expect(got[r] == want, "row \(r)")
+            }
+            // Through a selection: every other row, the numbers within the selected rows.
+            let picked = column.gathering(Selection(Array(stride(from: 1, to: n, by: 2))))
+            let half = rows.prefix(picked.count).map { $0 < 0 ? -1 : $0 % Int32(max(picked.count, 1)) }
+            let fromPicked = try #require(picked.neighbours(Array(half)))
+            for r in 0..<picked.count {
+                let want: Value = half[r] < 0 ? .null : picked[Int(half[r])]
+                #expect(fromPicked[r] == want)
+            }
+            if n > 0 { #expect(column.neighbours([Int32(n)]) == nil, "a row past the column") }
+        }
+        #expect(Column(storage: .rating([1, 2]), count: 2).neighbours([1, 0]) == nil, "ratings go the general way")
+    }
+
     @Test func integerRangesTooWideForRanksAreRefused() {
         let wide = Column(storage: .int64(PackedInts([0, 1 << 22, 5]), nulls: nil), count: 3)
         guard case .int64(let w, _) = wide.storage else { return }

@@ -117,6 +117,35 @@ public struct Column: Sendable {
 
     /// How many rows hold null: from the null bitmap or the codes when the column shows all of
     /// its storage, row by row through a selection.
+    /// How many of the bytes are zero, eight at a time: each word's zero bytes become 1s in
+    /// their own bytes and are added up bytewise, 255 words at most before the bytes are
+    /// summed. A byte loop compiled to a branch and a checked add a byte (2.7 ms over 1M
+    /// ratings, for a note that needs the count), and isNull per row to 6.5 ms.
+    private static func zeroBytes<T: FixedWidthInteger>(_ a: [T]) -> Int {
+        a.withUnsafeBytes { raw in
+            let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, ones: UInt64 = 0x0101_0101_0101_0101
+            let evens: UInt64 = 0x00FF_00FF_00FF_00FF
+            var n = 0, i = 0
+            let words = raw.count / 8
+            while i < words {
+                let end = min(words, i &+ 255)
+                var lanes: UInt64 = 0
+                while i < end {
+                    let x = raw.loadUnaligned(fromByteOffset: i &* 8, as: UInt64.self)
+                    // Each byte's high bit of ((x & lows) + lows) | x is set where that byte is
+                    // not zero (no carry crosses bytes); inverted, where it is.
+                    lanes &+= (~(((x & lows) &+ lows) | x) >> 7) & ones
+                    i &+= 1
+                }
+                // Bytes to 16-bit lanes (at most 2 x 255 each), then the four lanes summed.
+                let pairs = (lanes & evens) &+ ((lanes >> 8) & evens)
+                n &+= Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
+            }
+            for k in (words &* 8)..<raw.count where raw[k] == 0 { n &+= 1 }
+            return n
+        }
+    }
+
     package var nullCount: Int {
         if selection == nil {
             switch storage {
@@ -128,19 +157,14 @@ public struct Column: Sendable {
                 let zero = -codes.base
                 func zeros<T: FixedWidthInteger>(_ a: [T]) -> Int {
                     var n = 0
-                    for c in a where Int64(c) == zero { n += 1 }
+                    for c in a { n &+= Int64(c) == zero ? 1 : 0 }
                     return n
                 }
                 return codes.visit(zeros, zeros, zeros, zeros)
             case .rating(let v):
-                // A plain loop over the bytes, which vectorises; isNull per row took 6.5 ms a million.
-                var n = 0
-                for x in v where x == 0 { n += 1 }
-                return n
+                return Self.zeroBytes(v)
             case .bool(let v):
-                var n = 0
-                for x in v where x == 0 { n += 1 }
-                return n
+                return Self.zeroBytes(v)
             default: break
             }
         }

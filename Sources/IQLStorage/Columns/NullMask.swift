@@ -21,6 +21,11 @@ import IQLCore
         }
     }
 
+    /// The bits of rows 64w..<64w + 64 (bit i for row 64w + i); zero past the mask's words.
+    @inlinable package func word(_ w: Int) -> UInt64 {
+        w >= 0 && w < words.count ? words[w] : 0
+    }
+
     @inlinable package func contains(_ row: Int) -> Bool {
         let w = row >> 6
         return w < words.count && words[w] & (1 << UInt64(row & 63)) != 0

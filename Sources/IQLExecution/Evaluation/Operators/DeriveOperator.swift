@@ -25,9 +25,15 @@ extension DeriveOperator: TableOperator {
             if k % 256 == 255 { try env.checkCancelled() }
             let values: Column
             if let window, env.vectorised, case .window(let next, let inner) = item.expression.shape, !inner.readsWindow {
-                // `previous(x)`: x a column at a time, then each row takes its neighbour's value.
-                let vector = try VectorEvaluator(table: table, environment: env).evaluate(inner)
-                values = vector.gathered(next ? window.next : window.previous).column(count: table.rowCount)
+                // `previous(x)`: x a column at a time, then each row takes its neighbour's value;
+                // a stored number or day column straight from its stored words.
+                let rows = next ? window.next : window.previous
+                if case .column(let i) = inner.shape, let column = table.columns[i].neighbours(rows) {
+                    values = column
+                } else {
+                    let vector = try VectorEvaluator(table: table, environment: env).evaluate(inner)
+                    values = vector.gathered(rows).column(count: table.rowCount)
+                }
             } else {
                 values = try Evaluating.stored(item.expression, over: table, env, window: window)
             }

@@ -113,25 +113,50 @@ package enum GroupedAggregates {
                                                          sum: true, low: false, high: false) else { return nil }
                 sums = t.sums
                 counts = t.counts
-            } else {
-                for r in 0..<n {
-                    if let m, m.contains(r) { continue }
-                    let g = whole ? 0 : Int(groupOf[r])
-                    let (s, o) = sums[g].addingReportingOverflow(a[r])
-                    if o { return nil }
-                    sums[g] = s
-                    counts[g] += 1
+            } else if whole {
+                // One sum in locals, not array elements; a null row adds 0 and counts 0.
+                var sum: Int64 = 0, count: Int64 = 0
+                let fits = eachRow(n, m) { r, keep in
+                    let (s, o) = sum.addingReportingOverflow(a[r] & -keep)
+                    sum = s
+                    count &+= keep
+                    return !o
                 }
+                guard fits else { return nil }
+                sums[0] = sum
+                counts[0] = count
+            } else {
+                let fits = eachRow(n, m) { r, keep in
+                    let g = Int(groupOf[r])
+                    let (s, o) = sums[g].addingReportingOverflow(a[r] & -keep)
+                    sums[g] = s
+                    counts[g] &+= keep
+                    return !o
+                }
+                guard fits else { return nil }
             }
             totals = sums.map { Number.exact($0, scale: scale) }
             for (t, c) in zip(totals, counts) where t == nil && c > 0 { return nil }
         case .doubles(let a, let m):
-            var sums = [Double](repeating: 0, count: groups)
-            for r in 0..<n {
-                if let m, m.contains(r) { continue }
-                let g = whole ? 0 : Int(groupOf[r])
-                sums[g] = counts[g] == 0 ? a[r] : sums[g] + a[r]
-                counts[g] += 1
+            // Each sum starts at -0.0, which adds to any double as the double itself, and a
+            // null row adds -0.0, which leaves any sum as it is: the row-by-row additions.
+            var sums = [Double](repeating: -0.0, count: groups)
+            if whole {
+                var sum = -0.0, count: Int64 = 0
+                _ = eachRow(n, m) { r, keep in
+                    sum += keep == 1 ? a[r] : -0.0
+                    count &+= keep
+                    return true
+                }
+                sums[0] = sum
+                counts[0] = count
+            } else {
+                _ = eachRow(n, m) { r, keep in
+                    let g = Int(groupOf[r])
+                    sums[g] += keep == 1 ? a[r] : -0.0
+                    counts[g] &+= keep
+                    return true
+                }
             }
             guard sums.allSatisfy(\.isFinite) else { return nil }
             totals = sums.map(Number.double)
@@ -146,6 +171,32 @@ package enum GroupedAggregates {
             if call.function == .sum { return .number(total) }
             return .number(try Operations.numeric(.divide, total, .int(count), at: call.range))
         }
+    }
+
+    /// `body(r, keep)` for the rows below n in order, keep 1 where row r is not null and 0
+    /// where it is, until `body` gives false (then false): a word of null bits at a time, the
+    /// rows of a word with no null in a loop with no test, the others taking the bit as a
+    /// number. Skipping null rows with a branch mispredicted wherever nulls fall at random (a
+    /// quarter of `next(pupils) by urn`'s rows), and that branch was most of a sum's time.
+    @inline(__always)
+    private static func eachRow(_ n: Int, _ nulls: NullMask?, _ body: (Int, Int64) -> Bool) -> Bool {
+        guard let nulls else {
+            for r in 0..<n where !body(r, 1) { return false }
+            return true
+        }
+        var start = 0
+        while start < n {
+            let end = min(start &+ 64, n), word = nulls.word(start >> 6)
+            if word == 0 {
+                for r in start..<end where !body(r, 1) { return false }
+            } else {
+                for r in start..<end where !body(r, Int64(truncatingIfNeeded: ~(word >> UInt64(r & 63)) & 1)) {
+                    return false
+                }
+            }
+            start = end
+        }
+        return true
     }
 
     /// Sums of exact rows and doubles by group, in row order, as `Operations.numeric` adds
