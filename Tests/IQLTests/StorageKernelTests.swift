@@ -159,6 +159,18 @@ struct StorageKernelTests {
         #expect(none.nullCount == 0)
         let all = Column(storage: .rating([Int8](repeating: 0, count: n)), count: n)
         #expect(all.nullCount == n)
+        // Text: null is code 0, whatever the width and base its codes are stored at.
+        for distinct in [3, 300, 70_000] where n > 0 {
+            let values: [Value] = codes.enumerated().map { r, c in c == 0 ? .null : .text("t\((r * 31) % distinct)") }
+            let text = Column(values)
+            guard case .text = text.storage else {
+                Issue.record("text values with nulls are not stored as dictionary codes")
+                continue
+            }
+            #expect(text.nullCount == values.filter(\.isNull).count, "\(distinct) distinct")
+        }
+        let noNulls = Column((0..<n).map { Value.text("x\($0 % 9)") })
+        #expect(noNulls.nullCount == 0)
     }
 
     /// A column's neighbours (`previous` and `next` of a stored column) are its rows at the

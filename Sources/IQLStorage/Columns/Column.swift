@@ -146,6 +146,22 @@ public struct Column: Sendable {
         }
     }
 
+    /// How many elements equal `x`: a loop over the buffer with one exit and no branch a row,
+    /// which the compiler vectorises (`for c in a where c == x` kept a branch, a checked add
+    /// and a bounds check a row: 2.5 ms over 1M names, for a note on an aggregate's nulls).
+    private static func count<T: FixedWidthInteger>(_ x: T, in a: [T]) -> Int {
+        a.withUnsafeBufferPointer { p in
+            guard let start = p.baseAddress else { return 0 }
+            var n = 0, i = 0
+            let end = p.count
+            while i < end {
+                n &+= start[i] == x ? 1 : 0
+                i &+= 1
+            }
+            return n
+        }
+    }
+
     package var nullCount: Int {
         if selection == nil {
             switch storage {
@@ -154,11 +170,11 @@ public struct Column: Sendable {
             case .numbers(let m):
                 return m.nulls?.count(below: count) ?? 0
             case .text(let codes, _):
+                // Code 0 is null; no stored word can be it when it lies outside the words' range.
                 let zero = -codes.base
                 func zeros<T: FixedWidthInteger>(_ a: [T]) -> Int {
-                    var n = 0
-                    for c in a { n &+= Int64(c) == zero ? 1 : 0 }
-                    return n
+                    guard zero >= Int64(T.min), zero <= Int64(T.max) else { return 0 }
+                    return Self.count(T(truncatingIfNeeded: zero), in: a)
                 }
                 return codes.visit(zeros, zeros, zeros, zeros)
             case .rating(let v):
