@@ -507,6 +507,11 @@ struct DifferentialTests {
             "from t | derive x = previous(d) by g, y = next(dt) by g | summarize s = sum(x), m = max(y), k = min(y)",
             "from t | derive x = next(n) by g | where id > 5 | derive y = previous(x) by g | summarize s = sum(y), a = avg(y)",
             "from t | derive q = d / 3 | derive x = previous(q) by g | summarize s = sum(x), a = avg(x)",
+            // Shifted along the window order, and back to tables of links when an item needs them.
+            "from t | derive x = previous(n) by g, c = n + 1 | summarize s = sum(x), k = sum(c), m = max(x) by g",
+            "from t | derive n = lower(g), x = previous(n) by g | select id, x | sort id | take 40",
+            "from t | derive x = next(dt) by g, y = previous(x) by g | select id, x, y | sort id | take 40",
+            "from t | derive x = next(n) by g, y = previous(n + 1) by g | summarize s = sum(x), t = sum(y)",
             "from t | derive z = (n / 7) * 0 | summarize s = sum(z), a = avg(z) by g",
             "from t | derive z = (n / 7) * 0 | summarize s = sum(z), a = avg(z)",
             "from t | select g, b | distinct | sort g, b",

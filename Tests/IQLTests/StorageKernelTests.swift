@@ -203,6 +203,38 @@ struct StorageKernelTests {
         #expect(Column(storage: .rating([1, 2]), count: 2).neighbours([1, 0]) == nil, "ratings go the general way")
     }
 
+    /// A column shifted along a window order gives what its neighbours by tables of links give:
+    /// numbers with nulls, days, ratings, through a selection, at a group's edges; refused for
+    /// an order of another length or text.
+    @Test(arguments: lengths) func shiftingAlongTheOrderMatchesTheLinks(n: Int) throws {
+        // A permutation, cut into groups of one to four rows.
+        var order = (0..<n).map { Int32(truncatingIfNeeded: ($0 &* 7919) % max(n, 1)) }
+        if n > 0, Set(order).count != n { order = (0..<n).map { Int32($0) }.reversed() }
+        var same = [UInt64](repeating: 0, count: (n + 63) >> 6)
+        for i in stride(from: 1, to: n, by: 1) where i % 4 != 0 && i % 7 != 3 { same[i >> 6] |= 1 << UInt64(i & 63) }
+        let links = WindowLinks(order: order, sameGroup: same).tables()
+        let raw = Self.values(n, seed: n + 11).map { Int64($0) * 13 }
+        var nulls = NullMask(count: n)
+        for r in stride(from: 1, to: n, by: 6) { nulls.insert(r) }
+        let ratings = Self.values(n, seed: n).map { Int8(($0 + 20) % 5) }
+        let base = Column(storage: .int64(PackedInts(raw + [0, 0]), nulls: nil), count: n + 2)
+        for column in [Column(storage: .int64(PackedInts(raw), nulls: nulls), count: n),
+                       Column(storage: .date(PackedInts(raw.map { $0 + 18000 }), nulls: nil), count: n),
+                       Column(storage: .rating(ratings), count: n),
+                       base.gathering(Selection(Array(2..<(n + 2))))] {
+            for next in [false, true] {
+                let got = try #require(column.shifted(along: order, sameGroup: same, next: next))
+                for r in 0..<n {
+                    let other = Int(next ? links.next[r] : links.previous[r])
+                    #expect(got[r] == (other < 0 ? .null : column[other]), "row \(r), next: \(next)")
+                }
+            }
+        }
+        let text = Column((0..<max(n, 1)).map { Value.text("x\($0 % 3)") })
+        #expect(text.shifted(along: order, sameGroup: same, next: true) == nil || n == 0)
+        #expect(Column(storage: .rating(ratings), count: n).shifted(along: order + [0], sameGroup: same, next: true) == nil)
+    }
+
     @Test func integerRangesTooWideForRanksAreRefused() {
         let wide = Column(storage: .int64(PackedInts([0, 1 << 22, 5]), nulls: nil), count: 3)
         guard case .int64(let w, _) = wide.storage else { return }

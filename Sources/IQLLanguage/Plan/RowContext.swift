@@ -21,14 +21,41 @@ package struct RowContext {
 }
 
 /// The previous and next row of every row, within its `by` group in time order; -1 for none
-/// (four bytes a row, where an optional row number would take sixteen).
+/// (four bytes a row, where an optional row number would take sixteen). Or, when every item
+/// reading the window takes a stored column's neighbour, the rows in window order and which
+/// of them share a group with the one before (bit i for `order[i]`), from which each item's
+/// column is shifted directly; `previous` and `next` are then empty.
 package struct WindowLinks {
     package var previous: [Int32]
     package var next: [Int32]
+    package var order: [Int32] = []
+    package var sameGroup: [UInt64] = []
 
     package init(previous: [Int32], next: [Int32]) {
         self.previous = previous
         self.next = next
+    }
+
+    package init(order: [Int32], sameGroup: [UInt64]) {
+        self.previous = []
+        self.next = []
+        self.order = order
+        self.sameGroup = sameGroup
+    }
+
+    /// Whether the links are held as the window order (see the type).
+    package var isOrder: Bool { !order.isEmpty }
+
+    /// The links as tables of each row's previous and next row, from the window order.
+    package func tables() -> WindowLinks {
+        guard isOrder else { return self }
+        let n = order.count
+        var previous = [Int32](repeating: -1, count: n), next = previous
+        for i in 1..<max(1, n) where sameGroup[i >> 6] >> UInt64(i & 63) & 1 == 1 {
+            previous[Int(order[i])] = order[i - 1]
+            next[Int(order[i - 1])] = order[i]
+        }
+        return WindowLinks(previous: previous, next: next)
     }
 }
 

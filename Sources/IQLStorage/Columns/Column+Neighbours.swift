@@ -47,4 +47,79 @@ extension Column {
         }
         return (PackedInts(base: v.base, words: words), any == 0 ? nil : NullMask(words: bits))
     }
+
+    /// `neighbours` for rows laid out in window order: `order` lists every row once, in its
+    /// group's time order, and bit i of `sameGroup` says whether `order[i]` shares a group with
+    /// `order[i - 1]`. Row `order[i]` takes row `order[i + 1]` (`next`) or `order[i - 1]`,
+    /// null across a group's edge. One read and one write at random a row, each of the column's
+    /// own width; going through a table of each row's neighbour (four bytes a row, written at
+    /// random, then read) was most of `previous(overall) by urn` past the cache. Numbers,
+    /// decimals, days and ratings; nil for other storage, or `order` not of the column's length.
+    package func shifted(along order: [Int32], sameGroup: [UInt64], next: Bool) -> Column? {
+        let n = count
+        guard order.count == n, sameGroup.count >= (n + 63) >> 6,
+              order.allSatisfy({ $0 >= 0 && Int($0) < n }) else { return nil }
+        @inline(__always) func same(_ i: Int) -> UInt64 { sameGroup[i >> 6] >> UInt64(i & 63) & 1 }
+        // (the row written, the row read, whether it is a neighbour) for step i; for i past
+        // either end, the row written and no neighbour.
+        @inline(__always) func step(_ i: Int) -> (to: Int, from: Int, linked: UInt64) {
+            if next {
+                let linked = i &+ 1 < n ? same(i &+ 1) : 0
+                return (Int(order[i]), linked == 1 ? Int(order[i &+ 1]) : Int(order[i]), linked)
+            }
+            let linked = i > 0 ? same(i) : 0
+            return (Int(order[i]), linked == 1 ? Int(order[i &- 1]) : Int(order[i]), linked)
+        }
+        // The words and the null bits in one pass: each row's step is read once.
+        func shifted(_ v: PackedInts, _ nulls: NullMask?) -> (PackedInts, NullMask?) {
+            var bits = [UInt64](repeating: 0, count: (n + 63) >> 6)
+            var any: UInt64 = 0
+            func run<T: FixedWidthInteger>(_ a: [T]) -> [T] {
+                var out = [T](repeating: 0, count: n)
+                // Raw buffers: every `to` is a row below n (checked above), and array writes
+                // checked the arrays for sharing at every row.
+                out.withUnsafeMutableBufferPointer { out in
+                    bits.withUnsafeMutableBufferPointer { bits in
+                        var seen: UInt64 = 0
+                        for i in 0..<n {
+                            let (to, from, linked) = step(i)
+                            let p = physical(from)
+                            out[to] = a[p]
+                            let null = (nulls.map { $0.word(p >> 6) >> UInt64(p & 63) & 1 } ?? 0) | (linked ^ 1)
+                            let bit = null << UInt64(to & 63)
+                            bits[to >> 6] |= bit
+                            seen |= bit
+                        }
+                        any = seen
+                    }
+                }
+                return out
+            }
+            let words = v.visit({ PackedInts.Words.i8(run($0)) }, { .i16(run($0)) }, { .i32(run($0)) }, { .i64(run($0)) })
+            return (PackedInts(base: v.base, words: words), any == 0 ? nil : NullMask(words: bits))
+        }
+        switch storage {
+        case .int64(let v, let nulls):
+            let (words, mask) = shifted(v, nulls)
+            return Column(storage: .int64(words, nulls: mask), count: n)
+        case .decimal(let v, let scale, let nulls):
+            let (words, mask) = shifted(v, nulls)
+            return Column(storage: .decimal(words, scale: scale, nulls: mask), count: n)
+        case .date(let v, let nulls):
+            let (words, mask) = shifted(v, nulls)
+            return Column(storage: .date(words, nulls: mask), count: n)
+        case .rating(let codes):
+            // Rating 0 is null: a row with no neighbour takes it.
+            var out = [Int8](repeating: 0, count: n)
+            out.withUnsafeMutableBufferPointer { out in
+                for i in 0..<n {
+                    let (to, from, linked) = step(i)
+                    out[to] = codes[physical(from)] & Int8(truncatingIfNeeded: 0 &- Int64(linked))
+                }
+            }
+            return Column(storage: .rating(out), count: n)
+        default:
+            return nil
+        }
+    }
 }

@@ -18,16 +18,35 @@ extension DeriveOperator: TableOperator {
                 reads = (true, true)
             }
         }
-        let window = try timeColumn.map { try links(input, timeColumn: $0, reads: reads, env) }
+        // Whether every item reading the window takes a stored column's neighbour, which the
+        // window order answers with no table of links.
+        let ordered = env.vectorised && items.allSatisfy { item in
+            guard item.expression.readsWindow else { return true }
+            guard case .window(_, let inner) = item.expression.shape, case .column(let i) = inner.shape,
+                  i < input.columns.count else { return false }
+            switch input.columns[i].storage {
+            case .int64, .decimal, .date, .rating: return true
+            default: return false
+            }
+        }
+        var window = try timeColumn.map { try links(input, timeColumn: $0, reads: reads, ordered: ordered, env) }
         try env.budget.reserve(input.rowCount &* items.count &* 8, for: "derive of \(items.count) columns")
         var table = input
         for (k, item) in items.enumerated() {
             if k % 256 == 255 { try env.checkCancelled() }
             let values: Column
-            if let window, env.vectorised, case .window(let next, let inner) = item.expression.shape, !inner.readsWindow {
+            if let links = window, env.vectorised, case .window(let next, let inner) = item.expression.shape, !inner.readsWindow {
                 // `previous(x)`: x a column at a time, then each row takes its neighbour's value;
                 // a stored number or day column straight from its stored words.
-                let rows = next ? window.next : window.previous
+                if links.isOrder, case .column(let i) = inner.shape,
+                   let column = table.columns[i].shifted(along: links.order, sameGroup: links.sameGroup, next: next) {
+                    table.setColumn(column, as: item.column, at: item.replacing)
+                    continue
+                }
+                // An earlier item changed the column to a kind the order cannot shift.
+                let tables = links.tables()
+                window = tables
+                let rows = next ? tables.next : tables.previous
                 if case .column(let i) = inner.shape, let column = table.columns[i].neighbours(rows) {
                     values = column
                 } else {
@@ -35,6 +54,7 @@ extension DeriveOperator: TableOperator {
                     values = vector.gathered(rows).column(count: table.rowCount)
                 }
             } else {
+                if let w = window, w.isOrder { window = w.tables() }
                 values = try Evaluating.stored(item.expression, over: table, env, window: window)
             }
             table.setColumn(values, as: item.column, at: item.replacing)
@@ -45,12 +65,12 @@ extension DeriveOperator: TableOperator {
     /// Each row's neighbours within its `by` group in time order: rows grouped on their stored
     /// key codes, ordered by the time column's ranks (a stable counting sort when the times
     /// span few values), ties in input order, rows with no time last.
-    private func links(_ table: Table, timeColumn: Int, reads: (previous: Bool, next: Bool),
+    private func links(_ table: Table, timeColumn: Int, reads: (previous: Bool, next: Bool), ordered: Bool,
                        _ env: RuntimeEnvironment) throws -> WindowLinks {
         let n = table.rowCount
         guard let ranks = SortKeys.ranks(of: table.columns[timeColumn]) else { return try linksByValue(table, timeColumn: timeColumn, env) }
         if let groups = try Grouping.packedCodes(keys, over: table, env),
-           let links = try sortedLinks(groups, ranks: ranks, count: n, reads: reads, env) {
+           let links = try sortedLinks(groups, ranks: ranks, count: n, reads: reads, ordered: ordered, env) {
             return links
         }
         // Keys with no codes that pack: their groups' numbers are the codes.
@@ -58,7 +78,7 @@ extension DeriveOperator: TableOperator {
         try env.checkCancelled()
         var numbered = RadixOrder.Packing()
         if grouping.whole || numbered.add(grouping.groupOf.map(Int64.init), null: .min),
-           let links = try sortedLinks(numbered, ranks: ranks, count: n, reads: reads, env) {
+           let links = try sortedLinks(numbered, ranks: ranks, count: n, reads: reads, ordered: ordered, env) {
             return links
         }
         var previous = [Int32](repeating: -1, count: n)
@@ -114,7 +134,8 @@ extension DeriveOperator: TableOperator {
     /// cache (5x the time for 4x the rows). `groups` holds the group keys packed so far (none:
     /// one group). Nil when they and the rank do not pack into 64 bits.
     private func sortedLinks(_ groups: RadixOrder.Packing, ranks: [Int64], count n: Int,
-                             reads: (previous: Bool, next: Bool), _ env: RuntimeEnvironment) throws -> WindowLinks? {
+                             reads: (previous: Bool, next: Bool), ordered: Bool,
+                             _ env: RuntimeEnvironment) throws -> WindowLinks? {
         var packing = groups
         let groupBits = packing.bits
         guard ranks.count == n, packing.add(ranks, null: .max), let keys = packing.packed(count: n) else { return nil }
@@ -123,6 +144,14 @@ extension DeriveOperator: TableOperator {
         try env.checkCancelled()
         guard let (rows, sorted) = RadixOrder.stableOrder(keys) else { return nil }
         try env.checkCancelled()
+        if ordered {
+            var same = [UInt64](repeating: 0, count: (n + 63) >> 6)
+            for i in rows.indices.dropFirst() {
+                let bit = UInt64(sorted[i] >> groupShift == sorted[i - 1] >> groupShift ? 1 : 0)
+                same[i >> 6] |= bit << UInt64(i & 63)
+            }
+            return WindowLinks(order: rows, sameGroup: same)
+        }
         // A kind no item reads is left empty.
         var previous = [Int32](repeating: -1, count: reads.previous ? n : 0)
         var next = [Int32](repeating: -1, count: reads.next ? n : 0)
