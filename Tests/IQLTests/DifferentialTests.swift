@@ -503,15 +503,18 @@ struct DifferentialTests {
             "from t | summarize a = median(d), b = median(n * 3), c = median(d * d), e = median(n / 8) by g",
             "from t | summarize a = median(d), b = median(days_between(dt, 2020-01-01))",
             // Neighbours of stored columns from their stored words; sums over random nulls.
-            "from t | derive x = next(n) by g | summarize s = sum(x - n), a = avg(x), c = count(x) by g",
-            "from t | derive x = previous(d) by g, y = next(dt) by g | summarize s = sum(x), m = max(y), k = min(y)",
+            "from t | derive x = next(n) by g | summarize s = sum(x - n), a = avg(x), c = count(x > 0) by g",
+            "from t | derive x = previous(d), y = next(dt) by g | summarize s = sum(x), m = max(y), k = min(y)",
             "from t | derive x = next(n) by g | where id > 5 | derive y = previous(x) by g | summarize s = sum(y), a = avg(y)",
             "from t | derive q = d / 3 | derive x = previous(q) by g | summarize s = sum(x), a = avg(x)",
             // Shifted along the window order, and back to tables of links when an item needs them.
-            "from t | derive x = previous(n) by g, c = n + 1 | summarize s = sum(x), k = sum(c), m = max(x) by g",
+            "from t | derive x = previous(n), c = n + 1 by g | summarize s = sum(x), k = sum(c), m = max(x) by g",
+            "from t | derive x = previous(id), y = next(id), c = id + 1 by g | summarize s = sum(x), k = sum(y), m = max(c) by g",
+            "from t | derive k = id * 3 | derive x = next(k) by g | summarize s = sum(x - k), c = count(x > k)",
+            "from t | derive id = lower(g), x = previous(id) by g | select x | sort x | take 40",
             "from t | derive n = lower(g), x = previous(n) by g | select id, x | sort id | take 40",
-            "from t | derive x = next(dt) by g, y = previous(x) by g | select id, x, y | sort id | take 40",
-            "from t | derive x = next(n) by g, y = previous(n + 1) by g | summarize s = sum(x), t = sum(y)",
+            "from t | derive x = next(dt), y = previous(id) by g | select id, x, y | sort id | take 40",
+            "from t | derive x = next(n), y = previous(n + 1) by g | summarize s = sum(x), t = sum(y)",
             "from t | derive z = (n / 7) * 0 | summarize s = sum(z), a = avg(z) by g",
             "from t | derive z = (n / 7) * 0 | summarize s = sum(z), a = avg(z)",
             "from t | select g, b | distinct | sort g, b",
@@ -539,7 +542,7 @@ struct DifferentialTests {
             "from t | derive x = coalesce(n, 7) * 2, y = if(n > 3, d, null) | select id, x, y | sort id | take 60",
             "from t | where id > 3 | derive x = n * 3 | summarize a = sum(x), b = min(x)",
             // Whole-column sums, least and greatest, and sums that could overflow part way.
-            "from t | derive x = n * 3 | summarize a = sum(x), b = min(x), c = max(x), e = avg(x), k = count(x)",
+            "from t | derive x = n * 3 | summarize a = sum(x), b = min(x), c = max(x), e = avg(x), k = count(x > 0)",
             "from t | derive x = n * 92233720368547758 | summarize s = sum(x)",
             "from t | derive x = n + 9223372036854775000 | summarize s = sum(x), m = max(x)",
             // Comparisons on stored words with the constant inside, beyond and at the ends of
@@ -569,6 +572,12 @@ struct DifferentialTests {
             "from t | where (100 / n > 1) and false | count",
             "from t | where (100 / n > 1) or true | count",
         ]
+        // The failures compared are the ones rows give as they run: a query the checker refuses
+        // fails the same way on every engine and would compare nothing.
+        for q in queries {
+            let refused = vector.check(q).filter { $0.severity == .error }
+            #expect(refused.isEmpty, "\(q) does not check: \(refused.map(\.message))")
+        }
         for q in queries {
             for (name, other) in [("row by row", rows), ("no optimiser passes", plain)] {
                 Self.expectSameOutcome(q, vector, other, name: name) { $0.diagnostics.map(\.code) }

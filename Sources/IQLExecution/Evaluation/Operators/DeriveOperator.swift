@@ -18,14 +18,16 @@ extension DeriveOperator: TableOperator {
                 reads = (true, true)
             }
         }
-        // Whether every item reading the window takes a stored column's neighbour, which the
-        // window order answers with no table of links.
+        // Whether every item reading the window takes the neighbour of a stored column with no
+        // null mask, which the window order answers with no table of links. With a mask, the
+        // null bits written at random cost what the links saved (`next(pupils) by urn`
+        // measured 10–20% slower over 4M rows), so those go through the links.
         let ordered = env.vectorised && items.allSatisfy { item in
             guard item.expression.readsWindow else { return true }
             guard case .window(_, let inner) = item.expression.shape, case .column(let i) = inner.shape,
                   i < input.columns.count else { return false }
             switch input.columns[i].storage {
-            case .int64, .decimal, .date, .rating: return true
+            case .int64(_, nil), .decimal(_, _, nil), .date(_, nil), .rating: return true
             default: return false
             }
         }
