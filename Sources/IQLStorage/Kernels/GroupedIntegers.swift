@@ -83,31 +83,11 @@ package enum GroupedIntegers {
         // stored), as writing the pairs is most of the time.
         var pairGroups = [UInt16](unsafeUninitializedCapacity: kept) { _, count in count = kept }
         var pairValues = [T](unsafeUninitializedCapacity: kept) { _, count in count = kept }
-        var fill = starts
-        let within = Int32(partitionGroups - 1)
         pairGroups.withUnsafeMutableBufferPointer { pairGroups in
             pairValues.withUnsafeMutableBufferPointer { pairValues in
-                fill.withUnsafeMutableBufferPointer { fill in
-                    groupOf.withUnsafeBufferPointer { groupOf in
-                        a.withUnsafeBufferPointer { a in
-                            // Every group was checked above, and each range's count bounds its writes.
-                            @inline(__always) func place(_ r: Int, _ p: Int) {
-                                let g = groupOf[r], part = Int(g) >> shift, at = fill[part]
-                                fill[part] = at &+ 1
-                                pairGroups[at] = UInt16(truncatingIfNeeded: g & within)
-                                pairValues[at] = a[p]
-                            }
-                            if nulls == nil, column.selection == nil {
-                                for r in 0..<n { place(r, r) }
-                            } else {
-                                for r in 0..<n {
-                                    let p = column.physical(r)
-                                    if let nulls, nulls.contains(p) { continue }
-                                    place(r, p)
-                                }
-                            }
-                        }
-                    }
+                placeRows(a, nulls, column, groupOf, starts) { at, g, v in
+                    pairGroups[at] = g
+                    pairValues[at] = v
                 }
             }
         }
@@ -133,35 +113,13 @@ package enum GroupedIntegers {
         sums: inout [Int64], counts: inout [Int64], lows: inout [Int64], highs: inout [Int64],
         sum needsSum: Bool, low needsLow: Bool, high needsHigh: Bool
     ) -> Bool {
-        let n = column.count
         let shift = partitionGroups.trailingZeroBitCount
         let parts = starts.count - 1
         let kept = starts[parts]
         var pairs = [UInt32](unsafeUninitializedCapacity: kept) { _, count in count = kept }
-        var fill = starts
-        let within = Int32(partitionGroups - 1)
         pairs.withUnsafeMutableBufferPointer { pairs in
-            fill.withUnsafeMutableBufferPointer { fill in
-                groupOf.withUnsafeBufferPointer { groupOf in
-                    a.withUnsafeBufferPointer { a in
-                        // Every group was checked by the caller, and each range's count bounds its writes.
-                        @inline(__always) func place(_ r: Int, _ p: Int) {
-                            let g = groupOf[r], part = Int(g) >> shift, at = fill[part]
-                            fill[part] = at &+ 1
-                            pairs[at] = UInt32(truncatingIfNeeded: g & within) << 16
-                                | UInt32(UInt16(truncatingIfNeeded: a[p]))
-                        }
-                        if nulls == nil, column.selection == nil {
-                            for r in 0..<n { place(r, r) }
-                        } else {
-                            for r in 0..<n {
-                                let p = column.physical(r)
-                                if let nulls, nulls.contains(p) { continue }
-                                place(r, p)
-                            }
-                        }
-                    }
-                }
+            placeRows(a, nulls, column, groupOf, starts) { at, g, v in
+                pairs[at] = UInt32(g) << 16 | UInt32(UInt16(truncatingIfNeeded: v))
             }
         }
         return Tables.with(&sums, &counts, &lows, &highs, sum: needsSum, low: needsLow, high: needsHigh) { tables in
@@ -175,6 +133,43 @@ package enum GroupedIntegers {
                 }
             }
             return true
+        }
+    }
+
+    /// The placing pass: `write(at, g, v)` for each kept row, `at` the next place of its
+    /// group's range (from `starts`), g the group's place within the range, v the stored value.
+    /// Every group was checked by the caller, and each range's count bounds its writes.
+    @inline(__always)
+    private static func placeRows<T: FixedWidthInteger>(_ a: [T], _ nulls: NullMask?, _ column: Column, _ groupOf: [Int32],
+                                                         _ starts: [Int], _ write: (Int, UInt16, T) -> Void) {
+        let shift = partitionGroups.trailingZeroBitCount
+        let within = Int32(partitionGroups - 1)
+        var fill = starts
+        fill.withUnsafeMutableBufferPointer { fill in
+            groupOf.withUnsafeBufferPointer { groupOf in
+                a.withUnsafeBufferPointer { a in
+                    forEachKeptRow(column.count, nulls, column) { r, p in
+                        let g = groupOf[r], part = Int(g) >> shift, at = fill[part]
+                        fill[part] = at &+ 1
+                        write(at, UInt16(truncatingIfNeeded: g & within), a[p])
+                    }
+                }
+            }
+        }
+    }
+
+    /// `body(r, p)` for each row r below n whose stored row p is not null, in order: with no
+    /// nulls and no selection, a loop with no test.
+    @inline(__always)
+    private static func forEachKeptRow(_ n: Int, _ nulls: NullMask?, _ column: Column, _ body: (Int, Int) -> Void) {
+        if nulls == nil, column.selection == nil {
+            for r in 0..<n { body(r, r) }
+            return
+        }
+        for r in 0..<n {
+            let p = column.physical(r)
+            if let nulls, nulls.contains(p) { continue }
+            body(r, p)
         }
     }
 
