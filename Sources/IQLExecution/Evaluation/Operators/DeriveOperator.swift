@@ -39,13 +39,14 @@ extension DeriveOperator: TableOperator {
             let values: Column
             if let links = window, env.vectorised, case .window(let next, let inner) = item.expression.shape, !inner.readsWindow {
                 // `previous(x)`: x a column at a time, then each row takes its neighbour's value;
-                // a stored number or day column straight from its stored words.
+                // a stored number, day or rating column straight from its stored words.
                 if links.isOrder, case .column(let i) = inner.shape,
                    let column = table.columns[i].shifted(along: links.order, sameGroup: links.sameGroup, next: next) {
                     table.setColumn(column, as: item.column, at: item.replacing)
                     continue
                 }
-                // An earlier item changed the column to a kind the order cannot shift.
+                // Links held as the window order reach here only when an earlier item changed
+                // the column to a kind the order cannot shift: tables of links from then on.
                 let tables = links.tables()
                 window = tables
                 let rows = next ? tables.next : tables.previous
