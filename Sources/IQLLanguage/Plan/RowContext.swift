@@ -46,14 +46,16 @@ package struct WindowLinks {
     /// Whether the links are held as the window order (see the type).
     package var isOrder: Bool { !order.isEmpty }
 
-    /// The links as tables of each row's previous and next row, from the window order.
-    package func tables() -> WindowLinks {
+    /// The links as tables of each row's previous and next row, from the window order; a
+    /// kind not asked for is left empty (each is a write at random a row).
+    package func tables(previous wantsPrevious: Bool = true, next wantsNext: Bool = true) -> WindowLinks {
         guard isOrder else { return self }
         let n = order.count
-        var previous = [Int32](repeating: -1, count: n), next = previous
+        var previous = [Int32](repeating: -1, count: wantsPrevious ? n : 0)
+        var next = [Int32](repeating: -1, count: wantsNext ? n : 0)
         for i in 1..<max(1, n) where sameGroup[i >> 6] >> UInt64(i & 63) & 1 == 1 {
-            previous[Int(order[i])] = order[i - 1]
-            next[Int(order[i - 1])] = order[i]
+            if wantsPrevious { previous[Int(order[i])] = order[i - 1] }
+            if wantsNext { next[Int(order[i - 1])] = order[i] }
         }
         return WindowLinks(previous: previous, next: next)
     }

@@ -94,6 +94,26 @@ import IQLCore
         }
     }
 
+    /// The smallest and largest value (the base added), nil if there are none.
+    package func range() -> (Int64, Int64)? {
+        func run<T: FixedWidthInteger>(_ a: [T]) -> (Int64, Int64)? {
+            guard let (lo, hi) = Self.bounds(a) else { return nil }
+            return (base &+ Int64(lo), base &+ Int64(hi))
+        }
+        return visit(run, run, run, run)
+    }
+
+    /// The least and greatest stored word, in one pass; nil when there are none.
+    package static func bounds<T: FixedWidthInteger>(_ a: [T]) -> (T, T)? {
+        guard var lo = a.first else { return nil }
+        var hi = lo
+        for x in a {
+            lo = Swift.min(lo, x)
+            hi = Swift.max(hi, x)
+        }
+        return (lo, hi)
+    }
+
     // MARK: - Layout
 
     /// The narrowest width (in bytes) holding [lo, hi], and the base that centres the range in it.

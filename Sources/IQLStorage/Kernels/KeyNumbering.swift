@@ -18,7 +18,7 @@ package enum KeyNumbering {
 
     private static func ranked<T: FixedWidthInteger>(_ a: [T], _ column: Column) -> (groupOf: [Int32], firstRow: [Int])? {
         let n = column.count
-        guard n > 0, n < Int(Int32.max), let (lo, hi) = bounds(a) else { return nil }
+        guard n > 0, n < Int(Int32.max), let (lo, hi) = PackedInts.bounds(a) else { return nil }
         let (span, o) = Int64(hi).subtractingReportingOverflow(Int64(lo))
         guard !o, span < 1 << 22 else { return nil }
         let base = -Int(lo), words = Int(span) >> 6 + 1
@@ -57,17 +57,6 @@ package enum KeyNumbering {
             }
         }
         return (groupOf, first.map { Int($0) })
-    }
-
-    /// The least and greatest element, in one pass; nil when empty.
-    private static func bounds<T: FixedWidthInteger>(_ a: [T]) -> (T, T)? {
-        guard var lo = a.first else { return nil }
-        var hi = lo
-        for x in a {
-            lo = min(lo, x)
-            hi = max(hi, x)
-        }
-        return (lo, hi)
     }
 
     /// Each row's group for integer keys of any range, groups numbered in order of first

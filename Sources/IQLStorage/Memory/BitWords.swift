@@ -200,15 +200,19 @@ import IQLCore
         return (eqs, nulls)
     }
 
+    /// The high bit of each byte of x that is zero, and no other bit: ((x & lows) + lows) | x
+    /// has a byte's high bit set where the byte is not zero (no carry crosses bytes), inverted.
+    @inlinable @inline(__always)
+    package static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, highs: UInt64 = 0x8080_8080_8080_8080
+        return ~(((x & lows) &+ lows) | x) & highs
+    }
+
     /// One bit for each of the eight bytes of `word` (in memory order, so row order) that equals
     /// `byte`, without a branch or a table: the compiler does not find this for a byte loop.
     @inlinable @inline(__always)
     package static func equalBytes(_ word: UInt64, _ byte: UInt8) -> UInt64 {
-        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, highs: UInt64 = 0x8080_8080_8080_8080
-        let x = UInt64(littleEndian: word) ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
-        // A byte's high bit is set where the byte is not zero (no carry between bytes), then
-        // inverted: set exactly where the byte equalled `byte`.
-        let zero = ~(((x & lows) &+ lows) | x) & highs
+        let zero = zeroBytes(UInt64(littleEndian: word) ^ (UInt64(byte) &* 0x0101_0101_0101_0101))
         // Gathers the eight high bits into the top byte, byte i to bit 56 + i (no two partial
         // products share a bit, so nothing carries).
         return ((zero >> 7) &* 0x0102_0408_1020_4080) >> 56

@@ -147,22 +147,13 @@ extension DeriveOperator: TableOperator {
         try env.checkCancelled()
         guard let (rows, sorted) = RadixOrder.stableOrder(keys) else { return nil }
         try env.checkCancelled()
-        if ordered {
-            var same = [UInt64](repeating: 0, count: (n + 63) >> 6)
-            for i in rows.indices.dropFirst() {
-                let bit = UInt64(sorted[i] >> groupShift == sorted[i - 1] >> groupShift ? 1 : 0)
-                same[i >> 6] |= bit << UInt64(i & 63)
-            }
-            return WindowLinks(order: rows, sameGroup: same)
+        var same = [UInt64](repeating: 0, count: (n + 63) >> 6)
+        for i in rows.indices.dropFirst() {
+            let bit = UInt64(sorted[i] >> groupShift == sorted[i - 1] >> groupShift ? 1 : 0)
+            same[i >> 6] |= bit << UInt64(i & 63)
         }
-        // A kind no item reads is left empty.
-        var previous = [Int32](repeating: -1, count: reads.previous ? n : 0)
-        var next = [Int32](repeating: -1, count: reads.next ? n : 0)
-        for i in rows.indices.dropFirst() where sorted[i] >> groupShift == sorted[i - 1] >> groupShift {
-            if reads.previous { previous[Int(rows[i])] = rows[i - 1] }
-            if reads.next { next[Int(rows[i - 1])] = rows[i] }
-        }
-        return WindowLinks(previous: previous, next: next)
+        let inOrder = WindowLinks(order: rows, sameGroup: same)
+        return ordered ? inOrder : inOrder.tables(previous: reads.previous, next: reads.next)
     }
 
     /// The same by comparing values, for a time column without ranks.

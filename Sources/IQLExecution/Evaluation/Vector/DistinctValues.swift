@@ -233,17 +233,6 @@ extension CompiledExpression {
     package var hasWork: Bool { traits.contains(.hasWork) }
 }
 
-extension PackedInts {
-    /// The smallest and largest stored value, nil if there are none.
-    package func range() -> (Int64, Int64)? {
-        func run<T: FixedWidthInteger>(_ a: [T]) -> (Int64, Int64)? {
-            guard let lo = a.min(), let hi = a.max() else { return nil }
-            return (base &+ Int64(lo), base &+ Int64(hi))
-        }
-        return visit(run, run, run, run)
-    }
-}
-
 extension Truth {
     /// A condition over one column of few distinct values, by `DistinctValues`; nil where that
     /// does not apply.
