@@ -625,6 +625,10 @@ struct DifferentialTests {
             "from t | derive x = n * d | where x > 100 | select id, x | sort id | take 100",
             "from t | derive x = d * n / (abs(n) + 3) | select id, x | sort id | take 100",
             "from t | where b and n * d > 0 | count",
+            // Quotients of mantissas with trailing zeros at a scale (which the kernel divides
+            // without normalising when both sides are below 2^53) and of some above it.
+            "from t | derive q = n * 100000000000000 / (d * 100 + 0.5), r = d * 10 / (n * 1000 + 3), s = n * 1000000000000000 / (d + 0.305), u = d * 777777777777777 * 10 / (n + 0.7) | select id, q, r, s, u | sort id | take 300",
+            "from t | derive p = pct_change(n * 100, d * 1000), q = pct_change(d * 10, n * 100000000000000) | select id, p, q | sort id | take 300",
         ]
         // Failing rows in a later block: the first one is reported, as row by row.
         let failing = [

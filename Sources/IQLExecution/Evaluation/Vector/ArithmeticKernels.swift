@@ -35,7 +35,7 @@ extension VectorEvaluator {
             return v
         }
         if op == .divide, let a = Self.exact(x), let b = Self.exact(y),
-           let v = quotients(scales: a.scale, b.scale, nulls: NullMask.union(a.nulls, b.nulls), { .divide(a.values[$0], b.values[$0]) }) {
+           let v = quotients(scales: a.scale, b.scale, nulls: NullMask.union(a.nulls, b.nulls), PlainQuotients(a: a.values, b: b.values)) {
             return v
         }
         if Self.isDouble(x) || Self.isDouble(y), let a = Self.doubles(x), let b = Self.doubles(y),

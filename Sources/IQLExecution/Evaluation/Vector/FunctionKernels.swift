@@ -175,18 +175,9 @@ extension VectorEvaluator {
             // difference, times 100, over |old|. A step that overflows makes the whole call
             // go row by row, where the operands are normalised first and may not overflow.
             let s = max(o.scale, w.scale)
-            let po = Decimal64.power(s - o.scale), pw = Decimal64.power(s - w.scale)
-            return quotients(scales: s, o.scale, nulls: NullMask.union(o.nulls, w.nulls)) { i in
-                let m = o.values[i]
-                if m == 0 { return .null }
-                let (x, o1) = w.values[i].multipliedReportingOverflow(by: pw)
-                let (y, o2) = m.multipliedReportingOverflow(by: po)
-                let (change, o3) = x.subtractingReportingOverflow(y)
-                let (scaled, o4) = change.multipliedReportingOverflow(by: 100)
-                // |old|: negating the smallest integer overflows, as row by row it would.
-                guard !(o1 || o2 || o3 || o4), m != .min else { return .fail }
-                return .divide(scaled, m < 0 ? -m : m)
-            }
+            return quotients(scales: s, o.scale, nulls: NullMask.union(o.nulls, w.nulls),
+                             PercentChanges(old: o.values, new: w.values, oldUp: Decimal64.power(s - o.scale),
+                                            newUp: Decimal64.power(s - w.scale)))
         }
         guard Self.isDouble(old) || Self.isDouble(new), let o = Self.doubles(old), let w = Self.doubles(new) else { return nil }
         let nulls = NullMask.union(o.nulls, w.nulls)
