@@ -116,7 +116,11 @@ struct StorageKernelTests {
     /// Integers in a narrow range are numbered by rank of value (the order of the keys), each
     /// group keeping its first row, as sorting the distinct values numbers them: over lengths
     /// around the 64-value word, negative values, a selection, and ranges too wide refused.
-    @Test(arguments: lengths + [5000]) func narrowIntegersAreNumberedByRank(n: Int) {
+    /// From `Halves.minimumRows` rows the numbering is split between two cores, each half
+    /// with tables of its own: the lengths around it check the merge, a group's first row
+    /// being in either half or both.
+    @Test(arguments: lengths + [5000, Halves.minimumRows - 1, Halves.minimumRows, 3 * Halves.minimumRows + 7])
+    func narrowIntegersAreNumberedByRank(n: Int) {
         func expected(_ values: [Int64]) -> (groupOf: [Int32], firstRow: [Int]) {
             let order = Array(Set(values)).sorted()
             let rank = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
@@ -124,8 +128,9 @@ struct StorageKernelTests {
             for (r, v) in values.enumerated().reversed() { first[rank[v] ?? 0] = r }
             return (values.map { Int32(rank[$0] ?? -1) }, first)
         }
-        // Values spread over a few hundred (several words of bits), some repeated.
-        let raw = Self.values(n, seed: n).enumerated().map { Int64($1 * 17 + $0 % 5) }
+        // Values spread over a few hundred (several words of bits), some repeated, and a few
+        // values that only rows of the second half have.
+        let raw = Self.values(n, seed: n).enumerated().map { r, v in Int64(r > n / 2 && r % 7 == 0 ? 2000 + r % 13 : v * 17 + r % 5) }
         let column = Column(storage: .int64(PackedInts(raw), nulls: nil), count: n)
         guard case .int64(let packed, _) = column.storage else { return }
         let got = KeyNumbering.ranked(packed, column)
@@ -311,6 +316,14 @@ struct StorageKernelTests {
                                            sum: true, low: false, high: false) == nil)
         #expect(GroupedIntegers.accumulate(bigValues, nil, column: big, groupOf: oneGroupTwice.map { $0 == 0 ? Int32(groups) : $0 },
                                            groups: groups, sum: true, low: false, high: false) == nil, "a group past the groups")
+        // The same in the last rows and the last range of groups, which the second core counts,
+        // places and adds when the work is split (it is: there are more rows than Halves.minimumRows).
+        #expect(n >= Halves.minimumRows)
+        let lastGroupTwice = (0..<n).map { Int32($0 >= n - 3 ? groups - 1 : $0 % (groups - 1)) }
+        #expect(GroupedIntegers.accumulate(bigValues, nil, column: big, groupOf: lastGroupTwice, groups: groups,
+                                           sum: true, low: false, high: false) == nil)
+        #expect(GroupedIntegers.accumulate(bigValues, nil, column: big, groupOf: lastGroupTwice.map { $0 == groups - 1 ? Int32(groups) : $0 },
+                                           groups: groups, sum: true, low: false, high: false) == nil, "a group past the groups, last")
     }
 
     /// A dictionary's derived tables are computed once and kept by its copies (the promise

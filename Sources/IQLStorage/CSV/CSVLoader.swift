@@ -812,9 +812,3 @@ private struct UTF8CheckSink: CSVScanner.Sink {
         return true
     }
 }
-
-/// Hands a pointer to worker threads that only read through it while the owner waits.
-private struct UnsafeSendable<T>: @unchecked Sendable {
-    package let value: T
-    package init(_ value: T) { self.value = value }
-}

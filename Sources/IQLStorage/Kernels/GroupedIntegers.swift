@@ -15,7 +15,7 @@ package enum GroupedIntegers {
         guard groups > 0, groupOf.map({ $0.count >= n }) ?? true else { return nil }
         let base = values.base
         // The arrays are the function's own, not captured, so the loop keeps them in registers.
-        func run<T: FixedWidthInteger>(_ a: [T]) -> (sums: [Int64], counts: [Int64], lows: [Int64], highs: [Int64])? {
+        func run<T: FixedWidthInteger & Sendable>(_ a: [T]) -> (sums: [Int64], counts: [Int64], lows: [Int64], highs: [Int64])? {
             var sums = [Int64](repeating: 0, count: needsSum ? groups : 1)
             var counts = [Int64](repeating: 0, count: groups)
             var lows = [Int64](repeating: .max, count: needsLow ? groups : 1)
@@ -50,7 +50,12 @@ package enum GroupedIntegers {
     /// then each range is added up while its part of the tables is in the cache. With a
     /// million groups each row otherwise missed the cache twice; 4 million rows took 11x the
     /// time of 1 million.
-    private static func partitioned<T: FixedWidthInteger>(
+    ///
+    /// With many rows each pass runs on two cores: the count and the placing by halves of the
+    /// rows (the lower half's pairs of a range placed before the upper's, so each range keeps
+    /// its rows' order and every sum is added in row order), the adding by halves of the ranges,
+    /// whose groups no other range has.
+    private static func partitioned<T: FixedWidthInteger & Sendable>(
         _ a: [T], base: Int64, _ nulls: NullMask?, column: Column, groupOf: [Int32], groups: Int,
         sums: inout [Int64], counts: inout [Int64], lows: inout [Int64], highs: inout [Int64],
         sum needsSum: Bool, low needsLow: Bool, high needsHigh: Bool
@@ -58,24 +63,42 @@ package enum GroupedIntegers {
         let n = column.count
         let shift = partitionGroups.trailingZeroBitCount
         let parts = (groups + partitionGroups - 1) >> shift
-        // Where each range's pairs begin, from a count of its non-null rows.
-        var starts = [Int](repeating: 0, count: parts + 1)
-        let inRange = starts.withUnsafeMutableBufferPointer { starts in
-            groupOf.withUnsafeBufferPointer { groupOf in
-                for r in 0..<n {
-                    if let nulls, nulls.contains(column.physical(r)) { continue }
-                    let g = Int(groupOf[r])
-                    guard g >= 0, g < groups else { return false }
-                    starts[(g >> shift) &+ 1] &+= 1
+        let halves = Halves.count(n)
+        // Each half's count of non-null rows a range, at h * parts + the range.
+        var tally = [Int](repeating: 0, count: halves * parts)
+        var inRange = [Bool](repeating: true, count: halves)
+        tally.withUnsafeMutableBufferPointer { tally in
+            inRange.withUnsafeMutableBufferPointer { inRange in
+                let out = UnsafeSendable((tally, inRange))
+                Halves.run(halves) { h in
+                    let tally = out.value.0, first = h * parts
+                    for r in Halves.range(h, of: halves, n) {
+                        if let nulls, nulls.contains(column.physical(r)) { continue }
+                        let g = Int(groupOf[r])
+                        guard g >= 0, g < groups else {
+                            out.value.1[h] = false
+                            return
+                        }
+                        tally[first &+ (g >> shift)] &+= 1
+                    }
                 }
-                return true
             }
         }
-        guard inRange else { return false }
-        for p in 0..<parts { starts[p + 1] += starts[p] }
+        guard !inRange.contains(false) else { return false }
+        // Where each range's pairs begin, and where each half's pairs of it begin.
+        var starts = [Int](repeating: 0, count: parts + 1)
+        var fills = [Int](repeating: 0, count: halves * parts)
+        for p in 0..<parts {
+            var at = starts[p]
+            for h in 0..<halves {
+                fills[h * parts + p] = at
+                at += tally[h * parts + p]
+            }
+            starts[p + 1] = at
+        }
         let kept = starts[parts]
         if T.bitWidth <= 16 {
-            return packedPairs(a, base: base, nulls, column: column, groupOf: groupOf, starts: starts,
+            return packedPairs(a, base: base, nulls, column: column, groupOf: groupOf, starts: starts, fills: fills,
                                sums: &sums, counts: &counts, lows: &lows, highs: &highs,
                                sum: needsSum, low: needsLow, high: needsHigh)
         }
@@ -85,21 +108,23 @@ package enum GroupedIntegers {
         var pairValues = [T](unsafeUninitializedCapacity: kept) { _, count in count = kept }
         pairGroups.withUnsafeMutableBufferPointer { pairGroups in
             pairValues.withUnsafeMutableBufferPointer { pairValues in
-                placeRows(a, nulls, column, groupOf, starts) { at, g, v in
-                    pairGroups[at] = g
-                    pairValues[at] = v
+                let out = UnsafeSendable((pairGroups, pairValues))
+                placeRows(a, nulls, column, groupOf, fills, halves) { at, g, v in
+                    out.value.0[at] = g
+                    out.value.1[at] = v
                 }
             }
         }
+        let (rangeStarts, placedGroups, placedValues) = (starts, pairGroups, pairValues)
         return Tables.with(&sums, &counts, &lows, &highs, sum: needsSum, low: needsLow, high: needsHigh) { tables in
-            for part in 0..<parts {
+            addRanges(parts, halves, tables) { tables, part in
                 let first = part << shift
-                for i in starts[part]..<starts[part + 1] {
+                for i in rangeStarts[part]..<rangeStarts[part + 1] {
                     // first | a place within the range is below groups, as every group was checked.
-                    guard tables.add(first | Int(pairGroups[i]), base &+ Int64(pairValues[i])) else { return false }
+                    guard tables.add(first | Int(placedGroups[i]), base &+ Int64(placedValues[i])) else { return false }
                 }
+                return true
             }
-            return true
         }
     }
 
@@ -108,65 +133,94 @@ package enum GroupedIntegers {
     /// range's pairs are one stream of writes where two arrays made two. With a million groups
     /// (31 ranges, whose pairs are written out to memory) the placing pass took half the
     /// time: `summarize s = sum(pupils) by urn` over 4M rows went from 52 ms to 46.
-    private static func packedPairs<T: FixedWidthInteger>(
-        _ a: [T], base: Int64, _ nulls: NullMask?, column: Column, groupOf: [Int32], starts: [Int],
+    private static func packedPairs<T: FixedWidthInteger & Sendable>(
+        _ a: [T], base: Int64, _ nulls: NullMask?, column: Column, groupOf: [Int32], starts: [Int], fills: [Int],
         sums: inout [Int64], counts: inout [Int64], lows: inout [Int64], highs: inout [Int64],
         sum needsSum: Bool, low needsLow: Bool, high needsHigh: Bool
     ) -> Bool {
         let shift = partitionGroups.trailingZeroBitCount
         let parts = starts.count - 1
         let kept = starts[parts]
+        let halves = fills.count / max(parts, 1)
         var pairs = [UInt32](unsafeUninitializedCapacity: kept) { _, count in count = kept }
         pairs.withUnsafeMutableBufferPointer { pairs in
-            placeRows(a, nulls, column, groupOf, starts) { at, g, v in
-                pairs[at] = UInt32(g) << 16 | UInt32(UInt16(truncatingIfNeeded: v))
+            let out = UnsafeSendable(pairs)
+            placeRows(a, nulls, column, groupOf, fills, halves) { at, g, v in
+                out.value[at] = UInt32(g) << 16 | UInt32(UInt16(truncatingIfNeeded: v))
             }
         }
+        let placed = pairs
         return Tables.with(&sums, &counts, &lows, &highs, sum: needsSum, low: needsLow, high: needsHigh) { tables in
-            for part in 0..<parts {
+            addRanges(parts, halves, tables) { tables, part in
                 let first = part << shift
                 for i in starts[part]..<starts[part + 1] {
-                    let pair = pairs[i]
+                    let pair = placed[i]
                     // The low 16 bits are the value's, sign and all.
                     let v = Int64(Int16(truncatingIfNeeded: pair))
                     guard tables.add(first | Int(pair >> 16), base &+ v) else { return false }
                 }
+                return true
             }
-            return true
         }
     }
 
+    /// `add(tables, part)` for each range of groups, the ranges split between `halves`
+    /// threads; false if any range's is.
+    private static func addRanges(_ parts: Int, _ halves: Int, _ tables: Tables,
+                                  _ add: @Sendable (Tables, Int) -> Bool) -> Bool {
+        var ok = [Bool](repeating: true, count: halves)
+        ok.withUnsafeMutableBufferPointer { ok in
+            let out = UnsafeSendable((ok, tables))
+            Halves.run(halves) { h in
+                for part in Halves.range(h, of: halves, parts) where !add(out.value.1, part) {
+                    out.value.0[h] = false
+                    return
+                }
+            }
+        }
+        return !ok.contains(false)
+    }
+
     /// The placing pass: `write(at, g, v)` for each kept row, `at` the next place of its
-    /// group's range (from `starts`), g the group's place within the range, v the stored value.
-    /// Every group was checked by the caller, and each range's count bounds its writes.
+    /// group's range for the row's half (from `fills`, half h's range p at h * parts + p),
+    /// g the group's place within the range, v the stored value. Every group was checked by
+    /// the caller, and each half's count of a range bounds its writes.
     @inline(__always)
-    private static func placeRows<T: FixedWidthInteger>(_ a: [T], _ nulls: NullMask?, _ column: Column, _ groupOf: [Int32],
-                                                         _ starts: [Int], _ write: (Int, UInt16, T) -> Void) {
+    private static func placeRows<T: FixedWidthInteger & Sendable>(
+        _ a: [T], _ nulls: NullMask?, _ column: Column, _ groupOf: [Int32], _ fills: [Int], _ halves: Int,
+        _ write: @Sendable (Int, UInt16, T) -> Void
+    ) {
         let shift = partitionGroups.trailingZeroBitCount
         let within = Int32(partitionGroups - 1)
-        var fill = starts
+        let parts = fills.count / halves, n = column.count
+        var fill = fills
         fill.withUnsafeMutableBufferPointer { fill in
             groupOf.withUnsafeBufferPointer { groupOf in
                 a.withUnsafeBufferPointer { a in
-                    forEachKeptRow(column.count, nulls, column) { r, p in
-                        let g = groupOf[r], part = Int(g) >> shift, at = fill[part]
-                        fill[part] = at &+ 1
-                        write(at, UInt16(truncatingIfNeeded: g & within), a[p])
+                    let shared = UnsafeSendable((fill, groupOf, a))
+                    Halves.run(halves) { h in
+                        let (fill, groupOf, a) = shared.value
+                        let first = h * parts
+                        forEachKeptRow(Halves.range(h, of: halves, n), nulls, column) { r, p in
+                            let g = groupOf[r], part = first &+ Int(g) >> shift, at = fill[part]
+                            fill[part] = at &+ 1
+                            write(at, UInt16(truncatingIfNeeded: g & within), a[p])
+                        }
                     }
                 }
             }
         }
     }
 
-    /// `body(r, p)` for each row r below n whose stored row p is not null, in order: with no
+    /// `body(r, p)` for each row r of `rows` whose stored row p is not null, in order: with no
     /// nulls and no selection, a loop with no test.
     @inline(__always)
-    private static func forEachKeptRow(_ n: Int, _ nulls: NullMask?, _ column: Column, _ body: (Int, Int) -> Void) {
+    private static func forEachKeptRow(_ rows: Range<Int>, _ nulls: NullMask?, _ column: Column, _ body: (Int, Int) -> Void) {
         if nulls == nil, column.selection == nil {
-            for r in 0..<n { body(r, r) }
+            for r in rows { body(r, r) }
             return
         }
-        for r in 0..<n {
+        for r in rows {
             let p = column.physical(r)
             if let nulls, nulls.contains(p) { continue }
             body(r, p)
@@ -174,8 +228,9 @@ package enum GroupedIntegers {
     }
 
     /// The four tables a row updates, over raw buffers (array writes would each check for
-    /// sharing); the ones not asked for are not touched.
-    private struct Tables {
+    /// sharing); the ones not asked for are not touched. Handed to `addRanges`' threads,
+    /// each of which adds to groups no other thread's ranges hold.
+    private struct Tables: @unchecked Sendable {
         let sums, counts, lows, highs: UnsafeMutableBufferPointer<Int64>
         let sum, low, high: Bool
 
