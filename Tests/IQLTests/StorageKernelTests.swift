@@ -240,6 +240,49 @@ struct StorageKernelTests {
         #expect(Column(storage: .rating(ratings), count: n).shifted(along: order + [0], sameGroup: same, next: true) == nil)
     }
 
+    /// From `Halves.minimumRows` rows, shifting and gathering neighbours split the rows between
+    /// two cores, each with null bits of its own: the answer is still the links' answer, and a
+    /// null that only the upper half makes (the last row's `next` in one group, a missing
+    /// neighbour in the last row) is kept.
+    @Test(arguments: [Halves.minimumRows - 1, Halves.minimumRows + 130])
+    func neighboursSplitBetweenCoresMatchTheLinks(n: Int) throws {
+        let order = (0..<n).map { Int32(($0 &* 7919) % n) }
+        #expect(Set(order).count == n, "a permutation")
+        var groups = [UInt64](repeating: 0, count: (n + 63) >> 6)
+        for i in 1..<n where i % 5 != 0 { groups[i >> 6] |= 1 << UInt64(i & 63) }
+        var one = [UInt64](repeating: .max, count: (n + 63) >> 6)
+        one[0] &= ~1
+        let raw = Self.values(n, seed: 5).map { Int64($0) * 1000 }
+        var nulls = NullMask(count: n)
+        for r in stride(from: 3, to: n, by: 11) { nulls.insert(r) }
+        let ratings = Self.values(n, seed: 6).map { Int8(($0 + 20) % 5) }
+        let dense = Column(storage: .int64(PackedInts(raw), nulls: nil), count: n)
+        for (same, label) in [(groups, "groups"), (one, "one group")] {
+            let links = WindowLinks(order: order, sameGroup: same).tables()
+            for column in [Column(storage: .int64(PackedInts(raw), nulls: nulls), count: n),
+                           dense, Column(storage: .rating(ratings), count: n)] {
+                for next in [false, true] {
+                    let got = try #require(column.shifted(along: order, sameGroup: same, next: next))
+                    let want = (0..<n).map { r -> Value in
+                        let other = Int(next ? links.next[r] : links.previous[r])
+                        return other < 0 ? .null : column[other]
+                    }
+                    #expect((0..<n).first { got[$0] != want[$0] } == nil, "first row that differs, \(label), next: \(next)")
+                }
+            }
+        }
+        let last = try #require(dense.shifted(along: order, sameGroup: one, next: true))
+        #expect(last.nullCount == 1 && last.isNull(Int(order[n - 1])), "the upper half's only null")
+        // Gathering: a missing neighbour only in the last row, then nulls read in both halves.
+        var rows = (0..<n).map { Int32(($0 &* 7919) % n) }
+        rows[n - 1] = -1
+        let gathered = try #require(dense.neighbours(rows))
+        #expect(gathered.nullCount == 1 && gathered.isNull(n - 1))
+        let withNulls = Column(storage: .int64(PackedInts(raw), nulls: nulls), count: n)
+        let read = try #require(withNulls.neighbours(rows))
+        #expect((0..<n).first { read[$0] != (rows[$0] < 0 ? .null : withNulls[Int(rows[$0])]) } == nil, "first row that differs")
+    }
+
     @Test func integerRangesTooWideForRanksAreRefused() {
         let wide = Column(storage: .int64(PackedInts([0, 1 << 22, 5]), nulls: nil), count: 3)
         guard case .int64(let w, _) = wide.storage else { return }

@@ -39,13 +39,23 @@ package enum RadixOrder {
                             return
                         }
                         let topBits = 8, shift = bits - topBits
-                        let starts = scatter(main, into: spare, 0..<n, shift: shift, digitBits: topBits)
-                        var lowerInSpare = false
-                        for b in 0..<(starts.count - 1) {
-                            // Every run takes the same passes, so all end in the same array.
-                            lowerInSpare = !lsd(spare, main, starts[b]..<starts[b + 1], bits: shift)
+                        let halves = Halves.count(n)
+                        let starts = halves == 2
+                            ? scatterInHalves(main, into: spare, n, shift: shift, digitBits: topBits)
+                            : scatter(main, into: spare, 0..<n, shift: shift, digitBits: topBits)
+                        // The runs are sorted apart, so each core takes those of about half the rows.
+                        let runs = starts.count - 1
+                        let mid = halves == 2 ? min(starts.firstIndex { $0 >= n / 2 } ?? runs, runs) : runs
+                        let shared = UnsafeSendable((main, spare))
+                        Halves.run(halves) { h in
+                            let (main, spare) = shared.value
+                            for b in h == 0 ? 0..<mid : mid..<runs {
+                                _ = lsd(spare, main, starts[b]..<starts[b + 1], bits: shift)
+                            }
                         }
-                        inSpare = lowerInSpare
+                        // Every run takes the same passes (at least one, as shift > 0), so all
+                        // end in the same array: main after an odd number.
+                        inSpare = lsdPasses(shift) % 2 == 0
                     }
                 }
             }
@@ -64,7 +74,7 @@ package enum RadixOrder {
     /// same range of `b`; true if the sorted range ends in `b`. The same `bits` always takes
     /// the same number of passes.
     private static func lsd(_ a: Run, _ b: Run, _ range: Range<Int>, bits: Int) -> Bool {
-        let passes = (bits + maxDigitBits - 1) / maxDigitBits
+        let passes = lsdPasses(bits)
         guard passes > 0 else { return false }
         let digitBits = (bits + passes - 1) / passes
         var from = a, to = b
@@ -73,6 +83,53 @@ package enum RadixOrder {
             swap(&from, &to)
         }
         return passes % 2 == 1
+    }
+
+    /// The passes `lsd` takes on `bits` bits.
+    private static func lsdPasses(_ bits: Int) -> Int { (bits + maxDigitBits - 1) / maxDigitBits }
+
+    /// `scatter` of rows 0..<n on two cores, each placing half the rows: half 0's rows of a
+    /// digit go before half 1's, so the pass stays stable.
+    private static func scatterInHalves(_ from: Run, into to: Run, _ n: Int, shift: Int, digitBits: Int) -> [Int] {
+        let buckets = 1 << digitBits
+        let mask = UInt64(buckets - 1), s = UInt64(shift)
+        // Half h's count of digit b at h * buckets + b, then where its rows of b go next.
+        var fills = [Int](repeating: 0, count: 2 * buckets)
+        fills.withUnsafeMutableBufferPointer { fills in
+            let shared = UnsafeSendable((from, fills))
+            Halves.run(2) { h in
+                let (from, fills) = shared.value
+                let base = h &* buckets
+                for i in Halves.range(h, of: 2, n) { fills[base &+ Int(truncatingIfNeeded: (from.keys[i] >> s) & mask)] &+= 1 }
+            }
+        }
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        var at = 0
+        for b in 0..<buckets {
+            starts[b] = at
+            let lower = fills[b], upper = fills[buckets + b]
+            fills[b] = at
+            fills[buckets + b] = at + lower
+            at += lower + upper
+        }
+        starts[buckets] = at
+        fills.withUnsafeMutableBufferPointer { fills in
+            let shared = UnsafeSendable((from, to, fills))
+            Halves.run(2) { h in
+                let (from, to, fills) = shared.value
+                let base = h &* buckets
+                // Every index written is within 0..<n, as the two halves' counts add up to n.
+                for i in Halves.range(h, of: 2, n) {
+                    let k = from.keys[i]
+                    let slot = base &+ Int(truncatingIfNeeded: (k >> s) & mask)
+                    let at = fills[slot]
+                    fills[slot] = at &+ 1
+                    to.keys[at] = k
+                    to.rows[at] = from.rows[i]
+                }
+            }
+        }
+        return starts
     }
 
     /// One stable counting-sort pass of `range` from `from` into the same range of `to`, on
