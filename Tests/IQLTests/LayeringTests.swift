@@ -63,6 +63,17 @@ struct LayeringTests {
         }
     }
 
+    /// How many cores a query splits its work across is decided in one place, `Halves.width`:
+    /// the kernels' halves, `TwoCores`' pieces and the CSV loader all read it, so no split can
+    /// assume a core count another does not.
+    @Test func theCoreCountHasOneSource() throws {
+        var found: [String] = []
+        for (path, text) in try Repo.librarySources() where text.contains("activeProcessorCount") { found.append(path) }
+        #expect(found == ["IQLStorage/Kernels/Halves.swift"], "read the core count from Halves.width instead")
+        let twoCores = try Repo.read("Sources/IQLExecution/Evaluation/TwoCores.swift")
+        #expect(twoCores.contains("Halves.width"))
+    }
+
     /// Unsafe pointers and SIMD live in IQLStorage, behind safe types (`BitWords`,
     /// `Elementwise`, `KeyNumbering`, `LatestPerKey`, the CSV reader): no file above it may
     /// spell a raw buffer, an uninitialised array or a bit cast.

@@ -1,14 +1,15 @@
 import Foundation
 import Synchronization
 import IQLCore
+import IQLStorage
 
 /// Independent pieces of one operator's work run on the machine's cores at once, their
 /// answers in the pieces' order. A piece that fails makes the whole fail with the error of
 /// the first failing piece in that order, which is the error running the pieces one after
 /// another would have stopped at, so splitting work changes no answer and no error.
 package enum TwoCores {
-    /// Pieces run at once: the cores the benchmark machine and the CSV loader use.
-    package static let width = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))
+    /// Pieces run at once: the cores every split uses (`Halves.width`).
+    package static var width: Int { Halves.width }
 
     /// `body(0..<count)` in order, on up to `width` threads; each thread takes a contiguous
     /// run of the pieces, so a piece whose work grows with its index does not all land on one.

@@ -240,7 +240,7 @@ package enum CSVLoader {
                                       reading: Set<Int>? = nil, trimMemory: Bool = false) -> BuildSink? {
         let bodyStart = bodyStart(buffer)
         let body = bodyStart..<buffer.count
-        guard parallel, buffer.count >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1,
+        guard parallel, buffer.count >= parallelThreshold, Halves.width > 1,
               let split = lineBoundary(buffer, after: bodyStart + body.count / 2) else {
             return buildInBlocks(buffer, parts: [body], kinds: kinds, strict: strict, rowEstimate: rowEstimate,
                                  releasePages: releasePages, reading: reading, trimMemory: trimMemory)

@@ -7,11 +7,13 @@ package enum Halves {
     /// Rows from which a pass is split: below it a thread's start costs more than half the pass.
     package static let minimumRows = 1 << 16
 
-    private static let cores = ProcessInfo.processInfo.activeProcessorCount
+    /// The cores a query's work is split across: two when the machine has them. The one count
+    /// every split reads (these kernels, `TwoCores`' pieces, the CSV loader's halves).
+    package static let width = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     /// 2 if a pass over `rows` rows is worth splitting, else 1.
     package static func count(_ rows: Int) -> Int {
-        rows >= minimumRows && cores > 1 ? 2 : 1
+        rows >= minimumRows && width > 1 ? 2 : 1
     }
 
     /// Where half h of `0..<n` begins and ends, of `halves` halves.

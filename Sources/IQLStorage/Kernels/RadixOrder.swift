@@ -40,9 +40,7 @@ package enum RadixOrder {
                         }
                         let topBits = 8, shift = bits - topBits
                         let halves = Halves.count(n)
-                        let starts = halves == 2
-                            ? scatterInHalves(main, into: spare, n, shift: shift, digitBits: topBits)
-                            : scatter(main, into: spare, 0..<n, shift: shift, digitBits: topBits)
+                        let starts = scatter(main, into: spare, 0..<n, shift: shift, digitBits: topBits, halves: halves)
                         // The runs are sorted apart, so each core takes those of about half the rows.
                         let runs = starts.count - 1
                         let mid = halves == 2 ? min(starts.firstIndex { $0 >= n / 2 } ?? runs, runs) : runs
@@ -88,38 +86,43 @@ package enum RadixOrder {
     /// The passes `lsd` takes on `bits` bits.
     private static func lsdPasses(_ bits: Int) -> Int { (bits + maxDigitBits - 1) / maxDigitBits }
 
-    /// `scatter` of rows 0..<n on two cores, each placing half the rows: half 0's rows of a
-    /// digit go before half 1's, so the pass stays stable.
-    private static func scatterInHalves(_ from: Run, into to: Run, _ n: Int, shift: Int, digitBits: Int) -> [Int] {
+    /// One stable counting-sort pass of `range` from `from` into the same range of `to`, on
+    /// the digit of `digitBits` bits at `shift`; returns where each digit's rows begin, and
+    /// the range's end last. With two `halves` each core counts and places half the range,
+    /// half 0's rows of a digit before half 1's, so the pass stays stable. Every index written
+    /// is within the range, as the counts of its keys add up to its length.
+    private static func scatter(_ from: Run, into to: Run, _ range: Range<Int>, shift: Int, digitBits: Int,
+                                halves: Int = 1) -> [Int] {
         let buckets = 1 << digitBits
         let mask = UInt64(buckets - 1), s = UInt64(shift)
-        // Half h's count of digit b at h * buckets + b, then where its rows of b go next.
-        var fills = [Int](repeating: 0, count: 2 * buckets)
-        fills.withUnsafeMutableBufferPointer { fills in
-            let shared = UnsafeSendable((from, fills))
-            Halves.run(2) { h in
-                let (from, fills) = shared.value
-                let base = h &* buckets
-                for i in Halves.range(h, of: 2, n) { fills[base &+ Int(truncatingIfNeeded: (from.keys[i] >> s) & mask)] &+= 1 }
-            }
+        @Sendable func rows(_ h: Int) -> Range<Int> {
+            let r = Halves.range(h, of: halves, range.count)
+            return range.lowerBound + r.lowerBound..<range.lowerBound + r.upperBound
         }
+        // Half h's count of digit b at h * buckets + b, then where its next row of b goes.
+        var fills = [Int](repeating: 0, count: halves * buckets)
         var starts = [Int](repeating: 0, count: buckets + 1)
-        var at = 0
-        for b in 0..<buckets {
-            starts[b] = at
-            let lower = fills[b], upper = fills[buckets + b]
-            fills[b] = at
-            fills[buckets + b] = at + lower
-            at += lower + upper
-        }
-        starts[buckets] = at
         fills.withUnsafeMutableBufferPointer { fills in
             let shared = UnsafeSendable((from, to, fills))
-            Halves.run(2) { h in
+            Halves.run(halves) { h in
+                let (from, _, fills) = shared.value
+                let base = h &* buckets
+                for i in rows(h) { fills[base &+ Int(truncatingIfNeeded: (from.keys[i] >> s) & mask)] &+= 1 }
+            }
+            var at = range.lowerBound
+            for b in 0..<buckets {
+                starts[b] = at
+                for h in 0..<halves {
+                    let count = fills[h &* buckets &+ b]
+                    fills[h &* buckets &+ b] = at
+                    at &+= count
+                }
+            }
+            starts[buckets] = at
+            Halves.run(halves) { h in
                 let (from, to, fills) = shared.value
                 let base = h &* buckets
-                // Every index written is within 0..<n, as the two halves' counts add up to n.
-                for i in Halves.range(h, of: 2, n) {
+                for i in rows(h) {
                     let k = from.keys[i]
                     let slot = base &+ Int(truncatingIfNeeded: (k >> s) & mask)
                     let at = fills[slot]
@@ -130,33 +133,6 @@ package enum RadixOrder {
             }
         }
         return starts
-    }
-
-    /// One stable counting-sort pass of `range` from `from` into the same range of `to`, on
-    /// the digit of `digitBits` bits at `shift`; returns where each digit's rows begin, and
-    /// the range's end last. Every index written is within the range, as the counts of its
-    /// keys add up to its length.
-    private static func scatter(_ from: Run, into to: Run, _ range: Range<Int>, shift: Int, digitBits: Int) -> [Int] {
-        let buckets = 1 << digitBits
-        let mask = UInt64(buckets - 1), s = UInt64(shift)
-        var next = [Int](repeating: 0, count: buckets + 1)
-        next.withUnsafeMutableBufferPointer { next in
-            for i in range { next[Int(truncatingIfNeeded: (from.keys[i] >> s) & mask) &+ 1] &+= 1 }
-            next[0] = range.lowerBound
-            for b in 0..<buckets { next[b + 1] &+= next[b] }
-            for i in range {
-                let k = from.keys[i]
-                let b = Int(truncatingIfNeeded: (k >> s) & mask)
-                let at = next[b]
-                next[b] = at &+ 1
-                to.keys[at] = k
-                to.rows[at] = from.rows[i]
-            }
-        }
-        // After the pass each bucket's position is where the next one begins.
-        next.insert(range.lowerBound, at: 0)
-        next.removeLast()
-        return next
     }
 
     /// Several keys packed into one unsigned key whose order is theirs, the first key in the
