@@ -307,6 +307,40 @@ struct LatestTimeTests {
             """, "\(got)")
     }
 
+    /// A whole column's sum, count, least and greatest, taken over every stored word with the
+    /// null rows' words taken back out, match a row loop: nulls on either side of a 64-row
+    /// word's edge, a whole word of them, all rows, none, and mask bits past the last row
+    /// (which are not rows). A null row's word is some value, as storage leaves it.
+    @Test(arguments: [0, 1, 63, 64, 65, 130, 1000, 4099])
+    func wholeColumnAggregatesLeaveOutNullRows(n: Int) throws {
+        let raw = (0..<n).map { r in Int64((r &* 7919) % 251) - 125 }
+        let patterns: [(String, (Int) -> Bool)] = [
+            ("none", { _ in false }), ("sparse", { $0 % 37 == 5 }), ("edges", { $0 % 64 == 63 || $0 % 64 == 0 }),
+            ("a word", { $0 >= 64 && $0 < 128 }), ("all", { _ in true }), ("last", { $0 == n - 1 }),
+        ]
+        for (name, isNull) in patterns {
+            var mask = NullMask(count: n + 64)
+            for r in 0..<n where isNull(r) { mask.insert(r) }
+            // Bits past the last row, in the last word and the next: not rows, so not counted.
+            mask.insert(n)
+            mask.insert(n + 63)
+            let kept = (0..<n).filter { !isNull($0) }.map { raw[$0] }
+            for (width, packed) in [(1, PackedInts(base: 3, words: .i8(raw.map { Int8($0) }))),
+                                    (2, PackedInts(base: -1000, words: .i16(raw.map { Int16($0 * 200) }))),
+                                    (4, PackedInts(base: 1 << 40, words: .i32(raw.map { Int32($0 * 1_000_000) })))] {
+                let scale: Int64 = width == 1 ? 1 : width == 2 ? 200 : 1_000_000
+                let values = kept.map { packed.base + $0 * scale }
+                for extremes in [false, true] {
+                    let got = try #require(AggregateKernels.wholeColumn(packed, mask, rows: n, extremes: extremes))
+                    #expect(got.sum == values.reduce(0, +) && got.count == Int64(values.count), "\(name), \(width) bytes")
+                    if extremes, let low = values.min(), let high = values.max() {
+                        #expect(got.low == low && got.high == high, "\(name), \(width) bytes")
+                    }
+                }
+            }
+        }
+    }
+
     /// Work split between the cores fails as one piece after another would: with the first
     /// failing piece's error, and answers in order otherwise. Over a table of many blocks, a
     /// row that overflows in each half reports the earlier row; one in the later half alone

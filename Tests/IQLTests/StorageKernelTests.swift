@@ -283,6 +283,28 @@ struct StorageKernelTests {
         #expect((0..<n).first { read[$0] != (rows[$0] < 0 ? .null : withNulls[Int(rows[$0])]) } == nil, "first row that differs")
     }
 
+    /// A gather of answers by stored word takes row r's `values[word + shift]`, at every word
+    /// width and element type, on one core and split between two (either side of
+    /// `Halves.minimumRows`, and an odd count, so the halves are unequal).
+    @Test(arguments: lengths + [Halves.minimumRows - 1, Halves.minimumRows, Halves.minimumRows + 131])
+    func gatherByWordTakesEachRowsAnswer(n: Int) {
+        let raw = Self.values(n, seed: 3 * n + 2)
+        let shift = 20
+        let table = (0..<41).map { Int64($0 * $0 - 7) }
+        let want = raw.map { table[$0 + shift] }
+        for words in [PackedInts.Words.i8(raw.map { Int8($0) }), .i16(raw.map { Int16($0) }),
+                      .i32(raw.map { Int32($0) }), .i64(raw.map { Int64($0) })] {
+            let packed = PackedInts(base: 0, words: words)
+            #expect(Int64.gather(table, by: packed, shift: shift, count: n) == want)
+            #expect(Double.gather(table.map(Double.init), by: packed, shift: shift, count: n) == want.map(Double.init))
+            #expect(Int8.gather(table.map { Int8(truncatingIfNeeded: $0) }, by: packed, shift: shift, count: n)
+                    == want.map { Int8(truncatingIfNeeded: $0) })
+        }
+        // Fewer rows asked for than stored: only those.
+        let packed = PackedInts(base: 0, words: .i16(raw.map { Int16($0) }))
+        #expect(Int32.gather(table.map { Int32($0) }, by: packed, shift: shift, count: n / 2) == want.prefix(n / 2).map { Int32($0) })
+    }
+
     @Test func integerRangesTooWideForRanksAreRefused() {
         let wide = Column(storage: .int64(PackedInts([0, 1 << 22, 5]), nulls: nil), count: 3)
         guard case .int64(let w, _) = wide.storage else { return }

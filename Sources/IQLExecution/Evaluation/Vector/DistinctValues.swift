@@ -118,11 +118,9 @@ package struct DistinctValues {
 
     /// Row r takes `values[its word + shift]`; a null row's word lies in the span too (the
     /// span is the words' range), so it is read safely, then given the null's answer.
-    private func take<E>(_ values: [E], _ direct: (words: PackedInts, shift: Int, nulls: NullMask?)) -> [E] {
-        let n = column.count, shift = direct.shift
-        // A gather does not vectorise, so checking each index costs little beside the load.
-        func run<T: FixedWidthInteger>(_ a: [T]) -> [E] { a.prefix(n).map { values[Int($0) &+ shift] } }
-        var out = direct.words.visit(run, run, run, run)
+    private func take<E: LookupElement>(_ values: [E], _ direct: (words: PackedInts, shift: Int, nulls: NullMask?)) -> [E] {
+        let n = column.count
+        var out = E.gather(values, by: direct.words, shift: direct.shift, count: n)
         if let columnNulls = direct.nulls, let first = values.first {
             columnNulls.forEachRow(below: n) { out[$0] = first }
         }
