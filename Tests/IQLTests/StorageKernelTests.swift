@@ -435,6 +435,30 @@ struct StorageKernelTests {
     /// Packed keys order as their keys do, the first key highest: each less its least,
     /// reversed when descending, its null after every value; a key that would take the packed
     /// key past 64 bits is refused and adds nothing.
+    /// Packing split between the cores gives each row the key one pass gives: the least and
+    /// greatest from either half (here the least only in the upper half, the greatest only in
+    /// the lower), nulls and a descending key in both.
+    @Test(arguments: [Halves.minimumRows - 1, Halves.minimumRows, Halves.minimumRows + 131])
+    func packingSplitBetweenCoresMatchesOnePass(n: Int) throws {
+        let half = n / 2
+        let first = (0..<n).map { r -> Int64 in r % 97 == 3 ? .min : r == 5 ? 900 : r == half + 7 ? -300 : Int64(r % 41) }
+        let second = (0..<n).map { r -> Int64 in r % 89 == 1 ? .max : Int64((r &* 7) % 1000) }
+        var packing = RadixOrder.Packing()
+        #expect(packing.add(first, null: .min) && packing.add(second, null: .max, descending: true))
+        let got = try #require(packing.packed(count: n))
+        // first: -300...900 and null (11 bits); second: 0...999 and null, descending (10 bits).
+        let low1: Int64 = -300, span1: UInt64 = 1200, span2: UInt64 = 999
+        #expect(packing.shifts == [10, 0])
+        let want = (0..<n).map { r -> UInt64 in
+            let a = first[r] == .min ? span1 + 1 : UInt64(first[r] - low1)
+            let b = second[r] == .max ? span2 + 1 : span2 - UInt64(second[r])
+            return a << 10 | b
+        }
+        #expect(got.count == n)
+        let wrong = (0..<n).first { got[$0] != want[$0] }
+        #expect(wrong == nil, "row \(wrong ?? -1) of \(n)")
+    }
+
     @Test func packingOrdersAsTheKeysAndRefusesMoreThan64Bits() throws {
         var packing = RadixOrder.Packing()
         let first: [Int64] = [7, 3, .min, 7, 5], second: [Int64] = [1, 9, 9, .max, 4]

@@ -1,3 +1,4 @@
+import Synchronization
 import IQLCore
 
 /// A stable order of rows by unsigned 64-bit keys, by least-significant-digit radix sort:
@@ -159,11 +160,18 @@ package enum RadixOrder {
         /// Adds a key below those added so far, rows holding `null` coming after every other
         /// value; false (and nothing added) if the packed key would need more than 64 bits.
         package mutating func add(_ values: [Int64], null: Int64, descending: Bool = false) -> Bool {
-            var lo = Int64.max, hi = Int64.min
-            for x in values where x != null {
-                lo = min(lo, x)
-                hi = max(hi, x)
+            // Each half's least and greatest, then theirs: the same whichever half has which.
+            let halves = Halves.count(values.count)
+            let ends = Mutex([(Int64.max, Int64.min), (Int64.max, Int64.min)])
+            Halves.run(halves) { h in
+                var lo = Int64.max, hi = Int64.min
+                for x in values[Halves.range(h, of: halves, values.count)] where x != null {
+                    lo = Swift.min(lo, x)
+                    hi = Swift.max(hi, x)
+                }
+                ends.withLock { $0[h] = (lo, hi) }
             }
+            var (lo, hi) = ends.withLock { (Swift.min($0[0].0, $0[1].0), Swift.max($0[0].1, $0[1].1)) }
             if lo > hi { (lo, hi) = (0, 0) }
             // hi >= lo, so the bit pattern of the wrapped difference is the exact span; the
             // null takes the code after it.
@@ -180,17 +188,27 @@ package enum RadixOrder {
 
         /// The packed key of each of the first `n` rows (every key must hold that many).
         package func packed(count n: Int) -> [UInt64]? {
-            guard keys.allSatisfy({ $0.values.count >= n }) else { return nil }
-            var out = [UInt64](repeating: 0, count: n)
-            for (key, shift) in zip(keys, shifts) {
-                let lo = key.low, span = key.span, null = key.null
-                for r in 0..<n {
-                    let x = key.values[r]
-                    let offset = UInt64(bitPattern: x &- lo)
-                    out[r] |= (x == null ? span + 1 : key.descending ? span - offset : offset) << shift
+            guard n >= 0, keys.allSatisfy({ $0.values.count >= n }) else { return nil }
+            // Two cores each pack half the rows (from 65,536): each writes rows of its own.
+            let halves = Halves.count(n)
+            let keys = self.keys, shifts = self.shifts
+            return [UInt64](unsafeUninitializedCapacity: n) { out, count in
+                out.initialize(repeating: 0)
+                let shared = UnsafeSendable(out)
+                Halves.run(halves) { h in
+                    let out = shared.value
+                    let rows = Halves.range(h, of: halves, n)
+                    for (key, shift) in zip(keys, shifts) {
+                        let lo = key.low, span = key.span, null = key.null, descending = key.descending
+                        for r in rows {
+                            let x = key.values[r]
+                            let offset = UInt64(bitPattern: x &- lo)
+                            out[r] |= (x == null ? span &+ 1 : descending ? span &- offset : offset) << shift
+                        }
+                    }
                 }
+                count = n
             }
-            return out
         }
     }
 }
