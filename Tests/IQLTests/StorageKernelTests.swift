@@ -33,8 +33,10 @@ struct StorageKernelTests {
     }
 
     /// Answers by code, for codes of every width, with bases that put some codes outside the
-    /// table: those rows are null, as documented, never a read past it.
-    @Test(arguments: lengths) func lookUpAnswersByCodeAndOutsideIsNull(n: Int) {
+    /// table: those rows are null, as documented, never a read past it. On one core and split
+    /// between two (from `Halves.minimumRows`; an odd count leaves a part word in the upper half).
+    @Test(arguments: lengths + [Halves.minimumRows - 1, Halves.minimumRows, Halves.minimumRows + 131])
+    func lookUpAnswersByCodeAndOutsideIsNull(n: Int) {
         let raw = Self.values(n, seed: 7 * n + 1)
         let answers: [UInt8] = (0..<30).map { UInt8($0 % 3) }
         func expected(_ codes: [Int], base: Int) -> (trues: [Bool], nulls: [Bool]) {
@@ -42,7 +44,7 @@ struct StorageKernelTests {
             return (a.map { $0 == 1 }, a.map { $0 == 2 })
         }
         for base in [-5, 0, 20, 1000] {
-            func check<C: BinaryInteger>(_ codes: [C], _ ints: [Int]) {
+            func check<C: BinaryInteger & Sendable>(_ codes: [C], _ ints: [Int]) {
                 let want = expected(ints, base: base)
                 let got = BitWords.lookUp(codes, answers, base: base)
                 #expect(Self.bits(got.trues, n) == want.trues && Self.bits(got.nulls, n) == want.nulls, "\(C.self) base \(base)")

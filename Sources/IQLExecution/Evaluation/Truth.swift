@@ -45,7 +45,7 @@ package struct Truth {
 
     /// Sets every row's bits from a per-code answer (0 false, 1 true, 2 null): `base` is added
     /// to each stored code to give the index into `answers`. The loop is `BitWords.lookUp`.
-    package mutating func fill<C: BinaryInteger>(_ codes: [C], _ answers: [UInt8], base codeBase: Int = 0) {
+    package mutating func fill<C: BinaryInteger & Sendable>(_ codes: [C], _ answers: [UInt8], base codeBase: Int = 0) {
         let (trues, nulls) = BitWords.lookUp(codes, answers, base: codeBase)
         if codes.count == count {
             isTrue = trues
@@ -336,7 +336,7 @@ extension Truth {
         let n = column.count
         let base = Int(codes.base), selection = column.selection
         // Fills its own Truth rather than a captured one, which would be boxed.
-        func run<T: FixedWidthInteger>(_ a: [T]) -> Truth {
+        func run<T: FixedWidthInteger & Sendable>(_ a: [T]) -> Truth {
             var t = Truth(count: n)
             if let selection {
                 for r in 0..<n { t.set(r, answers[base + Int(a[selection.rows[r]])]) }

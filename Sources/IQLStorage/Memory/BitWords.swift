@@ -52,7 +52,7 @@ import IQLCore
     /// falls outside `answers` answers null. Without branches: the loop most filters spend
     /// their time in.
     @inlinable
-    package static func lookUp<C: BinaryInteger>(_ codes: [C], _ answers: [UInt8], base codeBase: Int = 0)
+    package static func lookUp<C: BinaryInteger & Sendable>(_ codes: [C], _ answers: [UInt8], base codeBase: Int = 0)
         -> (trues: [UInt64], nulls: [UInt64]) {
         let n = codes.count
         var trues = none(n), nulls = none(n)
@@ -80,28 +80,34 @@ import IQLCore
             answers.withUnsafeBufferPointer { a in
                 trues.withUnsafeMutableBufferPointer { t in
                     nulls.withUnsafeMutableBufferPointer { nn in
-                        var w = 0, base = 0
-                        while base < n, w < t.count {
-                            let end = min(64, n - base)
-                            var tw: UInt64 = 0, nw: UInt64 = 0
-                            if covered {
-                                for b in 0..<end {
-                                    let answer = UInt64(a[Int(truncatingIfNeeded: c[base &+ b]) &+ codeBase])
-                                    tw |= (answer & 1) &<< UInt64(truncatingIfNeeded: b)
-                                    nw |= (answer >> 1) &<< UInt64(truncatingIfNeeded: b)
+                        // From 65,536 rows the two cores each take half the words, writing
+                        // words of their own.
+                        let words = Swift.min(t.count, nn.count, (n &+ 63) >> 6)
+                        let halves = Halves.count(n)
+                        let shared = UnsafeSendable((c, a, t, nn))
+                        Halves.run(halves) { h in
+                            let (c, a, t, nn) = shared.value
+                            for w in Halves.range(h, of: halves, words) {
+                                let base = w &<< 6
+                                let end = Swift.min(64, n &- base)
+                                var tw: UInt64 = 0, nw: UInt64 = 0
+                                if covered {
+                                    for b in 0..<end {
+                                        let answer = UInt64(a[Int(truncatingIfNeeded: c[base &+ b]) &+ codeBase])
+                                        tw |= (answer & 1) &<< UInt64(truncatingIfNeeded: b)
+                                        nw |= (answer >> 1) &<< UInt64(truncatingIfNeeded: b)
+                                    }
+                                } else {
+                                    for b in 0..<end {
+                                        let i = Int(truncatingIfNeeded: c[base &+ b]) &+ codeBase
+                                        let answer = UInt64(i >= 0 && i < a.count ? a[i] : 2)
+                                        tw |= (answer & 1) &<< UInt64(truncatingIfNeeded: b)
+                                        nw |= (answer >> 1) &<< UInt64(truncatingIfNeeded: b)
+                                    }
                                 }
-                            } else {
-                                for b in 0..<end {
-                                    let i = Int(truncatingIfNeeded: c[base &+ b]) &+ codeBase
-                                    let answer = UInt64(i >= 0 && i < a.count ? a[i] : 2)
-                                    tw |= (answer & 1) &<< UInt64(truncatingIfNeeded: b)
-                                    nw |= (answer >> 1) &<< UInt64(truncatingIfNeeded: b)
-                                }
+                                t[w] = tw
+                                nn[w] = nw
                             }
-                            t[w] = tw
-                            nn[w] = nw
-                            w &+= 1
-                            base &+= 64
                         }
                     }
                 }

@@ -89,7 +89,7 @@ package struct DistinctValues {
                 // A null row's stored word lies in the span too (the span is the words' range),
                 // so it is read safely, then given the null's answer.
                 let shift = Int(v.base &- lo) + 1
-                func run<T: FixedWidthInteger>(_ a: [T]) -> Truth {
+                func run<T: FixedWidthInteger & Sendable>(_ a: [T]) -> Truth {
                     var t = Truth(count: column.count)
                     t.fill(a, answers, base: shift)
                     return t
