@@ -184,22 +184,15 @@ package enum AggregateKernels {
         let reach = base.magnitude.addingReportingOverflow(UInt64(1) << UInt64(values.width * 8 - 1))
         guard !reach.overflow, reach.partialValue <= UInt64(Int64.max),
               !Int64(reach.partialValue).multipliedReportingOverflow(by: Int64(max(n, 1))).overflow else { return nil }
-        let words = nulls?.words ?? []
         func run<T: FixedWidthInteger>(_ a: [T]) -> (sum: Int64, count: Int64, low: Int64, high: Int64) {
             let stored = a.prefix(n)
             var sum: Int64 = 0
             for v in stored { sum &+= Int64(v) }
             var count = stored.count
             // Each null row's word is taken back out: the bound holds for every word, null or not.
-            for (w, word) in words.enumerated() {
-                var bits = word
-                while bits != 0 {
-                    let r = w &<< 6 &+ bits.trailingZeroBitCount
-                    bits &= bits &- 1
-                    guard r < stored.count else { break }
-                    sum &-= Int64(stored[r])
-                    count -= 1
-                }
+            nulls?.forEachRow(below: stored.count) { r in
+                sum &-= Int64(stored[r])
+                count -= 1
             }
             var low = T.max, high = T.min
             if extremes {
@@ -213,15 +206,9 @@ package enum AggregateKernels {
                     high = h
                 }
                 var from = 0
-                for (w, word) in words.enumerated() {
-                    var bits = word
-                    while bits != 0 {
-                        let r = w &<< 6 &+ bits.trailingZeroBitCount
-                        bits &= bits &- 1
-                        guard r < stored.count else { break }
-                        if r > from { scan(from..<r) }
-                        from = r &+ 1
-                    }
+                nulls?.forEachRow(below: stored.count) { r in
+                    if r > from { scan(from..<r) }
+                    from = r &+ 1
                 }
                 if from < stored.count { scan(from..<stored.count) }
             }
