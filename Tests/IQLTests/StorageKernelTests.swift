@@ -297,14 +297,14 @@ struct StorageKernelTests {
         for words in [PackedInts.Words.i8(raw.map { Int8($0) }), .i16(raw.map { Int16($0) }),
                       .i32(raw.map { Int32($0) }), .i64(raw.map { Int64($0) })] {
             let packed = PackedInts(base: 0, words: words)
-            #expect(Int64.gather(table, by: packed, shift: shift, count: n) == want)
-            #expect(Double.gather(table.map(Double.init), by: packed, shift: shift, count: n) == want.map(Double.init))
-            #expect(Int8.gather(table.map { Int8(truncatingIfNeeded: $0) }, by: packed, shift: shift, count: n)
+            #expect(packed.lookup(table, shift: shift, count: n) == want)
+            #expect(packed.lookup(table.map(Double.init), shift: shift, count: n) == want.map(Double.init))
+            #expect(packed.lookup(table.map { Int8(truncatingIfNeeded: $0) }, shift: shift, count: n)
                     == want.map { Int8(truncatingIfNeeded: $0) })
         }
         // Fewer rows asked for than stored: only those.
         let packed = PackedInts(base: 0, words: .i16(raw.map { Int16($0) }))
-        #expect(Int32.gather(table.map { Int32($0) }, by: packed, shift: shift, count: n / 2) == want.prefix(n / 2).map { Int32($0) })
+        #expect(packed.lookup(table.map { Int32($0) }, shift: shift, count: n / 2) == want.prefix(n / 2).map { Int32($0) })
     }
 
     @Test func integerRangesTooWideForRanksAreRefused() {

@@ -176,7 +176,7 @@ package enum AggregateKernels {
     /// `extremes`, run over the stretches between null rows.
     /// Nil where some partial sum might overflow (the row-at-a-time path then reports it);
     /// below that bound no partial sum can, so the answer is the one row by row would give.
-    package static func wholeColumn(_ values: PackedInts, _ nulls: NullMask?, rows n: Int, extremes: Bool = true)
+    package static func wholeColumn(_ values: PackedInts, _ nulls: NullMask?, rows n: Int, extremes: Bool)
         -> (sum: Int64, count: Int64, low: Int64, high: Int64)? {
         let base = values.base
         // Every value lies within |base| + 2^(bits-1) of zero (64-bit words: anywhere).

@@ -118,9 +118,9 @@ package struct DistinctValues {
 
     /// Row r takes `values[its word + shift]`; a null row's word lies in the span too (the
     /// span is the words' range), so it is read safely, then given the null's answer.
-    private func take<E: LookupElement>(_ values: [E], _ direct: (words: PackedInts, shift: Int, nulls: NullMask?)) -> [E] {
+    private func take<E: Sendable>(_ values: [E], _ direct: (words: PackedInts, shift: Int, nulls: NullMask?)) -> [E] {
         let n = column.count
-        var out = E.gather(values, by: direct.words, shift: direct.shift, count: n)
+        var out = direct.words.lookup(values, shift: direct.shift, count: n)
         if let columnNulls = direct.nulls, let first = values.first {
             columnNulls.forEachRow(below: n) { out[$0] = first }
         }
