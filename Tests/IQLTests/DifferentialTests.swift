@@ -168,6 +168,12 @@ struct DifferentialTests {
             let folded = g.pick([("(true and \(p.iql)) or false", "\(p.sql)"), ("if(false, n > 0, \(p.iql))", "\(p.sql)"),
                                  ("coalesce(null, \(p.iql))", "\(p.sql)"), ("not not (\(p.iql))", "\(p.sql)")])
             return ("from t | where \(folded.0) | sort id | select id", "SELECT id FROM t WHERE \(folded.1) ORDER BY id")
+        case 7 where g.chance(30):
+            // A derived column only a whole-table total reads: `fold-derive` puts it in the aggregate.
+            let x = number(&g)
+            let (agg, sqlAgg) = g.pick([("sum", "sum"), ("avg", "avg")])
+            return ("from t | where \(p.iql) | derive x = \(x.iql) | summarize s = \(agg)(x)",
+                    "SELECT \(sqlAgg)(\(x.sql)) AS s FROM t WHERE \(p.sql)")
         case 7:
             let x = number(&g)
             return ("from t | where \(p.iql) | derive x = \(x.iql) | sort id | select id, x",

@@ -370,6 +370,50 @@ struct LatestTimeTests {
         #expect(try table(overflowAt: [:]).csv("from t | derive c = a * b | summarize s = max(c), n = count()") == "s,n\n15,200000\n")
     }
 
+    /// A derived column that only a whole-table sum or average reads is added block by block
+    /// as the blocks are evaluated (`fold-derive`, then `BlockEvaluation.sum`): the same bits,
+    /// notes and errors as making the column first. Quotients exact in some blocks and doubles
+    /// in others, null rows, a sum too large for 64 bits (the general path then reports it),
+    /// and an overflow in each half of the table (the earlier row's error).
+    @Test func foldedSumsMatchTheColumnAndFailAsInOrder() throws {
+        func table(_ a: (Int) -> String) throws -> (folded: Engine, plain: Engine) {
+            var lines = ["a,b"]
+            for r in 0..<200_000 { lines.append("\(a(r)),\(r % 11 == 3 ? "" : String(r % 7 + 1))") }
+            var folded = Engine()
+            try folded.registerCSV(text: lines.joined(separator: "\n"), as: "t")
+            var plain = folded
+            plain.disabledOptimizerPasses = ["fold-derive"]
+            return (folded, plain)
+        }
+        func same(_ engines: (folded: Engine, plain: Engine), _ q: String) throws -> String {
+            #expect(try engines.folded.plan(q).contains("fold-derive"), "\(q)")
+            #expect(try !engines.plain.plan(q).contains("fold-derive"), "\(q)")
+            let got = engines.folded.csv(q)
+            #expect(got == engines.plain.csv(q), "\(q)")
+            if !got.hasPrefix("ERROR") {
+                #expect(try engines.folded.query(q).noteTexts == engines.plain.query(q).noteTexts, "\(q)")
+            }
+            return got
+        }
+        // Exact quotients where b divides a (every row of the first blocks), doubles after.
+        let mixed = try table { r in String(r < 70_000 ? (r % 50) * 420 : r % 1000 - 500) }
+        for q in ["from t | derive c = a / b | summarize s = avg(c)",
+                  "from t | derive c = a / b | summarize s = sum(c)",
+                  "from t | derive c = pct_change(b, a) | summarize s = round(avg(c), 6)",
+                  "from t | derive c = a * b | summarize s = sum(c)"] {
+            let got = try same(mixed, q)
+            #expect(!got.hasPrefix("ERROR") && got != "s\n\n", "\(q): \(got)")
+        }
+        let notes = try mixed.folded.query("from t | derive c = a / b | summarize s = avg(c)").noteTexts
+        #expect(notes.contains { $0.contains("avg(c) is over") && $0.contains("are null") }, "\(notes)")
+        // Rows of 4e18 times 2: each fits, their sum does not.
+        let big = try table { r in r % 5000 == 0 ? "4000000000000000000" : "1" }
+        #expect(try same(big, "from t | derive c = a * (b - b + 2) | summarize s = sum(c)").contains("does not fit"))
+        let twice = try table { r in r == 150_000 ? "9000000000000000000" : r == 70_000 ? "8000000000000000000" : "5" }
+        let failed = try same(twice, "from t | derive c = a * (b + 9) | summarize s = avg(c)")
+        #expect(failed.contains("8000000000000000000 * "), "\(failed)")
+    }
+
     /// previous/next and sort give the stable sort's answer whether the keys pack into one
     /// radix key (times in a narrow range) or not (times spanning nearly all of Int64, so
     /// the group and the time need more than 64 bits and the comparison paths run), for

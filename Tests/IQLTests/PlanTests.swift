@@ -19,6 +19,8 @@ struct PlanTests {
         ("latest-count", "from inspections | latest by authority | count by overall"),
         ("latest-first-keeps-order", "from inspections | latest by authority | summarize first = first(authority)"),
         ("summarize-by-two", "from children_in_care | where year >= 2020 | summarize total = sum(children), m = median(rate_per_10k) by region, year"),
+        ("fold-derive", "from children_in_care | where year == 2025 | derive per = children * 1000 / (rate_per_10k + 1) | summarize avg_per = round(avg(per), 1)"),
+        ("fold-derive-not-when-kept", "from children_in_care | derive per = children / 10 | summarize total = sum(per), most = max(per)"),
         ("window", "from children_in_care | derive before = previous(children) by authority | where year == 2025 | select authority, before"),
     ]
 
@@ -71,7 +73,7 @@ struct PlanTests {
 
     @Test func passesAreNamedOnceAndSwitchOff() throws {
         #expect(Set(Engine.optimizerPasses).count == Engine.optimizerPasses.count)
-        #expect(Engine.optimizerPasses == ["fold-constants", "push-filters", "top-n", "latest-input-order", "prune-columns"])
+        #expect(Engine.optimizerPasses == ["fold-constants", "push-filters", "top-n", "fold-derive", "latest-input-order", "prune-columns"])
         var engine = Engine()
         let q = "from inspections | sort published desc | where framework == \"ILACS\" | take 2"
         #expect(try engine.plan(q).contains("optimised (push-filters, top-n):"))

@@ -8,7 +8,7 @@ package struct Optimizer: Sendable {
     /// Every pass, in the order they run: folding first exposes filters to move, moving filters
     /// next to the scan leaves `sort | take` adjacent, and columns are counted last.
     package static let passes: [any PlanPass] = [
-        ConstantFolding(), FilterPushdown(), TopNFusion(), LatestInputOrder(), ProjectionPushdown(),
+        ConstantFolding(), FilterPushdown(), TopNFusion(), DeriveIntoAggregate(), LatestInputOrder(), ProjectionPushdown(),
     ]
 
     package static var passNames: [String] { passes.map(\.name) }

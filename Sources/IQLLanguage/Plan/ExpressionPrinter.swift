@@ -5,6 +5,8 @@ import IQLStorage
 package struct ExpressionPrinter {
     package let schema: Schema
 
+    package init(schema: Schema) { self.schema = schema }
+
     package func text(_ e: CompiledExpression) -> String {
         text(e, precedence: 0)
     }

@@ -167,6 +167,30 @@ extension CompiledExpression {
         return CompiledExpression(type: type, range: range, shape: shape)
     }
 
+    /// The same expression with each node for which `replace` gives a tree replaced by it
+    /// (its children not looked at), the others rebuilt over their children's replacements.
+    package func rewritten(_ replace: (CompiledExpression) -> CompiledExpression?) -> CompiledExpression {
+        if let r = replace(self) { return r }
+        func m(_ e: CompiledExpression) -> CompiledExpression { e.rewritten(replace) }
+        let shape: Shape
+        switch self.shape {
+        case .column, .constant, .binding, .aggregate: return self
+        case .arithmetic(let op, let a, let b): shape = .arithmetic(op, m(a), m(b))
+        case .compare(let op, let a, let b): shape = .compare(op, m(a), m(b))
+        case .and(let a, let b): shape = .and(m(a), m(b))
+        case .or(let a, let b): shape = .or(m(a), m(b))
+        case .member(let a, let b, let negated): shape = .member(m(a), of: m(b), negated: negated)
+        case .negate(let a): shape = .negate(m(a))
+        case .not(let a): shape = .not(m(a))
+        case .isNull(let a, let negated): shape = .isNull(m(a), negated: negated)
+        case .inList(let a, let items, let negated): shape = .inList(m(a), items, negated: negated)
+        case .window(let next, let a): shape = .window(next: next, m(a))
+        case .list(let items): shape = .list(items.map(m))
+        case .call(let name, let args): shape = .call(name, args.map(m))
+        }
+        return CompiledExpression(type: type, range: range, shape: shape)
+    }
+
     /// Whether it reads a window's neighbours, which depend on which rows are present.
     package var readsWindow: Bool { traits.contains(.readsWindow) }
 }

@@ -17,19 +17,22 @@ extension AggregateOperator: TableOperator {
         // kernel's error is thrown in the aggregates' order, after the general path of any
         // aggregate before it, as one after another.
         let calls = aggregates
-        let kernels = { @Sendable (index: Int) -> (values: Result<AggregateAnswer?, any Error>, vector: Vector?) in
+        let kernels = { @Sendable (index: Int) -> (values: Result<AggregateAnswer?, any Error>, vector: Vector?, nulls: Int?) in
             var vector: Vector?
+            var nulls: Int?
             let call = calls[index]
             let fast = Result { () throws -> AggregateAnswer? in
                 try env.checkCancelled()
                 if let typed = try AggregateKernels.compute(call, grouping, groups: groups, over: input, env) { return typed }
-                return try GroupedAggregates.compute(call, grouping, groups: groups, over: input, env, evaluated: &vector)
+                return try GroupedAggregates.compute(call, grouping, groups: groups, over: input, env,
+                                                     evaluated: &vector, nullRows: &nulls)
                     .map(AggregateAnswer.values)
             }
-            return (fast, vector)
+            return (fast, vector, nulls)
         }
         let answers = input.rowCount >= 1 << 16 ? try TwoCores.map(calls.count, kernels) : calls.indices.map(kernels)
         let vectors = answers.map(\.vector)
+        let nullCounts = answers.map(\.nulls)
         for (index, call) in aggregates.enumerated() {
             try env.checkCancelled()
             if let fast = try answers[index].values.get() {
@@ -66,13 +69,14 @@ extension AggregateOperator: TableOperator {
             columns.append(Column(values))
         }
         var table = Table(schema: schema, columns: columns, rowCount: order.count)
-        table.notes = try nullNotes(input, env, grouped: !keys.isEmpty, vectors: vectors)
+        table.notes = try nullNotes(input, env, grouped: !keys.isEmpty, vectors: vectors, nullCounts: nullCounts)
         return table
     }
 
     /// A note for each aggregate that left out null values, so an average over 148 of 153
     /// councils does not pass for one over all of them.
-    private func nullNotes(_ input: Table, _ env: RuntimeEnvironment, grouped: Bool, vectors: [Vector?]) throws -> [ResultNote] {
+    private func nullNotes(_ input: Table, _ env: RuntimeEnvironment, grouped: Bool, vectors: [Vector?],
+                           nullCounts: [Int?]) throws -> [ResultNote] {
         var notes: [ResultNote] = []
         let n = input.rowCount
         for (index, call) in aggregates.enumerated() where call.function.skipsNullValues {
@@ -80,6 +84,8 @@ extension AggregateOperator: TableOperator {
             let nulls: Int
             if case .column(let i) = argument.shape {
                 nulls = input.columns[i].nullCount
+            } else if index < nullCounts.count, let counted = nullCounts[index] {
+                nulls = counted
             } else if index < vectors.count, let vector = vectors[index] {
                 nulls = vector.nullCount(count: n)
             } else if env.vectorised {

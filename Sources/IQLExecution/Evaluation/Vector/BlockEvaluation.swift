@@ -84,7 +84,7 @@ package enum BlockEvaluation {
 
     /// The columns `e` reads (sliced for each block; the others are left empty, as `e` never
     /// looks at them) and the blocks' row ranges.
-    private static func plan(_ e: CompiledExpression, _ table: Table) -> (read: Set<Int>, ranges: [Range<Int>]) {
+    static func plan(_ e: CompiledExpression, _ table: Table) -> (read: Set<Int>, ranges: [Range<Int>]) {
         var read = Set<Int>()
         e.addColumns(to: &read)
         return (read, ranges(table.rowCount))

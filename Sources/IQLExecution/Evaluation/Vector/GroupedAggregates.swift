@@ -8,13 +8,22 @@ import IQLLanguage
 /// answer could differ (an overflow, values of mixed types) it returns nil and the general
 /// path runs, reporting any error with the call's range.
 package enum GroupedAggregates {
-    /// `evaluated` is the argument's vector if the caller has it, and holds it afterwards.
+    /// `evaluated` is the argument's vector if the caller has it, and holds it afterwards;
+    /// `nullRows` the argument's null rows where they were counted without one.
     package static func compute(_ call: AggregateCall, _ grouping: Grouping, groups: Int, over table: Table,
-                                _ env: RuntimeEnvironment, evaluated: inout Vector?) throws -> [Value]? {
+                                _ env: RuntimeEnvironment, evaluated: inout Vector?, nullRows: inout Int?) throws -> [Value]? {
         guard env.vectorised, groups > 0, let argument = call.argument else { return nil }
         switch call.function {
         case .sum, .avg, .min, .max, .count_distinct, .first, .last: break
         default: return nil
+        }
+        // A whole-table sum of work over several columns: added block by block as the blocks
+        // are evaluated, no column of them made.
+        if call.function == .sum || call.function == .avg, grouping.whole, evaluated == nil,
+           BlockEvaluation.applies(argument, over: table) {
+            guard let sum = try BlockEvaluation.sum(argument, over: table, env) else { return nil }
+            nullRows = table.rowCount - Int(sum.count)
+            return try answers(call, totals: [sum.total], counts: [sum.count])
         }
         let vector = try evaluated ?? VectorEvaluator(table: table, environment: env).evaluate(argument)
         evaluated = vector
@@ -166,7 +175,12 @@ package enum GroupedAggregates {
         default:
             return nil
         }
-        return try zip(totals, counts).map { total, count in
+        return try answers(call, totals: totals, counts: counts)
+    }
+
+    /// Each group's sum, or its average over its `counts` rows; null for a group of none.
+    private static func answers(_ call: AggregateCall, totals: [Number?], counts: [Int64]) throws -> [Value] {
+        try zip(totals, counts).map { total, count in
             guard count > 0, let total else { return .null }
             if call.function == .sum { return .number(total) }
             return .number(try Operations.numeric(.divide, total, .int(count), at: call.range))
@@ -209,16 +223,7 @@ package enum GroupedAggregates {
         if whole {
             // One sum in a local, not an array element checked for sharing at every row.
             var sum = MixedSum()
-            var r = 0
-            while r < n, !sum.inexact {
-                if !m.isNull(r) {
-                    guard sum.add(m, r) else { return nil }
-                }
-                r += 1
-            }
-            // From the first double on, every row adds as a double: one loop with no
-            // branch on the sum's state (most mixed columns are doubles from early on).
-            sum.addAsDoubles(m, from: r, to: min(n, m.count))
+            guard sum.add(m, rows: n) else { return nil }
             sums = [sum]
         } else {
             sums = [MixedSum](repeating: MixedSum(), count: groups)
@@ -234,75 +239,5 @@ package enum GroupedAggregates {
             totals.append(t)
         }
         return totals
-    }
-
-    /// One group's running sum of `MixedNumbers` rows (see `mixedSums`).
-    private struct MixedSum {
-        var exact: Int64 = 0
-        var scale = 0
-        var double: Double = 0
-        var inexact = false
-        var count: Int64 = 0
-
-        /// Adds row r (not null); false on an overflow.
-        @inline(__always)
-        mutating func add(_ m: MixedNumbers, _ r: Int) -> Bool {
-            if m.isDouble(r) {
-                let d = m.double(r)
-                if count == 0 {
-                    double = d
-                } else if inexact {
-                    double += d
-                } else {
-                    guard let sofar = Decimal64(mantissa: exact, scale: scale) else { return false }
-                    double = sofar.doubleValue + d
-                }
-                inexact = true
-            } else if inexact {
-                double += m.double(r)
-            } else {
-                let s = Int(m.scales[r])
-                var x = m.bits[r]
-                if s > scale {
-                    let (up, o) = exact.multipliedReportingOverflow(by: Decimal64.power(s - scale))
-                    if o { return false }
-                    exact = up
-                    scale = s
-                } else if s < scale {
-                    let (up, o) = x.multipliedReportingOverflow(by: Decimal64.power(scale - s))
-                    if o { return false }
-                    x = up
-                }
-                let (sum, o) = exact.addingReportingOverflow(x)
-                if o { return false }
-                exact = sum
-            }
-            count += 1
-            return true
-        }
-
-        /// Adds rows `start..<end` (the sum already a double), each as a double, in order.
-        mutating func addAsDoubles(_ m: MixedNumbers, from start: Int, to end: Int) {
-            guard start < end else { return }
-            var d = double
-            var c = count
-            if let nulls = m.nulls {
-                for r in start..<end where !nulls.contains(r) {
-                    d += m.double(r)
-                    c += 1
-                }
-            } else {
-                for r in start..<end { d += m.double(r) }
-                c += Int64(end - start)
-            }
-            double = d
-            count = c
-        }
-
-        /// The sum as a number; nil when a double is not finite or the exact sum has no number.
-        var total: Number? {
-            if inexact { return double.isFinite ? .double(double) : nil }
-            return Number.exact(exact, scale: scale)
-        }
     }
 }
