@@ -370,6 +370,37 @@ struct LatestTimeTests {
         #expect(try table(overflowAt: [:]).csv("from t | derive c = a * b | summarize s = max(c), n = count()") == "s,n\n15,200000\n")
     }
 
+    /// An expression over one column of few values, behind a filter's selection, is answered
+    /// per distinct value and gathered typed, row for row as over the rows copied out: not a
+    /// boxed `Value` a row, which made every kernel after it run row by row.
+    @Test func distinctValuesBehindASelectionStayTyped() throws {
+        let n = 5000
+        let words = (0..<n).map { Int64(($0 &* 37) % 400) }
+        var mask = NullMask(count: n)
+        for r in stride(from: 3, to: n, by: 17) { mask.insert(r) }
+        let stored = Column(storage: .decimal(PackedInts(words), scale: 1, nulls: mask), count: n)
+        let kept = (0..<n).filter { $0 % 3 != 1 }
+        let schema = Schema(columns: [.init(name: "a", type: .number)])
+        let behind = Table(schema: schema, columns: [stored.gathering(Selection(kept))], rowCount: kept.count)
+        let copied = Table(schema: schema, columns: [Column(kept.map { stored[$0] })], rowCount: kept.count)
+        let range = SourceRange(start: 0, end: 0)
+        let a = CompiledExpression.column(0, type: .number, range: range)
+        for e in [CompiledExpression(type: .number, range: range, shape: .arithmetic(.add, a, .constant(.int(1), range: range))),
+                  CompiledExpression(type: .number, range: range, shape: .arithmetic(.divide, a, .constant(.int(3), range: range)))] {
+            let env = RuntimeEnvironment()
+            let got = try #require(VectorEvaluator(table: behind, environment: env).byDistinctValues(e))
+            if case .values = got { Issue.record("boxed: \(e.shape)") }
+            // Row by row over the rows copied out.
+            let evaluate = e.evaluate
+            var ctx = RowContext(table: copied, environment: env)
+            let want = try (0..<kept.count).map { r -> Value in
+                ctx.row = r
+                return try evaluate(ctx)
+            }
+            #expect((0..<kept.count).allSatisfy { got.value(at: $0) == want[$0] }, "\(e.shape)")
+        }
+    }
+
     /// A derived column that only a whole-table sum or average reads is added block by block
     /// as the blocks are evaluated (`fold-derive`, then `BlockEvaluation.sum`): the same bits,
     /// notes and errors as making the column first. Quotients exact in some blocks and doubles

@@ -32,7 +32,7 @@ extension AggregateOperator: TableOperator {
         }
         let answers = input.rowCount >= 1 << 16 ? try TwoCores.map(calls.count, kernels) : calls.indices.map(kernels)
         let vectors = answers.map(\.vector)
-        let nullCounts = answers.map(\.nulls)
+        var nullCounts = answers.map(\.nulls)
         for (index, call) in aggregates.enumerated() {
             try env.checkCancelled()
             if let fast = try answers[index].values.get() {
@@ -42,6 +42,8 @@ extension AggregateOperator: TableOperator {
             if lazyRows == nil { lazyRows = emptyWhole ? [[]] : grouping.rowsByGroup() }
             let rows = lazyRows ?? []
             let argument = try call.argument.map { try Evaluating.column($0, over: input, env) }
+            // Counted here, so the note on nulls does not evaluate the argument again.
+            if let argument { nullCounts[index] = argument.reduce(0) { $0 + ($1.isNull ? 1 : 0) } }
             results.append(.values(try rows.map { groupRows in
                 try call.function.compute(argument.map { column in groupRows.map { column[$0] } },
                                           rowCount: groupRows.count, at: call.range)

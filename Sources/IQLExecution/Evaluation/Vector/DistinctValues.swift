@@ -250,14 +250,29 @@ extension VectorEvaluator {
     package func byDistinctValues(_ e: CompiledExpression) -> Vector? {
         guard let (distinct, small) = onDistinctValues(e) else { return nil }
         if let typed = distinct.gathered(small) { return typed }
-        return Self.mapped(small.values(count: distinct.table.rowCount), distinct.rows())
+        return Self.throughRows(distinct, small)
+    }
+
+    /// Each row's answer through `rows()`, where the stored words do not lead straight to the
+    /// answers (a column behind a filter's selection): a typed gather of the typed answers.
+    /// Boxed, each row a `Value`, `fsm_percent + 1` after a `where` took 36 ms over 1M rows,
+    /// and every kernel after it ran row by row.
+    private static func throughRows(_ distinct: DistinctValues, _ small: Vector) -> Vector {
+        var answers = small
+        if case .values(let values) = small { answers = mapped(values, Array(values.indices)) }
+        switch answers {
+        case .ints, .decimals, .doubles, .dates, .texts, .ratings, .numbers:
+            return answers.gathered(distinct.rows().map { Int32(truncatingIfNeeded: $0) })
+        case .bools, .values, .constant:
+            return mapped(small.values(count: distinct.table.rowCount), distinct.rows())
+        }
     }
 
     /// `byDistinctValues` as a stored column, packed straight from the answers where it can be.
     package func storedByDistinctValues(_ e: CompiledExpression) -> Column? {
         guard e.type != .bool, let (distinct, small) = onDistinctValues(e) else { return nil }
         if let column = distinct.storedColumn(small) { return column }
-        return Self.mapped(small.values(count: distinct.table.rowCount), distinct.rows()).column(count: count)
+        return Self.throughRows(distinct, small).column(count: count)
     }
 
     /// The expression's answer for each distinct value of the one column it reads.

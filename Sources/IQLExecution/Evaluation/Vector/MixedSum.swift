@@ -101,6 +101,10 @@ package struct MixedSum: Sendable {
             double = d
             count = c
             return true
+        case .values(let values):
+            // Numbers some kernel left boxed: each row keeps its own kind, as row by row.
+            guard let m = MixedNumbers(values) else { return false }
+            return add(m, rows: n)
         default:
             guard let m = MixedNumbers(v, count: n) else { return false }
             return add(m, rows: n)

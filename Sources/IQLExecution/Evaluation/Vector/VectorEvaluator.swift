@@ -17,6 +17,11 @@ package struct VectorEvaluator {
 
     package var count: Int { table.rowCount }
 
+    package init(table: Table, environment: RuntimeEnvironment) {
+        self.table = table
+        self.environment = environment
+    }
+
     package func evaluate(_ e: CompiledExpression) throws -> Vector {
         if let c = e.constant { return .constant(c) }
         if e.type != .bool, let v = byDistinctValues(e) { return v }
