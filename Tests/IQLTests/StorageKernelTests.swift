@@ -480,4 +480,17 @@ struct StorageKernelTests {
         #expect(packing.bits == 8 && packing.shifts.count == 3, "a refused key adds nothing")
         #expect(packing.packed(count: 6) == nil, "more rows than a key holds")
     }
+
+    /// Which rows continue the group of the row before, above the low bits, against the plain
+    /// loop: both halves (from `Halves.minimumRows`), row 0 never, and a shift of 64 (no group
+    /// bits), where every row after the first continues.
+    @Test(arguments: lengths + [Halves.minimumRows + 131])
+    func sameAsPreviousMatchesTheLoop(n: Int) {
+        let keys = Self.values(n, seed: 7).map { UInt64($0 + 20) }
+        for shift: UInt64 in [0, 2, 5, 64] {
+            var want = BitWords.none(n)
+            for i in 1..<max(1, n) where keys[i] >> shift == keys[i - 1] >> shift { want[i >> 6] |= 1 << UInt64(i & 63) }
+            #expect(BitWords.sameAsPrevious(keys, above: shift) == want, "n \(n), shift \(shift)")
+        }
+    }
 }

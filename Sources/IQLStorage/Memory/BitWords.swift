@@ -116,6 +116,39 @@ import IQLCore
         return (trues, nulls)
     }
 
+    /// Bit r set where `keys[r]` and `keys[r - 1]` agree above their lowest `shift` bits (row 0
+    /// never): which rows of a sorted window order continue the group of the row before. The
+    /// two cores each take half the words, each writing words of its own; one core made it a
+    /// serial pass over every row after the parallel sort.
+    @inlinable
+    package static func sameAsPrevious(_ keys: [UInt64], above shift: UInt64) -> [UInt64] {
+        let n = keys.count
+        var out = none(n)
+        keys.withUnsafeBufferPointer { k in
+            out.withUnsafeMutableBufferPointer { words in
+                let count = Swift.min(words.count, (n &+ 63) >> 6)
+                let halves = Halves.count(n)
+                let shared = UnsafeSendable((k, words))
+                Halves.run(halves) { h in
+                    let (k, words) = shared.value
+                    for w in Halves.range(h, of: halves, count) {
+                        let base = w &<< 6
+                        let end = Swift.min(64, n &- base)
+                        var word: UInt64 = 0
+                        for b in (base == 0 ? 1 : 0)..<end {
+                            let i = base &+ b
+                            // `>>`, not `&>>`: a shift of 64 (no group bits) compares nothing.
+                            let same = k[i] >> shift == k[i &- 1] >> shift
+                            word |= UInt64(same ? 1 : 0) &<< UInt64(truncatingIfNeeded: b)
+                        }
+                        words[w] = word
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// The rows whose bits are set, ascending; at most `limit` of them.
     package static func rows(_ words: [UInt64], limit: Int) -> [Int] {
         // Written into room made once: an append a row, with its checks, cost more than the bitmap.

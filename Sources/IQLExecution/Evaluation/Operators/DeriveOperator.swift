@@ -147,11 +147,7 @@ extension DeriveOperator: TableOperator {
         try env.checkCancelled()
         guard let (rows, sorted) = RadixOrder.stableOrder(keys) else { return nil }
         try env.checkCancelled()
-        var same = [UInt64](repeating: 0, count: (n + 63) >> 6)
-        for i in rows.indices.dropFirst() {
-            let bit = UInt64(sorted[i] >> groupShift == sorted[i - 1] >> groupShift ? 1 : 0)
-            same[i >> 6] |= bit << UInt64(i & 63)
-        }
+        let same = BitWords.sameAsPrevious(sorted, above: groupShift)
         let inOrder = WindowLinks(order: rows, sameGroup: same)
         return ordered ? inOrder : inOrder.tables(previous: reads.previous, next: reads.next)
     }
