@@ -440,6 +440,10 @@ struct LatestTimeTests {
         // Rows of 4e18 times 2: each fits, their sum does not.
         let big = try table { r in r % 5000 == 0 ? "4000000000000000000" : "1" }
         #expect(try same(big, "from t | derive c = a * (b - b + 2) | summarize s = sum(c)").contains("does not fit"))
+        // Rows of 1.5e308: each finite, their sum not (the general path then says so).
+        let huge = try table { r in r % 5000 == 0 ? "1.5e308" : "0.5" }
+        let past = try same(huge, "from t | derive c = a * (b - b + 1) | summarize s = sum(c)")
+        #expect(past.hasPrefix("ERROR"), "\(past)")
         let twice = try table { r in r == 150_000 ? "9000000000000000000" : r == 70_000 ? "8000000000000000000" : "5" }
         let failed = try same(twice, "from t | derive c = a * (b + 9) | summarize s = avg(c)")
         #expect(failed.contains("8000000000000000000 * "), "\(failed)")

@@ -118,53 +118,16 @@ extension CompiledExpression {
     /// The same expression reading column `map(i)` wherever it read column `i`; nil if one of
     /// them has no counterpart.
     package func remapped(_ map: (Int) -> Int?) -> CompiledExpression? {
-        func m(_ e: CompiledExpression) -> CompiledExpression? { e.remapped(map) }
-        let shape: Shape
-        switch self.shape {
-        case .column(let i):
-            guard let j = map(i) else { return nil }
-            shape = .column(j)
-        case .constant, .binding, .aggregate: return self
-        case .arithmetic(let op, let a, let b):
-            guard let x = m(a), let y = m(b) else { return nil }
-            shape = .arithmetic(op, x, y)
-        case .compare(let op, let a, let b):
-            guard let x = m(a), let y = m(b) else { return nil }
-            shape = .compare(op, x, y)
-        case .and(let a, let b):
-            guard let x = m(a), let y = m(b) else { return nil }
-            shape = .and(x, y)
-        case .or(let a, let b):
-            guard let x = m(a), let y = m(b) else { return nil }
-            shape = .or(x, y)
-        case .member(let a, let b, let negated):
-            guard let x = m(a), let y = m(b) else { return nil }
-            shape = .member(x, of: y, negated: negated)
-        case .negate(let a):
-            guard let x = m(a) else { return nil }
-            shape = .negate(x)
-        case .not(let a):
-            guard let x = m(a) else { return nil }
-            shape = .not(x)
-        case .isNull(let a, let negated):
-            guard let x = m(a) else { return nil }
-            shape = .isNull(x, negated: negated)
-        case .inList(let a, let items, let negated):
-            guard let x = m(a) else { return nil }
-            shape = .inList(x, items, negated: negated)
-        case .window(let next, let a):
-            guard let x = m(a) else { return nil }
-            shape = .window(next: next, x)
-        case .list(let items):
-            let xs = items.compactMap(m)
-            guard xs.count == items.count else { return nil }
-            shape = .list(xs)
-        case .call(let name, let args):
-            let xs = args.compactMap(m)
-            guard xs.count == args.count else { return nil }
-            shape = .call(name, xs)
+        var missing = false
+        let out = rewritten { e in
+            guard case .column(let i) = e.shape else { return nil }
+            guard let j = map(i) else {
+                missing = true
+                return e
+            }
+            return CompiledExpression(type: e.type, range: e.range, shape: .column(j))
         }
-        return CompiledExpression(type: type, range: range, shape: shape)
+        return missing ? nil : out
     }
 
     /// The same expression with each node for which `replace` gives a tree replaced by it

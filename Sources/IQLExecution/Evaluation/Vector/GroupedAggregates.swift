@@ -21,7 +21,9 @@ package enum GroupedAggregates {
         // are evaluated, no column of them made.
         if call.function == .sum || call.function == .avg, grouping.whole, evaluated == nil,
            BlockEvaluation.applies(argument, over: table) {
-            guard let sum = try BlockEvaluation.sum(argument, over: table, env) else { return nil }
+            // A sum past the finite doubles (or with no number) is the general path's to report.
+            guard let sum = try BlockEvaluation.sum(argument, over: table, env),
+                  sum.count == 0 || sum.total != nil else { return nil }
             nullRows = table.rowCount - Int(sum.count)
             return try answers(call, totals: [sum.total], counts: [sum.count])
         }
