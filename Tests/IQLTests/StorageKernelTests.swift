@@ -415,22 +415,30 @@ struct StorageKernelTests {
         #expect(calls == 2, "the new dictionary kept the table its ranks made")
     }
 
-    /// The radix order is the stable sort's order, with the keys beside their rows: for few
-    /// and many rows (one pass on the highest digit from 65,536 on), narrow and 64-bit keys.
+    /// The radix order is the stable sort's order, and its group bits say which rows agree
+    /// with the row before above the low bits: for few and many rows (one pass on the highest
+    /// digit from 65,536 on), keys that share a word with the row (at most 32 bits below that
+    /// digit: 32 and 40 bits) and keys that do not (33 bits of few rows, 41 and 64 of many).
     @Test(arguments: [0, 1, 2, 1000, 1 << 16, (1 << 16) + 999])
     func radixOrderIsTheStableSortsOrder(n: Int) throws {
         var x: UInt64 = 0x2545_F491_4F6C_DD1D &+ UInt64(n)
         func next() -> UInt64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
-        for bits in [1, 11, 12, 33, 64] {
+        for bits in [1, 11, 12, 32, 33, 40, 41, 64] {
             let mask = bits == 64 ? UInt64.max : (1 << UInt64(bits)) - 1
             // Few distinct keys at each width, so ties are many and their order is tested.
             let palette = (0..<97).map { _ in next() & mask }
             let keys = (0..<n).map { _ in palette[Int(next() % 97)] }
-            let got = try #require(RadixOrder.stableOrder(keys))
             let want = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
-            try #require(got.rows.count == n && got.keys.count == n, "\(bits) bits")
-            let differs = want.indices.first { Int(got.rows[$0]) != want[$0] || got.keys[$0] != keys[want[$0]] }
-            #expect(differs == nil, "first place that differs, \(bits) bits")
+            let plain = try #require(RadixOrder.stableOrder(keys))
+            #expect(plain.rows.map(Int.init) == want && plain.same.isEmpty, "\(bits) bits, no group bits asked")
+            for shift: UInt64 in [0, UInt64(bits / 2), UInt64(bits - 1), 64] {
+                let got = try #require(RadixOrder.stableOrder(keys, sameAbove: shift))
+                try #require(got.rows.count == n, "\(bits) bits")
+                let differs = want.indices.first { Int(got.rows[$0]) != want[$0] }
+                #expect(differs == nil, "first place that differs, \(bits) bits")
+                let sorted = want.map { keys[$0] }
+                #expect(got.same == BitWords.sameAsPrevious(sorted, above: shift), "group bits, \(bits) bits above \(shift)")
+            }
         }
     }
 

@@ -10,23 +10,212 @@ package enum RadixOrder {
     /// Digits of at most this many bits: 2,048 buckets, whose write positions stay in cache.
     @usableFromInline static let maxDigitBits = 11
 
-    /// The rows 0..<keys.count ordered by key, equal keys in row order, with each row's key
-    /// beside it. Nil for more rows than `Int32` numbers.
+    /// The rows 0..<keys.count ordered by key, equal keys in row order; with `sameAbove`,
+    /// also bit i set where the i-th row's key agrees with the one before it above that many
+    /// low bits (a window's rows continuing their group), else no bits. Nil for more rows
+    /// than `Int32` numbers.
     ///
     /// Past the cache, one pass on the highest digit splits the rows into 256 runs (a pass
     /// over memory), and each run is sorted on the lower digits while it stays in the cache;
     /// three passes over memory on 4 million rows took 5x the time of 1 million.
-    package static func stableOrder(_ keys: consuming [UInt64]) -> (rows: [Int32], keys: [UInt64])? {
+    package static func stableOrder(_ keys: consuming [UInt64], sameAbove: UInt64? = nil) -> (rows: [Int32], same: [UInt64])? {
         let n = keys.count
         guard n < Int(Int32.max) else { return nil }
         var high: UInt64 = 0
         keys.withUnsafeBufferPointer { for k in $0 { high |= k } }
         let bits = 64 - high.leadingZeroBitCount
+        let split = n >= 1 << 16 && bits > maxDigitBits
+        if (split ? bits - topBits : bits) <= 32 {
+            return byWords(keys, bits: bits, split: split, sameAbove: sameAbove)
+        }
+        let (rows, sorted) = byPairs(keys, bits: bits, split: split)
+        return (rows, sameAbove.map { BitWords.sameAsPrevious(sorted, above: $0) } ?? [])
+    }
+
+    /// The bits of the highest digit, on which rows past the cache are split into runs.
+    private static let topBits = 8
+
+    /// `stableOrder` where each row's key below the highest digit fits 32 bits: key and row
+    /// move as one word (the key's bits above the row's), 8 bytes a row and one write a row
+    /// a pass, where a key array and a row array were 12 bytes and two writes (and the first
+    /// pass read a row array that only counted up). Each run's rows and group bits are taken
+    /// out of its words while the run is still in the cache from its last pass.
+    private static func byWords(_ keys: consuming [UInt64], bits: Int, split: Bool, sameAbove: UInt64?) -> (rows: [Int32], same: [UInt64]) {
+        let n = keys.count
+        let lowBits = split ? bits - topBits : bits
+        // Agreeing above `sameAbove` bits: no bit differs under this mask (none for 64).
+        let groupMask = sameAbove.map { $0 >= 64 ? 0 : UInt64.max << $0 }
+        let halves = Halves.count(n)
+        let wordCount = (n + 63) >> 6
+        var spare = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
+        var rows = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
+        // Each half sets the bits of its own rows in a copy of its own, ORed at the end.
+        var same = [UInt64](repeating: 0, count: groupMask == nil ? 0 : halves * wordCount)
+        keys.withUnsafeMutableBufferPointer { keys in
+            spare.withUnsafeMutableBufferPointer { spare in
+                rows.withUnsafeMutableBufferPointer { rows in
+                    same.withUnsafeMutableBufferPointer { same in
+                        let out = Extraction(rows: rows, same: same, wordCount: wordCount, groupMask: groupMask, lowBits: lowBits)
+                        let shared = UnsafeSendable((keys, spare, out))
+                        if !split {
+                            for i in 0..<n { keys[i] = keys[i] << 32 | UInt64(truncatingIfNeeded: i) }
+                            let sorted = lsdWords(keys, spare, 0..<n, bits: bits, halves: halves) ? spare : keys
+                            let words = UnsafeSendable(sorted)
+                            Halves.run(halves) { h in
+                                let range = Halves.range(h, of: halves, n)
+                                let before = range.lowerBound > 0 ? words.value[range.lowerBound - 1] >> 32 : nil
+                                shared.value.2.take(words.value, range, top: 0, before: before, half: h)
+                            }
+                            return
+                        }
+                        let starts = scatterWords(keys, into: spare, 0..<n, shift: lowBits, digitBits: topBits,
+                                                  halves: halves, lowMask: lowBits == 0 ? 0 : UInt64.max >> UInt64(64 - lowBits))
+                        // Every run takes the same passes, so all end in the same array.
+                        let endsInKeys = lsdPasses(lowBits) % 2 == 1
+                        let runs = starts.count - 1
+                        let mid = halves == 2 ? min(starts.firstIndex { $0 >= n / 2 } ?? runs, runs) : runs
+                        Halves.run(halves) { h in
+                            let (keys, spare, out) = shared.value
+                            for b in h == 0 ? 0..<mid : mid..<runs where starts[b] < starts[b + 1] {
+                                let range = starts[b]..<starts[b + 1]
+                                _ = lsdWords(spare, keys, range, bits: lowBits, halves: 1)
+                                out.take(endsInKeys ? keys : spare, range, top: UInt64(b) << UInt64(lowBits), before: nil, half: h)
+                            }
+                        }
+                        // A run's first row against the last row of the run before it.
+                        guard let groupMask else { return }
+                        let sorted = endsInKeys ? keys : spare
+                        var last: UInt64? = nil
+                        for b in 0..<runs where starts[b] < starts[b + 1] {
+                            let top = UInt64(b) << UInt64(lowBits), first = starts[b]
+                            if let last, ((top | sorted[first] >> 32) ^ last) & groupMask == 0 {
+                                same[first >> 6] |= 1 << UInt64(first & 63)
+                            }
+                            last = top | sorted[starts[b + 1] - 1] >> 32
+                        }
+                    }
+                }
+            }
+        }
+        if halves == 2, !same.isEmpty {
+            for w in 0..<wordCount { same[w] |= same[wordCount + w] }
+            same.removeLast(wordCount)
+        }
+        return (rows, same)
+    }
+
+    /// Takes sorted words apart: each one's row, and whether its key continues the group of
+    /// the key before.
+    private struct Extraction {
+        let rows: UnsafeMutableBufferPointer<Int32>
+        let same: UnsafeMutableBufferPointer<UInt64>
+        let wordCount: Int
+        let groupMask: UInt64?
+        let lowBits: Int
+
+        /// The rows of `range` of `words`, whose keys are `top` above their low bits; the
+        /// first compared with `before` (the key of the word before it), if given.
+        func take(_ words: UnsafeMutableBufferPointer<UInt64>, _ range: Range<Int>, top: UInt64, before: UInt64?, half: Int) {
+            guard !range.isEmpty else { return }
+            guard let groupMask else {
+                for i in range { rows[i] = Int32(truncatingIfNeeded: words[i] & 0xFFFF_FFFF) }
+                return
+            }
+            let base = half &* wordCount
+            var previous = before ?? ~(top | words[range.lowerBound] >> 32)
+            for i in range {
+                let w = words[i]
+                rows[i] = Int32(truncatingIfNeeded: w & 0xFFFF_FFFF)
+                let key = top | w >> 32
+                let continues: UInt64 = (key ^ previous) & groupMask == 0 ? 1 : 0
+                same[base &+ i >> 6] |= continues << UInt64(i & 63)
+                previous = key
+            }
+            // A range's first word with no key before it continues nothing (a mask of 0,
+            // where any key agrees, is why it is cleared rather than compared).
+            if before == nil, let first = range.first {
+                same[base &+ first >> 6] &= ~(1 << UInt64(first & 63))
+            }
+        }
+    }
+
+    /// `lsd` for words, the key above bit 32: sorts `range` of `a` on its keys' lowest `bits`
+    /// bits, back and forth with `b`; true if it ends in `b`.
+    private static func lsdWords(_ a: UnsafeMutableBufferPointer<UInt64>, _ b: UnsafeMutableBufferPointer<UInt64>,
+                                 _ range: Range<Int>, bits: Int, halves: Int) -> Bool {
+        let passes = lsdPasses(bits)
+        guard passes > 0 else { return false }
+        let digitBits = (bits + passes - 1) / passes
+        var from = a, to = b
+        for pass in 0..<passes {
+            _ = scatterWords(from, into: to, range, shift: 32 + pass * digitBits, digitBits: digitBits, halves: halves, lowMask: nil)
+            swap(&from, &to)
+        }
+        return passes % 2 == 1
+    }
+
+    /// `scatter` for words. With `lowMask`, `from` holds plain keys, and each is written as
+    /// its bits under the mask above its row's number.
+    private static func scatterWords(_ from: UnsafeMutableBufferPointer<UInt64>, into to: UnsafeMutableBufferPointer<UInt64>,
+                                     _ range: Range<Int>, shift: Int, digitBits: Int, halves: Int, lowMask: UInt64?) -> [Int] {
+        let buckets = 1 << digitBits
+        let mask = UInt64(buckets - 1), s = UInt64(shift)
+        @Sendable func rows(_ h: Int) -> Range<Int> {
+            let r = Halves.range(h, of: halves, range.count)
+            return range.lowerBound + r.lowerBound..<range.lowerBound + r.upperBound
+        }
+        var fills = [Int](repeating: 0, count: halves * buckets)
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        fills.withUnsafeMutableBufferPointer { fills in
+            let shared = UnsafeSendable((from, to, fills))
+            Halves.run(halves) { h in
+                let (from, _, fills) = shared.value
+                let base = h &* buckets
+                for i in rows(h) { fills[base &+ Int(truncatingIfNeeded: (from[i] >> s) & mask)] &+= 1 }
+            }
+            var at = range.lowerBound
+            for b in 0..<buckets {
+                starts[b] = at
+                for h in 0..<halves {
+                    let count = fills[h &* buckets &+ b]
+                    fills[h &* buckets &+ b] = at
+                    at &+= count
+                }
+            }
+            starts[buckets] = at
+            Halves.run(halves) { h in
+                let (from, to, fills) = shared.value
+                let base = h &* buckets
+                if let lowMask {
+                    for i in rows(h) {
+                        let k = from[i]
+                        let slot = base &+ Int(truncatingIfNeeded: (k >> s) & mask)
+                        let at = fills[slot]
+                        fills[slot] = at &+ 1
+                        to[at] = (k & lowMask) << 32 | UInt64(truncatingIfNeeded: i)
+                    }
+                } else {
+                    for i in rows(h) {
+                        let k = from[i]
+                        let slot = base &+ Int(truncatingIfNeeded: (k >> s) & mask)
+                        let at = fills[slot]
+                        fills[slot] = at &+ 1
+                        to[at] = k
+                    }
+                }
+            }
+        }
+        return starts
+    }
+
+    /// `stableOrder` with keys and rows in arrays of their own, for keys too wide to share a
+    /// word with the row; the sorted keys beside their rows.
+    private static func byPairs(_ keys: consuming [UInt64], bits: Int, split: Bool) -> (rows: [Int32], keys: [UInt64]) {
+        let n = keys.count
         var rows = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
             for r in 0..<n { buffer[r] = Int32(truncatingIfNeeded: r) }
             count = n
         }
-        guard bits > 0, n > 1 else { return (rows, keys) }
         var spareKeys = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
         var spareRows = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
         var inSpare = false
@@ -35,11 +224,11 @@ package enum RadixOrder {
                 spareKeys.withUnsafeMutableBufferPointer { spareKeys in
                     spareRows.withUnsafeMutableBufferPointer { spareRows in
                         let main = Run(keys: keys, rows: rows), spare = Run(keys: spareKeys, rows: spareRows)
-                        if n < 1 << 16 || bits <= maxDigitBits {
+                        if !split {
                             inSpare = lsd(main, spare, 0..<n, bits: bits)
                             return
                         }
-                        let topBits = 8, shift = bits - topBits
+                        let shift = bits - topBits
                         let halves = Halves.count(n)
                         let starts = scatter(main, into: spare, 0..<n, shift: shift, digitBits: topBits, halves: halves)
                         // The runs are sorted apart, so each core takes those of about half the rows.
