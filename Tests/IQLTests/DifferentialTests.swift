@@ -158,6 +158,19 @@ struct DifferentialTests {
             let key = g.pick(["g", "b"])
             return ("from t | where \(p.iql) | derive p = \(fn)(n) by \(key) | sort id | select id, p",
                     "SELECT id, \(sqlFn)(n) OVER (PARTITION BY \(key) ORDER BY dt NULLS LAST, id) AS p FROM t WHERE \(p.sql) ORDER BY id")
+        case 9 where g.chance(40):
+            // rank and quartile: ties share the best place, rows with no value take none.
+            let (column, descending) = (g.pick(["n", "d", "dt", "(n * 2 + d)"]), g.chance(50))
+            let by = g.pick(["", " by g", " by b", " by g, b"])
+            let partition = by.isEmpty ? "" : "PARTITION BY \(by.dropFirst(4)) "
+            let place = "rank() OVER (\(partition)ORDER BY \(column) \(descending ? "DESC" : "ASC") NULLS LAST)"
+            if g.chance(50) {
+                return ("from t | where \(p.iql) | rank \(column)\(descending ? " desc" : " asc")\(by) | sort id | select id, rank",
+                        "SELECT id, CASE WHEN \(column) IS NULL THEN NULL ELSE \(place) END AS rank FROM t WHERE \(p.sql) ORDER BY id")
+            }
+            let band = "chr(CAST(65 + least(3, (\(place) - 1) * 4 // count(\(column)) OVER (\(partition))) AS INTEGER))"
+            return ("from t | where \(p.iql) | quartile \(column)\(descending ? " desc" : " asc")\(by) | sort id | select id, quartile",
+                    "SELECT id, CASE WHEN \(column) IS NULL THEN NULL ELSE \(band) END AS quartile FROM t WHERE \(p.sql) ORDER BY id")
         case 9:
             return ("from t | select id, g, n, d, dt, b | derive x = n | where \(p.iql) | sort id | select id, x",
                     "SELECT id, n AS x FROM t WHERE \(p.sql) ORDER BY id")
@@ -658,6 +671,33 @@ struct DifferentialTests {
         #expect(!BlockEvaluation.applies(try #require(try condition("n * d > 3")), over: try vector.query("from t | take 100")))
         for q in queries + failing {
             Self.expectSameOutcome(q, vector, rows, name: "row by row") { $0.diagnostics.map(\.message) }
+        }
+    }
+
+    /// `rank` and `quartile` a column at a time (a radix sort by group and value) give row by
+    /// row's places and notes: every value type, both directions and none, no key and up to
+    /// two, nulls in values and keys, behind a filter, and values with no ranks (doubles).
+    @Test func ranksAgreeWithRowByRow() throws {
+        var vector = Engine(bundledData: false)
+        try vector.registerCSV(text: Self.tableCSV(rows: 1500), as: "t", timeColumn: "dt")
+        var rows = vector
+        rows.vectorised = false
+        var queries: [String] = []
+        for stage in ["rank", "quartile"] {
+            for value in ["n", "d", "dt", "g", "b", "n * 2 + d", "d / 3", "year(dt)"] {
+                for direction in ["", " asc", " desc"] {
+                    for by in ["", " by g", " by b, g", " by n % 3"] {
+                        queries.append("from t | \(stage) \(value)\(direction)\(by) | sort id | select id, \(stage)")
+                    }
+                }
+                queries.append("from t | where id % 5 != 1 | \(stage) \(value) desc by g | sort id | select id, \(stage)")
+                queries.append("from t | take 0 | \(stage) \(value) | count")
+            }
+        }
+        for q in queries {
+            Self.expectSameOutcome(q, vector, rows, name: "row by row") { $0.diagnostics.map(\.message) }
+            let notes = (try? vector.query(q).notes.map(\.message)) ?? ["failed"]
+            #expect(notes == ((try? rows.query(q).notes.map(\.message)) ?? ["failed"]), "notes: \(q)")
         }
     }
 

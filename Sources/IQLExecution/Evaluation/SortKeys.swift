@@ -12,6 +12,10 @@ package enum SortKeys {
             // Int64.max is the rank of null, so a column holding it has no cheap order.
             if v.width == 8 || v.base >= Int64.max - (1 << 31), v.contains(.max) { return nil }
             return ranks(v, nulls, column)
+        case .decimal(let v, _, let nulls):
+            // One scale for the column, so the mantissas order as the values do.
+            if v.width == 8 || v.base >= Int64.max - (1 << 31), v.contains(.max) { return nil }
+            return ranks(v, nulls, column)
         case .date(let v, let nulls):
             return ranks(v, nulls, column)
         case .rating(let v):
