@@ -189,6 +189,11 @@ CATALOGUE_WORKLOADS = {
         "sql": "select sum(after - pupils) as s from (select pupils, lead(pupils) over (partition by urn order by inspected, id) as after "
                "from insp)",
     },
+    "zg_rank_by_key": {
+        "iql": "from insp | rank pupils desc by region | where rank <= 3 | count",
+        "sql": "select count(*) as n from (select rank() over (partition by region order by pupils desc) as r "
+               "from insp where pupils is not null) where r <= 3",
+    },
     "zc_in_list": {
         "iql": 'from insp | where authority in ["Oxfordshire", "Oldham", "Leeds", "Kent"] and overall != inadequate | count',
         "sql": "select count(*) as n from insp where authority in ('Oxfordshire', 'Oldham', 'Leeds', 'Kent') and overall <> 'Inadequate'",
