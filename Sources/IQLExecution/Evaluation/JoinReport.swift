@@ -13,7 +13,7 @@ package struct JoinReport: Sendable {
     package var misses: [(key: String, rows: Int, closest: String?)] = []
 
     /// Counts rows per distinct key. Only called when some key matched other than exactly.
-    package static func tally(_ keys: Column, byCode: [[Int]], resolved: [Bool], dictionary: TextDictionary,
+    package static func tally(_ keys: Column, byCode: [ArraySlice<Int>], resolved: [Bool], dictionary: TextDictionary,
                       rightKeys: [Value], names: AuthorityNames) -> JoinReport {
         var perCode = Array(repeating: 0, count: byCode.count)
         if case .text(let codes, _) = keys.storage {

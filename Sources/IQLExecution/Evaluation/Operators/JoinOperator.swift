@@ -6,32 +6,32 @@ extension JoinOperator: TableOperator {
     package func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         let other = try env.table(right)
         if keys.count > 1 { return try runOnSeveralKeys(input, other, env) }
-        var index: [Value: [Int]] = [:]
-        let rightKeys = other.columns[rightKey]
-        for r in 0..<other.rowCount where !rightKeys.isNull(r) { index[rightKeys[r], default: []].append(r) }
-
         let leftKeys = input.columns[leftKey]
+        let integerKeys = JoinIndex.sameIntegerKind(leftKeys, other.columns[rightKey])
+        let index = try JoinIndex(other, key: rightKey, integerKeys: integerKeys, env)
+
         // Text keys: each distinct left value is looked up once, by its text and, failing that,
         // as a council named by another spelling or code (AuthorityNames).
-        var byCode: [[Int]]?
+        var byCode: [ArraySlice<Int>]?
         var report = JoinReport()
         if case .text(_, let dictionary) = leftKeys.storage {
             var byIdentity: [String: [Int]]?
-            let noMatch: [Int] = []
+            let noMatch: ArraySlice<Int> = []
             var resolved = Array(repeating: false, count: dictionary.strings.count)
             byCode = dictionary.strings.enumerated().map { code, s in
                 if code == 0 { return noMatch }
-                if let m = index[.text(s)] { return m }
+                let m = index.matches(.text(s))
+                if !m.isEmpty { return m }
                 if byIdentity == nil { byIdentity = JoinOperator.identities(of: index, names: env.councilNames) }
                 if let id = env.councilNames.identity(of: s), let m = byIdentity?[id] {
                     resolved[code] = true
-                    return m
+                    return m[...]
                 }
                 return noMatch
             }
             if let byCode, byCode.indices.contains(where: { $0 > 0 && (byCode[$0].isEmpty || resolved[$0]) }) {
                 report = JoinReport.tally(leftKeys, byCode: byCode, resolved: resolved, dictionary: dictionary,
-                                          rightKeys: Array(index.keys), names: env.councilNames)
+                                          rightKeys: index.keys, names: env.councilNames)
             }
         }
         if case .text(let codes, _) = leftKeys.storage, let byCode, byCode.allSatisfy({ $0.count <= 1 }) {
@@ -42,13 +42,13 @@ extension JoinOperator: TableOperator {
             return noted(assemble(input, other, lefts, rights, missed), report, input: input, lefts: lefts)
         }
         if case .int64(let words, let nulls) = leftKeys.storage, leftKeys.selection == nil,
-           index.values.allSatisfy({ $0.count <= 1 }), let (lo, hi) = words.range(),
+           index.isUnique, let (lo, hi) = words.range(),
            case let (span, overflow) = hi.subtractingReportingOverflow(lo), !overflow,
            span < 65_536, span <= Int64(input.rowCount / 8) {
             // The same for whole numbers spanning few values (`pupils % 10`): each value of
             // the span is looked up once, as the rows would look it up, and rows are matched
             // by their stored words, with no grouping of the left rows first.
-            let matchOfCode = (0...Int(span)).map { k in index[.int(lo &+ Int64(k))]?.first ?? -1 }
+            let matchOfCode = (0...Int(span)).map { k in index.matches(.int(lo &+ Int64(k))).first ?? -1 }
             let (lefts, rights, missed) = try lookUp(words, offset: Int(words.base &- lo), matchOfCode, nulls: nulls, leftKeys, env)
             return noted(assemble(input, other, lefts, rights, missed), report, input: input, lefts: lefts)
         }
@@ -57,29 +57,29 @@ extension JoinOperator: TableOperator {
         var misses = false
         leftRows.reserveCapacity(input.rowCount)
         rightRows.reserveCapacity(input.rowCount)
-        let noMatch: [Int] = []
         var reserved = 0
         // Other keys: the left rows grouped by key (on stored codes), each distinct key looked
         // up once, and each row then finds its matches by its group.
-        var byGroup: (groupOf: [Int32], matches: [[Int]])?
+        var byGroup: (groupOf: [Int32], matches: [ArraySlice<Int>])?
+        // Integer keys find their matches by their codes, with no grouping of the left rows.
+        if index.integers, byCode == nil, let (codes, nulls) = JoinIndex.integerCodes(leftKeys), codes.count == input.rowCount {
+            let (lefts, rights, misses) = try index.pairs(codes, nulls: nulls, keepMisses: kind != .inner, self, env)
+            return noted(assemble(input, other, lefts, rights, misses), report, input: input, lefts: lefts)
+        }
         if byCode == nil {
             let key = CompiledExpression.column(leftKey, type: input.schema.columns[leftKey].type, range: SourceRange(start: 0, end: 0))
             let grouping = try Grouping.make([key], over: input, env)
-            byGroup = (grouping.groupOf, grouping.firstRow.map { r in
-                let k = leftKeys[r]
-                return k.isNull ? noMatch : index[k] ?? noMatch
-            })
+            byGroup = (grouping.groupOf, grouping.firstRow.map { index.matches(leftKeys[$0]) })
         }
         for r in 0..<input.rowCount {
             if r & 4095 == 0 { try env.checkCancelled() }
-            let matches: [Int]
+            let matches: ArraySlice<Int>
             if let byCode, case .text(let codes, _) = leftKeys.storage {
                 matches = byCode[Int(codes[leftKeys.physical(r)])]
             } else if let byGroup, r < byGroup.groupOf.count {
                 matches = byGroup.matches[Int(byGroup.groupOf[r])]
             } else {
-                let k = leftKeys[r]
-                matches = k.isNull ? noMatch : index[k] ?? noMatch
+                matches = index.matches(leftKeys[r])
             }
             try pair(r, with: matches, &leftRows, &rightRows, misses: &misses, reserved: &reserved, env)
         }
@@ -89,7 +89,7 @@ extension JoinOperator: TableOperator {
     /// Adds left row `r` paired with each of its matches; with none, once with -1 (a left or
     /// anti join keeps it), or not at all (inner). The row limit and the memory budget are
     /// checked before the lists grow: a many-to-many join can grow fast.
-    package func pair(_ r: Int, with matches: [Int], _ leftRows: inout [Int], _ rightRows: inout [Int],
+    package func pair(_ r: Int, with matches: some Collection<Int>, _ leftRows: inout [Int], _ rightRows: inout [Int],
               misses: inout Bool, reserved: inout Int, _ env: RuntimeEnvironment) throws {
         if matches.isEmpty {
             if kind != .inner {
@@ -100,8 +100,7 @@ extension JoinOperator: TableOperator {
             return
         }
         if let limit = env.rowLimit, leftRows.count + matches.count > limit {
-            throw Diagnostic.error(.joinRows(limit: limit), at: nil,
-                                   notes: ["\(matches.count) rows of the joined table match one row here; filter before the join, join on a more specific key, or raise the limit (Engine.limits, --max-rows)"])
+            throw tooManyRows(matching: matches.count, limit: limit)
         }
         // Row lists (and the selections made from them) are paid for before they grow.
         while leftRows.count + matches.count > reserved {
@@ -113,6 +112,12 @@ extension JoinOperator: TableOperator {
             leftRows.append(r)
             rightRows.append(m)
         }
+    }
+
+    /// The error for a join past the row limit, where one row matched `count` rows.
+    package func tooManyRows(matching count: Int, limit: Int) -> Diagnostic {
+        Diagnostic.error(.joinRows(limit: limit), at: nil,
+                         notes: ["\(count) rows of the joined table match one row here; filter before the join, join on a more specific key, or raise the limit (Engine.limits, --max-rows)"])
     }
 
     /// Matches rows to a lookup table through their stored words: row r's match is
@@ -163,11 +168,11 @@ extension JoinOperator: TableOperator {
     package static let bytesPerRow = 32
 
     /// The right table's rows by the council identity of their key, for keys that name one.
-    private static func identities(of index: [Value: [Int]], names: AuthorityNames) -> [String: [Int]] {
+    private static func identities(of index: JoinIndex, names: AuthorityNames) -> [String: [Int]] {
         var out: [String: [Int]] = [:]
-        for (key, rows) in index {
+        for key in index.entryOfKey.keys {
             guard let id = names.identity(of: key.textValue ?? key.displayText) else { continue }
-            out[id, default: []].append(contentsOf: rows)
+            out[id, default: []].append(contentsOf: index.matches(key))
         }
         for id in out.keys { out[id]?.sort() }
         return out
@@ -210,8 +215,14 @@ extension JoinOperator: TableOperator {
         }
         var columns = leftRows.map { input.gathering($0).columns } ?? input.columns
         if misses {
+            // Numbers and days are gathered at their stored width, null where no row matched.
+            let rows32 = other.rowCount < Int(Int32.max) ? rightRows.map { Int32(truncatingIfNeeded: $0) } : nil
             for c in rightColumns {
                 let source = other.columns[c]
+                if let rows32, let column = source.neighbours(rows32) {
+                    columns.append(column)
+                    continue
+                }
                 columns.append(Column(rightRows.map { $0 < 0 ? .null : source[$0] }))
             }
         } else {

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import IQL
+
+/// A join on one key matches the pairs a plain loop over every pair of rows finds (keys equal
+/// as values, nulls matching nothing), in the order it gives them: left rows in order, each
+/// one's matches ascending. Whole-number and day keys of both sides take the table of offsets
+/// (a span within 4x the rows) or the dictionary (wider); a decimal against whole numbers,
+/// text, and text a function made (whose dictionary can hold one string twice) the
+/// dictionary; inner, left and anti joins.
+struct JoinIndexTests {
+    static func csv(rows: Int, seed: UInt64, wide: Bool) -> String {
+        var x = seed
+        func next(_ m: Int) -> Int { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return Int(x % UInt64(m)) }
+        var out = "id,k,d,q,s\n"
+        for id in 0..<rows {
+            let k = next(9) == 0 ? "" : String(wide ? next(40) * 1_000_003 : next(40) - 20)
+            let d = next(9) == 0 ? "" : "2020-01-\(10 + next(15))"
+            let q = next(9) == 0 ? "" : "\(next(30) - 10).0"
+            let s = next(9) == 0 ? "" : ["Leeds", "leeds", "Kent", "York", "KENT"][next(5)]
+            out += "\(id),\(k),\(d),\(q),\(s)\n"
+        }
+        return out
+    }
+
+    @Test(arguments: [false, true])
+    func joinsMatchEveryPairAPlainLoopFinds(wide: Bool) throws {
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(text: Self.csv(rows: 700, seed: 17, wide: wide), as: "a")
+        try engine.registerCSV(text: Self.csv(rows: 500, seed: 29, wide: wide), as: "b")
+        let a = try engine.query("from a"), b = try engine.query("from b")
+        // (the left key, the right key; an expression made by a `derive` on each side first)
+        let pairs: [(String, String, String?)] = [("k", "k", nil), ("d", "d", nil), ("q", "k", nil), ("k", "q", nil),
+                                                  ("s", "s", nil), ("s", "s", "lower(s)")]
+        for (left, right, derived) in pairs {
+            for kind in ["", "left ", "anti "] {
+                var query = "from a"
+                var leftColumn = left, rightColumn = right
+                if let derived {
+                    query = "let bb = from b | derive j = \(derived)\nfrom a | derive j = \(derived)"
+                    leftColumn = "j"; rightColumn = "j"
+                }
+                let on = leftColumn == rightColumn ? leftColumn : "\(leftColumn) == \(rightColumn)"
+                query += " | join \(kind)\(derived == nil ? "b" : "bb") on \(on) | select id"
+                let got = try engine.query(query).rows.map { $0[0] }
+                // The plain loop, on the values each side's key gives.
+                func key(_ t: Table, _ name: String, _ r: Int) -> Value {
+                    let v = t.columns[t.schema.index(of: name == "j" ? "s" : name) ?? 0][r]
+                    guard derived != nil, case .text(let s) = v else { return v }
+                    return .text(s.lowercased())
+                }
+                var want: [Value] = []
+                for l in 0..<a.rowCount {
+                    let k = key(a, left, l)
+                    let matches = k.isNull ? [] : (0..<b.rowCount).filter { key(b, right, $0) == k }
+                    switch kind {
+                    case "anti ": if matches.isEmpty { want.append(.int(Int64(l))) }
+                    case "left ": want += matches.isEmpty ? [.int(Int64(l))] : matches.map { _ in .int(Int64(l)) }
+                    default: want += matches.map { _ in .int(Int64(l)) }
+                    }
+                }
+                #expect(got == want, "\(query)")
+                #expect(!want.isEmpty, "\(query) matches some rows")
+            }
+        }
+    }
+
+    /// A join on whole numbers that would pass the row limit stops before it writes a pair,
+    /// with the limit's error and the note on how many rows one row matched; under the limit
+    /// the same join runs.
+    @Test func integerJoinPastTheRowLimitStops() throws {
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(text: "k\n" + (0..<60).map { "\($0 % 3)" }.joined(separator: "\n") + "\n", as: "t")
+        engine.limits.rows = 1000
+        do {
+            _ = try engine.query("from t | join t on k | count")
+            Issue.record("the join ran past its limit")
+        } catch {
+            #expect(error.diagnostics.map(\.code) == [.rowLimit])
+            #expect(error.diagnostics.first?.message == "the join would make more than 1000 rows")
+            #expect(error.diagnostics.first?.notes.first?.hasPrefix("20 rows of the joined table match one row here") == true)
+        }
+        engine.limits.rows = 1200
+        #expect(CSVWriter.render(try engine.query("from t | join t on k | count")) == "n\n1200\n")
+    }
+}
