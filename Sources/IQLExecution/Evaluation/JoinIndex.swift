@@ -15,8 +15,10 @@ package struct JoinIndex {
     /// Integer keys: the least, and each offset's entry (-1: no row holds it).
     private var low: Int64 = 0
     private var entryOfOffset: [Int32] = []
-    /// True when built with integer keys (`pairs`); a span too wide for the table of
-    /// offsets, or other storage, is held by the dictionary instead.
+    /// Integer keys spanning too much for a table of offsets: each code's entry.
+    private var entryOfCode: [Int64: Int32]?
+    /// True when built on integer codes (`pairs`); a column's integers spanning too wide for
+    /// the table of offsets, or other storage, are held by the dictionary of values instead.
     package private(set) var integers = false
     /// Where each entry's rows begin in `rows`, and the end last.
     private var starts: [Int] = [0]
@@ -28,13 +30,55 @@ package struct JoinIndex {
     package init(_ table: Table, key column: Int, integerKeys: Bool, _ env: RuntimeEnvironment) throws {
         let n = table.rowCount
         let keys = table.columns[column]
-        var entryOfRow: [Int32]
-        var entries = 0
         if integerKeys, let (codes, nulls) = Self.integerCodes(keys), codes.count == n,
            let (lo, span) = Self.span(codes, nulls), span < Int64(max(4 * n, 1 << 16)) {
-            // Entries numbered as their keys first appear.
+            try self.init(codes: codes, nulls: nulls, low: lo, span: span, env)
+            return
+        }
+        self.init()
+        let key = CompiledExpression.column(column, type: table.schema.columns[column].type, range: SourceRange(start: 0, end: 0))
+        let grouping = try Grouping.make([key], over: table, env)
+        guard grouping.groupOf.count == n else { return }
+        // Groups of one key (a dictionary a function made may hold a string twice) share
+        // the first's entry, and the null key's group takes none (-1).
+        entryOfKey.reserveCapacity(grouping.count)
+        var entryOfGroup = [Int32](repeating: -1, count: grouping.count)
+        for (g, r) in grouping.firstRow.enumerated() where !keys.isNull(r) {
+            let k = keys[r]
+            if let e = entryOfKey[k] {
+                entryOfGroup[g] = Int32(truncatingIfNeeded: e)
+            } else {
+                entryOfGroup[g] = Int32(truncatingIfNeeded: entryOfKey.count)
+                entryOfKey[k] = entryOfKey.count
+            }
+        }
+        try lay(grouping.groupOf.map { entryOfGroup[Int($0)] }, entries: entryOfKey.count, env)
+    }
+
+    /// The rows by integer codes (`nulls`: rows that match nothing), for `pairs`: a table of
+    /// offsets from the least code when they span at most 4x the rows, else a dictionary.
+    package init(codes: [Int64], nulls: NullMask?, _ env: RuntimeEnvironment) throws {
+        guard let (lo, span) = Self.span(codes, nulls) else {
+            self.init()
+            integers = true
+            return
+        }
+        try self.init(codes: codes, nulls: nulls, low: lo, span: span, env)
+    }
+
+    /// No rows.
+    private init() {}
+
+    private init(codes: [Int64], nulls: NullMask?, low lo: Int64, span: Int64, _ env: RuntimeEnvironment) throws {
+        self.init()
+        let n = codes.count
+        var entryOfRow = [Int32](repeating: -1, count: n)
+        var entries = 0
+        integers = true
+        low = lo
+        // Entries numbered as their codes first appear.
+        if span < Int64(max(4 * n, 1 << 16)) {
             var entryOfOffset = [Int32](repeating: -1, count: Int(span) + 1)
-            entryOfRow = [Int32](repeating: -1, count: n)
             for r in 0..<n where !(nulls?.contains(r) ?? false) {
                 let offset = Int(codes[r] &- lo)
                 if entryOfOffset[offset] < 0 {
@@ -43,31 +87,27 @@ package struct JoinIndex {
                 }
                 entryOfRow[r] = entryOfOffset[offset]
             }
-            self.low = lo
             self.entryOfOffset = entryOfOffset
-            self.integers = true
         } else {
-            let key = CompiledExpression.column(column, type: table.schema.columns[column].type, range: SourceRange(start: 0, end: 0))
-            let grouping = try Grouping.make([key], over: table, env)
-            guard grouping.groupOf.count == n else { return }
-            // Groups of one key (a dictionary a function made may hold a string twice) share
-            // the first's entry, and the null key's group takes none (-1).
-            entryOfKey.reserveCapacity(grouping.count)
-            var entryOfGroup = [Int32](repeating: -1, count: grouping.count)
-            for (g, r) in grouping.firstRow.enumerated() where !keys.isNull(r) {
-                let k = keys[r]
-                if let e = entryOfKey[k] {
-                    entryOfGroup[g] = Int32(truncatingIfNeeded: e)
+            var entryOfCode: [Int64: Int32] = [:]
+            for r in 0..<n where !(nulls?.contains(r) ?? false) {
+                if let e = entryOfCode[codes[r]] {
+                    entryOfRow[r] = e
                 } else {
-                    entryOfGroup[g] = Int32(truncatingIfNeeded: entries)
-                    entryOfKey[k] = entries
+                    entryOfRow[r] = Int32(truncatingIfNeeded: entries)
+                    entryOfCode[codes[r]] = entryOfRow[r]
                     entries += 1
                 }
             }
-            entryOfRow = grouping.groupOf.map { entryOfGroup[Int($0)] }
+            self.entryOfCode = entryOfCode
         }
+        try lay(entryOfRow, entries: entries, env)
+    }
+
+    /// Lays the rows out entry after entry, by a counting sort (each entry's rows stay in row
+    /// order); rows of entry -1 are left out.
+    private mutating func lay(_ entryOfRow: [Int32], entries: Int, _ env: RuntimeEnvironment) throws {
         try env.checkCancelled()
-        // A counting sort of the rows by entry: each entry's rows stay in row order.
         var starts = [Int](repeating: 0, count: entries + 1)
         for e in entryOfRow where e >= 0 { starts[Int(e) + 1] += 1 }
         for e in 0..<entries { starts[e + 1] += starts[e] }
@@ -129,6 +169,10 @@ package struct JoinIndex {
     /// Where in `rows` the rows whose integer key is `code` are (an empty range for none).
     @inline(__always)
     private func places(code: Int64) -> Range<Int> {
+        if let entryOfCode {
+            guard let e = entryOfCode[code] else { return 0..<0 }
+            return starts[Int(e)]..<starts[Int(e) + 1]
+        }
         let (offset, overflow) = code.subtractingReportingOverflow(low)
         guard !overflow, offset >= 0, offset < Int64(entryOfOffset.count) else { return 0..<0 }
         let e = Int(entryOfOffset[Int(offset)])
@@ -181,6 +225,9 @@ package struct JoinIndex {
         }
         return (lefts, rights, misses)
     }
+
+    /// True when some row's integer code is `code` (built on integer codes).
+    package func holds(_ code: Int64) -> Bool { !places(code: code).isEmpty }
 
     /// The distinct non-null keys (of keys that are not integers).
     package var keys: [Value] { Array(entryOfKey.keys) }

@@ -83,7 +83,7 @@ extension JoinOperator {
 
         var leftRows: [Int] = [], rightRows: [Int] = []
         var misses = false, reserved = 0
-        var counts = (exact: 0, resolved: 0, missed: 0, null: 0)
+        var counts = SeveralKeysCounts()
         var missedKeys: [String] = []
         var missedGroups: Set<Int> = []
         for r in 0..<input.rowCount {
@@ -106,24 +106,38 @@ extension JoinOperator {
             try pair(r, with: matches, &leftRows, &rightRows, misses: &misses, reserved: &reserved, env)
         }
         var table = assemble(input, other, leftRows, rightRows, misses)
-        // Say how the rows matched when any did other than exactly.
-        if counts.resolved > 0 || (counts.missed + counts.null > 0 && kind != .anti) {
-            let on = keys.map { k in
-                let l = input.schema.columns[k.left].name
-                return l == k.rightName ? l : "\(l) == \(k.rightName)"
-            }.joined(separator: ", ")
-            var line = "join \(right.name) on \(on): \(counts.exact + counts.resolved) of \(input.rowCount) rows matched"
-            if counts.resolved > 0 { line += ", \(counts.resolved) through another spelling or code of a council" }
-            if counts.missed > 0, kind != .anti {
-                let one = counts.missed == 1
-                line += "; \(counts.missed) matched nothing" + (kind == .inner ? (one ? " and was left out" : " and were left out") : "") + ": "
-                    + missedKeys.joined(separator: ", ") + (missedGroups.count < outcomes.filter { if case .missed = $0 { true } else { false } }.count ? ", …" : "")
-            }
-            if counts.null > 0, kind != .anti { line += "; \(counts.null) had a null key" }
-            table.notes.append(ResultNote(.joinMatches, line, counts: [
-                "rows": input.rowCount, "matched": counts.exact + counts.resolved, "other_spelling": counts.resolved,
-                "unmatched": kind == .anti ? 0 : counts.missed, "null_keys": kind == .anti ? 0 : counts.null]))
+        let missedGroupCount = outcomes.filter { if case .missed = $0 { true } else { false } }.count
+        if let note = severalKeysNote(input, counts, missedKeys: missedKeys, more: missedGroups.count < missedGroupCount) {
+            table.notes.append(note)
         }
         return table
+    }
+}
+
+/// How the rows of a join on several keys matched.
+struct SeveralKeysCounts {
+    var exact = 0, resolved = 0, missed = 0, null = 0
+}
+
+extension JoinOperator {
+    /// The note on how the rows matched, when any did other than exactly: `missedKeys` the
+    /// first keys that matched nothing, `more` when there were other such keys.
+    func severalKeysNote(_ input: Table, _ counts: SeveralKeysCounts, missedKeys: [String], more: Bool) -> ResultNote? {
+        guard counts.resolved > 0 || (counts.missed + counts.null > 0 && kind != .anti) else { return nil }
+        let on = keys.map { k in
+            let l = input.schema.columns[k.left].name
+            return l == k.rightName ? l : "\(l) == \(k.rightName)"
+        }.joined(separator: ", ")
+        var line = "join \(right.name) on \(on): \(counts.exact + counts.resolved) of \(input.rowCount) rows matched"
+        if counts.resolved > 0 { line += ", \(counts.resolved) through another spelling or code of a council" }
+        if counts.missed > 0, kind != .anti {
+            let one = counts.missed == 1
+            line += "; \(counts.missed) matched nothing" + (kind == .inner ? (one ? " and was left out" : " and were left out") : "") + ": "
+                + missedKeys.joined(separator: ", ") + (more ? ", …" : "")
+        }
+        if counts.null > 0, kind != .anti { line += "; \(counts.null) had a null key" }
+        return ResultNote(.joinMatches, line, counts: [
+            "rows": input.rowCount, "matched": counts.exact + counts.resolved, "other_spelling": counts.resolved,
+            "unmatched": kind == .anti ? 0 : counts.missed, "null_keys": kind == .anti ? 0 : counts.null])
     }
 }

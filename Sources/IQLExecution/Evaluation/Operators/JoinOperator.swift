@@ -5,7 +5,7 @@ import IQLLanguage
 extension JoinOperator: TableOperator {
     package func run(_ input: Table, _ env: RuntimeEnvironment) throws -> Table {
         let other = try env.table(right)
-        if keys.count > 1 { return try runOnSeveralKeys(input, other, env) }
+        if keys.count > 1 { return try runOnPackedKeys(input, other, env) ?? runOnSeveralKeys(input, other, env) }
         let leftKeys = input.columns[leftKey]
         let integerKeys = JoinIndex.sameIntegerKind(leftKeys, other.columns[rightKey])
         let index = try JoinIndex(other, key: rightKey, integerKeys: integerKeys, env)
