@@ -299,6 +299,17 @@ package struct Grouping {
             return Grouping.order(byDistinctRanks: ranks) ?? (0..<count).sorted { ranks[$0] < ranks[$1] }
         }
         let sample = table.gathering(firstRow)
+        // Several keys: each one's ranks packed into one integer a group, then one radix sort,
+        // where comparing values group by group took 225 ms for 245,000 groups of (urn, phase).
+        var packing = RadixOrder.Packing()
+        var packs = true
+        for key in keys where packs {
+            let ranks = SortKeys.ranks(of: try Evaluating.stored(key, over: sample, env))
+            packs = ranks?.count == count && packing.add(ranks ?? [], null: .max)
+        }
+        if packs, let packed = packing.packed(count: count), let order = RadixOrder.stableOrder(packed) {
+            return order.rows.map(Int.init)
+        }
         let keyValues = try keys.map { try Evaluating.column($0, over: sample, env) }
         return (0..<count).sorted { a, b in
             for column in keyValues where column[a] != column[b] { return Value.orderedBefore(column[a], column[b]) }
