@@ -194,6 +194,14 @@ CATALOGUE_WORKLOADS = {
         "sql": "select count(*) as n from (select rank() over (partition by region order by pupils desc) as r "
                "from insp where pupils is not null) where r <= 3",
     },
+    "zh_join_large": {
+        "iql": "from insp | summarize k = count() by urn | join insp on urn | summarize s = sum(pupils), t = sum(k)",
+        "sql": "select sum(pupils) as s, sum(k) as t from (select urn, count(*) as k from insp group by urn) a join insp b on a.urn = b.urn",
+    },
+    "zi_group_two_keys_many": {
+        "iql": "from insp | summarize k = count(), p = max(pupils) by urn, phase | where k > 8 | count",
+        "sql": "select count(*) as n from (select urn, phase, count(*) as k from insp group by urn, phase) where k > 8",
+    },
     "zc_in_list": {
         "iql": 'from insp | where authority in ["Oxfordshire", "Oldham", "Leeds", "Kent"] and overall != inadequate | count',
         "sql": "select count(*) as n from insp where authority in ('Oxfordshire', 'Oldham', 'Leeds', 'Kent') and overall <> 'Inadequate'",

@@ -20,6 +20,6 @@ struct BenchmarkHarnessTests {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(text)")
-        #expect(text.contains("answers agree: 34 workloads"))
+        #expect(text.contains("answers agree: 36 workloads"))
     }
 }

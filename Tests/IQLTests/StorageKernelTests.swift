@@ -153,6 +153,53 @@ struct StorageKernelTests {
         #expect(sub?.firstRow == subWant.firstRow)
     }
 
+    /// The counting layout puts each entry's rows together in row order, leaves out rows of no
+    /// entry, and its pairs are the plain loop's: every match in order, a miss kept as -1 only
+    /// when asked, a range past the rows taken within them.
+    @Test func countingLayoutAndPairsMatchThePlainLoops() {
+        let entryOfRow: [Int32] = (0..<1000).map { r in r % 13 == 0 ? -1 : Int32((r &* 37) % 50) }
+        let (starts, rows) = CountingLayout.layOut(entryOfRow, entries: 50)
+        var want: [Int] = []
+        for e in 0..<50 { want += entryOfRow.indices.filter { entryOfRow[$0] == Int32(e) } }
+        #expect(rows == want)
+        #expect(starts.count == 51 && starts.last == want.count)
+        let place = (0..<60).map { l -> Range<Int> in l % 5 == 0 ? 0..<0 : l == 59 ? 990..<1200 : starts[l % 50]..<starts[l % 50 + 1] }
+        for keep in [false, true] {
+            var lefts: [Int] = [], rights: [Int] = []
+            for (l, range) in place.enumerated() {
+                let range = range.clamped(to: 0..<rows.count)
+                if range.isEmpty {
+                    if keep { lefts.append(l); rights.append(-1) }
+                    continue
+                }
+                for p in range { lefts.append(l); rights.append(rows[p]) }
+            }
+            let got = CountingLayout.pairs(place, rows, keepMisses: keep)
+            #expect(got.lefts == lefts && got.rights == rights, "keep misses: \(keep)")
+        }
+    }
+
+    /// Null counts through a selection (a join's or a sort's output) equal the count of rows
+    /// `isNull` says are null, for every storage with nulls: masks, text code 0 at any base,
+    /// ratings, true/false and mixed numbers; rows picked out of order and twice.
+    @Test func nullCountsThroughASelectionMatchIsNull() throws {
+        let values: [Value] = (0..<500).map { r in
+            r % 7 == 0 ? .null : r % 3 == 0 ? .text("t\(r % 11)") : .text("u")
+        }
+        let numbers: [Value] = (0..<500).map { r in r % 5 == 0 ? .null : .int(Int64(r)) }
+        let decimals: [Value] = (0..<500).map { r in r % 4 == 0 ? .null : Decimal64(mantissa: Int64(r), scale: 1).map { .number(.decimal($0)) } ?? .null }
+        let ratings: [Value] = (0..<500).map { r in r % 6 == 0 ? .null : .rating(.good) }
+        let bools: [Value] = (0..<500).map { r in r % 9 == 0 ? .null : .bool(r % 2 == 0) }
+        let days: [Value] = (0..<500).map { r in r % 8 == 0 ? .null : .date(Day(ordinal: Int32(730_000 + r))) }
+        let rows = (0..<700).map { ($0 &* 7919) % 500 }
+        for column in [values, numbers, decimals, ratings, bools, days].map(Column.init) {
+            let picked = column.gathering(Selection(rows))
+            try #require(picked.selection != nil, "\(column.storage)")
+            #expect(picked.nullCount == (0..<picked.count).filter { picked.isNull($0) }.count, "\(column.storage)")
+            #expect(picked.nullCount > 0)
+        }
+    }
+
     /// Ratings and true/false count their nulls (zero bytes) eight at a time: as a plain count,
     /// over lengths that leave bytes past the last word and runs of more than 255 words.
     @Test(arguments: lengths + [2047, 2048, 2049, 5000]) func zeroBytesAreCountedAsNulls(n: Int) {

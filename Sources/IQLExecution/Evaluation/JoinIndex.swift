@@ -108,17 +108,7 @@ package struct JoinIndex {
     /// order); rows of entry -1 are left out.
     private mutating func lay(_ entryOfRow: [Int32], entries: Int, _ env: RuntimeEnvironment) throws {
         try env.checkCancelled()
-        var starts = [Int](repeating: 0, count: entries + 1)
-        for e in entryOfRow where e >= 0 { starts[Int(e) + 1] += 1 }
-        for e in 0..<entries { starts[e + 1] += starts[e] }
-        var fill = starts
-        var rows = [Int](repeating: 0, count: starts[entries])
-        for (r, e) in entryOfRow.enumerated() where e >= 0 {
-            rows[fill[Int(e)]] = r
-            fill[Int(e)] += 1
-        }
-        self.starts = starts
-        self.rows = rows
+        (starts, rows) = CountingLayout.layOut(entryOfRow, entries: entries)
     }
 
     /// A column's keys as integers that are equal exactly when the values are, for whole
@@ -206,23 +196,7 @@ package struct JoinIndex {
             try env.budget.reserve(JoinOperator.reservationStep &* JoinOperator.bytesPerRow, for: "the join")
             reserved &+= JoinOperator.reservationStep
         }
-        var lefts = [Int](repeating: 0, count: total), rights = [Int](repeating: -1, count: total)
-        var at = 0
-        for r in 0..<n {
-            let range = placeOf[r]
-            if range.isEmpty {
-                if keepMisses {
-                    lefts[at] = r
-                    at += 1
-                }
-                continue
-            }
-            for p in range {
-                lefts[at] = r
-                rights[at] = rows[p]
-                at += 1
-            }
-        }
+        let (lefts, rights) = CountingLayout.pairs(placeOf, rows, keepMisses: keepMisses)
         return (lefts, rights, misses)
     }
 

@@ -181,6 +181,38 @@ public struct Column: Sendable {
             default: break
             }
         }
+        if let rows = selection?.rows {
+            // Through the selection with the storage taken apart once: a row at a time through
+            // `isNull` retained and released the storage's arrays every row (a fifth of a sum
+            // over a million joined rows).
+            var n = 0
+            switch storage {
+            case .int64(_, let m), .decimal(_, _, let m), .double(_, let m), .date(_, let m):
+                guard let m else { return 0 }
+                for p in rows where m.contains(p) { n &+= 1 }
+                return n
+            case .numbers(let numbers):
+                for p in rows where numbers.isNull(p) { n &+= 1 }
+                return n
+            case .text(let codes, _):
+                let zero = -codes.base
+                func zeros<T: FixedWidthInteger>(_ a: [T]) -> Int {
+                    guard zero >= Int64(T.min), zero <= Int64(T.max) else { return 0 }
+                    let z = T(truncatingIfNeeded: zero)
+                    var k = 0
+                    for p in rows where a[p] == z { k &+= 1 }
+                    return k
+                }
+                return codes.visit(zeros, zeros, zeros, zeros)
+            case .rating(let v):
+                for p in rows where v[p] == 0 { n &+= 1 }
+                return n
+            case .bool(let v):
+                for p in rows where v[p] == 0 { n &+= 1 }
+                return n
+            default: break
+            }
+        }
         var n = 0
         for r in 0..<count where isNull(r) { n += 1 }
         return n
