@@ -173,19 +173,23 @@ package struct JoinIndex {
     /// two passes: each row's matches counted, then the pairs written into arrays made once
     /// at their length, where appending a pair at a time (its checks, and a reference to the
     /// rows retained and released a row) was most of a million-row join. A row with no match
-    /// is paired with -1 when `keepMisses` (a left or anti join), else left out. The row limit
-    /// and the memory budget are checked before anything is written.
+    /// is paired with -1 when `keepMisses` (a left or anti join), else left out; and whether
+    /// every left row matched. The row limit and the memory budget are checked before
+    /// anything is written.
     package func pairs(_ codes: [Int64], nulls: NullMask?, keepMisses: Bool, _ join: JoinOperator,
-                       _ env: RuntimeEnvironment) throws -> (lefts: [Int], rights: [Int], misses: Bool) {
+                       _ env: RuntimeEnvironment) throws -> (lefts: [Int], rights: [Int], misses: Bool, everyRowMatched: Bool) {
         let n = codes.count
         var placeOf = [Range<Int>](repeating: 0..<0, count: n)
-        var total = 0, misses = false
+        var total = 0, misses = false, unmatched = false
         for r in 0..<n {
             if r & 0xFFFF == 0xFFFF { try env.checkCancelled() }
             let range = nulls?.contains(r) == true ? 0..<0 : places(code: codes[r])
             placeOf[r] = range
             let count = range.isEmpty ? (keepMisses ? 1 : 0) : range.count
-            if range.isEmpty, keepMisses { misses = true }
+            if range.isEmpty {
+                unmatched = true
+                if keepMisses { misses = true }
+            }
             if let limit = env.rowLimit, total + count > limit, !range.isEmpty {
                 throw join.tooManyRows(matching: count, limit: limit)
             }
@@ -197,7 +201,7 @@ package struct JoinIndex {
             reserved &+= JoinOperator.reservationStep
         }
         let (lefts, rights) = CountingLayout.pairs(placeOf, rows, keepMisses: keepMisses)
-        return (lefts, rights, misses)
+        return (lefts, rights, misses, !unmatched)
     }
 
     /// True when some row's integer code is `code` (built on integer codes).

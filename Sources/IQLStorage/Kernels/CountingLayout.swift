@@ -39,28 +39,32 @@ package enum CountingLayout {
             let range = range.clamped(to: all)
             total &+= range.isEmpty ? (keepMisses ? 1 : 0) : range.count
         }
-        var rights = [Int](repeating: -1, count: total)
+        var rights: [Int] = []
         let lefts = [Int](unsafeUninitializedCapacity: total) { lefts, count in
-            rights.withUnsafeMutableBufferPointer { rights in
+            rights = [Int](unsafeUninitializedCapacity: total) { rights, rightCount in
                 rows.withUnsafeBufferPointer { rows in
                     // Writes exactly `total` pairs, as counted above with the same ranges.
                     var at = 0
-                    for (r, range) in place.enumerated() {
-                        let range = range.clamped(to: all)
+                    for r in place.indices {
+                        let range = place[r].clamped(to: all)
                         if range.isEmpty {
                             if keepMisses {
                                 lefts[at] = r
+                                rights[at] = -1
                                 at &+= 1
                             }
                             continue
                         }
-                        for p in range {
+                        var p = range.lowerBound
+                        while p < range.upperBound {
                             lefts[at] = r
                             rights[at] = rows[p]
                             at &+= 1
+                            p &+= 1
                         }
                     }
                 }
+                rightCount = total
             }
             count = total
         }

@@ -18,7 +18,7 @@ extension JoinOperator {
         }
         try env.checkCancelled()
         let index = try JoinIndex(codes: right.codes, nulls: right.nullMask, env)
-        let (lefts, rights, misses) = try index.pairs(left.codes, nulls: left.nullMask, keepMisses: kind != .inner, self, env)
+        let (lefts, rights, misses, _) = try index.pairs(left.codes, nulls: left.nullMask, keepMisses: kind != .inner, self, env)
         var table = assemble(input, other, lefts, rights, misses)
         guard kind != .anti else { return table }
         // Rows matched, missed and with a null part, and the first missed keys, for the note.

@@ -63,8 +63,9 @@ extension JoinOperator: TableOperator {
         var byGroup: (groupOf: [Int32], matches: [ArraySlice<Int>])?
         // Integer keys find their matches by their codes, with no grouping of the left rows.
         if index.integers, byCode == nil, let (codes, nulls) = JoinIndex.integerCodes(leftKeys), codes.count == input.rowCount {
-            let (lefts, rights, misses) = try index.pairs(codes, nulls: nulls, keepMisses: kind != .inner, self, env)
-            return noted(assemble(input, other, lefts, rights, misses), report, input: input, lefts: lefts)
+            let (lefts, rights, misses, everyRow) = try index.pairs(codes, nulls: nulls, keepMisses: kind != .inner, self, env)
+            // The note on rows left out needs the left rows only when some are.
+            return noted(assemble(input, other, lefts, rights, misses), report, input: input, lefts: everyRow ? nil : lefts)
         }
         if byCode == nil {
             let key = CompiledExpression.column(leftKey, type: input.schema.columns[leftKey].type, range: SourceRange(start: 0, end: 0))
