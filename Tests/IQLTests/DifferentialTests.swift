@@ -207,7 +207,10 @@ struct DifferentialTests {
                                         ("sum(n * 2 + 1)", "sum(n * 2 + 1)"), ("avg(d + n)", "avg(d + n)"),
                                         ("first(n)", "first(n ORDER BY id) FILTER (WHERE n IS NOT NULL)"),
                                         ("last(g)", "last(g ORDER BY id) FILTER (WHERE g IS NOT NULL)"),
-                                        ("min(lower(g))", "min(lower(g))")])
+                                        ("min(lower(g))", "min(lower(g))"),
+                                        ("any(n > 20)", "coalesce(bool_or(n > 20), false)"),
+                                        ("all(d > -5)", "coalesce(bool_and(d > -5), true)"),
+                                        ("unique(n)", "count(DISTINCT n) = count(n)")])
             if g.chance(30) {
                 return ("from t | where \(p.iql) | summarize x = \(agg)", "SELECT \(sqlAgg) AS x FROM t WHERE \(p.sql)")
             }
@@ -521,6 +524,11 @@ struct DifferentialTests {
             "from t | derive m = 9223372036854775807 | summarize a = median(m), b = sum(m) by g",
             "from t | summarize a = median(d), b = median(n * 3), c = median(d * d), e = median(n / 8) by g",
             "from t | summarize a = median(d), b = median(days_between(dt, 2020-01-01))",
+            // any, all and unique by group and over the whole table, nulls in conditions and values.
+            "from t | summarize a = any(n > 40), b = all(n > -45), c = any(b), e = all(b) by g",
+            "from t | summarize a = any(n > 400), b = all(d > -20), u = unique(n), v = unique(g), w = unique(dt), x = unique(d * 2)",
+            "from t | summarize u = unique(n), v = unique(g), w = unique(dt), x = unique(d), y = unique(b) by g, b",
+            "from t | where id < 40 | summarize u = unique(n % 30), a = all(n is null or n > 0) by g",
             // Neighbours of stored columns from their stored words; sums over random nulls.
             "from t | derive x = next(n) by g | summarize s = sum(x - n), a = avg(x), c = count(x > 0) by g",
             "from t | derive x = previous(d), y = next(dt) by g | summarize s = sum(x), m = max(y), k = min(y)",

@@ -3,8 +3,9 @@ import IQLStorage
 import IQLLanguage
 /// Aggregates by group over the argument's typed vector, whatever the argument is (a column or
 /// any expression) and whatever its type: `sum`/`avg` on exact numbers (overflow checked) and
-/// doubles, `min`/`max`/`first`/`last` as the row holding the answer, `count_distinct` on
-/// integer keys. Each gives what `Aggregate.compute` gives over the group's values; where the
+/// doubles, `min`/`max`/`first`/`last` as the row holding the answer, `count_distinct` and
+/// `unique` on integer keys, `any`/`all` on a condition's bits (row by row they boxed a value
+/// a row: `any` and `all` by authority over 1M rows were 4.6x DuckDB's time). Each gives what `Aggregate.compute` gives over the group's values; where the
 /// answer could differ (an overflow, values of mixed types) it returns nil and the general
 /// path runs, reporting any error with the call's range.
 package enum GroupedAggregates {
@@ -14,7 +15,7 @@ package enum GroupedAggregates {
                                 _ env: RuntimeEnvironment, evaluated: inout Vector?, nullRows: inout Int?) throws -> [Value]? {
         guard env.vectorised, groups > 0, let argument = call.argument else { return nil }
         switch call.function {
-        case .sum, .avg, .min, .max, .count_distinct, .first, .last: break
+        case .sum, .avg, .min, .max, .count_distinct, .first, .last, .unique, .any, .all: break
         default: return nil
         }
         // A whole-table sum of work over several columns: added block by block as the blocks
@@ -44,6 +45,26 @@ package enum GroupedAggregates {
                 if isLast || row[g] < 0 { row[g] = r }
             }
             return row.map { $0 < 0 ? .null : vector.value(at: $0) }
+        case .any, .all:
+            // all: no row false (nulls aside); any: some row true.
+            guard case .bools(let truth) = vector, truth.count == n else { return nil }
+            let isAll = call.function == .all
+            var answer = [Bool](repeating: isAll, count: groups)
+            for r in 0..<n {
+                let w = r >> 6, bit = UInt64(1) << UInt64(r & 63)
+                let isTrue = truth.isTrue[w] & bit != 0, isNull = truth.isNull[w] & bit != 0
+                if isAll ? (!isTrue && !isNull) : isTrue { answer[whole ? 0 : Int(groupOf[r])] = !isAll }
+            }
+            return answer.map(Value.bool)
+        case .unique:
+            // No value twice in a group: as many distinct (group, value) pairs as values.
+            guard let codes = Grouping.codes(of: vector, count: n) else { return nil }
+            let values = Grouping.single(codes)
+            let pairs = whole ? values : Grouping.combined(grouping, values)
+            var distinct = [Int](repeating: 0, count: groups), present = [Int](repeating: 0, count: groups)
+            for r in pairs.firstRow where !vector.isNull(at: r) { distinct[whole ? 0 : Int(groupOf[r])] += 1 }
+            vector.forEachNonNullRow(count: n) { r in present[whole ? 0 : Int(groupOf[r])] += 1 }
+            return (0..<groups).map { .bool(distinct[$0] == present[$0]) }
         case .min, .max, .count_distinct:
             guard let keys = orderKeys(vector, count: n) else { return nil }
             if call.function == .count_distinct {
