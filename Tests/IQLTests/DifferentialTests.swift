@@ -709,6 +709,38 @@ struct DifferentialTests {
         }
     }
 
+    /// With no direction given, `rank` and `quartile` of LAIT's figures go each group's
+    /// measure's way a column at a time as value by value: the places and the notes (better
+    /// high, better low, no polarity, a group that mixes measures), by measure, by measure and
+    /// year, and by nothing.
+    @Test func ranksByMeasureAgreeWithRowByRow() throws {
+        let vector = Engine()
+        var rows = vector
+        rows.vectorised = false
+        let slice = "from indicators | where region == \"North East\" and year >= 2021"
+        let queries = [
+            "\(slice) | rank value by measure | sort measure, year, authority | select measure, year, authority, rank",
+            "\(slice) | rank value by measure, year | sort measure, year, authority | select measure, year, authority, rank",
+            "\(slice) | quartile value by measure, year | sort measure, year, authority | select measure, year, authority, quartile",
+            "\(slice) | rank value by year | sort year, measure, authority | select rank",
+            "\(slice) | where measure == \"CLA_rate\" | rank value | sort year, authority | select rank",
+            "\(slice) | where measure == \"nothing\" | rank value | count",
+            "\(slice) | rank value desc by measure | sort measure, year, authority | select rank",
+            // Whole numbers, which rank a column at a time (LAIT's own figures are of mixed scales).
+            "\(slice) | derive v = floor(value) | rank v by measure | sort measure, year, authority | select measure, year, authority, rank",
+            "\(slice) | derive v = floor(value) | quartile v by measure, year | sort measure, year, authority | select quartile",
+            "\(slice) | derive v = floor(value) | rank v by year | sort year, measure, authority | select rank",
+            "\(slice) | derive v = floor(value) | where measure == \"nothing\" | rank v | count",
+        ]
+        for q in queries {
+            Self.expectSameOutcome(q, vector, rows, name: "row by row") { $0.diagnostics.map(\.message) }
+            let notes = (try? vector.query(q).notes.map(\.message)) ?? ["failed"]
+            #expect(notes == ((try? rows.query(q).notes.map(\.message)) ?? ["failed"]), "notes: \(q)")
+        }
+        let notes = try vector.query(queries[0]).notes.map(\.message)
+        #expect(notes.contains { $0.contains("is better low (LAIT)") } && notes.contains { $0.contains("is better high (LAIT)") })
+    }
+
     /// Text `==` and `!=` a constant, which compares stored codes a word at a time when the text
     /// is one dictionary entry (or none), give row by row's answers: with and without null
     /// rows, codes of one and two bytes, a text no row holds, behind a filter and a sort (which
