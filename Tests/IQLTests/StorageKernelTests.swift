@@ -462,8 +462,8 @@ struct StorageKernelTests {
         #expect(calls == 2, "the new dictionary kept the table its ranks made")
     }
 
-    /// The radix order is the stable sort's order, and its group bits say which rows agree
-    /// with the row before above the low bits: for few and many rows (one pass on the highest
+    /// The radix order is the stable sort's order, its keys in that order when asked, and its
+    /// group bits say which rows agree with the row before above the low bits: for few and many rows (one pass on the highest
     /// digit from 65,536 on), keys that share a word with the row (at most 32 bits below that
     /// digit: 32 and 40 bits) and keys that do not (33 bits of few rows, 41 and 64 of many).
     @Test(arguments: [0, 1, 2, 1000, 1 << 16, (1 << 16) + 999])
@@ -479,12 +479,14 @@ struct StorageKernelTests {
             let plain = try #require(RadixOrder.stableOrder(keys))
             #expect(plain.rows.map(Int.init) == want && plain.same.isEmpty, "\(bits) bits, no group bits asked")
             for shift: UInt64 in [0, UInt64(bits / 2), UInt64(bits - 1), 64] {
-                let got = try #require(RadixOrder.stableOrder(keys, sameAbove: shift))
+                let keeping = shift == 0
+                let got = try #require(RadixOrder.stableOrder(keys, sameAbove: shift, keepingKeys: keeping))
                 try #require(got.rows.count == n, "\(bits) bits")
                 let differs = want.indices.first { Int(got.rows[$0]) != want[$0] }
                 #expect(differs == nil, "first place that differs, \(bits) bits")
                 let sorted = want.map { keys[$0] }
                 #expect(got.same == BitWords.sameAsPrevious(sorted, above: shift), "group bits, \(bits) bits above \(shift)")
+                #expect(got.keys == (keeping ? sorted : []), "the keys in order when asked, \(bits) bits")
             }
         }
     }

@@ -128,6 +128,10 @@ package enum KeyNumbering {
         var capacity = 16
         while capacity < 2 * n { capacity <<= 1 }
         let mask = capacity - 1
+        // The product's top bits, which every bit of the code reaches (Fibonacci hashing): a
+        // fixed middle slice (bits 20 up) clustered on combined codes of two keys, which are
+        // near-consecutive, and (urn, phase) over 4M rows took 800 ms where 1M took 29.
+        let shift = UInt64(64 - capacity.trailingZeroBitCount)
         var keys = [Int64](repeating: 0, count: capacity)
         var slots = [Int32](repeating: -1, count: capacity)
         var groupOf = [Int32](repeating: 0, count: n)
@@ -137,7 +141,7 @@ package enum KeyNumbering {
                 groupOf.withUnsafeMutableBufferPointer { groupOf in
                     for r in 0..<n {
                         let c = codes[r]
-                        var h = Int(truncatingIfNeeded: (UInt64(bitPattern: c) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+                        var h = Int(truncatingIfNeeded: (UInt64(bitPattern: c) &* 0x9E37_79B9_7F4A_7C15) >> shift) & mask
                         while true {
                             let g = slots[h]
                             if g < 0 {

@@ -18,7 +18,8 @@ package enum RadixOrder {
     /// Past the cache, one pass on the highest digit splits the rows into 256 runs (a pass
     /// over memory), and each run is sorted on the lower digits while it stays in the cache;
     /// three passes over memory on 4 million rows took 5x the time of 1 million.
-    package static func stableOrder(_ keys: consuming [UInt64], sameAbove: UInt64? = nil) -> (rows: [Int32], same: [UInt64])? {
+    package static func stableOrder(_ keys: consuming [UInt64], sameAbove: UInt64? = nil,
+                                    keepingKeys: Bool = false) -> (rows: [Int32], same: [UInt64], keys: [UInt64])? {
         let n = keys.count
         guard n < Int(Int32.max) else { return nil }
         var high: UInt64 = 0
@@ -26,10 +27,10 @@ package enum RadixOrder {
         let bits = 64 - high.leadingZeroBitCount
         let split = n >= 1 << 16 && bits > maxDigitBits
         if (split ? bits - topBits : bits) <= 32 {
-            return byWords(keys, bits: bits, split: split, sameAbove: sameAbove)
+            return byWords(keys, bits: bits, split: split, sameAbove: sameAbove, keepingKeys: keepingKeys)
         }
         let (rows, sorted) = byPairs(keys, bits: bits, split: split)
-        return (rows, sameAbove.map { BitWords.sameAsPrevious(sorted, above: $0) } ?? [])
+        return (rows, sameAbove.map { BitWords.sameAsPrevious(sorted, above: $0) } ?? [], keepingKeys ? sorted : [])
     }
 
     /// The bits of the highest digit, on which rows past the cache are split into runs.
@@ -40,7 +41,8 @@ package enum RadixOrder {
     /// a pass, where a key array and a row array were 12 bytes and two writes (and the first
     /// pass read a row array that only counted up). Each run's rows and group bits are taken
     /// out of its words while the run is still in the cache from its last pass.
-    private static func byWords(_ keys: consuming [UInt64], bits: Int, split: Bool, sameAbove: UInt64?) -> (rows: [Int32], same: [UInt64]) {
+    private static func byWords(_ keys: consuming [UInt64], bits: Int, split: Bool, sameAbove: UInt64?,
+                                keepingKeys: Bool) -> (rows: [Int32], same: [UInt64], keys: [UInt64]) {
         let n = keys.count
         let lowBits = split ? bits - topBits : bits
         // Agreeing above `sameAbove` bits: no bit differs under this mask (none for 64).
@@ -51,11 +53,15 @@ package enum RadixOrder {
         var rows = [Int32](unsafeUninitializedCapacity: n) { _, count in count = n }
         // Each half sets the bits of its own rows in a copy of its own, ORed at the end.
         var same = [UInt64](repeating: 0, count: groupMask == nil ? 0 : halves * wordCount)
+        // Each place's key, when asked for: written as the words are taken apart.
+        var sortedKeys = [UInt64](unsafeUninitializedCapacity: keepingKeys ? n : 0) { _, count in count = keepingKeys ? n : 0 }
         keys.withUnsafeMutableBufferPointer { keys in
             spare.withUnsafeMutableBufferPointer { spare in
                 rows.withUnsafeMutableBufferPointer { rows in
+                  sortedKeys.withUnsafeMutableBufferPointer { sortedKeys in
                     same.withUnsafeMutableBufferPointer { same in
-                        let out = Extraction(rows: rows, same: same, wordCount: wordCount, groupMask: groupMask, lowBits: lowBits)
+                        let out = Extraction(rows: rows, same: same, keys: keepingKeys ? sortedKeys : nil, wordCount: wordCount,
+                                             groupMask: groupMask, lowBits: lowBits)
                         let shared = UnsafeSendable((keys, spare, out))
                         if !split {
                             for i in 0..<n { keys[i] = keys[i] << 32 | UInt64(truncatingIfNeeded: i) }
@@ -94,6 +100,7 @@ package enum RadixOrder {
                             last = top | sorted[starts[b + 1] - 1] >> 32
                         }
                     }
+                  }
                 }
             }
         }
@@ -101,14 +108,15 @@ package enum RadixOrder {
             for w in 0..<wordCount { same[w] |= same[wordCount + w] }
             same.removeLast(wordCount)
         }
-        return (rows, same)
+        return (rows, same, sortedKeys)
     }
 
-    /// Takes sorted words apart: each one's row, and whether its key continues the group of
-    /// the key before.
+    /// Takes sorted words apart: each one's row, its key if asked, and whether its key
+    /// continues the group of the key before.
     private struct Extraction {
         let rows: UnsafeMutableBufferPointer<Int32>
         let same: UnsafeMutableBufferPointer<UInt64>
+        let keys: UnsafeMutableBufferPointer<UInt64>?
         let wordCount: Int
         let groupMask: UInt64?
         let lowBits: Int
@@ -117,6 +125,9 @@ package enum RadixOrder {
         /// first compared with `before` (the key of the word before it), if given.
         func take(_ words: UnsafeMutableBufferPointer<UInt64>, _ range: Range<Int>, top: UInt64, before: UInt64?, half: Int) {
             guard !range.isEmpty else { return }
+            if let keys {
+                for i in range { keys[i] = top | words[i] >> 32 }
+            }
             guard let groupMask else {
                 for i in range { rows[i] = Int32(truncatingIfNeeded: words[i] & 0xFFFF_FFFF) }
                 return

@@ -145,7 +145,7 @@ extension DeriveOperator: TableOperator {
         // The rank takes the lowest bits; above them, the group.
         let groupShift = UInt64(packing.bits - groupBits)
         try env.checkCancelled()
-        guard let (rows, same) = RadixOrder.stableOrder(keys, sameAbove: groupShift) else { return nil }
+        guard let (rows, same, _) = RadixOrder.stableOrder(keys, sameAbove: groupShift) else { return nil }
         try env.checkCancelled()
         let inOrder = WindowLinks(order: rows, sameGroup: same)
         return ordered ? inOrder : inOrder.tables(previous: reads.previous, next: reads.next)

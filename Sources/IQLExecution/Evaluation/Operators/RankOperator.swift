@@ -110,11 +110,9 @@ extension RankOperator: TableOperator {
         let groupBits = packing.bits
         // The best value first: the highest unless `asc`; a null value (rank .max) after all.
         guard packing.add(placed, null: .max, descending: descendingRanks), let packed = packing.packed(count: n),
-              let order = RadixOrder.stableOrder(packed)?.rows else { return nil }
+              let (order, _, sorted) = RadixOrder.stableOrder(packed, keepingKeys: true), sorted.count == n else { return nil }
         try env.checkCancelled()
         let valueBits = UInt64(packing.bits - groupBits)
-        // Each place's key, read along the order once; the passes after read it in order.
-        let sorted = order.map { packed[Int($0)] }
         var places = [Int64](repeating: 0, count: n)
         var nulls = NullMask(count: n)
         var start = 0
