@@ -169,54 +169,10 @@ package enum RadixOrder {
     /// its bits under the mask above its row's number.
     private static func scatterWords(_ from: UnsafeMutableBufferPointer<UInt64>, into to: UnsafeMutableBufferPointer<UInt64>,
                                      _ range: Range<Int>, shift: Int, digitBits: Int, halves: Int, lowMask: UInt64?) -> [Int] {
-        let buckets = 1 << digitBits
-        let mask = UInt64(buckets - 1), s = UInt64(shift)
-        @Sendable func rows(_ h: Int) -> Range<Int> {
-            let r = Halves.range(h, of: halves, range.count)
-            return range.lowerBound + r.lowerBound..<range.lowerBound + r.upperBound
+        if let lowMask {
+            return scatter(KeysToWords(keys: from, lowMask: lowMask), into: Words(words: to), range, shift: shift, digitBits: digitBits, halves: halves)
         }
-        var fills = [Int](repeating: 0, count: halves * buckets)
-        var starts = [Int](repeating: 0, count: buckets + 1)
-        fills.withUnsafeMutableBufferPointer { fills in
-            let shared = UnsafeSendable((from, to, fills))
-            Halves.run(halves) { h in
-                let (from, _, fills) = shared.value
-                let base = h &* buckets
-                for i in rows(h) { fills[base &+ Int(truncatingIfNeeded: (from[i] >> s) & mask)] &+= 1 }
-            }
-            var at = range.lowerBound
-            for b in 0..<buckets {
-                starts[b] = at
-                for h in 0..<halves {
-                    let count = fills[h &* buckets &+ b]
-                    fills[h &* buckets &+ b] = at
-                    at &+= count
-                }
-            }
-            starts[buckets] = at
-            Halves.run(halves) { h in
-                let (from, to, fills) = shared.value
-                let base = h &* buckets
-                if let lowMask {
-                    for i in rows(h) {
-                        let k = from[i]
-                        let slot = base &+ Int(truncatingIfNeeded: (k >> s) & mask)
-                        let at = fills[slot]
-                        fills[slot] = at &+ 1
-                        to[at] = (k & lowMask) << 32 | UInt64(truncatingIfNeeded: i)
-                    }
-                } else {
-                    for i in rows(h) {
-                        let k = from[i]
-                        let slot = base &+ Int(truncatingIfNeeded: (k >> s) & mask)
-                        let at = fills[slot]
-                        fills[slot] = at &+ 1
-                        to[at] = k
-                    }
-                }
-            }
-        }
-        return starts
+        return scatter(Words(words: from), into: Words(words: to), range, shift: shift, digitBits: digitBits, halves: halves)
     }
 
     /// `stableOrder` with keys and rows in arrays of their own, for keys too wide to share a
@@ -264,9 +220,14 @@ package enum RadixOrder {
     }
 
     /// Keys and rows, sorted together.
-    private struct Run {
+    private struct Run: Source {
         var keys: UnsafeMutableBufferPointer<UInt64>
         var rows: UnsafeMutableBufferPointer<Int32>
+        @inline(__always) func key(_ i: Int) -> UInt64 { keys[i] }
+        @inline(__always) func move(_ i: Int, key: UInt64, to at: Int, in target: Run) {
+            target.keys[at] = key
+            target.rows[at] = rows[i]
+        }
     }
 
     /// Sorts `range` of `a` on its keys' lowest `bits` bits, passing back and forth with the
@@ -284,52 +245,87 @@ package enum RadixOrder {
         return passes % 2 == 1
     }
 
+    /// Half h of `range`, of `halves`.
+    private static func part(_ h: Int, of halves: Int, _ range: Range<Int>) -> Range<Int> {
+        let r = Halves.range(h, of: halves, range.count)
+        return range.lowerBound + r.lowerBound..<range.lowerBound + r.upperBound
+    }
+
+    /// A scatter pass's counts (half h's count of digit b at h * buckets + b) turned into where
+    /// each half's next row of each digit goes, half 0's rows of a digit before half 1's, rows
+    /// placed from `start`; returns where each digit's rows begin, and the end last.
+    private static func placements(_ fills: UnsafeMutableBufferPointer<Int>, buckets: Int, halves: Int, from start: Int) -> [Int] {
+        var starts = [Int](repeating: 0, count: buckets + 1)
+        var at = start
+        for b in 0..<buckets {
+            starts[b] = at
+            for h in 0..<halves {
+                let count = fills[h &* buckets &+ b]
+                fills[h &* buckets &+ b] = at
+                at &+= count
+            }
+        }
+        starts[buckets] = at
+        return starts
+    }
+
     /// The passes `lsd` takes on `bits` bits.
     private static func lsdPasses(_ bits: Int) -> Int { (bits + maxDigitBits - 1) / maxDigitBits }
+
+    /// What a scatter pass reads: each row's key, and the row written at a place of a target.
+    private protocol Source: SendableMetatype {
+        associatedtype Target
+        func key(_ i: Int) -> UInt64
+        func move(_ i: Int, key: UInt64, to at: Int, in target: Target)
+    }
+
+    /// Words (a key above its row) moved as they are.
+    private struct Words: Source {
+        let words: UnsafeMutableBufferPointer<UInt64>
+        @inline(__always) func key(_ i: Int) -> UInt64 { words[i] }
+        @inline(__always) func move(_ i: Int, key: UInt64, to at: Int, in target: Words) { target.words[at] = key }
+    }
+
+    /// Plain keys written as words: the key's bits under the mask above the row's number.
+    private struct KeysToWords: Source {
+        let keys: UnsafeMutableBufferPointer<UInt64>
+        let lowMask: UInt64
+        @inline(__always) func key(_ i: Int) -> UInt64 { keys[i] }
+        @inline(__always) func move(_ i: Int, key: UInt64, to at: Int, in target: Words) {
+            target.words[at] = (key & lowMask) << 32 | UInt64(truncatingIfNeeded: i)
+        }
+    }
 
     /// One stable counting-sort pass of `range` from `from` into the same range of `to`, on
     /// the digit of `digitBits` bits at `shift`; returns where each digit's rows begin, and
     /// the range's end last. With two `halves` each core counts and places half the range,
     /// half 0's rows of a digit before half 1's, so the pass stays stable. Every index written
     /// is within the range, as the counts of its keys add up to its length.
-    private static func scatter(_ from: Run, into to: Run, _ range: Range<Int>, shift: Int, digitBits: Int,
-                                halves: Int = 1) -> [Int] {
+    private static func scatter<S: Source>(_ from: S, into to: S.Target, _ range: Range<Int>, shift: Int, digitBits: Int,
+                                           halves: Int = 1) -> [Int] {
         let buckets = 1 << digitBits
         let mask = UInt64(buckets - 1), s = UInt64(shift)
-        @Sendable func rows(_ h: Int) -> Range<Int> {
-            let r = Halves.range(h, of: halves, range.count)
-            return range.lowerBound + r.lowerBound..<range.lowerBound + r.upperBound
-        }
+        @Sendable func rows(_ h: Int) -> Range<Int> { part(h, of: halves, range) }
         // Half h's count of digit b at h * buckets + b, then where its next row of b goes.
         var fills = [Int](repeating: 0, count: halves * buckets)
-        var starts = [Int](repeating: 0, count: buckets + 1)
+        var starts: [Int] = []
         fills.withUnsafeMutableBufferPointer { fills in
             let shared = UnsafeSendable((from, to, fills))
             Halves.run(halves) { h in
                 let (from, _, fills) = shared.value
                 let base = h &* buckets
-                for i in rows(h) { fills[base &+ Int(truncatingIfNeeded: (from.keys[i] >> s) & mask)] &+= 1 }
+                for i in rows(h) { fills[base &+ Int(truncatingIfNeeded: (from.key(i) >> s) & mask)] &+= 1 }
             }
-            var at = range.lowerBound
-            for b in 0..<buckets {
-                starts[b] = at
-                for h in 0..<halves {
-                    let count = fills[h &* buckets &+ b]
-                    fills[h &* buckets &+ b] = at
-                    at &+= count
-                }
-            }
-            starts[buckets] = at
+            starts = placements(fills, buckets: buckets, halves: halves, from: range.lowerBound)
             Halves.run(halves) { h in
                 let (from, to, fills) = shared.value
                 let base = h &* buckets
                 for i in rows(h) {
-                    let k = from.keys[i]
+                    let k = from.key(i)
                     let slot = base &+ Int(truncatingIfNeeded: (k >> s) & mask)
                     let at = fills[slot]
                     fills[slot] = at &+ 1
-                    to.keys[at] = k
-                    to.rows[at] = from.rows[i]
+                    from.move(i, key: k, to: at, in: to)
                 }
             }
         }
