@@ -88,7 +88,8 @@ struct JoinIndexTests {
     /// A join on several keys packed into one code a row gives what the join value by value
     /// gives, notes included: whole numbers, days and text (a council's other spelling in a
     /// filtered table, which goes value by value to be resolved), a decimal against whole
-    /// numbers (value by value), inner, left and anti.
+    /// numbers (value by value), a table joined to a filtered copy of itself (one dictionary
+    /// on both sides), inner, left and anti.
     @Test(arguments: [false, true])
     func packedKeysJoinAsValueByValue(wide: Bool) throws {
         var vector = Engine(bundledData: true)
@@ -101,6 +102,8 @@ struct JoinIndexTests {
             for kind in ["", "left ", "anti "] {
                 queries.append("from a | join \(kind)b on \(on) | sort id | select id")
                 queries.append("let bb = from b | where s != \"leeds\" and t != \"w\" and k != 3\nfrom a | join \(kind)bb on \(on) | count")
+                // One dictionary on both sides (a table joined to a filtered copy of itself).
+                queries.append("let aa = from a | where s != \"Leeds\" and t != \"x\" and k != 2\nfrom a | join \(kind)aa on \(on) | sort id | select id")
             }
         }
         for q in queries {

@@ -178,21 +178,26 @@ package struct Grouping {
             }
             return out
         case .texts(let codes, let dictionary):
-            // A dictionary a function made may hold a string twice: equal strings, one code.
-            let canonical = dictionary.firstCodes { strings in
-                var firstCode: [String: Int64] = [:]
-                return strings.indices.map { c -> Int64 in
-                    if c == 0 { return 0 }
-                    if let k = firstCode[strings[c]] { return k }
-                    firstCode[strings[c]] = Int64(c)
-                    return Int64(c)
-                }
-            }
+            let canonical = firstCodes(of: dictionary)
             return codes.map { Int($0) < canonical.count ? canonical[Int($0)] : 0 }
         case .ratings(let a): return a.map(Int64.init)
         case .bools(let t): return (0..<n).map { t.isTrueAt($0) ? 2 : t.isNullAt($0) ? 0 : 1 }
         // An exact 2 and a double 2 are one value: the general path compares them.
         case .numbers, .values: return nil
+        }
+    }
+
+    /// Each code's first code holding the same string: a dictionary a function made may hold
+    /// a string twice, and equal strings are one value. Computed once a dictionary and kept.
+    package static func firstCodes(of dictionary: TextDictionary) -> [Int64] {
+        dictionary.firstCodes { strings in
+            var firstCode: [String: Int64] = [:]
+            return strings.indices.map { c -> Int64 in
+                if c == 0 { return 0 }
+                if let k = firstCode[strings[c]] { return k }
+                firstCode[strings[c]] = Int64(c)
+                return Int64(c)
+            }
         }
     }
 

@@ -16,6 +16,9 @@ import Synchronization
 
     @inlinable package var count: Int { strings.count - 1 }
 
+    /// True when both are copies of one dictionary (the same strings under the same codes).
+    package func isShared(with other: TextDictionary) -> Bool { index === other.index }
+
     /// Each code's place among the strings in sorted order, as `compute` finds it from the
     /// strings, computed once a dictionary and kept by every copy: sorting a million distinct
     /// names is most of a `sort`, `min` or `max` on them, and the strings never change.

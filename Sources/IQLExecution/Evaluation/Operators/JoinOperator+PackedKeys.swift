@@ -88,29 +88,49 @@ extension JoinOperator {
             }
             return (offsets(lc, ln), offsets(rc, rn), 64 - (span + 1).leadingZeroBitCount)
         case (.text(let lcodes, let ld), .text(let rcodes, let rd)):
-            // The joined table's first code for each string; a string it lacks, a code past
-            // all of its codes.
-            // Only strings some row holds: a filtered table keeps its dictionary whole, and a
-            // string no row holds must go to the other path's council resolution.
+            // Each joined code's first code for its string, among strings some row holds (a
+            // filtered table keeps its dictionary whole, and a string no row holds must go to
+            // the other path's council resolution); a left string the joined rows lack, a code
+            // past all of theirs. Strings are hashed once a dictionary entry, not once a row,
+            // and not at all when both sides share one dictionary (a table joined to itself).
+            let shared = ld.isShared(with: rd)
+            let canonical = shared ? Grouping.firstCodes(of: rd) : []
             var used = [Bool](repeating: false, count: rd.strings.count)
             for i in 0..<r.count {
                 let c = Int(rcodes[r.physical(i)])
                 if c > 0, c < used.count { used[c] = true }
             }
+            var rightCode = [Int64?](repeating: nil, count: rd.strings.count)
             var codeOf: [String: Int64] = [:]
-            for (c, s) in rd.strings.enumerated().dropFirst() where used[c] && codeOf[s] == nil { codeOf[s] = Int64(c) }
+            for c in 1..<max(1, rd.strings.count) where used[c] {
+                if shared {
+                    rightCode[c] = canonical[c]
+                } else {
+                    let s = rd.strings[c]
+                    rightCode[c] = codeOf[s] ?? Int64(c)
+                    if codeOf[s] == nil { codeOf[s] = Int64(c) }
+                }
+            }
+            var heldCanonical = [Bool](repeating: false, count: shared ? rd.strings.count : 0)
+            if shared { for c in rightCode.indices { if let k = rightCode[c] { heldCanonical[Int(k)] = true } } }
             let beyond = Int64(rd.strings.count)
             var leftCode = [Int64?](repeating: nil, count: ld.strings.count)
             var councils: [String: String] = [:]
             for (c, s) in ld.strings.enumerated().dropFirst() {
-                leftCode[c] = codeOf[s] ?? beyond + Int64(c)
+                if shared {
+                    let k = canonical[c]
+                    leftCode[c] = heldCanonical[Int(k)] ? k : beyond + Int64(c)
+                } else {
+                    leftCode[c] = codeOf[s] ?? beyond + Int64(c)
+                }
                 if let id = env.councilNames.identity(of: s) { councils[s] = id }
             }
             // A key that misses is tried again with its councils' parts as the council: that
             // can match only where the joined rows spell one of them another way.
             if !councils.isEmpty {
                 var spellings: [String: Set<String>] = [:]
-                for s in codeOf.keys {
+                for c in rightCode.indices where rightCode[c] != nil {
+                    let s = rd.strings[c]
                     if let id = env.councilNames.identity(of: s) { spellings[id, default: []].insert(s) }
                 }
                 for (s, id) in councils where !(spellings[id] ?? []).subtracting([s]).isEmpty { return nil }
@@ -121,7 +141,7 @@ extension JoinOperator {
             }
             let rrows = (0..<r.count).map { i -> Int64? in
                 let c = Int(rcodes[r.physical(i)])
-                return c > 0 && c < rd.strings.count ? codeOf[rd.strings[c]] : nil
+                return c > 0 && c < rightCode.count ? rightCode[c] : nil
             }
             let top = beyond + Int64(ld.strings.count)
             return (lrows, rrows, 64 - top.leadingZeroBitCount)
