@@ -99,6 +99,8 @@ extension RankOperator: TableOperator {
                 highFirst[g] = direction(measures: measures[g], polarity, &notes)
             }
             if grouping.whole, n == 0 { _ = direction(measures: [], polarity, &notes) }
+            // A whole number's rank is the number: the least one has no negation (row by row then).
+            guard !placed.contains(.min) else { return nil }
             for r in 0..<n where placed[r] != .max && highFirst[group(r)] { placed[r] = -placed[r] }
             descendingRanks = false
         } else if let codes = try Grouping.packedCodes(keys, over: input, env) {
