@@ -113,4 +113,20 @@ struct JoinIndexTests {
         }
         #expect(try vector.query("from a | join b on k, s | count").rows != [[.int(0)]])
     }
+
+    /// Integer and packed-key joins pay for their pairs before writing them: a join that would
+    /// make 3M pairs stops at the memory limit with IQL0512 (on one key and on two), and the
+    /// engine then runs the next query.
+    @Test func integerJoinsStopAtTheMemoryLimit() throws {
+        var engine = Engine(bundledData: false)
+        try engine.registerCSV(text: "k,j\n" + (0..<3000).map { "\($0 % 3),\($0 % 2 * 0)" }.joined(separator: "\n") + "\n", as: "t")
+        engine.limits.rows = nil
+        engine.limits.memory = 50 << 20
+        for query in ["from t | join t on k | count", "from t | join t on k, j | count"] {
+            var codes: [DiagnosticCode] = []
+            do { _ = try engine.query(query) } catch { codes = error.diagnostics.map(\.code) }
+            #expect(codes == [.memoryLimit], "\(query)")
+        }
+        #expect(CSVWriter.render(try engine.query("from t | count")) == "n\n3000\n")
+    }
 }
